@@ -1,0 +1,44 @@
+#!/usr/bin/env node
+// Installs the Debian packages the test suite (or the benchmark) needs, when missing.
+// Usage: node scripts/ensure-packages.mjs test|bench
+import { execFileSync, spawnSync } from 'node:child_process';
+
+const SETS = {
+  test: {
+    'qemu-system-x86_64': 'qemu-system-x86',
+    '/usr/lib/x86_64-linux-gnu/qemu/block-iscsi.so': 'qemu-block-extra',
+    cpio: 'cpio',
+    'iscsi-inq': 'libiscsi-bin',
+    sg_inq: 'sg3-utils',
+    'dpkg-deb': 'dpkg',
+    tgtd: 'tgt',
+  },
+  bench: {
+    tgtd: 'tgt',
+    '/usr/include/iscsi/iscsi.h': 'libiscsi-dev',
+    cc: 'gcc',
+    'iscsi-inq': 'libiscsi-bin',
+  },
+};
+
+function present(probe) {
+  if (probe.startsWith('/')) return spawnSync('test', ['-e', probe]).status === 0;
+  return spawnSync('sh', ['-c', `command -v ${probe}`], { stdio: 'ignore' }).status === 0;
+}
+
+const set = SETS[process.argv[2] ?? 'test'];
+if (!set) {
+  console.error(`ensure-packages: unknown set ${process.argv[2]}`);
+  process.exit(2);
+}
+const missing = [...new Set(Object.entries(set).filter(([p]) => !present(p)).map(([, pkg]) => pkg))];
+if (missing.length > 0) {
+  if (process.getuid?.() !== 0) {
+    console.error(`ensure-packages: missing Debian packages: ${missing.join(' ')} (run as root or install them)`);
+    process.exit(1);
+  }
+  console.log(`ensure-packages: installing ${missing.join(' ')}`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
+  execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { stdio: 'inherit', env });
+}

@@ -1,0 +1,52 @@
+// CONTRACT for command handlers (scsi/commands/**). One CommandSpec per opcode or service action;
+// scsi/command-table.ts collects them, and dispatch plus REPORT SUPPORTED OPERATION CODES read it.
+import type { ScsiCommand } from './target.js';
+import type { LogicalUnit } from './logical-unit.js';
+import type { SenseCode } from '../sense-tables/index.js';
+
+/** Where a field pointer points (SPC-4 sense-key-specific field pointer bytes). */
+export interface FieldPointer {
+  readonly in: 'cdb' | 'parameter';
+  /** Byte index of the field's most significant byte. */
+  readonly byte: number;
+  /** Most significant bit of the field within that byte, when the field is not whole bytes. */
+  readonly bit?: number;
+}
+
+export interface SenseDetails {
+  readonly field?: FieldPointer;
+  /** INFORMATION field (e.g. the LBA of a write-pointer violation). */
+  readonly information?: number | bigint;
+}
+
+/** A handler's answer before encoding: dispatch encodes sense once, in the LU's format. */
+export type CommandResult =
+  | { readonly status: 'good'; readonly dataIn?: Buffer }
+  | { readonly status: 'check'; readonly code: SenseCode; readonly details?: SenseDetails };
+
+export interface CommandContext {
+  readonly cmd: ScsiCommand;
+  readonly cdb: Buffer;
+  readonly lu: LogicalUnit;
+}
+
+export type CommandHandler = (ctx: CommandContext) => CommandResult | Promise<CommandResult>;
+
+export interface CommandSpec {
+  readonly name: string;
+  readonly opcode: number;
+  /** For opcodes with service actions (9Eh, A3h, 94h, 95h...): CDB byte 1 bits 4:0. */
+  readonly serviceAction?: number;
+  readonly cdbLength: number;
+  readonly direction: 'none' | 'in' | 'out';
+  /**
+   * CDB USAGE DATA for REPORT SUPPORTED OPERATION CODES: cdbLength bytes, byte 0 the opcode,
+   * then the bits the device server examines (SPC-4 6.35.3).
+   */
+  readonly usage: readonly number[];
+  /** Allowed while a unit attention is pending (INQUIRY, REPORT LUNS, REQUEST SENSE). */
+  readonly skipsUnitAttention?: boolean;
+  /** Only on zoned LUs (ZBC IN/OUT); others answer INVALID COMMAND OPERATION CODE. */
+  readonly zonedOnly?: boolean;
+  readonly handler: CommandHandler;
+}

@@ -1,0 +1,114 @@
+// Shared zone-model vocabulary. Pure data: no I/O, no SCSI sense, no Node modules.
+// CONTRACT between scsi/ (caller) and zbc/ (implementation); extend, do not rename.
+
+export type ZonedModel = 'host-managed' | 'host-aware' | 'none';
+
+/** Zone types, ZBC-2 (REPORT ZONES descriptor byte 0 bits 3:0). */
+export const ZoneType = {
+  CONVENTIONAL: 0x1,
+  SEQUENTIAL_WRITE_REQUIRED: 0x2,
+  SEQUENTIAL_WRITE_PREFERRED: 0x3,
+  GAP: 0x5,
+} as const;
+export type ZoneType = (typeof ZoneType)[keyof typeof ZoneType];
+
+/** Zone conditions, ZBC-2 (descriptor byte 1 bits 7:4). */
+export const ZoneCondition = {
+  NOT_WRITE_POINTER: 0x0,
+  EMPTY: 0x1,
+  IMPLICITLY_OPENED: 0x2,
+  EXPLICITLY_OPENED: 0x3,
+  CLOSED: 0x4,
+  INACTIVE: 0x5,
+  READ_ONLY: 0xd,
+  FULL: 0xe,
+  OFFLINE: 0xf,
+} as const;
+export type ZoneCondition = (typeof ZoneCondition)[keyof typeof ZoneCondition];
+
+/** Zone attribute bits (descriptor byte 1 bits 1:0). */
+export const ZoneAttribute = { RESET: 0x1, NON_SEQ: 0x2 } as const;
+
+/** Everything needed to lay out a zoned (or non-zoned) logical unit. Blocks are logical blocks. */
+export interface ZoneLayoutConfig {
+  readonly model: ZonedModel;
+  readonly blockSize: number;
+  readonly physicalBlockSize: number;
+  readonly capacityBlocks: number;
+  /** Zone pitch in logical blocks, a power of two. Ignored for model 'none'. */
+  readonly zoneSizeBlocks: number;
+  /** Writable blocks per sequential zone; < zoneSizeBlocks adds GAP zones. */
+  readonly zoneCapacityBlocks: number;
+  readonly conventionalZones: number;
+  /** Maximum open SWR zones; null = no limit. */
+  readonly maxOpen: number | null;
+  /** Unrestricted reads in sequential write required zones (B6h URSWRZ). */
+  readonly urswrz: boolean;
+  /** Zone indexes (in REPORT ZONES order, gap zones included) that start READ ONLY / OFFLINE. */
+  readonly readOnlyZones: readonly number[];
+  readonly offlineZones: readonly number[];
+}
+
+/**
+ * A refused request, as a neutral value. scsi/commands/zbc/zone-fault-sense.ts maps every kind
+ * to its sense code (Record<ZoneFault['kind'], ...> so the compiler catches a missing kind).
+ */
+export type ZoneFault =
+  | { readonly kind: 'unaligned-write'; readonly lba: number } //           5/21/04
+  | { readonly kind: 'write-boundary'; readonly lba: number } //            5/21/05
+  | { readonly kind: 'write-to-full-zone'; readonly lba: number } //        5/24/00, pointer on LBA
+  | { readonly kind: 'insufficient-zone-resources' } //                     7/55/0E
+  | { readonly kind: 'zone-read-only'; readonly lba: number } //            7/27/08
+  | { readonly kind: 'zone-offline'; readonly lba: number } //              7/2C/0E
+  | { readonly kind: 'zone-inactive'; readonly lba: number } //             7/2C/12
+  | { readonly kind: 'read-boundary'; readonly lba: number } //             5/21/07
+  | { readonly kind: 'read-invalid-data'; readonly lba: number } //         5/21/06
+  | { readonly kind: 'gap-zone-access'; readonly lba: number } //           5/21/09
+  | { readonly kind: 'zone-id-out-of-range' } //                            5/21/00
+  | { readonly kind: 'invalid-zone-id' } //                                 5/24/00, pointer byte 2
+  | { readonly kind: 'invalid-zone-count' }; //                             5/24/00, pointer byte 12
+
+export function isZoneFault(v: unknown): v is ZoneFault {
+  return typeof v === 'object' && v !== null && 'kind' in v;
+}
+
+/** A run of a read: stored data, or blocks that read as zeros (at/above a WP, gap zones). */
+export interface ReadSegment {
+  readonly lba: number;
+  readonly blocks: number;
+  readonly zeroFill: boolean;
+}
+
+/** An accepted write, computed without mutation; commitWrite applies it. */
+export interface WritePlan {
+  readonly lba: number;
+  readonly blocks: number;
+  /** Opaque to callers. */
+  readonly zoneIndex: number;
+}
+
+/**
+ * What the SCSI block commands need from a zoned LU. The zbc ZoneModel implements it.
+ * Order per WRITE: planWrite -> commitWrite (before awaiting I/O, so the next command in CmdSN
+ * order sees the new WP) -> store.writev -> writeCompleted (or writeFailed, which rolls back
+ * nothing but lets the WP be re-reported exactly; the plan's blocks then read as zeros).
+ */
+export interface ZonedMedium {
+  readonly model: ZonedModel;
+  readonly layout: ZoneLayoutConfig;
+  /** Range already checked against capacity by the caller. */
+  checkRead(lba: number, blocks: number): ZoneFault | readonly ReadSegment[];
+  planWrite(lba: number, blocks: number): ZoneFault | WritePlan;
+  commitWrite(plan: WritePlan): void;
+  writeCompleted(plan: WritePlan): void;
+  /** Captures the state that is safe to persist once data written so far is flushed. */
+  captureDurable(): ZoneCapture;
+}
+
+/** Dirty zones' state to persist: parallel arrays, WPs never ahead of completed writes. */
+export interface ZoneCapture {
+  readonly zones: Uint32Array;
+  readonly condition: Uint8Array;
+  readonly writePointer: Float64Array;
+  readonly attributes: Uint8Array;
+}

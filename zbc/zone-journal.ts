@@ -1,0 +1,17 @@
+// Zone persistence port (types only). src/storage/ implements it; zbc/ never does I/O.
+import type { ZoneCapture } from './types.js';
+
+/** Persisted state for every zone, indexed by zone number (REPORT ZONES order). */
+export interface PersistedZoneState {
+  readonly condition: Uint8Array;
+  readonly writePointer: Float64Array;
+  readonly attributes: Uint8Array;
+}
+
+export interface ZoneJournal {
+  /** State found at open (open zones already turned CLOSED/EMPTY), or null for a fresh medium. */
+  readonly loaded: PersistedZoneState | null;
+  /** Durably records the captured zones. Called after the data they describe is flushed. */
+  persist(capture: ZoneCapture): Promise<void>;
+  close(): Promise<void>;
+}
