@@ -48,5 +48,12 @@ export interface CommandSpec {
   readonly skipsUnitAttention?: boolean;
   /** Only on zoned LUs (ZBC IN/OUT); others answer INVALID COMMAND OPERATION CODE. */
   readonly zonedOnly?: boolean;
+  /** Only on non-zoned LUs (UNMAP: ZBC-2 / zbc-reference §6.3); zoned ones answer 5/20/00. */
+  readonly unzonedOnly?: boolean;
+  /**
+   * Data-out commands: the bytes the CDB asks for (SPDTL: transfer length x block size, or the
+   * parameter list length). Dispatch puts it in every outcome so the transport reports residuals.
+   */
+  readonly dataOutLength?: (cdb: Buffer, blockSize: number) => number;
   readonly handler: CommandHandler;
 }

@@ -66,7 +66,8 @@ export type ZoneFault =
   | { readonly kind: 'gap-zone-access'; readonly lba: number } //           5/21/09
   | { readonly kind: 'zone-id-out-of-range' } //                            5/21/00
   | { readonly kind: 'invalid-zone-id' } //                                 5/24/00, pointer byte 2
-  | { readonly kind: 'invalid-zone-count' }; //                             5/24/00, pointer byte 12
+  | { readonly kind: 'invalid-zone-count' } //                              5/24/00, pointer byte 12
+  | { readonly kind: 'invalid-reporting-option' }; //                       5/24/00, pointer byte 14 bit 5
 
 export function isZoneFault(v: unknown): v is ZoneFault {
   return typeof v === 'object' && v !== null && 'kind' in v;
@@ -103,6 +104,69 @@ export interface ZonedMedium {
   writeCompleted(plan: WritePlan): void;
   /** Captures the state that is safe to persist once data written so far is flushed. */
   captureDurable(): ZoneCapture;
+  /** The data-out or store write of a committed plan failed: the WP stays where it is. */
+  writeFailed(plan: WritePlan): void;
+  /** ZBC OUT zone actions (CLOSE, FINISH, OPEN, RESET WRITE POINTER, SEQUENTIALIZE). */
+  zoneAction(request: ZoneActionRequest): ZoneFault | ZoneActionResult;
+  /** REPORT ZONES: selects zones and sizes the reply; encode() fills the caller's buffer. */
+  reportZones(request: ReportZonesRequest): ZoneFault | ZoneReport;
+  /** Zones in REPORT ZONES order, gap zones included. */
+  readonly zoneCount: number;
+  /** One zone's current state (tests, metrics, the zone map). */
+  zoneAt(index: number): ZoneInfo;
+}
+
+/** ZBC OUT service actions, ZBC-2 table 47 (94h). */
+export type ZoneActionKind = 'close' | 'finish' | 'open' | 'reset' | 'sequentialize';
+
+export interface ZoneActionRequest {
+  readonly action: ZoneActionKind;
+  /** ZONE ID (CDB bytes 2–9); a bigint only when above 2^53 (always out of range). */
+  readonly zoneId: number | bigint;
+  /** ZONE COUNT (CDB bytes 12–13); 0 and 1 mean one zone. */
+  readonly count: number;
+  /** ALL bit (CDB byte 14 bit 0): ZONE ID and ZONE COUNT are then ignored. */
+  readonly all: boolean;
+}
+
+export interface ZoneActionResult {
+  /** Zones whose condition, write pointer or attributes changed. */
+  readonly changed: number;
+  /**
+   * Ranges whose data a RESET discarded on a host-aware LU, where blocks below a restored WP
+   * could otherwise read old contents after a non-sequential write. Empty on host-managed LUs
+   * (reads at/above the WP are zero-filled there).
+   */
+  readonly discard: readonly { readonly lba: number; readonly blocks: number }[];
+}
+
+export interface ReportZonesRequest {
+  /** ZONE START LBA (CDB bytes 2–9). */
+  readonly startLba: number | bigint;
+  /** REPORTING OPTIONS (CDB byte 14 bits 5:0). */
+  readonly option: number;
+  readonly partial: boolean;
+  readonly allocationLength: number;
+}
+
+export interface ZoneReport {
+  /** Bytes to allocate: min(full reply, allocation length rounded up to 64). */
+  readonly size: number;
+  /** 64 + 64 × listed descriptors, whatever the allocation length. */
+  readonly fullSize: number;
+  /** Writes the header and as many descriptors as fit into out (out.length >= size, zeroed). */
+  encode(out: Uint8Array): void;
+}
+
+export interface ZoneInfo {
+  readonly index: number;
+  readonly type: ZoneType;
+  readonly condition: ZoneCondition;
+  readonly start: number;
+  readonly length: number;
+  /** Internal write pointer (zone start for zones without one). */
+  readonly writePointer: number;
+  readonly attributes: number;
 }
 
 /** Dirty zones' state to persist: parallel arrays, WPs never ahead of completed writes. */

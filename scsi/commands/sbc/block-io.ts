@@ -1,0 +1,146 @@
+// Shared steps of the block-access commands (SBC-4 4.x, zbc-reference §6): validation in the
+// documented order, zone checks, reads into one buffer and writes of whole received blocks.
+import createDebug from 'debug';
+import { SENSE } from '../../../sense-tables/index.js';
+import type { ReadSegment, ZoneFault } from '../../../zbc/types.js';
+import { isZoneFault } from '../../../zbc/types.js';
+import type { BlockAccessCdb } from '../../cdb.js';
+import type { CommandContext, CommandResult } from '../../command-spec.js';
+import { checkLbaRange } from '../../lba.js';
+import type { LogicalUnit } from '../../logical-unit.js';
+import { check, good } from '../../response.js';
+import { zoneFaultResult } from '../zbc/zone-fault-sense.js';
+
+const log = createDebug('zbc:scsi:io');
+
+export interface AccessRules {
+  readonly write: boolean;
+  /** Blocks allowed per command (B0h MAXIMUM TRANSFER LENGTH, or MAXIMUM WRITE SAME LENGTH). */
+  readonly maxBlocks?: number;
+}
+
+/**
+ * Range, then transfer length, then write protection (zbc-reference §6.1 step 2). PROTECT fields
+ * need protection information, which we do not support (READ CAPACITY(16) PROT_EN 0).
+ * Returns the numeric LBA when the access may proceed.
+ */
+export function validateAccess(lu: LogicalUnit, c: BlockAccessCdb, rules: AccessRules): CommandResult | number {
+  if (c.protect !== 0) return check(SENSE.INVALID_FIELD_IN_CDB, { field: { in: 'cdb', byte: 1, bit: 7 } });
+  if (!checkLbaRange(c.lba, c.blocks, lu.capacityBlocks) || typeof c.lba === 'bigint') {
+    return check(SENSE.LOGICAL_BLOCK_ADDRESS_OUT_OF_RANGE);
+  }
+  if (c.blocks > (rules.maxBlocks ?? lu.maxTransferBlocks)) {
+    return check(SENSE.INVALID_FIELD_IN_CDB, { field: c.lengthField });
+  }
+  if (rules.write && lu.readOnly) return check(SENSE.WRITE_PROTECTED);
+  return c.lba;
+}
+
+/** Zone read rules (§6.2): the segments to read, or the mapped fault. Non-zoned: one segment. */
+export function readSegments(lu: LogicalUnit, lba: number, blocks: number, cdb: Buffer): CommandResult | readonly ReadSegment[] {
+  if (lu.zones === undefined) return [{ lba, blocks, zeroFill: false }];
+  const r = lu.zones.checkRead(lba, blocks);
+  return isZoneFault(r) ? zoneFaultResult(r, cdb) : r;
+}
+
+/** Reads `blocks` from `lba` into one buffer (zero-filled where the zone model says so). */
+export async function readBlocks(lu: LogicalUnit, segments: readonly ReadSegment[], lba: number, blocks: number): Promise<Buffer> {
+  const bs = lu.blockSize;
+  const out = Buffer.allocUnsafe(blocks * bs);
+  for (const s of segments) {
+    const from = (s.lba - lba) * bs;
+    const to = from + s.blocks * bs;
+    if (s.zeroFill) out.fill(0, from, to);
+    else await lu.store.readInto(out.subarray(from, to), s.lba * bs);
+  }
+  return out;
+}
+
+/** READ-family body: zone checks, then one buffer returned as Data-In. */
+export async function readCommand(ctx: CommandContext, c: BlockAccessCdb): Promise<CommandResult> {
+  const { lu } = ctx;
+  const lba = validateAccess(lu, c, { write: false });
+  if (typeof lba !== 'number') return lba;
+  if (c.blocks === 0) return good();
+  const segments = readSegments(lu, lba, c.blocks, ctx.cdb);
+  if (!Array.isArray(segments)) return segments as CommandResult;
+  try {
+    return good(await readBlocks(lu, segments as readonly ReadSegment[], lba, c.blocks));
+  } catch (err) {
+    log('read lun %d lba %d: %O', lu.lun, lba, err);
+    return check(SENSE.UNRECOVERED_READ_ERROR, { information: lba });
+  }
+}
+
+/** The first `bytes` bytes of the Data-Out segments, as views (never a copy). */
+export function leadingSegments(segments: readonly Buffer[], bytes: number): Buffer[] {
+  const out: Buffer[] = [];
+  let left = bytes;
+  for (const s of segments) {
+    if (left <= 0) break;
+    out.push(s.length <= left ? s : s.subarray(0, left));
+    left -= Math.min(s.length, left);
+  }
+  return out;
+}
+
+export function receivedBytes(segments: readonly Buffer[]): number {
+  let n = 0;
+  for (const s of segments) n += s.length;
+  return n;
+}
+
+/**
+ * Writes `blocks` blocks of `segments` at `lba`: plan (zoned), commit before awaiting I/O so the
+ * next command in CmdSN order sees the new WP, one writev, then completion. `cdb` locates the
+ * fields a zone fault's sense points at.
+ */
+export async function writeBlocks(
+  lu: LogicalUnit,
+  lba: number,
+  blocks: number,
+  segments: readonly Buffer[],
+  cdb: Buffer,
+): Promise<CommandResult | null> {
+  if (blocks === 0) return null;
+  const plan = lu.zones?.planWrite(lba, blocks);
+  if (plan !== undefined && isZoneFault(plan)) return zoneFaultResult(plan as ZoneFault, cdb);
+  if (plan !== undefined) lu.zones?.commitWrite(plan);
+  try {
+    await lu.store.writev(segments, lba * lu.blockSize);
+  } catch (err) {
+    log('write lun %d lba %d: %O', lu.lun, lba, err);
+    if (plan !== undefined) lu.zones?.writeFailed(plan);
+    return check(SENSE.WRITE_ERROR, { information: lba });
+  }
+  if (plan !== undefined) lu.zones?.writeCompleted(plan);
+  return null;
+}
+
+/** FUA, or write-through when WCE is off (SBC-4 4.15): durable before GOOD. */
+export async function flushIfNeeded(lu: LogicalUnit, fua: boolean): Promise<CommandResult | null> {
+  if (!fua && lu.mode.wce) return null;
+  try {
+    await lu.flushMedium();
+    return null;
+  } catch (err) {
+    log('flush lun %d: %O', lu.lun, err);
+    return check(SENSE.WRITE_ERROR);
+  }
+}
+
+/**
+ * WRITE-family body. Only whole blocks that arrived are written (iSCSI reference §3.6: WRITE of 2
+ * blocks with EDTL = one block writes block 0 and answers GOOD); surplus bytes are ignored.
+ */
+export async function writeCommand(ctx: CommandContext, c: BlockAccessCdb, forceFua = false): Promise<CommandResult> {
+  const { lu, cmd } = ctx;
+  const lba = validateAccess(lu, c, { write: true });
+  if (typeof lba !== 'number') return lba;
+  if (c.blocks === 0) return good();
+  const bs = lu.blockSize;
+  const blocks = Math.min(c.blocks, Math.floor(receivedBytes(cmd.dataOut) / bs));
+  const failed = await writeBlocks(lu, lba, blocks, leadingSegments(cmd.dataOut, blocks * bs), ctx.cdb);
+  if (failed !== null) return failed;
+  return (await flushIfNeeded(lu, c.fua || forceFua)) ?? good();
+}

@@ -1,0 +1,62 @@
+// UNMAP (42h), SBC-4 5.32: non-zoned LUs only (zoned ones answer INVALID COMMAND OPERATION CODE,
+// zbc-reference §6.3). Each block descriptor's range is discarded when the store can; otherwise
+// the request is accepted and the data stays (LBPRZ 0 in B2h then says so).
+import { SENSE } from '../../../sense-tables/index.js';
+import { readU64 } from '../../cdb.js';
+import type { CommandContext, CommandResult, CommandSpec } from '../../command-spec.js';
+import { checkLbaRange } from '../../lba.js';
+import { check, good } from '../../response.js';
+import { MAX_UNMAP_DESCRIPTORS } from '../spc/vpd-pages.js';
+import { flushIfNeeded } from './block-io.js';
+
+const HEADER = 8;
+const DESCRIPTOR = 16;
+
+function gather(segments: readonly Buffer[], length: number): Buffer {
+  const out = Buffer.alloc(length);
+  let at = 0;
+  for (const s of segments) {
+    if (at >= length) break;
+    at += s.copy(out, at, 0, Math.min(s.length, length - at));
+  }
+  return out.subarray(0, at);
+}
+
+async function unmap({ cmd, cdb, lu }: CommandContext): Promise<CommandResult> {
+  if (((cdb[1] ?? 0) & 0x01) !== 0) return check(SENSE.INVALID_FIELD_IN_CDB, { field: { in: 'cdb', byte: 1, bit: 0 } }); // ANCHOR
+  const listLength = cdb.readUInt16BE(7);
+  if (listLength === 0) return good();
+  if (listLength < HEADER) return check(SENSE.PARAMETER_LIST_LENGTH_ERROR);
+  if (lu.readOnly) return check(SENSE.WRITE_PROTECTED);
+  const data = gather(cmd.dataOut, listLength);
+  if (data.length < HEADER) return check(SENSE.PARAMETER_LIST_LENGTH_ERROR);
+  const descriptorBytes = Math.min(data.readUInt16BE(2), data.length - HEADER);
+  const count = Math.floor(descriptorBytes / DESCRIPTOR);
+  if (count > MAX_UNMAP_DESCRIPTORS) return check(SENSE.INVALID_FIELD_IN_PARAMETER_LIST, { field: { in: 'parameter', byte: 2 } });
+  const ranges: [number, number][] = [];
+  for (let i = 0; i < count; i++) {
+    const at = HEADER + i * DESCRIPTOR;
+    const lba = readU64(data, at);
+    const blocks = data.readUInt32BE(at + 8);
+    if (!checkLbaRange(lba, blocks, lu.capacityBlocks) || typeof lba === 'bigint') {
+      return check(SENSE.LOGICAL_BLOCK_ADDRESS_OUT_OF_RANGE, { field: { in: 'parameter', byte: at } });
+    }
+    if (blocks > 0) ranges.push([lba, blocks]);
+  }
+  const discard = lu.store.discard?.bind(lu.store);
+  if (discard === undefined) return good();
+  try {
+    for (const [lba, blocks] of ranges) await discard(lba * lu.blockSize, blocks * lu.blockSize);
+  } catch {
+    return check(SENSE.WRITE_ERROR);
+  }
+  return (await flushIfNeeded(lu, false)) ?? good();
+}
+
+export const UNMAP: CommandSpec = {
+  name: 'UNMAP', opcode: 0x42, cdbLength: 10, direction: 'out',
+  usage: [0x42, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0x04],
+  unzonedOnly: true,
+  dataOutLength: (cdb) => cdb.readUInt16BE(7),
+  handler: unmap,
+};

@@ -1,0 +1,73 @@
+// VERIFY(10/16), SBC-4 5.33-5.34. BYTCHK 00b: medium verification under the read rules, no data;
+// 01b: compare the Data-Out with the medium; 11b: compare one Data-Out block with every block.
+import { SENSE } from '../../../sense-tables/index.js';
+import { type BlockAccessDecoder, decodeRw10, decodeRw16 } from '../../cdb.js';
+import type { CommandHandler, CommandResult, CommandSpec } from '../../command-spec.js';
+import { check, good } from '../../response.js';
+import { readBlocks, readSegments, receivedBytes, validateAccess } from './block-io.js';
+import type { ReadSegment } from '../../../zbc/types.js';
+
+const bytchkOf = (cdb: Buffer) => ((cdb[1] ?? 0) >> 1) & 0x03;
+
+/** Copies the first `bytes` of the Data-Out into one buffer (the compare path, not the write path). */
+function gather(segments: readonly Buffer[], bytes: number): Buffer {
+  const out = Buffer.alloc(bytes);
+  let at = 0;
+  for (const s of segments) {
+    if (at >= bytes) break;
+    at += s.copy(out, at, 0, Math.min(s.length, bytes - at));
+  }
+  return out;
+}
+
+const verify = (decode: BlockAccessDecoder): CommandHandler => async ({ cmd, cdb, lu }): Promise<CommandResult> => {
+  const c = decode(cdb);
+  const bytchk = bytchkOf(cdb);
+  if (bytchk === 0b10) return check(SENSE.INVALID_FIELD_IN_CDB, { field: { in: 'cdb', byte: 1, bit: 2 } });
+  const lba = validateAccess(lu, c, { write: false });
+  if (typeof lba !== 'number') return lba;
+  if (c.blocks === 0) return good();
+  const segments = readSegments(lu, lba, c.blocks, cdb);
+  if (!Array.isArray(segments)) return segments as CommandResult;
+  let stored: Buffer;
+  try {
+    stored = await readBlocks(lu, segments as readonly ReadSegment[], lba, c.blocks);
+  } catch {
+    return check(SENSE.UNRECOVERED_READ_ERROR, { information: lba });
+  }
+  if (bytchk === 0) return good();
+  const bs = lu.blockSize;
+  const expectedBytes = bytchk === 0b01 ? c.blocks * bs : bs;
+  // Short Data-Out: compare only what arrived (as writes write only whole received blocks).
+  const data = gather(cmd.dataOut, Math.min(expectedBytes, receivedBytes(cmd.dataOut)));
+  for (let block = 0; block < c.blocks; block++) {
+    const want = bytchk === 0b01 ? data.subarray(block * bs, (block + 1) * bs) : data;
+    if (want.length === 0) break;
+    const have = stored.subarray(block * bs, block * bs + want.length);
+    if (!have.equals(want)) {
+      let i = 0;
+      while (have[i] === want[i]) i++;
+      // SBC-4 5.33: INFORMATION = offset in the Data-Out of the first byte that differed.
+      return check(SENSE.MISCOMPARE_DURING_VERIFY_OPERATION, { information: (bytchk === 0b01 ? block * bs : 0) + i });
+    }
+  }
+  return good();
+};
+
+const dataOut = (decode: BlockAccessDecoder) => (cdb: Buffer, bs: number) => {
+  const bytchk = bytchkOf(cdb);
+  return bytchk === 0b01 ? decode(cdb).blocks * bs : bytchk === 0b11 ? bs : 0;
+};
+
+export const VERIFY_10: CommandSpec = {
+  name: 'VERIFY(10)', opcode: 0x2f, cdbLength: 10, direction: 'out',
+  usage: [0x2f, 0xf6, 0xff, 0xff, 0xff, 0xff, 0x00, 0xff, 0xff, 0x04],
+  dataOutLength: dataOut(decodeRw10),
+  handler: verify(decodeRw10),
+};
+export const VERIFY_16: CommandSpec = {
+  name: 'VERIFY(16)', opcode: 0x8f, cdbLength: 16, direction: 'out',
+  usage: [0x8f, 0xf6, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00, 0x04],
+  dataOutLength: dataOut(decodeRw16),
+  handler: verify(decodeRw16),
+};

@@ -1,0 +1,79 @@
+// WRITE SAME(10/16), SBC-4 5.44-5.45: one block of Data-Out (or zeros with NDOB) written to every
+// block of the range, by one writev per chunk that references the same buffer (no copies).
+// UNMAP 1 on a non-zoned LU discards instead when the block is zeros and the store can.
+import { SENSE } from '../../../sense-tables/index.js';
+import { type BlockAccessCdb, type BlockAccessDecoder, decodeRw10, decodeRw16 } from '../../cdb.js';
+import type { CommandContext, CommandHandler, CommandResult, CommandSpec } from '../../command-spec.js';
+import { check, good } from '../../response.js';
+import { flushIfNeeded, leadingSegments, receivedBytes, validateAccess, writeBlocks } from './block-io.js';
+
+/** Blocks per writev: Linux's IOV_MAX is 1024. */
+const SEGMENTS_PER_WRITE = 1024;
+
+interface WriteSameCdb extends BlockAccessCdb {
+  readonly unmap: boolean;
+  readonly anchor: boolean;
+  readonly ndob: boolean;
+}
+
+const decodeWithFlags = (decode: BlockAccessDecoder, hasNdob: boolean) => (cdb: Buffer): WriteSameCdb => {
+  const b1 = cdb[1] ?? 0;
+  return {
+    ...decode(cdb),
+    fua: false,
+    dpo: false,
+    unmap: (b1 & 0x08) !== 0,
+    anchor: (b1 & 0x10) !== 0,
+    ndob: hasNdob && (b1 & 0x01) !== 0,
+  };
+};
+
+async function writeSame(ctx: CommandContext, c: WriteSameCdb): Promise<CommandResult> {
+  const { lu, cmd } = ctx;
+  // LBPME 0 on zoned LUs: UNMAP is an invalid field there (SBC-4 5.45; zbc-reference §6.3).
+  if (c.unmap && lu.zones !== undefined) return check(SENSE.INVALID_FIELD_IN_CDB, { field: { in: 'cdb', byte: 1, bit: 3 } });
+  if (c.anchor) return check(SENSE.INVALID_FIELD_IN_CDB, { field: { in: 'cdb', byte: 1, bit: 4 } }); // ANC_SUP 0
+  // WSNZ 1 (B0h): NUMBER OF LOGICAL BLOCKS 0 ("to the end of the medium") is refused.
+  if (c.blocks === 0) return check(SENSE.INVALID_FIELD_IN_CDB, { field: c.lengthField });
+  const lba = validateAccess(lu, c, { write: true });
+  if (typeof lba !== 'number') return lba;
+  const bs = lu.blockSize;
+  let block: Buffer;
+  if (c.ndob) block = Buffer.alloc(bs);
+  else if (receivedBytes(cmd.dataOut) < bs) return good(); // no whole block arrived: nothing written
+  else {
+    const first = leadingSegments(cmd.dataOut, bs);
+    block = first.length === 1 && first[0] !== undefined ? first[0] : Buffer.concat(first, bs);
+  }
+  if (c.unmap && lu.store.discard !== undefined && block.every((b) => b === 0)) {
+    try {
+      await lu.store.discard(lba * bs, c.blocks * bs);
+    } catch {
+      return check(SENSE.WRITE_ERROR, { information: lba });
+    }
+    return (await flushIfNeeded(lu, false)) ?? good();
+  }
+  for (let done = 0; done < c.blocks; done += SEGMENTS_PER_WRITE) {
+    const n = Math.min(SEGMENTS_PER_WRITE, c.blocks - done);
+    const failed = await writeBlocks(lu, lba + done, n, new Array<Buffer>(n).fill(block), ctx.cdb);
+    if (failed !== null) return failed;
+  }
+  return (await flushIfNeeded(lu, false)) ?? good();
+}
+
+const handler = (decode: (cdb: Buffer) => WriteSameCdb): CommandHandler => (ctx) => writeSame(ctx, decode(ctx.cdb));
+const decode10 = decodeWithFlags(decodeRw10, false);
+const decode16 = decodeWithFlags(decodeRw16, true);
+
+export const WRITE_SAME_10: CommandSpec = {
+  name: 'WRITE SAME(10)', opcode: 0x41, cdbLength: 10, direction: 'out',
+  usage: [0x41, 0xf8, 0xff, 0xff, 0xff, 0xff, 0x00, 0xff, 0xff, 0x04],
+  dataOutLength: (_cdb, bs) => bs,
+  handler: handler(decode10),
+};
+export const WRITE_SAME_16: CommandSpec = {
+  name: 'WRITE SAME(16)', opcode: 0x93, cdbLength: 16, direction: 'out',
+  usage: [0x93, 0xf9, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00, 0x04],
+  dataOutLength: (cdb, bs) => (((cdb[1] ?? 0) & 0x01) !== 0 ? 0 : bs),
+  handler: handler(decode16),
+};

@@ -1,0 +1,109 @@
+// MODE SELECT(6) 15h and MODE SELECT(10) 55h, SPC-4 6.11/6.12: validate the whole parameter list,
+// then apply it at once; only changeable bits may differ (mode-pages.ts).
+import { SENSE } from '../../../sense-tables/index.js';
+import type { CommandContext, CommandResult, CommandSpec } from '../../command-spec.js';
+import { findModePage, type ModeState } from '../../mode-pages.js';
+import { check, good } from '../../response.js';
+
+interface ModeSelectCdb {
+  readonly long: boolean;
+  readonly sp: boolean;
+  readonly listLength: number;
+}
+
+const decode6 = (cdb: Buffer): ModeSelectCdb => ({
+  long: false,
+  sp: ((cdb[1] ?? 0) & 0x01) !== 0,
+  listLength: cdb[4] ?? 0,
+});
+
+const decode10 = (cdb: Buffer): ModeSelectCdb => ({
+  long: true,
+  sp: ((cdb[1] ?? 0) & 0x01) !== 0,
+  listLength: cdb.readUInt16BE(7),
+});
+
+/** Gathers a short parameter list (not the data path: a copy is fine and bounded by 64 KiB). */
+function parameterData(segments: readonly Buffer[], length: number): Buffer {
+  const out = Buffer.alloc(length);
+  let at = 0;
+  for (const s of segments) {
+    if (at >= length) break;
+    at += s.copy(out, at, 0, Math.min(s.length, length - at));
+  }
+  return out.subarray(0, at);
+}
+
+const paramField = (byte: number, bit?: number) =>
+  check(SENSE.INVALID_FIELD_IN_PARAMETER_LIST, {
+    field: bit === undefined ? { in: 'parameter', byte } : { in: 'parameter', byte, bit },
+  });
+
+function modeSelect(decode: (cdb: Buffer) => ModeSelectCdb) {
+  return ({ cmd, cdb, lu }: CommandContext): CommandResult => {
+    const c = decode(cdb);
+    if (c.sp) return check(SENSE.INVALID_FIELD_IN_CDB, { field: { in: 'cdb', byte: 1, bit: 0 } });
+    if (c.listLength === 0) return good();
+    const headerLength = c.long ? 8 : 4;
+    const data = parameterData(cmd.dataOut, c.listLength);
+    if (data.length < headerLength) return check(SENSE.PARAMETER_LIST_LENGTH_ERROR);
+
+    if ((data[1] ?? 0) !== 0) return paramField(1); // MEDIUM TYPE: 00h only
+    const descriptorLength = c.long ? data.readUInt16BE(6) : (data[3] ?? 0);
+    const longLba = c.long && ((data[4] ?? 0) & 0x01) !== 0;
+    if (descriptorLength !== 0 && descriptorLength !== (longLba ? 16 : 8)) {
+      return paramField(c.long ? 6 : 3);
+    }
+    if (data.length < headerLength + descriptorLength) return check(SENSE.PARAMETER_LIST_LENGTH_ERROR);
+    if (descriptorLength > 0) {
+      // The block descriptor may only restate the current geometry (SBC-4 6.4.2).
+      const at = headerLength;
+      const blocks = longLba ? data.readUInt32BE(at) * 0x1_0000_0000 + data.readUInt32BE(at + 4) : data.readUInt32BE(at);
+      const blockLength = longLba ? data.readUInt32BE(at + 12) : data.readUIntBE(at + 5, 3);
+      const capacity = longLba || lu.capacityBlocks <= 0xffffffff ? lu.capacityBlocks : 0xffffffff;
+      if (blocks !== 0 && blocks !== capacity) return paramField(at);
+      if (blockLength !== lu.blockSize) return paramField(longLba ? at + 12 : at + 5);
+    }
+
+    const next: ModeState = { ...lu.mode };
+    let at = headerLength + descriptorLength;
+    while (at < data.length) {
+      if (data.length - at < 2) return check(SENSE.PARAMETER_LIST_LENGTH_ERROR);
+      const b0 = data[at] ?? 0;
+      if ((b0 & 0x80) !== 0) return paramField(at, 7); // PS is reserved in MODE SELECT
+      if ((b0 & 0x40) !== 0) return paramField(at, 6); // SPF: we have no subpages
+      const page = findModePage(b0 & 0x3f);
+      if (page === undefined) return paramField(at, 5);
+      if ((data[at + 1] ?? 0) !== page.length - 2) return paramField(at + 1);
+      if (data.length - at < page.length) return check(SENSE.PARAMETER_LIST_LENGTH_ERROR);
+      const bad = page.apply(data.subarray(at, at + page.length), next);
+      if (bad >= 0) return paramField(at + bad);
+      at += page.length;
+    }
+    const changed = next.wce !== lu.mode.wce || next.dSense !== lu.mode.dSense;
+    lu.mode = next;
+    // SPC-4 6.11: other I_T nexuses learn of the change by MODE PARAMETERS CHANGED.
+    if (changed) lu.unitAttentions.establishAll(SENSE.MODE_PARAMETERS_CHANGED, cmd.nexus.key);
+    return good();
+  };
+}
+
+export const MODE_SELECT_6: CommandSpec = {
+  name: 'MODE SELECT(6)',
+  opcode: 0x15,
+  cdbLength: 6,
+  direction: 'out',
+  usage: [0x15, 0x11, 0x00, 0x00, 0xff, 0x04],
+  dataOutLength: (cdb) => cdb[4] ?? 0,
+  handler: modeSelect(decode6),
+};
+
+export const MODE_SELECT_10: CommandSpec = {
+  name: 'MODE SELECT(10)',
+  opcode: 0x55,
+  cdbLength: 10,
+  direction: 'out',
+  usage: [0x55, 0x11, 0x00, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0x04],
+  dataOutLength: (cdb) => cdb.readUInt16BE(7),
+  handler: modeSelect(decode10),
+};

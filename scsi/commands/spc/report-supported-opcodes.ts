@@ -1,0 +1,99 @@
+// REPORT SUPPORTED OPERATION CODES (A3h/0Ch), SPC-4 6.35, generated from the command table so that
+// what we list is exactly what dispatch accepts on this LU.
+import { SENSE } from '../../../sense-tables/index.js';
+import type { CommandContext, CommandResult, CommandSpec } from '../../command-spec.js';
+import { supportedOn } from '../../command-support.js';
+import type { LogicalUnit } from '../../logical-unit.js';
+import { check, dataIn } from '../../response.js';
+
+/** Command timeouts descriptor (SPC-4 6.35.4, table 244): 12 bytes; 0 = not specified. */
+const TIMEOUTS_LENGTH = 12;
+const ALL_COMMANDS_DESCRIPTOR = 8;
+/** SUPPORT field (SPC-4 table 243). */
+const SUPPORT_NOT = 0b001;
+const SUPPORT_STANDARD = 0b011;
+
+function commandsOn(lu: LogicalUnit): CommandSpec[] {
+  return lu.target.commands.all.filter((s) => supportedOn(s, lu));
+}
+
+function writeTimeouts(out: Buffer, at: number): void {
+  out.writeUInt16BE(TIMEOUTS_LENGTH - 2, at); // DESCRIPTOR LENGTH 0Ah
+  // NOMINAL and RECOMMENDED COMMAND TIMEOUT stay 0: not specified.
+}
+
+function allCommands(lu: LogicalUnit, rctd: boolean, allocation: number): CommandResult {
+  const specs = commandsOn(lu);
+  const each = ALL_COMMANDS_DESCRIPTOR + (rctd ? TIMEOUTS_LENGTH : 0);
+  return dataIn(4 + specs.length * each, allocation, (out) => {
+    out.writeUInt32BE(specs.length * each, 0); // COMMAND DATA LENGTH
+    specs.forEach((s, i) => {
+      const at = 4 + i * each;
+      out[at] = s.opcode;
+      out.writeUInt16BE(s.serviceAction ?? 0, at + 2);
+      out[at + 5] = (rctd ? 0x02 : 0) | (s.serviceAction !== undefined ? 0x01 : 0); // CTDP, SERVACTV
+      out.writeUInt16BE(s.cdbLength, at + 6);
+      if (rctd) writeTimeouts(out, at + ALL_COMMANDS_DESCRIPTOR);
+    });
+  });
+}
+
+function oneCommand(spec: CommandSpec | undefined, rctd: boolean, allocation: number): CommandResult {
+  if (spec === undefined) {
+    return dataIn(4, allocation, (out) => {
+      out[1] = SUPPORT_NOT;
+    });
+  }
+  const size = 4 + spec.cdbLength + (rctd ? TIMEOUTS_LENGTH : 0);
+  return dataIn(size, allocation, (out) => {
+    out[1] = (rctd ? 0x80 : 0) | SUPPORT_STANDARD; // CTDP, SUPPORT
+    out.writeUInt16BE(spec.cdbLength, 2);
+    spec.usage.forEach((b, i) => {
+      out[4 + i] = b;
+    });
+    if (rctd) writeTimeouts(out, 4 + spec.cdbLength);
+  });
+}
+
+function reportSupportedOpcodes({ cdb, lu }: CommandContext): CommandResult {
+  const rctd = ((cdb[2] ?? 0) & 0x80) !== 0;
+  const options = (cdb[2] ?? 0) & 0x07;
+  const opcode = cdb[3] ?? 0;
+  const serviceAction = cdb.readUInt16BE(4);
+  const allocation = cdb.readUInt32BE(6);
+  const table = lu.target.commands;
+  const badOptions = check(SENSE.INVALID_FIELD_IN_CDB, { field: { in: 'cdb', byte: 2, bit: 2 } });
+  const onLu = (spec: CommandSpec | undefined) => (spec !== undefined && supportedOn(spec, lu) ? spec : undefined);
+  const find = (sa: number) => {
+    const r = table.lookup(opcode, sa);
+    return r.kind === 'found' ? onLu(r.spec) : undefined;
+  };
+  switch (options) {
+    case 0b000:
+      return allCommands(lu, rctd, allocation);
+    case 0b001: // opcode without service action
+      if (table.hasServiceActions(opcode)) return badOptions;
+      return oneCommand(find(0), rctd, allocation);
+    case 0b010: // opcode and service action
+      if (!table.hasServiceActions(opcode)) return badOptions;
+      if (serviceAction > 0x1f) return oneCommand(undefined, rctd, allocation);
+      return oneCommand(find(serviceAction), rctd, allocation);
+    case 0b011: // either, as the opcode needs (SPC-4 r37 table 241)
+      if (table.hasServiceActions(opcode)) {
+        return oneCommand(serviceAction > 0x1f ? undefined : find(serviceAction), rctd, allocation);
+      }
+      return oneCommand(serviceAction === 0 ? find(0) : undefined, rctd, allocation);
+    default:
+      return badOptions;
+  }
+}
+
+export const REPORT_SUPPORTED_OPERATION_CODES: CommandSpec = {
+  name: 'REPORT SUPPORTED OPERATION CODES',
+  opcode: 0xa3,
+  serviceAction: 0x0c,
+  cdbLength: 12,
+  direction: 'in',
+  usage: [0xa3, 0x0c, 0x87, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00, 0x04],
+  handler: reportSupportedOpcodes,
+};

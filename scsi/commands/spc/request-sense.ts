@@ -1,0 +1,31 @@
+// REQUEST SENSE (03h), SPC-4 6.39: with autosense (iSCSI) there is no deferred sense to keep; it
+// reports (and clears) a pending unit attention, else NO SENSE. DESC picks the format.
+import { SENSE, type SenseCode } from '../../../sense-tables/index.js';
+import type { CommandContext, CommandResult, CommandSpec } from '../../command-spec.js';
+import { good } from '../../response.js';
+import { encodeSense } from '../../sense.js';
+
+function senseData(cdb: Buffer, code: SenseCode): CommandResult {
+  const descriptor = ((cdb[1] ?? 0) & 0x01) !== 0;
+  const sense = encodeSense(code, undefined, descriptor);
+  return good(sense.subarray(0, Math.min(sense.length, cdb[4] ?? 0)));
+}
+
+function requestSense({ cmd, cdb, lu }: CommandContext): CommandResult {
+  return senseData(cdb, lu.unitAttentions.take(cmd.nexus.key) ?? SENSE.NO_ADDITIONAL_SENSE_INFORMATION);
+}
+
+/** SPC-4 6.39.2: to an unmapped LUN, GOOD with LOGICAL UNIT NOT SUPPORTED sense data. */
+export function requestSenseForMissingLun(cdb: Buffer): CommandResult {
+  return senseData(cdb, SENSE.LOGICAL_UNIT_NOT_SUPPORTED);
+}
+
+export const REQUEST_SENSE: CommandSpec = {
+  name: 'REQUEST SENSE',
+  opcode: 0x03,
+  cdbLength: 6,
+  direction: 'in',
+  usage: [0x03, 0x01, 0x00, 0x00, 0xff, 0x04],
+  skipsUnitAttention: true,
+  handler: requestSense,
+};

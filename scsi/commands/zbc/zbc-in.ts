@@ -1,0 +1,38 @@
+// ZBC IN (95h), service action 00h REPORT ZONES (ZBC-2 5.x, zbc-reference §4). Other service
+// actions are answered by dispatch: INVALID FIELD IN CDB, pointer byte 1 bit 4.
+import { isZoneFault } from '../../../zbc/types.js';
+import { readU32, readU64 } from '../../cdb.js';
+import type { CommandContext, CommandResult, CommandSpec } from '../../command-spec.js';
+import { dataIn } from '../../response.js';
+import { zoneFaultResult } from './zone-fault-sense.js';
+import { notZoned } from './zoned-lu.js';
+
+export const ZBC_IN = 0x95;
+export const REPORT_ZONES_SA = 0x00;
+
+function reportZones({ cdb, lu }: CommandContext): CommandResult {
+  const zones = lu.zones;
+  if (zones === undefined) return notZoned();
+  const allocationLength = readU32(cdb, 10);
+  const report = zones.reportZones({
+    startLba: readU64(cdb, 2),
+    allocationLength,
+    partial: ((cdb[14] ?? 0) & 0x80) !== 0,
+    // Bit 6 is reserved; libzbc and libata mask byte 14 with BFh (zbc-reference §4.1).
+    option: (cdb[14] ?? 0) & 0x3f,
+  });
+  if (isZoneFault(report)) return zoneFaultResult(report, cdb);
+  return dataIn(report.size, allocationLength, (out) => report.encode(out));
+}
+
+export const REPORT_ZONES: CommandSpec = {
+  name: 'REPORT ZONES',
+  opcode: ZBC_IN,
+  serviceAction: REPORT_ZONES_SA,
+  cdbLength: 16,
+  direction: 'in',
+  // CDB USAGE DATA (SPC-4 6.35.3): ZONE START LBA, ALLOCATION LENGTH, PARTIAL and REPORTING OPTIONS.
+  usage: [ZBC_IN, 0x1f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xbf, 0x04],
+  zonedOnly: true,
+  handler: reportZones,
+};

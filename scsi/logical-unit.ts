@@ -1,0 +1,147 @@
+// One logical unit: identity, geometry, backing store, zone model, mode page state and unit
+// attentions. Commands read it through CommandContext.lu.
+import createDebug from 'debug';
+import { SENSE } from '../sense-tables/index.js';
+import type { ZonedMedium } from '../zbc/types.js';
+import type { ZoneJournal } from '../zbc/zone-journal.js';
+import type { CommandTable } from './command-table.js';
+import { DEFAULT_MODE_STATE, type ModeState } from './mode-pages.js';
+import type { BlockStore } from './ports/block-store.js';
+import { UnitAttentions } from './unit-attention.js';
+
+const log = createDebug('zbc:scsi:lu');
+
+export interface LogicalUnitConfig {
+  readonly lun: number;
+  readonly store: BlockStore;
+  readonly blockSize: number;
+  readonly physicalBlockSize: number;
+  readonly capacityBlocks: number;
+  readonly zones?: ZonedMedium;
+  readonly journal?: ZoneJournal;
+  readonly vendor?: string;
+  readonly product?: string;
+  readonly revision?: string;
+  readonly serial: string;
+  readonly readOnly?: boolean;
+  /** VPD B1h MEDIUM ROTATION RATE: 1 = non-rotating, else rpm. */
+  readonly rotationRate?: number;
+  /** VPD B0h MAXIMUM TRANSFER LENGTH in blocks (default 16 MiB worth). */
+  readonly maxTransferBlocks?: number;
+}
+
+/** What an LU knows of its target (REPORT LUNS, SCSI name string designators). */
+export interface TargetInfo {
+  readonly name: string;
+  /** RELATIVE TARGET PORT IDENTIFIER / target port group, 1 for our single port. */
+  readonly relativePort: number;
+  lunNumbers(): readonly number[];
+  /** The command table dispatch uses (REPORT SUPPORTED OPERATION CODES lists from it). */
+  readonly commands: CommandTable;
+}
+
+const DEFAULT_MAX_TRANSFER_BYTES = 16 * 1024 * 1024;
+
+export class LogicalUnit {
+  readonly lun: number;
+  readonly store: BlockStore;
+  readonly blockSize: number;
+  readonly physicalBlockSize: number;
+  readonly zones: ZonedMedium | undefined;
+  readonly journal: ZoneJournal | undefined;
+  readonly vendor: string;
+  readonly product: string;
+  readonly revision: string;
+  readonly serial: string;
+  readonly readOnly: boolean;
+  readonly rotationRate: number;
+  readonly maxTransferBlocks: number;
+  readonly target: TargetInfo;
+  readonly unitAttentions = new UnitAttentions();
+  /** Current mode page values; reset to defaults by LU reset (no saved pages). */
+  mode: ModeState = { ...DEFAULT_MODE_STATE };
+  #capacityBlocks: number;
+  #flushRunning: Promise<void> | null = null;
+  #flushQueued: Promise<void> | null = null;
+  /** Set by START STOP UNIT; we keep serving I/O (no NOT READY emulation yet). */
+  started = true;
+
+  constructor(config: LogicalUnitConfig, target: TargetInfo) {
+    this.lun = config.lun;
+    this.store = config.store;
+    this.blockSize = config.blockSize;
+    this.physicalBlockSize = config.physicalBlockSize;
+    this.#capacityBlocks = config.capacityBlocks;
+    this.zones = config.zones;
+    this.journal = config.journal;
+    this.vendor = config.vendor ?? 'ZBCTGT';
+    this.product = config.product ?? (config.zones ? 'Zoned SMR disk' : 'Virtual disk');
+    this.revision = config.revision ?? '0001';
+    this.serial = config.serial;
+    this.readOnly = config.readOnly ?? false;
+    this.rotationRate = config.rotationRate ?? 1;
+    this.maxTransferBlocks =
+      config.maxTransferBlocks ?? Math.max(1, Math.floor(DEFAULT_MAX_TRANSFER_BYTES / config.blockSize));
+    this.target = target;
+  }
+
+  get capacityBlocks(): number {
+    return this.#capacityBlocks;
+  }
+
+  /** Changes the capacity and tells every nexus (SBC-4 4.10: CAPACITY DATA HAS CHANGED). */
+  setCapacity(blocks: number): void {
+    if (blocks === this.#capacityBlocks) return;
+    this.#capacityBlocks = blocks;
+    this.unitAttentions.establishAll(SENSE.CAPACITY_DATA_HAS_CHANGED);
+  }
+
+  get descriptorSense(): boolean {
+    return this.mode.dSense;
+  }
+
+  /** Logical blocks per physical block exponent (READ CAPACITY(16) byte 13, SBC-4 table 128). */
+  get physicalExponent(): number {
+    return Math.max(0, Math.round(Math.log2(this.physicalBlockSize / this.blockSize)));
+  }
+
+  /** LOGICAL UNIT RESET effects (SAM-5 6.6): mode pages back to default, UA for every nexus. */
+  reset(): void {
+    this.mode = { ...DEFAULT_MODE_STATE };
+    this.unitAttentions.establishAll(SENSE.BUS_DEVICE_RESET_FUNCTION_OCCURRED);
+  }
+
+  /**
+   * Makes written data and zone state durable: capture zone state (WPs of completed writes only),
+   * flush the store, then persist the capture, so a persisted WP is never ahead of its data.
+   * Concurrent callers share flushes: one running, at most one queued behind it (which covers
+   * every write that completed before any of its callers asked).
+   */
+  flushMedium(): Promise<void> {
+    if (this.#flushRunning === null) return this.#startFlush();
+    if (this.#flushQueued === null) {
+      this.#flushQueued = this.#flushRunning
+        .catch(() => undefined)
+        .then(() => {
+          this.#flushQueued = null;
+          return this.#startFlush();
+        });
+    }
+    return this.#flushQueued;
+  }
+
+  #startFlush(): Promise<void> {
+    const run = this.#flushOnce().finally(() => {
+      if (this.#flushRunning === run) this.#flushRunning = null;
+    });
+    this.#flushRunning = run;
+    return run;
+  }
+
+  async #flushOnce(): Promise<void> {
+    const capture = this.journal !== undefined ? this.zones?.captureDurable() : undefined;
+    await this.store.flush();
+    if (capture !== undefined && this.journal !== undefined) await this.journal.persist(capture);
+    if (log.enabled) log('lun %d flushed%s', this.lun, capture ? ` (${capture.zones.length} zones)` : '');
+  }
+}

@@ -1,0 +1,89 @@
+// Mode parameter pages (SPC-4 7.5, SBC-4 6.5): per-LU current values, their defaults and the
+// changeable mask, plus the encoders MODE SENSE uses and the validators MODE SELECT uses.
+
+export interface ModeState {
+  /** Caching page WCE (SBC-4 table 197): write-back cache, so Linux sends SYNCHRONIZE CACHE. */
+  wce: boolean;
+  /** Control page D_SENSE (SPC-4 table 458): descriptor-format sense data. */
+  dSense: boolean;
+}
+
+export const DEFAULT_MODE_STATE: Readonly<ModeState> = Object.freeze({ wce: true, dSense: false });
+
+/** Page control field (SPC-4 table 451). */
+export const PageControl = { CURRENT: 0, CHANGEABLE: 1, DEFAULT: 2, SAVED: 3 } as const;
+export type PageControl = (typeof PageControl)[keyof typeof PageControl];
+
+export interface ModePageDef {
+  readonly code: number;
+  readonly name: string;
+  /** Whole page length, header (2 bytes) included. */
+  readonly length: number;
+  /** Writes the page for `state`; `changeable` writes the mask of changeable bits instead. */
+  encode(out: Buffer, state: Readonly<ModeState>, changeable: boolean): void;
+  /**
+   * Checks a page from MODE SELECT against the changeable mask and applies it to `next`.
+   * Returns the byte offset (within the page) of the first bad field, or -1 when valid.
+   */
+  apply(page: Buffer, next: ModeState): number;
+}
+
+/** Caching mode page 08h, SBC-4 6.5.5 (table 197): 20 bytes. Only WCE is changeable. */
+const CACHING: ModePageDef = {
+  code: 0x08,
+  name: 'Caching',
+  length: 20,
+  encode(out, state, changeable) {
+    out[0] = 0x08;
+    out[1] = 0x12;
+    out[2] = changeable ? 0x04 : state.wce ? 0x04 : 0x00;
+  },
+  apply(page, next) {
+    const bad = firstUnchangeable(page, this, 0x04, 2);
+    if (bad >= 0) return bad;
+    next.wce = ((page[2] ?? 0) & 0x04) !== 0;
+    return -1;
+  },
+};
+
+/** Control mode page 0Ah, SPC-4 7.5.8 (table 457): 12 bytes. Only D_SENSE is changeable. */
+const CONTROL: ModePageDef = {
+  code: 0x0a,
+  name: 'Control',
+  length: 12,
+  encode(out, state, changeable) {
+    out[0] = 0x0a;
+    out[1] = 0x0a;
+    out[2] = changeable ? 0x04 : state.dSense ? 0x04 : 0x00;
+    if (!changeable) out.writeUInt16BE(0xffff, 8); // BUSY TIMEOUT PERIOD: unlimited
+  },
+  apply(page, next) {
+    const bad = firstUnchangeable(page, this, 0x04, 2);
+    if (bad >= 0) return bad;
+    next.dSense = ((page[2] ?? 0) & 0x04) !== 0;
+    return -1;
+  },
+};
+
+/**
+ * SPC-4 6.11: a MODE SELECT page may change only changeable bits; every other bit must match the
+ * current value. Compares against the page as encoded now, except `mask` at byte `at`.
+ */
+function firstUnchangeable(page: Buffer, def: ModePageDef, mask: number, at: number): number {
+  const current = Buffer.alloc(def.length);
+  def.encode(current, DEFAULT_MODE_STATE, false);
+  for (let i = 2; i < def.length; i++) {
+    const m = i === at ? ~mask & 0xff : 0xff;
+    if (((page[i] ?? 0) & m) !== ((current[i] ?? 0) & m)) return i;
+  }
+  return -1;
+}
+
+/** Served pages in ascending page-code order (3Fh returns them in this order). */
+export const MODE_PAGES: readonly ModePageDef[] = [CACHING, CONTROL];
+
+export const ALL_PAGES = 0x3f;
+
+export function findModePage(code: number): ModePageDef | undefined {
+  return MODE_PAGES.find((p) => p.code === code);
+}

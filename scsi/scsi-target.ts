@@ -1,0 +1,144 @@
+// One SCSI target device: routes commands by LUN, owns the LUs' unit attentions per nexus and
+// applies task management side effects. The transport sees only the ScsiTarget contract.
+import createDebug from 'debug';
+import { SENSE, type SenseCode } from '../sense-tables/index.js';
+import { commandTable } from './command-table.js';
+import { dispatch, toOutcome } from './dispatch.js';
+import { LogicalUnit, type LogicalUnitConfig, type TargetInfo } from './logical-unit.js';
+import { check } from './response.js';
+import {
+  type LunInfo,
+  type NexusId,
+  type ScsiCommand,
+  type ScsiOutcome,
+
+  type ScsiTarget,
+  TaskManagementFunction,
+  type TaskManagementRequest,
+  TaskManagementResult,
+  TransportSense,
+} from './target.js';
+
+const log = createDebug('zbc:scsi:target');
+
+export interface ScsiTargetConfig {
+  /** Target name (IQN), used in VPD 83h SCSI name string designators. */
+  readonly name: string;
+  readonly luns: readonly LogicalUnitConfig[];
+}
+
+export interface ManagedScsiTarget extends ScsiTarget {
+  /** The LU object for a LUN (tests, metrics, fault injection). */
+  logicalUnit(lun: number): LogicalUnit | undefined;
+  /** Flushes every LU (data then zone state), then closes their journals and stores. */
+  close(): Promise<void>;
+}
+
+/** RFC 7143 §11.4.7.2 codes for iSCSI-detected errors. */
+const TRANSPORT_SENSE: Record<TransportSense, SenseCode> = {
+  [TransportSense.PROTOCOL_SERVICE_CRC_ERROR]: SENSE.PROTOCOL_SERVICE_CRC_ERROR, // 0B/47/05
+  [TransportSense.UNEXPECTED_UNSOLICITED_DATA]: SENSE.UNEXPECTED_UNSOLICITED_DATA, // 05/0C/0C
+  [TransportSense.INCORRECT_AMOUNT_OF_DATA]: SENSE.NOT_ENOUGH_UNSOLICITED_DATA, // 0B/0C/0D
+};
+
+/** LUNs are single-level peripheral addresses 0-255 (iSCSI reference §5). */
+const MAX_LUN = 255;
+
+export function createScsiTarget(config: ScsiTargetConfig): ManagedScsiTarget {
+  const units = new Map<number, LogicalUnit>();
+  const info: TargetInfo = {
+    name: config.name,
+    relativePort: 1,
+    lunNumbers: () => lunNumbers,
+    commands: commandTable(),
+  };
+  for (const lc of config.luns) {
+    if (!Number.isInteger(lc.lun) || lc.lun < 0 || lc.lun > MAX_LUN) {
+      throw new RangeError(`LUN ${lc.lun} is outside 0-${MAX_LUN}`);
+    }
+    if (units.has(lc.lun)) throw new RangeError(`LUN ${lc.lun} configured twice`);
+    units.set(lc.lun, new LogicalUnit(lc, info));
+  }
+  const lunNumbers = [...units.keys()].sort((a, b) => a - b);
+  const lunInfos: readonly LunInfo[] = lunNumbers.map((lun) => ({
+    lun,
+    blockSize: (units.get(lun) as LogicalUnit).blockSize,
+  }));
+  let closed: Promise<void> | undefined;
+
+  function resetAll(code: SenseCode): void {
+    for (const lu of units.values()) {
+      lu.reset();
+      lu.unitAttentions.establishAll(code);
+    }
+  }
+
+  return {
+    name: config.name,
+    luns: () => lunInfos,
+    logicalUnit: (lun) => units.get(lun),
+
+    async execute(cmd: ScsiCommand): Promise<ScsiOutcome> {
+      try {
+        return await dispatch(cmd, units.get(cmd.lun), info);
+      } catch (err) {
+        // dispatch catches handler errors; reaching here is a bug in dispatch itself.
+        log('execute failed: %O', err);
+        return toOutcome(check(SENSE.INTERNAL_TARGET_FAILURE), units.get(cmd.lun)?.descriptorSense ?? false);
+      }
+    },
+
+    checkCondition(lun: number, code: TransportSense): ScsiOutcome {
+      const lu = units.get(lun);
+      return toOutcome(check(TRANSPORT_SENSE[code]), lu?.descriptorSense ?? false);
+    },
+
+    async taskManagement(req: TaskManagementRequest): Promise<TaskManagementResult> {
+      const lu = units.get(req.lun);
+      switch (req.fn) {
+        case TaskManagementFunction.ABORT_TASK:
+        case TaskManagementFunction.ABORT_TASK_SET:
+        case TaskManagementFunction.CLEAR_TASK_SET:
+          // The transport terminated the tasks; no SCSI state to change (TST 000b, TAS 0).
+          return lu === undefined ? TaskManagementResult.NO_SUCH_LUN : TaskManagementResult.COMPLETE;
+        case TaskManagementFunction.CLEAR_ACA:
+          return TaskManagementResult.NOT_SUPPORTED; // NORMACA 0
+        case TaskManagementFunction.LOGICAL_UNIT_RESET:
+          if (lu === undefined) return TaskManagementResult.NO_SUCH_LUN;
+          lu.reset(); // SAM-5 6.6: 29/03 for every nexus
+          return TaskManagementResult.COMPLETE;
+        case TaskManagementFunction.TARGET_WARM_RESET:
+          resetAll(SENSE.BUS_DEVICE_RESET_FUNCTION_OCCURRED);
+          return TaskManagementResult.COMPLETE;
+        case TaskManagementFunction.TARGET_COLD_RESET:
+          resetAll(SENSE.POWER_ON_OCCURRED);
+          return TaskManagementResult.COMPLETE;
+        default:
+          return TaskManagementResult.NOT_SUPPORTED;
+      }
+    },
+
+    nexusCreated(nexus: NexusId): void {
+      for (const lu of units.values()) lu.unitAttentions.addNexus(nexus.key, SENSE.POWER_ON_RESET_OR_BUS_DEVICE_RESET_OCCURRED);
+    },
+
+    nexusLost(nexus: NexusId): void {
+      for (const lu of units.values()) lu.unitAttentions.dropNexus(nexus.key);
+    },
+
+    close(): Promise<void> {
+      closed ??= (async () => {
+        for (const lu of units.values()) {
+          try {
+            await lu.flushMedium();
+          } finally {
+            await lu.journal?.close();
+            await lu.store.close();
+          }
+        }
+      })();
+      return closed;
+    },
+  };
+}
+

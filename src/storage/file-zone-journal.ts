@@ -1,0 +1,371 @@
+// Zone-state persistence in a sidecar file (`<backing>.zbcmeta`), see zbc-reference §11.2–11.3.
+//
+//   offset 0         superblock, 4 KiB: magic, format version, geometry, CRC32C
+//   offset 4 KiB...  zone table: page p has copy A at 4 KiB * (1 + 2p) and copy B right after;
+//                    each page holds RECORDS_PER_PAGE 16-byte zone records, a generation and a
+//                    CRC32C. A persist writes the changed pages to the copy NOT holding the newest
+//                    valid version, so a torn page write leaves the older copy intact.
+//
+// Invariant kept by the caller (LogicalUnit.flushMedium): persist() is called only after the data
+// the captured write pointers describe is durable, so a persisted WP never passes durable data.
+import { randomInt } from 'node:crypto';
+import { type FileHandle, open, stat } from 'node:fs/promises';
+import { crc32c } from '@node-rs/crc32';
+import createDebug from 'debug';
+import { ZoneCondition, type ZoneCapture, type ZoneLayoutConfig } from '../../zbc/types.js';
+import type { PersistedZoneState, ZoneJournal } from '../../zbc/zone-journal.js';
+import { ZoneShapes } from './zone-shape.js';
+
+const log = createDebug('zbc:storage:journal');
+
+export const PAGE_SIZE = 4096;
+const SUPER_MAGIC = Buffer.from('ZBCMETA\0', 'latin1');
+export const FORMAT_VERSION = 1;
+const PAGE_MAGIC = 0x5a42_4350; // 'ZBCP'
+const PAGE_HEADER = 32;
+const RECORD_SIZE = 16;
+export const RECORDS_PER_PAGE = Math.floor((PAGE_SIZE - PAGE_HEADER) / RECORD_SIZE); // 254
+const NO_LIMIT = 0xffff_ffff;
+const MODEL_CODES = { none: 0, 'host-managed': 1, 'host-aware': 2 } as const;
+const FORMAT_HINT = '(use --format to re-create)';
+
+export class JournalError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string) {
+    super(message);
+    this.name = 'JournalError';
+    this.code = code;
+  }
+}
+
+/** Superblock fields (byte offset, reader) compared against the configured layout at open. */
+interface GeometryField {
+  readonly what: string;
+  readonly flag: string;
+  readonly unit: string;
+  readonly at: number;
+  readonly kind: 'u8' | 'u32' | 'f64';
+  readonly value: (l: ZoneLayoutConfig, zoneCount: number) => number;
+  readonly show?: (v: number) => string;
+}
+
+const modelName = (v: number): string =>
+  (Object.keys(MODEL_CODES) as (keyof typeof MODEL_CODES)[]).find((k) => MODEL_CODES[k] === v) ?? `code ${v}`;
+
+const GEOMETRY: readonly GeometryField[] = [
+  { what: 'zoned model', flag: '--model', unit: '', at: 20, kind: 'u8', value: (l) => MODEL_CODES[l.model], show: modelName },
+  { what: 'block size', flag: '--block-size', unit: 'bytes', at: 24, kind: 'u32', value: (l) => l.blockSize },
+  { what: 'physical block size', flag: '--physical-block-size', unit: 'bytes', at: 28, kind: 'u32', value: (l) => l.physicalBlockSize },
+  { what: 'capacity', flag: '--capacity', unit: 'blocks', at: 32, kind: 'f64', value: (l) => l.capacityBlocks },
+  { what: 'zone size', flag: '--zone-size', unit: 'blocks', at: 40, kind: 'f64', value: (l) => l.zoneSizeBlocks },
+  { what: 'zone capacity', flag: '--zone-capacity', unit: 'blocks', at: 48, kind: 'f64', value: (l) => l.zoneCapacityBlocks },
+  { what: 'conventional zone count', flag: '--conventional-zones', unit: '', at: 56, kind: 'u32', value: (l) => l.conventionalZones },
+  {
+    what: 'max open zones', flag: '--max-open', unit: '', at: 60, kind: 'u32',
+    value: (l) => l.maxOpen ?? NO_LIMIT, show: (v) => (v === NO_LIMIT ? 'unlimited' : String(v)),
+  },
+  { what: 'URSWRZ', flag: '--urswrz', unit: '', at: 21, kind: 'u8', value: (l) => (l.urswrz ? 1 : 0), show: (v) => (v ? 'on' : 'off') },
+  { what: 'zone count', flag: '--capacity/--zone-size', unit: '', at: 64, kind: 'u32', value: (_l, n) => n },
+];
+
+function readField(buf: Buffer, f: GeometryField): number {
+  if (f.kind === 'u8') return buf.readUInt8(f.at);
+  if (f.kind === 'u32') return buf.readUInt32LE(f.at);
+  return buf.readDoubleLE(f.at);
+}
+
+function writeField(buf: Buffer, f: GeometryField, v: number): void {
+  if (f.kind === 'u8') buf.writeUInt8(v, f.at);
+  else if (f.kind === 'u32') buf.writeUInt32LE(v, f.at);
+  else buf.writeDoubleLE(v, f.at);
+}
+
+const pageOffset = (page: number, copy: number): number => PAGE_SIZE * (1 + 2 * page + copy);
+
+export interface FileZoneJournalOptions {
+  /** Re-creates the metadata (every zone back to its initial condition). */
+  readonly format?: boolean;
+}
+
+export class FileZoneJournal implements ZoneJournal {
+  readonly loaded: PersistedZoneState | null;
+  private readonly shapes: ZoneShapes;
+  private readonly pageCount: number;
+  /** Mirror of the persisted table: pages are rebuilt from it (10 bytes per zone). */
+  private readonly condition: Uint8Array;
+  private readonly writePointer: Float64Array;
+  private readonly attributes: Uint8Array;
+  /** Per page: generation and copy (0 = A, 1 = B) of its newest valid version. */
+  private readonly pageGen: Float64Array;
+  private readonly pageCopy: Uint8Array;
+  private readonly dirty = new Set<number>();
+  private tail: Promise<void> = Promise.resolve();
+  private next: Promise<void> | null = null;
+  private closed = false;
+
+  private constructor(
+    private readonly fh: FileHandle,
+    readonly path: string,
+    private readonly formatId: number,
+    shapes: ZoneShapes,
+    state: PersistedZoneState,
+    pageGen: Float64Array,
+    pageCopy: Uint8Array,
+    fresh: boolean,
+  ) {
+    this.shapes = shapes;
+    this.pageCount = Math.ceil(shapes.count / RECORDS_PER_PAGE);
+    this.condition = Uint8Array.from(state.condition);
+    this.writePointer = Float64Array.from(state.writePointer);
+    this.attributes = Uint8Array.from(state.attributes);
+    this.pageGen = pageGen;
+    this.pageCopy = pageCopy;
+    this.loaded = fresh ? null : state;
+  }
+
+  /** Metadata path used for a backing file. */
+  static pathFor(backing: string): string {
+    return `${backing}.zbcmeta`;
+  }
+
+  /**
+   * Opens (or creates) the metadata for `layout`. Any inconsistency stops with a one-line
+   * JournalError naming the problem; `format` re-creates the file on purpose.
+   */
+  static async open(path: string, layout: ZoneLayoutConfig, opts: FileZoneJournalOptions = {}): Promise<FileZoneJournal> {
+    const shapes = new ZoneShapes(layout);
+    const exists = await stat(path).then(
+      () => true,
+      (e: NodeJS.ErrnoException) => {
+        if (e.code === 'ENOENT') return false;
+        throw new JournalError('META_UNREADABLE', `metadata ${path}: ${e.message}`);
+      },
+    );
+    if (!exists || opts.format) return FileZoneJournal.create(path, layout, shapes);
+    let fh: FileHandle;
+    try {
+      fh = await open(path, 'r+');
+    } catch (e) {
+      throw new JournalError('META_UNREADABLE', `metadata ${path}: cannot open: ${(e as Error).message}`);
+    }
+    try {
+      return await FileZoneJournal.load(fh, path, layout, shapes);
+    } catch (e) {
+      await fh.close();
+      throw e;
+    }
+  }
+
+  private static initialState(shapes: ZoneShapes): PersistedZoneState {
+    const n = shapes.count;
+    const state = { condition: new Uint8Array(n), writePointer: new Float64Array(n), attributes: new Uint8Array(n) };
+    for (let i = 0; i < n; i++) {
+      state.condition[i] = shapes.initialCondition(i);
+      state.writePointer[i] = shapes.shape(i).start;
+    }
+    return state;
+  }
+
+  private static async create(path: string, layout: ZoneLayoutConfig, shapes: ZoneShapes): Promise<FileZoneJournal> {
+    const fh = await open(path, 'w+', 0o644).catch((e: Error) => {
+      throw new JournalError('META_UNREADABLE', `metadata ${path}: cannot create: ${e.message}`);
+    });
+    try {
+      const formatId = randomInt(1, 0xffff_ffff);
+      const pageCount = Math.ceil(shapes.count / RECORDS_PER_PAGE);
+      const state = FileZoneJournal.initialState(shapes);
+      const journal = new FileZoneJournal(
+        fh, path, formatId, shapes, state, new Float64Array(pageCount), new Uint8Array(pageCount), true,
+      );
+      // Zone table first (copy A, generation 1), superblock last: a torn format has no valid
+      // superblock and is refused at the next open instead of being half-trusted.
+      await fh.truncate(pageOffset(pageCount, 0));
+      for (let p = 0; p < pageCount; p++) {
+        await fh.write(journal.encodePage(p, 1), 0, PAGE_SIZE, pageOffset(p, 0));
+        journal.pageGen[p] = 1;
+        journal.pageCopy[p] = 0;
+      }
+      await fh.datasync();
+      await fh.write(encodeSuperblock(layout, shapes.count, pageCount, formatId), 0, PAGE_SIZE, 0);
+      await fh.datasync();
+      log('formatted %s: %d zones in %d pages', path, shapes.count, pageCount);
+      return journal;
+    } catch (e) {
+      await fh.close();
+      throw e instanceof JournalError ? e : new JournalError('META_IO', `metadata ${path}: ${(e as Error).message}`);
+    }
+  }
+
+  private static async load(fh: FileHandle, path: string, layout: ZoneLayoutConfig, shapes: ZoneShapes): Promise<FileZoneJournal> {
+    const fail = (code: string, what: string): never => {
+      throw new JournalError(code, `metadata ${path}: ${what} ${FORMAT_HINT}`);
+    };
+    const { size } = await fh.stat();
+    if (size < PAGE_SIZE) fail('META_TRUNCATED', `is truncated (${size} bytes, the superblock needs ${PAGE_SIZE})`);
+    const sb = Buffer.alloc(PAGE_SIZE);
+    await fh.read(sb, 0, PAGE_SIZE, 0);
+    if (!sb.subarray(0, 8).equals(SUPER_MAGIC)) fail('META_MAGIC', 'wrong magic (not a zbc-target metadata file)');
+    const version = sb.readUInt32LE(8);
+    if (version !== FORMAT_VERSION) fail('META_VERSION', `unsupported format version ${version} (this build reads ${FORMAT_VERSION})`);
+    if (sb.readUInt32LE(12) !== crc32c(sb.subarray(16))) fail('META_CRC', 'superblock CRC32C mismatch');
+    for (const f of GEOMETRY) {
+      const stored = readField(sb, f);
+      const wanted = f.value(layout, shapes.count);
+      if (stored !== wanted) {
+        const show = f.show ?? String;
+        const unit = f.unit ? ` ${f.unit}` : '';
+        fail('META_GEOMETRY', `${f.what} ${show(stored)}${unit} does not match ${f.flag} ${show(wanted)}${unit}`);
+      }
+    }
+    const formatId = sb.readUInt32LE(16);
+    const pageCount = Math.ceil(shapes.count / RECORDS_PER_PAGE);
+    const needed = pageOffset(pageCount, 0);
+    if (size < needed) fail('META_TRUNCATED', `is truncated (${size} bytes, the zone table needs ${needed})`);
+
+    const table = Buffer.alloc(needed - PAGE_SIZE);
+    await fh.read(table, 0, table.length, PAGE_SIZE);
+    const n = shapes.count;
+    const state = { condition: new Uint8Array(n), writePointer: new Float64Array(n), attributes: new Uint8Array(n) };
+    const pageGen = new Float64Array(pageCount);
+    const pageCopy = new Uint8Array(pageCount);
+    for (let p = 0; p < pageCount; p++) {
+      let best = -1;
+      let bestGen = -1;
+      for (let copy = 0; copy < 2; copy++) {
+        const page = table.subarray(PAGE_SIZE * (2 * p + copy), PAGE_SIZE * (2 * p + copy + 1));
+        if (!pageValid(page, p, formatId)) continue;
+        const gen = page.readDoubleLE(16);
+        if (gen > bestGen) {
+          bestGen = gen;
+          best = copy;
+        }
+      }
+      if (best < 0) fail('META_PAGE_CRC', `zone table page ${p} (zones ${p * RECORDS_PER_PAGE}-${Math.min(n, (p + 1) * RECORDS_PER_PAGE) - 1}): CRC32C mismatch in both copies`);
+      pageGen[p] = bestGen;
+      pageCopy[p] = best;
+      const page = table.subarray(PAGE_SIZE * (2 * p + best));
+      const first = p * RECORDS_PER_PAGE;
+      const last = Math.min(n, first + RECORDS_PER_PAGE);
+      for (let z = first; z < last; z++) {
+        const at = PAGE_HEADER + (z - first) * RECORD_SIZE;
+        state.writePointer[z] = page.readDoubleLE(at);
+        state.condition[z] = page.readUInt8(at + 8);
+        state.attributes[z] = page.readUInt8(at + 9);
+      }
+    }
+    powerOn(state, shapes);
+    log('loaded %s: %d zones, %d pages', path, n, pageCount);
+    return new FileZoneJournal(fh, path, formatId, shapes, state, pageGen, pageCopy, false);
+  }
+
+  persist(capture: ZoneCapture): Promise<void> {
+    if (this.closed) return Promise.reject(new JournalError('META_CLOSED', `metadata ${this.path}: persist after close`));
+    const { zones, condition, writePointer, attributes } = capture;
+    for (let i = 0; i < zones.length; i++) {
+      const z = zones[i] as number;
+      if (z >= this.shapes.count) continue;
+      this.condition[z] = condition[i] as number;
+      this.writePointer[z] = writePointer[i] as number;
+      this.attributes[z] = attributes[i] as number;
+      this.dirty.add(Math.floor(z / RECORDS_PER_PAGE));
+    }
+    // Coalesce: every persist that arrives while a round is queued joins that round.
+    if (this.next === null) {
+      const round = this.tail.then(() => {
+        this.next = null;
+        return this.writeDirtyPages();
+      });
+      this.next = round;
+      this.tail = round.catch(() => undefined);
+    }
+    return this.next;
+  }
+
+  private async writeDirtyPages(): Promise<void> {
+    if (this.dirty.size === 0) return;
+    const pages = [...this.dirty].sort((a, b) => a - b);
+    this.dirty.clear();
+    const written: { page: number; gen: number; copy: number }[] = [];
+    try {
+      // Pages are encoded before the first await, so later captures cannot tear a page image.
+      const images = pages.map((p) => ({ p, gen: (this.pageGen[p] as number) + 1, copy: 1 - (this.pageCopy[p] as number) }));
+      const buffers = images.map(({ p, gen }) => this.encodePage(p, gen));
+      for (let i = 0; i < images.length; i++) {
+        const { p, gen, copy } = images[i] as { p: number; gen: number; copy: number };
+        await this.fh.write(buffers[i] as Buffer, 0, PAGE_SIZE, pageOffset(p, copy));
+        written.push({ page: p, gen, copy });
+      }
+      await this.fh.datasync();
+      for (const w of written) {
+        this.pageGen[w.page] = w.gen;
+        this.pageCopy[w.page] = w.copy;
+      }
+    } catch (e) {
+      for (const p of pages) this.dirty.add(p); // retried by the next persist
+      throw new JournalError('META_IO', `metadata ${this.path}: write failed: ${(e as Error).message}`);
+    }
+  }
+
+  private encodePage(page: number, gen: number): Buffer {
+    const buf = Buffer.alloc(PAGE_SIZE);
+    const first = page * RECORDS_PER_PAGE;
+    const last = Math.min(this.shapes.count, first + RECORDS_PER_PAGE);
+    buf.writeUInt32LE(PAGE_MAGIC, 0);
+    buf.writeUInt32LE(page, 8);
+    buf.writeUInt32LE(this.formatId, 12);
+    buf.writeDoubleLE(gen, 16);
+    buf.writeUInt32LE(last - first, 24);
+    for (let z = first; z < last; z++) {
+      const at = PAGE_HEADER + (z - first) * RECORD_SIZE;
+      buf.writeDoubleLE(this.writePointer[z] as number, at);
+      buf.writeUInt8(this.condition[z] as number, at + 8);
+      buf.writeUInt8(this.attributes[z] as number, at + 9);
+      buf.writeUInt8(this.shapes.shape(z).type, at + 10);
+    }
+    buf.writeUInt32LE(crc32c(buf.subarray(8)), 4);
+    return buf;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.tail;
+    this.closed = true;
+    await this.fh.close();
+  }
+}
+
+function encodeSuperblock(layout: ZoneLayoutConfig, zoneCount: number, pageCount: number, formatId: number): Buffer {
+  const sb = Buffer.alloc(PAGE_SIZE);
+  SUPER_MAGIC.copy(sb, 0);
+  sb.writeUInt32LE(FORMAT_VERSION, 8);
+  sb.writeUInt32LE(formatId, 16);
+  for (const f of GEOMETRY) writeField(sb, f, f.value(layout, zoneCount));
+  sb.writeUInt32LE(RECORDS_PER_PAGE, 68);
+  sb.writeUInt32LE(pageCount, 72);
+  sb.writeDoubleLE(1, 80); // superblock generation: written once per format
+  sb.writeUInt32LE(crc32c(sb.subarray(16)), 12);
+  return sb;
+}
+
+function pageValid(page: Buffer, index: number, formatId: number): boolean {
+  return (
+    page.readUInt32LE(0) === PAGE_MAGIC &&
+    page.readUInt32LE(8) === index &&
+    page.readUInt32LE(12) === formatId &&
+    page.readUInt32LE(4) === crc32c(page.subarray(8))
+  );
+}
+
+/** ZBC power-on: open zones become CLOSED (EMPTY at the zone start); WPs stay inside the zone. */
+function powerOn(state: { condition: Uint8Array; writePointer: Float64Array }, shapes: ZoneShapes): void {
+  for (let z = 0; z < shapes.count; z++) {
+    const cond = state.condition[z];
+    if (cond === ZoneCondition.NOT_WRITE_POINTER || cond === ZoneCondition.OFFLINE || cond === ZoneCondition.READ_ONLY) continue;
+    const { start, length } = shapes.shape(z);
+    const wp = Math.min(Math.max(state.writePointer[z] as number, start), start + length);
+    state.writePointer[z] = wp;
+    if (cond === ZoneCondition.IMPLICITLY_OPENED || cond === ZoneCondition.EXPLICITLY_OPENED) {
+      state.condition[z] = wp === start ? ZoneCondition.EMPTY : ZoneCondition.CLOSED;
+    }
+  }
+}

@@ -1,0 +1,182 @@
+// What the benchmark measures (issue #6), on which target, and the goals it reports against.
+import type { LoadMode, LoadResult, LoadSpec } from './load-generator.js';
+
+/** The contenders. tgt-tuned-b is a second, identical tuned tgtd: B ÷ A is the noise floor. */
+export const TARGET_IDS = ['ours', 'tgt-tuned', 'tgt-stock', 'tgt-tuned-b'] as const;
+export type TargetId = (typeof TARGET_IDS)[number];
+
+export const TARGET_TITLES: Readonly<Record<TargetId, string>> = {
+  ours: 'zbc-target',
+  'tgt-tuned': 'tgt tuned',
+  'tgt-stock': 'tgt stock',
+  'tgt-tuned-b': 'tgt tuned B',
+};
+
+export interface BenchSizes {
+  readonly rounds: number;
+  /** Run time of one measurement. */
+  readonly seconds: number;
+  /** Every backing file has this size (sparse). */
+  readonly lunBytes: number;
+  /** Prefilled with stamped blocks, then read (sequential and random). */
+  readonly readRegion: number;
+  /** Sequential writes wrap inside it; the zoned write uses the sequential zones inside it. */
+  readonly writeRegion: number;
+  /** Zone size of our host-managed LU; one conventional zone leads, the rest are sequential. */
+  readonly zoneBytes: number;
+  readonly conventionalZones: number;
+  /** How long each REPORT ZONES variant runs on the 20 TB profile. */
+  readonly reportSeconds: number;
+}
+
+const MiB = 2 ** 20;
+const GiB = 2 ** 30;
+
+export const FULL_SIZES: BenchSizes = {
+  rounds: 5,
+  seconds: 3,
+  lunBytes: 8 * GiB,
+  readRegion: 1 * GiB,
+  writeRegion: 2 * GiB,
+  zoneBytes: 64 * MiB,
+  conventionalZones: 1,
+  reportSeconds: 3,
+};
+
+export const QUICK_SIZES: BenchSizes = {
+  rounds: 2,
+  seconds: 1,
+  lunBytes: 2 * GiB,
+  readRegion: 256 * MiB,
+  writeRegion: 512 * MiB,
+  zoneBytes: 32 * MiB,
+  conventionalZones: 1,
+  reportSeconds: 1,
+};
+
+/** Which LU of a target a case runs on: ours has a plain LU and a host-managed one. */
+export type LuRole = 'plain' | 'zoned';
+
+export type MetricKey = keyof Pick<LoadResult, 'mbps' | 'iops' | 'p50_us' | 'p99_us'>;
+
+export interface Goal {
+  /** ours ÷ tgt-tuned must be at least (`min`) or at most (`max`) this. */
+  readonly metric: MetricKey;
+  readonly min?: number;
+  readonly max?: number;
+  readonly text: string;
+}
+
+export interface BenchCase {
+  readonly id: string;
+  readonly title: string;
+  readonly metrics: readonly MetricKey[];
+  /** Returns undefined where the case does not run on that target. */
+  readonly plan: (target: TargetId, sizes: BenchSizes) => { lu: LuRole; spec: LoadSpec } | undefined;
+  /** For tgt columns: take the samples of this case instead (tgt has no zones). */
+  readonly tgtFrom?: string;
+  readonly goal?: Goal;
+}
+
+function io(mode: LoadMode, bs: number, qd: number, region: (s: BenchSizes) => number) {
+  return (label: string, sizes: BenchSizes): LoadSpec => ({
+    mode,
+    bs,
+    qd,
+    seconds: sizes.seconds,
+    offset: 0,
+    region: region(sizes),
+    label,
+  });
+}
+
+const seqWrite = io('seqwrite', MiB, 8, (s) => s.writeRegion);
+const seqRead = io('seqread', MiB, 8, (s) => s.readRegion);
+const rand1 = io('randread', 4096, 1, (s) => s.readRegion);
+const rand32 = io('randread', 4096, 32, (s) => s.readRegion);
+
+export const BENCH_CASES: readonly BenchCase[] = [
+  {
+    id: 'seqread-1m-qd8',
+    title: 'seq read 1 MiB QD8',
+    metrics: ['mbps', 'p50_us', 'p99_us'],
+    plan: (t, s) => ({ lu: 'plain', spec: seqRead(`${t} seqread`, s) }),
+    goal: { metric: 'mbps', min: 1.25, text: '≥ 1.25× tgt tuned' },
+  },
+  {
+    id: 'seqwrite-1m-qd8',
+    title: 'seq write 1 MiB QD8',
+    metrics: ['mbps', 'p50_us', 'p99_us'],
+    plan: (t, s) => ({ lu: 'plain', spec: seqWrite(`${t} seqwrite`, s) }),
+  },
+  {
+    id: 'zonedwrite-1m-qd8',
+    title: 'zoned write 1 MiB QD8 (tgt: its seq write)',
+    metrics: ['mbps', 'p50_us', 'p99_us'],
+    plan: (t, s) =>
+      t === 'ours'
+        ? {
+            lu: 'zoned',
+            spec: {
+              mode: 'zonedwrite',
+              bs: MiB,
+              qd: 8,
+              seconds: s.seconds,
+              offset: s.conventionalZones * s.zoneBytes,
+              region: s.writeRegion,
+              label: 'ours zonedwrite',
+            },
+          }
+        : undefined,
+    tgtFrom: 'seqwrite-1m-qd8',
+    goal: { metric: 'mbps', min: 1.25, text: '≥ 1.25× tgt tuned seq write' },
+  },
+  {
+    id: 'randread-4k-qd1',
+    title: 'random read 4 KiB QD1',
+    metrics: ['iops', 'p50_us', 'p99_us'],
+    plan: (t, s) => ({ lu: 'plain', spec: rand1(`${t} randread qd1`, s) }),
+    goal: { metric: 'p50_us', max: 1.0, text: 'p50 ≤ tgt tuned' },
+  },
+  {
+    id: 'randread-4k-qd32',
+    title: 'random read 4 KiB QD32',
+    metrics: ['iops', 'p50_us', 'p99_us'],
+    plan: (t, s) => ({ lu: 'plain', spec: rand32(`${t} randread qd32`, s) }),
+    goal: { metric: 'iops', min: 1.2, text: '≥ 1.2× tgt tuned' },
+  },
+];
+
+/** Prefill before the rounds: stamps the read region and makes writes overwrite, as in steady use. */
+export function prefillSpecs(target: TargetId, sizes: BenchSizes): { lu: LuRole; spec: LoadSpec }[] {
+  const plain: { lu: LuRole; spec: LoadSpec } = {
+    lu: 'plain',
+    spec: {
+      mode: 'seqwrite',
+      bs: MiB,
+      qd: 8,
+      seconds: 0,
+      offset: 0,
+      region: Math.max(sizes.readRegion, sizes.writeRegion),
+      once: true,
+      label: `${target} prefill`,
+    },
+  };
+  if (target !== 'ours') return [plain];
+  // One pass of the zoned writer over every sequential zone of the write region, so the measured
+  // rounds find full zones and reset them as they go.
+  const zoned: { lu: LuRole; spec: LoadSpec } = {
+    lu: 'zoned',
+    spec: {
+      mode: 'zonedwrite',
+      bs: MiB,
+      qd: 8,
+      seconds: 0,
+      ops: Math.floor(sizes.writeRegion / MiB),
+      offset: sizes.conventionalZones * sizes.zoneBytes,
+      region: sizes.writeRegion,
+      label: 'ours zoned prefill',
+    },
+  };
+  return [plain, zoned];
+}

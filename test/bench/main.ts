@@ -1,0 +1,189 @@
+// `npm run bench` (scripts/bench.mjs runs this file): zbc-target against tgt, interleaved rounds,
+// a table of medians with ratios, spread and tgt's noise floor, plus REPORT ZONES speed and memory
+// per zone on a 20 TB profile. Results go to bench-results/ (git-ignored) and to stdout.
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { cpus, release, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import {
+  BENCH_CASES,
+  type BenchSizes,
+  FULL_SIZES,
+  prefillSpecs,
+  QUICK_SIZES,
+  TARGET_IDS,
+  TARGET_TITLES,
+  type TargetId,
+} from './cases.js';
+import { type Contender, startContender } from './contenders.js';
+import { buildLoadGenerator, type LoadResult, repoRoot, runLoad } from './load-generator.js';
+import { addSample, type Samples, summarize, throughputTable, type ZoneScaleResult, zoneScaleTable } from './report-table.js';
+import { roundOrder } from './stats.js';
+import { measureZoneScale } from './zone-scale.js';
+
+const USAGE = `usage: npm run bench -- [--quick] [--rounds N] [--seconds S] [--targets ours,tgt-tuned,...]
+                       [--no-zones] [--cpu-prof]
+  --quick      2 rounds of 1 s on smaller regions (about 2 minutes)
+  --targets    subset of ${TARGET_IDS.join(',')}
+  --no-zones   skip the 20 TB REPORT ZONES / memory measurement
+  --cpu-prof   run our target under node --cpu-prof (profiles in bench-results/cpu-prof/)`;
+
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    rounds: { type: 'string' },
+    seconds: { type: 'string' },
+    targets: { type: 'string' },
+    'no-zones': { type: 'boolean', default: false },
+    'cpu-prof': { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
+  },
+});
+if (args.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+
+const base = args.quick ? QUICK_SIZES : FULL_SIZES;
+const sizes: BenchSizes = {
+  ...base,
+  rounds: args.rounds ? Number(args.rounds) : base.rounds,
+  seconds: args.seconds ? Number(args.seconds) : base.seconds,
+};
+const targets = (args.targets ? args.targets.split(',') : [...TARGET_IDS]) as TargetId[];
+for (const t of targets) {
+  if (!TARGET_IDS.includes(t)) {
+    console.error(`bench: unknown target ${t}\n${USAGE}`);
+    process.exit(2);
+  }
+}
+
+const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+const resultsDir = join(repoRoot, 'bench-results');
+mkdirSync(resultsDir, { recursive: true });
+const rawFile = join(resultsDir, `bench-${stamp}.jsonl`);
+const reportFile = join(resultsDir, `bench-${stamp}.md`);
+const started = Date.now();
+
+// ---- progress line: rewritten in place on a terminal, one line per step otherwise ----
+const tty = process.stderr.isTTY === true;
+function progress(what: string): void {
+  const s = Math.round((Date.now() - started) / 1000);
+  const line = `bench [${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}] ${what}`;
+  if (tty) process.stderr.write(`\r\x1b[K${line}`);
+  else process.stderr.write(`${line}\n`);
+}
+function endProgress(): void {
+  if (tty) process.stderr.write('\r\x1b[K');
+}
+
+function record(kind: string, target: string, result: LoadResult | object): void {
+  appendFileSync(rawFile, `${JSON.stringify({ kind, target, ...result })}\n`);
+}
+
+function tryExec(cmd: string, cmdArgs: string[]): string {
+  try {
+    return execFileSync(cmd, cmdArgs, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+function machineLine(): string {
+  const cpu = cpus();
+  const mem = (totalmem() / 2 ** 30).toFixed(0);
+  const tgt = tryExec('tgtd', ['-V']);
+  const libiscsi = tryExec('dpkg-query', ['-W', '-f', '${Version}', 'libiscsi7']);
+  return (
+    `${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${mem} GiB RAM, Linux ${release()}, ` +
+    `Node.js ${process.version}, tgt ${tgt}, libiscsi ${libiscsi}; backing files in ${tmpdir()}`
+  );
+}
+
+async function main(): Promise<number> {
+  progress('building the load generator');
+  const binary = buildLoadGenerator();
+  const dir = await mkdtemp(join(tmpdir(), 'zbc-bench-'));
+  const contenders = new Map<TargetId, Contender>();
+  const samples: Samples = new Map();
+  let zoneScale: ZoneScaleResult | undefined;
+  let failure: string | undefined;
+  const ourExtraEnv: NodeJS.ProcessEnv = args['cpu-prof']
+    ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${join(resultsDir, 'cpu-prof')}` }
+    : {};
+
+  try {
+    for (const id of targets) {
+      progress(`starting ${TARGET_TITLES[id]}`);
+      contenders.set(id, await startContender(id, { dir, sizes, ourEnv: ourExtraEnv }));
+    }
+    for (const [id, c] of contenders) {
+      for (const { lu, spec } of prefillSpecs(id, sizes)) {
+        const url = c.urls[lu];
+        if (!url) continue;
+        progress(`prefill ${TARGET_TITLES[id]} (${lu} LU)`);
+        record('prefill', id, await runLoad(binary, url, spec));
+      }
+    }
+    const totalRuns =
+      sizes.rounds *
+      BENCH_CASES.reduce((n, c) => n + targets.filter((t) => c.plan(t, sizes) !== undefined).length, 0);
+    let done = 0;
+    for (let round = 0; round < sizes.rounds; round++) {
+      for (const c of BENCH_CASES) {
+        for (const id of roundOrder(targets, round)) {
+          const planned = c.plan(id, sizes);
+          const url = planned ? contenders.get(id)?.urls[planned.lu] : undefined;
+          if (!planned || !url) continue;
+          done++;
+          progress(`round ${round + 1}/${sizes.rounds} · ${c.title} · ${TARGET_TITLES[id]} (${done}/${totalRuns})`);
+          const result = await runLoad(binary, url, { ...planned.spec, seed: round * 7919 + 1 });
+          addSample(samples, c.id, id, result);
+          record(c.id, id, { round, ...result });
+        }
+      }
+    }
+  } catch (err) {
+    failure = (err as Error).message;
+  } finally {
+    for (const [id, c] of contenders) {
+      progress(`stopping ${TARGET_TITLES[id]}`);
+      await c.stop().catch(() => undefined);
+    }
+    await rm(dir, { recursive: true, force: true });
+  }
+
+  if (!failure && targets.includes('ours') && !args['no-zones']) {
+    try {
+      zoneScale = await measureZoneScale(binary, sizes.reportSeconds, progress);
+      record('zone-scale', 'ours', zoneScale);
+    } catch (err) {
+      failure = `zone scale: ${(err as Error).message}`;
+    }
+  }
+  endProgress();
+
+  const minutes = ((Date.now() - started) / 60_000).toFixed(1);
+  const parts = [
+    `## Benchmark ${new Date().toISOString()}${args.quick ? ' (--quick)' : ''}`,
+    '',
+    `Machine: ${machineLine()}.`,
+    `Rounds: ${sizes.rounds} × ${sizes.seconds} s per measurement, targets interleaved in rotating order; ` +
+      `medians over rounds; spread = (max − min) ÷ median. Took ${minutes} min.`,
+    '',
+    throughputTable(summarize(samples)),
+  ];
+  if (zoneScale) parts.push('', zoneScaleTable(zoneScale));
+  if (failure) parts.push('', `**FAILED:** ${failure}`);
+  parts.push('', `Raw results: ${rawFile.slice(repoRoot.length + 1)}`);
+  const report = parts.join('\n');
+  writeFileSync(reportFile, `${report}\n`);
+  writeFileSync(join(resultsDir, 'latest.md'), `${report}\n`);
+  console.log(report);
+  if (failure) console.error(`bench: FAILED: ${failure}`);
+  return failure ? 1 : 0;
+}
+
+process.exitCode = await main();

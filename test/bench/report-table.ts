@@ -1,0 +1,163 @@
+// Turns the samples of all rounds into the tables the reader sees: medians per target, ratios of
+// ours to tgt (tuned and stock), tgt tuned B ÷ A as the noise floor, spread and goals.
+import { BENCH_CASES, type BenchCase, type MetricKey, type TargetId } from './cases.js';
+import type { LoadResult } from './load-generator.js';
+import { median, ratio, spread } from './stats.js';
+
+/** caseId -> target -> one result per round. */
+export type Samples = Map<string, Map<TargetId, LoadResult[]>>;
+
+export function addSample(samples: Samples, caseId: string, target: TargetId, result: LoadResult): void {
+  let byTarget = samples.get(caseId);
+  if (!byTarget) {
+    byTarget = new Map();
+    samples.set(caseId, byTarget);
+  }
+  const list = byTarget.get(target) ?? [];
+  list.push(result);
+  byTarget.set(target, list);
+}
+
+export interface Cell {
+  readonly median: number;
+  readonly spread: number;
+  readonly n: number;
+}
+
+export interface Row {
+  readonly caseId: string;
+  readonly test: string;
+  readonly metric: MetricKey;
+  readonly cells: Readonly<Partial<Record<TargetId, Cell>>>;
+  readonly oursVsTuned: number;
+  readonly oursVsStock: number;
+  /** tgt tuned B ÷ tgt tuned: how far two identical targets differ in this run. */
+  readonly noise: number;
+  readonly goal?: { readonly text: string; readonly met: boolean };
+}
+
+const METRIC_TITLES: Readonly<Record<MetricKey, string>> = {
+  mbps: 'MB/s',
+  iops: 'IOPS',
+  p50_us: 'p50 µs (lower is better)',
+  p99_us: 'p99 µs (lower is better)',
+};
+
+function cell(results: readonly LoadResult[] | undefined, metric: MetricKey): Cell | undefined {
+  if (!results || results.length === 0) return undefined;
+  const values = results.map((r) => r[metric]);
+  return { median: median(values), spread: spread(values), n: values.length };
+}
+
+export function summarize(samples: Samples, cases: readonly BenchCase[] = BENCH_CASES): Row[] {
+  const rows: Row[] = [];
+  for (const c of cases) {
+    const own = samples.get(c.id);
+    const tgt = samples.get(c.tgtFrom ?? c.id);
+    for (const metric of c.metrics) {
+      const cells: Partial<Record<TargetId, Cell>> = {};
+      const ours = cell(own?.get('ours'), metric);
+      if (ours) cells.ours = ours;
+      for (const t of ['tgt-tuned', 'tgt-stock', 'tgt-tuned-b'] as const) {
+        const v = cell(tgt?.get(t), metric);
+        if (v) cells[t] = v;
+      }
+      const m = (t: TargetId): number => cells[t]?.median ?? Number.NaN;
+      const oursVsTuned = ratio(m('ours'), m('tgt-tuned'));
+      const row: Row = {
+        caseId: c.id,
+        test: c.title,
+        metric,
+        cells,
+        oursVsTuned,
+        oursVsStock: ratio(m('ours'), m('tgt-stock')),
+        noise: ratio(m('tgt-tuned-b'), m('tgt-tuned')),
+      };
+      if (c.goal && c.goal.metric === metric && Number.isFinite(oursVsTuned)) {
+        const met =
+          (c.goal.min === undefined || oursVsTuned >= c.goal.min) &&
+          (c.goal.max === undefined || oursVsTuned <= c.goal.max);
+        rows.push({ ...row, goal: { text: c.goal.text, met } });
+      } else {
+        rows.push(row);
+      }
+    }
+  }
+  return rows;
+}
+
+function formatValue(v: number, metric: MetricKey): string {
+  if (!Number.isFinite(v)) return '–';
+  if (metric === 'mbps') return v.toFixed(0);
+  if (metric === 'iops') return Math.round(v).toLocaleString('en-US');
+  return v < 100 ? v.toFixed(1) : Math.round(v).toLocaleString('en-US');
+}
+
+export function formatRatio(v: number): string {
+  return Number.isFinite(v) ? `${v.toFixed(2)}×` : '–';
+}
+
+export function formatPercent(v: number): string {
+  return Number.isFinite(v) ? `${(v * 100).toFixed(0)} %` : '–';
+}
+
+export function throughputTable(rows: readonly Row[]): string {
+  const head =
+    '| Test | Metric | zbc-target | tgt tuned | tgt stock | ours ÷ tuned | ours ÷ stock | ' +
+    'noise: tuned B ÷ A | spread ours / tuned | Goal |';
+  const lines = [head, `|${' --- |'.repeat(10)}`];
+  for (const r of rows) {
+    const v = (t: TargetId): string => formatValue(r.cells[t]?.median ?? Number.NaN, r.metric);
+    const goal = r.goal ? `${r.goal.text}: **${r.goal.met ? 'met' : 'missed'}**` : '';
+    lines.push(
+      `| ${r.test} | ${METRIC_TITLES[r.metric]} | ${v('ours')} | ${v('tgt-tuned')} | ${v('tgt-stock')} | ` +
+        `${formatRatio(r.oursVsTuned)} | ${formatRatio(r.oursVsStock)} | ${formatRatio(r.noise)} | ` +
+        `${formatPercent(r.cells.ours?.spread ?? Number.NaN)} / ` +
+        `${formatPercent(r.cells['tgt-tuned']?.spread ?? Number.NaN)} | ${goal} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+export interface ZoneScaleResult {
+  readonly profile: string;
+  readonly zones: number;
+  readonly fullReport?: LoadResult;
+  readonly pageReport?: LoadResult;
+  /** RSS in bytes. */
+  readonly rssBaseline?: number;
+  readonly rssAfterStart?: number;
+  readonly rssAfterReport?: number;
+  readonly error?: string;
+}
+
+const MiB = 2 ** 20;
+
+/** Bytes per zone: the large profile's RSS above a small profile's, spread over its zones. */
+export function bytesPerZone(rss: number | undefined, baseline: number | undefined, zones: number): number {
+  if (rss === undefined || baseline === undefined || zones <= 0) return Number.NaN;
+  return (rss - baseline) / zones;
+}
+
+export function zoneScaleTable(z: ZoneScaleResult): string {
+  const ms = (us: number | undefined): string => (us === undefined ? '–' : (us / 1000).toFixed(1));
+  const mib = (b: number | undefined): string => (b === undefined ? '–' : `${(b / MiB).toFixed(1)} MiB`);
+  const perStart = bytesPerZone(z.rssAfterStart, z.rssBaseline, z.zones);
+  const perReport = bytesPerZone(z.rssAfterReport, z.rssBaseline, z.zones);
+  const fullP50 = z.fullReport?.p50_us;
+  const verdict = (ok: boolean | undefined): string => (ok === undefined ? '' : ok ? ': **met**' : ': **missed**');
+  const lines = [
+    `| Measure (${z.profile}, ${z.zones.toLocaleString('en-US')} zones) | Value | Goal |`,
+    '| --- | --- | --- |',
+    `| full REPORT ZONES (${mib(z.fullReport ? z.fullReport.bytes / Math.max(1, z.fullReport.ops) : undefined)} per report) p50 / p99 ms | ` +
+      `${ms(fullP50)} / ${ms(z.fullReport?.p99_us)} | < 50 ms${verdict(fullP50 === undefined ? undefined : fullP50 < 50_000)} |`,
+    `| one-page REPORT ZONES (4 KiB, PARTIAL=1, random zone) p50 / p99 ms | ${ms(z.pageReport?.p50_us)} / ${ms(z.pageReport?.p99_us)} | |`,
+    `| RSS of a small (default-profile) target after start | ${mib(z.rssBaseline)} | |`,
+    `| RSS after start | ${mib(z.rssAfterStart)} | |`,
+    `| RSS after a full REPORT ZONES | ${mib(z.rssAfterReport)} | |`,
+    `| bytes per zone after start ((RSS − small RSS) ÷ zones) | ${Number.isFinite(perStart) ? perStart.toFixed(1) : '–'} | ≤ 64${verdict(Number.isFinite(perStart) ? perStart <= 64 : undefined)} |`,
+    `| bytes per zone after the report | ${Number.isFinite(perReport) ? perReport.toFixed(1) : '–'} | |`,
+  ];
+  if (z.error) lines.push('', `Zone scale run failed: ${z.error}`);
+  return lines.join('\n');
+}

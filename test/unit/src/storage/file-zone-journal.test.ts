@@ -1,0 +1,253 @@
+import { mkdtemp, open, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  FileZoneJournal,
+  JournalError,
+  PAGE_SIZE,
+  RECORDS_PER_PAGE,
+} from '../../../../src/storage/file-zone-journal.js';
+import { ZoneModel } from '../../../../zbc/zone-model.js';
+import { ZoneCondition, type ZoneCapture, type ZoneLayoutConfig, isZoneFault } from '../../../../zbc/types.js';
+
+// 600 zones of 8 blocks: three zone-table pages (254 records each).
+const layout: ZoneLayoutConfig = {
+  model: 'host-managed',
+  blockSize: 512,
+  physicalBlockSize: 4096,
+  capacityBlocks: 600 * 8,
+  zoneSizeBlocks: 8,
+  zoneCapacityBlocks: 8,
+  conventionalZones: 2,
+  maxOpen: 4,
+  urswrz: true,
+  readOnlyZones: [],
+  offlineZones: [],
+};
+const PAGES = 3;
+
+let dir: string;
+let path: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'zbc-journal-'));
+  path = join(dir, 'disk.img.zbcmeta');
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+function capture(rows: readonly [zone: number, cond: number, wp: number, attr?: number][]): ZoneCapture {
+  return {
+    zones: Uint32Array.from(rows.map((r) => r[0])),
+    condition: Uint8Array.from(rows.map((r) => r[1])),
+    writePointer: Float64Array.from(rows.map((r) => r[2])),
+    attributes: Uint8Array.from(rows.map((r) => r[3] ?? 0)),
+  };
+}
+
+async function pageGens(page: number): Promise<[number, number]> {
+  const buf = await readFile(path);
+  const a = PAGE_SIZE * (1 + 2 * page);
+  return [buf.readDoubleLE(a + 16), buf.readDoubleLE(a + PAGE_SIZE + 16)];
+}
+
+async function corrupt(offset: number): Promise<void> {
+  const fh = await open(path, 'r+');
+  const b = Buffer.alloc(1);
+  await fh.read(b, 0, 1, offset);
+  b[0] = (b[0] as number) ^ 0x5a;
+  await fh.write(b, 0, 1, offset);
+  await fh.close();
+}
+
+async function loadOnce(l: ZoneLayoutConfig) {
+  const j = await FileZoneJournal.open(path, l);
+  await j.close();
+  return j.loaded;
+}
+
+async function openError(l: ZoneLayoutConfig = layout): Promise<JournalError> {
+  const e = await FileZoneJournal.open(path, l).catch((x: unknown) => x);
+  expect(e).toBeInstanceOf(JournalError);
+  return e as JournalError;
+}
+
+describe('FileZoneJournal', () => {
+  it('creates a fresh medium: loaded is null, superblock plus two copies per page', async () => {
+    expect(RECORDS_PER_PAGE).toBe(254);
+    const j = await FileZoneJournal.open(path, layout);
+    expect(j.loaded).toBeNull();
+    await j.close();
+    expect((await stat(path)).size).toBe(PAGE_SIZE * (1 + 2 * PAGES));
+    expect(await pageGens(0)).toEqual([1, 0]);
+  });
+
+  it('round-trips persisted zones; untouched zones keep their initial state', async () => {
+    const j = await FileZoneJournal.open(path, layout);
+    await j.persist(capture([[5, ZoneCondition.CLOSED, 43, 1], [300, ZoneCondition.FULL, 2408]]));
+    await j.close();
+    const again = await FileZoneJournal.open(path, layout);
+    const s = again.loaded;
+    expect(s).not.toBeNull();
+    expect(s?.condition.length).toBe(600);
+    expect([s?.condition[5], s?.writePointer[5], s?.attributes[5]]).toEqual([ZoneCondition.CLOSED, 43, 1]);
+    expect([s?.condition[300], s?.writePointer[300]]).toEqual([ZoneCondition.FULL, 2408]);
+    expect([s?.condition[6], s?.writePointer[6]]).toEqual([ZoneCondition.EMPTY, 48]);
+    expect(s?.condition[0]).toBe(ZoneCondition.NOT_WRITE_POINTER);
+    expect(s?.condition[1]).toBe(ZoneCondition.NOT_WRITE_POINTER);
+    await again.close();
+  });
+
+  it('applies power-on rules at load: open zones close (or empty), WPs stay in their zone', async () => {
+    const j = await FileZoneJournal.open(path, layout);
+    await j.persist(
+      capture([
+        [10, ZoneCondition.IMPLICITLY_OPENED, 83],
+        [11, ZoneCondition.EXPLICITLY_OPENED, 88],
+        [12, ZoneCondition.CLOSED, 500],
+      ]),
+    );
+    await j.close();
+    const s = (await loadOnce(layout));
+    expect([s?.condition[10], s?.writePointer[10]]).toEqual([ZoneCondition.CLOSED, 83]);
+    expect([s?.condition[11], s?.writePointer[11]]).toEqual([ZoneCondition.EMPTY, 88]);
+    expect(s?.writePointer[12]).toBe(104); // clamped to the zone end (96 + 8)
+  });
+
+  it('writes changed pages to alternate copies, each with a higher generation', async () => {
+    const j = await FileZoneJournal.open(path, layout);
+    await j.persist(capture([[5, ZoneCondition.CLOSED, 41]]));
+    expect(await pageGens(0)).toEqual([1, 2]);
+    await j.persist(capture([[5, ZoneCondition.CLOSED, 42]]));
+    expect(await pageGens(0)).toEqual([3, 2]);
+    expect(await pageGens(1)).toEqual([1, 0]); // page 1 never rewritten
+    await j.close();
+  });
+
+  it('a torn newest copy falls back to the older valid copy', async () => {
+    const j = await FileZoneJournal.open(path, layout);
+    await j.persist(capture([[5, ZoneCondition.CLOSED, 42]])); // copy B, gen 2
+    await j.persist(capture([[5, ZoneCondition.CLOSED, 44]])); // copy A, gen 3
+    await j.close();
+    await corrupt(PAGE_SIZE + 32 + 5 * 16); // inside zone 5's record of copy A
+    const again = await FileZoneJournal.open(path, layout);
+    expect(again.loaded?.writePointer[5]).toBe(42);
+    // The next persist overwrites the bad copy, never the good one.
+    await again.persist(capture([[5, ZoneCondition.CLOSED, 46]]));
+    await again.close();
+    expect((await loadOnce(layout))?.writePointer[5]).toBe(46);
+  });
+
+  it('both copies bad: the start stops with an error naming the page', async () => {
+    const j = await FileZoneJournal.open(path, layout);
+    await j.persist(capture([[300, ZoneCondition.CLOSED, 2403]]));
+    await j.close();
+    await corrupt(PAGE_SIZE * 3 + 100);
+    await corrupt(PAGE_SIZE * 4 + 100);
+    const e = await openError();
+    expect(e.code).toBe('META_PAGE_CRC');
+    expect(e.message).toBe(
+      `metadata ${path}: zone table page 1 (zones 254-507): CRC32C mismatch in both copies (use --format to re-create)`,
+    );
+  });
+
+  it('refuses a geometry mismatch with a one-line error naming the field', async () => {
+    await (await FileZoneJournal.open(path, layout)).close();
+    const e = await openError({ ...layout, zoneSizeBlocks: 16, zoneCapacityBlocks: 16 });
+    expect(e.code).toBe('META_GEOMETRY');
+    expect(e.message).toBe(`metadata ${path}: zone size 8 blocks does not match --zone-size 16 blocks (use --format to re-create)`);
+    expect((await openError({ ...layout, model: 'host-aware' })).message).toBe(
+      `metadata ${path}: zoned model host-managed does not match --model host-aware (use --format to re-create)`,
+    );
+    expect((await openError({ ...layout, maxOpen: null })).message).toBe(
+      `metadata ${path}: max open zones 4 does not match --max-open unlimited (use --format to re-create)`,
+    );
+    expect((await openError({ ...layout, conventionalZones: 3 })).message).toBe(
+      `metadata ${path}: conventional zone count 2 does not match --conventional-zones 3 (use --format to re-create)`,
+    );
+  });
+
+  it('--format re-creates the metadata on purpose', async () => {
+    const j = await FileZoneJournal.open(path, layout);
+    await j.persist(capture([[5, ZoneCondition.FULL, 48]]));
+    await j.close();
+    const other = { ...layout, capacityBlocks: 300 * 8 };
+    await openError(other);
+    const f = await FileZoneJournal.open(path, other, { format: true });
+    expect(f.loaded).toBeNull();
+    await f.close();
+    const s = (await loadOnce(other));
+    expect(s?.condition.length).toBe(300);
+    expect(s?.condition[5]).toBe(ZoneCondition.EMPTY);
+  });
+
+  it('names wrong magic, unsupported version, superblock CRC and truncation', async () => {
+    await writeFile(path, Buffer.alloc(PAGE_SIZE * 7, 0x41));
+    expect((await openError()).message).toBe(
+      `metadata ${path}: wrong magic (not a zbc-target metadata file) (use --format to re-create)`,
+    );
+    await (await FileZoneJournal.open(path, layout, { format: true })).close();
+    const fh = await open(path, 'r+');
+    await fh.write(Buffer.from([9, 0, 0, 0]), 0, 4, 8);
+    await fh.close();
+    expect((await openError()).message).toBe(
+      `metadata ${path}: unsupported format version 9 (this build reads 1) (use --format to re-create)`,
+    );
+    await (await FileZoneJournal.open(path, layout, { format: true })).close();
+    await corrupt(40);
+    const crc = await openError();
+    expect(crc.code).toBe('META_CRC');
+    expect(crc.message).toBe(`metadata ${path}: superblock CRC32C mismatch (use --format to re-create)`);
+    await (await FileZoneJournal.open(path, layout, { format: true })).close();
+    const fh2 = await open(path, 'r+');
+    await fh2.truncate(PAGE_SIZE * 4);
+    await fh2.close();
+    expect((await openError()).message).toBe(
+      `metadata ${path}: is truncated (16384 bytes, the zone table needs ${PAGE_SIZE * 7}) (use --format to re-create)`,
+    );
+    await writeFile(path, Buffer.alloc(100));
+    expect((await openError()).message).toBe(
+      `metadata ${path}: is truncated (100 bytes, the superblock needs 4096) (use --format to re-create)`,
+    );
+  });
+
+  it('coalesces concurrent persists into one round', async () => {
+    const j = await FileZoneJournal.open(path, layout);
+    const all = [41, 42, 43, 44, 45].map((wp) => j.persist(capture([[5, ZoneCondition.CLOSED, wp]])));
+    expect(new Set(all).size).toBe(1); // every caller shares the one queued round
+    await Promise.all(all);
+    expect(Math.max(...(await pageGens(0)))).toBe(2); // format (1) + one round
+    await j.persist(capture([[6, ZoneCondition.CLOSED, 49]]));
+    expect(Math.max(...(await pageGens(0)))).toBe(3); // a later persist is a new round
+    await j.close();
+    expect((await loadOnce(layout))?.writePointer[5]).toBe(45);
+  });
+
+  it('restores a ZoneModel exactly from what the model captured', async () => {
+    const big = { ...layout, zoneSizeBlocks: 64, zoneCapacityBlocks: 64, capacityBlocks: 600 * 64 };
+    const j = await FileZoneJournal.open(path, big);
+    const model = new ZoneModel(big, j.loaded);
+    for (const [lba, blocks] of [[128, 64], [192, 16], [16000, 8]] as const) {
+      const plan = model.planWrite(lba, blocks);
+      if (isZoneFault(plan)) throw new Error(`unexpected fault ${plan.kind}`);
+      model.commitWrite(plan);
+      model.writeCompleted(plan);
+    }
+    await j.persist(model.captureDurable());
+    await j.close();
+    const again = await FileZoneJournal.open(path, big);
+    const restored = new ZoneModel(big, again.loaded);
+    for (const z of [2, 3, 250, 251]) {
+      const a = model.zoneAt(z);
+      const b = restored.zoneAt(z);
+      const closed = a.condition === ZoneCondition.IMPLICITLY_OPENED ? ZoneCondition.CLOSED : a.condition;
+      expect([b.condition, b.writePointer], `zone ${z}`).toEqual([closed, a.writePointer]);
+    }
+    expect(restored.zoneAt(2).condition).toBe(ZoneCondition.FULL);
+    expect([restored.zoneAt(3).condition, restored.zoneAt(3).writePointer]).toEqual([ZoneCondition.CLOSED, 208]);
+    expect(restored.zoneAt(250).writePointer).toBe(16008);
+    expect(restored.zoneAt(251).condition).toBe(ZoneCondition.EMPTY);
+    await again.close();
+  });
+});

@@ -1,0 +1,60 @@
+// Small layouts and helpers shared by the zone-model tests.
+import { ZoneModel } from '../../../zbc/zone-model.js';
+import { isZoneFault, type WritePlan, type ZoneFault, type ZoneLayoutConfig } from '../../../zbc/types.js';
+
+/** 512/4096 blocks (8 per physical), 64-block zones: 2 conventional + 6 sequential, max 2 open. */
+export function smallLayout(over: Partial<ZoneLayoutConfig> = {}): ZoneLayoutConfig {
+  return {
+    model: 'host-managed',
+    blockSize: 512,
+    physicalBlockSize: 4096,
+    capacityBlocks: 8 * 64,
+    zoneSizeBlocks: 64,
+    zoneCapacityBlocks: 64,
+    conventionalZones: 2,
+    maxOpen: 2,
+    urswrz: true,
+    readOnlyZones: [],
+    offlineZones: [],
+    ...over,
+  };
+}
+
+/** 64-block pitch with 48-block capacity: zones C C S G S G S G S G (gaps after each SWR zone). */
+export function gapLayout(over: Partial<ZoneLayoutConfig> = {}): ZoneLayoutConfig {
+  return smallLayout({ capacityBlocks: 6 * 64, zoneCapacityBlocks: 48, ...over });
+}
+
+export const Z = 64;
+/** First LBA of zone i in smallLayout. */
+export const zs = (i: number): number => i * Z;
+
+export function plan(m: ZoneModel, lba: number, blocks: number): WritePlan {
+  const p = m.planWrite(lba, blocks);
+  if (isZoneFault(p)) throw new Error(`unexpected fault ${p.kind}`);
+  return p;
+}
+
+/** plan + commit + complete, the happy path of one WRITE. */
+export function write(m: ZoneModel, lba: number, blocks: number): void {
+  const p = plan(m, lba, blocks);
+  m.commitWrite(p);
+  m.writeCompleted(p);
+}
+
+export function act(
+  m: ZoneModel,
+  action: 'close' | 'finish' | 'open' | 'reset' | 'sequentialize',
+  zoneId: number | bigint,
+  opts: { count?: number; all?: boolean } = {},
+): ZoneFault | { changed: number } {
+  return m.zoneAction({ action, zoneId, count: opts.count ?? 0, all: opts.all ?? false });
+}
+
+export function cond(m: ZoneModel, i: number): number {
+  return m.zoneAt(i).condition;
+}
+
+export function wp(m: ZoneModel, i: number): number {
+  return m.zoneAt(i).writePointer;
+}

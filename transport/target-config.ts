@@ -1,0 +1,21 @@
+// What one exported target looks like to the transport (the contract of server.ts).
+import type { ScsiTarget } from '../scsi/target.js';
+import type { ChapCredentials } from './login/chap.js';
+
+export interface TargetPortalConfig {
+  /** iSCSI qualified name (iqn./eui./naa.). */
+  readonly name: string;
+  readonly alias?: string;
+  readonly scsi: ScsiTarget;
+  /** Credentials the initiator must prove (one-way CHAP); absent: no authentication. */
+  readonly chap?: ChapCredentials;
+  /** Credentials the target proves to the initiator (mutual CHAP). */
+  readonly mutualChap?: ChapCredentials;
+  /** Initiator names allowed to see and log in to this target; absent: everyone. */
+  readonly initiators?: readonly string[];
+}
+
+/** ACL check (iscsi-reference §7.2: unknown and denied look the same). */
+export function initiatorAllowed(target: TargetPortalConfig, initiatorName: string): boolean {
+  return target.initiators === undefined || target.initiators.includes(initiatorName);
+}

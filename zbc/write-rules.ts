@@ -1,0 +1,158 @@
+// Data-command rules: which reads and writes a zone allows, in the precedence of
+// zbc-reference §6.1 (host-managed writes), §6.2 (reads) and §6.4 (host-aware).
+// planWrite and checkRead never change state; commitWrite applies an accepted plan.
+import type { ZoneState } from './zone-state.js';
+import {
+  ZoneAttribute,
+  ZoneCondition as C,
+  ZoneType,
+  type ReadSegment,
+  type WritePlan,
+  type ZoneFault,
+} from './types.js';
+
+/** Conditions refusing any access, ZBC-2 4.4.3.x (OFFLINE, INACTIVE) — checked for reads and writes. */
+function unavailable(state: ZoneState, first: number, last: number, lba: number, write: boolean): ZoneFault | null {
+  // Precedence over the whole range: OFFLINE, then READ ONLY (writes only), then INACTIVE.
+  let readOnly = -1;
+  let inactive = -1;
+  for (let i = first; i <= last; i++) {
+    const c = state.condition[i];
+    if (c === C.OFFLINE) return { kind: 'zone-offline', lba: Math.max(lba, state.start[i] as number) };
+    if (write && c === C.READ_ONLY && readOnly < 0) readOnly = i;
+    if (c === C.INACTIVE && inactive < 0) inactive = i;
+  }
+  if (readOnly >= 0) return { kind: 'zone-read-only', lba: Math.max(lba, state.start[readOnly] as number) };
+  if (inactive >= 0) return { kind: 'zone-inactive', lba: Math.max(lba, state.start[inactive] as number) };
+  return null;
+}
+
+/** A plan for a zero-length transfer: accepted, changes nothing (SBC-4: no data, GOOD). */
+const NO_ZONE = -1;
+
+export function planWrite(state: ZoneState, lba: number, blocks: number, perPhysical: number): ZoneFault | WritePlan {
+  if (blocks === 0) return { lba, blocks, zoneIndex: NO_ZONE };
+  const g = state.geometry;
+  const first = g.indexOf(lba);
+  const last = g.indexOf(lba + blocks - 1);
+  const firstType = state.type[first];
+  // §6.1 step 3: a write starting in a gap zone, then unavailable zones anywhere in the range.
+  if (firstType === ZoneType.GAP) return { kind: 'gap-zone-access', lba };
+  const bad = unavailable(state, first, last, lba, true);
+  if (bad) return bad;
+  // §6.1 step 4: conventional writes stay within conventional zones (they may span several).
+  if (firstType === ZoneType.CONVENTIONAL) {
+    if (state.type[last] !== ZoneType.CONVENTIONAL) return { kind: 'write-boundary', lba };
+    return { lba, blocks, zoneIndex: first };
+  }
+  if (state.hostAware) {
+    // §6.4: any write within SWP zones is accepted; crossing into another zone type is not.
+    for (let i = first + 1; i <= last; i++) {
+      if (state.type[i] !== ZoneType.SEQUENTIAL_WRITE_PREFERRED) return { kind: 'write-boundary', lba };
+    }
+    return { lba, blocks, zoneIndex: first };
+  }
+  // §6.1 step 5, in scsi_debug's order: boundary, FULL, WP, physical alignment, resources.
+  if (last !== first) return { kind: 'write-boundary', lba };
+  const c = state.condition[first];
+  if (c === C.FULL) return { kind: 'write-to-full-zone', lba };
+  if (lba !== state.wp[first]) return { kind: 'unaligned-write', lba };
+  if (lba % perPhysical !== 0 || blocks % perPhysical !== 0) return { kind: 'unaligned-write', lba };
+  if ((c === C.EMPTY || c === C.CLOSED) && !state.canAcquire()) return { kind: 'insufficient-zone-resources' };
+  return { lba, blocks, zoneIndex: first };
+}
+
+/** Applies a plan from planWrite, made against the current state (no command in between). */
+export function commitWrite(state: ZoneState, plan: WritePlan): void {
+  if (plan.blocks === 0 || plan.zoneIndex === NO_ZONE) return;
+  const first = plan.zoneIndex;
+  if (state.type[first] === ZoneType.CONVENTIONAL) return;
+  const end = plan.lba + plan.blocks;
+  const last = state.geometry.indexOf(end - 1);
+  for (let i = first; i <= last; i++) {
+    const zoneEnd = state.end(i);
+    const from = Math.max(plan.lba, state.start[i] as number);
+    const to = Math.min(end, zoneEnd);
+    const wp = state.wp[i] as number;
+    state.addInflight(i, plan, wp);
+    const c = state.condition[i];
+    if (c === C.FULL) continue; // host-aware only: a FULL SWP zone accepts writes and stays FULL
+    if (state.hostAware && from !== wp) {
+      state.setAttributes(i, (state.attributes[i] as number) | ZoneAttribute.NON_SEQ);
+    }
+    if (c === C.EMPTY || c === C.CLOSED) {
+      state.acquire(); // planWrite checked that it succeeds (always, on host-aware LUs)
+      state.setCondition(i, C.IMPLICITLY_OPENED);
+    }
+    if (to > (state.dataEnd[i] as number)) state.dataEnd[i] = to;
+    const next = Math.max(wp, to);
+    state.setWritePointer(i, next);
+    if (next === zoneEnd) state.setCondition(i, C.FULL);
+  }
+}
+
+/** Removes the plan from the in-flight set of each zone it touched. */
+export function settleWrite(state: ZoneState, plan: WritePlan): void {
+  if (plan.blocks === 0 || plan.zoneIndex === NO_ZONE) return;
+  if (state.type[plan.zoneIndex] === ZoneType.CONVENTIONAL) return;
+  const last = state.geometry.indexOf(plan.lba + plan.blocks - 1);
+  for (let i = plan.zoneIndex; i <= last; i++) state.removeInflight(i, plan);
+}
+
+/**
+ * §6.2 reads. Returns stored-data and zero-fill runs covering the range, or a fault.
+ * The caller has checked the range against the capacity.
+ */
+export function checkRead(state: ZoneState, lba: number, blocks: number, urswrz: boolean): ZoneFault | readonly ReadSegment[] {
+  if (blocks === 0) return [];
+  const g = state.geometry;
+  const first = g.indexOf(lba);
+  const last = g.indexOf(lba + blocks - 1);
+  const bad = unavailable(state, first, last, lba, false);
+  if (bad) return bad;
+  if (!state.hostAware) {
+    // ZBC-2: a read crossing zone types (conventional/SWR/gap) is a READ BOUNDARY VIOLATION.
+    const t = state.type[first];
+    for (let i = first + 1; i <= last; i++) if (state.type[i] !== t) return { kind: 'read-boundary', lba };
+    if (!urswrz) {
+      if (t === ZoneType.GAP) return { kind: 'gap-zone-access', lba };
+      if (t === ZoneType.SEQUENTIAL_WRITE_REQUIRED) {
+        if (last !== first) return { kind: 'read-boundary', lba };
+        const c = state.condition[first];
+        const readable = c === C.FULL || c === C.READ_ONLY;
+        if (!readable && lba + blocks > (state.wp[first] as number)) return { kind: 'read-invalid-data', lba };
+      }
+    }
+  }
+  return readSegments(state, lba, blocks, first, last);
+}
+
+function readSegments(state: ZoneState, lba: number, blocks: number, first: number, last: number): ReadSegment[] {
+  const out: ReadSegment[] = [];
+  const end = lba + blocks;
+  const push = (from: number, to: number, zeroFill: boolean): void => {
+    if (to <= from) return;
+    const prev = out[out.length - 1];
+    if (prev && prev.zeroFill === zeroFill && prev.lba + prev.blocks === from) {
+      out[out.length - 1] = { lba: prev.lba, blocks: to - prev.lba, zeroFill };
+    } else {
+      out.push({ lba: from, blocks: to - from, zeroFill });
+    }
+  };
+  for (let i = first; i <= last; i++) {
+    const from = Math.max(lba, state.start[i] as number);
+    const to = Math.min(end, state.end(i));
+    const t = state.type[i];
+    const c = state.condition[i];
+    if (t === ZoneType.CONVENTIONAL || c === C.READ_ONLY) push(from, to, false);
+    else if (t === ZoneType.GAP) push(from, to, true);
+    else {
+      // Below the data end (the WP, unless FINISH moved it): stored data; above: zeros, never
+      // old contents (§3.6 RESET and FINISH).
+      const dataEnd = state.dataEnd[i] as number;
+      push(from, Math.min(to, Math.max(from, dataEnd)), false);
+      push(Math.max(from, dataEnd), to, true);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,156 @@
+// ZBC OUT zone actions (ZBC-2 5.x; zbc-reference §3.6, §5.2–5.4): validation first, then the
+// transitions, so a refused request changes nothing.
+import type { ZoneState } from './zone-state.js';
+import {
+  ZoneAttribute,
+  ZoneCondition as C,
+  type ZoneActionKind,
+  type ZoneActionRequest,
+  type ZoneActionResult,
+  type ZoneFault,
+} from './types.js';
+
+type Range = { readonly lba: number; readonly blocks: number };
+
+/** One zone's transition for an action; the caller has validated the zone and the resources. */
+const APPLY: Record<ZoneActionKind, (s: ZoneState, i: number) => void> = {
+  close(s, i) {
+    const c = s.condition[i];
+    if (c === C.IMPLICITLY_OPENED || c === C.EXPLICITLY_OPENED) s.closeZone(i);
+  },
+  finish(s, i) {
+    const c = s.condition[i];
+    if (c === C.FULL) return;
+    // EMPTY/CLOSED pass through manage open zone resources first (ZBC 4.4.3.2.4; §3.6 note).
+    if (c === C.EMPTY || c === C.CLOSED) s.acquire();
+    s.finishZone(i);
+  },
+  open(s, i) {
+    const c = s.condition[i];
+    if (c === C.EMPTY || c === C.CLOSED) {
+      s.acquire();
+      s.setCondition(i, C.EXPLICITLY_OPENED);
+    } else if (c === C.IMPLICITLY_OPENED) {
+      s.setCondition(i, C.EXPLICITLY_OPENED); // converts without a new resource (§3.5)
+    }
+  },
+  reset(s, i) {
+    s.resetZone(i);
+  },
+  sequentialize(s, i) {
+    // ZBC-2 SEQUENTIALIZE ZONE: an SWP zone written out of order becomes sequential again at its
+    // current WP; SWR zones never have NON_SEQ set, so they do not change.
+    const a = s.attributes[i] as number;
+    if ((a & ZoneAttribute.NON_SEQ) !== 0) s.setAttributes(i, a & ~ZoneAttribute.NON_SEQ);
+  },
+};
+
+/** Which zones an ALL request acts on (§5.3); READ ONLY, OFFLINE, INACTIVE are never chosen. */
+const ALL_SELECT: Record<ZoneActionKind, (s: ZoneState, i: number) => boolean> = {
+  close: (s, i) => s.condition[i] === C.IMPLICITLY_OPENED || s.condition[i] === C.EXPLICITLY_OPENED,
+  finish: (s, i) =>
+    s.condition[i] === C.IMPLICITLY_OPENED || s.condition[i] === C.EXPLICITLY_OPENED || s.condition[i] === C.CLOSED,
+  open: (s, i) => s.condition[i] === C.CLOSED,
+  reset: (s, i) => {
+    const c = s.condition[i];
+    const active = c === C.IMPLICITLY_OPENED || c === C.EXPLICITLY_OPENED || c === C.CLOSED || c === C.FULL;
+    return active || (c === C.EMPTY && s.attributes[i] !== 0);
+  },
+  sequentialize: (s, i) => s.isWritePointerZone(i) && ((s.attributes[i] as number) & ZoneAttribute.NON_SEQ) !== 0,
+};
+
+function unavailableFault(s: ZoneState, i: number): ZoneFault | null {
+  const c = s.condition[i];
+  const lba = s.start[i] as number;
+  if (c === C.READ_ONLY) return { kind: 'zone-read-only', lba };
+  if (c === C.OFFLINE) return { kind: 'zone-offline', lba };
+  if (c === C.INACTIVE) return { kind: 'zone-inactive', lba };
+  return null;
+}
+
+/** Runs one ZBC OUT request. Every check runs before the first change. */
+export function zoneAction(s: ZoneState, req: ZoneActionRequest): ZoneFault | ZoneActionResult {
+  return req.all ? actOnAll(s, req.action) : actOnRange(s, req);
+}
+
+function actOnRange(s: ZoneState, req: ZoneActionRequest): ZoneFault | ZoneActionResult {
+  const g = s.geometry;
+  // §5.2 steps 2–4.
+  if (typeof req.zoneId === 'bigint' || req.zoneId >= g.capacity) return { kind: 'zone-id-out-of-range' };
+  const zoneId = req.zoneId;
+  const first = g.indexOf(zoneId);
+  if (s.start[first] !== zoneId || !s.isWritePointerZone(first)) return { kind: 'invalid-zone-id' };
+  // §5.4 ZONE COUNT: 0 and 1 mean one zone; the whole range is checked before any change.
+  const count = Math.max(1, req.count);
+  const last = first + count - 1;
+  if (last >= s.zoneCount) return { kind: 'zone-id-out-of-range' };
+  for (let i = first + 1; i <= last; i++) if (!s.isWritePointerZone(i)) return { kind: 'invalid-zone-count' };
+  // Step 5, zone by zone in ascending order.
+  for (let i = first; i <= last; i++) {
+    const fault = unavailableFault(s, i);
+    if (fault) return fault;
+  }
+  // Step 6: open zone resources for the whole range (§3.5).
+  if (!resourcesSuffice(s, req.action, first, last)) return { kind: 'insufficient-zone-resources' };
+  return apply(s, req.action, first, last, (i) => i);
+}
+
+/**
+ * Simulates the range's resource needs on the counters alone: an OPEN or a FINISH of an EMPTY or
+ * CLOSED zone needs a free resource or an IOPEN zone to close; explicitly open zones are never
+ * taken away.
+ */
+function resourcesSuffice(s: ZoneState, action: ZoneActionKind, first: number, last: number): boolean {
+  const max = s.maxOpen;
+  if (max === null || (action !== 'open' && action !== 'finish')) return true;
+  let explicit = s.explicitOpen;
+  for (let i = first; i <= last; i++) {
+    const c = s.condition[i];
+    if (action === 'open') {
+      if (c === C.EMPTY || c === C.CLOSED || c === C.IMPLICITLY_OPENED) explicit++;
+    } else if (c === C.EXPLICITLY_OPENED) {
+      explicit--; // finished: its resource is free for the next zone of the range
+    } else if (c === C.EMPTY || c === C.CLOSED) {
+      if (explicit >= max) return false;
+    }
+    if (explicit > max) return false;
+  }
+  return true;
+}
+
+function actOnAll(s: ZoneState, action: ZoneActionKind): ZoneFault | ZoneActionResult {
+  const chosen: number[] = [];
+  const select = ALL_SELECT[action];
+  for (let i = s.geometry.firstSequential; i < s.zoneCount; i++) {
+    if (s.isWritePointerZone(i) && select(s, i)) chosen.push(i);
+  }
+  // OPEN ALL opens every CLOSED zone or none (§5.3).
+  if (action === 'open' && s.maxOpen !== null && s.explicitOpen + chosen.length > s.maxOpen) {
+    return { kind: 'insufficient-zone-resources' };
+  }
+  // FINISH ALL never fails and never evicts: it only finishes zones that are open or closed.
+  const effective = action === 'finish' ? 'finishAll' : action;
+  return apply(s, effective, 0, chosen.length - 1, (k) => chosen[k] as number);
+}
+
+function apply(
+  s: ZoneState,
+  action: ZoneActionKind | 'finishAll',
+  from: number,
+  to: number,
+  zoneAt: (k: number) => number,
+): ZoneActionResult {
+  const discard: Range[] = [];
+  let changed = 0;
+  for (let k = from; k <= to; k++) {
+    const i = zoneAt(k);
+    const before = [s.condition[i], s.wp[i], s.attributes[i]] as const;
+    const dataEnd = s.dataEnd[i] as number;
+    const start = s.start[i] as number;
+    if (action === 'finishAll') s.finishZone(i);
+    else APPLY[action](s, i);
+    if (before[0] !== s.condition[i] || before[1] !== s.wp[i] || before[2] !== s.attributes[i]) changed++;
+    if (action === 'reset' && s.hostAware && dataEnd > start) discard.push({ lba: start, blocks: dataEnd - start });
+  }
+  return { changed, discard };
+}

@@ -1,0 +1,168 @@
+// The zone model of one zoned logical unit: ZonedMedium for scsi/, pure and synchronous.
+// State lives in typed arrays (zone-state.ts); the rules live in write-rules.ts (data commands),
+// zone-actions.ts (ZBC OUT) and report-zones.ts (ZBC IN).
+import { validateLayout, ZoneGeometry } from './geometry.js';
+import { reportZones } from './report-zones.js';
+import { zoneAction } from './zone-actions.js';
+import type { PersistedZoneState } from './zone-journal.js';
+import { ZoneState } from './zone-state.js';
+import { checkRead, commitWrite, planWrite, settleWrite } from './write-rules.js';
+import {
+  ZoneCondition as C,
+  type ReadSegment,
+  type ReportZonesRequest,
+  type WritePlan,
+  type ZoneActionRequest,
+  type ZoneActionResult,
+  type ZoneCapture,
+  type ZoneCondition,
+  type ZonedMedium,
+  type ZonedModel,
+  type ZoneFault,
+  type ZoneInfo,
+  type ZoneLayoutConfig,
+  type ZoneReport,
+  type ZoneType,
+} from './types.js';
+
+export class ZoneModel implements ZonedMedium {
+  readonly model: ZonedModel;
+  readonly layout: ZoneLayoutConfig;
+  readonly geometry: ZoneGeometry;
+  readonly zoneCount: number;
+  private readonly state: ZoneState;
+  private readonly perPhysical: number;
+
+  /**
+   * Throws RangeError on an invalid or non-zoned layout, or a restored state of another
+   * geometry: callers validate configuration first (validateLayout), so this is a bug.
+   */
+  constructor(layout: ZoneLayoutConfig, restored?: PersistedZoneState | null) {
+    const error = validateLayout(layout);
+    if (error !== null) throw new RangeError(`invalid zone layout: ${error}`);
+    if (layout.model === 'none') throw new RangeError('invalid zone layout: model: none has no zones');
+    this.model = layout.model;
+    this.layout = layout;
+    this.geometry = new ZoneGeometry(layout);
+    this.zoneCount = this.geometry.zoneCount;
+    this.state = new ZoneState(layout, this.geometry);
+    this.perPhysical = layout.physicalBlockSize / layout.blockSize;
+    if (restored) this.restore(restored);
+    for (const i of layout.readOnlyZones) this.state.setCondition(i, C.READ_ONLY);
+    for (const i of layout.offlineZones) this.state.setCondition(i, C.OFFLINE);
+    this.state.takeDirty(() => false);
+  }
+
+  /**
+   * Power-on state from a journal (zbc-reference §3.7, §11.3): open zones come back CLOSED (or
+   * EMPTY), WPs are clamped to their zone, counters are rebuilt by the primitives.
+   */
+  private restore(restored: PersistedZoneState): void {
+    const s = this.state;
+    const n = this.zoneCount;
+    if (restored.condition.length !== n || restored.writePointer.length !== n || restored.attributes.length !== n) {
+      throw new RangeError(`restored zone state has ${restored.condition.length} zones, the layout ${n}`);
+    }
+    for (let i = 0; i < n; i++) {
+      if (!s.isWritePointerZone(i)) continue;
+      const start = s.start[i] as number;
+      const end = s.end(i);
+      const raw = restored.writePointer[i] as number;
+      const wp = Number.isFinite(raw) ? Math.min(end, Math.max(start, Math.floor(raw))) : start;
+      const cond = restored.condition[i] as number;
+      s.setAttributes(i, (restored.attributes[i] as number) & 0x3);
+      if (cond === C.READ_ONLY || cond === C.OFFLINE || cond === C.INACTIVE) {
+        s.setWritePointer(i, wp);
+        s.setCondition(i, cond);
+      } else if (cond === C.FULL || wp === end) {
+        s.setWritePointer(i, end);
+        s.setCondition(i, C.FULL);
+      } else if (cond === C.EMPTY || wp === start) {
+        s.setWritePointer(i, start);
+        s.setCondition(i, C.EMPTY);
+      } else {
+        s.setWritePointer(i, wp);
+        s.setCondition(i, C.CLOSED);
+      }
+      s.dataEnd[i] = s.wp[i] as number;
+    }
+  }
+
+  checkRead(lba: number, blocks: number): ZoneFault | readonly ReadSegment[] {
+    return checkRead(this.state, lba, blocks, this.layout.urswrz);
+  }
+
+  planWrite(lba: number, blocks: number): ZoneFault | WritePlan {
+    return planWrite(this.state, lba, blocks, this.perPhysical);
+  }
+
+  commitWrite(plan: WritePlan): void {
+    commitWrite(this.state, plan);
+  }
+
+  writeCompleted(plan: WritePlan): void {
+    settleWrite(this.state, plan);
+  }
+
+  writeFailed(plan: WritePlan): void {
+    // The WP stays where commitWrite put it, so the next REPORT ZONES shows it exactly (§9.2).
+    settleWrite(this.state, plan);
+  }
+
+  zoneAction(request: ZoneActionRequest): ZoneFault | ZoneActionResult {
+    return zoneAction(this.state, request);
+  }
+
+  reportZones(request: ReportZonesRequest): ZoneFault | ZoneReport {
+    return reportZones(this.state, request);
+  }
+
+  /** Dirty zones, normalised as they will load; zones with writes in flight stay dirty. */
+  captureDurable(): ZoneCapture {
+    const s = this.state;
+    const zones = s.takeDirty((i) => s.hasInflight(i));
+    const condition = new Uint8Array(zones.length);
+    const writePointer = new Float64Array(zones.length);
+    const attributes = new Uint8Array(zones.length);
+    for (let k = 0; k < zones.length; k++) {
+      const i = zones[k] as number;
+      const cond = s.condition[i] as number;
+      const wp = s.durableWritePointer(i);
+      let captured: number = cond;
+      if (cond !== C.READ_ONLY && cond !== C.OFFLINE && cond !== C.INACTIVE && cond !== C.NOT_WRITE_POINTER) {
+        if (cond === C.FULL && wp === s.end(i)) captured = C.FULL;
+        else captured = wp === s.start[i] ? C.EMPTY : C.CLOSED;
+      }
+      condition[k] = captured;
+      writePointer[k] = wp;
+      attributes[k] = s.attributes[i] as number;
+    }
+    return { zones, condition, writePointer, attributes };
+  }
+
+  zoneAt(index: number): ZoneInfo {
+    const s = this.state;
+    if (!Number.isInteger(index) || index < 0 || index >= this.zoneCount) {
+      throw new RangeError(`zone index ${index} out of range`);
+    }
+    return {
+      index,
+      type: s.type[index] as ZoneType,
+      condition: s.condition[index] as ZoneCondition,
+      start: s.start[index] as number,
+      length: s.length[index] as number,
+      writePointer: s.wp[index] as number,
+      attributes: s.attributes[index] as number,
+    };
+  }
+
+  /** Zone index holding an LBA below the capacity. */
+  zoneIndexOf(lba: number): number {
+    return this.geometry.indexOf(lba);
+  }
+
+  /** I, E and CLOSED counts (zbc-reference §3.5). */
+  get openCounts(): { readonly implicit: number; readonly explicit: number; readonly closed: number } {
+    return { implicit: this.state.implicitOpen, explicit: this.state.explicitOpen, closed: this.state.closed };
+  }
+}
