@@ -12,6 +12,11 @@ const SETS = {
     sg_inq: 'sg3-utils',
     'dpkg-deb': 'dpkg',
     tgtd: 'tgt',
+    // The guest builder (test/e2e/guest/build-guest.ts): apt-get download through a private apt
+    // configuration signed by Debian's archive keys, ldconfig -r on the staged tree.
+    'apt-get': 'apt',
+    '/usr/share/keyrings/debian-archive-keyring.gpg': 'debian-archive-keyring',
+    ldconfig: 'libc-bin',
   },
   bench: {
     tgtd: 'tgt',

@@ -29,11 +29,14 @@ export function buildCommandTable(specs: readonly CommandSpec[]): CommandTable {
   for (const spec of specs) {
     const slot = slots[spec.opcode];
     if (spec.serviceAction === undefined) {
-      if (slot !== undefined) throw new Error(`command table: opcode ${spec.opcode.toString(16)} twice`);
+      if (slot !== undefined)
+        throw new Error(`command table: opcode ${spec.opcode.toString(16)} twice`);
       slots[spec.opcode] = spec;
     } else {
       if (slot !== undefined && !(slot instanceof Map)) {
-        throw new Error(`command table: opcode ${spec.opcode.toString(16)} with and without service action`);
+        throw new Error(
+          `command table: opcode ${spec.opcode.toString(16)} with and without service action`,
+        );
       }
       const map = (slot as Map<number, CommandSpec> | undefined) ?? new Map<number, CommandSpec>();
       if (map.has(spec.serviceAction)) throw new Error(`command table: ${spec.name} twice`);
@@ -41,7 +44,9 @@ export function buildCommandTable(specs: readonly CommandSpec[]): CommandTable {
       slots[spec.opcode] = map;
     }
   }
-  const all = [...specs].sort((a, b) => a.opcode - b.opcode || (a.serviceAction ?? 0) - (b.serviceAction ?? 0));
+  const all = [...specs].sort(
+    (a, b) => a.opcode - b.opcode || (a.serviceAction ?? 0) - (b.serviceAction ?? 0),
+  );
   return {
     all,
     lookup(opcode, serviceAction) {

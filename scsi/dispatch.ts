@@ -49,14 +49,16 @@ export async function dispatch(
   const cdb = cmd.cdb;
   const descriptor = lu?.descriptorSense ?? false;
   const opcode = cdb[0];
-  if (opcode === undefined) return toOutcome(check(SENSE.INVALID_COMMAND_OPERATION_CODE), descriptor);
+  if (opcode === undefined)
+    return toOutcome(check(SENSE.INVALID_COMMAND_OPERATION_CODE), descriptor);
 
   const found = target.commands.lookup(opcode, cdb[1] ?? 0);
   const spec = found.kind === 'found' ? found.spec : undefined;
   const cdbLength = spec?.cdbLength ?? groupCdbLength(opcode);
-  const spdtl = lu !== undefined && spec?.dataOutLength && cdb.length >= spec.cdbLength
-    ? spec.dataOutLength(cdb.subarray(0, spec.cdbLength), lu.blockSize)
-    : undefined;
+  const spdtl =
+    lu !== undefined && spec?.dataOutLength && cdb.length >= spec.cdbLength
+      ? spec.dataOutLength(cdb.subarray(0, spec.cdbLength), lu.blockSize)
+      : undefined;
   const answer = (result: CommandResult) => toOutcome(result, descriptor, spdtl);
 
   // CDB length: the transport hands us at least 16 bytes; a shorter (AHS-less) CDB is malformed.
@@ -65,13 +67,17 @@ export async function dispatch(
   }
   // CONTROL byte NACA (SAM-5 5.9.2): we do not support ACA (INQUIRY NORMACA = 0).
   if (cdbLength !== undefined && ((cdb[cdbLength - 1] ?? 0) & 0x04) !== 0) {
-    return answer(check(SENSE.INVALID_FIELD_IN_CDB, { field: { in: 'cdb', byte: cdbLength - 1, bit: 2 } }));
+    return answer(
+      check(SENSE.INVALID_FIELD_IN_CDB, { field: { in: 'cdb', byte: cdbLength - 1, bit: 2 } }),
+    );
   }
   if (lu === undefined) {
     // SPC-4 4.6.4 / iSCSI reference §5: a LUN that is not mapped.
     if (opcode === OP_INQUIRY) return toOutcome(inquiryForMissingLun(cdb.subarray(0, 6)), false);
-    if (opcode === OP_REPORT_LUNS) return toOutcome(reportLunsFor(cdb.subarray(0, 12), target), false);
-    if (opcode === OP_REQUEST_SENSE) return toOutcome(requestSenseForMissingLun(cdb.subarray(0, 6)), false);
+    if (opcode === OP_REPORT_LUNS)
+      return toOutcome(reportLunsFor(cdb.subarray(0, 12), target), false);
+    if (opcode === OP_REQUEST_SENSE)
+      return toOutcome(requestSenseForMissingLun(cdb.subarray(0, 6)), false);
     return toOutcome(check(SENSE.LOGICAL_UNIT_NOT_SUPPORTED), false);
   }
   if (spec?.skipsUnitAttention !== true) {
@@ -79,7 +85,10 @@ export async function dispatch(
     if (ua !== undefined) return answer(check(ua));
   }
   if (found.kind === 'unknown-opcode' || spec === undefined || !supportedOn(spec, lu)) {
-    if (found.kind === 'unknown-service-action') {
+    // An unknown service action of an opcode this LU serves at all (ZBC IN/OUT are not
+    // served on non-zoned LUs, so any of their service actions is an unknown opcode there).
+    const opcodeServed = target.commands.all.some((s) => s.opcode === opcode && supportedOn(s, lu));
+    if (found.kind === 'unknown-service-action' && opcodeServed) {
       return answer(check(SENSE.INVALID_FIELD_IN_CDB, { field: { in: 'cdb', byte: 1, bit: 4 } }));
     }
     return answer(check(SENSE.INVALID_COMMAND_OPERATION_CODE));
@@ -87,7 +96,12 @@ export async function dispatch(
   return answer(await runHandler(spec, cmd, cdb.subarray(0, spec.cdbLength), lu));
 }
 
-async function runHandler(spec: CommandSpec, cmd: ScsiCommand, cdb: Buffer, lu: LogicalUnit): Promise<CommandResult> {
+async function runHandler(
+  spec: CommandSpec,
+  cmd: ScsiCommand,
+  cdb: Buffer,
+  lu: LogicalUnit,
+): Promise<CommandResult> {
   try {
     return await spec.handler({ cmd, cdb, lu });
   } catch (err) {

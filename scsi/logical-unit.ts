@@ -81,7 +81,8 @@ export class LogicalUnit {
     this.readOnly = config.readOnly ?? false;
     this.rotationRate = config.rotationRate ?? 1;
     this.maxTransferBlocks =
-      config.maxTransferBlocks ?? Math.max(1, Math.floor(DEFAULT_MAX_TRANSFER_BYTES / config.blockSize));
+      config.maxTransferBlocks ??
+      Math.max(1, Math.floor(DEFAULT_MAX_TRANSFER_BYTES / config.blockSize));
     this.target = target;
   }
 
@@ -94,6 +95,11 @@ export class LogicalUnit {
     if (blocks === this.#capacityBlocks) return;
     this.#capacityBlocks = blocks;
     this.unitAttentions.establishAll(SENSE.CAPACITY_DATA_HAS_CHANGED);
+  }
+
+  /** Configured read-only, or software write protected by the Control page SWP bit. */
+  get writeProtected(): boolean {
+    return this.readOnly || this.mode.swp;
   }
 
   get descriptorSense(): boolean {
@@ -142,6 +148,7 @@ export class LogicalUnit {
     const capture = this.journal !== undefined ? this.zones?.captureDurable() : undefined;
     await this.store.flush();
     if (capture !== undefined && this.journal !== undefined) await this.journal.persist(capture);
-    if (log.enabled) log('lun %d flushed%s', this.lun, capture ? ` (${capture.zones.length} zones)` : '');
+    if (log.enabled)
+      log('lun %d flushed%s', this.lun, capture ? ` (${capture.zones.length} zones)` : '');
   }
 }

@@ -6,9 +6,15 @@ export interface ModeState {
   wce: boolean;
   /** Control page D_SENSE (SPC-4 table 458): descriptor-format sense data. */
   dSense: boolean;
+  /** Control page SWP (software write protect): writes answer DATA PROTECT / WRITE PROTECTED. */
+  swp: boolean;
 }
 
-export const DEFAULT_MODE_STATE: Readonly<ModeState> = Object.freeze({ wce: true, dSense: false });
+export const DEFAULT_MODE_STATE: Readonly<ModeState> = Object.freeze({
+  wce: true,
+  dSense: false,
+  swp: false,
+});
 
 /** Page control field (SPC-4 table 451). */
 export const PageControl = { CURRENT: 0, CHANGEABLE: 1, DEFAULT: 2, SAVED: 3 } as const;
@@ -39,14 +45,14 @@ const CACHING: ModePageDef = {
     out[2] = changeable ? 0x04 : state.wce ? 0x04 : 0x00;
   },
   apply(page, next) {
-    const bad = firstUnchangeable(page, this, 0x04, 2);
+    const bad = firstUnchangeable(page, this, { 2: 0x04 });
     if (bad >= 0) return bad;
     next.wce = ((page[2] ?? 0) & 0x04) !== 0;
     return -1;
   },
 };
 
-/** Control mode page 0Ah, SPC-4 7.5.8 (table 457): 12 bytes. Only D_SENSE is changeable. */
+/** Control mode page 0Ah, SPC-4 7.5.8 (table 457): 12 bytes. D_SENSE and SWP are changeable. */
 const CONTROL: ModePageDef = {
   code: 0x0a,
   name: 'Control',
@@ -54,27 +60,33 @@ const CONTROL: ModePageDef = {
   encode(out, state, changeable) {
     out[0] = 0x0a;
     out[1] = 0x0a;
-    out[2] = changeable ? 0x04 : state.dSense ? 0x04 : 0x00;
+    out[2] = changeable ? 0x04 : state.dSense ? 0x04 : 0x00; // D_SENSE
+    out[4] = changeable ? 0x08 : state.swp ? 0x08 : 0x00; // SWP
     if (!changeable) out.writeUInt16BE(0xffff, 8); // BUSY TIMEOUT PERIOD: unlimited
   },
   apply(page, next) {
-    const bad = firstUnchangeable(page, this, 0x04, 2);
+    const bad = firstUnchangeable(page, this, { 2: 0x04, 4: 0x08 });
     if (bad >= 0) return bad;
     next.dSense = ((page[2] ?? 0) & 0x04) !== 0;
+    next.swp = ((page[4] ?? 0) & 0x08) !== 0;
     return -1;
   },
 };
 
 /**
- * SPC-4 6.11: a MODE SELECT page may change only changeable bits; every other bit must match the
- * current value. Compares against the page as encoded now, except `mask` at byte `at`.
+ * SPC-4 6.11: a MODE SELECT page may change only changeable bits (`changeable`, by byte); every
+ * other bit must match the page as we report it.
  */
-function firstUnchangeable(page: Buffer, def: ModePageDef, mask: number, at: number): number {
-  const current = Buffer.alloc(def.length);
-  def.encode(current, DEFAULT_MODE_STATE, false);
+function firstUnchangeable(
+  page: Buffer,
+  def: ModePageDef,
+  changeable: Readonly<Record<number, number>>,
+): number {
+  const reported = Buffer.alloc(def.length);
+  def.encode(reported, DEFAULT_MODE_STATE, false);
   for (let i = 2; i < def.length; i++) {
-    const m = i === at ? ~mask & 0xff : 0xff;
-    if (((page[i] ?? 0) & m) !== ((current[i] ?? 0) & m)) return i;
+    const m = ~(changeable[i] ?? 0) & 0xff;
+    if (((page[i] ?? 0) & m) !== ((reported[i] ?? 0) & m)) return i;
   }
   return -1;
 }

@@ -21,7 +21,11 @@ export function check(code: SenseCode, details?: SenseDetails): CheckResult {
  * with length fields stating the full length, then cut to the allocation length (SPC-4 4.2.5.6:
  * truncation is not an error).
  */
-export function dataIn(size: number, allocationLength: number, encode: (out: Buffer) => void): GoodResult {
+export function dataIn(
+  size: number,
+  allocationLength: number,
+  encode: (out: Buffer) => void,
+): GoodResult {
   const out = Buffer.alloc(size);
   encode(out);
   return good(out.subarray(0, Math.min(size, allocationLength)));

@@ -11,7 +11,6 @@ import {
   type NexusId,
   type ScsiCommand,
   type ScsiOutcome,
-
   type ScsiTarget,
   TaskManagementFunction,
   type TaskManagementRequest,
@@ -84,7 +83,10 @@ export function createScsiTarget(config: ScsiTargetConfig): ManagedScsiTarget {
       } catch (err) {
         // dispatch catches handler errors; reaching here is a bug in dispatch itself.
         log('execute failed: %O', err);
-        return toOutcome(check(SENSE.INTERNAL_TARGET_FAILURE), units.get(cmd.lun)?.descriptorSense ?? false);
+        return toOutcome(
+          check(SENSE.INTERNAL_TARGET_FAILURE),
+          units.get(cmd.lun)?.descriptorSense ?? false,
+        );
       }
     },
 
@@ -98,9 +100,18 @@ export function createScsiTarget(config: ScsiTargetConfig): ManagedScsiTarget {
       switch (req.fn) {
         case TaskManagementFunction.ABORT_TASK:
         case TaskManagementFunction.ABORT_TASK_SET:
+          // The transport terminated the tasks; no SCSI state to change.
+          return lu === undefined
+            ? TaskManagementResult.NO_SUCH_LUN
+            : TaskManagementResult.COMPLETE;
         case TaskManagementFunction.CLEAR_TASK_SET:
-          // The transport terminated the tasks; no SCSI state to change (TST 000b, TAS 0).
-          return lu === undefined ? TaskManagementResult.NO_SUCH_LUN : TaskManagementResult.COMPLETE;
+          if (lu === undefined) return TaskManagementResult.NO_SUCH_LUN;
+          // SAM-5 7.4 with TAS 0: other nexuses learn that their commands were cleared.
+          lu.unitAttentions.establishAll(
+            SENSE.COMMANDS_CLEARED_BY_ANOTHER_INITIATOR,
+            req.nexus.key,
+          );
+          return TaskManagementResult.COMPLETE;
         case TaskManagementFunction.CLEAR_ACA:
           return TaskManagementResult.NOT_SUPPORTED; // NORMACA 0
         case TaskManagementFunction.LOGICAL_UNIT_RESET:
@@ -119,7 +130,8 @@ export function createScsiTarget(config: ScsiTargetConfig): ManagedScsiTarget {
     },
 
     nexusCreated(nexus: NexusId): void {
-      for (const lu of units.values()) lu.unitAttentions.addNexus(nexus.key, SENSE.POWER_ON_RESET_OR_BUS_DEVICE_RESET_OCCURRED);
+      for (const lu of units.values())
+        lu.unitAttentions.addNexus(nexus.key, SENSE.POWER_ON_RESET_OR_BUS_DEVICE_RESET_OCCURRED);
     },
 
     nexusLost(nexus: NexusId): void {
@@ -127,18 +139,20 @@ export function createScsiTarget(config: ScsiTargetConfig): ManagedScsiTarget {
     },
 
     close(): Promise<void> {
+      // Every LU is flushed and closed even when another fails; the first failure is reported.
       closed ??= (async () => {
+        let firstError: unknown;
+        const note = (err: unknown) => {
+          firstError ??= err;
+        };
         for (const lu of units.values()) {
-          try {
-            await lu.flushMedium();
-          } finally {
-            await lu.journal?.close();
-            await lu.store.close();
-          }
+          await lu.flushMedium().catch(note);
+          await lu.journal?.close().catch(note);
+          await lu.store.close().catch(note);
         }
+        if (firstError !== undefined) throw firstError;
       })();
       return closed;
     },
   };
 }
-

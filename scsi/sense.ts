@@ -67,6 +67,10 @@ export function encodeDescriptorSense(code: SenseCode, details?: SenseDetails): 
   return out;
 }
 
-export function encodeSense(code: SenseCode, details: SenseDetails | undefined, descriptor: boolean): Buffer {
+export function encodeSense(
+  code: SenseCode,
+  details: SenseDetails | undefined,
+  descriptor: boolean,
+): Buffer {
   return descriptor ? encodeDescriptorSense(code, details) : encodeFixedSense(code, details);
 }

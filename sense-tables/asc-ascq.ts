@@ -3,6 +3,7 @@
 
 export type AscRow = readonly [name: string, asc: number, ascq: number, text: string];
 
+// biome-ignore format: one row per line, as in the T10 list
 export const ASC_ROWS = [
   ['NO_ADDITIONAL_SENSE_INFORMATION', 0x00, 0x00, 'NO ADDITIONAL SENSE INFORMATION'],
   ['ATA_PASS_THROUGH_INFORMATION_AVAILABLE', 0x00, 0x1d, 'ATA PASS THROUGH INFORMATION AVAILABLE'],

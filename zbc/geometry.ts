@@ -50,14 +50,19 @@ export function validateLayout(layout: ZoneLayoutConfig): string | null {
   if (layout.conventionalZones * size >= capacityBlocks) {
     return 'conventionalZones: leaves no sequential zone (at least one is required)';
   }
-  if (layout.maxOpen !== null && (!Number.isInteger(layout.maxOpen) || layout.maxOpen < 1 || layout.maxOpen >= 0xffff_ffff)) {
+  const { maxOpen } = layout;
+  if (maxOpen !== null && (!Number.isInteger(maxOpen) || maxOpen < 1 || maxOpen >= 0xffff_ffff)) {
     return 'maxOpen: must be null (no limit) or an integer from 1 to FFFFFFFEh';
   }
   if (typeof layout.urswrz !== 'boolean') return 'urswrz: must be a boolean';
 
   const geometry = new ZoneGeometry(layout);
   const seen = new Set<number>();
-  for (const [field, list] of [['readOnlyZones', layout.readOnlyZones], ['offlineZones', layout.offlineZones]] as const) {
+  const lists = [
+    ['readOnlyZones', layout.readOnlyZones],
+    ['offlineZones', layout.offlineZones],
+  ] as const;
+  for (const [field, list] of lists) {
     for (const index of list) {
       if (!Number.isInteger(index) || index < 0 || index >= geometry.zoneCount) {
         return `${field}: zone index ${index} does not exist`;
@@ -130,7 +135,8 @@ export class ZoneGeometry {
     const start = this.start(index);
     let nominal: number;
     if (index < this.conventionalZones || !this.hasGaps) nominal = this.zoneSize;
-    else nominal = ((index - this.conventionalZones) & 1) === 1 ? this.zoneSize - this.zoneCapacity : this.zoneCapacity;
+    else if (((index - this.conventionalZones) & 1) === 1) nominal = this.zoneSize - this.zoneCapacity;
+    else nominal = this.zoneCapacity;
     return Math.min(nominal, this.capacity - start);
   }
 

@@ -44,7 +44,8 @@ export const PROFILES: readonly DriveProfile[] = [
   {
     name: 'default',
     description:
-      'host-managed 1 GiB, 512/4096-byte blocks, 256 zones of 4 MiB (8 conventional), max 8 open (fio t/zbd and libzbc run every test)',
+      'host-managed 1 GiB, 512/4096-byte blocks, 256 zones of 4 MiB (8 conventional), max 8 open ' +
+      '(fio t/zbd and libzbc run every test)',
     layout: () =>
       layoutOf({
         model: 'host-managed',
@@ -73,7 +74,8 @@ export const PROFILES: readonly DriveProfile[] = [
   {
     name: 'hm-gap-small',
     description:
-      'host-managed 256 MiB, 4 MiB zone pitch with 3 MiB zone capacity (GAP zones, ZBC-2 alignment method 8), max 8 open',
+      'host-managed 256 MiB, 4 MiB zone pitch with 3 MiB zone capacity ' +
+      '(GAP zones, ZBC-2 alignment method 8), max 8 open',
     layout: () =>
       layoutOf({
         model: 'host-managed',

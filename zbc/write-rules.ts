@@ -12,7 +12,13 @@ import {
 } from './types.js';
 
 /** Conditions refusing any access, ZBC-2 4.4.3.x (OFFLINE, INACTIVE) — checked for reads and writes. */
-function unavailable(state: ZoneState, first: number, last: number, lba: number, write: boolean): ZoneFault | null {
+function unavailable(
+  state: ZoneState,
+  first: number,
+  last: number,
+  lba: number,
+  write: boolean,
+): ZoneFault | null {
   // Precedence over the whole range: OFFLINE, then READ ONLY (writes only), then INACTIVE.
   let readOnly = -1;
   let inactive = -1;
@@ -30,7 +36,12 @@ function unavailable(state: ZoneState, first: number, last: number, lba: number,
 /** A plan for a zero-length transfer: accepted, changes nothing (SBC-4: no data, GOOD). */
 const NO_ZONE = -1;
 
-export function planWrite(state: ZoneState, lba: number, blocks: number, perPhysical: number): ZoneFault | WritePlan {
+export function planWrite(
+  state: ZoneState,
+  lba: number,
+  blocks: number,
+  perPhysical: number,
+): ZoneFault | WritePlan {
   if (blocks === 0) return { lba, blocks, zoneIndex: NO_ZONE };
   const g = state.geometry;
   const first = g.indexOf(lba);
@@ -103,7 +114,12 @@ export function settleWrite(state: ZoneState, plan: WritePlan): void {
  * §6.2 reads. Returns stored-data and zero-fill runs covering the range, or a fault.
  * The caller has checked the range against the capacity.
  */
-export function checkRead(state: ZoneState, lba: number, blocks: number, urswrz: boolean): ZoneFault | readonly ReadSegment[] {
+export function checkRead(
+  state: ZoneState,
+  lba: number,
+  blocks: number,
+  urswrz: boolean,
+): ZoneFault | readonly ReadSegment[] {
   if (blocks === 0) return [];
   const g = state.geometry;
   const first = g.indexOf(lba);

@@ -48,8 +48,10 @@ const APPLY: Record<ZoneActionKind, (s: ZoneState, i: number) => void> = {
 /** Which zones an ALL request acts on (§5.3); READ ONLY, OFFLINE, INACTIVE are never chosen. */
 const ALL_SELECT: Record<ZoneActionKind, (s: ZoneState, i: number) => boolean> = {
   close: (s, i) => s.condition[i] === C.IMPLICITLY_OPENED || s.condition[i] === C.EXPLICITLY_OPENED,
-  finish: (s, i) =>
-    s.condition[i] === C.IMPLICITLY_OPENED || s.condition[i] === C.EXPLICITLY_OPENED || s.condition[i] === C.CLOSED,
+  finish: (s, i) => {
+    const c = s.condition[i];
+    return c === C.IMPLICITLY_OPENED || c === C.EXPLICITLY_OPENED || c === C.CLOSED;
+  },
   open: (s, i) => s.condition[i] === C.CLOSED,
   reset: (s, i) => {
     const c = s.condition[i];
@@ -150,7 +152,9 @@ function apply(
     if (action === 'finishAll') s.finishZone(i);
     else APPLY[action](s, i);
     if (before[0] !== s.condition[i] || before[1] !== s.wp[i] || before[2] !== s.attributes[i]) changed++;
-    if (action === 'reset' && s.hostAware && dataEnd > start) discard.push({ lba: start, blocks: dataEnd - start });
+    if (action === 'reset' && s.hostAware && dataEnd > start) {
+      discard.push({ lba: start, blocks: dataEnd - start });
+    }
   }
   return { changed, discard };
 }

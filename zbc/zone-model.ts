@@ -60,7 +60,8 @@ export class ZoneModel implements ZonedMedium {
   private restore(restored: PersistedZoneState): void {
     const s = this.state;
     const n = this.zoneCount;
-    if (restored.condition.length !== n || restored.writePointer.length !== n || restored.attributes.length !== n) {
+    const { condition, writePointer, attributes } = restored;
+    if (condition.length !== n || writePointer.length !== n || attributes.length !== n) {
       throw new RangeError(`restored zone state has ${restored.condition.length} zones, the layout ${n}`);
     }
     for (let i = 0; i < n; i++) {

@@ -57,7 +57,13 @@ export const QUICK_SIZES: BenchSizes = {
 /** Which LU of a target a case runs on: ours has a plain LU and a host-managed one. */
 export type LuRole = 'plain' | 'zoned';
 
-export type MetricKey = keyof Pick<LoadResult, 'mbps' | 'iops' | 'p50_us' | 'p99_us'>;
+/** One run's result plus the CPU time the target process(es) spent during it. */
+export type Measurement = LoadResult & {
+  /** Target CPU (user + system, all threads) per completed command, in µs. */
+  readonly cpu_us_per_op: number;
+};
+
+export type MetricKey = keyof Pick<Measurement, 'mbps' | 'iops' | 'p50_us' | 'p99_us' | 'cpu_us_per_op'>;
 
 export interface Goal {
   /** ours ÷ tgt-tuned must be at least (`min`) or at most (`max`) this. */
@@ -99,20 +105,20 @@ export const BENCH_CASES: readonly BenchCase[] = [
   {
     id: 'seqread-1m-qd8',
     title: 'seq read 1 MiB QD8',
-    metrics: ['mbps', 'p50_us', 'p99_us'],
+    metrics: ['mbps', 'p50_us', 'p99_us', 'cpu_us_per_op'],
     plan: (t, s) => ({ lu: 'plain', spec: seqRead(`${t} seqread`, s) }),
     goal: { metric: 'mbps', min: 1.25, text: '≥ 1.25× tgt tuned' },
   },
   {
     id: 'seqwrite-1m-qd8',
     title: 'seq write 1 MiB QD8',
-    metrics: ['mbps', 'p50_us', 'p99_us'],
+    metrics: ['mbps', 'p50_us', 'p99_us', 'cpu_us_per_op'],
     plan: (t, s) => ({ lu: 'plain', spec: seqWrite(`${t} seqwrite`, s) }),
   },
   {
     id: 'zonedwrite-1m-qd8',
     title: 'zoned write 1 MiB QD8 (tgt: its seq write)',
-    metrics: ['mbps', 'p50_us', 'p99_us'],
+    metrics: ['mbps', 'p50_us', 'p99_us', 'cpu_us_per_op'],
     plan: (t, s) =>
       t === 'ours'
         ? {
@@ -134,14 +140,14 @@ export const BENCH_CASES: readonly BenchCase[] = [
   {
     id: 'randread-4k-qd1',
     title: 'random read 4 KiB QD1',
-    metrics: ['iops', 'p50_us', 'p99_us'],
+    metrics: ['iops', 'p50_us', 'p99_us', 'cpu_us_per_op'],
     plan: (t, s) => ({ lu: 'plain', spec: rand1(`${t} randread qd1`, s) }),
     goal: { metric: 'p50_us', max: 1.0, text: 'p50 ≤ tgt tuned' },
   },
   {
     id: 'randread-4k-qd32',
     title: 'random read 4 KiB QD32',
-    metrics: ['iops', 'p50_us', 'p99_us'],
+    metrics: ['iops', 'p50_us', 'p99_us', 'cpu_us_per_op'],
     plan: (t, s) => ({ lu: 'plain', spec: rand32(`${t} randread qd32`, s) }),
     goal: { metric: 'iops', min: 1.2, text: '≥ 1.2× tgt tuned' },
   },

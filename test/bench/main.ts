@@ -11,6 +11,7 @@ import {
   BENCH_CASES,
   type BenchSizes,
   FULL_SIZES,
+  type Measurement,
   prefillSpecs,
   QUICK_SIZES,
   TARGET_IDS,
@@ -18,6 +19,7 @@ import {
   type TargetId,
 } from './cases.js';
 import { type Contender, startContender } from './contenders.js';
+import { cpuNanosecondsOf } from './process-cpu.js';
 import { buildLoadGenerator, type LoadResult, repoRoot, runLoad } from './load-generator.js';
 import { addSample, type Samples, summarize, throughputTable, type ZoneScaleResult, zoneScaleTable } from './report-table.js';
 import { roundOrder } from './stats.js';
@@ -114,6 +116,17 @@ async function main(): Promise<number> {
     ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${join(resultsDir, 'cpu-prof')}` }
     : {};
 
+  // Ctrl-C: stop the targets (tgtd would outlive us) before leaving.
+  const onSignal = (): void => {
+    endProgress();
+    console.error('bench: interrupted, stopping the targets');
+    void Promise.all([...contenders.values()].map((c) => c.stop().catch(() => undefined)))
+      .then(() => rm(dir, { recursive: true, force: true }))
+      .finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
   try {
     for (const id of targets) {
       progress(`starting ${TARGET_TITLES[id]}`);
@@ -139,9 +152,13 @@ async function main(): Promise<number> {
           if (!planned || !url) continue;
           done++;
           progress(`round ${round + 1}/${sizes.rounds} · ${c.title} · ${TARGET_TITLES[id]} (${done}/${totalRuns})`);
+          const pids = contenders.get(id)?.pids ?? [];
+          const cpuBefore = await cpuNanosecondsOf(pids);
           const result = await runLoad(binary, url, { ...planned.spec, seed: round * 7919 + 1 });
-          addSample(samples, c.id, id, result);
-          record(c.id, id, { round, ...result });
+          const cpuNs = (await cpuNanosecondsOf(pids)) - cpuBefore;
+          const measurement: Measurement = { ...result, cpu_us_per_op: cpuNs / 1000 / result.ops };
+          addSample(samples, c.id, id, measurement);
+          record(c.id, id, { round, ...measurement });
         }
       }
     }

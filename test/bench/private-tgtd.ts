@@ -3,7 +3,7 @@
 // on a backing file. Written here because test/helpers/tgt.ts did not exist yet when the benchmark
 // needed it; it uses only tgtd/tgtadm options documented in tgtd(8) and tgtadm(8).
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { promisify } from 'node:util';
 
@@ -55,11 +55,16 @@ export function freeLoopbackPort(host = '127.0.0.1'): Promise<number> {
   });
 }
 
-/** A control-port number whose unix socket does not exist yet (tgtd(8): -C, --control-port). */
+const SOCKET_DIR = '/var/run/tgtd';
+
+/**
+ * A control-port number whose unix socket does not exist yet (tgtd(8): -C, --control-port; tgtd
+ * 1.0.85 accepts 0-32767, 0 being the system daemon's).
+ */
 function freeControlPort(): number {
   for (;;) {
-    const n = 20_000 + Math.floor(Math.random() * 40_000);
-    if (!existsSync(`/var/run/tgtd/socket.${n}`)) return n;
+    const n = 10_000 + Math.floor(Math.random() * 22_000);
+    if (!existsSync(`${SOCKET_DIR}/socket.${n}`)) return n;
   }
 }
 
@@ -79,12 +84,15 @@ export async function startPrivateTgtd(opts: PrivateTgtdOptions): Promise<Privat
   const exited = new Promise<void>((res) => child.once('exit', () => res()));
   const tgtadm = (...args: string[]) => run('tgtadm', ['-C', control, '--lld', 'iscsi', ...args]);
 
+  // tgtd in the foreground ignores SIGTERM while it has targets, and `tgtadm --mode system --op
+  // delete` refuses then too; it keeps no state of its own (writes went to the backing file with
+  // pwrite), so SIGKILL is a clean stop. Its control socket files are left behind: remove them.
   const stop = async (): Promise<void> => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-    await exited;
-    clearTimeout(timer);
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGKILL');
+      await exited;
+    }
+    for (const f of [`socket.${control}`, `socket.${control}.lock`]) rmSync(`${SOCKET_DIR}/${f}`, { force: true });
   };
 
   try {

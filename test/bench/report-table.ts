@@ -1,13 +1,13 @@
 // Turns the samples of all rounds into the tables the reader sees: medians per target, ratios of
 // ours to tgt (tuned and stock), tgt tuned B ÷ A as the noise floor, spread and goals.
-import { BENCH_CASES, type BenchCase, type MetricKey, type TargetId } from './cases.js';
+import { BENCH_CASES, type BenchCase, type Measurement, type MetricKey, type TargetId } from './cases.js';
 import type { LoadResult } from './load-generator.js';
 import { median, ratio, spread } from './stats.js';
 
 /** caseId -> target -> one result per round. */
-export type Samples = Map<string, Map<TargetId, LoadResult[]>>;
+export type Samples = Map<string, Map<TargetId, Measurement[]>>;
 
-export function addSample(samples: Samples, caseId: string, target: TargetId, result: LoadResult): void {
+export function addSample(samples: Samples, caseId: string, target: TargetId, result: Measurement): void {
   let byTarget = samples.get(caseId);
   if (!byTarget) {
     byTarget = new Map();
@@ -41,9 +41,10 @@ const METRIC_TITLES: Readonly<Record<MetricKey, string>> = {
   iops: 'IOPS',
   p50_us: 'p50 µs (lower is better)',
   p99_us: 'p99 µs (lower is better)',
+  cpu_us_per_op: 'target CPU µs per command (lower is better)',
 };
 
-function cell(results: readonly LoadResult[] | undefined, metric: MetricKey): Cell | undefined {
+function cell(results: readonly Measurement[] | undefined, metric: MetricKey): Cell | undefined {
   if (!results || results.length === 0) return undefined;
   const values = results.map((r) => r[metric]);
   return { median: median(values), spread: spread(values), n: values.length };

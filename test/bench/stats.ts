@@ -22,14 +22,16 @@ export function ratio(a: number, b: number): number {
   return a / b;
 }
 
+function rotate<T>(items: readonly T[], by: number): T[] {
+  const shift = by % items.length;
+  return [...items.slice(shift), ...items.slice(0, shift)];
+}
+
 /**
- * The order in which targets run in round `round`: rotated by one each round and reversed every
- * other round, so no target always runs first (warm caches) or right after the same neighbour.
+ * The order in which targets run in round `round`: items[round mod n] goes first, and every other
+ * round runs backwards, so no target always runs first (cold or warm) or after the same neighbour.
  */
 export function roundOrder<T>(items: readonly T[], round: number): T[] {
-  const n = items.length;
-  if (n === 0) return [];
-  const shift = round % n;
-  const rotated = [...items.slice(shift), ...items.slice(0, shift)];
-  return round % 2 === 1 ? rotated.reverse() : rotated;
+  if (items.length === 0) return [];
+  return round % 2 === 1 ? rotate(items, round + 1).reverse() : rotate(items, round);
 }

@@ -29,3 +29,29 @@ defineGuestSuite({
     },
   },
 });
+
+// The same zoned checks with 4096-byte logical blocks and descriptor-format sense (D_SENSE = 1),
+// so the 4Kn arithmetic and the descriptor sense parser of the scenarios are exercised too.
+defineGuestSuite({
+  title: 'guest: zoned scenarios on scsi_debug, 4Kn and descriptor sense (reference model)',
+  groups: ZONED_GROUPS,
+  run: () =>
+    runGuest({
+      image: guestImage(),
+      script: composeScript(['zoned.sh']),
+      env: {
+        MODE: 'scsi_debug',
+        SCSI_DEBUG_PARAMS: 'zbc=host-managed dev_size_mb=256 zone_size_mb=4 zone_nr_conv=8 zone_max_open=8 sector_size=4096 dsense=1',
+        ...SCSI_DEBUG_GEOMETRY,
+        LBS: 4096,
+        PBS: 4096,
+      },
+      timeoutMs: 420_000,
+    }),
+  deviations: {
+    'read.across_conventional_to_seq': {
+      detail: /sense 5\/21\/06, expected 5\/21\/07/,
+      why: 'scsi_debug reports ZBC-1 ATTEMPT TO READ INVALID DATA for a read across zone types; ZBC-2 requires READ BOUNDARY VIOLATION',
+    },
+  },
+});

@@ -3,7 +3,9 @@
 // exercises the current sources. The child reports its actual port on one line
 // (`zbc-target: listening on HOST:PORT`), which is why `--listen 127.0.0.1:0` works.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, rmdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -56,15 +58,18 @@ function distIsStale(): boolean {
 export function ensureBuilt(): void {
   if (!distIsStale()) return;
   // A directory lock keeps two test files (or two helpers) from building at once.
-  const lock = join(repoRoot, 'dist.build-lock');
-  const deadline = Date.now() + 120_000;
+  const lock = join(tmpdir(), `zbc-target-build-${createHash('sha256').update(repoRoot).digest('hex').slice(0, 12)}.lock`);
+  const deadline = Date.now() + 180_000;
   for (;;) {
     try {
       mkdirSync(lock);
       break;
     } catch {
-      if (Date.now() > deadline) throw new Error(`target-process: build lock ${lock} held for 2 minutes`);
-      spawnSync(process.execPath, ['-e', 'setTimeout(()=>{},200)']);
+      // A lock older than 3 minutes was left by a killed build.
+      const age = Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      if (age > 180_000) rmdirSync(lock, { recursive: false });
+      else if (Date.now() > deadline) throw new Error(`target-process: build lock ${lock} held for 3 minutes`);
+      else spawnSync(process.execPath, ['-e', 'setTimeout(()=>{},200)']);
     }
   }
   try {

@@ -24,27 +24,42 @@ export interface AccessRules {
  * need protection information, which we do not support (READ CAPACITY(16) PROT_EN 0).
  * Returns the numeric LBA when the access may proceed.
  */
-export function validateAccess(lu: LogicalUnit, c: BlockAccessCdb, rules: AccessRules): CommandResult | number {
-  if (c.protect !== 0) return check(SENSE.INVALID_FIELD_IN_CDB, { field: { in: 'cdb', byte: 1, bit: 7 } });
+export function validateAccess(
+  lu: LogicalUnit,
+  c: BlockAccessCdb,
+  rules: AccessRules,
+): CommandResult | number {
+  if (c.protect !== 0)
+    return check(SENSE.INVALID_FIELD_IN_CDB, { field: { in: 'cdb', byte: 1, bit: 7 } });
   if (!checkLbaRange(c.lba, c.blocks, lu.capacityBlocks) || typeof c.lba === 'bigint') {
     return check(SENSE.LOGICAL_BLOCK_ADDRESS_OUT_OF_RANGE);
   }
   if (c.blocks > (rules.maxBlocks ?? lu.maxTransferBlocks)) {
     return check(SENSE.INVALID_FIELD_IN_CDB, { field: c.lengthField });
   }
-  if (rules.write && lu.readOnly) return check(SENSE.WRITE_PROTECTED);
+  if (rules.write && lu.writeProtected) return check(SENSE.WRITE_PROTECTED);
   return c.lba;
 }
 
 /** Zone read rules (§6.2): the segments to read, or the mapped fault. Non-zoned: one segment. */
-export function readSegments(lu: LogicalUnit, lba: number, blocks: number, cdb: Buffer): CommandResult | readonly ReadSegment[] {
+export function readSegments(
+  lu: LogicalUnit,
+  lba: number,
+  blocks: number,
+  cdb: Buffer,
+): CommandResult | readonly ReadSegment[] {
   if (lu.zones === undefined) return [{ lba, blocks, zeroFill: false }];
   const r = lu.zones.checkRead(lba, blocks);
   return isZoneFault(r) ? zoneFaultResult(r, cdb) : r;
 }
 
 /** Reads `blocks` from `lba` into one buffer (zero-filled where the zone model says so). */
-export async function readBlocks(lu: LogicalUnit, segments: readonly ReadSegment[], lba: number, blocks: number): Promise<Buffer> {
+export async function readBlocks(
+  lu: LogicalUnit,
+  segments: readonly ReadSegment[],
+  lba: number,
+  blocks: number,
+): Promise<Buffer> {
   const bs = lu.blockSize;
   const out = Buffer.allocUnsafe(blocks * bs);
   for (const s of segments) {
@@ -91,15 +106,16 @@ export function receivedBytes(segments: readonly Buffer[]): number {
 }
 
 /**
- * Writes `blocks` blocks of `segments` at `lba`: plan (zoned), commit before awaiting I/O so the
- * next command in CmdSN order sees the new WP, one writev, then completion. `cdb` locates the
- * fields a zone fault's sense points at.
+ * Writes `blocks` blocks at `lba` by `io` (the store writes): plan the whole range first (zoned),
+ * commit before awaiting I/O so the next command in CmdSN order sees the new WP, run the writes,
+ * then report completion or failure. A refused plan writes nothing. `cdb` locates the fields a
+ * zone fault's sense points at.
  */
 export async function writeBlocks(
   lu: LogicalUnit,
   lba: number,
   blocks: number,
-  segments: readonly Buffer[],
+  io: () => Promise<void>,
   cdb: Buffer,
 ): Promise<CommandResult | null> {
   if (blocks === 0) return null;
@@ -107,7 +123,7 @@ export async function writeBlocks(
   if (plan !== undefined && isZoneFault(plan)) return zoneFaultResult(plan as ZoneFault, cdb);
   if (plan !== undefined) lu.zones?.commitWrite(plan);
   try {
-    await lu.store.writev(segments, lba * lu.blockSize);
+    await io();
   } catch (err) {
     log('write lun %d lba %d: %O', lu.lun, lba, err);
     if (plan !== undefined) lu.zones?.writeFailed(plan);
@@ -133,14 +149,25 @@ export async function flushIfNeeded(lu: LogicalUnit, fua: boolean): Promise<Comm
  * WRITE-family body. Only whole blocks that arrived are written (iSCSI reference §3.6: WRITE of 2
  * blocks with EDTL = one block writes block 0 and answers GOOD); surplus bytes are ignored.
  */
-export async function writeCommand(ctx: CommandContext, c: BlockAccessCdb, forceFua = false): Promise<CommandResult> {
+export async function writeCommand(
+  ctx: CommandContext,
+  c: BlockAccessCdb,
+  forceFua = false,
+): Promise<CommandResult> {
   const { lu, cmd } = ctx;
   const lba = validateAccess(lu, c, { write: true });
   if (typeof lba !== 'number') return lba;
   if (c.blocks === 0) return good();
   const bs = lu.blockSize;
   const blocks = Math.min(c.blocks, Math.floor(receivedBytes(cmd.dataOut) / bs));
-  const failed = await writeBlocks(lu, lba, blocks, leadingSegments(cmd.dataOut, blocks * bs), ctx.cdb);
+  const segments = leadingSegments(cmd.dataOut, blocks * bs);
+  const failed = await writeBlocks(
+    lu,
+    lba,
+    blocks,
+    () => lu.store.writev(segments, lba * bs),
+    ctx.cdb,
+  );
   if (failed !== null) return failed;
   return (await flushIfNeeded(lu, c.fua || forceFua)) ?? good();
 }

@@ -5,22 +5,32 @@ import type { CommandHandler, CommandResult, CommandSpec } from '../../command-s
 import { good } from '../../response.js';
 import { readSegments, validateAccess } from './block-io.js';
 
-const preFetch = (decode: BlockAccessDecoder): CommandHandler => ({ cdb, lu }): CommandResult => {
-  const c = { ...decode(cdb), protect: 0 };
-  const lba = validateAccess(lu, c, { write: false });
-  if (typeof lba !== 'number') return lba;
-  if (c.blocks === 0) return good();
-  const segments = readSegments(lu, lba, c.blocks, cdb);
-  return Array.isArray(segments) ? good() : (segments as CommandResult);
-};
+const preFetch =
+  (decode: BlockAccessDecoder): CommandHandler =>
+  ({ cdb, lu }): CommandResult => {
+    const c = { ...decode(cdb), protect: 0 };
+    const lba = validateAccess(lu, c, { write: false });
+    if (typeof lba !== 'number') return lba;
+    if (c.blocks === 0) return good();
+    const segments = readSegments(lu, lba, c.blocks, cdb);
+    return Array.isArray(segments) ? good() : (segments as CommandResult);
+  };
 
 export const PRE_FETCH_10: CommandSpec = {
-  name: 'PRE-FETCH(10)', opcode: 0x34, cdbLength: 10, direction: 'none',
+  name: 'PRE-FETCH(10)',
+  opcode: 0x34,
+  cdbLength: 10,
+  direction: 'none',
   usage: [0x34, 0x02, 0xff, 0xff, 0xff, 0xff, 0x00, 0xff, 0xff, 0x04],
   handler: preFetch(decodeRw10),
 };
 export const PRE_FETCH_16: CommandSpec = {
-  name: 'PRE-FETCH(16)', opcode: 0x90, cdbLength: 16, direction: 'none',
-  usage: [0x90, 0x02, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00, 0x04],
+  name: 'PRE-FETCH(16)',
+  opcode: 0x90,
+  cdbLength: 16,
+  direction: 'none',
+  usage: [
+    0x90, 0x02, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00, 0x04,
+  ],
   handler: preFetch(decodeRw16),
 };

@@ -6,8 +6,10 @@ import { check, good } from '../../response.js';
 
 async function startStopUnit({ cdb, lu }: CommandContext): Promise<CommandResult> {
   const b4 = cdb[4] ?? 0;
-  if (b4 >> 4 !== 0) return check(SENSE.INVALID_FIELD_IN_CDB, { field: { in: 'cdb', byte: 4, bit: 7 } });
-  if ((b4 & 0x02) !== 0) return check(SENSE.INVALID_FIELD_IN_CDB, { field: { in: 'cdb', byte: 4, bit: 1 } });
+  if (b4 >> 4 !== 0)
+    return check(SENSE.INVALID_FIELD_IN_CDB, { field: { in: 'cdb', byte: 4, bit: 7 } });
+  if ((b4 & 0x02) !== 0)
+    return check(SENSE.INVALID_FIELD_IN_CDB, { field: { in: 'cdb', byte: 4, bit: 1 } });
   const start = (b4 & 0x01) !== 0;
   if (!start && (b4 & 0x04) === 0) {
     try {
@@ -21,7 +23,10 @@ async function startStopUnit({ cdb, lu }: CommandContext): Promise<CommandResult
 }
 
 export const START_STOP_UNIT: CommandSpec = {
-  name: 'START STOP UNIT', opcode: 0x1b, cdbLength: 6, direction: 'none',
+  name: 'START STOP UNIT',
+  opcode: 0x1b,
+  cdbLength: 6,
+  direction: 'none',
   usage: [0x1b, 0x01, 0x00, 0x0f, 0xf7, 0x04],
   handler: startStopUnit,
 };

@@ -6,27 +6,40 @@ import type { CommandHandler, CommandResult, CommandSpec } from '../../command-s
 import { checkLbaRange } from '../../lba.js';
 import { check, good } from '../../response.js';
 
-const synchronizeCache = (decode: BlockAccessDecoder): CommandHandler => async ({ cdb, lu }): Promise<CommandResult> => {
-  const c = decode(cdb);
-  // NUMBER OF LOGICAL BLOCKS 0 means "to the end of the medium".
-  if (!checkLbaRange(c.lba, c.blocks, lu.capacityBlocks) || (c.blocks === 0 && c.lba === lu.capacityBlocks && lu.capacityBlocks > 0)) {
-    return check(SENSE.LOGICAL_BLOCK_ADDRESS_OUT_OF_RANGE);
-  }
-  try {
-    await lu.flushMedium();
-  } catch {
-    return check(SENSE.WRITE_ERROR);
-  }
-  return good();
-};
+const synchronizeCache =
+  (decode: BlockAccessDecoder): CommandHandler =>
+  async ({ cdb, lu }): Promise<CommandResult> => {
+    const c = decode(cdb);
+    // NUMBER OF LOGICAL BLOCKS 0 means "to the end of the medium".
+    if (
+      !checkLbaRange(c.lba, c.blocks, lu.capacityBlocks) ||
+      (c.blocks === 0 && c.lba === lu.capacityBlocks && lu.capacityBlocks > 0)
+    ) {
+      return check(SENSE.LOGICAL_BLOCK_ADDRESS_OUT_OF_RANGE);
+    }
+    try {
+      await lu.flushMedium();
+    } catch {
+      return check(SENSE.WRITE_ERROR);
+    }
+    return good();
+  };
 
 export const SYNCHRONIZE_CACHE_10: CommandSpec = {
-  name: 'SYNCHRONIZE CACHE(10)', opcode: 0x35, cdbLength: 10, direction: 'none',
+  name: 'SYNCHRONIZE CACHE(10)',
+  opcode: 0x35,
+  cdbLength: 10,
+  direction: 'none',
   usage: [0x35, 0x02, 0xff, 0xff, 0xff, 0xff, 0x00, 0xff, 0xff, 0x04],
   handler: synchronizeCache(decodeRw10),
 };
 export const SYNCHRONIZE_CACHE_16: CommandSpec = {
-  name: 'SYNCHRONIZE CACHE(16)', opcode: 0x91, cdbLength: 16, direction: 'none',
-  usage: [0x91, 0x02, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00, 0x04],
+  name: 'SYNCHRONIZE CACHE(16)',
+  opcode: 0x91,
+  cdbLength: 16,
+  direction: 'none',
+  usage: [
+    0x91, 0x02, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00, 0x04,
+  ],
   handler: synchronizeCache(decodeRw16),
 };

@@ -23,23 +23,27 @@ function gather(segments: readonly Buffer[], length: number): Buffer {
 }
 
 async function unmap({ cmd, cdb, lu }: CommandContext): Promise<CommandResult> {
-  if (((cdb[1] ?? 0) & 0x01) !== 0) return check(SENSE.INVALID_FIELD_IN_CDB, { field: { in: 'cdb', byte: 1, bit: 0 } }); // ANCHOR
+  if (((cdb[1] ?? 0) & 0x01) !== 0)
+    return check(SENSE.INVALID_FIELD_IN_CDB, { field: { in: 'cdb', byte: 1, bit: 0 } }); // ANCHOR
   const listLength = cdb.readUInt16BE(7);
   if (listLength === 0) return good();
   if (listLength < HEADER) return check(SENSE.PARAMETER_LIST_LENGTH_ERROR);
-  if (lu.readOnly) return check(SENSE.WRITE_PROTECTED);
+  if (lu.writeProtected) return check(SENSE.WRITE_PROTECTED);
   const data = gather(cmd.dataOut, listLength);
   if (data.length < HEADER) return check(SENSE.PARAMETER_LIST_LENGTH_ERROR);
   const descriptorBytes = Math.min(data.readUInt16BE(2), data.length - HEADER);
   const count = Math.floor(descriptorBytes / DESCRIPTOR);
-  if (count > MAX_UNMAP_DESCRIPTORS) return check(SENSE.INVALID_FIELD_IN_PARAMETER_LIST, { field: { in: 'parameter', byte: 2 } });
+  if (count > MAX_UNMAP_DESCRIPTORS)
+    return check(SENSE.INVALID_FIELD_IN_PARAMETER_LIST, { field: { in: 'parameter', byte: 2 } });
   const ranges: [number, number][] = [];
   for (let i = 0; i < count; i++) {
     const at = HEADER + i * DESCRIPTOR;
     const lba = readU64(data, at);
     const blocks = data.readUInt32BE(at + 8);
     if (!checkLbaRange(lba, blocks, lu.capacityBlocks) || typeof lba === 'bigint') {
-      return check(SENSE.LOGICAL_BLOCK_ADDRESS_OUT_OF_RANGE, { field: { in: 'parameter', byte: at } });
+      return check(SENSE.LOGICAL_BLOCK_ADDRESS_OUT_OF_RANGE, {
+        field: { in: 'parameter', byte: at },
+      });
     }
     if (blocks > 0) ranges.push([lba, blocks]);
   }
@@ -54,7 +58,10 @@ async function unmap({ cmd, cdb, lu }: CommandContext): Promise<CommandResult> {
 }
 
 export const UNMAP: CommandSpec = {
-  name: 'UNMAP', opcode: 0x42, cdbLength: 10, direction: 'out',
+  name: 'UNMAP',
+  opcode: 0x42,
+  cdbLength: 10,
+  direction: 'out',
   usage: [0x42, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0x04],
   unzonedOnly: true,
   dataOutLength: (cdb) => cdb.readUInt16BE(7),

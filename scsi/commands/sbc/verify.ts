@@ -20,39 +20,44 @@ function gather(segments: readonly Buffer[], bytes: number): Buffer {
   return out;
 }
 
-const verify = (decode: BlockAccessDecoder): CommandHandler => async ({ cmd, cdb, lu }): Promise<CommandResult> => {
-  const c = decode(cdb);
-  const bytchk = bytchkOf(cdb);
-  if (bytchk === 0b10) return check(SENSE.INVALID_FIELD_IN_CDB, { field: { in: 'cdb', byte: 1, bit: 2 } });
-  const lba = validateAccess(lu, c, { write: false });
-  if (typeof lba !== 'number') return lba;
-  if (c.blocks === 0) return good();
-  const segments = readSegments(lu, lba, c.blocks, cdb);
-  if (!Array.isArray(segments)) return segments as CommandResult;
-  let stored: Buffer;
-  try {
-    stored = await readBlocks(lu, segments as readonly ReadSegment[], lba, c.blocks);
-  } catch {
-    return check(SENSE.UNRECOVERED_READ_ERROR, { information: lba });
-  }
-  if (bytchk === 0) return good();
-  const bs = lu.blockSize;
-  const expectedBytes = bytchk === 0b01 ? c.blocks * bs : bs;
-  // Short Data-Out: compare only what arrived (as writes write only whole received blocks).
-  const data = gather(cmd.dataOut, Math.min(expectedBytes, receivedBytes(cmd.dataOut)));
-  for (let block = 0; block < c.blocks; block++) {
-    const want = bytchk === 0b01 ? data.subarray(block * bs, (block + 1) * bs) : data;
-    if (want.length === 0) break;
-    const have = stored.subarray(block * bs, block * bs + want.length);
-    if (!have.equals(want)) {
-      let i = 0;
-      while (have[i] === want[i]) i++;
-      // SBC-4 5.33: INFORMATION = offset in the Data-Out of the first byte that differed.
-      return check(SENSE.MISCOMPARE_DURING_VERIFY_OPERATION, { information: (bytchk === 0b01 ? block * bs : 0) + i });
+const verify =
+  (decode: BlockAccessDecoder): CommandHandler =>
+  async ({ cmd, cdb, lu }): Promise<CommandResult> => {
+    const c = decode(cdb);
+    const bytchk = bytchkOf(cdb);
+    if (bytchk === 0b10)
+      return check(SENSE.INVALID_FIELD_IN_CDB, { field: { in: 'cdb', byte: 1, bit: 2 } });
+    const lba = validateAccess(lu, c, { write: false });
+    if (typeof lba !== 'number') return lba;
+    if (c.blocks === 0) return good();
+    const segments = readSegments(lu, lba, c.blocks, cdb);
+    if (!Array.isArray(segments)) return segments as CommandResult;
+    let stored: Buffer;
+    try {
+      stored = await readBlocks(lu, segments as readonly ReadSegment[], lba, c.blocks);
+    } catch {
+      return check(SENSE.UNRECOVERED_READ_ERROR, { information: lba });
     }
-  }
-  return good();
-};
+    if (bytchk === 0) return good();
+    const bs = lu.blockSize;
+    const expectedBytes = bytchk === 0b01 ? c.blocks * bs : bs;
+    // Short Data-Out: compare only what arrived (as writes write only whole received blocks).
+    const data = gather(cmd.dataOut, Math.min(expectedBytes, receivedBytes(cmd.dataOut)));
+    for (let block = 0; block < c.blocks; block++) {
+      const want = bytchk === 0b01 ? data.subarray(block * bs, (block + 1) * bs) : data;
+      if (want.length === 0) break;
+      const have = stored.subarray(block * bs, block * bs + want.length);
+      if (!have.equals(want)) {
+        let i = 0;
+        while (have[i] === want[i]) i++;
+        // SBC-4 5.33: INFORMATION = offset in the Data-Out of the first byte that differed.
+        return check(SENSE.MISCOMPARE_DURING_VERIFY_OPERATION, {
+          information: (bytchk === 0b01 ? block * bs : 0) + i,
+        });
+      }
+    }
+    return good();
+  };
 
 const dataOut = (decode: BlockAccessDecoder) => (cdb: Buffer, bs: number) => {
   const bytchk = bytchkOf(cdb);
@@ -60,14 +65,22 @@ const dataOut = (decode: BlockAccessDecoder) => (cdb: Buffer, bs: number) => {
 };
 
 export const VERIFY_10: CommandSpec = {
-  name: 'VERIFY(10)', opcode: 0x2f, cdbLength: 10, direction: 'out',
+  name: 'VERIFY(10)',
+  opcode: 0x2f,
+  cdbLength: 10,
+  direction: 'out',
   usage: [0x2f, 0xf6, 0xff, 0xff, 0xff, 0xff, 0x00, 0xff, 0xff, 0x04],
   dataOutLength: dataOut(decodeRw10),
   handler: verify(decodeRw10),
 };
 export const VERIFY_16: CommandSpec = {
-  name: 'VERIFY(16)', opcode: 0x8f, cdbLength: 16, direction: 'out',
-  usage: [0x8f, 0xf6, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00, 0x04],
+  name: 'VERIFY(16)',
+  opcode: 0x8f,
+  cdbLength: 16,
+  direction: 'out',
+  usage: [
+    0x8f, 0xf6, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00, 0x04,
+  ],
   dataOutLength: dataOut(decodeRw16),
   handler: verify(decodeRw16),
 };

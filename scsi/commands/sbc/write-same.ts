@@ -3,9 +3,20 @@
 // UNMAP 1 on a non-zoned LU discards instead when the block is zeros and the store can.
 import { SENSE } from '../../../sense-tables/index.js';
 import { type BlockAccessCdb, type BlockAccessDecoder, decodeRw10, decodeRw16 } from '../../cdb.js';
-import type { CommandContext, CommandHandler, CommandResult, CommandSpec } from '../../command-spec.js';
+import type {
+  CommandContext,
+  CommandHandler,
+  CommandResult,
+  CommandSpec,
+} from '../../command-spec.js';
 import { check, good } from '../../response.js';
-import { flushIfNeeded, leadingSegments, receivedBytes, validateAccess, writeBlocks } from './block-io.js';
+import {
+  flushIfNeeded,
+  leadingSegments,
+  receivedBytes,
+  validateAccess,
+  writeBlocks,
+} from './block-io.js';
 
 /** Blocks per writev: Linux's IOV_MAX is 1024. */
 const SEGMENTS_PER_WRITE = 1024;
@@ -16,31 +27,36 @@ interface WriteSameCdb extends BlockAccessCdb {
   readonly ndob: boolean;
 }
 
-const decodeWithFlags = (decode: BlockAccessDecoder, hasNdob: boolean) => (cdb: Buffer): WriteSameCdb => {
-  const b1 = cdb[1] ?? 0;
-  return {
-    ...decode(cdb),
-    fua: false,
-    dpo: false,
-    unmap: (b1 & 0x08) !== 0,
-    anchor: (b1 & 0x10) !== 0,
-    ndob: hasNdob && (b1 & 0x01) !== 0,
+const decodeWithFlags =
+  (decode: BlockAccessDecoder, hasNdob: boolean) =>
+  (cdb: Buffer): WriteSameCdb => {
+    const b1 = cdb[1] ?? 0;
+    return {
+      ...decode(cdb),
+      fua: false,
+      dpo: false,
+      unmap: (b1 & 0x08) !== 0,
+      anchor: (b1 & 0x10) !== 0,
+      ndob: hasNdob && (b1 & 0x01) !== 0,
+    };
   };
-};
 
 async function writeSame(ctx: CommandContext, c: WriteSameCdb): Promise<CommandResult> {
   const { lu, cmd } = ctx;
   // LBPME 0 on zoned LUs: UNMAP is an invalid field there (SBC-4 5.45; zbc-reference §6.3).
-  if (c.unmap && lu.zones !== undefined) return check(SENSE.INVALID_FIELD_IN_CDB, { field: { in: 'cdb', byte: 1, bit: 3 } });
+  if (c.unmap && lu.zones !== undefined)
+    return check(SENSE.INVALID_FIELD_IN_CDB, { field: { in: 'cdb', byte: 1, bit: 3 } });
   if (c.anchor) return check(SENSE.INVALID_FIELD_IN_CDB, { field: { in: 'cdb', byte: 1, bit: 4 } }); // ANC_SUP 0
-  // WSNZ 1 (B0h): NUMBER OF LOGICAL BLOCKS 0 ("to the end of the medium") is refused.
-  if (c.blocks === 0) return check(SENSE.INVALID_FIELD_IN_CDB, { field: c.lengthField });
+  // Range first: libiscsi's WriteSame*.0blocks expects 5/21/00 for 0 blocks past the end.
   const lba = validateAccess(lu, c, { write: true });
   if (typeof lba !== 'number') return lba;
+  // WSNZ 1 (B0h): NUMBER OF LOGICAL BLOCKS 0 ("to the end of the medium") is refused.
+  if (c.blocks === 0) return check(SENSE.INVALID_FIELD_IN_CDB, { field: c.lengthField });
   const bs = lu.blockSize;
   let block: Buffer;
   if (c.ndob) block = Buffer.alloc(bs);
-  else if (receivedBytes(cmd.dataOut) < bs) return good(); // no whole block arrived: nothing written
+  else if (receivedBytes(cmd.dataOut) < bs)
+    return good(); // no whole block arrived: nothing written
   else {
     const first = leadingSegments(cmd.dataOut, bs);
     block = first.length === 1 && first[0] !== undefined ? first[0] : Buffer.concat(first, bs);
@@ -53,27 +69,51 @@ async function writeSame(ctx: CommandContext, c: WriteSameCdb): Promise<CommandR
     }
     return (await flushIfNeeded(lu, false)) ?? good();
   }
-  for (let done = 0; done < c.blocks; done += SEGMENTS_PER_WRITE) {
-    const n = Math.min(SEGMENTS_PER_WRITE, c.blocks - done);
-    const failed = await writeBlocks(lu, lba + done, n, new Array<Buffer>(n).fill(block), ctx.cdb);
-    if (failed !== null) return failed;
-  }
-  return (await flushIfNeeded(lu, false)) ?? good();
+  // One plan for the whole range (nothing is written if the zone model refuses it), then one
+  // writev per IOV_MAX blocks, each segment a view of the same block.
+  const chunk = new Array<Buffer>(Math.min(SEGMENTS_PER_WRITE, c.blocks)).fill(block);
+  const failed = await writeBlocks(
+    lu,
+    lba,
+    c.blocks,
+    async () => {
+      for (let done = 0; done < c.blocks; done += SEGMENTS_PER_WRITE) {
+        const n = Math.min(SEGMENTS_PER_WRITE, c.blocks - done);
+        await lu.store.writev(
+          n === chunk.length ? chunk : new Array<Buffer>(n).fill(block),
+          (lba + done) * bs,
+        );
+      }
+    },
+    ctx.cdb,
+  );
+  return failed ?? (await flushIfNeeded(lu, false)) ?? good();
 }
 
-const handler = (decode: (cdb: Buffer) => WriteSameCdb): CommandHandler => (ctx) => writeSame(ctx, decode(ctx.cdb));
+const handler =
+  (decode: (cdb: Buffer) => WriteSameCdb): CommandHandler =>
+  (ctx) =>
+    writeSame(ctx, decode(ctx.cdb));
 const decode10 = decodeWithFlags(decodeRw10, false);
 const decode16 = decodeWithFlags(decodeRw16, true);
 
 export const WRITE_SAME_10: CommandSpec = {
-  name: 'WRITE SAME(10)', opcode: 0x41, cdbLength: 10, direction: 'out',
+  name: 'WRITE SAME(10)',
+  opcode: 0x41,
+  cdbLength: 10,
+  direction: 'out',
   usage: [0x41, 0xf8, 0xff, 0xff, 0xff, 0xff, 0x00, 0xff, 0xff, 0x04],
   dataOutLength: (_cdb, bs) => bs,
   handler: handler(decode10),
 };
 export const WRITE_SAME_16: CommandSpec = {
-  name: 'WRITE SAME(16)', opcode: 0x93, cdbLength: 16, direction: 'out',
-  usage: [0x93, 0xf9, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00, 0x04],
+  name: 'WRITE SAME(16)',
+  opcode: 0x93,
+  cdbLength: 16,
+  direction: 'out',
+  usage: [
+    0x93, 0xf9, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00, 0x04,
+  ],
   dataOutLength: (cdb, bs) => (((cdb[1] ?? 0) & 0x01) !== 0 ? 0 : bs),
   handler: handler(decode16),
 };

@@ -18,10 +18,17 @@ export function peripheralDeviceType(lu: LogicalUnit): number {
 
 function ascii(out: Buffer, at: number, length: number, text: string): void {
   out.fill(0x20, at, at + length);
-  out.write(text.replace(/[^\x20-\x7e]/g, '?').slice(0, length), at, 'latin1');
+  out.write(text.replace(/[^\x20-\x7e]/g, '?').substring(0, length), at, 'latin1');
 }
 
-function standardData(out: Buffer, byte0: number, vendor: string, product: string, revision: string, zoned: boolean): void {
+function standardData(
+  out: Buffer,
+  byte0: number,
+  vendor: string,
+  product: string,
+  revision: string,
+  zoned: boolean,
+): void {
   out[0] = byte0;
   out[2] = 0x06; // VERSION: SPC-4
   out[3] = 0x12; // HISUP, RESPONSE DATA FORMAT 2
@@ -30,7 +37,9 @@ function standardData(out: Buffer, byte0: number, vendor: string, product: strin
   ascii(out, 8, 8, vendor);
   ascii(out, 16, 16, product);
   ascii(out, 32, 4, revision);
-  const descriptors = zoned ? [...VERSION_DESCRIPTORS, ZBC_VERSION_DESCRIPTOR] : VERSION_DESCRIPTORS;
+  const descriptors = zoned
+    ? [...VERSION_DESCRIPTORS, ZBC_VERSION_DESCRIPTOR]
+    : VERSION_DESCRIPTORS;
   descriptors.forEach((d, i) => out.writeUInt16BE(d, 58 + 2 * i));
 }
 
@@ -44,11 +53,19 @@ function inquiry({ cdb, lu }: CommandContext): CommandResult {
   if (!evpd) {
     if (pageCode !== 0) return check(SENSE.INVALID_FIELD_IN_CDB, { field: { in: 'cdb', byte: 2 } });
     return dataIn(STANDARD_LENGTH, allocation, (out) =>
-      standardData(out, peripheralDeviceType(lu), lu.vendor, lu.product, lu.revision, lu.zones !== undefined),
+      standardData(
+        out,
+        peripheralDeviceType(lu),
+        lu.vendor,
+        lu.product,
+        lu.revision,
+        lu.zones !== undefined,
+      ),
     );
   }
   const page = findVpdPage(lu, pageCode);
-  if (page === undefined) return check(SENSE.INVALID_FIELD_IN_CDB, { field: { in: 'cdb', byte: 2 } });
+  if (page === undefined)
+    return check(SENSE.INVALID_FIELD_IN_CDB, { field: { in: 'cdb', byte: 2 } });
   const length = page.length(lu);
   return dataIn(4 + length, allocation, (out) => {
     out[0] = peripheralDeviceType(lu);
@@ -71,7 +88,9 @@ export function inquiryForMissingLun(cdb: Buffer): CommandResult {
       out[1] = cdb[2] ?? 0;
     });
   }
-  return dataIn(STANDARD_LENGTH, allocation, (out) => standardData(out, 0x7f, 'ZBCTGT', 'No such LUN', '0001', false));
+  return dataIn(STANDARD_LENGTH, allocation, (out) =>
+    standardData(out, 0x7f, 'ZBCTGT', 'No such LUN', '0001', false),
+  );
 }
 
 export const INQUIRY: CommandSpec = {

@@ -54,11 +54,14 @@ function modeSelect(decode: (cdb: Buffer) => ModeSelectCdb) {
     if (descriptorLength !== 0 && descriptorLength !== (longLba ? 16 : 8)) {
       return paramField(c.long ? 6 : 3);
     }
-    if (data.length < headerLength + descriptorLength) return check(SENSE.PARAMETER_LIST_LENGTH_ERROR);
+    if (data.length < headerLength + descriptorLength)
+      return check(SENSE.PARAMETER_LIST_LENGTH_ERROR);
     if (descriptorLength > 0) {
       // The block descriptor may only restate the current geometry (SBC-4 6.4.2).
       const at = headerLength;
-      const blocks = longLba ? data.readUInt32BE(at) * 0x1_0000_0000 + data.readUInt32BE(at + 4) : data.readUInt32BE(at);
+      const blocks = longLba
+        ? data.readUInt32BE(at) * 0x1_0000_0000 + data.readUInt32BE(at + 4)
+        : data.readUInt32BE(at);
       const blockLength = longLba ? data.readUInt32BE(at + 12) : data.readUIntBE(at + 5, 3);
       const capacity = longLba || lu.capacityBlocks <= 0xffffffff ? lu.capacityBlocks : 0xffffffff;
       if (blocks !== 0 && blocks !== capacity) return paramField(at);
@@ -80,7 +83,8 @@ function modeSelect(decode: (cdb: Buffer) => ModeSelectCdb) {
       if (bad >= 0) return paramField(at + bad);
       at += page.length;
     }
-    const changed = next.wce !== lu.mode.wce || next.dSense !== lu.mode.dSense;
+    const changed =
+      next.wce !== lu.mode.wce || next.dSense !== lu.mode.dSense || next.swp !== lu.mode.swp;
     lu.mode = next;
     // SPC-4 6.11: other I_T nexuses learn of the change by MODE PARAMETERS CHANGED.
     if (changed) lu.unitAttentions.establishAll(SENSE.MODE_PARAMETERS_CHANGED, cmd.nexus.key);

@@ -3,7 +3,13 @@
 import { SENSE } from '../../../sense-tables/index.js';
 import type { CommandContext, CommandResult, CommandSpec } from '../../command-spec.js';
 import type { LogicalUnit } from '../../logical-unit.js';
-import { ALL_PAGES, DEFAULT_MODE_STATE, MODE_PAGES, type ModePageDef, PageControl } from '../../mode-pages.js';
+import {
+  ALL_PAGES,
+  DEFAULT_MODE_STATE,
+  MODE_PAGES,
+  type ModePageDef,
+  PageControl,
+} from '../../mode-pages.js';
 import { check, dataIn } from '../../response.js';
 import { writeU64 } from '../../cdb.js';
 
@@ -36,7 +42,7 @@ const decode10 = (cdb: Buffer): ModeSenseCdb => ({
 
 /** Device-specific parameter for direct-access devices (SBC-4 table 190): WP bit 7, DPOFUA bit 4. */
 export function deviceSpecificParameter(lu: LogicalUnit): number {
-  return (lu.readOnly ? 0x80 : 0) | 0x10;
+  return (lu.writeProtected ? 0x80 : 0) | 0x10;
 }
 
 function modeSense(decode: (cdb: Buffer) => ModeSenseCdb) {
@@ -51,7 +57,8 @@ function modeSense(decode: (cdb: Buffer) => ModeSenseCdb) {
     if (c.pageCode === ALL_PAGES) pages = MODE_PAGES;
     else {
       const page = MODE_PAGES.find((p) => p.code === c.pageCode);
-      if (page === undefined) return check(SENSE.INVALID_FIELD_IN_CDB, { field: { in: 'cdb', byte: 2, bit: 5 } });
+      if (page === undefined)
+        return check(SENSE.INVALID_FIELD_IN_CDB, { field: { in: 'cdb', byte: 2, bit: 5 } });
       pages = [page];
     }
     const headerLength = c.long ? 8 : 4;

@@ -38,7 +38,11 @@ function allCommands(lu: LogicalUnit, rctd: boolean, allocation: number): Comman
   });
 }
 
-function oneCommand(spec: CommandSpec | undefined, rctd: boolean, allocation: number): CommandResult {
+function oneCommand(
+  spec: CommandSpec | undefined,
+  rctd: boolean,
+  allocation: number,
+): CommandResult {
   if (spec === undefined) {
     return dataIn(4, allocation, (out) => {
       out[1] = SUPPORT_NOT;
@@ -51,6 +55,9 @@ function oneCommand(spec: CommandSpec | undefined, rctd: boolean, allocation: nu
     spec.usage.forEach((b, i) => {
       out[4 + i] = b;
     });
+    // SPC-4 6.35.3: the SERVICE ACTION field of the usage data holds the service action itself.
+    if (spec.serviceAction !== undefined)
+      out[5] = ((spec.usage[1] ?? 0) & 0xe0) | spec.serviceAction;
     if (rctd) writeTimeouts(out, 4 + spec.cdbLength);
   });
 }
@@ -63,7 +70,8 @@ function reportSupportedOpcodes({ cdb, lu }: CommandContext): CommandResult {
   const allocation = cdb.readUInt32BE(6);
   const table = lu.target.commands;
   const badOptions = check(SENSE.INVALID_FIELD_IN_CDB, { field: { in: 'cdb', byte: 2, bit: 2 } });
-  const onLu = (spec: CommandSpec | undefined) => (spec !== undefined && supportedOn(spec, lu) ? spec : undefined);
+  const onLu = (spec: CommandSpec | undefined) =>
+    spec !== undefined && supportedOn(spec, lu) ? spec : undefined;
   const find = (sa: number) => {
     const r = table.lookup(opcode, sa);
     return r.kind === 'found' ? onLu(r.spec) : undefined;

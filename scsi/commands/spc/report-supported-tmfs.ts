@@ -5,13 +5,14 @@ import { dataIn } from '../../response.js';
 import { TaskManagementFunction } from '../../target.js';
 
 /** Each supported TMF and its support bit (byte, mask) in the SPC-4 table 262 data. */
-export const SUPPORTED_TMFS: readonly { fn: TaskManagementFunction; byte: number; mask: number }[] = [
-  { fn: TaskManagementFunction.ABORT_TASK, byte: 0, mask: 0x80 }, // ATS
-  { fn: TaskManagementFunction.ABORT_TASK_SET, byte: 0, mask: 0x40 }, // ATSS
-  { fn: TaskManagementFunction.CLEAR_TASK_SET, byte: 0, mask: 0x10 }, // CTSS
-  { fn: TaskManagementFunction.LOGICAL_UNIT_RESET, byte: 0, mask: 0x08 }, // LURS
-  { fn: TaskManagementFunction.TARGET_WARM_RESET, byte: 0, mask: 0x02 }, // TRS
-];
+export const SUPPORTED_TMFS: readonly { fn: TaskManagementFunction; byte: number; mask: number }[] =
+  [
+    { fn: TaskManagementFunction.ABORT_TASK, byte: 0, mask: 0x80 }, // ATS
+    { fn: TaskManagementFunction.ABORT_TASK_SET, byte: 0, mask: 0x40 }, // ATSS
+    { fn: TaskManagementFunction.CLEAR_TASK_SET, byte: 0, mask: 0x10 }, // CTSS
+    { fn: TaskManagementFunction.LOGICAL_UNIT_RESET, byte: 0, mask: 0x08 }, // LURS
+    { fn: TaskManagementFunction.TARGET_WARM_RESET, byte: 0, mask: 0x02 }, // TRS
+  ];
 
 function reportSupportedTmfs({ cdb }: CommandContext): CommandResult {
   const repd = ((cdb[2] ?? 0) & 0x80) !== 0;

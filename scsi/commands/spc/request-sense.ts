@@ -12,7 +12,10 @@ function senseData(cdb: Buffer, code: SenseCode): CommandResult {
 }
 
 function requestSense({ cmd, cdb, lu }: CommandContext): CommandResult {
-  return senseData(cdb, lu.unitAttentions.take(cmd.nexus.key) ?? SENSE.NO_ADDITIONAL_SENSE_INFORMATION);
+  return senseData(
+    cdb,
+    lu.unitAttentions.take(cmd.nexus.key) ?? SENSE.NO_ADDITIONAL_SENSE_INFORMATION,
+  );
 }
 
 /** SPC-4 6.39.2: to an unmapped LUN, GOOD with LOGICAL UNIT NOT SUPPORTED sense data. */

@@ -100,12 +100,36 @@ function designators(lu: LogicalUnit): Designator[] {
   port.writeUInt32BE(lu.target.relativePort);
   const tpgt = `0x${lu.target.relativePort.toString(16).padStart(4, '0')}`;
   return [
-    { codeSet: CODE_SET_BINARY, piv: false, association: ASSOC_LU, type: TYPE_NAA, value: naaDesignator(lu.serial) },
-    { codeSet: CODE_SET_BINARY, piv: true, association: ASSOC_TARGET_PORT, type: TYPE_RELATIVE_PORT, value: port },
+    {
+      codeSet: CODE_SET_BINARY,
+      piv: false,
+      association: ASSOC_LU,
+      type: TYPE_NAA,
+      value: naaDesignator(lu.serial),
+    },
+    {
+      codeSet: CODE_SET_BINARY,
+      piv: true,
+      association: ASSOC_TARGET_PORT,
+      type: TYPE_RELATIVE_PORT,
+      value: port,
+    },
     // iSCSI names a target port "<iqn>,t,0x<tpgt>" and the target device by its IQN
     // (SPC-4 7.8.6.11), as LIO does.
-    { codeSet: CODE_SET_UTF8, piv: true, association: ASSOC_TARGET_PORT, type: TYPE_SCSI_NAME, value: scsiName(`${lu.target.name},t,${tpgt}`) },
-    { codeSet: CODE_SET_UTF8, piv: true, association: ASSOC_TARGET_DEVICE, type: TYPE_SCSI_NAME, value: scsiName(lu.target.name) },
+    {
+      codeSet: CODE_SET_UTF8,
+      piv: true,
+      association: ASSOC_TARGET_PORT,
+      type: TYPE_SCSI_NAME,
+      value: scsiName(`${lu.target.name},t,${tpgt}`),
+    },
+    {
+      codeSet: CODE_SET_UTF8,
+      piv: true,
+      association: ASSOC_TARGET_DEVICE,
+      type: TYPE_SCSI_NAME,
+      value: scsiName(lu.target.name),
+    },
   ];
 }
 

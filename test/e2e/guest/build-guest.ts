@@ -54,6 +54,7 @@ export interface GuestImage {
   initrd: string;
   key: string;
   kernelVersion: string;
+  nested: boolean;
   packages: string[];
   missingLibraries: string[];
 }
@@ -199,7 +200,7 @@ export function makeRunArchive(files: Record<string, string>, outDir: string = t
 
 function buildInputsHash(parts: string[]): string {
   const h = createHash('sha256');
-  for (const f of ['build-guest.ts', 'private-apt.ts', 'init.sh']) h.update(readFileSync(join(here, f)));
+  for (const f of ['build-guest.ts', 'private-apt.ts', 'init.sh', 'inner-init.sh']) h.update(readFileSync(join(here, f)));
   for (const p of parts) h.update(`${p}\n`);
   return h.digest('hex').slice(0, 16);
 }
@@ -314,10 +315,12 @@ export function buildGuest(opts: BuildOptions = {}): GuestImage {
   const missing = missingLibraries(root, dirs);
   if (missing.length > 0) log(`unresolved libraries: ${missing.join(', ')}`);
 
+  if (opts.nested) buildInnerImage(root, dirs, work, vmlinuz);
+
   mkdirSync(imageDir, { recursive: true });
   const initrd = join(imageDir, 'initramfs.cpio');
-  packCpio(root, `${initrd}.tmp`);
-  renameSync(`${initrd}.tmp`, initrd);
+  packCpio(root, `${initrd}.${process.pid}.tmp`);
+  renameSync(`${initrd}.${process.pid}.tmp`, initrd);
   copyFileSync(vmlinuz, join(imageDir, 'vmlinuz'));
   rmSync(work, { recursive: true, force: true });
   const image: GuestImage = {
@@ -325,10 +328,88 @@ export function buildGuest(opts: BuildOptions = {}): GuestImage {
     initrd,
     key,
     kernelVersion,
+    nested: opts.nested === true,
     packages: versions,
     missingLibraries: missing,
   };
   writeFileSync(manifestPath, JSON.stringify(image, null, 2));
+  pruneImages(image);
   log(`built in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   return image;
+}
+
+/** Binaries of the inner (second-level) guest of the nested mode: busybox, blkzone, sg3_utils, dd. */
+const INNER_BINARIES = [
+  'usr/bin/busybox', 'usr/bin/kmod', 'usr/sbin/blkzone', 'usr/bin/dd', 'usr/bin/sg_raw', 'usr/bin/sg_rep_zones',
+  'usr/bin/sg_zone', 'usr/bin/sg_reset_wp', 'usr/bin/sg_turs', 'usr/bin/sg_vpd', 'usr/bin/sg_readcap', 'usr/bin/sg_inq',
+  'usr/sbin/mkzonefs', 'usr/bin/od', 'usr/bin/dash',
+];
+
+/** Files (inside root) of the libraries a binary loads, by the staged loader's trace (guide §3). */
+function tracedLibraries(root: string, dirs: string[], bin: string): string[] {
+  const libPath = dirs.map((d) => join(root, d)).join(':');
+  const r = spawnSync(loader(root), ['--inhibit-cache', '--library-path', libPath, join(root, bin)], {
+    env: { LD_TRACE_LOADED_OBJECTS: '1' },
+    encoding: 'utf8',
+  });
+  const out: string[] = [];
+  for (const line of (r.stdout ?? '').split('\n')) {
+    const m = /=> (\S+) \(0x/.exec(line);
+    if (m?.[1]?.startsWith(root)) out.push(relative(root, m[1]));
+  }
+  return out;
+}
+
+/**
+ * The nested mode's inner guest (guide "Nested guests"): a small initramfs with busybox, blkzone,
+ * sg3_utils, dd and the modules, plus the same kernel, placed in the outer guest at /inner/.
+ */
+function buildInnerImage(root: string, dirs: string[], work: string, vmlinuz: string): void {
+  const inner = join(work, 'inner');
+  makeMergedRoot(inner);
+  const files = new Set<string>(['usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2']);
+  for (const bin of INNER_BINARIES) {
+    if (!existsSync(join(root, bin))) continue;
+    files.add(bin);
+    for (const lib of tracedLibraries(root, dirs, bin)) files.add(lib);
+  }
+  for (const lib of ['liblzma.so.5', 'libzstd.so.1']) files.add(`usr/lib/x86_64-linux-gnu/${lib}`);
+  for (const f of files) {
+    mkdirSync(dirname(join(inner, f)), { recursive: true });
+    copyFileSync(join(root, f), join(inner, f)); // copyFileSync follows symlinks: the soname gets the file
+  }
+  chmodSync(join(inner, 'usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2'), 0o755);
+  const applets = execFileSync(join(root, 'usr/bin/busybox'), ['--list-full'], { encoding: 'utf8' }).split('\n').filter(Boolean);
+  for (const a of applets) {
+    const target = join(inner, a.replace(/^(usr\/)?/, 'usr/'));
+    if (existsSync(target) || !existsSync(dirname(target))) continue;
+    symlinkSync('/usr/bin/busybox', target);
+  }
+  rmSync(join(inner, 'usr/bin/sh'), { force: true });
+  symlinkSync('dash', join(inner, 'usr/bin/sh'));
+  for (const l of ['modprobe', 'insmod', 'lsmod', 'depmod']) {
+    rmSync(join(inner, 'usr/sbin', l), { force: true });
+    symlinkSync('../bin/kmod', join(inner, 'usr/sbin', l));
+  }
+  execFileSync('cp', ['-a', join(root, 'usr/lib/modules'), join(inner, 'usr/lib/')]);
+  for (const d of ['proc', 'sys', 'dev', 'tmp', 'run', 'mnt', 'etc', 'scenario']) mkdirSync(join(inner, d), { recursive: true });
+  writeExecutable(join(inner, 'init'), readFileSync(join(here, 'inner-init.sh'), 'utf8'));
+  mkdirSync(join(root, 'inner'), { recursive: true });
+  packCpio(inner, join(root, 'inner', 'initrd.cpio'));
+  copyFileSync(vmlinuz, join(root, 'inner', 'vmlinuz'));
+}
+
+/** Drops older images of the same flavour (their inputs changed), keeping the cache bounded. */
+function pruneImages(current: GuestImage): void {
+  const dir = join(guestCacheDir, 'images');
+  for (const key of readdirSync(dir)) {
+    if (key === current.key) continue;
+    const manifest = join(dir, key, 'manifest.json');
+    try {
+      const other = JSON.parse(readFileSync(manifest, 'utf8')) as Partial<GuestImage>;
+      if ((other.nested === true) === current.nested) rmSync(join(dir, key), { recursive: true, force: true });
+    } catch {
+      // no manifest yet: another process may be building it right now
+    }
+  }
 }

@@ -50,7 +50,8 @@ export interface GuestRunOptions {
   env?: Record<string, string | number>;
   timeoutMs?: number;
   memoryMb?: number;
-  libiscsi?: LibiscsiAttach;
+  /** LUNs QEMU attaches itself through libiscsi, at virtio-scsi ids 0, 1, ... */
+  libiscsi?: LibiscsiAttach | LibiscsiAttach[];
   /**
    * Each console line, live. `reply` writes to the guest's serial console, where a scenario can
    * wait for it with `read -r x </dev/ttyS0` (used to sequence host-side actions such as a
@@ -92,15 +93,16 @@ export function qemuArgs(image: GuestImage, initrd: string, opts: Pick<GuestRunO
     '-netdev', 'user,id=n0,net=10.0.2.0/24,host=10.0.2.2,ipv6=off',
     '-device', 'virtio-net-pci,netdev=n0,romfile=',
   ];
-  if (opts.libiscsi) {
-    const a = opts.libiscsi;
+  const drives = opts.libiscsi === undefined ? [] : Array.isArray(opts.libiscsi) ? opts.libiscsi : [opts.libiscsi];
+  if (drives.length > 0) args.push('-device', 'virtio-scsi-pci,id=scsi0');
+  drives.forEach((a, i) => {
     args.push(
-      '-device', 'virtio-scsi-pci,id=scsi0',
-      '-drive', `file=${a.url},if=none,id=d0,format=raw,cache=none`,
-      '-device', `${a.device},drive=d0,bus=scsi0.0,channel=0,scsi-id=0,lun=0`,
+      '-drive', `file=${a.url},if=none,id=d${i},format=raw,cache=none`,
+      '-device', `${a.device},drive=d${i},bus=scsi0.0,channel=0,scsi-id=${i},lun=0`,
     );
-    if (a.initiatorName) args.push('-iscsi', `initiator-name=${a.initiatorName}`);
-  }
+  });
+  const initiator = drives.find((d) => d.initiatorName)?.initiatorName;
+  if (initiator) args.push('-iscsi', `initiator-name=${initiator}`);
   return args;
 }
 

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { ASC_ROWS, SENSE, SENSE_ROWS, SenseKey, ascText, senseKeyName, statusText } from '../../../sense-tables/index.js';
+import {
+  ASC_ROWS,
+  SENSE,
+  SENSE_ROWS,
+  SenseKey,
+  ascText,
+  senseKeyName,
+  senseRowName,
+  statusText,
+} from '../../../sense-tables/index.js';
 
 function duplicates<T>(values: readonly T[]): T[] {
   const seen = new Set<T>();
@@ -13,7 +22,7 @@ describe('sense tables', () => {
   });
 
   it('has no repeated SENSE name or (key, ASC, ASCQ) triple', () => {
-    expect(duplicates(SENSE_ROWS.map((r) => r[0]))).toEqual([]);
+    expect(duplicates(SENSE_ROWS.map((r) => senseRowName(r)))).toEqual([]);
     const triples = Object.values(SENSE).map((c) => (c.key << 16) | (c.asc << 8) | c.ascq);
     expect(duplicates(triples)).toEqual([]);
     expect(Object.keys(SENSE)).toHaveLength(SENSE_ROWS.length);
@@ -26,12 +35,20 @@ describe('sense tables', () => {
   });
 
   it('builds the codes the other layers rely on', () => {
-    expect(SENSE.INVALID_FIELD_IN_CDB).toEqual({ key: SenseKey.ILLEGAL_REQUEST, asc: 0x24, ascq: 0 });
+    expect(SENSE.INVALID_FIELD_IN_CDB).toEqual({
+      key: SenseKey.ILLEGAL_REQUEST,
+      asc: 0x24,
+      ascq: 0,
+    });
     expect(SENSE.UNALIGNED_WRITE_COMMAND).toEqual({ key: 5, asc: 0x21, ascq: 0x04 });
     expect(SENSE.INSUFFICIENT_ZONE_RESOURCES).toEqual({ key: 7, asc: 0x55, ascq: 0x0e });
     expect(SENSE.PROTOCOL_SERVICE_CRC_ERROR).toEqual({ key: 0xb, asc: 0x47, ascq: 0x05 });
     expect(SENSE.WRITE_ERROR).toEqual({ key: 3, asc: 0x0c, ascq: 0 });
-    expect(SENSE.POWER_ON_RESET_OR_BUS_DEVICE_RESET_OCCURRED).toEqual({ key: 6, asc: 0x29, ascq: 0 });
+    expect(SENSE.POWER_ON_RESET_OR_BUS_DEVICE_RESET_OCCURRED).toEqual({
+      key: 6,
+      asc: 0x29,
+      ascq: 0,
+    });
     expect(Object.isFrozen(SENSE)).toBe(true);
     expect(Object.isFrozen(SENSE.WRITE_PROTECTED)).toBe(true);
   });

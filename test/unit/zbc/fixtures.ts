@@ -1,6 +1,14 @@
 // Small layouts and helpers shared by the zone-model tests.
 import { ZoneModel } from '../../../zbc/zone-model.js';
-import { isZoneFault, type WritePlan, type ZoneFault, type ZoneLayoutConfig } from '../../../zbc/types.js';
+import {
+  ZoneCondition as C,
+  isZoneFault,
+  type WritePlan,
+  type ZoneCapture,
+  type ZoneFault,
+  type ZoneLayoutConfig,
+} from '../../../zbc/types.js';
+import type { PersistedZoneState } from '../../../zbc/zone-journal.js';
 
 /** 512/4096 blocks (8 per physical), 64-block zones: 2 conventional + 6 sequential, max 2 open. */
 export function smallLayout(over: Partial<ZoneLayoutConfig> = {}): ZoneLayoutConfig {
@@ -57,4 +65,30 @@ export function cond(m: ZoneModel, i: number): number {
 
 export function wp(m: ZoneModel, i: number): number {
   return m.zoneAt(i).writePointer;
+}
+
+/** A journal in memory: every zone, updated by captures, as src/storage would keep it. */
+export function journalOf(m: ZoneModel): { state: PersistedZoneState; apply(c: ZoneCapture): void } {
+  const n = m.zoneCount;
+  const state = {
+    condition: new Uint8Array(n),
+    writePointer: new Float64Array(n),
+    attributes: new Uint8Array(n),
+  };
+  for (let i = 0; i < n; i++) {
+    const z = m.zoneAt(i);
+    state.condition[i] = z.condition === C.IMPLICITLY_OPENED || z.condition === C.EXPLICITLY_OPENED ? C.CLOSED : z.condition;
+    state.writePointer[i] = z.writePointer;
+    state.attributes[i] = z.attributes;
+  }
+  return {
+    state,
+    apply(c) {
+      c.zones.forEach((z, k) => {
+        state.condition[z] = c.condition[k]!;
+        state.writePointer[z] = c.writePointer[k]!;
+        state.attributes[z] = c.attributes[k]!;
+      });
+    },
+  };
 }

@@ -41,8 +41,7 @@ check relogin.data_intact cmp /tmp/data1m /tmp/back1m
 
 # --- target restart while logged in --------------------------------------------------------------
 if [ "$(cat /sys/block/$SD/queue/zoned)" = host-managed ]; then
-  ZS=$(cat /sys/block/$SD/queue/chunk_sectors)
-  SEQ=$(blkzone report "$SD_DEV" /dev/$SD 2>/dev/null | grep -m1 -n SEQ_WRITE_REQUIRED | sed -n 's/.*start: \(0x[0-9a-f]*\),.*/\1/p')
+  SEQ=$(blkzone report /dev/$SD 2>/dev/null | grep -m1 SEQ_WRITE_REQUIRED | sed -n 's/.*start: \(0x[0-9a-f]*\),.*/\1/p')
   SEQ=$(printf '%d' "${SEQ:-0}")
   blkzone reset -o "$SEQ" -c 1 /dev/$SD >/dev/null 2>&1
   check restart.seq_write dd if=/tmp/data1m of=/dev/$SD bs=64k count=2 seek=$((SEQ / 128)) oflag=direct conv=notrunc,fsync

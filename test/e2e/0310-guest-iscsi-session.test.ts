@@ -1,0 +1,64 @@
+// iSCSI sessions from a Linux initiator (open-iscsi in the guest) against zbc-target: discovery,
+// login without and with CHAP (a wrong secret fails), direct I/O, logout and re-login, and a target
+// restart while logged in (file backing, same port: the initiator recovers and the data is intact).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startTargetProcess, type TargetProcess } from '../helpers/target-process.js';
+import { composeScript, runGuest } from './guest/run-guest.js';
+import { HM_TARGET_ARGS, defineGuestSuite, guestImage, portalFor } from './guest/suite.js';
+
+const CHAP = { user: 'zbc-guest', secret: 'sixteen-chars-ok' };
+const PLAIN_IQN = 'iqn.2026-11.dev.zbc-target:e2e-session';
+const CHAP_IQN = 'iqn.2026-11.dev.zbc-target:e2e-chap';
+
+defineGuestSuite({
+  title: 'guest: iSCSI session life cycle through open-iscsi',
+  groups: ['discovery', 'login', 'io', 'logout', 'relogin', 'restart', 'chap'],
+  run: async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zbc-e2e-session-'));
+    const backing = join(dir, 'disk.img');
+    const plainArgs = [...HM_TARGET_ARGS, '--iqn', PLAIN_IQN, '--backing', backing];
+    let plain: TargetProcess | undefined;
+    let chap: TargetProcess | undefined;
+    let restartError: unknown;
+    try {
+      plain = await startTargetProcess(plainArgs);
+      chap = await startTargetProcess(['--iqn', CHAP_IQN, '--chap-user', CHAP.user, '--chap-secret', CHAP.secret]);
+      const port = plain.port;
+      const result = await runGuest({
+        image: guestImage(),
+        script: composeScript(['session.sh'], { attach: false }),
+        env: {
+          PORTAL: portalFor(plain),
+          IQN: PLAIN_IQN,
+          CHAP_PORTAL: portalFor(chap),
+          CHAP_IQN,
+          CHAP_USER: CHAP.user,
+          CHAP_SECRET: CHAP.secret,
+        },
+        timeoutMs: 420_000,
+        onLine: (line, reply) => {
+          if (line.trim() !== '@@RESTART_TARGET') return;
+          // Clean stop, then the same target on the same port and backing file.
+          void (async () => {
+            try {
+              await plain?.stop();
+              plain = await startTargetProcess([...plainArgs, '--listen', `127.0.0.1:${port}`]);
+              reply('restarted\n');
+            } catch (e) {
+              restartError = e;
+              reply('restart-failed\n');
+            }
+          })();
+        },
+      });
+      if (restartError) result.checks.push({ name: 'restart.host_side', ok: false, skipped: false, detail: String(restartError) });
+      return result;
+    } finally {
+      await plain?.stop();
+      await chap?.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+});

@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import type { Measurement, TargetId } from '../../bench/cases.js';
+import {
+  addSample,
+  bytesPerZone,
+  type Samples,
+  summarize,
+  throughputTable,
+  zoneScaleTable,
+} from '../../bench/report-table.js';
+
+function m(mode: string, mbps: number, iops: number, p50: number, extra: Partial<Measurement> = {}): Measurement {
+  return {
+    label: '', mode, bs: 1 << 20, qd: 8, block_size: 512, ops: 100, bytes: 100 << 20, seconds: 1,
+    mbps, iops, p50_us: p50, p99_us: p50 * 2, max_us: p50 * 3, resets: 0, zones: 0, cpu_us_per_op: 10,
+    ...extra,
+  };
+}
+
+function samplesOf(entries: [string, TargetId, Measurement[]][]): Samples {
+  const s: Samples = new Map();
+  for (const [caseId, target, list] of entries) for (const x of list) addSample(s, caseId, target, x);
+  return s;
+}
+
+describe('summarize', () => {
+  it('takes medians over rounds and divides ours by tgt tuned and tgt stock', () => {
+    const s = samplesOf([
+      ['seqread-1m-qd8', 'ours', [m('seqread', 1300, 0, 5), m('seqread', 1500, 0, 5), m('seqread', 9000, 0, 5)]],
+      ['seqread-1m-qd8', 'tgt-tuned', [m('seqread', 1000, 0, 5), m('seqread', 1000, 0, 5)]],
+      ['seqread-1m-qd8', 'tgt-stock', [m('seqread', 750, 0, 5)]],
+      ['seqread-1m-qd8', 'tgt-tuned-b', [m('seqread', 1100, 0, 5)]],
+    ]);
+    const row = summarize(s).find((r) => r.caseId === 'seqread-1m-qd8' && r.metric === 'mbps');
+    expect(row?.cells.ours?.median).toBe(1500);
+    expect(row?.oursVsTuned).toBe(1.5);
+    expect(row?.oursVsStock).toBe(2);
+    expect(row?.noise).toBeCloseTo(1.1);
+    expect(row?.goal).toEqual({ text: '≥ 1.25× tgt tuned', met: true });
+  });
+
+  it('compares our zoned write with tgt sequential write, and reports a missed goal', () => {
+    const s = samplesOf([
+      ['zonedwrite-1m-qd8', 'ours', [m('zonedwrite', 1100, 0, 5)]],
+      ['seqwrite-1m-qd8', 'tgt-tuned', [m('seqwrite', 1000, 0, 5)]],
+    ]);
+    const row = summarize(s).find((r) => r.caseId === 'zonedwrite-1m-qd8' && r.metric === 'mbps');
+    expect(row?.cells['tgt-tuned']?.median).toBe(1000);
+    expect(row?.oursVsTuned).toBeCloseTo(1.1);
+    expect(row?.goal?.met).toBe(false);
+  });
+
+  it('judges the QD1 latency goal as "no worse": ratio at most 1', () => {
+    const s = samplesOf([
+      ['randread-4k-qd1', 'ours', [m('randread', 0, 10000, 80)]],
+      ['randread-4k-qd1', 'tgt-tuned', [m('randread', 0, 10000, 79)]],
+    ]);
+    const row = summarize(s).find((r) => r.caseId === 'randread-4k-qd1' && r.metric === 'p50_us');
+    expect(row?.goal?.met).toBe(false);
+    expect(throughputTable(summarize(s))).toContain('p50 ≤ tgt tuned: **missed**');
+  });
+
+  it('leaves cells and ratios empty where a target did not run', () => {
+    const rows = summarize(new Map());
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.every((r) => Number.isNaN(r.oursVsTuned) && r.goal === undefined)).toBe(true);
+    expect(throughputTable(rows)).toMatch(/\| – \| – \| – \|/);
+  });
+});
+
+describe('zone scale table', () => {
+  it('computes bytes per zone over the small target and judges both goals', () => {
+    expect(bytesPerZone(100 * 2 ** 20 + 64 * 1000, 100 * 2 ** 20, 1000)).toBe(64);
+    const text = zoneScaleTable({
+      profile: '20 TB',
+      zones: 1000,
+      fullReport: m('reportzones', 0, 20, 51_000),
+      rssBaseline: 50 * 2 ** 20,
+      rssAfterStart: 50 * 2 ** 20 + 65 * 1000,
+    });
+    expect(text).toContain('< 50 ms: **missed**');
+    expect(text).toContain('| 65.0 | ≤ 64: **missed** |');
+  });
+});

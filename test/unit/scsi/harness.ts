@@ -1,0 +1,215 @@
+// Builds a target with one LU on a memory store and runs CDBs through the real dispatch path.
+import { expect } from 'vitest';
+import type { SenseCode } from '../../../sense-tables/index.js';
+import type { FieldPointer } from '../../../scsi/command-spec.js';
+import { createScsiTarget, type ManagedScsiTarget } from '../../../scsi/scsi-target.js';
+import type { LogicalUnit } from '../../../scsi/logical-unit.js';
+import { type NexusId, type ScsiOutcome, ScsiStatus } from '../../../scsi/target.js';
+import type {
+  ReadSegment,
+  WritePlan,
+  ZoneCapture,
+  ZoneFault,
+  ZoneLayoutConfig,
+  ZonedMedium,
+} from '../../../zbc/types.js';
+import type { ZoneJournal } from '../../../zbc/zone-journal.js';
+import { memoryStore, type TestStore } from '../../helpers/memory-store.js';
+import { parseSense, type ParsedSense } from '../../helpers/sense.js';
+
+export const NEXUS: NexusId = {
+  initiatorName: 'iqn.test:init',
+  isid: '000000000001',
+  targetName: 'iqn.test:tgt',
+  key: 'n1',
+};
+export const OTHER_NEXUS: NexusId = { ...NEXUS, isid: '000000000002', key: 'n2' };
+
+export interface HarnessOptions {
+  blockSize?: number;
+  physicalBlockSize?: number;
+  capacityBlocks?: number;
+  zones?: ZonedMedium;
+  journal?: ZoneJournal;
+  readOnly?: boolean;
+  discard?: boolean;
+  maxTransferBlocks?: number;
+  /** Leave the login unit attention pending (default: cleared). */
+  keepUnitAttention?: boolean;
+}
+
+export interface RunOptions {
+  dataOut?: Buffer[];
+  nexus?: NexusId;
+  lun?: number;
+  expectedDataLength?: number;
+}
+
+export interface Harness {
+  target: ManagedScsiTarget;
+  lu: LogicalUnit;
+  store: TestStore;
+  run(cdb: readonly number[] | Buffer, opts?: RunOptions): Promise<ScsiOutcome>;
+}
+
+/** A CDB padded to 16 bytes, as iSCSI carries it. */
+export function cdb(bytes: readonly number[]): Buffer {
+  const b = Buffer.alloc(Math.max(16, bytes.length));
+  Buffer.from(bytes).copy(b);
+  return b;
+}
+
+export function harness(o: HarnessOptions = {}): Harness {
+  const blockSize = o.blockSize ?? 512;
+  const capacityBlocks = o.capacityBlocks ?? 2048;
+  const store = memoryStore(blockSize * capacityBlocks, { discard: o.discard ?? false });
+  const target = createScsiTarget({
+    name: 'iqn.2026-11.dev.zbc-target:test',
+    luns: [
+      {
+        lun: 0,
+        store,
+        blockSize,
+        physicalBlockSize: o.physicalBlockSize ?? 4096,
+        capacityBlocks,
+        serial: 'SN0001',
+        ...(o.zones ? { zones: o.zones } : {}),
+        ...(o.journal ? { journal: o.journal } : {}),
+        ...(o.readOnly ? { readOnly: true } : {}),
+        ...(o.maxTransferBlocks ? { maxTransferBlocks: o.maxTransferBlocks } : {}),
+      },
+    ],
+  });
+  target.nexusCreated(NEXUS);
+  const lu = target.logicalUnit(0) as LogicalUnit;
+  if (!o.keepUnitAttention) lu.unitAttentions.take(NEXUS.key);
+  return {
+    target,
+    lu,
+    store,
+    run: (bytes, opts = {}) =>
+      target.execute({
+        nexus: opts.nexus ?? NEXUS,
+        lun: opts.lun ?? 0,
+        tag: 1,
+        expectedDataLength: opts.expectedDataLength ?? 0,
+        cdb: Buffer.isBuffer(bytes) ? bytes : cdb(bytes),
+        dataOut: opts.dataOut ?? [],
+      }),
+  };
+}
+
+export function expectGood(o: ScsiOutcome): Buffer {
+  if (o.status !== ScsiStatus.GOOD) {
+    throw new Error(
+      `expected GOOD, got status ${o.status} sense ${o.sense ? JSON.stringify(parseSense(o.sense)) : '-'}`,
+    );
+  }
+  return o.dataIn ?? Buffer.alloc(0);
+}
+
+/** Asserts CHECK CONDITION with exactly `code` and (when given, or `null` for none) the field pointer. */
+export function expectCheck(
+  o: ScsiOutcome,
+  code: SenseCode,
+  field?: FieldPointer | null,
+): ParsedSense {
+  expect(o.status).toBe(ScsiStatus.CHECK_CONDITION);
+  expect(o.sense).toBeDefined();
+  const s = parseSense(o.sense as Buffer);
+  expect({ key: s.key, asc: s.asc, ascq: s.ascq }).toEqual({
+    key: code.key,
+    asc: code.asc,
+    ascq: code.ascq,
+  });
+  if (field === null) expect(s.field).toBeUndefined();
+  else if (field !== undefined) expect(s.field).toEqual(field);
+  return s;
+}
+
+/** A scripted ZonedMedium: faults on demand, every call recorded. */
+export class FakeZones implements ZonedMedium {
+  readonly calls: string[] = [];
+  readFault: ZoneFault | null = null;
+  writeFault: ZoneFault | null = null;
+  /** LBAs at/above which reads are zero-filled. */
+  zeroFrom = Number.POSITIVE_INFINITY;
+  captured = 0;
+  readonly layout: ZoneLayoutConfig;
+
+  constructor(
+    readonly model: 'host-managed' | 'host-aware',
+    capacityBlocks = 2048,
+  ) {
+    this.layout = {
+      model,
+      blockSize: 512,
+      physicalBlockSize: 4096,
+      capacityBlocks,
+      zoneSizeBlocks: 256,
+      zoneCapacityBlocks: 256,
+      conventionalZones: 1,
+      maxOpen: 4,
+      urswrz: true,
+      readOnlyZones: [],
+      offlineZones: [],
+    };
+  }
+
+  checkRead(lba: number, blocks: number): ZoneFault | readonly ReadSegment[] {
+    this.calls.push(`checkRead ${lba} ${blocks}`);
+    if (this.readFault) return this.readFault;
+    const end = lba + blocks;
+    if (end <= this.zeroFrom) return [{ lba, blocks, zeroFill: false }];
+    if (lba >= this.zeroFrom) return [{ lba, blocks, zeroFill: true }];
+    return [
+      { lba, blocks: this.zeroFrom - lba, zeroFill: false },
+      { lba: this.zeroFrom, blocks: end - this.zeroFrom, zeroFill: true },
+    ];
+  }
+  planWrite(lba: number, blocks: number): ZoneFault | WritePlan {
+    this.calls.push(`planWrite ${lba} ${blocks}`);
+    return this.writeFault ?? { lba, blocks, zoneIndex: Math.floor(lba / 256) };
+  }
+  commitWrite(plan: WritePlan): void {
+    this.calls.push(`commitWrite ${plan.lba} ${plan.blocks}`);
+  }
+  writeCompleted(plan: WritePlan): void {
+    this.calls.push(`writeCompleted ${plan.lba} ${plan.blocks}`);
+  }
+  writeFailed(plan: WritePlan): void {
+    this.calls.push(`writeFailed ${plan.lba} ${plan.blocks}`);
+  }
+  captureDurable(): ZoneCapture {
+    this.calls.push('captureDurable');
+    this.captured++;
+    return {
+      zones: new Uint32Array([0]),
+      condition: new Uint8Array(1),
+      writePointer: new Float64Array(1),
+      attributes: new Uint8Array(1),
+    };
+  }
+  /** Zone commands are the zbc helper's; here they only need to answer something valid. */
+  zoneAction(): ZoneFault {
+    return { kind: 'invalid-zone-id' };
+  }
+  reportZones(): ZoneFault {
+    return { kind: 'invalid-reporting-option' };
+  }
+  readonly zoneCount = 8;
+  zoneAt(): never {
+    throw new Error('not used');
+  }
+}
+
+export class FakeJournal implements ZoneJournal {
+  readonly loaded = null;
+  constructor(readonly log: string[]) {}
+  async persist(): Promise<void> {
+    this.log.push('persist');
+  }
+  async close(): Promise<void> {
+    this.log.push('journal close');
+  }
+}

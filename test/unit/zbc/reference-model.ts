@@ -1,0 +1,192 @@
+// A slow, separately written host-managed reference model (zbc-reference §3, §5, §6): arrays of
+// plain objects, linear scans, no counters. Used only by the property tests.
+import type { ZoneLayoutConfig } from '../../../zbc/types.js';
+
+const CONV = 1;
+const SWR = 2;
+const GAP = 5;
+const EMPTY = 1;
+const IOPEN = 2;
+const EOPEN = 3;
+const CLOSED = 4;
+const RO = 0xd;
+const FULL = 0xe;
+const OFFLINE = 0xf;
+
+export interface RefZone {
+  type: number;
+  cond: number;
+  start: number;
+  len: number;
+  wp: number;
+  dataEnd: number;
+}
+
+export type RefResult = string; // 'ok' or a ZoneFault kind
+
+export class ReferenceModel {
+  readonly zones: RefZone[] = [];
+  constructor(private readonly layout: ZoneLayoutConfig) {
+    let lba = 0;
+    let n = 0;
+    while (lba < layout.capacityBlocks) {
+      const conv = n < layout.conventionalZones;
+      const swrLen = conv ? layout.zoneSizeBlocks : layout.zoneCapacityBlocks;
+      const len = Math.min(swrLen, layout.capacityBlocks - lba);
+      this.zones.push({ type: conv ? CONV : SWR, cond: conv ? 0 : EMPTY, start: lba, len, wp: lba, dataEnd: lba });
+      lba += len;
+      if (!conv && layout.zoneCapacityBlocks < layout.zoneSizeBlocks && lba < layout.capacityBlocks) {
+        const gap = Math.min(layout.zoneSizeBlocks - layout.zoneCapacityBlocks, layout.capacityBlocks - lba);
+        this.zones.push({ type: GAP, cond: 0, start: lba, len: gap, wp: lba, dataEnd: lba });
+        lba += gap;
+      }
+      n++;
+    }
+    for (const i of layout.readOnlyZones) this.zones[i]!.cond = RO;
+    for (const i of layout.offlineZones) this.zones[i]!.cond = OFFLINE;
+  }
+
+  private at(lba: number): number {
+    return this.zones.findIndex((z) => lba >= z.start && lba < z.start + z.len);
+  }
+  private openCount(): number {
+    return this.zones.filter((z) => z.cond === IOPEN || z.cond === EOPEN).length;
+  }
+  private canOpen(): boolean {
+    const max = this.layout.maxOpen;
+    return max === null || this.openCount() < max || this.zones.some((z) => z.cond === IOPEN);
+  }
+  private makeRoom(): void {
+    const max = this.layout.maxOpen;
+    if (max === null || this.openCount() < max) return;
+    const victim = this.zones.find((z) => z.cond === IOPEN);
+    if (victim) victim.cond = victim.wp === victim.start ? EMPTY : CLOSED;
+  }
+
+  write(lba: number, blocks: number): RefResult {
+    if (blocks === 0) return 'ok';
+    const f = this.at(lba);
+    const l = this.at(lba + blocks - 1);
+    const z = this.zones[f]!;
+    const range = this.zones.slice(f, l + 1);
+    if (z.type === GAP) return 'gap-zone-access';
+    if (range.some((r) => r.cond === OFFLINE)) return 'zone-offline';
+    if (range.some((r) => r.cond === RO)) return 'zone-read-only';
+    if (z.type === CONV) return range.every((r) => r.type === CONV) ? 'ok' : 'write-boundary';
+    if (l !== f) return 'write-boundary';
+    if (z.cond === FULL) return 'write-to-full-zone';
+    const per = this.layout.physicalBlockSize / this.layout.blockSize;
+    if (lba !== z.wp || lba % per !== 0 || blocks % per !== 0) return 'unaligned-write';
+    if ((z.cond === EMPTY || z.cond === CLOSED) && !this.canOpen()) return 'insufficient-zone-resources';
+    if (z.cond === EMPTY || z.cond === CLOSED) {
+      this.makeRoom();
+      z.cond = IOPEN;
+    }
+    z.wp += blocks;
+    z.dataEnd = z.wp;
+    if (z.wp === z.start + z.len) z.cond = FULL;
+    return 'ok';
+  }
+
+  /** Zero-fill blocks of a read, or its fault. */
+  read(lba: number, blocks: number): RefResult | number {
+    if (blocks === 0) return 0;
+    const f = this.at(lba);
+    const l = this.at(lba + blocks - 1);
+    const range = this.zones.slice(f, l + 1);
+    if (range.some((r) => r.cond === OFFLINE)) return 'zone-offline';
+    if (range.some((r) => r.type !== range[0]!.type)) return 'read-boundary';
+    let zeros = 0;
+    for (let b = lba; b < lba + blocks; b++) {
+      const z = this.zones[this.at(b)]!;
+      if (z.type === GAP || (z.type === SWR && z.cond !== RO && b >= z.dataEnd)) zeros++;
+    }
+    return zeros;
+  }
+
+  action(kind: 'open' | 'close' | 'finish' | 'reset', zoneId: number, count: number, all: boolean): RefResult {
+    const usable = (z: RefZone) => z.type === SWR && z.cond !== RO && z.cond !== OFFLINE;
+    if (all) {
+      const zs = this.zones.filter(usable);
+      if (kind === 'close') zs.filter((z) => z.cond === IOPEN || z.cond === EOPEN).forEach((z) => this.close(z));
+      if (kind === 'finish') {
+        zs.filter((z) => [IOPEN, EOPEN, CLOSED].includes(z.cond)).forEach((z) => {
+          z.cond = FULL;
+          z.wp = z.start + z.len;
+        });
+      }
+      if (kind === 'reset') zs.forEach((z) => this.reset(z));
+      if (kind === 'open') {
+        const closed = zs.filter((z) => z.cond === CLOSED);
+        const explicit = this.zones.filter((z) => z.cond === EOPEN).length;
+        if (this.layout.maxOpen !== null && explicit + closed.length > this.layout.maxOpen) {
+          return 'insufficient-zone-resources';
+        }
+        for (const z of closed) {
+          this.makeRoom();
+          z.cond = EOPEN;
+        }
+      }
+      return 'ok';
+    }
+    if (zoneId >= this.layout.capacityBlocks) return 'zone-id-out-of-range';
+    const f = this.at(zoneId);
+    if (this.zones[f]!.start !== zoneId || this.zones[f]!.type !== SWR) return 'invalid-zone-id';
+    const n = Math.max(1, count);
+    if (f + n > this.zones.length) return 'zone-id-out-of-range';
+    const range = this.zones.slice(f, f + n);
+    if (range.some((z) => z.type !== SWR)) return 'invalid-zone-count';
+    for (const z of range) {
+      if (z.cond === RO) return 'zone-read-only';
+      if (z.cond === OFFLINE) return 'zone-offline';
+    }
+    // Resources: simulate on a copy, then apply for real.
+    if (kind === 'open' || kind === 'finish') {
+      const saved = this.zones.map((z) => ({ ...z }));
+      for (const z of range) {
+        const ok = kind === 'open' ? this.open(z) : this.finish(z);
+        if (!ok) {
+          saved.forEach((s, i) => Object.assign(this.zones[i]!, s));
+          return 'insufficient-zone-resources';
+        }
+      }
+      return 'ok';
+    }
+    for (const z of range) {
+      if (kind === 'close' && (z.cond === IOPEN || z.cond === EOPEN)) this.close(z);
+      if (kind === 'reset') this.reset(z);
+    }
+    return 'ok';
+  }
+
+  private close(z: RefZone): void {
+    z.cond = z.wp === z.start ? EMPTY : CLOSED;
+  }
+  private reset(z: RefZone): void {
+    z.cond = EMPTY;
+    z.wp = z.start;
+    z.dataEnd = z.start;
+  }
+  private open(z: RefZone): boolean {
+    if (z.cond === IOPEN) z.cond = EOPEN;
+    else if (z.cond === EMPTY || z.cond === CLOSED) {
+      const explicit = this.zones.filter((x) => x.cond === EOPEN).length;
+      if (this.layout.maxOpen !== null && explicit >= this.layout.maxOpen) return false;
+      this.makeRoom();
+      z.cond = EOPEN;
+    }
+    return true;
+  }
+  private finish(z: RefZone): boolean {
+    if (z.cond === EMPTY || z.cond === CLOSED) {
+      const explicit = this.zones.filter((x) => x.cond === EOPEN).length;
+      if (this.layout.maxOpen !== null && explicit >= this.layout.maxOpen) return false;
+      this.makeRoom();
+    }
+    if (z.cond !== FULL) {
+      z.cond = FULL;
+      z.wp = z.start + z.len;
+    }
+    return true;
+  }
+}

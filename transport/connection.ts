@@ -1,0 +1,341 @@
+// One TCP connection: feeds socket chunks to the framer, runs the login phase, then hands PDUs to
+// its session. Writes leave in corked batches (one writev per tick) with digests and padding.
+// Every error, timeout and protocol violation reaches fail() once (architecture §3); nothing
+// thrown by peer input escapes a socket handler.
+import type { Socket } from 'node:net';
+import createDebug from 'debug';
+import { digestBytes } from './digest.js';
+import { ProtocolError } from './errors.js';
+import { MAX_LOGIN_DATA_SEGMENT, type TransportLimits } from './limits.js';
+import {
+  type LoginEnvironment,
+  type LoginResponseDraft,
+  LoginStages,
+  LoginStatus,
+  type LoginStep,
+} from './login/login-stages.js';
+import { encodeTextPairs } from './login/text-pairs.js';
+import { readDataSegmentLength } from './pdu/bhs.js';
+import { PduFramer, type RawPdu } from './pdu/framer.js';
+import { decodeLoginRequest, encodeLoginResponse, type LoginRequestPdu } from './pdu/login.js';
+import { encodeNopIn } from './pdu/nop-in.js';
+import { InitiatorOpcode, RESERVED_TAG } from './pdu/opcodes.js';
+import type { Portal } from './discovery.js';
+import { Session, type SessionEnvironment, type SessionIo } from './session.js';
+import type { TargetPortalConfig } from './target-config.js';
+import type { SessionRegistry } from './session-registry.js';
+
+const log = createDebug('zbc:transport:connection');
+const logPdu = createDebug('zbc:transport:pdu');
+
+const ZERO_PAD = Buffer.alloc(4);
+/** After a final answer (failed login, logout), how long a half-closed socket may linger. */
+const LINGER_MS = 2000;
+
+export interface ConnectionContext {
+  readonly limits: TransportLimits;
+  readonly registry: SessionRegistry;
+  findTarget(name: string): TargetPortalConfig | undefined;
+  targets(): readonly TargetPortalConfig[];
+  sessionsOfTarget(targetName: string): readonly Session[];
+  /** The connection is gone (for the server's bookkeeping). */
+  closed(connection: Connection): void;
+}
+
+export type ConnectionPhase = 'login' | 'full-feature' | 'closed';
+
+export class Connection {
+  private readonly framer = new PduFramer({
+    headerDigest: false,
+    dataDigest: false,
+    maxDataSegmentLength: MAX_LOGIN_DATA_SEGMENT,
+  });
+  private readonly login: LoginStages;
+  private session: Session | undefined;
+  private phaseValue: ConnectionPhase = 'login';
+  /** StatSN starts low: libiscsi adopts only serially larger values (iscsi-reference §2.1). */
+  private statSN = 1;
+  private headerDigest = false;
+  private dataDigest = false;
+  private corked = false;
+  private readPaused = false;
+  private readonly loginTimer: NodeJS.Timeout;
+  private idleTimer: NodeJS.Timeout | undefined;
+  private pingTimer: NodeJS.Timeout | undefined;
+  private pingTtt: number | undefined;
+  readonly portal: Portal;
+  readonly remote: string;
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly ctx: ConnectionContext,
+    overloaded: boolean,
+  ) {
+    this.portal = { host: socket.localAddress ?? '127.0.0.1', port: socket.localPort ?? 0 };
+    this.remote = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`;
+    const env: LoginEnvironment = {
+      findTarget: (name) => ctx.findTarget(name),
+      admit: (req) => ctx.registry.admit(req),
+      overloaded,
+    };
+    this.login = new LoginStages(env);
+    socket.setNoDelay(true);
+    socket.setKeepAlive(true, 60_000);
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('error', (err) => this.fail(`socket error: ${err.message}`));
+    socket.on('end', () => this.fail('peer closed'));
+    socket.on('close', () => this.fail('socket closed'));
+    this.loginTimer = setTimeout(() => this.fail('login deadline passed'), ctx.limits.loginTimeoutMs);
+    this.loginTimer.unref?.();
+  }
+
+  private isClosed(): boolean {
+    return this.phaseValue === 'closed';
+  }
+
+  get phase(): ConnectionPhase {
+    return this.phaseValue;
+  }
+
+  get currentSession(): Session | undefined {
+    return this.session;
+  }
+
+  // ---- receive ---------------------------------------------------------------------------------
+
+  private onData(chunk: Buffer): void {
+    if (this.phaseValue === 'closed') return;
+    try {
+      this.framer.push(chunk);
+      while (!this.isClosed()) {
+        const result = this.framer.next();
+        if (result.kind === 'need-more') break;
+        if (result.kind === 'error') {
+          this.fail(`${result.error.code}: ${result.error.message}`);
+          break;
+        }
+        this.idleTimer?.refresh();
+        if (logPdu.enabled) logPdu('%s <- %s', this.remote, result.pdu.bhs.toString('hex'));
+        if (this.phaseValue === 'login') this.onLoginPdu(result.pdu);
+        else this.session?.handle(result.pdu);
+      }
+    } catch (err) {
+      log('internal error on %s: %O', this.remote, err);
+      this.fail(err instanceof ProtocolError ? err.message : 'internal error');
+    }
+  }
+
+  private onLoginPdu(raw: RawPdu): void {
+    const opcode = raw.bhs.readUInt8(0) & 0x3f;
+    if (raw.ahs) return this.fail('AHS before full feature phase');
+    if (opcode !== InitiatorOpcode.LOGIN_REQUEST) {
+      // RFC 7143 §11.13.5 0x020b, then close.
+      const itt = raw.bhs.readUInt32BE(16);
+      this.sendLoginStatus(
+        {
+          transit: false,
+          csg: 0,
+          nsg: 0,
+          isid: raw.bhs.toString('hex', 8, 14),
+          tsih: 0,
+          itt,
+          status: LoginStatus.INVALID_DURING_LOGIN,
+        },
+        0,
+      );
+      return this.closeAfterFlush('non-login PDU during login');
+    }
+    const req = decodeLoginRequest(raw.bhs);
+    const step = this.login.handle(req, raw.data);
+    this.applyLoginStep(req, step);
+  }
+
+  private applyLoginStep(req: LoginRequestPdu, step: LoginStep): void {
+    switch (step.kind) {
+      case 'drop':
+        return this.fail(step.reason);
+      case 'fail':
+        log('login from %s refused (0x%s): %s', this.remote, step.response.status.toString(16).padStart(4, '0'), step.reason);
+        this.sendLoginStatus(step.response, req.cmdSN);
+        return this.closeAfterFlush('login failed');
+      case 'continue':
+        this.sendLoginStatus(step.response, req.cmdSN, encodeTextPairs(step.text));
+        return;
+      case 'complete': {
+        this.sendLoginStatus(step.response, req.cmdSN, encodeTextPairs(step.text));
+        const { params } = step.outcome;
+        // Digests start with the first PDU after the final Login Response (RFC 7143 §13.1).
+        this.headerDigest = params.headerDigest;
+        this.dataDigest = params.dataDigest;
+        this.framer.configure({
+          headerDigest: params.headerDigest,
+          dataDigest: params.dataDigest,
+          maxDataSegmentLength: params.targetMaxRecvDataSegmentLength,
+        });
+        clearTimeout(this.loginTimer);
+        const env: SessionEnvironment = {
+          limits: this.ctx.limits,
+          targets: () => this.ctx.targets(),
+          sessionsOfTarget: (name) => this.ctx.sessionsOfTarget(name),
+          ended: (session) => this.ctx.registry.remove(session),
+        };
+        this.session = new Session(this.sessionIo(), env, step.outcome);
+        this.session.onPingAnswered = (ttt) => this.pingAnswered(ttt);
+        this.ctx.registry.add(this.session);
+        this.phaseValue = 'full-feature';
+        log('%s logged in: %s session %d (%s)', this.remote, step.outcome.kind, step.outcome.tsih, step.outcome.initiatorName);
+        this.startIdleTimer();
+        return;
+      }
+    }
+  }
+
+  private sendLoginStatus(
+    draft: LoginResponseDraft,
+    cmdSN: number,
+    text: Buffer = Buffer.alloc(0),
+  ): void {
+    const header = encodeLoginResponse({
+      ...draft,
+      statSN: this.takeStatSN(),
+      expCmdSN: cmdSN,
+      maxCmdSN: (cmdSN + this.ctx.limits.queueDepth - 1) >>> 0,
+      dataSegmentLength: text.length,
+    });
+    this.write(header, text.length > 0 ? [text] : []);
+  }
+
+  // ---- send ------------------------------------------------------------------------------------
+
+  private takeStatSN(): number {
+    const sn = this.statSN;
+    this.statSN = (this.statSN + 1) >>> 0;
+    return sn;
+  }
+
+  /** Queues one PDU: header (+digest), data views, padding (+digest); one writev per tick. */
+  write(header: Buffer, data: readonly Buffer[] = []): void {
+    if (this.phaseValue === 'closed' || this.socket.destroyed || !this.socket.writable) return;
+    if (logPdu.enabled) logPdu('%s -> %s', this.remote, header.toString('hex'));
+    if (!this.corked) {
+      this.corked = true;
+      this.socket.cork();
+      process.nextTick(() => {
+        this.corked = false;
+        this.socket.uncork();
+      });
+    }
+    const socket = this.socket;
+    socket.write(header);
+    if (this.headerDigest) socket.write(digestBytes([header]));
+    const length = readDataSegmentLength(header);
+    if (length === 0) return this.checkBackpressure();
+    for (const part of data) if (part.length > 0) socket.write(part);
+    const pad = (4 - (length % 4)) % 4;
+    const padding = ZERO_PAD.subarray(0, pad);
+    if (pad > 0) socket.write(padding);
+    if (this.dataDigest) socket.write(digestBytes([...data, padding]));
+    this.checkBackpressure();
+  }
+
+  private get congested(): boolean {
+    return this.socket.writableLength > this.ctx.limits.writeHighWater;
+  }
+
+  /** Safety valve: stop reading while our output is far behind (architecture §3). */
+  private checkBackpressure(): void {
+    if (this.readPaused || !this.congested) return;
+    this.readPaused = true;
+    this.socket.pause();
+    this.socket.once('drain', () => {
+      this.readPaused = false;
+      if (this.phaseValue !== 'closed') this.socket.resume();
+    });
+  }
+
+  private sessionIo(): SessionIo {
+    const conn = this;
+    return {
+      send: (header: Buffer, data?: readonly Buffer[]) => this.write(header, data),
+      takeStatSN: () => this.takeStatSN(),
+      peekStatSN: () => this.statSN,
+      fail: (reason: string) => this.fail(reason),
+      finishLogout: () => this.closeAfterFlush('logout'),
+      portal: this.portal,
+      get congested(): boolean {
+        return conn.congested;
+      },
+      whenDrained: (resume: () => void) => {
+        this.socket.once('drain', resume);
+      },
+    };
+  }
+
+  // ---- NOP-In pings (iscsi-reference §3.8, §4) -------------------------------------------------
+
+  private startIdleTimer(): void {
+    if (this.ctx.limits.nopIntervalMs <= 0) return;
+    this.idleTimer = setTimeout(() => this.ping(), this.ctx.limits.nopIntervalMs);
+    this.idleTimer.unref?.();
+  }
+
+  private ping(): void {
+    if (this.phaseValue !== 'full-feature' || !this.session) return;
+    if (this.pingTtt === undefined) {
+      const ttt = this.session.allocateTtt();
+      this.pingTtt = ttt;
+      const sn = this.session.windowNumbers();
+      this.write(
+        encodeNopIn({ itt: RESERVED_TAG, ttt, lunBytes: Buffer.alloc(8), dataSegmentLength: 0, ...sn }),
+      );
+      this.pingTimer = setTimeout(() => this.fail('NOP-In ping unanswered'), this.ctx.limits.nopTimeoutMs);
+      this.pingTimer.unref?.();
+    }
+    this.idleTimer?.refresh();
+  }
+
+  private pingAnswered(ttt: number): void {
+    if (ttt !== this.pingTtt) return;
+    this.pingTtt = undefined;
+    if (this.pingTimer) clearTimeout(this.pingTimer);
+    this.pingTimer = undefined;
+  }
+
+  // ---- ending ----------------------------------------------------------------------------------
+
+  /** Async logout request to a logged-in session (graceful server stop). */
+  requestLogout(seconds: number): void {
+    this.session?.requestLogout(seconds);
+  }
+
+  /** The one failure path: end the session silently, destroy the socket. Idempotent. */
+  fail(reason: string): void {
+    if (this.phaseValue === 'closed') return;
+    log('closing %s: %s', this.remote, reason);
+    this.shutdown();
+    this.socket.destroy();
+  }
+
+  /** After a final answer: flush, half-close, destroy shortly after. */
+  private closeAfterFlush(reason: string): void {
+    if (this.phaseValue === 'closed') return;
+    log('ending %s: %s', this.remote, reason);
+    this.shutdown();
+    this.socket.end();
+    const timer = setTimeout(() => this.socket.destroy(), LINGER_MS);
+    timer.unref?.();
+  }
+
+  private shutdown(): void {
+    this.phaseValue = 'closed';
+    clearTimeout(this.loginTimer);
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    if (this.pingTimer) clearTimeout(this.pingTimer);
+    try {
+      this.session?.end();
+    } catch (err) {
+      log('session end failed: %O', err);
+    }
+    this.ctx.closed(this);
+  }
+}
