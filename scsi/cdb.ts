@@ -14,7 +14,7 @@ export function readU32(buf: Buffer, at: number): number {
   return buf.readUInt32BE(at);
 }
 
-/** 64-bit big-endian field: a number below 2^53, otherwise the exact bigint (always out of range). */
+/** 64-bit big-endian field: a number below 2^53, else the exact bigint (always out of range). */
 export function readU64(buf: Buffer, at: number): number | bigint {
   const hi = buf.readUInt32BE(at);
   return hi < 0x20_0000 ? hi * 0x1_0000_0000 + buf.readUInt32BE(at + 4) : buf.readBigUInt64BE(at);

@@ -238,8 +238,13 @@ export class Connection {
     this.checkBackpressure();
   }
 
+  /**
+   * Output is behind. Never below the socket's own high-water mark: only a write() that returned
+   * false (length at or above that mark) guarantees a later 'drain' to resume on.
+   */
   private get congested(): boolean {
-    return this.socket.writableLength > this.ctx.limits.writeHighWater;
+    const mark = Math.max(this.ctx.limits.writeHighWater, this.socket.writableHighWaterMark);
+    return this.socket.writableLength > mark;
   }
 
   /** Safety valve: stop reading while our output is far behind (architecture §3). */

@@ -1,11 +1,12 @@
 // Starts the targets under test: ours (a plain LU and a host-managed LU, one process each, as a
-// user would start them) and private tgtd instances (stock, tuned, and a second tuned one whose
-// difference to the first is the noise floor), each on its own sparse backing file of one size.
+// user would start them) and private tgtd instances (test/helpers/tgt.ts: stock, tuned, and a
+// second tuned one whose difference to the first is the noise floor), each on its own sparse
+// backing file of one size in one folder, so all sit on the same file system.
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startTargetProcess, type TargetProcess } from '../helpers/target-process.js';
 import type { BenchSizes, LuRole, TargetId } from './cases.js';
-import { startPrivateTgtd, TGT_STOCK_PARAMS, TGT_TUNED_PARAMS } from './private-tgtd.js';
+import { startTgt } from '../helpers/tgt.js';
 
 export interface Contender {
   readonly id: TargetId;
@@ -91,10 +92,11 @@ export async function startContender(id: TargetId, opts: StartOptions): Promise<
   }
   const backing = join(dir, `${id}.img`);
   await createSparseFile(backing, sizes.lunBytes);
-  const tgtd = await startPrivateTgtd({
-    backing,
+  const tgt = await startTgt({
+    backingFile: backing,
     iqn: `iqn.2026-11.dev.zbc-target:bench-${id}`,
-    params: id === 'tgt-stock' ? TGT_STOCK_PARAMS : TGT_TUNED_PARAMS,
+    blockSize: 512,
+    tuned: id !== 'tgt-stock',
   });
-  return { id, urls: { plain: tgtd.url }, pids: [tgtd.pid], stop: () => tgtd.stop() };
+  return { id, urls: { plain: tgt.url() }, pids: [tgt.child.pid ?? 0], stop: () => tgt.stop() };
 }

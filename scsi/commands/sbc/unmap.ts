@@ -8,19 +8,10 @@ import { checkLbaRange } from '../../lba.js';
 import { check, good } from '../../response.js';
 import { MAX_UNMAP_DESCRIPTORS } from '../spc/vpd-pages.js';
 import { flushIfNeeded } from './block-io.js';
+import { copyParameterData } from '../../parameter-data.js';
 
 const HEADER = 8;
 const DESCRIPTOR = 16;
-
-function gather(segments: readonly Buffer[], length: number): Buffer {
-  const out = Buffer.alloc(length);
-  let at = 0;
-  for (const s of segments) {
-    if (at >= length) break;
-    at += s.copy(out, at, 0, Math.min(s.length, length - at));
-  }
-  return out.subarray(0, at);
-}
 
 async function unmap({ cmd, cdb, lu }: CommandContext): Promise<CommandResult> {
   if (((cdb[1] ?? 0) & 0x01) !== 0)
@@ -29,7 +20,7 @@ async function unmap({ cmd, cdb, lu }: CommandContext): Promise<CommandResult> {
   if (listLength === 0) return good();
   if (listLength < HEADER) return check(SENSE.PARAMETER_LIST_LENGTH_ERROR);
   if (lu.writeProtected) return check(SENSE.WRITE_PROTECTED);
-  const data = gather(cmd.dataOut, listLength);
+  const data = copyParameterData(cmd.dataOut, listLength);
   if (data.length < HEADER) return check(SENSE.PARAMETER_LIST_LENGTH_ERROR);
   const descriptorBytes = Math.min(data.readUInt16BE(2), data.length - HEADER);
   const count = Math.floor(descriptorBytes / DESCRIPTOR);

@@ -4,21 +4,11 @@ import { SENSE } from '../../../sense-tables/index.js';
 import { type BlockAccessDecoder, decodeRw10, decodeRw16 } from '../../cdb.js';
 import type { CommandHandler, CommandResult, CommandSpec } from '../../command-spec.js';
 import { check, good } from '../../response.js';
-import { readBlocks, readSegments, receivedBytes, validateAccess } from './block-io.js';
+import { readBlocks, readSegments, validateAccess } from './block-io.js';
 import type { ReadSegment } from '../../../zbc/types.js';
+import { copyParameterData } from '../../parameter-data.js';
 
 const bytchkOf = (cdb: Buffer) => ((cdb[1] ?? 0) >> 1) & 0x03;
-
-/** Copies the first `bytes` of the Data-Out into one buffer (the compare path, not the write path). */
-function gather(segments: readonly Buffer[], bytes: number): Buffer {
-  const out = Buffer.alloc(bytes);
-  let at = 0;
-  for (const s of segments) {
-    if (at >= bytes) break;
-    at += s.copy(out, at, 0, Math.min(s.length, bytes - at));
-  }
-  return out;
-}
 
 const verify =
   (decode: BlockAccessDecoder): CommandHandler =>
@@ -42,7 +32,7 @@ const verify =
     const bs = lu.blockSize;
     const expectedBytes = bytchk === 0b01 ? c.blocks * bs : bs;
     // Short Data-Out: compare only what arrived (as writes write only whole received blocks).
-    const data = gather(cmd.dataOut, Math.min(expectedBytes, receivedBytes(cmd.dataOut)));
+    const data = copyParameterData(cmd.dataOut, expectedBytes);
     for (let block = 0; block < c.blocks; block++) {
       const want = bytchk === 0b01 ? data.subarray(block * bs, (block + 1) * bs) : data;
       if (want.length === 0) break;

@@ -46,7 +46,8 @@ async function writeSame(ctx: CommandContext, c: WriteSameCdb): Promise<CommandR
   // LBPME 0 on zoned LUs: UNMAP is an invalid field there (SBC-4 5.45; zbc-reference §6.3).
   if (c.unmap && lu.zones !== undefined)
     return check(SENSE.INVALID_FIELD_IN_CDB, { field: { in: 'cdb', byte: 1, bit: 3 } });
-  if (c.anchor) return check(SENSE.INVALID_FIELD_IN_CDB, { field: { in: 'cdb', byte: 1, bit: 4 } }); // ANC_SUP 0
+  // ANCHOR needs ANC_SUP, which B2h does not claim.
+  if (c.anchor) return check(SENSE.INVALID_FIELD_IN_CDB, { field: { in: 'cdb', byte: 1, bit: 4 } });
   // Range first: libiscsi's WriteSame*.0blocks expects 5/21/00 for 0 blocks past the end.
   const lba = validateAccess(lu, c, { write: true });
   if (typeof lba !== 'number') return lba;

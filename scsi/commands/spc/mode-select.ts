@@ -4,6 +4,7 @@ import { SENSE } from '../../../sense-tables/index.js';
 import type { CommandContext, CommandResult, CommandSpec } from '../../command-spec.js';
 import { findModePage, type ModeState } from '../../mode-pages.js';
 import { check, good } from '../../response.js';
+import { copyParameterData } from '../../parameter-data.js';
 
 interface ModeSelectCdb {
   readonly long: boolean;
@@ -23,17 +24,6 @@ const decode10 = (cdb: Buffer): ModeSelectCdb => ({
   listLength: cdb.readUInt16BE(7),
 });
 
-/** Gathers a short parameter list (not the data path: a copy is fine and bounded by 64 KiB). */
-function parameterData(segments: readonly Buffer[], length: number): Buffer {
-  const out = Buffer.alloc(length);
-  let at = 0;
-  for (const s of segments) {
-    if (at >= length) break;
-    at += s.copy(out, at, 0, Math.min(s.length, length - at));
-  }
-  return out.subarray(0, at);
-}
-
 const paramField = (byte: number, bit?: number) =>
   check(SENSE.INVALID_FIELD_IN_PARAMETER_LIST, {
     field: bit === undefined ? { in: 'parameter', byte } : { in: 'parameter', byte, bit },
@@ -45,7 +35,7 @@ function modeSelect(decode: (cdb: Buffer) => ModeSelectCdb) {
     if (c.sp) return check(SENSE.INVALID_FIELD_IN_CDB, { field: { in: 'cdb', byte: 1, bit: 0 } });
     if (c.listLength === 0) return good();
     const headerLength = c.long ? 8 : 4;
-    const data = parameterData(cmd.dataOut, c.listLength);
+    const data = copyParameterData(cmd.dataOut, c.listLength);
     if (data.length < headerLength) return check(SENSE.PARAMETER_LIST_LENGTH_ERROR);
 
     if ((data[1] ?? 0) !== 0) return paramField(1); // MEDIUM TYPE: 00h only

@@ -40,7 +40,7 @@ const decode10 = (cdb: Buffer): ModeSenseCdb => ({
   allocation: cdb.readUInt16BE(7),
 });
 
-/** Device-specific parameter for direct-access devices (SBC-4 table 190): WP bit 7, DPOFUA bit 4. */
+/** Device-specific parameter, direct access (SBC-4 table 190): WP bit 7, DPOFUA bit 4. */
 export function deviceSpecificParameter(lu: LogicalUnit): number {
   return (lu.writeProtected ? 0x80 : 0) | 0x10;
 }

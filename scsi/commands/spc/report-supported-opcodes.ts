@@ -31,7 +31,8 @@ function allCommands(lu: LogicalUnit, rctd: boolean, allocation: number): Comman
       const at = 4 + i * each;
       out[at] = s.opcode;
       out.writeUInt16BE(s.serviceAction ?? 0, at + 2);
-      out[at + 5] = (rctd ? 0x02 : 0) | (s.serviceAction !== undefined ? 0x01 : 0); // CTDP, SERVACTV
+      // CTDP, SERVACTV
+      out[at + 5] = (rctd ? 0x02 : 0) | (s.serviceAction !== undefined ? 0x01 : 0);
       out.writeUInt16BE(s.cdbLength, at + 6);
       if (rctd) writeTimeouts(out, at + ALL_COMMANDS_DESCRIPTOR);
     });

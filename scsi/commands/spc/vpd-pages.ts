@@ -157,7 +157,8 @@ const BLOCK_LIMITS: VpdPage = {
   length: () => 0x3c,
   encode(out, lu) {
     out[4] = 0x01; // WSNZ: WRITE SAME with NUMBER OF LOGICAL BLOCKS 0 is refused
-    out.writeUInt16BE(Math.min(0xffff, lu.physicalBlockSize / lu.blockSize), 6); // OPTIMAL TRANSFER LENGTH GRANULARITY
+    // OPTIMAL TRANSFER LENGTH GRANULARITY: logical blocks per physical block
+    out.writeUInt16BE(Math.min(0xffff, lu.physicalBlockSize / lu.blockSize), 6);
     out.writeUInt32BE(lu.maxTransferBlocks, 8); // MAXIMUM TRANSFER LENGTH
     out.writeUInt32BE(lu.maxTransferBlocks, 12); // OPTIMAL TRANSFER LENGTH
     out.writeUInt32BE(lu.maxTransferBlocks, 16); // MAXIMUM PREFETCH LENGTH
@@ -165,7 +166,8 @@ const BLOCK_LIMITS: VpdPage = {
       // UNMAP is served only on non-zoned LUs (zbc-reference §6.3).
       out.writeUInt32BE(0xffffffff, 20); // MAXIMUM UNMAP LBA COUNT: no limit
       out.writeUInt32BE(MAX_UNMAP_DESCRIPTORS, 24); // MAXIMUM UNMAP BLOCK DESCRIPTOR COUNT
-      out.writeUInt32BE(Math.max(1, lu.physicalBlockSize / lu.blockSize), 28); // OPTIMAL UNMAP GRANULARITY
+      // OPTIMAL UNMAP GRANULARITY
+      out.writeUInt32BE(Math.max(1, lu.physicalBlockSize / lu.blockSize), 28);
     }
     out.writeUInt32BE(0, 36); // MAXIMUM WRITE SAME LENGTH (8 bytes)
     out.writeUInt32BE(lu.maxTransferBlocks, 40);

@@ -1,0 +1,257 @@
+// Every limit of transport/limits.ts, exceeded once over a real socket (iscsi-reference §7.2).
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  MAX_AHS_BYTES,
+  MAX_CDB_BYTES,
+  MAX_LOGIN_DATA_SEGMENT,
+  MAX_LOGIN_PDUS,
+  MAX_NAME_LENGTH,
+  MAX_NEGOTIATION_TEXT,
+  MAX_OPEN_R2T_BURSTS,
+  MAX_PENDING_IMMEDIATE,
+  TARGET_MAX_RECV_DATA_SEGMENT,
+} from '../../../transport/limits.js';
+import {
+  dataOut,
+  frame,
+  header,
+  loginRequest,
+  loginStatus,
+  NO_TAG,
+  nopOut,
+  Op,
+  parseText,
+  read10,
+  scsiCommand,
+  TEST_UNIT_READY,
+  text,
+  textRequest,
+  write10,
+} from '../../helpers/wire.js';
+import { BS, FakeScsiTarget, type Harness, startHarness, TARGET } from './harness.js';
+
+let h: Harness;
+afterEach(async () => {
+  await h?.close();
+});
+
+const INITIATOR = 'iqn.2026-11.test:initiator';
+const STALL = Buffer.from([0xc0, 0, 0, 0, 0, 0]);
+
+describe('login limits', () => {
+  it(`closes without answer when a login data segment exceeds ${MAX_LOGIN_DATA_SEGMENT} bytes`, async () => {
+    h = await startHarness();
+    const c = await h.connect();
+    c.send(loginRequest({ data: Buffer.alloc(MAX_LOGIN_DATA_SEGMENT + 4, 0x41) }));
+    expect(await c.next(1000)).toBeUndefined();
+    expect(c.closed).toBe(true);
+  });
+
+  it(`answers 0x0200 when login text passes ${MAX_NEGOTIATION_TEXT} bytes over continuations`, async () => {
+    h = await startHarness();
+    const c = await h.connect();
+    const chunk = Buffer.alloc(8192, 0x41);
+    let last;
+    for (let i = 0; i * 8192 <= MAX_NEGOTIATION_TEXT; i++) {
+      c.send(loginRequest({ transit: false, cont: true, data: chunk }));
+      last = await c.next();
+      if (!last || loginStatus(last) !== 0) break;
+    }
+    expect(last && loginStatus(last)).toBe(0x0200);
+  });
+
+  it(`drops the connection after ${MAX_LOGIN_PDUS} login PDUs`, async () => {
+    h = await startHarness();
+    const c = await h.connect();
+    const keys = text({ InitiatorName: INITIATOR, TargetName: TARGET });
+    let answered = 0;
+    for (let i = 0; i <= MAX_LOGIN_PDUS; i++) {
+      c.send(loginRequest({ transit: false, data: i === 0 ? keys : Buffer.alloc(0) }));
+      if (await c.next(500)) answered++;
+    }
+    expect(answered).toBe(MAX_LOGIN_PDUS);
+    expect(await c.closedWithin()).toBe(true);
+  });
+
+  it(`refuses an InitiatorName longer than ${MAX_NAME_LENGTH} bytes (0x0200)`, async () => {
+    h = await startHarness();
+    const c = await h.connect();
+    c.send(loginRequest({ data: text({ InitiatorName: `iqn.${'x'.repeat(MAX_NAME_LENGTH)}`, TargetName: TARGET }) }));
+    const p = await c.next();
+    expect(p && loginStatus(p)).toBe(0x0200);
+  });
+
+  it('closes a connection that does not finish login before the deadline', async () => {
+    h = await startHarness({ limits: { loginTimeoutMs: 150 } });
+    const c = await h.connect();
+    expect(await c.closedWithin(1500)).toBe(true);
+  });
+
+  it('answers 0x0302 beyond the connection limit of the portal', async () => {
+    h = await startHarness({ limits: { maxConnections: 1 } });
+    await h.session();
+    const c = await h.connect();
+    c.send(loginRequest({ data: text({ InitiatorName: INITIATOR, TargetName: TARGET }) }));
+    const p = await c.next();
+    expect(p && loginStatus(p)).toBe(0x0302);
+  });
+
+  it('answers 0x0302 beyond the sessions allowed per initiator', async () => {
+    h = await startHarness({ limits: { maxSessionsPerInitiator: 1 } });
+    await h.session({ isid: '800000000001' });
+    const c = await h.connect();
+    const p = await c.login({ isid: '800000000002' });
+    expect(loginStatus(p)).toBe(0x0302);
+  });
+});
+
+describe('full feature phase limits', () => {
+  it(`closes on a data segment above our MaxRecvDataSegmentLength (${TARGET_MAX_RECV_DATA_SEGMENT})`, async () => {
+    h = await startHarness();
+    const c = await h.session();
+    c.send(header({ opcode: Op.NOP_OUT, immediate: true, byte1: 0x80, dsl: TARGET_MAX_RECV_DATA_SEGMENT + 4, itt: 1 }));
+    expect(await c.closedWithin()).toBe(true);
+  });
+
+  it(`closes on an AHS longer than ${MAX_AHS_BYTES} bytes`, async () => {
+    h = await startHarness();
+    const c = await h.session();
+    const ahs = Buffer.alloc(MAX_AHS_BYTES + 4);
+    c.send(scsiCommand({ itt: 1, edtl: 0, cmdSN: c.cmdSN, cdb: TEST_UNIT_READY, ahs }));
+    expect(await c.closedWithin()).toBe(true);
+  });
+
+  function extendedCdbAhs(cdbLength: number): Buffer {
+    const extra = cdbLength - 16;
+    const ahs = Buffer.alloc((3 + 1 + extra + 3) & ~3);
+    ahs.writeUInt16BE(extra + 1, 0); // AHSLength = CDB length - 15
+    ahs[2] = 1; // Extended CDB
+    return ahs;
+  }
+
+  it('passes an extended CDB joined from the AHS', async () => {
+    h = await startHarness();
+    const c = await h.session();
+    const cdb = Buffer.alloc(16);
+    cdb[0] = 0x7f;
+    c.send(scsiCommand({ itt: 1, edtl: 0, cmdSN: c.cmdSN, cdb, ahs: extendedCdbAhs(32) }));
+    await c.next();
+    expect(h.scsi.executed[0]?.cdb.length).toBe(32);
+  });
+
+  it(`rejects a CDB longer than ${MAX_CDB_BYTES} bytes with reason 0x09`, async () => {
+    h = await startHarness();
+    const c = await h.session();
+    c.send(scsiCommand({ itt: 1, edtl: 0, cmdSN: c.cmdSN, cdb: TEST_UNIT_READY, ahs: extendedCdbAhs(MAX_CDB_BYTES + 4) }));
+    const p = await c.next();
+    expect([p?.opcode, p?.byte2]).toEqual([Op.REJECT, 0x09]);
+  });
+
+  it(`rejects immediate commands beyond ${MAX_PENDING_IMMEDIATE} outstanding with reason 0x06`, async () => {
+    h = await startHarness();
+    const c = await h.session();
+    for (let i = 0; i <= MAX_PENDING_IMMEDIATE; i++) {
+      c.send(scsiCommand({ immediate: true, itt: 100 + i, edtl: 0, cmdSN: c.cmdSN, cdb: STALL }));
+    }
+    const p = await c.next();
+    expect([p?.opcode, p?.byte2]).toEqual([Op.REJECT, 0x06]);
+    expect(p?.data.readUInt32BE(16)).toBe(100 + MAX_PENDING_IMMEDIATE);
+    for (const resolve of h.scsi.stalled) resolve({ status: 0 });
+  });
+
+  it('closes the window at the queue depth and reopens it per completed command', async () => {
+    h = await startHarness({ queueDepth: 4 });
+    const c = await h.session();
+    const exp = c.cmdSN;
+    for (let i = 0; i < 4; i++) c.send(scsiCommand({ itt: 10 + i, edtl: 0, cmdSN: exp + i, cdb: STALL }));
+    c.send(scsiCommand({ itt: 20, edtl: 0, cmdSN: exp + 4, cdb: TEST_UNIT_READY })); // outside: dropped
+    await new Promise((r) => setTimeout(r, 100));
+    expect(h.scsi.stalled).toHaveLength(4);
+    h.scsi.stalled[0]?.({ status: 0 });
+    const p = await c.next();
+    expect(p?.itt).toBe(10);
+    expect(p?.expCmdSN).toBe(exp + 4);
+    expect(p?.maxCmdSN).toBe(exp + 4); // one slot reopened
+    expect(await c.next(200)).toBeUndefined(); // the dropped TUR never ran
+    for (const resolve of h.scsi.stalled.slice(1)) resolve({ status: 0 });
+  });
+
+  it('answers TASK SET FULL beyond the tasks allowed per session', async () => {
+    h = await startHarness({ limits: { maxTasksPerSession: 2 } });
+    const c = await h.session();
+    for (let i = 0; i < 2; i++) c.send(scsiCommand({ itt: 10 + i, edtl: 0, cmdSN: c.cmdSN + i, cdb: STALL }));
+    c.send(scsiCommand({ itt: 12, edtl: 0, cmdSN: c.cmdSN + 2, cdb: TEST_UNIT_READY }));
+    const p = await c.next();
+    expect([p?.opcode, p?.itt, p?.byte3]).toEqual([Op.SCSI_RESPONSE, 12, 0x28]);
+    for (const resolve of h.scsi.stalled) resolve({ status: 0 });
+  });
+
+  it(`opens at most ${MAX_OPEN_R2T_BURSTS} R2T bursts per session at once`, async () => {
+    h = await startHarness();
+    const c = await h.session({ keys: { InitialR2T: 'Yes', ImmediateData: 'No' } });
+    const n = MAX_OPEN_R2T_BURSTS + 2;
+    for (let i = 0; i < n; i++) c.send(scsiCommand({ itt: 10 + i, write: true, edtl: BS, cmdSN: c.cmdSN + i, cdb: write10(i, 1) }));
+    const r2ts = [];
+    for (let p = await c.next(300); p; p = await c.next(300)) r2ts.push(p);
+    expect(r2ts).toHaveLength(MAX_OPEN_R2T_BURSTS);
+    const first = r2ts[0];
+    c.send(dataOut({ itt: first?.itt ?? 0, ttt: first?.ttt ?? 0, dataSN: 0, offset: 0, data: Buffer.alloc(BS) }));
+    const more = [await c.next(), await c.next()];
+    expect(more.map((p) => p?.opcode).sort()).toEqual([Op.SCSI_RESPONSE, Op.R2T]);
+  });
+
+  it('closes the connection when Data-Out does not follow an R2T in time', async () => {
+    h = await startHarness({ limits: { dataOutTimeoutMs: 150 } });
+    const c = await h.session({ keys: { InitialR2T: 'Yes', ImmediateData: 'No' } });
+    c.send(scsiCommand({ itt: 1, write: true, edtl: BS, cmdSN: c.cmdSN, cdb: write10(0, 1) }));
+    expect((await c.next())?.opcode).toBe(Op.R2T);
+    expect(await c.closedWithin(1500)).toBe(true);
+  });
+
+  it('pings an idle initiator and drops it when the ping goes unanswered', async () => {
+    h = await startHarness({ limits: { nopIntervalMs: 100, nopTimeoutMs: 150 } });
+    const c = await h.session();
+    const ping = await c.next(1000);
+    expect(ping?.opcode).toBe(Op.NOP_IN);
+    expect(ping?.itt).toBe(NO_TAG);
+    expect(ping?.ttt).not.toBe(NO_TAG);
+    expect(ping?.dsl).toBe(0);
+    expect(await c.closedWithin(1500)).toBe(true);
+  });
+
+  it('keeps an initiator that answers the pings', async () => {
+    h = await startHarness({ limits: { nopIntervalMs: 100, nopTimeoutMs: 150 } });
+    const c = await h.session();
+    for (let i = 0; i < 3; i++) {
+      const ping = await c.next(1000);
+      expect(ping?.opcode).toBe(Op.NOP_IN);
+      c.send(nopOut({ immediate: true, itt: NO_TAG, ttt: ping?.ttt ?? 0, cmdSN: c.cmdSN }));
+    }
+    expect(c.closed).toBe(false);
+  });
+
+  it('drops whole SendTargets entries that would pass the initiator MaxRecvDataSegmentLength', async () => {
+    const extra = Array.from({ length: 20 }, (_, i) => ({ name: `iqn.2026-11.test:t${String(i).padStart(2, '0')}`, scsi: new FakeScsiTarget() }));
+    h = await startHarness({ extraTargets: extra });
+    const c = await h.connect();
+    c.send(loginRequest({ data: text({ InitiatorName: INITIATOR, SessionType: 'Discovery', MaxRecvDataSegmentLength: '512' }) }));
+    const login = await c.next();
+    c.send(textRequest({ itt: 2, cmdSN: login?.expCmdSN ?? 0, data: text({ SendTargets: 'All' }) }));
+    const p = await c.next();
+    expect(p?.dsl).toBeLessThanOrEqual(512);
+    const pairs = parseText(p?.data ?? Buffer.alloc(0));
+    expect(pairs.length % 2).toBe(0);
+    expect(pairs.length).toBeGreaterThan(0);
+    expect(pairs.length).toBeLessThan(42);
+  });
+
+  it('keeps working with a tiny write high-water mark (backpressure pauses, drain resumes)', async () => {
+    h = await startHarness({ limits: { writeHighWater: 1 } });
+    const c = await h.session();
+    for (let i = 0; i < 4; i++) c.send(scsiCommand({ itt: 10 + i, read: true, edtl: 128 * BS, cmdSN: c.cmdSN + i, cdb: read10(0, 128) }));
+    c.send(frame(header({ opcode: Op.SCSI_COMMAND, byte1: 0x81, dsl: 0, itt: 99, words: { 24: c.cmdSN + 4 } })));
+    const seen = new Set<number>();
+    for (let p = await c.next(); p; p = await c.next(500)) if (p.byte1 & 0x01 || p.opcode === Op.SCSI_RESPONSE) seen.add(p.itt);
+    expect([...seen].sort((a, b) => a - b)).toEqual([10, 11, 12, 13, 99]);
+  });
+});
