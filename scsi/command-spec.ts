@@ -46,6 +46,11 @@ export interface CommandSpec {
   readonly usage: readonly number[];
   /** Allowed while a unit attention is pending (INQUIRY, REPORT LUNS, REQUEST SENSE). */
   readonly skipsUnitAttention?: boolean;
+  /**
+   * Allowed while another I_T nexus holds an SPC-2 reservation (INQUIRY, REPORT LUNS, REQUEST
+   * SENSE, RELEASE); every other command then ends in RESERVATION CONFLICT.
+   */
+  readonly allowedUnderReservation?: boolean;
   /** Only on zoned LUs (ZBC IN/OUT); others answer INVALID COMMAND OPERATION CODE. */
   readonly zonedOnly?: boolean;
   /** Only on non-zoned LUs (UNMAP: ZBC-2 / zbc-reference §6.3); zoned ones answer 5/20/00. */

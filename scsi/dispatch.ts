@@ -1,5 +1,5 @@
 // Runs one command on one LU: preflight in tgt's scsi_cmd_perform order (CDB length, NACA, LUN,
-// unit attention, opcode/service action), then the handler; sense is encoded once, in the LU's
+// unit attention, reservation, opcode/service action), then the handler; sense is encoded once, in the LU's
 // format (Control page D_SENSE).
 import createDebug from 'debug';
 import { SENSE } from '../sense-tables/index.js';
@@ -83,6 +83,16 @@ export async function dispatch(
   if (spec?.skipsUnitAttention !== true) {
     const ua = lu.unitAttentions.take(cmd.nexus.key);
     if (ua !== undefined) return answer(check(ua));
+  }
+  // SPC-2 reservation held by another nexus (SPC-2 5.5.1).
+  if (
+    lu.reservedBy !== null &&
+    lu.reservedBy !== cmd.nexus.key &&
+    spec?.allowedUnderReservation !== true
+  ) {
+    return spdtl === undefined
+      ? { status: ScsiStatus.RESERVATION_CONFLICT }
+      : { status: ScsiStatus.RESERVATION_CONFLICT, dataOutLength: spdtl };
   }
   if (found.kind === 'unknown-opcode' || spec === undefined || !supportedOn(spec, lu)) {
     // An unknown service action of an opcode this LU serves at all (ZBC IN/OUT are not

@@ -63,6 +63,8 @@ export class LogicalUnit {
   #capacityBlocks: number;
   #flushRunning: Promise<void> | null = null;
   #flushQueued: Promise<void> | null = null;
+  /** Nexus key holding the SPC-2 reservation (RESERVE(6)), or null. */
+  reservedBy: string | null = null;
   /** Set by START STOP UNIT; we keep serving I/O (no NOT READY emulation yet). */
   started = true;
 
@@ -111,9 +113,13 @@ export class LogicalUnit {
     return Math.max(0, Math.round(Math.log2(this.physicalBlockSize / this.blockSize)));
   }
 
-  /** LOGICAL UNIT RESET effects (SAM-5 6.6): mode pages back to default, UA for every nexus. */
+  /**
+   * LOGICAL UNIT RESET effects (SAM-5 6.6): mode pages back to default, reservation released,
+   * UA for every nexus.
+   */
   reset(): void {
     this.mode = { ...DEFAULT_MODE_STATE };
+    this.reservedBy = null; // SPC-2 5.5.1: a reset releases the reservation
     this.unitAttentions.establishAll(SENSE.BUS_DEVICE_RESET_FUNCTION_OCCURRED);
   }
 

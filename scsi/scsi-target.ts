@@ -135,7 +135,10 @@ export function createScsiTarget(config: ScsiTargetConfig): ManagedScsiTarget {
     },
 
     nexusLost(nexus: NexusId): void {
-      for (const lu of units.values()) lu.unitAttentions.dropNexus(nexus.key);
+      for (const lu of units.values()) {
+        lu.unitAttentions.dropNexus(nexus.key);
+        if (lu.reservedBy === nexus.key) lu.reservedBy = null; // SPC-2 5.5.1: I_T nexus loss
+      }
     },
 
     close(): Promise<void> {

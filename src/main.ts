@@ -3,7 +3,7 @@
 // iSCSI server, print how to attach, and shut down cleanly on SIGINT/SIGTERM.
 import { startupLines } from './attach-help.js';
 import { parseCli } from './cli.js';
-import { compose } from './compose.js';
+import { type Composed, compose } from './compose.js';
 import { installShutdown } from './shutdown.js';
 
 async function main(argv: readonly string[]): Promise<number | null> {
@@ -14,7 +14,7 @@ async function main(argv: readonly string[]): Promise<number | null> {
     return parsed.code;
   }
   const { config } = parsed;
-  let composed;
+  let composed: Composed;
   try {
     composed = await compose(config);
   } catch (e) {

@@ -28,9 +28,12 @@ export async function openLun(lun: ResolvedLun): Promise<OpenedLun> {
   let journal: ZoneJournal | undefined;
   try {
     if (layout.model !== 'none') {
+      // A backing file created just now holds no data, so zone state left from an older file
+      // of the same name must not survive: it is re-created as by --format.
+      const fresh = store instanceof FileBlockStore && store.created;
       journal =
         lun.storage.kind === 'file'
-          ? await FileZoneJournal.open(FileZoneJournal.pathFor(lun.storage.path), layout, { format: lun.storage.format })
+          ? await FileZoneJournal.open(FileZoneJournal.pathFor(lun.storage.path), layout, { format: lun.storage.format || fresh })
           : new MemoryZoneJournal();
     }
     const zones = journal !== undefined ? new ZoneModel(layout, journal.loaded) : undefined;

@@ -280,7 +280,14 @@ export class Connection {
 
   private startIdleTimer(): void {
     if (this.ctx.limits.nopIntervalMs <= 0) return;
-    this.idleTimer = setTimeout(() => this.ping(), this.ctx.limits.nopIntervalMs);
+    this.idleTimer = setTimeout(() => {
+      try {
+        this.ping();
+      } catch (err) {
+        log('ping failed: %O', err);
+        this.fail('internal error');
+      }
+    }, this.ctx.limits.nopIntervalMs);
     this.idleTimer.unref?.();
   }
 

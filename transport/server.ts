@@ -38,6 +38,8 @@ export async function startIscsiServer(options: IscsiServerOptions): Promise<Isc
   if (byName.size !== targets.length) throw new Error('two targets share one name');
   const registry = new SessionRegistry(limits.maxSessionsPerInitiator);
   const connections = new Set<Connection>();
+  /** Every accepted socket, including ones lingering after a final answer, for close(). */
+  const sockets = new Set<Socket>();
   const graceMs = options.logoutGraceMs ?? 2000;
   let closing: Promise<void> | undefined;
 
@@ -55,6 +57,8 @@ export async function startIscsiServer(options: IscsiServerOptions): Promise<Isc
       socket.destroy();
       return;
     }
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
     try {
       const overloaded = connections.size >= limits.maxConnections;
       connections.add(new Connection(socket, ctx, overloaded));
@@ -88,6 +92,7 @@ export async function startIscsiServer(options: IscsiServerOptions): Promise<Isc
         const deadline = Date.now() + graceMs;
         while (registry.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
         for (const c of [...connections]) c.fail('server stopping');
+        for (const socket of sockets) socket.destroy();
         await stopped;
       })();
       return closing;

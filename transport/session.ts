@@ -63,7 +63,7 @@ export interface SessionIo {
   peekStatSN(): number;
   /** The one failure path: closes the connection (and so ends this session). */
   fail(reason: string): void;
-  /** Graceful end after a Logout Response: half-close, then destroy. */
+  /** Graceful end after a final response (logout, cold reset): flush, half-close, destroy. */
   finishLogout(): void;
   readonly portal: Portal;
   /** Queued output above the high-water mark. */
@@ -261,7 +261,10 @@ export class Session implements RegisteredSession {
       return;
     }
     if (this.tasks.size >= this.env.limits.maxTasksPerSession) {
-      this.order(pdu.cmdSN, () => this.sendStatusOnly(pdu, ScsiStatus.TASK_SET_FULL));
+      // SAM-5 §5.3.4: TASK SET FULL; a non-immediate command still consumes its CmdSN.
+      const full = () => this.sendStatusOnly(pdu, ScsiStatus.TASK_SET_FULL);
+      if (pdu.immediate) full();
+      else this.order(pdu.cmdSN, full);
       return;
     }
     const task = new Task(pdu, raw.data, raw.dataLength, this.params);
@@ -318,10 +321,12 @@ export class Session implements RegisteredSession {
       if (this.io.congested) {
         if (!this.waitingForDrain) {
           this.waitingForDrain = true;
-          this.io.whenDrained(() => {
-            this.waitingForDrain = false;
-            this.pump();
-          });
+          this.io.whenDrained(() =>
+            this.guard(() => {
+              this.waitingForDrain = false;
+              this.pump();
+            }),
+          );
         }
         return;
       }
@@ -350,7 +355,9 @@ export class Session implements RegisteredSession {
       expectedDataLength: task.expectedDataLength,
       cdb: task.cdb,
       dataOut: task.write ? task.dataOut() : [],
-      signal: task.abort.signal,
+      get signal(): AbortSignal {
+        return task.signal;
+      },
     };
     let result: Promise<ScsiOutcome>;
     try {
@@ -359,10 +366,10 @@ export class Session implements RegisteredSession {
       result = Promise.reject(err);
     }
     result.then(
-      (outcome) => this.finish(task, outcome),
+      (outcome) => this.guard(() => this.finish(task, outcome)),
       (err: unknown) => {
         log('execute rejected (a SCSI layer bug): %O', err);
-        this.finish(task, undefined);
+        this.guard(() => this.finish(task, undefined));
       },
     );
   }
@@ -645,13 +652,19 @@ export class Session implements RegisteredSession {
     const pdu = decodeTmfRequest(raw.bhs);
     const run = (): void => {
       runTaskManagement(this.tmfHost(), pdu).then(
-        ({ response, thenCloseAll }) => {
-          if (this.ended) return;
-          this.io.send(encodeTmfResponse({ itt: pdu.itt, response, ...this.advancing() }));
-          if (thenCloseAll && this.targetName) {
-            for (const s of [...this.env.sessionsOfTarget(this.targetName)]) s.terminate('target cold reset');
-          }
-        },
+        ({ response, thenCloseAll }) =>
+          this.guard(() => {
+            if (this.ended) return;
+            this.io.send(encodeTmfResponse({ itt: pdu.itt, response, ...this.advancing() }));
+            if (thenCloseAll && this.targetName) {
+              // RFC 7143 §11.5.1: after the response, close every connection of every session.
+              for (const s of [...this.env.sessionsOfTarget(this.targetName)]) {
+                if (s !== this) s.terminate('target cold reset');
+              }
+              this.end();
+              this.io.finishLogout();
+            }
+          }),
         (err: unknown) => {
           log('task management failed: %O', err);
           this.io.fail('task management failed');
@@ -680,14 +693,23 @@ export class Session implements RegisteredSession {
     };
   }
 
+  /** Runs a callback outside the socket handler (promise, timer, drain): a bug closes only us. */
+  private guard(fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      log('internal error: %O', err);
+      this.io.fail('internal error');
+    }
+  }
+
   // ---- ending ------------------------------------------------------------------------------
 
   /** Terminates matching tasks without any response (TMF, logout, session end). */
   terminateTasks(match: (task: Task) => boolean): void {
     for (const task of [...this.tasks.values()]) {
       if (!match(task)) continue;
-      task.terminated = true;
-      task.abort.abort();
+      task.terminate();
       this.release(task);
     }
     this.issueR2Ts();

@@ -42,7 +42,8 @@ export class Task {
   readonly write: boolean;
   readonly expectedDataLength: number;
   readonly cdb: Buffer;
-  readonly abort = new AbortController();
+  /** Made on first use only: most tasks are never aborted and a controller costs ~8 µs. */
+  private controller: AbortController | undefined;
   state: TaskState = 'receiving';
   /** Delivered in CmdSN order (or immediate): may execute once its data is complete. */
   ordered = false;
@@ -81,6 +82,20 @@ export class Task {
     this.unsolicitedLimit = Math.min(params.firstBurstLength, pdu.expectedDataLength);
     this.unsolicitedOpen = pdu.write && !pdu.final && !params.initialR2T;
     this.nextR2TOffset = immediateLength;
+  }
+
+  /** Aborted once the task is terminated (TMF, logout, session end). */
+  get signal(): AbortSignal {
+    this.controller ??= new AbortController();
+    if (this.terminated) this.controller.abort();
+    return this.controller.signal;
+  }
+
+  /** Ends the task silently: nothing more is sent for it, handlers see the signal aborted. */
+  terminate(): void {
+    this.terminated = true;
+    this.controller?.abort();
+    this.stopTimers();
   }
 
   /** Bytes still to solicit by R2T once the unsolicited burst has closed. */

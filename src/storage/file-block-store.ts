@@ -1,12 +1,20 @@
-// BlockStore over one regular file: positional reads straight into the caller's buffer, one
-// positional writev per command, fdatasync for flush. The file is created sparse at the
-// requested size; an existing file is never resized (a too-small file is a configuration error).
+// BlockStore over regular files: positional reads straight into the caller's buffer, one
+// positional writev per command, fdatasync for flush. Files are created sparse at the requested
+// size; an existing file is never resized (a too-small file is a configuration error).
+//
+// ext4 caps a file at 16 TiB, below a 20 TB drive profile, so a backing larger than one segment
+// (8 TiB) spans `<backing>`, `<backing>.seg1`, `<backing>.seg2`... Anything up to 8 TiB is one
+// plain file, byte for byte the disk image.
 import { constants } from 'node:fs';
-import { type FileHandle, open, stat } from 'node:fs/promises';
+import { type FileHandle, open, stat, unlink } from 'node:fs/promises';
 import createDebug from 'debug';
 import type { BlockStore } from '../../scsi/ports/block-store.js';
+import { type BackingLock, lockBacking } from './backing-lock.js';
 
 const log = createDebug('zbc:storage');
+
+/** Bytes per backing segment file: half of ext4's 16 TiB file size limit. */
+export const SEGMENT_BYTES = 2 ** 43;
 
 export class StorageError extends Error {
   readonly code: string;
@@ -18,78 +26,191 @@ export class StorageError extends Error {
 }
 
 export interface FileBlockStoreOptions {
-  /** Opens the file read-only (no writes, no creation). */
+  /** Opens the files read-only (no writes, no creation). */
   readonly readOnly?: boolean;
+  /** Segment size (tests use a small one to cross boundaries). */
+  readonly segmentBytes?: number;
 }
 
+interface Segment {
+  readonly path: string;
+  readonly size: number;
+}
+
+/** The files of a backing of `byteLength` bytes, in order. */
+export function segmentLayout(path: string, byteLength: number, segmentBytes = SEGMENT_BYTES): Segment[] {
+  const count = Math.max(1, Math.ceil(byteLength / segmentBytes));
+  return Array.from({ length: count }, (_, i) => ({
+    path: i === 0 ? path : `${path}.seg${i}`,
+    size: i < count - 1 ? segmentBytes : byteLength - (count - 1) * segmentBytes,
+  }));
+}
+
+const errno = (e: unknown): string => (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+
 export class FileBlockStore implements BlockStore {
+  private readonly dirty: boolean[];
+
   private constructor(
-    private readonly fh: FileHandle,
+    private readonly files: readonly FileHandle[],
+    private readonly lock: BackingLock,
+    private readonly segmentBytes: number,
     readonly path: string,
     readonly byteLength: number,
-    /** True when this open created the file. */
+    /** True when this open created the file(s). */
     readonly created: boolean,
-  ) {}
+  ) {
+    this.dirty = files.map(() => false);
+  }
 
   /**
    * Opens `path`, creating it sparse at `byteLength` bytes when absent. An existing file must be a
-   * regular file of at least `byteLength` bytes; extra bytes beyond it are left alone.
+   * regular file of at least its size; extra bytes beyond it are left alone.
    */
   static async open(path: string, byteLength: number, opts: FileBlockStoreOptions = {}): Promise<FileBlockStore> {
+    const lock = await lockBacking(path);
+    try {
+      return await FileBlockStore.openLocked(path, byteLength, opts, lock);
+    } catch (e) {
+      await lock.release();
+      throw e;
+    }
+  }
+
+  private static async openLocked(
+    path: string,
+    byteLength: number,
+    opts: FileBlockStoreOptions,
+    lock: BackingLock,
+  ): Promise<FileBlockStore> {
+    const segmentBytes = opts.segmentBytes ?? SEGMENT_BYTES;
+    const segments = segmentLayout(path, byteLength, segmentBytes);
     const existing = await stat(path).catch((e: NodeJS.ErrnoException) => {
       if (e.code === 'ENOENT') return null;
       throw new StorageError('BACKING_UNREADABLE', `backing file ${path}: ${e.message}`);
     });
     if (existing === null) {
       if (opts.readOnly) throw new StorageError('BACKING_MISSING', `backing file ${path} does not exist (read-only LUN)`);
-      let fh: FileHandle;
-      try {
-        // O_EXCL: never truncate a file that appeared meanwhile.
-        fh = await open(path, constants.O_RDWR | constants.O_CREAT | constants.O_EXCL, 0o644);
-      } catch (e) {
-        throw new StorageError('BACKING_UNREADABLE', `backing file ${path}: cannot create: ${(e as Error).message}`);
-      }
-      await fh.truncate(byteLength); // sparse: no blocks allocated
-      log('created sparse backing file %s (%d bytes)', path, byteLength);
-      return new FileBlockStore(fh, path, byteLength, true);
+      const files = await FileBlockStore.createAll(segments);
+      log('created sparse backing %s (%d bytes in %d file(s))', path, byteLength, files.length);
+      return new FileBlockStore(files, lock, segmentBytes, path, byteLength, true);
     }
-    if (!existing.isFile()) {
-      throw new StorageError('BACKING_NOT_FILE', `backing file ${path} is not a regular file`);
-    }
-    if (existing.size < byteLength) {
-      throw new StorageError(
-        'BACKING_TOO_SMALL',
-        `backing file ${path} is ${existing.size} bytes, smaller than the capacity ${byteLength} bytes (not resized; remove it or choose a smaller capacity)`,
-      );
-    }
-    let fh: FileHandle;
+    const files: FileHandle[] = [];
     try {
-      fh = await open(path, opts.readOnly ? 'r' : 'r+');
+      for (const seg of segments) {
+        const st = seg.path === path ? existing : await stat(seg.path).catch(() => null);
+        if (st === null) {
+          throw new StorageError(
+            'BACKING_MISSING',
+            `backing file ${seg.path} is missing (a backing of ${byteLength} bytes spans ${segments.length} files)`,
+          );
+        }
+        if (!st.isFile()) throw new StorageError('BACKING_NOT_FILE', `backing file ${seg.path} is not a regular file`);
+        if (st.size < seg.size) {
+          const what = segments.length === 1 ? 'the capacity' : 'its segment size';
+          throw new StorageError(
+            'BACKING_TOO_SMALL',
+            `backing file ${seg.path} is ${st.size} bytes, smaller than ${what} ${seg.size} bytes (not resized; remove it or choose a smaller capacity)`,
+          );
+        }
+        try {
+          files.push(await open(seg.path, opts.readOnly ? 'r' : 'r+'));
+        } catch (e) {
+          throw new StorageError('BACKING_UNREADABLE', `backing file ${seg.path}: cannot open: ${errno(e)}`);
+        }
+      }
     } catch (e) {
-      throw new StorageError('BACKING_UNREADABLE', `backing file ${path}: cannot open: ${(e as Error).message}`);
+      await Promise.all(files.map((f) => f.close().catch(() => undefined)));
+      throw e;
     }
-    log('opened backing file %s (%d of %d bytes used)', path, byteLength, existing.size);
-    return new FileBlockStore(fh, path, byteLength, false);
+    log('opened backing %s (%d bytes in %d file(s))', path, byteLength, files.length);
+    return new FileBlockStore(files, lock, segmentBytes, path, byteLength, false);
+  }
+
+  /** Creates every segment sparse; on any failure removes what it created. */
+  private static async createAll(segments: readonly Segment[]): Promise<FileHandle[]> {
+    const files: FileHandle[] = [];
+    try {
+      for (const seg of segments) {
+        let fh: FileHandle;
+        try {
+          // O_EXCL: never truncate a file that appeared meanwhile.
+          fh = await open(seg.path, constants.O_RDWR | constants.O_CREAT | constants.O_EXCL, 0o644);
+        } catch (e) {
+          throw new StorageError('BACKING_UNREADABLE', `backing file ${seg.path}: cannot create: ${errno(e)}`);
+        }
+        files.push(fh);
+        try {
+          await fh.truncate(seg.size); // sparse: no blocks allocated
+        } catch (e) {
+          const hint = errno(e) === 'EFBIG' ? ' (file too large for this file system; choose a smaller --capacity)' : '';
+          throw new StorageError('BACKING_CREATE_FAILED', `backing file ${seg.path}: cannot size it to ${seg.size} bytes: ${errno(e)}${hint}`);
+        }
+      }
+      return files;
+    } catch (e) {
+      for (let i = 0; i < files.length; i++) {
+        await (files[i] as FileHandle).close().catch(() => undefined);
+        await unlink((segments[i] as Segment).path).catch(() => undefined);
+      }
+      throw e;
+    }
   }
 
   async readInto(target: Buffer, byteOffset: number): Promise<void> {
     let done = 0;
     while (done < target.length) {
-      const { bytesRead } = await this.fh.read(target, done, target.length - done, byteOffset + done);
-      if (bytesRead === 0) {
-        // Past the end of file (cannot happen for a file of byteLength): read as zeros.
-        target.fill(0, done);
+      const pos = byteOffset + done;
+      const index = Math.floor(pos / this.segmentBytes);
+      const within = pos - index * this.segmentBytes;
+      const n = Math.min(target.length - done, this.segmentBytes - within);
+      const fh = this.files[index];
+      if (fh === undefined) {
+        target.fill(0, done); // past the end: cannot happen for ranges the caller checked
         return;
       }
-      done += bytesRead;
+      const { bytesRead } = await fh.read(target, done, n, within);
+      if (bytesRead === 0) {
+        target.fill(0, done, done + n); // past the end of a file that is exactly its size
+        done += n;
+      } else {
+        done += bytesRead;
+      }
     }
   }
 
   async writev(segments: readonly Buffer[], byteOffset: number): Promise<void> {
     let total = 0;
     for (const s of segments) total += s.length;
-    let { bytesWritten } = await this.fh.writev(segments as Buffer[], byteOffset);
-    // Short writes are rare (disk full, signals); finish the rest segment by segment.
+    const index = Math.floor(byteOffset / this.segmentBytes);
+    const within = byteOffset - index * this.segmentBytes;
+    if (within + total <= this.segmentBytes) {
+      await this.writeAll(index, segments, within, total); // the common case: one file
+      return;
+    }
+    // Crosses a segment boundary: cut the buffers (views, no copies) at the boundary.
+    const head = this.segmentBytes - within;
+    const first: Buffer[] = [];
+    const rest: Buffer[] = [];
+    let seen = 0;
+    for (const s of segments) {
+      if (seen + s.length <= head) first.push(s);
+      else if (seen >= head) rest.push(s);
+      else {
+        first.push(s.subarray(0, head - seen));
+        rest.push(s.subarray(head - seen));
+      }
+      seen += s.length;
+    }
+    await this.writeAll(index, first, within, head);
+    await this.writev(rest, byteOffset + head);
+  }
+
+  /** One positional writev, finishing a short write (disk full, signal) segment by segment. */
+  private async writeAll(index: number, segments: readonly Buffer[], position: number, total: number): Promise<void> {
+    const fh = this.files[index];
+    if (fh === undefined) throw new StorageError('OUT_OF_RANGE', `backing ${this.path}: write past the end`);
+    let { bytesWritten } = await fh.writev(segments as Buffer[], position);
     while (bytesWritten < total) {
       let skip = bytesWritten;
       const rest: Buffer[] = [];
@@ -101,17 +222,34 @@ export class FileBlockStore implements BlockStore {
         rest.push(skip > 0 ? s.subarray(skip) : s);
         skip = 0;
       }
-      const r = await this.fh.writev(rest, byteOffset + bytesWritten);
+      const r = await fh.writev(rest, position + bytesWritten);
       if (r.bytesWritten === 0) throw new StorageError('SHORT_WRITE', `backing file ${this.path}: write made no progress`);
       bytesWritten += r.bytesWritten;
     }
+    // Marked once complete: a flush only promises writes that completed before it was called.
+    this.dirty[index] = true;
   }
 
   async flush(): Promise<void> {
-    await this.fh.datasync();
+    const syncs: Promise<void>[] = [];
+    for (let i = 0; i < this.files.length; i++) {
+      if (!this.dirty[i]) continue;
+      this.dirty[i] = false; // writes completing from here on are covered by the next flush
+      syncs.push(
+        (this.files[i] as FileHandle).datasync().catch((e: unknown) => {
+          this.dirty[i] = true;
+          throw e;
+        }),
+      );
+    }
+    await Promise.all(syncs);
   }
 
   async close(): Promise<void> {
-    await this.fh.close();
+    try {
+      await Promise.all(this.files.map((f) => f.close()));
+    } finally {
+      await this.lock.release();
+    }
   }
 }

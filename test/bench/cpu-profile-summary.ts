@@ -1,7 +1,6 @@
 // Summarises a V8 .cpuprofile (from `npm run bench -- --cpu-prof`, which runs our target under
 // `node --cpu-prof`): the functions with the most self time, so docs/bench.md can say what costs
-// the time. Usage: node node_modules/vite-node/vite-node.mjs test/bench/cpu-profile-summary.ts FILE [N]
-import { readFileSync } from 'node:fs';
+// the time. Command line: test/bench/summarize-cpu-profile.ts.
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -73,14 +72,4 @@ export function formatSummary(s: ProfileSummary): string {
     lines.push(`| ${(f.share * 100).toFixed(1)} | ${f.ms.toFixed(0)} | ${f.name} | ${f.where} |`);
   }
   return lines.join('\n');
-}
-
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const [file, n] = process.argv.slice(2).filter((a) => a !== '--');
-  if (!file) {
-    console.error('usage: cpu-profile-summary.ts FILE.cpuprofile [TOP]');
-    process.exit(2);
-  }
-  const root = fileURLToPath(new URL('../..', import.meta.url));
-  console.log(formatSummary(summarizeCpuProfile(JSON.parse(readFileSync(file, 'utf8')), Number(n ?? 25), root)));
 }

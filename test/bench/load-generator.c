@@ -90,8 +90,11 @@ static struct slot slots[MAX_QD];
 static int in_flight;
 static int stop_submitting;
 static uint64_t ops_done, bytes_done, resets_done, ops_submitted;
-static double *lat_us;
-static size_t lat_len, lat_cap;
+struct latencies {
+  double *us;
+  size_t len, cap;
+};
+static struct latencies lat, reset_lat; /* commands measured; RESET WRITE POINTERs apart */
 static struct timespec t_start, t_last;
 
 static struct zone *zones;
@@ -169,13 +172,13 @@ static void verify(const unsigned char *buf, uint64_t lba, uint32_t blocks) {
   }
 }
 
-static void record_latency(const struct timespec *t0, const struct timespec *t1) {
-  if (lat_len == lat_cap) {
-    lat_cap = lat_cap ? lat_cap * 2 : 65536;
-    lat_us = realloc(lat_us, lat_cap * sizeof *lat_us);
-    if (!lat_us) fail("out of memory for latencies");
+static void record_latency(struct latencies *l, const struct timespec *t0, const struct timespec *t1) {
+  if (l->len == l->cap) {
+    l->cap = l->cap ? l->cap * 2 : 65536;
+    l->us = realloc(l->us, l->cap * sizeof *l->us);
+    if (!l->us) fail("out of memory for latencies");
   }
-  lat_us[lat_len++] = seconds_between(t0, t1) * 1e6;
+  l->us[l->len++] = seconds_between(t0, t1) * 1e6;
 }
 
 static void check_status(struct scsi_task *task, int status, const char *what, uint64_t lba) {
@@ -211,6 +214,7 @@ static void io_done(struct iscsi_context *ctx, int status, void *command_data, v
   if (s->resetting) {
     check_status(task, status, "RESET WRITE POINTER", s->lba);
     scsi_free_scsi_task(task);
+    record_latency(&reset_lat, &s->t0, &now);
     resets_done++;
     s->resetting = 0;
     zones[s->zone].wp = zones[s->zone].start;
@@ -225,7 +229,7 @@ static void io_done(struct iscsi_context *ctx, int status, void *command_data, v
          is_write ? "WRITE(16)" : "READ(16)", s->lba, task->residual);
   if (!is_write) verify(s->buf, s->lba, s->blocks);
   scsi_free_scsi_task(task);
-  record_latency(&s->t0, &now);
+  record_latency(&lat, &s->t0, &now);
   t_last = now;
   ops_done++;
   bytes_done += (uint64_t)s->blocks * block_size;
@@ -437,8 +441,15 @@ static void run_report_zones(void) {
       if (total - idx < want) want = total - idx;
     }
     if (n != want) fail("REPORT ZONES from LBA %" PRIu64 ": %zu descriptors, expected %zu", from, n, want);
+    if (opt.report_full) {
+      const unsigned char *last = r + 64 + 64 * (n - 1);
+      uint64_t end = get_be64(last + 16) + get_be64(last + 8);
+      if (end != capacity_blocks)
+        fail("full REPORT ZONES ends at LBA %" PRIu64 ", the capacity is %" PRIu64 " blocks", end,
+             capacity_blocks);
+    }
     free(r);
-    record_latency(&t0, &t1);
+    record_latency(&lat, &t0, &t1);
     t_last = t1;
     ops_done++;
     bytes_done += got;
@@ -454,10 +465,11 @@ static int cmp_double(const void *a, const void *b) {
   return x < y ? -1 : x > y;
 }
 
-static double percentile(double p) {
-  if (lat_len == 0) return 0;
-  size_t i = (size_t)(p * (double)(lat_len - 1) + 0.5);
-  return lat_us[i];
+/* Nearest-rank percentile of sorted latencies; 0 when there are none. */
+static double percentile(const struct latencies *l, double p) {
+  if (l->len == 0) return 0;
+  size_t i = (size_t)(p * (double)(l->len - 1) + 0.5);
+  return l->us[i];
 }
 
 static uint64_t parse_size(const char *s) {
@@ -586,13 +598,16 @@ int main(int argc, char **argv) {
 
   double secs = seconds_between(&t_start, &t_last);
   if (ops_done == 0 || secs <= 0) fail("no command completed");
-  qsort(lat_us, lat_len, sizeof *lat_us, cmp_double);
+  qsort(lat.us, lat.len, sizeof *lat.us, cmp_double);
+  if (reset_lat.len) qsort(reset_lat.us, reset_lat.len, sizeof *reset_lat.us, cmp_double);
   printf("{\"label\":\"%s\",\"mode\":\"%s\",\"bs\":%" PRIu64 ",\"qd\":%d,\"block_size\":%u,"
          "\"ops\":%" PRIu64 ",\"bytes\":%" PRIu64 ",\"seconds\":%.6f,\"mbps\":%.3f,\"iops\":%.1f,"
-         "\"p50_us\":%.1f,\"p99_us\":%.1f,\"max_us\":%.1f,\"resets\":%" PRIu64 ",\"zones\":%zu}\n",
+         "\"p50_us\":%.1f,\"p99_us\":%.1f,\"max_us\":%.1f,\"resets\":%" PRIu64 ","
+         "\"reset_p50_us\":%.1f,\"reset_max_us\":%.1f,\"zones\":%zu}\n",
          opt.label, MODE_NAMES[opt.mode], opt.mode == REPORTZONES ? 0 : opt.bs, opt.qd, block_size,
          ops_done, bytes_done, secs, (double)bytes_done / secs / 1e6, (double)ops_done / secs,
-         percentile(0.50), percentile(0.99), lat_us[lat_len - 1], resets_done, zone_count);
+         percentile(&lat, 0.50), percentile(&lat, 0.99), percentile(&lat, 1.0), resets_done,
+         percentile(&reset_lat, 0.50), percentile(&reset_lat, 1.0), zone_count);
   fflush(stdout);
   iscsi_logout_sync(iscsi);
   iscsi_destroy_context(iscsi);

@@ -53,6 +53,9 @@ const LoadResultSchema = z.object({
   p99_us: z.number(),
   max_us: z.number(),
   resets: z.number(),
+  /** RESET WRITE POINTER latency (zonedwrite), 0 when none was sent. */
+  reset_p50_us: z.number(),
+  reset_max_us: z.number(),
   zones: z.number(),
 });
 export type LoadResult = z.infer<typeof LoadResultSchema>;

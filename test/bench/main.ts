@@ -2,10 +2,11 @@
 // a table of medians with ratios, spread and tgt's noise floor, plus REPORT ZONES speed and memory
 // per zone on a 20 TB profile. Results go to bench-results/ (git-ignored) and to stdout.
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
   BENCH_CASES,
@@ -19,6 +20,7 @@ import {
   type TargetId,
 } from './cases.js';
 import { type Contender, startContender } from './contenders.js';
+import { formatSummary, summarizeCpuProfile } from './cpu-profile-summary.js';
 import { cpuNanosecondsOf } from './process-cpu.js';
 import { buildLoadGenerator, type LoadResult, repoRoot, runLoad } from './load-generator.js';
 import { addSample, type Samples, summarize, throughputTable, type ZoneScaleResult, zoneScaleTable } from './report-table.js';
@@ -26,11 +28,13 @@ import { roundOrder } from './stats.js';
 import { measureZoneScale } from './zone-scale.js';
 
 const USAGE = `usage: npm run bench -- [--quick] [--rounds N] [--seconds S] [--targets ours,tgt-tuned,...]
-                       [--no-zones] [--cpu-prof]
+                       [--cases ID,...] [--no-zones] [--cpu-prof]
   --quick      2 rounds of 1 s on smaller regions (about 2 minutes)
   --targets    subset of ${TARGET_IDS.join(',')}
+  --cases      subset of ${BENCH_CASES.map((c) => c.id).join(',')}
   --no-zones   skip the 20 TB REPORT ZONES / memory measurement
-  --cpu-prof   run our target under node --cpu-prof (profiles in bench-results/cpu-prof/)`;
+  --cpu-prof   run our target under node --cpu-prof (profiles in bench-results/cpu-prof-*/,
+               summarised in the report)`;
 
 const { values: args } = parseArgs({
   options: {
@@ -38,6 +42,7 @@ const { values: args } = parseArgs({
     rounds: { type: 'string' },
     seconds: { type: 'string' },
     targets: { type: 'string' },
+    cases: { type: 'string' },
     'no-zones': { type: 'boolean', default: false },
     'cpu-prof': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
@@ -60,6 +65,12 @@ for (const t of targets) {
     console.error(`bench: unknown target ${t}\n${USAGE}`);
     process.exit(2);
   }
+}
+
+const cases = args.cases ? BENCH_CASES.filter((c) => args.cases?.split(',').includes(c.id)) : BENCH_CASES;
+if (cases.length === 0) {
+  console.error(`bench: no case matches ${args.cases}\n${USAGE}`);
+  process.exit(2);
 }
 
 const stamp = new Date().toISOString().replace(/[:.]/g, '-');
@@ -104,6 +115,17 @@ function machineLine(): string {
   );
 }
 
+/** One summary per profile our target processes wrote (the plain LU's, the zoned LU's). */
+function profileSections(dir: string): string[] {
+  if (!existsSync(dir)) return [`No CPU profile was written to ${dir}.`];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.cpuprofile'))
+    .flatMap((f) => {
+      const summary = summarizeCpuProfile(JSON.parse(readFileSync(join(dir, f), 'utf8')), 20, repoRoot);
+      return [`CPU profile of our target: ${join(dir, f).slice(repoRoot.length + 1)}`, '', formatSummary(summary), ''];
+    });
+}
+
 async function main(): Promise<number> {
   progress('building the load generator');
   const binary = buildLoadGenerator();
@@ -112,8 +134,11 @@ async function main(): Promise<number> {
   const samples: Samples = new Map();
   let zoneScale: ZoneScaleResult | undefined;
   let failure: string | undefined;
+  const cpuProfDir = join(resultsDir, `cpu-prof-${stamp}`);
+  // node refuses --cpu-prof in NODE_OPTIONS; a preload module does the same job.
+  const preload = pathToFileURL(join(repoRoot, 'test', 'bench', 'cpu-profile-preload.mjs')).href;
   const ourExtraEnv: NodeJS.ProcessEnv = args['cpu-prof']
-    ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${join(resultsDir, 'cpu-prof')}` }
+    ? { NODE_OPTIONS: `--import=${preload}`, ZBC_CPU_PROF_DIR: cpuProfDir }
     : {};
 
   // Ctrl-C: stop the targets (tgtd would outlive us) before leaving.
@@ -142,10 +167,10 @@ async function main(): Promise<number> {
     }
     const totalRuns =
       sizes.rounds *
-      BENCH_CASES.reduce((n, c) => n + targets.filter((t) => c.plan(t, sizes) !== undefined).length, 0);
+      cases.reduce((n, c) => n + targets.filter((t) => c.plan(t, sizes) !== undefined).length, 0);
     let done = 0;
     for (let round = 0; round < sizes.rounds; round++) {
-      for (const c of BENCH_CASES) {
+      for (const c of cases) {
         for (const id of roundOrder(targets, round)) {
           const planned = c.plan(id, sizes);
           const url = planned ? contenders.get(id)?.urls[planned.lu] : undefined;
@@ -190,9 +215,10 @@ async function main(): Promise<number> {
     `Rounds: ${sizes.rounds} × ${sizes.seconds} s per measurement, targets interleaved in rotating order; ` +
       `medians over rounds; spread = (max − min) ÷ median. Took ${minutes} min.`,
     '',
-    throughputTable(summarize(samples)),
+    throughputTable(summarize(samples, cases)),
   ];
   if (zoneScale) parts.push('', zoneScaleTable(zoneScale));
+  if (args['cpu-prof']) parts.push('', ...profileSections(cpuProfDir));
   if (failure) parts.push('', `**FAILED:** ${failure}`);
   parts.push('', `Raw results: ${rawFile.slice(repoRoot.length + 1)}`);
   const report = parts.join('\n');

@@ -6,19 +6,11 @@ import { startTargetProcess } from '../helpers/target-process.js';
 import { ourEnv } from './contenders.js';
 import { type LoadResult, runLoad } from './load-generator.js';
 import type { ZoneScaleResult } from './report-table.js';
+import { median } from './stats.js';
 
-/** The drive-like geometry; flags rather than a profile name so it does not depend on naming. */
-export const LARGE_ARGS: readonly string[] = [
-  '--memory',
-  '--model', 'host-managed',
-  '--capacity', '20TB',
-  '--block-size', '512',
-  '--physical-block-size', '4096',
-  '--zone-size', '256MiB',
-  '--conventional-zones', '745',
-  '--max-open', '128',
-];
-export const LARGE_TITLE = '20 TB host-managed, 256 MiB zones, in memory';
+/** The drive-like profile of zbc/profiles.ts (74,507 zones of 256 MiB, 745 conventional). */
+export const LARGE_ARGS: readonly string[] = ['--memory', '--profile', 'hm-20tb'];
+export const LARGE_TITLE = 'hm-20tb: 20 TB host-managed, 256 MiB zones, in memory';
 /** The small reference: the embedded default profile, in memory. */
 export const SMALL_ARGS: readonly string[] = ['--memory', '--profile', 'default'];
 
@@ -32,48 +24,59 @@ export async function rssBytes(pid: number): Promise<number> {
 
 const settle = (): Promise<void> => new Promise((r) => setTimeout(r, 1_000));
 
+/** RSS of a freshly started target, after a short settle. */
+async function startedRss(args: readonly string[]): Promise<number> {
+  const p = await startTargetProcess(args, { env: ourEnv(), timeoutMs: 120_000 });
+  try {
+    await settle();
+    return await rssBytes(p.child.pid ?? 0);
+  } finally {
+    await p.stop();
+  }
+}
+
+/** RSS varies by about 1 MiB between starts of the same program: take the median of a few. */
+const RSS_SAMPLES = 3;
+
 export async function measureZoneScale(
   binary: string,
   seconds: number,
   progress: (what: string) => void,
 ): Promise<ZoneScaleResult> {
-  let rssBaseline: number | undefined;
-  progress('zone scale: small target RSS');
-  const small = await startTargetProcess(SMALL_ARGS, { env: ourEnv() });
-  try {
-    await settle();
-    rssBaseline = await rssBytes(small.child.pid ?? 0);
-  } finally {
-    await small.stop();
+  const small: number[] = [];
+  const large: number[] = [];
+  for (let i = 0; i < RSS_SAMPLES - 1; i++) {
+    progress(`zone scale: RSS after start, small and 20 TB targets (${i + 1}/${RSS_SAMPLES})`);
+    small.push(await startedRss(SMALL_ARGS));
+    large.push(await startedRss(LARGE_ARGS));
   }
+  progress(`zone scale: RSS after start, small and 20 TB targets (${RSS_SAMPLES}/${RSS_SAMPLES})`);
+  small.push(await startedRss(SMALL_ARGS));
 
-  progress('zone scale: starting the 20 TB target');
-  const large = await startTargetProcess(LARGE_ARGS, { env: ourEnv(), timeoutMs: 120_000 });
+  const target = await startTargetProcess(LARGE_ARGS, { env: ourEnv(), timeoutMs: 120_000 });
   let fullReport: LoadResult | undefined;
   let pageReport: LoadResult | undefined;
-  let rssAfterStart: number | undefined;
   let rssAfterReport: number | undefined;
   try {
     await settle();
-    const pid = large.child.pid ?? 0;
-    rssAfterStart = await rssBytes(pid);
-    const url = `iscsi://${large.host}:${large.port}/${large.iqns[0] ?? ''}/0`;
+    const pid = target.child.pid ?? 0;
+    large.push(await rssBytes(pid));
+    const url = `iscsi://${target.host}:${target.port}/${target.iqns[0] ?? ''}/0`;
     progress('zone scale: full REPORT ZONES');
     fullReport = await runLoad(binary, url, { mode: 'reportzones', report: 'full', seconds, label: 'ours report full' });
     rssAfterReport = await rssBytes(pid);
     progress('zone scale: one-page REPORT ZONES');
     pageReport = await runLoad(binary, url, { mode: 'reportzones', report: 'page', seconds, label: 'ours report page' });
   } finally {
-    await large.stop();
+    await target.stop();
   }
-  const result: ZoneScaleResult = {
+  return {
     profile: LARGE_TITLE,
     zones: fullReport.zones,
     fullReport,
     pageReport,
-    rssBaseline,
-    rssAfterStart,
+    rssBaseline: median(small),
+    rssAfterStart: median(large),
     rssAfterReport,
   };
-  return result;
 }

@@ -1,6 +1,7 @@
 // iSCSI sessions from a Linux initiator (open-iscsi in the guest) against zbc-target: discovery,
 // login without and with CHAP (a wrong secret fails), direct I/O, logout and re-login, and a target
-// restart while logged in (file backing, same port: the initiator recovers and the data is intact).
+// restart and a crash (SIGKILL) while logged in (file backing, same port: the initiator recovers,
+// and the data and write pointers made durable by SYNCHRONIZE CACHE are intact).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +15,7 @@ const CHAP_IQN = 'iqn.2026-11.dev.zbc-target:e2e-chap';
 
 defineGuestSuite({
   title: 'guest: iSCSI session life cycle through open-iscsi',
-  groups: ['discovery', 'login', 'io', 'logout', 'relogin', 'restart', 'chap'],
+  groups: ['discovery', 'login', 'io', 'logout', 'relogin', 'restart', 'crash', 'chap'],
   run: async () => {
     const dir = mkdtempSync(join(tmpdir(), 'zbc-e2e-session-'));
     const backing = join(dir, 'disk.img');
@@ -39,11 +40,13 @@ defineGuestSuite({
         },
         timeoutMs: 420_000,
         onLine: (line, reply) => {
-          if (line.trim() !== '@@RESTART_TARGET') return;
-          // Clean stop, then the same target on the same port and backing file.
+          const signal = { '@@RESTART_TARGET': 'SIGINT', '@@CRASH_TARGET': 'SIGKILL' }[line.trim()];
+          if (signal === undefined) return;
+          // Clean stop (SIGINT) or crash (SIGKILL), then the same target on the same port and file.
           void (async () => {
             try {
-              await plain?.stop();
+              if (signal === 'SIGINT') await plain?.stop();
+              else await plain?.kill('SIGKILL');
               plain = await startTargetProcess([...plainArgs, '--listen', `127.0.0.1:${port}`]);
               reply('restarted\n');
             } catch (e) {

@@ -1,7 +1,7 @@
-// VERIFY(10/16), SBC-4 5.33-5.34. BYTCHK 00b: medium verification under the read rules, no data;
+// VERIFY(10/12/16), SBC-4 5.33-5.35. BYTCHK 00b: medium verification under the read rules, no data;
 // 01b: compare the Data-Out with the medium; 11b: compare one Data-Out block with every block.
 import { SENSE } from '../../../sense-tables/index.js';
-import { type BlockAccessDecoder, decodeRw10, decodeRw16 } from '../../cdb.js';
+import { type BlockAccessDecoder, decodeRw10, decodeRw12, decodeRw16 } from '../../cdb.js';
 import type { CommandHandler, CommandResult, CommandSpec } from '../../command-spec.js';
 import { check, good } from '../../response.js';
 import { readBlocks, readSegments, validateAccess } from './block-io.js';
@@ -73,4 +73,13 @@ export const VERIFY_16: CommandSpec = {
   ],
   dataOutLength: dataOut(decodeRw16),
   handler: verify(decodeRw16),
+};
+export const VERIFY_12: CommandSpec = {
+  name: 'VERIFY(12)',
+  opcode: 0xaf,
+  cdbLength: 12,
+  direction: 'out',
+  usage: [0xaf, 0xf6, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00, 0x04],
+  dataOutLength: dataOut(decodeRw12),
+  handler: verify(decodeRw12),
 };

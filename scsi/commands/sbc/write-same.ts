@@ -54,10 +54,12 @@ async function writeSame(ctx: CommandContext, c: WriteSameCdb): Promise<CommandR
   // WSNZ 1 (B0h): NUMBER OF LOGICAL BLOCKS 0 ("to the end of the medium") is refused.
   if (c.blocks === 0) return check(SENSE.INVALID_FIELD_IN_CDB, { field: c.lengthField });
   const bs = lu.blockSize;
+  // The Data-Out is exactly one block, or nothing with NDOB (SBC-4 5.49): any other amount is a
+  // malformed command (libiscsi WriteSame*.InvalidDataOutSize), refused as LIO does.
+  const received = receivedBytes(cmd.dataOut);
+  if (received !== (c.ndob ? 0 : bs)) return check(SENSE.INVALID_FIELD_IN_COMMAND_INFORMATION_UNIT);
   let block: Buffer;
   if (c.ndob) block = Buffer.alloc(bs);
-  else if (receivedBytes(cmd.dataOut) < bs)
-    return good(); // no whole block arrived: nothing written
   else {
     const first = leadingSegments(cmd.dataOut, bs);
     block = first.length === 1 && first[0] !== undefined ? first[0] : Buffer.concat(first, bs);

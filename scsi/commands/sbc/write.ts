@@ -89,3 +89,12 @@ export const WRITE_AND_VERIFY_16: CommandSpec = {
   dataOutLength: blocksOf(decodeRw16),
   handler: writeAndVerify(decodeRw16),
 };
+export const WRITE_AND_VERIFY_12: CommandSpec = {
+  name: 'WRITE AND VERIFY(12)',
+  opcode: 0xae,
+  cdbLength: 12,
+  direction: 'out',
+  usage: [0xae, 0xf6, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00, 0x04],
+  dataOutLength: blocksOf(decodeRw12),
+  handler: writeAndVerify(decodeRw12),
+};

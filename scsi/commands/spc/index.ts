@@ -7,6 +7,7 @@ import { REPORT_LUNS } from './report-luns.js';
 import { REPORT_SUPPORTED_OPERATION_CODES } from './report-supported-opcodes.js';
 import { REPORT_SUPPORTED_TASK_MANAGEMENT_FUNCTIONS } from './report-supported-tmfs.js';
 import { REQUEST_SENSE } from './request-sense.js';
+import { RELEASE_6, RESERVE_6 } from './reserve-release.js';
 import { TEST_UNIT_READY } from './test-unit-ready.js';
 
 export const SPC_COMMANDS: readonly CommandSpec[] = [
@@ -15,6 +16,8 @@ export const SPC_COMMANDS: readonly CommandSpec[] = [
   INQUIRY,
   MODE_SELECT_6,
   MODE_SENSE_6,
+  RESERVE_6,
+  RELEASE_6,
   MODE_SELECT_10,
   MODE_SENSE_10,
   REPORT_LUNS,

@@ -100,5 +100,6 @@ export const INQUIRY: CommandSpec = {
   direction: 'in',
   usage: [0x12, 0x03, 0xff, 0xff, 0xff, 0x04],
   skipsUnitAttention: true,
+  allowedUnderReservation: true,
   handler: inquiry,
 };

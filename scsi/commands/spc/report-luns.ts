@@ -31,5 +31,6 @@ export const REPORT_LUNS: CommandSpec = {
   direction: 'in',
   usage: [0xa0, 0x00, 0xff, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0x00, 0x04],
   skipsUnitAttention: true,
+  allowedUnderReservation: true,
   handler: ({ cdb, lu }) => reportLunsFor(cdb, lu.target),
 };

@@ -30,5 +30,6 @@ export const REQUEST_SENSE: CommandSpec = {
   direction: 'in',
   usage: [0x03, 0x01, 0x00, 0x00, 0xff, 0x04],
   skipsUnitAttention: true,
+  allowedUnderReservation: true,
   handler: requestSense,
 };

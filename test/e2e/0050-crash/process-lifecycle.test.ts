@@ -59,6 +59,18 @@ describe('target process lifecycle', () => {
     expect(await again.stop()).toBe(0);
   });
 
+  it('a second target on the same backing file is refused while the first runs', async () => {
+    const backing = join(dir, 'shared.img');
+    const first = await startTargetProcess(['--backing', backing, ...GEOMETRY]);
+    try {
+      const r = spawnSync(process.execPath, [main, '--backing', backing, ...GEOMETRY, '--listen', '127.0.0.1:0'], { encoding: 'utf8', timeout: 20_000 });
+      expect(r.status).toBe(1);
+      expect(r.stderr).toBe(`zbc-target: backing file ${backing} is in use by process ${first.child.pid} (lock ${backing}.zbclock)\n`);
+    } finally {
+      expect(await first.stop()).toBe(0);
+    }
+  });
+
   it('a second target on the same port fails with one line', async () => {
     const t = await startTargetProcess([]);
     try {

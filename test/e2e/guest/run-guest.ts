@@ -116,6 +116,19 @@ function kill(child: ChildProcess): void {
   }
 }
 
+/**
+ * A detached shell that kills QEMU if this process dies without running its exit handlers (a
+ * test runner killed by a signal), so no guest outlives its test.
+ */
+function startWatchdog(qemu: ChildProcess): ChildProcess {
+  const w = spawn('sh', ['-c', 'while kill -0 "$1" 2>/dev/null; do sleep 2; done; kill -9 "$2" 2>/dev/null', 'watchdog', String(process.pid), String(qemu.pid)], {
+    detached: true,
+    stdio: 'ignore',
+  });
+  w.unref();
+  return w;
+}
+
 /** Boots the guest once and runs the script. Never throws for guest-side failures. */
 export async function runGuest(opts: GuestRunOptions): Promise<GuestResult> {
   const helpers: Record<string, string> = {};
@@ -138,6 +151,7 @@ export async function runGuest(opts: GuestRunOptions): Promise<GuestResult> {
     if (child.stdin.writable) child.stdin.write(text);
   };
   child.stdin.on('error', () => undefined);
+  const watchdog = startWatchdog(child);
   let consoleText = '';
   let partial = '';
   const onChunk = (s: string): void => {
@@ -171,6 +185,7 @@ export async function runGuest(opts: GuestRunOptions): Promise<GuestResult> {
   } finally {
     clearTimeout(timer);
     kill(child);
+    kill(watchdog);
     process.off('exit', onParentExit);
     rmSync(initrd, { force: true });
   }

@@ -12,7 +12,7 @@ import {
 function m(mode: string, mbps: number, iops: number, p50: number, extra: Partial<Measurement> = {}): Measurement {
   return {
     label: '', mode, bs: 1 << 20, qd: 8, block_size: 512, ops: 100, bytes: 100 << 20, seconds: 1,
-    mbps, iops, p50_us: p50, p99_us: p50 * 2, max_us: p50 * 3, resets: 0, zones: 0, cpu_us_per_op: 10,
+    mbps, iops, p50_us: p50, p99_us: p50 * 2, max_us: p50 * 3, resets: 0, reset_p50_us: 0, reset_max_us: 0, zones: 0, cpu_us_per_op: 10,
     ...extra,
   };
 }

@@ -91,3 +91,24 @@ describe('openLun', () => {
     await o.store.close();
   });
 });
+
+describe('openLun with a new backing file next to old metadata', () => {
+  it('re-creates the metadata: zone state of a deleted image must not survive', async () => {
+    const o = await openLun(lunOf({ ...small, backing: 'd.img' }));
+    const zones = o.config.zones;
+    const plan = zones?.planWrite(2 * 256, 8);
+    if (!zones || !plan || isZoneFault(plan)) throw new Error('no plan');
+    zones.commitWrite(plan);
+    zones.writeCompleted(plan);
+    await o.journal?.persist(zones.captureDurable());
+    await o.journal?.close();
+    await o.store.close();
+    await rm(join(dir, 'd.img'));
+    const again = await openLun(lunOf({ ...small, backing: 'd.img' }));
+    expect(again.journal?.loaded).toBeNull();
+    const first = again.config.zones?.planWrite(2 * 256, 8);
+    expect(first && isZoneFault(first)).toBe(false); // zone 2 is EMPTY again
+    await again.journal?.close();
+    await again.store.close();
+  });
+});

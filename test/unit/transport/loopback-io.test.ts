@@ -12,6 +12,7 @@ import {
   read10,
   scsiCommand,
   TEST_UNIT_READY,
+  textRequest,
   tmfRequest,
   write10,
   type WireInitiator,
@@ -318,6 +319,48 @@ describe('NOP, TMF, logout, Reject', () => {
     expect(h.scsi.tmfs[0]?.fn).toBe(5);
   });
 
+  it('ABORT TASK for a command not yet arrived answers 0 and drops it on arrival (RFC 7143 §11.5.1)', async () => {
+    h = await startHarness();
+    const c = await h.session();
+    const exp = c.cmdSN;
+    c.send(tmfRequest({ fn: 1, itt: 8, rtt: 7, cmdSN: exp + 1, refCmdSN: exp }));
+    expect((await c.next())?.byte2).toBe(0);
+    c.send(scsiCommand({ itt: 7, edtl: 0, cmdSN: exp, cdb: TEST_UNIT_READY }));
+    expect(await c.next(200)).toBeUndefined();
+    expect(h.scsi.executed).toHaveLength(0);
+    const t = await tur(c, exp + 1); // its CmdSN was consumed
+    const p = await c.next();
+    expect(p?.itt).toBe(t);
+    expect(p?.expCmdSN).toBe(exp + 2);
+  });
+
+  it('TARGET COLD RESET answers, then closes every session of the target', async () => {
+    h = await startHarness();
+    const a = await h.session({ isid: '800000000001' });
+    const b = await h.session({ isid: '800000000002' });
+    a.send(tmfRequest({ fn: 7, itt: 4, cmdSN: a.cmdSN }));
+    const p = await a.next();
+    expect([p?.opcode, p?.byte2]).toEqual([Op.TMF_RESPONSE, 0]);
+    expect(await a.closedWithin()).toBe(true);
+    expect(await b.closedWithin()).toBe(true);
+    expect(h.scsi.tmfs.map((t) => t.fn)).toEqual([7]);
+    expect(h.scsi.lost).toHaveLength(2);
+  });
+
+  it('ABORT TASK SET ends only the tasks of this session on the LU', async () => {
+    h = await startHarness();
+    const a = await h.session({ isid: '800000000001' });
+    const b = await h.session({ isid: '800000000002' });
+    a.send(scsiCommand({ itt: 1, edtl: 0, cmdSN: a.cmdSN, cdb: Buffer.from([0xc0, 0, 0, 0, 0, 0]) }));
+    b.send(scsiCommand({ itt: 1, edtl: 0, cmdSN: b.cmdSN, cdb: Buffer.from([0xc0, 0, 0, 0, 0, 0]) }));
+    await new Promise((r) => setTimeout(r, 50));
+    a.send(tmfRequest({ fn: 2, itt: 4, cmdSN: a.cmdSN + 1 }));
+    expect((await a.next())?.byte2).toBe(0);
+    for (const resolve of h.scsi.stalled) resolve({ status: 0 });
+    expect(await a.next(200)).toBeUndefined();
+    expect((await b.next())?.itt).toBe(1);
+  });
+
   it('logs out: pending tasks get no response, Logout Response 0, then the connection closes', async () => {
     h = await startHarness();
     const c = await h.session();
@@ -384,6 +427,29 @@ describe('NOP, TMF, logout, Reject', () => {
   });
 });
 
+describe('a failing SCSI side', () => {
+  it('answers Response 0x01 (target failure) when execute rejects or throws, and carries on', async () => {
+    h = await startHarness();
+    const c = await h.session();
+    const original = h.scsi.execute.bind(h.scsi);
+    let calls = 0;
+    h.scsi.execute = (cmd) => {
+      calls++;
+      if (calls === 1) return Promise.reject(new Error('bug'));
+      if (calls === 2) throw new Error('sync bug');
+      return original(cmd);
+    };
+    for (const itt of [1, 2]) {
+      c.send(scsiCommand({ itt, edtl: 0, cmdSN: c.cmdSN++, cdb: TEST_UNIT_READY }));
+      const p = await c.next();
+      expect([p?.opcode, p?.itt, p?.byte2]).toEqual([Op.SCSI_RESPONSE, itt, 0x01]);
+    }
+    const t = await tur(c);
+    expect((await c.next())?.byte2).toBe(0);
+    expect(t).toBeGreaterThan(0);
+  });
+});
+
 describe('digests', () => {
   it('checks and sends CRC32C header and data digests after login', async () => {
     h = await startHarness();
@@ -394,12 +460,12 @@ describe('digests', () => {
     expect(p?.data.toString()).toBe('abcde');
     // A corrupted data digest: Reject 0x02, connection stays.
     const bad = nopOut({ itt: 4, cmdSN: c.cmdSN, data: Buffer.from('abcde') }, f);
-    bad[bad.length - 1] ^= 0xff;
+    bad.writeUInt8(bad.readUInt8(bad.length - 1) ^ 0xff, bad.length - 1);
     c.send(bad);
     expect((await c.next())?.byte2).toBe(0x02);
     // A corrupted header digest: the stream is untrusted, the connection closes.
     const worse = nopOut({ itt: 5, cmdSN: c.cmdSN }, f);
-    worse[49] ^= 0xff;
+    worse.writeUInt8(worse.readUInt8(49) ^ 0xff, 49);
     c.send(worse);
     expect(await c.closedWithin()).toBe(true);
   });
@@ -433,7 +499,35 @@ describe('two sessions', () => {
   });
 });
 
+describe('text in full feature phase', () => {
+  it('answers a C=1 text request with an empty F=0 response carrying a TTT, then the whole answer', async () => {
+    h = await startHarness();
+    const c = await h.session();
+    const whole = Buffer.from('SendTargets=\0');
+    c.send(textRequest({ itt: 3, final: false, cont: true, cmdSN: c.cmdSN, data: whole.subarray(0, 5) }));
+    const p1 = await c.next();
+    expect([p1?.opcode, p1?.byte1, p1?.dsl]).toEqual([Op.TEXT_RESPONSE, 0x00, 0]);
+    expect(p1?.ttt).not.toBe(NO_TAG);
+    c.send(textRequest({ itt: 3, ttt: p1?.ttt ?? 0, cmdSN: c.cmdSN, data: whole.subarray(5) }));
+    const p2 = await c.next();
+    expect([p2?.byte1, p2?.ttt]).toEqual([0x80, NO_TAG]);
+    expect(p2?.data.toString()).toContain('TargetName=iqn.2026-11.test:target');
+  });
+});
+
 describe('close()', () => {
+  it('rejects new commands with 0x0c once a logout has been requested', async () => {
+    h = await startHarness();
+    const c = await h.session();
+    const closing = h.server.close();
+    expect((await c.next())?.opcode).toBe(Op.ASYNC);
+    c.send(scsiCommand({ itt: 5, edtl: 0, cmdSN: c.cmdSN, cdb: TEST_UNIT_READY }));
+    const p = await c.next();
+    expect([p?.opcode, p?.byte2]).toEqual([Op.REJECT, 0x0c]);
+    await closing;
+    expect(c.closed || (await c.closedWithin())).toBe(true);
+  });
+
   it('sends an Async Message event 1 before dropping sessions', async () => {
     h = await startHarness();
     const c = await h.session();

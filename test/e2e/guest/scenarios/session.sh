@@ -59,7 +59,26 @@ if [ -n "${SEQ:-}" ]; then
   expect_eq restart.wp_persisted 256 "$(printf '%d' "${wp:-0}")"
 fi
 check restart.write_after dd if=/tmp/data1m of=/dev/$SD bs=1M count=1 seek=2 oflag=direct conv=notrunc,fsync
-check restart.logout iscsi_logout "$PORTAL" "$IQN"
+
+# --- target crash (SIGKILL) while logged in: what SYNCHRONIZE CACHE made durable survives -----------
+if [ -n "${SEQ:-}" ]; then
+  check crash.seq_write dd if=/tmp/data1m of=/dev/$SD bs=64k count=1 seek=$((SEQ / 128 + 2)) oflag=direct conv=notrunc,fsync
+fi
+dd if=/dev/urandom of=/tmp/data3 bs=1M count=1 2>/dev/null
+check crash.write_before dd if=/tmp/data3 of=/dev/$SD bs=1M count=1 seek=3 oflag=direct conv=notrunc,fsync
+echo "@@CRASH_TARGET"
+read -r ack </dev/ttyS0
+note "host says: $ack"
+dd if=/dev/$SD of=/tmp/back3 bs=1M count=1 skip=3 iflag=direct 2>/dev/null
+check crash.synced_data_intact cmp /tmp/data3 /tmp/back3
+dd if=/dev/$SD of=/tmp/back2 bs=1M count=1 skip=1 iflag=direct 2>/dev/null
+check crash.older_data_intact cmp /tmp/data2 /tmp/back2
+expect_eq crash.session_kept 1 "$(sessions)"
+if [ -n "${SEQ:-}" ]; then
+  wp=$(blkzone report -o "$SEQ" -c 1 /dev/$SD | sed -n 's/.*wptr \(0x[0-9a-f]*\).*/\1/p')
+  expect_eq crash.synced_wp_persisted 384 "$(printf '%d' "${wp:-0}")"
+fi
+check crash.logout iscsi_logout "$PORTAL" "$IQN"
 
 # --- CHAP ---------------------------------------------------------------------------------------
 iscsi_node_new "$CHAP_PORTAL" "$CHAP_IQN" "$CHAP_USER" "$CHAP_SECRET"

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -92,6 +92,83 @@ describe('FileBlockStore', () => {
     const path = join(dir, 'none.img');
     const err = await FileBlockStore.open(path, 8192, { readOnly: true }).catch((e: unknown) => e);
     expect((err as StorageError).code).toBe('BACKING_MISSING');
+    await expect(stat(path)).rejects.toThrow();
+  });
+});
+
+describe('FileBlockStore backing lock', () => {
+  it('refuses a backing file held by a live process, takes over a stale lock, releases at close', async () => {
+    const path = join(dir, 'l.img');
+    // PID 1 is alive on every system: a lock it holds is respected.
+    await writeFile(`${path}.zbclock`, '1\n');
+    const err = await FileBlockStore.open(path, 8192).catch((e: unknown) => e);
+    expect((err as Error).message).toBe(`backing file ${path} is in use by process 1 (lock ${path}.zbclock)`);
+    await expect(stat(path)).rejects.toThrow(); // nothing was created
+    // A PID that cannot exist: a stale lock from a killed target.
+    await writeFile(`${path}.zbclock`, '2147483646\n');
+    const store = await FileBlockStore.open(path, 8192);
+    expect((await readFile(`${path}.zbclock`, 'utf8')).trim()).toBe(String(process.pid));
+    const second = await FileBlockStore.open(path, 8192).catch((e: unknown) => e);
+    expect((second as Error).message).toBe(`backing file ${path} is already open in this process`);
+    await store.close();
+    await expect(stat(`${path}.zbclock`)).rejects.toThrow();
+    // Our own PID in a lock we do not hold: left by an earlier process that had the same PID.
+    await writeFile(`${path}.zbclock`, `${process.pid}\n`);
+    const reused = await FileBlockStore.open(path, 8192);
+    await reused.close();
+  });
+});
+
+describe('FileBlockStore segments', () => {
+  const SEG = 64 * 1024;
+
+  it('spreads a backing over segment files and reads and writes across the boundary', async () => {
+    const path = join(dir, 's.img');
+    const store = await FileBlockStore.open(path, 2 * SEG + 4096, { segmentBytes: SEG });
+    expect((await stat(path)).size).toBe(SEG);
+    expect((await stat(`${path}.seg1`)).size).toBe(SEG);
+    expect((await stat(`${path}.seg2`)).size).toBe(4096);
+    const a = Buffer.alloc(3000, 0xa1);
+    const b = Buffer.alloc(3000, 0xb2);
+    await store.writev([a, b], SEG - 4000); // crosses into seg1 inside b... and a
+    await store.flush();
+    const out = Buffer.alloc(6000);
+    await store.readInto(out, SEG - 4000);
+    expect(out.subarray(0, 3000).every((x) => x === 0xa1)).toBe(true);
+    expect(out.subarray(3000).every((x) => x === 0xb2)).toBe(true);
+    await store.writev([Buffer.alloc(4096, 0xc3)], 2 * SEG);
+    await store.close();
+    const raw = await readFile(`${path}.seg1`);
+    expect(raw.subarray(0, 2000).every((x) => x === 0xb2)).toBe(true);
+    expect((await readFile(`${path}.seg2`)).every((x) => x === 0xc3)).toBe(true);
+    const again = await FileBlockStore.open(path, 2 * SEG + 4096, { segmentBytes: SEG });
+    const back = Buffer.alloc(6000);
+    await again.readInto(back, SEG - 4000);
+    expect(back.equals(out)).toBe(true);
+    await again.close();
+  });
+
+  it('names a missing segment file', async () => {
+    const path = join(dir, 'm.img');
+    await (await FileBlockStore.open(path, 2 * SEG, { segmentBytes: SEG })).close();
+    await rm(`${path}.seg1`);
+    await expect(FileBlockStore.open(path, 2 * SEG, { segmentBytes: SEG })).rejects.toThrow(
+      `backing file ${path}.seg1 is missing (a backing of ${2 * SEG} bytes spans 2 files)`,
+    );
+  });
+
+  it('a file system refusing the size leaves no file behind and says why', async () => {
+    const path = join(dir, 'huge.img');
+    // ext4 and most file systems refuse 1 PiB in one file.
+    const err = await FileBlockStore.open(path, 2 ** 50, { segmentBytes: 2 ** 50 }).catch((e: unknown) => e);
+    if (err instanceof FileBlockStore) {
+      // xfs, btrfs and tmpfs accept it: nothing to refuse here.
+      await err.close();
+      return;
+    }
+    expect((err as Error).message).toMatch(
+      new RegExp(`^backing file ${path}: cannot size it to ${2 ** 50} bytes: (EFBIG|EINVAL)`),
+    );
     await expect(stat(path)).rejects.toThrow();
   });
 });

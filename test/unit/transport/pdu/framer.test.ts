@@ -121,7 +121,7 @@ describe('framer checks', () => {
 
   it('fails on a header digest mismatch and stays failed', () => {
     const wire = nopOut({ itt: 1, cmdSN: 1 }, { headerDigest: true });
-    wire[50] ^= 1;
+    wire.writeUInt8(wire.readUInt8(50) ^ 1, 50);
     const f = new PduFramer(DIGESTS);
     f.push(wire);
     expect(f.next()).toMatchObject({ kind: 'error', error: { code: 'ISCSI_HEADER_DIGEST' } });
@@ -131,7 +131,7 @@ describe('framer checks', () => {
 
   it('flags a data digest mismatch on the PDU and carries on', () => {
     const bad = nopOut({ itt: 1, cmdSN: 1, data: Buffer.from('xyz') }, { headerDigest: true, dataDigest: true });
-    bad[bad.length - 2] ^= 1;
+    bad.writeUInt8(bad.readUInt8(bad.length - 2) ^ 1, bad.length - 2);
     const good = nopOut({ itt: 2, cmdSN: 1, data: Buffer.from('xyz') }, { headerDigest: true, dataDigest: true });
     const r = feed(DIGESTS, [Buffer.concat([bad, good])]);
     expect(r.pdus.map((p) => p.digestError)).toEqual([true, false]);

@@ -103,6 +103,29 @@ describe('VERIFY', () => {
   });
 });
 
+describe('12-byte VERIFY and WRITE AND VERIFY', () => {
+  const c12 = (op: number, lba: number, blocks: number, b1 = 0) => {
+    const c = Buffer.alloc(16);
+    c[0] = op;
+    c[1] = b1;
+    c.writeUInt32BE(lba, 2);
+    c.writeUInt32BE(blocks, 6);
+    return c;
+  };
+  it('round-trips through WRITE AND VERIFY(12) and VERIFY(12) BYTCHK 1', async () => {
+    const h = harness({ maxTransferBlocks: 8 });
+    const o = await h.run(c12(0xae, 5, 2), { dataOut: [fill(2, 0x42)] });
+    expectGood(o);
+    expect(o.dataOutLength).toBe(2 * BS);
+    expectGood(await h.run(c12(0xaf, 5, 2, 0x02), { dataOut: [fill(2, 0x42)] }));
+    expectCheck(
+      await h.run(c12(0xaf, 5, 2, 0x02), { dataOut: [fill(2, 0x43)] }),
+      SENSE.MISCOMPARE_DURING_VERIFY_OPERATION,
+    );
+    expectCheck(await h.run(c12(0xaf, 0, 9)), SENSE.INVALID_FIELD_IN_CDB, { in: 'cdb', byte: 6 });
+  });
+});
+
 describe('WRITE AND VERIFY', () => {
   it('writes and makes the data durable before GOOD', async () => {
     const h = harness();
@@ -128,6 +151,25 @@ describe('WRITE SAME', () => {
     expect(h.store.writevSegments).toEqual([5]);
     expect(h.store.bytes.subarray(8 * BS, 13 * BS).every((b) => b === 0x3c)).toBe(true);
     expect(h.store.bytes[13 * BS]).toBe(0);
+  });
+
+  it('refuses a Data-Out of anything but one block (none with NDOB): 5/0E/03', async () => {
+    const h = harness();
+    for (const bytes of [0, 256, 1024]) {
+      const o = await h.run(c10(0x41, 0, 1, 0x08), { dataOut: bytes ? [Buffer.alloc(bytes)] : [] });
+      expectCheck(o, SENSE.INVALID_FIELD_IN_COMMAND_INFORMATION_UNIT, null);
+      expect(o.dataOutLength).toBe(BS);
+    }
+    expectCheck(
+      await h.run(c16(0x93, 0, 1, 0x01), { dataOut: [fill(1, 0)] }),
+      SENSE.INVALID_FIELD_IN_COMMAND_INFORMATION_UNIT,
+    );
+    expectGood(
+      await h.run(c10(0x41, 0, 1), {
+        dataOut: [fill(1, 0).subarray(0, 100), fill(1, 0).subarray(100)],
+      }),
+    );
+    expect(h.store.calls).toEqual([`writev 0 ${BS}`]);
   });
 
   it('plans a large range once and writes it in IOV_MAX-sized writevs', async () => {
@@ -248,6 +290,66 @@ describe('UNMAP', () => {
     const h = harness({ zones: new FakeZones('host-managed') });
     expectCheck(
       await h.run(unmap(24), { dataOut: [list([[0, 1]])] }),
+      SENSE.INVALID_COMMAND_OPERATION_CODE,
+    );
+  });
+});
+
+describe('ORWRITE(16)', () => {
+  it('ORs the Data-Out into the stored blocks, only the whole blocks that arrived', async () => {
+    const h = harness();
+    h.store.bytes.fill(0x0f, 0, 3 * BS);
+    const o = await h.run(c16(0x8b, 0, 3), {
+      dataOut: [fill(1, 0xf0), fill(1, 0x30).subarray(0, 100), fill(1, 0x30).subarray(100)],
+    });
+    expectGood(o);
+    expect(o.dataOutLength).toBe(3 * BS);
+    expect(h.store.bytes.subarray(0, BS).every((b) => b === 0xff)).toBe(true);
+    expect(h.store.bytes.subarray(BS, 2 * BS).every((b) => b === 0x3f)).toBe(true);
+    expect(h.store.bytes.subarray(2 * BS, 3 * BS).every((b) => b === 0x0f)).toBe(true);
+    expect(h.store.calls).toEqual([`read 0 ${2 * BS}`, `writev 0 ${2 * BS}`]);
+  });
+
+  it('checks range and write protection, and is not served on zoned LUs', async () => {
+    expectCheck(
+      await harness().run(c16(0x8b, 2047, 2), { dataOut: [fill(2, 1)] }),
+      SENSE.LOGICAL_BLOCK_ADDRESS_OUT_OF_RANGE,
+    );
+    expectCheck(
+      await harness({ readOnly: true }).run(c16(0x8b, 0, 1), { dataOut: [fill(1, 1)] }),
+      SENSE.WRITE_PROTECTED,
+    );
+    expectCheck(
+      await harness({ zones: new FakeZones('host-managed') }).run(c16(0x8b, 0, 1), {
+        dataOut: [fill(1, 1)],
+      }),
+      SENSE.INVALID_COMMAND_OPERATION_CODE,
+    );
+  });
+});
+
+describe('GET LBA STATUS', () => {
+  const gls = (lba: number, alloc = 24) => {
+    const c = Buffer.alloc(16);
+    c[0] = 0x9e;
+    c[1] = 0x12;
+    c.writeUInt32BE(lba, 6);
+    c.writeUInt32BE(alloc, 10);
+    return c;
+  };
+  it('reports one descriptor from the starting LBA to the end', async () => {
+    const d = expectGood(await harness().run(gls(2000)));
+    expect(d.length).toBe(24);
+    expect(d.readUInt32BE(0)).toBe(20);
+    expect(d.readUInt32BE(12)).toBe(2000);
+    expect(d.readUInt32BE(16)).toBe(48);
+    expect(d[20]! & 0x0f).toBe(0);
+    expect(expectGood(await harness().run(gls(0, 8))).length).toBe(8);
+  });
+  it('refuses a starting LBA past the last one, and is not served on zoned LUs', async () => {
+    expectCheck(await harness().run(gls(2048)), SENSE.LOGICAL_BLOCK_ADDRESS_OUT_OF_RANGE);
+    expectCheck(
+      await harness({ zones: new FakeZones('host-managed') }).run(gls(0)),
       SENSE.INVALID_COMMAND_OPERATION_CODE,
     );
   });

@@ -52,6 +52,12 @@ describe('REPORT SUPPORTED OPERATION CODES', () => {
     }
   });
 
+  it('every data-out command states its SPDTL for residuals, and only those', () => {
+    for (const s of commandTable().all) {
+      expect(s.dataOutLength !== undefined, s.name).toBe(s.direction === 'out');
+    }
+  });
+
   it('option 0 lists exactly the commands that dispatch accepts on the LU', async () => {
     for (const h of [harness(), harness({ zones: new FakeZones('host-managed') })]) {
       const d = expectGood(await h.run(rsoc(0)));

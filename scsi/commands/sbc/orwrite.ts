@@ -1,0 +1,52 @@
+// ORWRITE(16) 8Bh, SBC-4 5.8: the Data-Out is ORed into the stored blocks. Non-zoned LUs only
+// (a read-modify-write has no place in a sequential zone). Reads and writes the range once.
+import { SENSE } from '../../../sense-tables/index.js';
+import { decodeRw16 } from '../../cdb.js';
+import type { CommandContext, CommandResult, CommandSpec } from '../../command-spec.js';
+import { check, good } from '../../response.js';
+import {
+  flushIfNeeded,
+  readBlocks,
+  receivedBytes,
+  validateAccess,
+  writeBlocks,
+} from './block-io.js';
+
+async function orWrite(ctx: CommandContext): Promise<CommandResult> {
+  const { lu, cmd, cdb } = ctx;
+  const c = decodeRw16(cdb);
+  const lba = validateAccess(lu, c, { write: true });
+  if (typeof lba !== 'number') return lba;
+  const bs = lu.blockSize;
+  // As for WRITE: only the whole blocks that arrived.
+  const blocks = Math.min(c.blocks, Math.floor(receivedBytes(cmd.dataOut) / bs));
+  if (blocks === 0) return good();
+  let merged: Buffer;
+  try {
+    merged = await readBlocks(lu, [{ lba, blocks, zeroFill: false }], lba, blocks);
+  } catch {
+    return check(SENSE.UNRECOVERED_READ_ERROR, { information: lba });
+  }
+  let at = 0;
+  for (const s of cmd.dataOut) {
+    const n = Math.min(s.length, merged.length - at);
+    for (let i = 0; i < n; i++) merged[at + i] = (merged[at + i] ?? 0) | (s[i] ?? 0);
+    at += n;
+    if (at >= merged.length) break;
+  }
+  const failed = await writeBlocks(lu, lba, blocks, () => lu.store.writev([merged], lba * bs), cdb);
+  return failed ?? (await flushIfNeeded(lu, c.fua)) ?? good();
+}
+
+export const ORWRITE_16: CommandSpec = {
+  name: 'ORWRITE(16)',
+  opcode: 0x8b,
+  cdbLength: 16,
+  direction: 'out',
+  usage: [
+    0x8b, 0xf8, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00, 0x04,
+  ],
+  unzonedOnly: true,
+  dataOutLength: (cdb, bs) => decodeRw16(cdb).blocks * bs,
+  handler: orWrite,
+};
