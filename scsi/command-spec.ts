@@ -22,7 +22,9 @@ export interface SenseDetails {
 /** A handler's answer before encoding: dispatch encodes sense once, in the LU's format. */
 export type CommandResult =
   | { readonly status: 'good'; readonly dataIn?: Buffer }
-  | { readonly status: 'check'; readonly code: SenseCode; readonly details?: SenseDetails };
+  | { readonly status: 'check'; readonly code: SenseCode; readonly details?: SenseDetails }
+  /** RESERVATION CONFLICT status (SAM-5), no sense: PERSISTENT RESERVE OUT refusals. */
+  | { readonly status: 'reservation-conflict' };
 
 export interface CommandContext {
   readonly cmd: ScsiCommand;

@@ -1,6 +1,6 @@
 // Runs one command on one LU: preflight in tgt's scsi_cmd_perform order (CDB length, NACA, LUN,
-// unit attention, reservation, opcode/service action), then the handler; sense is encoded once, in the LU's
-// format (Control page D_SENSE).
+// unit attention, reservation, opcode/service action), then the handler; sense is encoded once,
+// in the LU's format (Control page D_SENSE).
 import createDebug from 'debug';
 import { SENSE } from '../sense-tables/index.js';
 import type { CommandResult, CommandSpec } from './command-spec.js';
@@ -10,7 +10,8 @@ import { inquiryForMissingLun } from './commands/spc/inquiry.js';
 import { reportLunsFor } from './commands/spc/report-luns.js';
 import { requestSenseForMissingLun } from './commands/spc/request-sense.js';
 import type { LogicalUnit, TargetInfo } from './logical-unit.js';
-import { check } from './response.js';
+import { check, reservationConflict } from './response.js';
+import { reservationAccess } from './reservation-access.js';
 import { encodeSense } from './sense.js';
 import { type ScsiCommand, type ScsiOutcome, ScsiStatus } from './target.js';
 
@@ -19,6 +20,8 @@ const log = createDebug('zbc:scsi');
 const OP_INQUIRY = 0x12;
 const OP_REPORT_LUNS = 0xa0;
 const OP_REQUEST_SENSE = 0x03;
+const OP_RESERVE_6 = 0x16;
+const OP_RELEASE_6 = 0x17;
 
 /** Handler bugs already written to stderr, by command name: each is reported once. */
 const reportedBugs = new Set<string>();
@@ -29,6 +32,8 @@ export function toOutcome(
   dataOutLength?: number,
 ): ScsiOutcome {
   const extra = dataOutLength === undefined ? {} : { dataOutLength };
+  if (result.status === 'reservation-conflict')
+    return { status: ScsiStatus.RESERVATION_CONFLICT, ...extra };
   if (result.status === 'good') {
     return result.dataIn === undefined
       ? { status: ScsiStatus.GOOD, ...extra }
@@ -93,6 +98,17 @@ export async function dispatch(
     return spdtl === undefined
       ? { status: ScsiStatus.RESERVATION_CONFLICT }
       : { status: ScsiStatus.RESERVATION_CONFLICT, dataOutLength: spdtl };
+  }
+  // Persistent reservation held by another nexus (SPC-4 5.13.1 table 61); SPC-2 RESERVE and
+  // RELEASE conflict whenever persistent reservations are in use (SPC-4 5.13.3).
+  if (spec !== undefined && supportedOn(spec, lu)) {
+    const spc2 = spec.opcode === OP_RESERVE_6 || spec.opcode === OP_RELEASE_6;
+    if (
+      (spc2 && lu.persistent.active) ||
+      lu.persistent.conflicts(cmd.nexus.key, reservationAccess(spec))
+    ) {
+      return answer(reservationConflict());
+    }
   }
   if (found.kind === 'unknown-opcode' || spec === undefined || !supportedOn(spec, lu)) {
     // An unknown service action of an opcode this LU serves at all (ZBC IN/OUT are not

@@ -6,6 +6,7 @@ import type { ZonedMedium } from '../zbc/types.js';
 import type { ZoneJournal } from '../zbc/zone-journal.js';
 import type { CommandTable } from './command-table.js';
 import { DEFAULT_MODE_STATE, type ModeState } from './mode-pages.js';
+import { PersistentReservations } from './persistent-reservations.js';
 import type { BlockStore } from './ports/block-store.js';
 import { UnitAttentions } from './unit-attention.js';
 
@@ -63,6 +64,8 @@ export class LogicalUnit {
   #capacityBlocks: number;
   #flushRunning: Promise<void> | null = null;
   #flushQueued: Promise<void> | null = null;
+  /** SPC-4 persistent reservations; unaffected by resets and nexus loss (SPC-4 5.13.1). */
+  readonly persistent = new PersistentReservations();
   /** Nexus key holding the SPC-2 reservation (RESERVE(6)), or null. */
   reservedBy: string | null = null;
   /** Set by START STOP UNIT; we keep serving I/O (no NOT READY emulation yet). */

@@ -31,6 +31,15 @@ export function dataIn(
   return good(out.subarray(0, Math.min(size, allocationLength)));
 }
 
+export type ConflictResult = Extract<CommandResult, { status: 'reservation-conflict' }>;
+
+const CONFLICT: ConflictResult = Object.freeze({ status: 'reservation-conflict' });
+
+/** RESERVATION CONFLICT status (SPC-4 5.13): no sense data. */
+export function reservationConflict(): ConflictResult {
+  return CONFLICT;
+}
+
 /** Shorthand for the most common refusal: INVALID FIELD IN CDB pointing at `byte` (and `bit`). */
 export function invalidCdbField(code: SenseCode, byte: number, bit?: number): CheckResult {
   return check(code, { field: bit === undefined ? { in: 'cdb', byte } : { in: 'cdb', byte, bit } });

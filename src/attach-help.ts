@@ -2,6 +2,7 @@
 // parsed by test/helpers/target-process.ts) and copy-paste attach commands for each initiator.
 import type { ResolvedConfig } from './config.js';
 import { formatSize } from './sizes.js';
+import { SEGMENT_BYTES } from './storage/file-block-store.js';
 
 /** `HOST:PORT`, IPv6 in brackets (RFC 3986 authority form, also what iscsiadm -p takes). */
 export function portal(host: string, port: number): string {
@@ -10,8 +11,13 @@ export function portal(host: string, port: number): string {
 
 export function describeLun(l: ResolvedConfig['targets'][number]['luns'][number]): string {
   const { layout: y, storage } = l;
-  const where = storage.kind === 'file' ? `file ${storage.path}` : 'memory (lost at exit)';
-  const size = `${formatSize(y.capacityBlocks * y.blockSize)}, ${y.blockSize}/${y.physicalBlockSize}-byte blocks`;
+  const bytes = y.capacityBlocks * y.blockSize;
+  const extra = Math.ceil(bytes / SEGMENT_BYTES) - 1;
+  const where =
+    storage.kind === 'file'
+      ? `file ${storage.path}${extra > 0 ? ` (+${extra} segment file${extra > 1 ? 's' : ''} ${storage.path}.seg1...)` : ''}`
+      : 'memory (lost at exit)';
+  const size = `${formatSize(bytes)}, ${y.blockSize}/${y.physicalBlockSize}-byte blocks`;
   if (y.model === 'none') return `LUN ${l.lun}: non-zoned, ${size}, ${where}${l.readOnly ? ', read-only' : ''}`;
   const gaps = y.zoneCapacityBlocks < y.zoneSizeBlocks ? `, capacity ${formatSize(y.zoneCapacityBlocks * y.blockSize)}` : '';
   return (

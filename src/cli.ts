@@ -118,7 +118,17 @@ function buildProgram(): Command {
     .option('--queue-depth <n>', 'commands in flight per session (CmdSN window)')
     .addHelpText(
       'after',
-      `\nSizes accept 512, 4KiB, 256M (binary) and 20TB (decimal). Without flags: profile "default", in memory, on ${DEFAULT_LISTEN}.\nLogs: DEBUG=zbc:* zbc-target ...`,
+      [
+        '',
+        `Sizes accept 512, 4KiB, 256M (binary) and 20TB (decimal). Without flags: profile "default", in memory, on ${DEFAULT_LISTEN}.`,
+        'A backing file keeps data across restarts; zone state lives in <file>.zbcmeta (a geometry change needs --format).',
+        'Config file (several targets and LUNs; same names as the flags, sizes as strings):',
+        '  { "listen": "127.0.0.1:3260", "targets": [ { "name": "iqn.2026-11.dev.zbc-target:smr",',
+        '      "chap": { "user": "u", "secret": "secret123456" }, "initiators": ["iqn.1993-08.org.debian:01:host"],',
+        '      "luns": [ { "lun": 0, "backing": "smr.img", "profile": "hm-20tb" },',
+        '                { "lun": 1, "memory": true, "model": "none", "capacity": "1GiB" } ] } ] }',
+        'Logs: DEBUG=zbc:* zbc-target ...',
+      ].join('\n'),
     )
     .allowExcessArguments(false)
     .exitOverride();

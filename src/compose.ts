@@ -65,7 +65,8 @@ export async function compose(config: ResolvedConfig): Promise<Composed> {
     };
   } catch (e) {
     // Targets own their LUs' stores and journals; LUs opened but not yet in a target are closed here.
-    await closeTargets(targets);
+    // The start's own error is the one to report, not a close failure after it.
+    await closeTargets(targets).catch(() => undefined);
     const owned = new Set(targets.flatMap((t) => t.luns().map((l) => t.logicalUnit(l.lun)?.store)));
     for (const o of opened) {
       if (owned.has(o.store)) continue;

@@ -23,7 +23,7 @@ import type { LoginOutcome } from './login/login-stages.js';
 import type { SessionParams } from './login/negotiate.js';
 import { encodeTextPairs, parseTextPairs, type TextPair } from './login/text-pairs.js';
 import { AsyncEvent, encodeAsyncMessage } from './pdu/async-message.js';
-import { type SequenceNumbers } from './pdu/bhs.js';
+import type { SequenceNumbers } from './pdu/bhs.js';
 import { encodeDataIn } from './pdu/data-in.js';
 import { decodeDataOut } from './pdu/data-out.js';
 import type { RawPdu } from './pdu/framer.js';
@@ -159,10 +159,6 @@ export class Session implements RegisteredSession {
     ]);
     this.handlers = new Map([...common, ...(this.scsi ? normalOnly : discoveryOnly)]);
     if (this.scsi && this.nexus) this.scsi.nexusCreated(this.nexus);
-  }
-
-  get taskCount(): number {
-    return this.tasks.size;
   }
 
   // ---- sequence numbers -------------------------------------------------------------------

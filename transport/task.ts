@@ -1,7 +1,7 @@
 // One SCSI task on a session: its write data (immediate, unsolicited, solicited by R2T) with the
 // sequence checks of RFC 7143 §11.7–§11.8 (iscsi-reference §3.4), and the cutting of Data-In into
 // PDUs and bursts (§3.5). No I/O here: the session sends what these methods describe.
-import { type ScsiCommandPdu } from './pdu/scsi-command.js';
+import type { ScsiCommandPdu } from './pdu/scsi-command.js';
 import { RESERVED_TAG } from './pdu/opcodes.js';
 import type { DataOutPdu } from './pdu/data-out.js';
 import type { SessionParams } from './login/negotiate.js';

@@ -44,7 +44,7 @@ export async function lockBacking(backing: string): Promise<BackingLock> {
       };
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') {
-        throw new BackingLockError(`backing file ${backing}: cannot create lock ${path}: ${(e as Error).message}`);
+        throw new BackingLockError(`backing file ${backing}: cannot create lock ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
       }
     }
     const owner = Number((await readFile(path, 'utf8').catch(() => '')).trim());

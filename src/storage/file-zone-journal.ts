@@ -14,6 +14,7 @@ import { crc32c } from '@node-rs/crc32';
 import createDebug from 'debug';
 import { ZoneCondition, type ZoneCapture, type ZoneLayoutConfig } from '../../zbc/types.js';
 import type { PersistedZoneState, ZoneJournal } from '../../zbc/zone-journal.js';
+import { formatSize } from '../sizes.js';
 import { ZoneShapes } from './zone-shape.js';
 
 const log = createDebug('zbc:storage:journal');
@@ -212,9 +213,10 @@ export class FileZoneJournal implements ZoneJournal {
       const stored = readField(sb, f);
       const wanted = f.value(layout, shapes.count);
       if (stored !== wanted) {
-        const show = f.show ?? String;
-        const unit = f.unit ? ` ${f.unit}` : '';
-        fail('META_GEOMETRY', `${f.what} ${show(stored)}${unit} does not match ${f.flag} ${show(wanted)}${unit}`);
+        // Block counts also in bytes, as the flags take them (block sizes matched already).
+        const show = (v: number): string =>
+          f.unit === 'blocks' ? `${v} blocks (${formatSize(v * layout.blockSize)})` : `${(f.show ?? String)(v)}${f.unit ? ` ${f.unit}` : ''}`;
+        fail('META_GEOMETRY', `${f.what} ${show(stored)} does not match ${f.flag} ${show(wanted)}`);
       }
     }
     const formatId = sb.readUInt32LE(16);

@@ -98,5 +98,16 @@ export async function startContender(id: TargetId, opts: StartOptions): Promise<
     blockSize: 512,
     tuned: id !== 'tgt-stock',
   });
-  return { id, urls: { plain: tgt.url() }, pids: [tgt.child.pid ?? 0], stop: () => tgt.stop() };
+  return {
+    id,
+    urls: { plain: tgt.url() },
+    pids: [tgt.child.pid ?? 0],
+    // tgtd 1.0.85 answers `tgtadm --mode system --op delete` with "invalid request" while it has
+    // targets, so the helper's stop() waits 5 s before SIGKILL; tgtd keeps no state of its own
+    // (writes went to the file with pwrite), so kill it at once and let stop() clean up.
+    stop: async () => {
+      tgt.child.kill('SIGKILL');
+      await tgt.stop();
+    },
+  };
 }

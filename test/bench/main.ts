@@ -190,10 +190,8 @@ async function main(): Promise<number> {
   } catch (err) {
     failure = (err as Error).message;
   } finally {
-    for (const [id, c] of contenders) {
-      progress(`stopping ${TARGET_TITLES[id]}`);
-      await c.stop().catch(() => undefined);
-    }
+    progress('stopping the targets');
+    await Promise.all([...contenders.values()].map((c) => c.stop().catch(() => undefined)));
     await rm(dir, { recursive: true, force: true });
   }
 

@@ -129,6 +129,8 @@ export interface ZoneScaleResult {
   readonly rssBaseline?: number;
   readonly rssAfterStart?: number;
   readonly rssAfterReport?: number;
+  /** Every RSS sample taken after a start, bytes. */
+  readonly rssSamples?: { readonly small: readonly number[]; readonly large: readonly number[] };
   readonly error?: string;
 }
 
@@ -153,12 +155,16 @@ export function zoneScaleTable(z: ZoneScaleResult): string {
     `| full REPORT ZONES (${mib(z.fullReport ? z.fullReport.bytes / Math.max(1, z.fullReport.ops) : undefined)} per report) p50 / p99 ms | ` +
       `${ms(fullP50)} / ${ms(z.fullReport?.p99_us)} | < 50 ms${verdict(fullP50 === undefined ? undefined : fullP50 < 50_000)} |`,
     `| one-page REPORT ZONES (4 KiB, PARTIAL=1, random zone) p50 / p99 ms | ${ms(z.pageReport?.p50_us)} / ${ms(z.pageReport?.p99_us)} | |`,
-    `| RSS of a small (default-profile) target after start (median of 3 starts) | ${mib(z.rssBaseline)} | |`,
-    `| RSS after start (median of 3 starts) | ${mib(z.rssAfterStart)} | |`,
+    `| RSS of a small (default-profile) target after start (median of ${z.rssSamples?.small.length ?? 1} starts) | ${mib(z.rssBaseline)} | |`,
+    `| RSS after start (median of ${z.rssSamples?.large.length ?? 1} starts) | ${mib(z.rssAfterStart)} | |`,
     `| RSS after a full REPORT ZONES | ${mib(z.rssAfterReport)} | |`,
     `| bytes per zone after start ((RSS − small RSS) ÷ zones) | ${Number.isFinite(perStart) ? perStart.toFixed(1) : '–'} | ≤ 64${verdict(Number.isFinite(perStart) ? perStart <= 64 : undefined)} |`,
     `| bytes per zone after the report | ${Number.isFinite(perReport) ? perReport.toFixed(1) : '–'} | |`,
   ];
+  if (z.rssSamples) {
+    const list = (xs: readonly number[]): string => xs.map((x) => (x / MiB).toFixed(1)).join(', ');
+    lines.push('', `RSS samples after start (MiB): small ${list(z.rssSamples.small)}; 20 TB ${list(z.rssSamples.large)}.`);
+  }
   if (z.error) lines.push('', `Zone scale run failed: ${z.error}`);
   return lines.join('\n');
 }

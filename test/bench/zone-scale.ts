@@ -35,8 +35,8 @@ async function startedRss(args: readonly string[]): Promise<number> {
   }
 }
 
-/** RSS varies by about 1 MiB between starts of the same program: take the median of a few. */
-const RSS_SAMPLES = 3;
+/** RSS varies by up to ~2.5 MiB between starts of the small target: take the median of a few. */
+const RSS_SAMPLES = 5;
 
 export async function measureZoneScale(
   binary: string,
@@ -78,5 +78,6 @@ export async function measureZoneScale(
     rssBaseline: median(small),
     rssAfterStart: median(large),
     rssAfterReport,
+    rssSamples: { small, large },
   };
 }

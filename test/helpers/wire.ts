@@ -393,7 +393,7 @@ export class WireInitiator {
   }
 
   /** Next PDU, or undefined when none arrives within `ms` (or the socket closed). */
-  async next(ms = 2000): Promise<TargetPdu | undefined> {
+  async next(ms = 5000): Promise<TargetPdu | undefined> {
     const deadline = Date.now() + ms;
     while (this.queue.length === 0) {
       if (this.closed) return undefined;
@@ -412,7 +412,7 @@ export class WireInitiator {
   }
 
   /** Waits until the target closes the connection. */
-  async closedWithin(ms = 2000): Promise<boolean> {
+  async closedWithin(ms = 5000): Promise<boolean> {
     const deadline = Date.now() + ms;
     while (!this.closed && Date.now() < deadline) {
       this.queue.length = 0;

@@ -1,28 +1,6 @@
 // Basic Header Segment fields common to every PDU, RFC 7143 §11.2.1, and the LUN field (SAM-5
 // single-level addressing, iscsi-reference §5).
-import { BHS_LENGTH, RESERVED_TAG } from './opcodes.js';
-
-/** Fields shared by every BHS, decoded to plain numbers. */
-export interface BhsCommon {
-  readonly opcode: number;
-  readonly immediate: boolean;
-  readonly final: boolean;
-  readonly totalAhsLength: number;
-  readonly dataSegmentLength: number;
-  readonly itt: number;
-}
-
-export function decodeCommon(bhs: Buffer): BhsCommon {
-  const b0 = bhs.readUInt8(0);
-  return {
-    opcode: b0 & 0x3f,
-    immediate: (b0 & 0x40) !== 0,
-    final: (bhs.readUInt8(1) & 0x80) !== 0,
-    totalAhsLength: bhs.readUInt8(4),
-    dataSegmentLength: bhs.readUIntBE(5, 3),
-    itt: bhs.readUInt32BE(16),
-  };
-}
+import { BHS_LENGTH } from './opcodes.js';
 
 export function readDataSegmentLength(bhs: Buffer): number {
   return bhs.readUIntBE(5, 3);
@@ -69,10 +47,3 @@ export function decodeLun(bhs: Buffer, at = 8): number {
 export function encodeLun(h: Buffer, lun: number, at = 8): void {
   if (lun >= 0 && lun <= 255) h.writeUInt8(lun, at + 1);
 }
-
-/** Copies the raw 8 LUN bytes (echoes in NOP-In / Data-In). */
-export function copyLunBytes(from: Buffer, to: Buffer): void {
-  from.copy(to, 8, 8, 16);
-}
-
-export { RESERVED_TAG };

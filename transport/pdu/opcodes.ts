@@ -48,17 +48,3 @@ export const RejectReason = {
   WAITING_FOR_LOGOUT: 0x0c,
 } as const;
 export type RejectReason = (typeof RejectReason)[keyof typeof RejectReason];
-
-export function opcodeOf(bhs: Buffer): number {
-  return (bhs[0] ?? 0) & 0x3f;
-}
-
-export function isImmediate(bhs: Buffer): boolean {
-  return ((bhs[0] ?? 0) & IMMEDIATE_BIT) !== 0;
-}
-
-const INITIATOR_OPCODES: ReadonlySet<number> = new Set(Object.values(InitiatorOpcode));
-
-export function isKnownInitiatorOpcode(opcode: number): boolean {
-  return INITIATOR_OPCODES.has(opcode);
-}

@@ -3,6 +3,7 @@ import type { CommandSpec } from '../../command-spec.js';
 import { INQUIRY } from './inquiry.js';
 import { MODE_SELECT_6, MODE_SELECT_10 } from './mode-select.js';
 import { MODE_SENSE_6, MODE_SENSE_10 } from './mode-sense.js';
+import { PERSISTENT_RESERVE_COMMANDS } from './persistent-reserve.js';
 import { REPORT_LUNS } from './report-luns.js';
 import { REPORT_SUPPORTED_OPERATION_CODES } from './report-supported-opcodes.js';
 import { REPORT_SUPPORTED_TASK_MANAGEMENT_FUNCTIONS } from './report-supported-tmfs.js';
@@ -20,6 +21,7 @@ export const SPC_COMMANDS: readonly CommandSpec[] = [
   RELEASE_6,
   MODE_SELECT_10,
   MODE_SENSE_10,
+  ...PERSISTENT_RESERVE_COMMANDS,
   REPORT_LUNS,
   REPORT_SUPPORTED_OPERATION_CODES,
   REPORT_SUPPORTED_TASK_MANAGEMENT_FUNCTIONS,

@@ -8,6 +8,7 @@
 //   * zone conditions are what power-on gives: EMPTY, CLOSED or FULL, never open.
 // The last cycle stops cleanly (SIGINT) and then everything acknowledged must be there.
 // The initiator is test/helpers/mini-initiator.ts: the property is durability, not interop.
+// Replay a failure with ZBC_CRASH_SEED=<printed seed>; ZBC_CRASH_CYCLES changes the count (50).
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -53,7 +53,7 @@ describe('target process lifecycle', () => {
     });
     expect(r.status).toBe(1);
     expect(r.stderr).toBe(
-      `zbc-target: metadata ${backing}.zbcmeta: zone size 2048 blocks does not match --zone-size 4096 blocks (use --format to re-create)\n`,
+      `zbc-target: metadata ${backing}.zbcmeta: zone size 2048 blocks (1 MiB) does not match --zone-size 4096 blocks (2 MiB) (use --format to re-create)\n`,
     );
     const again = await startTargetProcess(['--backing', backing, ...GEOMETRY.slice(0, 2), '--zone-size', '2MiB', '--conventional-zones', '2', '--format']);
     expect(await again.stop()).toBe(0);

@@ -379,6 +379,8 @@ function buildInnerImage(root: string, dirs: string[], work: string, vmlinuz: st
     copyFileSync(join(root, f), join(inner, f)); // copyFileSync follows symlinks: the soname gets the file
   }
   chmodSync(join(inner, 'usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2'), 0o755);
+  // The ELF interpreter path of every binary (libc6 ships this link; we copied files only).
+  symlinkSync('../lib/x86_64-linux-gnu/ld-linux-x86-64.so.2', join(inner, 'usr/lib64/ld-linux-x86-64.so.2'));
   const applets = execFileSync(join(root, 'usr/bin/busybox'), ['--list-full'], { encoding: 'utf8' }).split('\n').filter(Boolean);
   for (const a of applets) {
     const target = join(inner, a.replace(/^(usr\/)?/, 'usr/'));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { portal, startupLines } from '../../../src/attach-help.js';
+import { describeLun, portal, startupLines } from '../../../src/attach-help.js';
 import { resolveConfig } from '../../../src/config.js';
 
 const IQN = 'iqn.2026-11.dev.zbc-target:default';
@@ -30,5 +30,16 @@ describe('startupLines', () => {
   it('portal() brackets only IPv6', () => {
     expect(portal('10.0.0.1', 1)).toBe('10.0.0.1:1');
     expect(portal('fe80::1', 2)).toBe('[fe80::1]:2');
+  });
+});
+
+describe('describeLun', () => {
+  it('names the segment files of a backing above 8 TiB', () => {
+    const c = resolveConfig({ targets: [{ name: IQN, luns: [{ lun: 0, profile: 'hm-20tb', backing: 'big.img' }] }] }, { baseDir: '/b' });
+    const lun = c.targets[0]?.luns[0];
+    if (!lun) throw new Error('no lun');
+    expect(describeLun(lun)).toBe(
+      'LUN 0: host-managed, 20 TB, 512/4096-byte blocks, zones of 256 MiB, 745 conventional, max open 128, file /b/big.img (+2 segment files /b/big.img.seg1...)',
+    );
   });
 });

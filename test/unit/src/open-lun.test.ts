@@ -68,7 +68,7 @@ describe('openLun', () => {
     await o.store.close();
     const meta = join(dir, 'd.img.zbcmeta');
     await expect(openLun(lunOf({ ...small, zoneSize: '2MiB', backing: 'd.img' }))).rejects.toThrow(
-      `metadata ${meta}: zone size 256 blocks does not match --zone-size 512 blocks (use --format to re-create)`,
+      `metadata ${meta}: zone size 256 blocks (1 MiB) does not match --zone-size 512 blocks (2 MiB) (use --format to re-create)`,
     );
     const f = await openLun(lunOf({ ...small, zoneSize: '2MiB', backing: 'd.img', format: true }));
     expect(f.journal?.loaded).toBeNull();

@@ -471,6 +471,25 @@ describe('digests', () => {
   });
 });
 
+describe('data digest on Data-Out', () => {
+  it('rejects the PDU with 0x02 and ends the task with CHECK CONDITION 0B/47/05', async () => {
+    h = await startHarness();
+    const c = await h.session({ keys: { DataDigest: 'CRC32C', InitialR2T: 'Yes', ImmediateData: 'No' } });
+    const f = { dataDigest: true };
+    c.send(scsiCommand({ itt: 1, write: true, edtl: BS, cmdSN: c.cmdSN, cdb: write10(0, 1) }, f));
+    const r2t = await c.next();
+    expect(r2t?.opcode).toBe(Op.R2T);
+    const bad = dataOut({ itt: 1, ttt: r2t?.ttt ?? 0, dataSN: 0, offset: 0, data: Buffer.alloc(BS, 1) }, f);
+    bad.writeUInt8(bad.readUInt8(bad.length - 1) ^ 0xff, bad.length - 1);
+    c.send(bad);
+    const rej = await c.next();
+    expect([rej?.opcode, rej?.byte2]).toEqual([Op.REJECT, 0x02]);
+    const rsp = await c.next();
+    expect([rsp?.opcode, rsp?.byte3, rsp?.data[2 + 2], rsp?.data[2 + 12], rsp?.data[2 + 13]]).toEqual([Op.SCSI_RESPONSE, 2, 0x0b, 0x47, 0x05]);
+    expect(h.scsi.writes).toHaveLength(0);
+  });
+});
+
 describe('two sessions', () => {
   it('a malformed PDU ends only its own connection', async () => {
     h = await startHarness();

@@ -18,7 +18,7 @@ run_inner() {
   cat /inner/initrd.cpio /tmp/inner-run.cpio > /tmp/inner.initrd
   rm -f /tmp/inner.log
   _t0=$(date +%s)
-  timeout "${INNER_TIMEOUT:-400}" qemu-system-x86_64 -accel tcg -m 384 -smp 1 -nodefaults -no-user-config \
+  timeout "${INNER_TIMEOUT:-900}" qemu-system-x86_64 -accel tcg -m 384 -smp 1 -nodefaults -no-user-config \
     -display none -no-reboot -kernel /inner/vmlinuz -initrd /tmp/inner.initrd \
     -append "console=ttyS0 panic=-1 quiet loglevel=4" -serial file:/tmp/inner.log "$@" </dev/null >/tmp/inner-qemu.err 2>&1
   _rc=$?

@@ -47,6 +47,20 @@ describe('FileBlockStore', () => {
     await again.close();
   });
 
+  it('reads small (synchronous path) and large (asynchronous path) ranges alike', async () => {
+    const store = await FileBlockStore.open(join(dir, 'r'), 1 << 20);
+    const data = Buffer.alloc(200 * 1024);
+    for (let i = 0; i < data.length; i += 4) data.writeUInt32BE(i, i);
+    await store.writev([data], 4096);
+    const big = Buffer.alloc(data.length);
+    await store.readInto(big, 4096);
+    expect(big.equals(data)).toBe(true);
+    const small = Buffer.alloc(4096);
+    await store.readInto(small, 4096 + 65536);
+    expect(small.equals(data.subarray(65536, 65536 + 4096))).toBe(true);
+    await store.close();
+  });
+
   it('accepts subarray views as segments without copying them first', async () => {
     const store = await FileBlockStore.open(join(dir, 'd'), 8192);
     const big = Buffer.alloc(4096);

@@ -156,7 +156,7 @@ describe('FileZoneJournal', () => {
     await (await FileZoneJournal.open(path, layout)).close();
     const e = await openError({ ...layout, zoneSizeBlocks: 16, zoneCapacityBlocks: 16 });
     expect(e.code).toBe('META_GEOMETRY');
-    expect(e.message).toBe(`metadata ${path}: zone size 8 blocks does not match --zone-size 16 blocks (use --format to re-create)`);
+    expect(e.message).toBe(`metadata ${path}: zone size 8 blocks (4 KiB) does not match --zone-size 16 blocks (8 KiB) (use --format to re-create)`);
     expect((await openError({ ...layout, model: 'host-aware' })).message).toBe(
       `metadata ${path}: zoned model host-managed does not match --model host-aware (use --format to re-create)`,
     );
