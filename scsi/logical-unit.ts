@@ -2,7 +2,7 @@
 // attentions. Commands read it through CommandContext.lu.
 import createDebug from 'debug';
 import { SENSE } from '../sense-tables/index.js';
-import type { ZonedMedium } from '../zbc/types.js';
+import type { ZoneCapture, ZonedMedium } from '../zbc/types.js';
 import type { ZoneJournal } from '../zbc/zone-journal.js';
 import type { CommandTable } from './command-table.js';
 import { DEFAULT_MODE_STATE, type ModeState } from './mode-pages.js';
@@ -64,6 +64,8 @@ export class LogicalUnit {
   #capacityBlocks: number;
   #flushRunning: Promise<void> | null = null;
   #flushQueued: Promise<void> | null = null;
+  /** Settles when the last queued journal write has (successfully or not). */
+  #journalTail: Promise<void> = Promise.resolve();
   /** SPC-4 persistent reservations; unaffected by resets and nexus loss (SPC-4 5.13.1). */
   readonly persistent = new PersistentReservations();
   /** Nexus key holding the SPC-2 reservation (RESERVE(6)), or null. */
@@ -145,6 +147,17 @@ export class LogicalUnit {
     return this.#flushQueued;
   }
 
+  /**
+   * Persists a capture of zones whose write pointers only went down (RESET WRITE POINTER): no
+   * data flush is needed for them (zbc-reference §11.3). Journal writes keep capture order, so a
+   * flush captured earlier cannot overwrite this newer state afterwards.
+   */
+  persistZoneCapture(capture: ZoneCapture): Promise<void> {
+    const journal = this.journal;
+    if (journal === undefined) return Promise.resolve();
+    return this.#inJournalOrder(() => journal.persist(capture));
+  }
+
   #startFlush(): Promise<void> {
     const run = this.#flushOnce().finally(() => {
       if (this.#flushRunning === run) this.#flushRunning = null;
@@ -154,10 +167,23 @@ export class LogicalUnit {
   }
 
   async #flushOnce(): Promise<void> {
-    const capture = this.journal !== undefined ? this.zones?.captureDurable() : undefined;
-    await this.store.flush();
-    if (capture !== undefined && this.journal !== undefined) await this.journal.persist(capture);
+    const journal = this.journal;
+    const capture = journal !== undefined ? this.zones?.captureDurable() : undefined;
+    const flushed = this.store.flush();
+    flushed.catch(() => undefined); // observed below; avoids an unhandled rejection meanwhile
+    // The persist takes its place in journal order now, at capture time.
+    await this.#inJournalOrder(async () => {
+      await flushed;
+      if (capture !== undefined && journal !== undefined) await journal.persist(capture);
+    });
     if (log.enabled)
       log('lun %d flushed%s', this.lun, capture ? ` (${capture.zones.length} zones)` : '');
+  }
+
+  /** Runs journal work after all work queued before it, whatever its outcome. */
+  #inJournalOrder(work: () => Promise<void>): Promise<void> {
+    const next = this.#journalTail.then(work);
+    this.#journalTail = next.catch(() => undefined);
+    return next;
   }
 }

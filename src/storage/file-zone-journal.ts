@@ -89,6 +89,10 @@ export interface FileZoneJournalOptions {
 }
 
 export class FileZoneJournal implements ZoneJournal {
+  /**
+   * State found at open. Its arrays ARE the journal's mirror (10 bytes per zone, not 20): read it
+   * before the first persist (ZoneModel copies it in its constructor); persists update it.
+   */
   readonly loaded: PersistedZoneState | null;
   private readonly shapes: ZoneShapes;
   private readonly pageCount: number;
@@ -116,9 +120,9 @@ export class FileZoneJournal implements ZoneJournal {
   ) {
     this.shapes = shapes;
     this.pageCount = Math.ceil(shapes.count / RECORDS_PER_PAGE);
-    this.condition = Uint8Array.from(state.condition);
-    this.writePointer = Float64Array.from(state.writePointer);
-    this.attributes = Uint8Array.from(state.attributes);
+    this.condition = state.condition;
+    this.writePointer = state.writePointer;
+    this.attributes = state.attributes;
     this.pageGen = pageGen;
     this.pageCopy = pageCopy;
     this.loaded = fresh ? null : state;

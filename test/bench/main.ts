@@ -1,10 +1,9 @@
 // `npm run bench` (scripts/bench.mjs runs this file): zbc-target against tgt, interleaved rounds,
 // a table of medians with ratios, spread and tgt's noise floor, plus REPORT ZONES speed and memory
 // per zone on a 20 TB profile. Results go to bench-results/ (git-ignored) and to stdout.
-import { execFileSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { cpus, release, tmpdir, totalmem } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -20,10 +19,10 @@ import {
   type TargetId,
 } from './cases.js';
 import { type Contender, startContender } from './contenders.js';
-import { formatSummary, summarizeCpuProfile } from './cpu-profile-summary.js';
 import { cpuNanosecondsOf } from './process-cpu.js';
 import { buildLoadGenerator, type LoadResult, repoRoot, runLoad } from './load-generator.js';
 import { addSample, type Samples, summarize, throughputTable, type ZoneScaleResult, zoneScaleTable } from './report-table.js';
+import { machineLine, profileSections } from './run-context.js';
 import { roundOrder } from './stats.js';
 import { measureZoneScale } from './zone-scale.js';
 
@@ -33,31 +32,50 @@ const USAGE = `usage: npm run bench -- [--quick] [--rounds N] [--seconds S] [--t
   --targets    subset of ${TARGET_IDS.join(',')}
   --cases      subset of ${BENCH_CASES.map((c) => c.id).join(',')}
   --no-zones   skip the 20 TB REPORT ZONES / memory measurement
-  --cpu-prof   run our target under node --cpu-prof (profiles in bench-results/cpu-prof-*/,
+  --cpu-prof   profile our target with V8's CPU profiler (files in bench-results/cpu-prof-*/,
                summarised in the report)`;
 
-const { values: args } = parseArgs({
-  options: {
-    quick: { type: 'boolean', default: false },
-    rounds: { type: 'string' },
-    seconds: { type: 'string' },
-    targets: { type: 'string' },
-    cases: { type: 'string' },
-    'no-zones': { type: 'boolean', default: false },
-    'cpu-prof': { type: 'boolean', default: false },
-    help: { type: 'boolean', default: false },
-  },
-});
+function parseFlags() {
+  return parseArgs({
+    options: {
+      quick: { type: 'boolean', default: false },
+      rounds: { type: 'string' },
+      seconds: { type: 'string' },
+      targets: { type: 'string' },
+      cases: { type: 'string' },
+      'no-zones': { type: 'boolean', default: false },
+      'cpu-prof': { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  }).values;
+}
+
+let args: ReturnType<typeof parseFlags>;
+try {
+  args = parseFlags();
+} catch (err) {
+  console.error(`bench: ${(err as Error).message}\n${USAGE}`);
+  process.exit(2);
+}
 if (args.help) {
   console.log(USAGE);
   process.exit(0);
 }
 
 const base = args.quick ? QUICK_SIZES : FULL_SIZES;
+function positive(flag: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) {
+    console.error(`bench: --${flag} must be a positive number, got ${value}`);
+    process.exit(2);
+  }
+  return n;
+}
 const sizes: BenchSizes = {
   ...base,
-  rounds: args.rounds ? Number(args.rounds) : base.rounds,
-  seconds: args.seconds ? Number(args.seconds) : base.seconds,
+  rounds: Math.round(positive('rounds', args.rounds, base.rounds)),
+  seconds: positive('seconds', args.seconds, base.seconds),
 };
 const targets = (args.targets ? args.targets.split(',') : [...TARGET_IDS]) as TargetId[];
 for (const t of targets) {
@@ -79,6 +97,7 @@ mkdirSync(resultsDir, { recursive: true });
 const rawFile = join(resultsDir, `bench-${stamp}.jsonl`);
 const reportFile = join(resultsDir, `bench-${stamp}.md`);
 const started = Date.now();
+const loadAtStart = loadavg()[0] ?? Number.NaN;
 
 // ---- progress line: rewritten in place on a terminal, one line per step otherwise ----
 const tty = process.stderr.isTTY === true;
@@ -94,36 +113,6 @@ function endProgress(): void {
 
 function record(kind: string, target: string, result: LoadResult | object): void {
   appendFileSync(rawFile, `${JSON.stringify({ kind, target, ...result })}\n`);
-}
-
-function tryExec(cmd: string, cmdArgs: string[]): string {
-  try {
-    return execFileSync(cmd, cmdArgs, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-  } catch {
-    return 'unknown';
-  }
-}
-
-function machineLine(): string {
-  const cpu = cpus();
-  const mem = (totalmem() / 2 ** 30).toFixed(0);
-  const tgt = tryExec('tgtd', ['-V']);
-  const libiscsi = tryExec('dpkg-query', ['-W', '-f', '${Version}', 'libiscsi7']);
-  return (
-    `${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${mem} GiB RAM, Linux ${release()}, ` +
-    `Node.js ${process.version}, tgt ${tgt}, libiscsi ${libiscsi}; backing files in ${tmpdir()}`
-  );
-}
-
-/** One summary per profile our target processes wrote (the plain LU's, the zoned LU's). */
-function profileSections(dir: string): string[] {
-  if (!existsSync(dir)) return [`No CPU profile was written to ${dir}.`];
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.cpuprofile'))
-    .flatMap((f) => {
-      const summary = summarizeCpuProfile(JSON.parse(readFileSync(join(dir, f), 'utf8')), 20, repoRoot);
-      return [`CPU profile of our target: ${join(dir, f).slice(repoRoot.length + 1)}`, '', formatSummary(summary), ''];
-    });
 }
 
 async function main(): Promise<number> {
@@ -209,7 +198,7 @@ async function main(): Promise<number> {
   const parts = [
     `## Benchmark ${new Date().toISOString()}${args.quick ? ' (--quick)' : ''}`,
     '',
-    `Machine: ${machineLine()}.`,
+    `Machine: ${machineLine(loadAtStart)}.`,
     `Rounds: ${sizes.rounds} × ${sizes.seconds} s per measurement, targets interleaved in rotating order; ` +
       `medians over rounds; spread = (max − min) ÷ median. Took ${minutes} min.`,
     '',

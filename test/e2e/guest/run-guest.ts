@@ -88,7 +88,7 @@ export function qemuArgs(image: GuestImage, initrd: string, opts: Pick<GuestRunO
     '-accel', 'tcg', '-m', String(opts.memoryMb ?? 1536), '-smp', '1',
     '-nodefaults', '-no-user-config', '-display', 'none', '-no-reboot', '-monitor', 'none',
     '-kernel', image.kernel, '-initrd', initrd,
-    '-append', 'console=ttyS0,115200 panic=-1 quiet loglevel=4',
+    '-append', 'console=ttyS0,115200 panic=-1 quiet loglevel=4 no_timer_check',
     '-serial', 'stdio',
     '-netdev', 'user,id=n0,net=10.0.2.0/24,host=10.0.2.2,ipv6=off',
     '-device', 'virtio-net-pci,netdev=n0,romfile=',

@@ -3,6 +3,7 @@ import type { Measurement, TargetId } from '../../bench/cases.js';
 import {
   addSample,
   bytesPerZone,
+  judge,
   type Samples,
   summarize,
   throughputTable,
@@ -36,7 +37,7 @@ describe('summarize', () => {
     expect(row?.oursVsTuned).toBe(1.5);
     expect(row?.oursVsStock).toBe(2);
     expect(row?.noise).toBeCloseTo(1.1);
-    expect(row?.goal).toEqual({ text: '≥ 1.25× tgt tuned', met: true });
+    expect(row?.goal).toEqual({ text: '≥ 1.25× tgt tuned', verdict: 'met' });
   });
 
   it('compares our zoned write with tgt sequential write, and reports a missed goal', () => {
@@ -47,7 +48,7 @@ describe('summarize', () => {
     const row = summarize(s).find((r) => r.caseId === 'zonedwrite-1m-qd8' && r.metric === 'mbps');
     expect(row?.cells['tgt-tuned']?.median).toBe(1000);
     expect(row?.oursVsTuned).toBeCloseTo(1.1);
-    expect(row?.goal?.met).toBe(false);
+    expect(row?.goal?.verdict).toBe('missed');
   });
 
   it('judges the QD1 latency goal as "no worse": ratio at most 1', () => {
@@ -56,7 +57,7 @@ describe('summarize', () => {
       ['randread-4k-qd1', 'tgt-tuned', [m('randread', 0, 10000, 79)]],
     ]);
     const row = summarize(s).find((r) => r.caseId === 'randread-4k-qd1' && r.metric === 'p50_us');
-    expect(row?.goal?.met).toBe(false);
+    expect(row?.goal?.verdict).toBe('missed');
     expect(throughputTable(summarize(s))).toContain('p50 ≤ tgt tuned: **missed**');
   });
 
@@ -65,6 +66,16 @@ describe('summarize', () => {
     expect(rows.length).toBeGreaterThan(0);
     expect(rows.every((r) => Number.isNaN(r.oursVsTuned) && r.goal === undefined)).toBe(true);
     expect(throughputTable(rows)).toMatch(/\| – \| – \| – \|/);
+  });
+});
+
+describe('judge', () => {
+  it('calls a miss smaller than the tgt-vs-tgt difference "within noise"', () => {
+    expect(judge({ min: 1.25 }, 1.3, 1.1)).toBe('met');
+    expect(judge({ min: 1.25 }, 1.2, 1.05)).toBe('within noise'); // 1.2 >= 1.25 * 0.95
+    expect(judge({ min: 1.25 }, 1.1, 1.05)).toBe('missed');
+    expect(judge({ max: 1 }, 1.003, 0.98)).toBe('within noise');
+    expect(judge({ max: 1 }, 1.003, Number.NaN)).toBe('missed');
   });
 });
 

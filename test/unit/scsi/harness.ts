@@ -206,7 +206,7 @@ export class FakeZones implements ZonedMedium {
 export class FakeJournal implements ZoneJournal {
   readonly loaded = null;
   constructor(readonly log: string[]) {}
-  async persist(): Promise<void> {
+  async persist(_capture: ZoneCapture): Promise<void> {
     this.log.push('persist');
   }
   async close(): Promise<void> {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SENSE } from '../../../../../sense-tables/index.js';
+import type { ZoneCapture } from '../../../../../zbc/types.js';
 import { FakeJournal, FakeZones, expectCheck, expectGood, harness } from '../../harness.js';
 
 const BS = 512;
@@ -193,6 +194,37 @@ describe('durability', () => {
     );
     h.store.failNext.flush = true;
     expectCheck(await h.run([0x35, 0, 0, 0, 0, 0, 0, 0, 0, 0]), SENSE.WRITE_ERROR);
+  });
+
+  it('persistZoneCapture writes the journal only, after any flush captured before it', async () => {
+    const log: string[] = [];
+    const zones = new FakeZones('host-managed');
+    const journal = new FakeJournal(log);
+    journal.persist = async (c: ZoneCapture) => {
+      log.push(`persist ${c.writePointer[0]}`);
+    };
+    const h = harness({ zones, journal });
+    const capture = (wp: number) => ({
+      zones: new Uint32Array([1]),
+      condition: new Uint8Array(1),
+      writePointer: new Float64Array([wp]),
+      attributes: new Uint8Array(1),
+    });
+    await h.lu.persistZoneCapture(capture(7));
+    expect(log).toEqual(['persist 7']);
+    expect(h.store.calls).toEqual([]);
+    let release: () => void = () => undefined;
+    h.store.flush = () =>
+      new Promise<void>((r) => {
+        release = r;
+      });
+    const flushing = h.lu.flushMedium(); // captures wp 0 (FakeZones) now
+    const resetting = h.lu.persistZoneCapture(capture(9));
+    await new Promise((r) => setTimeout(r, 5));
+    expect(log).toEqual(['persist 7']); // the reset waits for the earlier capture
+    release();
+    await Promise.all([flushing, resetting]);
+    expect(log).toEqual(['persist 7', 'persist 0', 'persist 9']);
   });
 
   it('concurrent flushes coalesce: one running, one queued for all later callers', async () => {
