@@ -30,7 +30,7 @@ export const REPORTING_OPTIONS: ReadonlyMap<number, Match> = new Map<number, Mat
   [0x08, byCondition(C.INACTIVE)],
   [0x10, (s, i) => ((s.attributes[i] as number) & ZoneAttribute.RESET) !== 0],
   [0x11, (s, i) => ((s.attributes[i] as number) & ZoneAttribute.NON_SEQ) !== 0],
-  [0x3e, (s, i) => s.type[i] !== ZoneType.GAP],
+  [0x3e, (s, i) => s.type(i) !== ZoneType.GAP],
   [0x3f, byCondition(C.NOT_WRITE_POINTER)],
 ]);
 
@@ -49,16 +49,16 @@ function putU64(view: DataView, at: number, value: number): void {
 function sameField(s: ZoneState, listed: readonly [number, number], count: number, match: Match): number {
   if (count === 0) return 0;
   const [first, lastIndex] = listed;
-  const type0 = s.type[first];
-  const len0 = s.length[first];
+  const type0 = s.type(first);
+  const len0 = s.length(first);
   let typesEqual = true;
   let lengthsEqualButLast = true;
   for (let i = first; i <= lastIndex; i++) {
     if (!match(s, i)) continue;
-    if (s.type[i] !== type0) typesEqual = false;
-    if (i !== lastIndex && s.length[i] !== len0) lengthsEqualButLast = false;
+    if (s.type(i) !== type0) typesEqual = false;
+    if (i !== lastIndex && s.length(i) !== len0) lengthsEqualButLast = false;
   }
-  const lastEqual = s.length[lastIndex] === len0;
+  const lastEqual = s.length(lastIndex) === len0;
   if (typesEqual && lengthsEqualButLast) return lastEqual ? 1 : 2;
   if (lengthsEqualButLast && lastEqual) return 3;
   return 0;
@@ -109,10 +109,10 @@ export function reportZones(s: ZoneState, req: ReportZonesRequest): ZoneFault | 
 /** Zone descriptor, ZBC-2 table 41 (zbc-reference §4.3). */
 function encodeDescriptor(s: ZoneState, i: number, view: DataView, at: number): void {
   const c = s.condition[i] as number;
-  view.setUint8(at, s.type[i] as number);
+  view.setUint8(at, s.type(i));
   view.setUint8(at + 1, (c << 4) | ((s.attributes[i] as number) & 0x3));
-  const start = s.start[i] as number;
-  const length = s.length[i] as number;
+  const start = s.start(i);
+  const length = s.length(i);
   putU64(view, at + 8, length);
   putU64(view, at + 16, start);
   if (NO_WRITE_POINTER.has(c)) {

@@ -138,6 +138,14 @@ export interface ZoneActionResult {
    * (reads at/above the WP are zero-filled there).
    */
   readonly discard: readonly { readonly lba: number; readonly blocks: number }[];
+  /**
+   * RESET WRITE POINTER only: the zones it acted on that changed or had unpersisted changes, in
+   * their new state (EMPTY, WP at the zone start, attributes cleared). A lowered WP never points
+   * past durable data (zbc-reference §11.3), so this capture is persisted WITHOUT a data flush
+   * (LogicalUnit.persistZoneCapture), and must be queued before any later capture is taken (journal
+   * writes keep capture order). No other zone is marked clean. Empty when nothing needs persisting.
+   */
+  readonly resetCapture?: ZoneCapture;
 }
 
 export interface ReportZonesRequest {

@@ -24,12 +24,12 @@ function unavailable(
   let inactive = -1;
   for (let i = first; i <= last; i++) {
     const c = state.condition[i];
-    if (c === C.OFFLINE) return { kind: 'zone-offline', lba: Math.max(lba, state.start[i] as number) };
+    if (c === C.OFFLINE) return { kind: 'zone-offline', lba: Math.max(lba, state.start(i)) };
     if (write && c === C.READ_ONLY && readOnly < 0) readOnly = i;
     if (c === C.INACTIVE && inactive < 0) inactive = i;
   }
-  if (readOnly >= 0) return { kind: 'zone-read-only', lba: Math.max(lba, state.start[readOnly] as number) };
-  if (inactive >= 0) return { kind: 'zone-inactive', lba: Math.max(lba, state.start[inactive] as number) };
+  if (readOnly >= 0) return { kind: 'zone-read-only', lba: Math.max(lba, state.start(readOnly)) };
+  if (inactive >= 0) return { kind: 'zone-inactive', lba: Math.max(lba, state.start(inactive)) };
   return null;
 }
 
@@ -46,20 +46,20 @@ export function planWrite(
   const g = state.geometry;
   const first = g.indexOf(lba);
   const last = g.indexOf(lba + blocks - 1);
-  const firstType = state.type[first];
+  const firstType = state.type(first);
   // §6.1 step 3: a write starting in a gap zone, then unavailable zones anywhere in the range.
   if (firstType === ZoneType.GAP) return { kind: 'gap-zone-access', lba };
   const bad = unavailable(state, first, last, lba, true);
   if (bad) return bad;
   // §6.1 step 4: conventional writes stay within conventional zones (they may span several).
   if (firstType === ZoneType.CONVENTIONAL) {
-    if (state.type[last] !== ZoneType.CONVENTIONAL) return { kind: 'write-boundary', lba };
+    if (state.type(last) !== ZoneType.CONVENTIONAL) return { kind: 'write-boundary', lba };
     return { lba, blocks, zoneIndex: first };
   }
   if (state.hostAware) {
     // §6.4: any write within SWP zones is accepted; crossing into another zone type is not.
     for (let i = first + 1; i <= last; i++) {
-      if (state.type[i] !== ZoneType.SEQUENTIAL_WRITE_PREFERRED) return { kind: 'write-boundary', lba };
+      if (state.type(i) !== ZoneType.SEQUENTIAL_WRITE_PREFERRED) return { kind: 'write-boundary', lba };
     }
     return { lba, blocks, zoneIndex: first };
   }
@@ -77,15 +77,17 @@ export function planWrite(
 export function commitWrite(state: ZoneState, plan: WritePlan): void {
   if (plan.blocks === 0 || plan.zoneIndex === NO_ZONE) return;
   const first = plan.zoneIndex;
-  if (state.type[first] === ZoneType.CONVENTIONAL) return;
+  if (state.type(first) === ZoneType.CONVENTIONAL) return;
   const end = plan.lba + plan.blocks;
   const last = state.geometry.indexOf(end - 1);
   for (let i = first; i <= last; i++) {
     const zoneEnd = state.end(i);
-    const from = Math.max(plan.lba, state.start[i] as number);
+    const from = Math.max(plan.lba, state.start(i));
     const to = Math.min(end, zoneEnd);
     const wp = state.wp[i] as number;
-    state.addInflight(i, plan, wp);
+    state.addInflight(i, plan);
+    // Written blocks read back as data, even in a FULL zone above the end FINISH left (§3.6).
+    if (to > (state.dataEnd[i] as number)) state.dataEnd[i] = to;
     const c = state.condition[i];
     if (c === C.FULL) continue; // host-aware only: a FULL SWP zone accepts writes and stays FULL
     if (state.hostAware && from !== wp) {
@@ -95,7 +97,6 @@ export function commitWrite(state: ZoneState, plan: WritePlan): void {
       state.acquire(); // planWrite checked that it succeeds (always, on host-aware LUs)
       state.setCondition(i, C.IMPLICITLY_OPENED);
     }
-    if (to > (state.dataEnd[i] as number)) state.dataEnd[i] = to;
     const next = Math.max(wp, to);
     state.setWritePointer(i, next);
     if (next === zoneEnd) state.setCondition(i, C.FULL);
@@ -105,7 +106,7 @@ export function commitWrite(state: ZoneState, plan: WritePlan): void {
 /** Removes the plan from the in-flight set of each zone it touched. */
 export function settleWrite(state: ZoneState, plan: WritePlan): void {
   if (plan.blocks === 0 || plan.zoneIndex === NO_ZONE) return;
-  if (state.type[plan.zoneIndex] === ZoneType.CONVENTIONAL) return;
+  if (state.type(plan.zoneIndex) === ZoneType.CONVENTIONAL) return;
   const last = state.geometry.indexOf(plan.lba + plan.blocks - 1);
   for (let i = plan.zoneIndex; i <= last; i++) state.removeInflight(i, plan);
 }
@@ -128,8 +129,8 @@ export function checkRead(
   if (bad) return bad;
   if (!state.hostAware) {
     // ZBC-2: a read crossing zone types (conventional/SWR/gap) is a READ BOUNDARY VIOLATION.
-    const t = state.type[first];
-    for (let i = first + 1; i <= last; i++) if (state.type[i] !== t) return { kind: 'read-boundary', lba };
+    const t = state.type(first);
+    for (let i = first + 1; i <= last; i++) if (state.type(i) !== t) return { kind: 'read-boundary', lba };
     if (!urswrz) {
       if (t === ZoneType.GAP) return { kind: 'gap-zone-access', lba };
       if (t === ZoneType.SEQUENTIAL_WRITE_REQUIRED) {
@@ -156,9 +157,9 @@ function readSegments(state: ZoneState, lba: number, blocks: number, first: numb
     }
   };
   for (let i = first; i <= last; i++) {
-    const from = Math.max(lba, state.start[i] as number);
+    const from = Math.max(lba, state.start(i));
     const to = Math.min(end, state.end(i));
-    const t = state.type[i];
+    const t = state.type(i);
     const c = state.condition[i];
     if (t === ZoneType.CONVENTIONAL || c === C.READ_ONLY) push(from, to, false);
     else if (t === ZoneType.GAP) push(from, to, true);

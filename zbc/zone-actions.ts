@@ -1,5 +1,6 @@
 // ZBC OUT zone actions (ZBC-2 5.x; zbc-reference §3.6, §5.2–5.4): validation first, then the
 // transitions, so a refused request changes nothing.
+import { captureZones } from './zone-capture.js';
 import type { ZoneState } from './zone-state.js';
 import {
   ZoneAttribute,
@@ -63,7 +64,7 @@ const ALL_SELECT: Record<ZoneActionKind, (s: ZoneState, i: number) => boolean> =
 
 function unavailableFault(s: ZoneState, i: number): ZoneFault | null {
   const c = s.condition[i];
-  const lba = s.start[i] as number;
+  const lba = s.start(i);
   if (c === C.READ_ONLY) return { kind: 'zone-read-only', lba };
   if (c === C.OFFLINE) return { kind: 'zone-offline', lba };
   if (c === C.INACTIVE) return { kind: 'zone-inactive', lba };
@@ -81,7 +82,7 @@ function actOnRange(s: ZoneState, req: ZoneActionRequest): ZoneFault | ZoneActio
   if (typeof req.zoneId === 'bigint' || req.zoneId >= g.capacity) return { kind: 'zone-id-out-of-range' };
   const zoneId = req.zoneId;
   const first = g.indexOf(zoneId);
-  if (s.start[first] !== zoneId || !s.isWritePointerZone(first)) return { kind: 'invalid-zone-id' };
+  if (s.start(first) !== zoneId || !s.isWritePointerZone(first)) return { kind: 'invalid-zone-id' };
   // §5.4 ZONE COUNT: 0 and 1 mean one zone; the whole range is checked before any change.
   const count = Math.max(1, req.count);
   const last = first + count - 1;
@@ -143,18 +144,27 @@ function apply(
   zoneAt: (k: number) => number,
 ): ZoneActionResult {
   const discard: Range[] = [];
+  const reset = action === 'reset';
+  /** RESET: zones whose new state must reach the journal (resetCapture). */
+  const persist: number[] = [];
   let changed = 0;
   for (let k = from; k <= to; k++) {
     const i = zoneAt(k);
     const before = [s.condition[i], s.wp[i], s.attributes[i]] as const;
+    // A zone changed since the last capture may have an older persisted record: persist it too.
+    const unpersisted = s.isDirty(i);
     const dataEnd = s.dataEnd[i] as number;
-    const start = s.start[i] as number;
+    const start = s.start(i);
     if (action === 'finishAll') s.finishZone(i);
     else APPLY[action](s, i);
-    if (before[0] !== s.condition[i] || before[1] !== s.wp[i] || before[2] !== s.attributes[i]) changed++;
-    if (action === 'reset' && s.hostAware && dataEnd > start) {
+    const changedHere = before[0] !== s.condition[i] || before[1] !== s.wp[i] || before[2] !== s.attributes[i];
+    if (changedHere) changed++;
+    if (reset && (changedHere || unpersisted)) persist.push(i);
+    if (reset && s.hostAware && dataEnd > start) {
       discard.push({ lba: start, blocks: dataEnd - start });
     }
   }
-  return { changed, discard };
+  if (!reset) return { changed, discard };
+  // The reset zones only: every other zone keeps its dirty flag for the next data flush.
+  return { changed, discard, resetCapture: captureZones(s, Uint32Array.from(persist)) };
 }

@@ -4,6 +4,7 @@
 import { validateLayout, ZoneGeometry } from './geometry.js';
 import { reportZones } from './report-zones.js';
 import { zoneAction } from './zone-actions.js';
+import { captureZones } from './zone-capture.js';
 import type { PersistedZoneState } from './zone-journal.js';
 import { ZoneState } from './zone-state.js';
 import { checkRead, commitWrite, planWrite, settleWrite } from './write-rules.js';
@@ -66,7 +67,7 @@ export class ZoneModel implements ZonedMedium {
     }
     for (let i = 0; i < n; i++) {
       if (!s.isWritePointerZone(i)) continue;
-      const start = s.start[i] as number;
+      const start = s.start(i);
       const end = s.end(i);
       const raw = restored.writePointer[i] as number;
       const wp = Number.isFinite(raw) ? Math.min(end, Math.max(start, Math.floor(raw))) : start;
@@ -78,6 +79,9 @@ export class ZoneModel implements ZonedMedium {
       } else if (cond === C.FULL || wp === end) {
         s.setWritePointer(i, end);
         s.setCondition(i, C.FULL);
+        // A FULL record's WP field is its data end (zone-capture.ts): FINISHed blocks stay zeros.
+        s.dataEnd[i] = cond === C.FULL ? wp : end;
+        continue;
       } else if (cond === C.EMPTY || wp === start) {
         s.setWritePointer(i, start);
         s.setCondition(i, C.EMPTY);
@@ -118,27 +122,18 @@ export class ZoneModel implements ZonedMedium {
     return reportZones(this.state, request);
   }
 
-  /** Dirty zones, normalised as they will load; zones with writes in flight stay dirty. */
+  /**
+   * Dirty zones, normalised as they will load; zones with writes in flight stay dirty. A FULL
+   * record carries the zone's data end in its WP field (zone-capture.ts).
+   */
   captureDurable(): ZoneCapture {
     const s = this.state;
-    const zones = s.takeDirty((i) => s.hasInflight(i));
-    const condition = new Uint8Array(zones.length);
-    const writePointer = new Float64Array(zones.length);
-    const attributes = new Uint8Array(zones.length);
-    for (let k = 0; k < zones.length; k++) {
-      const i = zones[k] as number;
-      const cond = s.condition[i] as number;
-      const wp = s.durableWritePointer(i);
-      let captured: number = cond;
-      if (cond !== C.READ_ONLY && cond !== C.OFFLINE && cond !== C.INACTIVE && cond !== C.NOT_WRITE_POINTER) {
-        if (cond === C.FULL && wp === s.end(i)) captured = C.FULL;
-        else captured = wp === s.start[i] ? C.EMPTY : C.CLOSED;
-      }
-      condition[k] = captured;
-      writePointer[k] = wp;
-      attributes[k] = s.attributes[i] as number;
-    }
-    return { zones, condition, writePointer, attributes };
+    return captureZones(s, s.takeDirty((i) => s.hasInflight(i)));
+  }
+
+  /** Bytes of the per-zone typed arrays the model holds (bench: <= 24 per zone). */
+  memoryBytes(): number {
+    return this.state.memoryBytes();
   }
 
   zoneAt(index: number): ZoneInfo {
@@ -148,10 +143,10 @@ export class ZoneModel implements ZonedMedium {
     }
     return {
       index,
-      type: s.type[index] as ZoneType,
+      type: s.type(index) as ZoneType,
       condition: s.condition[index] as ZoneCondition,
-      start: s.start[index] as number,
-      length: s.length[index] as number,
+      start: s.start(index),
+      length: s.length(index),
       writePointer: s.wp[index] as number,
       attributes: s.attributes[index] as number,
     };

@@ -3,15 +3,18 @@
 // validation live in the public operations (zone-actions.ts, write-rules.ts), as tcmu-runner
 // separates __zbc_open_zone from zbc_open_zone.
 //
-// Memory per zone: start 8 + length 8 + wp 8 + data end 8 + type 1 + condition 1 + attributes 1 + dirty 1 +
-// in-flight count 2 = 38 bytes (plus a dirty-list slot of 4): well under 64.
+// Memory per zone: wp 8 + data end 8 + condition 1 + attributes 1 + dirty flag 1 = 19 bytes, plus a
+// dirty-list slot of 4 once that list has grown to every zone: at most 23 (memoryBytes()). Start,
+// length and type come from the geometry (uniform zones, optional runt, gap pitch); writes in
+// flight live in a map holding only the zones that have some.
 import type { ZoneGeometry } from './geometry.js';
 import { ZoneCondition as C, ZoneType, type ZoneCondition, type ZoneLayoutConfig } from './types.js';
 
-/** A committed write not yet completed, and the zone's WP before it (never above its data). */
+/** A committed write not yet completed, and the zone's WP and data end before it. */
 interface InFlight {
   readonly plan: object;
   readonly wpBefore: number;
+  readonly dataEndBefore: number;
 }
 
 export class ZoneState {
@@ -21,12 +24,9 @@ export class ZoneState {
   readonly maxOpen: number | null;
   readonly zoneCount: number;
 
-  readonly start: Float64Array;
-  readonly length: Float64Array;
   readonly wp: Float64Array;
   /** End of the data written since the last reset: FINISH moves the WP, not this (§3.6). */
   readonly dataEnd: Float64Array;
-  readonly type: Uint8Array;
   readonly condition: Uint8Array;
   readonly attributes: Uint8Array;
 
@@ -38,7 +38,6 @@ export class ZoneState {
   private readonly dirty: Uint8Array;
   private dirtyList: Uint32Array;
   private dirtyCount = 0;
-  private readonly inflightCount: Uint16Array;
   private readonly inflight = new Map<number, InFlight[]>();
   /** No IOPEN zone has an index below this (a lower bound that keeps eviction scans short). */
   private iopenFloor: number;
@@ -49,32 +48,43 @@ export class ZoneState {
     this.maxOpen = this.hostAware ? null : layout.maxOpen;
     const n = geometry.zoneCount;
     this.zoneCount = n;
-    this.start = new Float64Array(n);
-    this.length = new Float64Array(n);
     this.wp = new Float64Array(n);
     this.dataEnd = new Float64Array(n);
-    this.type = new Uint8Array(n);
     this.condition = new Uint8Array(n);
     this.attributes = new Uint8Array(n);
     this.dirty = new Uint8Array(n);
     this.dirtyList = new Uint32Array(Math.min(n, 1024));
-    this.inflightCount = new Uint16Array(n);
     this.iopenFloor = n;
     for (let i = 0; i < n; i++) {
       const start = geometry.start(i);
       const type = geometry.type(i);
-      this.start[i] = start;
-      this.length[i] = geometry.length(i);
       this.wp[i] = start;
       this.dataEnd[i] = start;
-      this.type[i] = type;
       this.condition[i] =
         type === ZoneType.CONVENTIONAL || type === ZoneType.GAP ? C.NOT_WRITE_POINTER : C.EMPTY;
     }
   }
 
+  start(i: number): number {
+    return this.geometry.start(i);
+  }
+
+  length(i: number): number {
+    return this.geometry.length(i);
+  }
+
   end(i: number): number {
-    return (this.start[i] as number) + (this.length[i] as number);
+    return this.geometry.start(i) + this.geometry.length(i);
+  }
+
+  type(i: number): ZoneType {
+    return this.geometry.type(i);
+  }
+
+  /** Bytes of the per-zone typed arrays (bench item 4: at most 23 per zone). */
+  memoryBytes(): number {
+    const arrays = [this.wp, this.dataEnd, this.condition, this.attributes, this.dirty, this.dirtyList];
+    return arrays.reduce((sum, a) => sum + a.byteLength, 0);
   }
 
   cond(i: number): ZoneCondition {
@@ -82,7 +92,7 @@ export class ZoneState {
   }
 
   isWritePointerZone(i: number): boolean {
-    const t = this.type[i];
+    const t = this.geometry.type(i);
     return t === ZoneType.SEQUENTIAL_WRITE_REQUIRED || t === ZoneType.SEQUENTIAL_WRITE_PREFERRED;
   }
 
@@ -119,7 +129,7 @@ export class ZoneState {
 
   /** A zone leaving an open condition: CLOSED, or EMPTY when nothing was written (§3.6). */
   closeZone(i: number): void {
-    this.setCondition(i, this.wp[i] === this.start[i] ? C.EMPTY : C.CLOSED);
+    this.setCondition(i, this.wp[i] === this.start(i) ? C.EMPTY : C.CLOSED);
   }
 
   finishZone(i: number): void {
@@ -129,8 +139,9 @@ export class ZoneState {
 
   /** RESET WRITE POINTER: EMPTY, WP at the start, RESET and NON_SEQ cleared (§3.6). */
   resetZone(i: number): void {
-    this.setWritePointer(i, this.start[i] as number);
-    this.dataEnd[i] = this.start[i] as number;
+    const start = this.start(i);
+    this.setWritePointer(i, start);
+    this.dataEnd[i] = start;
     this.setCondition(i, C.EMPTY);
     this.setAttributes(i, 0);
   }
@@ -167,6 +178,11 @@ export class ZoneState {
 
   // ---- dirty tracking and in-flight writes ------------------------------------------------
 
+  /** Changed since the last captureDurable took it (its persisted record may be older). */
+  isDirty(i: number): boolean {
+    return this.dirty[i] === 1;
+  }
+
   markDirty(i: number): void {
     if (this.dirty[i] === 1) return;
     this.dirty[i] = 1;
@@ -190,14 +206,15 @@ export class ZoneState {
   }
 
   hasInflight(i: number): boolean {
-    return this.inflightCount[i] !== 0;
+    return this.inflight.has(i);
   }
 
-  addInflight(i: number, plan: object, wpBefore: number): void {
+  /** Call before the plan moves the WP or the data end of zone i. */
+  addInflight(i: number, plan: object): void {
+    const entry = { plan, wpBefore: this.wp[i] as number, dataEndBefore: this.dataEnd[i] as number };
     const list = this.inflight.get(i);
-    if (list) list.push({ plan, wpBefore });
-    else this.inflight.set(i, [{ plan, wpBefore }]);
-    this.inflightCount[i] = (this.inflightCount[i] as number) + 1;
+    if (list) list.push(entry);
+    else this.inflight.set(i, [entry]);
   }
 
   removeInflight(i: number, plan: object): void {
@@ -206,7 +223,6 @@ export class ZoneState {
     const at = list.findIndex((w) => w.plan === plan);
     if (at < 0) return;
     list.splice(at, 1);
-    this.inflightCount[i] = (this.inflightCount[i] as number) - 1;
     if (list.length === 0) this.inflight.delete(i);
     // The captured WP of this zone may now move forward: persist it next time.
     this.markDirty(i);
@@ -218,5 +234,13 @@ export class ZoneState {
     const list = this.inflight.get(i);
     if (list) for (const w of list) if (w.wpBefore < wp) wp = w.wpBefore;
     return wp;
+  }
+
+  /** The data end that is safe to persist: completed writes only, like durableWritePointer. */
+  durableDataEnd(i: number): number {
+    let end = this.dataEnd[i] as number;
+    const list = this.inflight.get(i);
+    if (list) for (const w of list) if (w.dataEndBefore < end) end = w.dataEndBefore;
+    return end;
   }
 }

@@ -1,9 +1,11 @@
 // ZBC OUT (94h): CLOSE ZONE 01h, FINISH ZONE 02h, OPEN ZONE 03h, RESET WRITE POINTER 04h,
 // SEQUENTIALIZE ZONE 10h (ZBC-2 5.x, zbc-reference §5). The zone model validates and applies;
 // RESET and FINISH are durable before GOOD (§11.3: file systems issue them at checkpoints).
+// RESET only lowers WPs, so it persists its zones' records without a data flush; FINISH raises
+// the WP over written data, which must be durable first (the full flushMedium).
 import createDebug from 'debug';
 import { SENSE } from '../../../sense-tables/index.js';
-import { isZoneFault, type ZoneActionKind } from '../../../zbc/types.js';
+import { isZoneFault, type ZoneActionKind, type ZoneActionResult } from '../../../zbc/types.js';
 import { readU16, readU64 } from '../../cdb.js';
 import type { CommandContext, CommandResult, CommandSpec } from '../../command-spec.js';
 import { check, good } from '../../response.js';
@@ -14,28 +16,50 @@ const log = createDebug('zbc:scsi:zbc');
 
 export const ZBC_OUT = 0x94;
 
+/**
+ * How an action is made durable before GOOD: 'none' (OPEN/CLOSE need not be, §11.3), 'flush'
+ * (data flush, then the journal: the WP went up) or 'journal' (the journal only: WPs went down).
+ */
+type Durability = 'none' | 'flush' | 'journal';
+
 interface ZoneActionRow {
   readonly name: string;
   readonly serviceAction: number;
   readonly action: ZoneActionKind;
-  /** Changes which data reads back (RESET discards it, FINISH exposes zeros): flush before GOOD. */
-  readonly durable: boolean;
+  /** Changes which data reads back (RESET discards it, FINISH exposes zeros). */
+  readonly durability: Durability;
 }
 
 const ACTIONS: readonly ZoneActionRow[] = [
-  { name: 'CLOSE ZONE', serviceAction: 0x01, action: 'close', durable: false },
-  { name: 'FINISH ZONE', serviceAction: 0x02, action: 'finish', durable: true },
-  { name: 'OPEN ZONE', serviceAction: 0x03, action: 'open', durable: false },
-  { name: 'RESET WRITE POINTER', serviceAction: 0x04, action: 'reset', durable: true },
-  { name: 'SEQUENTIALIZE ZONE', serviceAction: 0x10, action: 'sequentialize', durable: false },
+  { name: 'CLOSE ZONE', serviceAction: 0x01, action: 'close', durability: 'none' },
+  { name: 'FINISH ZONE', serviceAction: 0x02, action: 'finish', durability: 'flush' },
+  { name: 'OPEN ZONE', serviceAction: 0x03, action: 'open', durability: 'none' },
+  { name: 'RESET WRITE POINTER', serviceAction: 0x04, action: 'reset', durability: 'journal' },
+  { name: 'SEQUENTIALIZE ZONE', serviceAction: 0x10, action: 'sequentialize', durability: 'none' },
 ];
+
+/**
+ * Starts making a zone action durable, or returns null when nothing needs it. Called right after
+ * zoneAction with no await in between: the reset capture must join the journal queue before any
+ * later flush takes its capture, or an older record could be persisted after it.
+ */
+function makeDurable(row: ZoneActionRow, lu: CommandContext['lu'], result: ZoneActionResult): Promise<void> | null {
+  if (row.durability === 'flush') return result.changed > 0 ? lu.flushMedium() : null;
+  if (row.durability === 'journal') {
+    const capture = result.resetCapture;
+    // A ZonedMedium without reset captures: fall back to the full flush.
+    if (capture === undefined) return result.changed > 0 ? lu.flushMedium() : null;
+    return capture.zones.length > 0 ? lu.persistZoneCapture(capture) : null;
+  }
+  return null;
+}
 
 function handlerFor(row: ZoneActionRow) {
   return async ({ cdb, lu }: CommandContext): Promise<CommandResult> => {
     const zones = lu.zones;
     if (zones === undefined) return notZoned();
     // A write-protected LU refuses what changes the medium's contents (SBC-4 4.11).
-    if (row.durable && lu.readOnly) return check(SENSE.WRITE_PROTECTED);
+    if (row.durability !== 'none' && lu.readOnly) return check(SENSE.WRITE_PROTECTED);
     const result = zones.zoneAction({
       action: row.action,
       zoneId: readU64(cdb, 2),
@@ -43,11 +67,12 @@ function handlerFor(row: ZoneActionRow) {
       all: ((cdb[14] ?? 0) & 0x01) !== 0,
     });
     if (isZoneFault(result)) return zoneFaultResult(result, cdb);
-    if (row.durable && result.changed > 0) {
+    const durable = makeDurable(row, lu, result);
+    if (durable !== null) {
       try {
-        await lu.flushMedium();
+        await durable;
       } catch (err) {
-        log('%s on lun %d: flush failed: %O', row.name, lu.lun, err);
+        log('%s on lun %d: %s failed: %O', row.name, lu.lun, row.durability, err);
         return check(SENSE.INTERNAL_TARGET_FAILURE);
       }
     }
