@@ -1,6 +1,6 @@
 // Runs one command on one LU: preflight in tgt's scsi_cmd_perform order (CDB length, NACA, LUN,
-// unit attention, reservation, opcode/service action), then the handler; sense is encoded once,
-// in the LU's format (Control page D_SENSE).
+// unit attention, reservation, opcode/service action, stopped unit), then the handler; sense is
+// encoded once, in the LU's format (Control page D_SENSE).
 import createDebug from 'debug';
 import { SENSE } from '../sense-tables/index.js';
 import type { CommandResult, CommandSpec } from './command-spec.js';
@@ -10,6 +10,7 @@ import { inquiryForMissingLun } from './commands/spc/inquiry.js';
 import { reportLunsFor } from './commands/spc/report-luns.js';
 import { requestSenseForMissingLun } from './commands/spc/request-sense.js';
 import type { LogicalUnit, TargetInfo } from './logical-unit.js';
+import { accessesMedium } from './medium-access.js';
 import { check, reservationConflict } from './response.js';
 import { reservationAccess } from './reservation-access.js';
 import { encodeSense } from './sense.js';
@@ -118,6 +119,10 @@ export async function dispatch(
       return answer(check(SENSE.INVALID_FIELD_IN_CDB, { field: { in: 'cdb', byte: 1, bit: 4 } }));
     }
     return answer(check(SENSE.INVALID_COMMAND_OPERATION_CODE));
+  }
+  // Stopped power condition (SBC-4 4.20): START STOP UNIT with START 1 makes it ready again.
+  if (!lu.started && accessesMedium(spec)) {
+    return answer(check(SENSE.LOGICAL_UNIT_NOT_READY_INITIALIZING_COMMAND_REQUIRED));
   }
   return answer(await runHandler(spec, cmd, cdb.subarray(0, spec.cdbLength), lu));
 }

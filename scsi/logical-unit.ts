@@ -5,6 +5,7 @@ import { SENSE } from '../sense-tables/index.js';
 import type { ZoneCapture, ZonedMedium } from '../zbc/types.js';
 import type { ZoneJournal } from '../zbc/zone-journal.js';
 import type { CommandTable } from './command-table.js';
+import { LbaExtentSet } from './lba-extent-set.js';
 import { DEFAULT_MODE_STATE, type ModeState } from './mode-pages.js';
 import { PersistentReservations } from './persistent-reservations.js';
 import type { BlockStore } from './ports/block-store.js';
@@ -70,8 +71,17 @@ export class LogicalUnit {
   readonly persistent = new PersistentReservations();
   /** Nexus key holding the SPC-2 reservation (RESERVE(6)), or null. */
   reservedBy: string | null = null;
-  /** Set by START STOP UNIT; we keep serving I/O (no NOT READY emulation yet). */
+  /**
+   * False after START STOP UNIT with START 0 (SBC-4 4.20 stopped power condition): medium access
+   * commands then answer NOT READY until START 1 or a power on / hard reset.
+   */
   started = true;
+  /**
+   * Thin provisioning state of a non-zoned LU (SBC-4 4.7.3): the deallocated LBAs. Every LBA
+   * starts mapped (a backing file may hold data); UNMAP and WRITE SAME with UNMAP deallocate,
+   * writes map again. Zoned LUs have no logical block provisioning (LBPME 0): undefined.
+   */
+  readonly deallocated: LbaExtentSet | undefined;
 
   constructor(config: LogicalUnitConfig, target: TargetInfo) {
     this.lun = config.lun;
@@ -91,6 +101,16 @@ export class LogicalUnit {
       config.maxTransferBlocks ??
       Math.max(1, Math.floor(DEFAULT_MAX_TRANSFER_BYTES / config.blockSize));
     this.target = target;
+    this.deallocated = config.zones === undefined ? new LbaExtentSet() : undefined;
+  }
+
+  /**
+   * LBPRZ (SBC-4 table 216): a deallocated LBA reads as zeros, durably. Reads of deallocated
+   * LBAs are zero-filled in any case; only a store that really releases the range (discard)
+   * keeps them zero after a restart, when the in-memory provisioning state is gone.
+   */
+  get deallocatedReadsZero(): boolean {
+    return this.deallocated !== undefined && this.store.discard !== undefined;
   }
 
   get capacityBlocks(): number {
@@ -101,6 +121,7 @@ export class LogicalUnit {
   setCapacity(blocks: number): void {
     if (blocks === this.#capacityBlocks) return;
     this.#capacityBlocks = blocks;
+    this.deallocated?.truncate(blocks);
     this.unitAttentions.establishAll(SENSE.CAPACITY_DATA_HAS_CHANGED);
   }
 
@@ -120,11 +141,12 @@ export class LogicalUnit {
 
   /**
    * LOGICAL UNIT RESET effects (SAM-5 6.6): mode pages back to default, reservation released,
-   * UA for every nexus.
+   * unit started again, UA for every nexus.
    */
   reset(): void {
     this.mode = { ...DEFAULT_MODE_STATE };
     this.reservedBy = null; // SPC-2 5.5.1: a reset releases the reservation
+    this.started = true; // SBC-4 4.20: a hard reset returns a stopped LU to the active condition
     this.unitAttentions.establishAll(SENSE.BUS_DEVICE_RESET_FUNCTION_OCCURRED);
   }
 

@@ -63,7 +63,13 @@ export type Measurement = LoadResult & {
   readonly cpu_us_per_op: number;
 };
 
-export type MetricKey = keyof Pick<Measurement, 'mbps' | 'iops' | 'p50_us' | 'p99_us' | 'cpu_us_per_op'>;
+export type MetricKey = keyof Pick<
+  Measurement,
+  'mbps' | 'iops' | 'p50_us' | 'p99_us' | 'cpu_us_per_op' | 'reset_p50_us'
+>;
+
+/** Metrics only our target has (tgt has no zones): their tgt cells stay empty. */
+export const OURS_ONLY_METRICS: readonly MetricKey[] = ['reset_p50_us'];
 
 export interface Goal {
   /** ours ÷ tgt-tuned must be at least (`min`) or at most (`max`) this. */
@@ -77,6 +83,8 @@ export interface BenchCase {
   readonly id: string;
   readonly title: string;
   readonly metrics: readonly MetricKey[];
+  /** Shown after `metrics`. */
+  readonly extraMetrics?: readonly MetricKey[];
   /** Returns undefined where the case does not run on that target. */
   readonly plan: (target: TargetId, sizes: BenchSizes) => { lu: LuRole; spec: LoadSpec } | undefined;
   /** For tgt columns: take the samples of this case instead (tgt has no zones). */
@@ -135,6 +143,7 @@ export const BENCH_CASES: readonly BenchCase[] = [
           }
         : undefined,
     tgtFrom: 'seqwrite-1m-qd8',
+    extraMetrics: ['reset_p50_us'],
     goal: { metric: 'mbps', min: 1.25, text: '≥ 1.25× tgt tuned seq write' },
   },
   {

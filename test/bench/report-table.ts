@@ -1,6 +1,6 @@
 // Turns the samples of all rounds into the tables the reader sees: medians per target, ratios of
 // ours to tgt (tuned and stock), tgt tuned B ÷ A as the noise floor, spread and goals.
-import { BENCH_CASES, type BenchCase, type Measurement, type MetricKey, type TargetId } from './cases.js';
+import { BENCH_CASES, type BenchCase, type Measurement, type MetricKey, OURS_ONLY_METRICS, type TargetId } from './cases.js';
 import type { LoadResult } from './load-generator.js';
 import { median, ratio, spread } from './stats.js';
 
@@ -56,6 +56,7 @@ const METRIC_TITLES: Readonly<Record<MetricKey, string>> = {
   p50_us: 'p50 µs (lower is better)',
   p99_us: 'p99 µs (lower is better)',
   cpu_us_per_op: 'target CPU µs per command (lower is better)',
+  reset_p50_us: 'RESET WRITE POINTER p50 µs',
 };
 
 function cell(results: readonly Measurement[] | undefined, metric: MetricKey): Cell | undefined {
@@ -69,11 +70,12 @@ export function summarize(samples: Samples, cases: readonly BenchCase[] = BENCH_
   for (const c of cases) {
     const own = samples.get(c.id);
     const tgt = samples.get(c.tgtFrom ?? c.id);
-    for (const metric of c.metrics) {
+    for (const metric of [...c.metrics, ...(c.extraMetrics ?? [])]) {
       const cells: Partial<Record<TargetId, Cell>> = {};
       const ours = cell(own?.get('ours'), metric);
       if (ours) cells.ours = ours;
-      for (const t of ['tgt-tuned', 'tgt-stock', 'tgt-tuned-b'] as const) {
+      const tgtIds = OURS_ONLY_METRICS.includes(metric) ? [] : (['tgt-tuned', 'tgt-stock', 'tgt-tuned-b'] as const);
+      for (const t of tgtIds) {
         const v = cell(tgt?.get(t), metric);
         if (v) cells[t] = v;
       }

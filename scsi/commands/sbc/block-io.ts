@@ -41,16 +41,56 @@ export function validateAccess(
   return c.lba;
 }
 
-/** Zone read rules (§6.2): the segments to read, or the mapped fault. Non-zoned: one segment. */
+/**
+ * Zone read rules (§6.2): the segments to read, or the mapped fault. Non-zoned: the provisioning
+ * runs, deallocated ones zero-filled (the LBPRZ pattern, SBC-4 4.7.4.5; without a discarding store
+ * the stale bytes are still there and must not be returned).
+ */
 export function readSegments(
   lu: LogicalUnit,
   lba: number,
   blocks: number,
   cdb: Buffer,
 ): CommandResult | readonly ReadSegment[] {
-  if (lu.zones === undefined) return [{ lba, blocks, zeroFill: false }];
+  if (lu.zones === undefined) return provisionedSegments(lu, lba, blocks);
   const r = lu.zones.checkRead(lba, blocks);
   return isZoneFault(r) ? zoneFaultResult(r, cdb) : r;
+}
+
+/** Non-zoned read segments: mapped runs from the store, deallocated runs as zeros. */
+export function provisionedSegments(
+  lu: LogicalUnit,
+  lba: number,
+  blocks: number,
+): readonly ReadSegment[] {
+  const deallocated = lu.deallocated;
+  if (deallocated === undefined || deallocated.extentCount === 0)
+    return [{ lba, blocks, zeroFill: false }];
+  return deallocated
+    .runs(lba, blocks)
+    .map((r) => ({ lba: r.lba, blocks: r.blocks, zeroFill: r.inSet }));
+}
+
+/**
+ * Deallocates [lba, lba + blocks) of a non-zoned LU (UNMAP, WRITE SAME with UNMAP): the store
+ * releases the range when it can, then the provisioning state records it, so a concurrent read
+ * sees either the old data or zeros. Returns a failure, or null.
+ */
+export async function deallocateBlocks(
+  lu: LogicalUnit,
+  lba: number,
+  blocks: number,
+): Promise<CommandResult | null> {
+  if (blocks === 0 || lu.deallocated === undefined) return null;
+  const bs = lu.blockSize;
+  try {
+    await lu.store.discard?.(lba * bs, blocks * bs);
+  } catch (err) {
+    log('discard lun %d lba %d: %O', lu.lun, lba, err);
+    return check(SENSE.WRITE_ERROR, { information: lba });
+  }
+  lu.deallocated.add(lba, blocks);
+  return null;
 }
 
 /** Reads `blocks` from `lba` into one buffer (zero-filled where the zone model says so). */
@@ -130,6 +170,9 @@ export async function writeBlocks(
     return check(SENSE.WRITE_ERROR, { information: lba });
   }
   if (plan !== undefined) lu.zones?.writeCompleted(plan);
+  // Written LBAs are mapped (SBC-4 4.7.3.3); only after the data landed, so a concurrent read
+  // of a deallocated block never sees stale bytes.
+  lu.deallocated?.remove(lba, blocks);
   return null;
 }
 

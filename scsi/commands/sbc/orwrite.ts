@@ -6,6 +6,7 @@ import type { CommandContext, CommandResult, CommandSpec } from '../../command-s
 import { check, good } from '../../response.js';
 import {
   flushIfNeeded,
+  provisionedSegments,
   readBlocks,
   receivedBytes,
   validateAccess,
@@ -23,7 +24,7 @@ async function orWrite(ctx: CommandContext): Promise<CommandResult> {
   if (blocks === 0) return good();
   let merged: Buffer;
   try {
-    merged = await readBlocks(lu, [{ lba, blocks, zeroFill: false }], lba, blocks);
+    merged = await readBlocks(lu, provisionedSegments(lu, lba, blocks), lba, blocks);
   } catch {
     return check(SENSE.UNRECOVERED_READ_ERROR, { information: lba });
   }

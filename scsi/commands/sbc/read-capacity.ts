@@ -24,8 +24,8 @@ function readCapacity16({ cdb, lu }: CommandContext): CommandResult {
     // RC BASIS 01b: the LBA is the LU's last LBA (zbc-reference §2.3); P_TYPE/PROT_EN 0.
     out[12] = lu.zones !== undefined ? 0x10 : 0x00;
     out[13] = lu.physicalExponent & 0x0f; // LOGICAL BLOCKS PER PHYSICAL BLOCK EXPONENT
-    // LBPME on non-zoned LUs (UNMAP served); LBPRZ when a discard really reads back zeros.
-    if (lu.zones === undefined) out[14] = 0x80 | (lu.store.discard !== undefined ? 0x40 : 0);
+    // LBPME on non-zoned LUs (thin provisioned, UNMAP served); LBPRZ as B2h reports it.
+    if (lu.zones === undefined) out[14] = 0x80 | (lu.deallocatedReadsZero ? 0x40 : 0);
   });
 }
 

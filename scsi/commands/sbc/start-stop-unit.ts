@@ -1,5 +1,7 @@
-// START STOP UNIT (1Bh), SBC-4 5.25: START 0 flushes (unless NO_FLUSH); a non-removable medium
-// refuses LOEJ; only POWER CONDITION 0h (START_VALID) is supported.
+// START STOP UNIT (1Bh), SBC-4 5.25: START 0 flushes (unless NO_FLUSH) and enters the stopped
+// power condition, where medium access commands answer NOT READY (scsi/medium-access.ts); START 1
+// makes the LU active again. A non-removable medium refuses LOEJ; only POWER CONDITION 0h
+// (START_VALID) is supported. IMMED needs nothing: we complete before answering anyway.
 import { SENSE } from '../../../sense-tables/index.js';
 import type { CommandContext, CommandResult, CommandSpec } from '../../command-spec.js';
 import { check, good } from '../../response.js';

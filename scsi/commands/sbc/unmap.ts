@@ -1,13 +1,14 @@
 // UNMAP (42h), SBC-4 5.32: non-zoned LUs only (zoned ones answer INVALID COMMAND OPERATION CODE,
-// zbc-reference §6.3). Each block descriptor's range is discarded when the store can; otherwise
-// the request is accepted and the data stays (LBPRZ 0 in B2h then says so).
+// zbc-reference §6.3). Each block descriptor's range becomes deallocated (GET LBA STATUS reports
+// it, reads return zeros) and is discarded when the store can; otherwise the old bytes stay in the
+// store, so B2h reports LBPRZ 0 (they would reappear after a restart).
 import { SENSE } from '../../../sense-tables/index.js';
 import { readU64 } from '../../cdb.js';
 import type { CommandContext, CommandResult, CommandSpec } from '../../command-spec.js';
 import { checkLbaRange } from '../../lba.js';
 import { check, good } from '../../response.js';
 import { MAX_UNMAP_DESCRIPTORS } from '../spc/vpd-pages.js';
-import { flushIfNeeded } from './block-io.js';
+import { deallocateBlocks, flushIfNeeded } from './block-io.js';
 import { copyParameterData } from '../../parameter-data.js';
 
 const HEADER = 8;
@@ -38,14 +39,11 @@ async function unmap({ cmd, cdb, lu }: CommandContext): Promise<CommandResult> {
     }
     if (blocks > 0) ranges.push([lba, blocks]);
   }
-  const discard = lu.store.discard?.bind(lu.store);
-  if (discard === undefined) return good();
-  try {
-    for (const [lba, blocks] of ranges) await discard(lba * lu.blockSize, blocks * lu.blockSize);
-  } catch {
-    return check(SENSE.WRITE_ERROR);
+  for (const [lba, blocks] of ranges) {
+    const failed = await deallocateBlocks(lu, lba, blocks);
+    if (failed !== null) return failed;
   }
-  return (await flushIfNeeded(lu, false)) ?? good();
+  return lu.store.discard === undefined ? good() : ((await flushIfNeeded(lu, false)) ?? good());
 }
 
 export const UNMAP: CommandSpec = {

@@ -1,6 +1,6 @@
 // WRITE SAME(10/16), SBC-4 5.44-5.45: one block of Data-Out (or zeros with NDOB) written to every
 // block of the range, by one writev per chunk that references the same buffer (no copies).
-// UNMAP 1 on a non-zoned LU discards instead when the block is zeros and the store can.
+// UNMAP 1 on a non-zoned LU deallocates instead when the block is zeros and LBPRZ is 1.
 import { SENSE } from '../../../sense-tables/index.js';
 import { type BlockAccessCdb, type BlockAccessDecoder, decodeRw10, decodeRw16 } from '../../cdb.js';
 import type {
@@ -11,6 +11,7 @@ import type {
 } from '../../command-spec.js';
 import { check, good } from '../../response.js';
 import {
+  deallocateBlocks,
   flushIfNeeded,
   leadingSegments,
   receivedBytes,
@@ -64,13 +65,12 @@ async function writeSame(ctx: CommandContext, c: WriteSameCdb): Promise<CommandR
     const first = leadingSegments(cmd.dataOut, bs);
     block = first.length === 1 && first[0] !== undefined ? first[0] : Buffer.concat(first, bs);
   }
-  if (c.unmap && lu.store.discard !== undefined && block.every((b) => b === 0)) {
-    try {
-      await lu.store.discard(lba * bs, c.blocks * bs);
-    } catch {
-      return check(SENSE.WRITE_ERROR, { information: lba });
-    }
-    return (await flushIfNeeded(lu, false)) ?? good();
+  // SBC-4 5.49: deallocating instead of writing is allowed only when a deallocated LBA reads
+  // back what would have been written (LBPRZ 1 and a zero block).
+  if (c.unmap && lu.deallocatedReadsZero && block.every((b) => b === 0)) {
+    return (
+      (await deallocateBlocks(lu, lba, c.blocks)) ?? (await flushIfNeeded(lu, false)) ?? good()
+    );
   }
   // One plan for the whole range (nothing is written if the zone model refuses it), then one
   // writev per IOV_MAX blocks, each segment a view of the same block.

@@ -195,9 +195,10 @@ const LOGICAL_BLOCK_PROVISIONING: VpdPage = {
   length: () => 4,
   served: (lu) => lu.zones === undefined,
   encode(out, lu) {
-    // LBPU, LBPWS, LBPWS10; LBPRZ 001b only when the store really reads zeros after a discard.
-    out[5] = 0xe0 | (lu.store.discard !== undefined ? 0x04 : 0);
-    out[6] = lu.store.discard !== undefined ? 0x02 : 0x00; // PROVISIONING TYPE: thin / not reported
+    // LBPU, LBPWS, LBPWS10; LBPRZ 001b only when deallocated LBAs stay zero across a restart
+    // (the store discards). ANC_SUP 0, DP 0 (no provisioning group descriptor).
+    out[5] = 0xe0 | (lu.deallocatedReadsZero ? 0x04 : 0);
+    out[6] = 0x02; // PROVISIONING TYPE 010b: thin provisioned (SBC-4 table 217; LBPME 1)
   },
 };
 

@@ -53,7 +53,7 @@ describe('captureDurable', () => {
     expect(rows(m.captureDurable())).toEqual([
       { zone: 2, cond: C.EMPTY, wp: zs(2), attrs: 0 },
       { zone: 3, cond: C.CLOSED, wp: zs(3) + 8, attrs: 0 },
-      { zone: 4, cond: C.FULL, wp: zs(5), attrs: 0 },
+      { zone: 4, cond: C.FULL, wp: zs(4), attrs: 0 }, // FULL records carry the data end
     ]);
     act(m, 'reset', zs(4));
     expect(rows(m.captureDurable())).toEqual([{ zone: 4, cond: C.EMPTY, wp: zs(4), attrs: 0 }]);

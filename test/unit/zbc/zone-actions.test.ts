@@ -161,6 +161,6 @@ describe('ALL = 1 (§5.3)', () => {
   it('host-aware RESET reports the discarded range', () => {
     const m = new ZoneModel(smallLayout({ model: 'host-aware' }));
     write(m, zs(3) + 8, 8);
-    expect(act(m, 'reset', zs(3))).toEqual({ changed: 1, discard: [{ lba: zs(3), blocks: 16 }] });
+    expect(act(m, 'reset', zs(3))).toMatchObject({ changed: 1, discard: [{ lba: zs(3), blocks: 16 }] });
   });
 });

@@ -12,9 +12,11 @@ import { ZBC_COMMANDS } from '../../../../scsi/commands/zbc/index.js';
 import { ZoneModel } from '../../../../zbc/zone-model.js';
 import {
   ZoneCondition as C,
+  type ZoneCapture,
   type ZoneFault,
   type ZoneLayoutConfig,
 } from '../../../../zbc/types.js';
+import type { ZoneJournal } from '../../../../zbc/zone-journal.js';
 import { parseSense } from '../../../helpers/sense.js';
 import { FakeJournal, expectCheck, expectGood, harness } from '../harness.js';
 
@@ -36,14 +38,29 @@ function layout(over: Partial<ZoneLayoutConfig> = {}): ZoneLayoutConfig {
   };
 }
 
-function zoned(over: Partial<ZoneLayoutConfig> = {}, extra: { readOnly?: boolean } = {}) {
+/** Records every persisted capture as rows; can be told to fail the next persist. */
+class RecordingJournal implements ZoneJournal {
+  readonly loaded = null;
+  readonly persisted: { zone: number; cond: number; wp: number }[][] = [];
+  failNext = false;
+  async persist(c: ZoneCapture): Promise<void> {
+    if (this.failNext) {
+      this.failNext = false;
+      throw new Error('injected journal failure');
+    }
+    this.persisted.push(Array.from(c.zones, (zone, k) => ({ zone, cond: c.condition[k]!, wp: c.writePointer[k]! })));
+  }
+  async close(): Promise<void> {}
+}
+
+function zoned(over: Partial<ZoneLayoutConfig> = {}, extra: { readOnly?: boolean } = {}, journal?: ZoneJournal) {
   const l = layout(over);
   const zones = new ZoneModel(l);
   const log: string[] = [];
   const h = harness({
     capacityBlocks: l.capacityBlocks,
     zones,
-    journal: new FakeJournal(log),
+    journal: journal ?? new FakeJournal(log),
     ...extra,
   });
   return { ...h, zones, log };
@@ -262,6 +279,62 @@ describe('ZBC OUT actions', () => {
     // Nothing changed: nothing to persist.
     expectGood(await h.run(zbcOut(RESET, 0, { all: true })));
     expect(h.log).toEqual(['persist', 'persist']);
+  });
+
+  it('RESET persists only its zones, with no data flush; FINISH still flushes first', async () => {
+    const journal = new RecordingJournal();
+    const h = zoned({ maxOpen: null }, {}, journal);
+    const flushes = () => h.store.calls.filter((c) => c === 'flush').length;
+    expectGood(await h.run(write16(128, 8), data(8)));
+    expectGood(await h.run(write16(192, 8), data(8)));
+    expectGood(await h.run(zbcOut(RESET, 128)));
+    expect(flushes()).toBe(0);
+    expect(journal.persisted).toEqual([[{ zone: 2, cond: C.EMPTY, wp: 128 }]]);
+    // Zone 3's raised WP was not marked clean: the next data flush persists it.
+    expectGood(await h.run([0x35, 0, 0, 0, 0, 0, 0, 0, 0, 0]));
+    expect(flushes()).toBe(1);
+    expect(journal.persisted[1]).toContainEqual({ zone: 3, cond: C.CLOSED, wp: 200 });
+    // FINISH raises the WP: data flush, then the record (a FULL record carries the data end).
+    expectGood(await h.run(zbcOut(FINISH, 192)));
+    expect(flushes()).toBe(2);
+    expect(h.store.calls.at(-1)).toBe('flush');
+    expect(journal.persisted[2]).toEqual([{ zone: 3, cond: C.FULL, wp: 200 }]);
+    expectGood(await h.run(zbcOut(RESET, 0, { all: true })));
+    expect(flushes()).toBe(2);
+    expect(journal.persisted[3]).toEqual([{ zone: 3, cond: C.EMPTY, wp: 192 }]);
+    expectGood(await h.run(zbcOut(RESET, 0, { all: true })));
+    expect(journal.persisted).toHaveLength(4);
+  });
+
+  it('a RESET during a flush is persisted after the flush captured before it', async () => {
+    const journal = new RecordingJournal();
+    const h = zoned({}, {}, journal);
+    expectGood(await h.run(write16(128, 8), data(8)));
+    let release: () => void = () => undefined;
+    h.store.flush = () =>
+      new Promise<void>((r) => {
+        release = r;
+      });
+    const sync = h.run([0x35, 0, 0, 0, 0, 0, 0, 0, 0, 0]); // captures zone 2 at WP 136
+    const reset = h.run(zbcOut(RESET, 128));
+    await new Promise((r) => setTimeout(r, 5));
+    expect(journal.persisted).toEqual([]); // the RESET waits: an older record must not land last
+    release();
+    expectGood(await sync);
+    expectGood(await reset);
+    expect(journal.persisted).toEqual([[{ zone: 2, cond: C.CLOSED, wp: 136 }], [{ zone: 2, cond: C.EMPTY, wp: 128 }]]);
+  });
+
+  it('a failed RESET persist answers INTERNAL TARGET FAILURE; a retry persists again', async () => {
+    const journal = new RecordingJournal();
+    const h = zoned({}, {}, journal);
+    expectGood(await h.run(write16(128, 8), data(8)));
+    journal.failNext = true;
+    expectCheck(await h.run(zbcOut(RESET, 128)), SENSE.INTERNAL_TARGET_FAILURE, null);
+    expect(h.zones.zoneAt(2).condition).toBe(C.EMPTY);
+    expectGood(await h.run(zbcOut(RESET, 128))); // nothing changes, but the record is not persisted yet
+    expect(journal.persisted).toEqual([[{ zone: 2, cond: C.EMPTY, wp: 128 }]]);
+    expect(h.store.calls.filter((c) => c === 'flush')).toEqual([]);
   });
 
   it('a failed flush answers HARDWARE ERROR / INTERNAL TARGET FAILURE', async () => {
