@@ -177,7 +177,10 @@ export interface ZoneInfo {
   readonly attributes: number;
 }
 
-/** Dirty zones' state to persist: parallel arrays, WPs never ahead of completed writes. */
+/**
+ * Dirty zones' state to persist: parallel arrays, WPs never ahead of completed writes. A FULL
+ * record's writePointer is the zone's data end, not its WP (see PersistedZoneState).
+ */
 export interface ZoneCapture {
   readonly zones: Uint32Array;
   readonly condition: Uint8Array;

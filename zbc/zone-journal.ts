@@ -4,6 +4,10 @@ import type { ZoneCapture } from './types.js';
 /** Persisted state for every zone, indexed by zone number (REPORT ZONES order). */
 export interface PersistedZoneState {
   readonly condition: Uint8Array;
+  /**
+   * The zone's WP; for a FULL zone (whose WP is its end by definition) the end of the data written
+   * since its last reset, so blocks a FINISH covered read as zeros after a restart (ZoneModel).
+   */
   readonly writePointer: Float64Array;
   readonly attributes: Uint8Array;
 }

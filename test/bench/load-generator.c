@@ -531,6 +531,12 @@ static void parse_args(int argc, char **argv) {
   }
   if (!opt.url || (int)opt.mode < 0 || opt.qd < 1 || opt.qd > MAX_QD || opt.bs == 0) usage();
   if (opt.mode == REPORTZONES) opt.qd = 1;
+  int bounded = opt.seconds > 0 || opt.max_ops > 0 ||
+                (opt.once && (opt.mode == SEQWRITE || opt.mode == SEQREAD));
+  if (!bounded) {
+    fprintf(stderr, "zbc-load: the run needs a bound: --seconds > 0, --ops or --once\n");
+    exit(2);
+  }
 }
 
 static void connect_target(void) {

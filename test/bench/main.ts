@@ -127,7 +127,7 @@ async function main(): Promise<number> {
   // node refuses --cpu-prof in NODE_OPTIONS; a preload module does the same job.
   const preload = pathToFileURL(join(repoRoot, 'test', 'bench', 'cpu-profile-preload.mjs')).href;
   const ourExtraEnv: NodeJS.ProcessEnv = args['cpu-prof']
-    ? { NODE_OPTIONS: `--import=${preload}`, ZBC_CPU_PROF_DIR: cpuProfDir }
+    ? { NODE_OPTIONS: `--import=${preload}`, ZBC_CPU_PROF_DIR: cpuProfDir, ZBC_CPU_PROF_ON_SIGNAL: '1' }
     : {};
 
   // Ctrl-C: stop the targets (tgtd would outlive us) before leaving.
@@ -154,6 +154,8 @@ async function main(): Promise<number> {
         record('prefill', id, await runLoad(binary, url, spec));
       }
     }
+    // Profile the measured rounds only, not the prefill (cpu-profile-preload.mjs).
+    if (args['cpu-prof']) for (const pid of contenders.get('ours')?.pids ?? []) process.kill(pid, 'SIGUSR2');
     const totalRuns =
       sizes.rounds *
       cases.reduce((n, c) => n + targets.filter((t) => c.plan(t, sizes) !== undefined).length, 0);

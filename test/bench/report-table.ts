@@ -170,9 +170,9 @@ export function zoneScaleTable(z: ZoneScaleResult): string {
     `| one-page REPORT ZONES (4 KiB, PARTIAL=1, random zone) p50 / p99 ms | ${ms(z.pageReport?.p50_us)} / ${ms(z.pageReport?.p99_us)} | |`,
     `| RSS of a small (default-profile) target after start (median of ${z.rssSamples?.small.length ?? 1} starts) | ${mib(z.rssBaseline)} | |`,
     `| RSS after start (median of ${z.rssSamples?.large.length ?? 1} starts) | ${mib(z.rssAfterStart)} | |`,
-    `| RSS after a full REPORT ZONES | ${mib(z.rssAfterReport)} | |`,
+    `| RSS after one full REPORT ZONES | ${mib(z.rssAfterReport)} | |`,
     `| bytes per zone after start ((RSS − small RSS) ÷ zones) | ${Number.isFinite(perStart) ? perStart.toFixed(1) : '–'} | ≤ 64${verdict(Number.isFinite(perStart) ? perStart <= 64 : undefined)} |`,
-    `| bytes per zone after the report | ${Number.isFinite(perReport) ? perReport.toFixed(1) : '–'} | |`,
+    `| bytes per zone after one full REPORT ZONES | ${Number.isFinite(perReport) ? perReport.toFixed(1) : '–'} | |`,
   ];
   if (z.rssSamples) {
     const list = (xs: readonly number[]): string => xs.map((x) => (x / MiB).toFixed(1)).join(', ');

@@ -62,9 +62,11 @@ export async function measureZoneScale(
     const pid = target.child.pid ?? 0;
     large.push(await rssBytes(pid));
     const url = `iscsi://${target.host}:${target.port}/${target.iqns[0] ?? ''}/0`;
+    progress('zone scale: one full REPORT ZONES, then RSS');
+    await runLoad(binary, url, { mode: 'reportzones', report: 'full', seconds: 0, ops: 1, label: 'ours report once' });
+    rssAfterReport = await rssBytes(pid);
     progress('zone scale: full REPORT ZONES');
     fullReport = await runLoad(binary, url, { mode: 'reportzones', report: 'full', seconds, label: 'ours report full' });
-    rssAfterReport = await rssBytes(pid);
     progress('zone scale: one-page REPORT ZONES');
     pageReport = await runLoad(binary, url, { mode: 'reportzones', report: 'page', seconds, label: 'ours report page' });
   } finally {

@@ -1,5 +1,6 @@
 // REQUEST SENSE (03h), SPC-4 6.39: with autosense (iSCSI) there is no deferred sense to keep; it
-// reports (and clears) a pending unit attention, else NO SENSE. DESC picks the format.
+// reports (and clears) a pending unit attention, else the LU's state (NOT READY when stopped, else
+// NO SENSE). DESC picks the format.
 import { SENSE, type SenseCode } from '../../../sense-tables/index.js';
 import type { CommandContext, CommandResult, CommandSpec } from '../../command-spec.js';
 import { good } from '../../response.js';
@@ -12,10 +13,12 @@ function senseData(cdb: Buffer, code: SenseCode): CommandResult {
 }
 
 function requestSense({ cmd, cdb, lu }: CommandContext): CommandResult {
-  return senseData(
-    cdb,
-    lu.unitAttentions.take(cmd.nexus.key) ?? SENSE.NO_ADDITIONAL_SENSE_INFORMATION,
-  );
+  // Without a unit attention, the sense data describe the LU's state: a stopped LU reports what
+  // its medium access commands would (SBC-4 4.20), else NO SENSE.
+  const state = lu.started
+    ? SENSE.NO_ADDITIONAL_SENSE_INFORMATION
+    : SENSE.LOGICAL_UNIT_NOT_READY_INITIALIZING_COMMAND_REQUIRED;
+  return senseData(cdb, lu.unitAttentions.take(cmd.nexus.key) ?? state);
 }
 
 /** SPC-4 6.39.2: to an unmapped LUN, GOOD with LOGICAL UNIT NOT SUPPORTED sense data. */

@@ -4,7 +4,7 @@
  * status, sense key / ASC / ASCQ and data bytes that libiscsi's own tools only summarise.
  *
  *   scsi-probe [-i INITIATOR] URL SPEC...
- *   SPEC = CDBHEX[/in=N][/out=N]   (out data: N bytes of 0xa5)
+ *   SPEC = CDBHEX[/in=N][/out=N][/data=HEX]   (out data: N bytes of 0xa5, or the HEX bytes)
  *
  * Output: {"login":"ok"} or {"login":"failed","error":"..."} (exit 2), then per SPEC
  * {"status":S,"sk":K,"asc":A,"ascq":Q,"residual":R,"data":"HEX"}. Exit 0 when every command
@@ -79,9 +79,10 @@ int main(int argc, char **argv)
 
 	int rc = 0;
 	for (int a = argi + 1; a < argc; a++) {
-		char spec[1024];
+		char spec[65536];
 		snprintf(spec, sizeof spec, "%s", argv[a]);
 		int in_len = 0, out_len = 0;
+		const char *data_hex = NULL;
 		char *opt = strchr(spec, '/');
 		if (opt != NULL) {
 			*opt++ = '\0';
@@ -90,6 +91,10 @@ int main(int argc, char **argv)
 				if (next) *next++ = '\0';
 				if (strncmp(opt, "in=", 3) == 0) in_len = atoi(opt + 3);
 				else if (strncmp(opt, "out=", 4) == 0) out_len = atoi(opt + 4);
+				else if (strncmp(opt, "data=", 5) == 0) {
+					data_hex = opt + 5;
+					out_len = (int)(strlen(data_hex) / 2);
+				}
 				opt = next;
 			}
 		}
@@ -114,6 +119,10 @@ int main(int argc, char **argv)
 		if (out_len) {
 			out = malloc((size_t)out_len);
 			memset(out, 0xa5, (size_t)out_len);
+			for (int i = 0; data_hex != NULL && i < out_len; i++) {
+				int hi = hexval(data_hex[2 * i]), lo = hexval(data_hex[2 * i + 1]);
+				out[i] = (unsigned char)((hi < 0 ? 0 : hi) * 16 + (lo < 0 ? 0 : lo));
+			}
 			data.size = (size_t)out_len;
 			data.data = out;
 		}

@@ -84,7 +84,8 @@ export function parseCunitOutput(text: string): ParsedRun {
     if (current) {
       consume(line);
     } else if (lastFailed && /^\s+\d+\. \S+:\d+/.test(line)) {
-      lastFailed.push(line.trim());
+      // The next test's setup may log on the same line after a run of spaces.
+      lastFailed.push(line.trim().replace(/\s{3,}.*$/, ''));
     }
   }
 

@@ -6,11 +6,10 @@
 // does exactly that on a thin-provisioned LU without COMPARE AND WRITE: from then on byte 13 of
 // every CDB is forced to 1, and READ(16)/WRITE(16)/VERIFY(16)/PRE-FETCH(16) of 256 blocks at the
 // end of the LU fail with LBA OUT OF RANGE. A process per suite confines such leaks.
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, readdirSync, statSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { repoRoot } from '../../helpers/target-process.js';
 import { type ParsedRun, type TestResult, parseCunitOutput } from './cunit-output.js';
 
@@ -23,40 +22,47 @@ export interface TestCuBinary {
 
 export const HOST_TEST_CU: TestCuBinary = { label: 'libiscsi 1.19 (Debian 12)', command: 'iscsi-test-cu', prefixArgs: [] };
 
+/** Files of the Debian 13 guest image that iscsi-test-cu 1.20 needs (it links libiscsi statically). */
+const TEST_CU_120_FILES = [
+  'usr/bin/iscsi-test-cu',
+  'usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2',
+  'usr/lib/x86_64-linux-gnu/libc.so.6',
+  'usr/lib/x86_64-linux-gnu/libcunit.so*',
+  'usr/lib/x86_64-linux-gnu/libibverbs.so*',
+  'usr/lib/x86_64-linux-gnu/librdmacm.so*',
+  'usr/lib/x86_64-linux-gnu/libnl-*',
+];
+
 /**
- * libiscsi-bin 1.20 from the Debian 13 guest staging tree under .cache/guest/ (built by the guest
- * e2e harness), run on the host through the staged loader (guest-testing.md §8). Undefined when
- * no such tree exists yet.
+ * libiscsi-bin 1.20's iscsi-test-cu, taken from the Debian 13 guest initramfs that the guest e2e
+ * harness builds (test/e2e/guest/build-guest.ts, cached under .cache/guest/), and run on the host
+ * through its own loader (guest-testing.md §8). Throws when it cannot be had: a missing tool fails
+ * the run, it is never skipped.
  */
-export function stagedTestCu120(): TestCuBinary | undefined {
-  const base = join(repoRoot, '.cache', 'guest');
-  if (!existsSync(base)) return undefined;
-  const candidates: string[] = [];
-  const walk = (dir: string, depth: number): void => {
-    if (depth > 4) return;
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      const p = join(dir, e.name);
-      if (e.isDirectory() && !e.isSymbolicLink()) {
-        if (existsSync(join(p, 'usr', 'bin', 'iscsi-test-cu'))) candidates.push(p);
-        else walk(p, depth + 1);
-      }
+export function stagedTestCu120(initramfs: string, key: string): TestCuBinary {
+  const root = join(repoRoot, '.cache', 'interop', `libiscsi-1.20-${key}`);
+  const lib = join(root, 'usr', 'lib', 'x86_64-linux-gnu');
+  const loader = join(lib, 'ld-linux-x86-64.so.2');
+  const bin = join(root, 'usr', 'bin', 'iscsi-test-cu');
+  if (!existsSync(bin) || !existsSync(loader)) {
+    mkdirSync(root, { recursive: true });
+    const r = spawnSync('sh', ['-c', 'cpio -idm --quiet "$@" < "$0"', initramfs, ...TEST_CU_120_FILES], {
+      cwd: root, encoding: 'utf8',
+    });
+    if (r.status !== 0 || !existsSync(bin)) {
+      throw new Error(`iscsi-test-cu 1.20: extracting from ${initramfs} failed: ${r.error?.message ?? ''}${r.stderr}`);
     }
-  };
-  walk(base, 0);
-  for (const root of candidates.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)) {
-    const loader = join(root, 'usr', 'lib', 'x86_64-linux-gnu', 'ld-linux-x86-64.so.2');
-    if (!existsSync(loader)) continue;
-    const libs = [join(root, 'usr', 'lib', 'x86_64-linux-gnu'), join(root, 'lib', 'x86_64-linux-gnu')].join(':');
-    const bin: TestCuBinary = {
-      label: 'libiscsi 1.20 (Debian 13, staged)',
-      command: loader,
-      prefixArgs: ['--inhibit-cache', '--library-path', libs, join(root, 'usr', 'bin', 'iscsi-test-cu')],
-    };
-    // Only a binary that starts and lists the 1.20 suites counts.
-    const probe = spawnSync(bin.command, [...bin.prefixArgs, '-l'], { encoding: 'utf8', timeout: 10_000 });
-    if (probe.status === 0 && probe.stdout.includes('iSCSI.iSCSINop')) return bin;
   }
-  return undefined;
+  const test: TestCuBinary = {
+    label: 'libiscsi 1.20 (Debian 13, staged)',
+    command: loader,
+    prefixArgs: ['--inhibit-cache', '--library-path', lib, bin],
+  };
+  const probe = spawnSync(test.command, [...test.prefixArgs, '-l'], { encoding: 'utf8', timeout: 10_000 });
+  if (probe.status !== 0 || !probe.stdout.includes('iSCSI.iSCSINop.Simple')) {
+    throw new Error(`iscsi-test-cu 1.20 does not start: ${probe.error?.message ?? ''}${probe.stderr}`);
+  }
+  return test;
 }
 
 /** Lists `Suite.Test` names of the given families (e.g. iSCSI, SCSI) as the binary reports them. */
@@ -93,7 +99,12 @@ function runOnce(bin: TestCuBinary, args: readonly string[], timeoutMs: number):
   const file = join(dir, 'out.txt');
   const fd = openSync(file, 'w');
   return new Promise((resolve) => {
-    const child = spawn(bin.command, [...bin.prefixArgs, ...args], { stdio: ['ignore', fd, fd], cwd: dir });
+    // stdbuf: CUnit's stdout is block-buffered into a file, and a suite killed on timeout would
+    // otherwise lose every line it printed, including the outcomes of the tests that finished.
+    const child = spawn('stdbuf', ['-oL', '-eL', bin.command, ...bin.prefixArgs, ...args], {
+      stdio: ['ignore', fd, fd],
+      cwd: dir,
+    });
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
@@ -113,7 +124,7 @@ function runOnce(bin: TestCuBinary, args: readonly string[], timeoutMs: number):
 
 export interface RunOptions {
   readonly url: string;
-  /** `FAMILY.Suite` names, run one process each, in this order. */
+  /** `FAMILY.Suite` (or `FAMILY.Suite.Test`) names, run one process each, in this order. */
   readonly suites: readonly string[];
   readonly dataloss?: boolean;
   readonly initiatorNames?: readonly [string, string];

@@ -51,6 +51,16 @@ describe('summarize', () => {
     expect(row?.goal?.verdict).toBe('missed');
   });
 
+  it('shows the RESET WRITE POINTER latency for ours only', () => {
+    const s = samplesOf([
+      ['zonedwrite-1m-qd8', 'ours', [m('zonedwrite', 1100, 0, 5, { reset_p50_us: 3000 })]],
+      ['seqwrite-1m-qd8', 'tgt-tuned', [m('seqwrite', 1000, 0, 5)]],
+    ]);
+    const row = summarize(s).find((r) => r.caseId === 'zonedwrite-1m-qd8' && r.metric === 'reset_p50_us');
+    expect(row?.cells.ours?.median).toBe(3000);
+    expect(row?.cells['tgt-tuned']).toBeUndefined();
+  });
+
   it('judges the QD1 latency goal as "no worse": ratio at most 1', () => {
     const s = samplesOf([
       ['randread-4k-qd1', 'ours', [m('randread', 0, 10000, 80)]],

@@ -4,7 +4,9 @@
 # shellcheck shell=dash
 . /scenario/lib.sh
 i=0
-while [ ! -e /sys/block/$DISK/queue/zoned ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+while [ ! -e /sys/block/$DISK/queue/zoned ] && [ $i -lt 600 ]; do sleep 0.5; i=$((i + 1)); done
+if [ ! -e /sys/block/$DISK ]; then fail disk.present "no /sys/block/$DISK after 300 s: $(ls /sys/block | tr '\n' ' ')"; finish; exit 1; fi
+pass disk.present
 D=/dev/$DISK
 expect_eq disk.zoned host-managed "$(cat /sys/block/$DISK/queue/zoned 2>/dev/null)"
 expect_eq disk.nr_zones "$NR_ZONES" "$(cat /sys/block/$DISK/queue/nr_zones 2>/dev/null)"

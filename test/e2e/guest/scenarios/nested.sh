@@ -11,8 +11,7 @@ run_inner() {
   cp /scenario/lib.sh /tmp/innerrun/scenario/lib.sh
   cp /scenario/nested-inner.sh /tmp/innerrun/scenario/inner.sh
   {
-    echo "DISK=$_disk"; echo "NR_ZONES=$NR_ZONES"; echo "ZONE_SECTORS=$ZONE_SECTORS"; echo "NR_CONV=$NR_CONV"
-    echo "PATH_NAME=$_name"
+    echo "export DISK=$_disk NR_ZONES=$NR_ZONES ZONE_SECTORS=$ZONE_SECTORS NR_CONV=$NR_CONV PATH_NAME=$_name"
   } > /tmp/innerrun/scenario/env
   (cd /tmp/innerrun && find . | cpio -o -H newc 2>/dev/null) > /tmp/inner-run.cpio
   cat /inner/initrd.cpio /tmp/inner-run.cpio > /tmp/inner.initrd
