@@ -1,5 +1,6 @@
 // key=value text of Login and Text PDUs, RFC 7143 §6.1: every pair ends with one NUL, keys are
 // case-sensitive and at most 63 bytes, values at most 255 bytes except large binaries.
+import { SmartBuffer } from 'smart-buffer';
 import { MAX_KEY_NAME, MAX_LARGE_VALUE_LENGTH, MAX_VALUE_LENGTH } from '../limits.js';
 
 export type TextPair = readonly [key: string, value: string];
@@ -41,9 +42,17 @@ export function parseTextPairs(text: Buffer): ParsedText {
   return { ok: true, pairs };
 }
 
-/** Encodes pairs as key=value\0 (a copy: text payloads are small). */
+/** Encodes pairs as key=value\0 into a fresh buffer sized once (text payloads are small). */
 export function encodeTextPairs(pairs: readonly TextPair[]): Buffer {
-  return Buffer.from(pairs.map(([k, v]) => `${k}=${v}\0`).join(''), 'utf8');
+  const out = new SmartBuffer({ size: Math.max(1, encodedLength(pairs)) });
+  for (const [key, value] of pairs) {
+    out.writeString(key, 'utf8');
+    out.writeUInt8(0x3d); // '='
+    out.writeString(value, 'utf8');
+    out.writeUInt8(0);
+  }
+  // A view of this call's own SmartBuffer, which nobody else holds.
+  return out.toBuffer();
 }
 
 /** Byte length of the encoded pairs, for size checks before building. */

@@ -59,7 +59,7 @@ function handlerFor(row: ZoneActionRow) {
     const zones = lu.zones;
     if (zones === undefined) return notZoned();
     // A write-protected LU refuses what changes the medium's contents (SBC-4 4.11).
-    if (row.durability !== 'none' && lu.readOnly) return check(SENSE.WRITE_PROTECTED);
+    if (row.durability !== 'none' && lu.writeProtected) return check(SENSE.WRITE_PROTECTED);
     const result = zones.zoneAction({
       action: row.action,
       zoneId: readU64(cdb, 2),

@@ -23,6 +23,8 @@ const DISK_BYTES = 64 * MiB;
 const BLOCK = 512;
 const IQN = 'iqn.2026-11.dev.zbc-target.test:test-cu';
 const HM_LUN = 1;
+const LBPPB1_LUN = 2;
+const LBPPB1_SUITE = 'SCSI.GetLBAStatus';
 
 const bySuite = listTests(HOST_TEST_CU, ['iSCSI', 'SCSI']);
 const SUITES = [...bySuite.keys()];
@@ -33,6 +35,7 @@ const ISCSI_TESTS = ISCSI_SUITES.flatMap((s) => bySuite.get(s) ?? []);
 let tgtRun: TestCuRun | undefined;
 let oursRun: TestCuRun | undefined;
 let hmRun: TestCuRun | undefined;
+let lbppb1Run: TestCuRun | undefined;
 
 function strictPasses(run: TestCuRun | undefined, names: readonly string[]): number {
   return names.filter((n) => run?.results.get(n)?.outcome === 'passed').length;
@@ -95,14 +98,15 @@ describe('iscsi-test-cu 1.19 --dataloss: ours vs tgt', () => {
       targets: [{
         name: IQN,
         luns: [
-          // 512-byte physical blocks, as tgt's LU: the same geometry for both, and libiscsi's
-          // GetLBAStatus.UnmapSingle (1.19 and upstream) queries LBA i+1 but expects a descriptor
-          // at i+LBPPB, so it can pass only with one logical block per physical block.
-          { lun: 0, memory: true, capacity: DISK_BYTES, blockSize: BLOCK, physicalBlockSize: BLOCK, model: 'none' },
+          // 512e (4096-byte physical blocks, the default): the LBPPB >= 2 tests run only here.
+          { lun: 0, memory: true, capacity: DISK_BYTES, blockSize: BLOCK, model: 'none' },
           {
             lun: HM_LUN, memory: true, capacity: DISK_BYTES, blockSize: BLOCK, model: 'host-managed',
             zoneSize: 4 * MiB, conventionalZones: 2,
           },
+          // 512/512 as tgt's LU: libiscsi's GetLBAStatus.UnmapSingle (1.19 and upstream) queries
+          // LBA i+1 but expects the first descriptor at i+LBPPB, so it can pass only with LBPPB 1.
+          { lun: LBPPB1_LUN, memory: true, capacity: DISK_BYTES, blockSize: BLOCK, physicalBlockSize: BLOCK, model: 'none' },
         ],
       }],
     }));
@@ -111,6 +115,9 @@ describe('iscsi-test-cu 1.19 --dataloss: ours vs tgt', () => {
       oursRun = await runTestCu(HOST_TEST_CU, { url: iscsiUrl(ours.host, ours.port, IQN, 0), suites: SUITES, dataloss: true });
       hmRun = await runTestCu(HOST_TEST_CU, {
         url: iscsiUrl(ours.host, ours.port, IQN, HM_LUN), suites: ISCSI_SUITES, dataloss: true,
+      });
+      lbppb1Run = await runTestCu(HOST_TEST_CU, {
+        url: iscsiUrl(ours.host, ours.port, IQN, LBPPB1_LUN), suites: [LBPPB1_SUITE], dataloss: true,
       });
     } finally {
       await ours.stop();
@@ -150,6 +157,12 @@ describe('iscsi-test-cu 1.19 --dataloss: ours vs tgt', () => {
         continue;
       }
       it(name, () => expectAcceptable(oursRun?.results.get(name), TOOL_SKIP_ACCEPTED));
+    }
+  });
+
+  describe('512/512 LU: GetLBAStatus, whose UnmapSingle needs one logical block per physical block', () => {
+    for (const name of bySuite.get(LBPPB1_SUITE) ?? []) {
+      it(name, () => expectAcceptable(lbppb1Run?.results.get(name), TOOL_SKIP_ACCEPTED));
     }
   });
 

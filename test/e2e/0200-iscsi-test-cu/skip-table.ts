@@ -3,8 +3,14 @@
 // TOOL_SKIP_ACCEPTED (an optional feature we do not advertise). Keys are `Suite.Test`.
 // Keep docs/interop.md in step.
 
-/** libiscsi 1.19 (Debian 12), plain LU: nothing is excused. */
-export const SKIP: Readonly<Record<string, string>> = Object.freeze({});
+/** libiscsi 1.19 (Debian 12), plain 512e LU (512-byte logical, 4096-byte physical blocks). */
+export const SKIP: Readonly<Record<string, string>> = Object.freeze({
+  'GetLBAStatus.UnmapSingle':
+    'libiscsi test bug (1.19 and upstream): its second loop reads the status at LBA i+1 but ' +
+    'expects the first descriptor at LBA i+LBPPB, so it fails on every LU with more than one ' +
+    'logical block per physical block; SBC-4 5.8.2 puts the requested LBA in the first ' +
+    'descriptor, as we do. The same suite passes on our 512/512 LU (run separately below).',
+});
 
 /** libiscsi 1.19, the iSCSI family on the host-managed LU (PDT 14h). */
 export const SKIP_HOST_MANAGED: Readonly<Record<string, string>> = Object.freeze({});

@@ -129,7 +129,7 @@ describe('GET LBA STATUS with provisioning state', () => {
 });
 
 describe('LBPRZ and the store', () => {
-  it('with a discarding store: LBPRZ 1 in READ CAPACITY(16) and B2h, thin provisioned', async () => {
+  it('discarding store: LBPRZ 1 in READ CAPACITY(16) and B2h, thin provisioned', async () => {
     const { h } = await setup(true);
     const rc = expectGood(await h.run([0x9e, 0x10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 32, 0, 0]));
     expect(rc[14]! & 0xc0).toBe(0xc0); // LBPME, LBPRZ

@@ -63,7 +63,7 @@ describe('START STOP UNIT stopped power condition', () => {
     expect(expectGood(await h.run(read10(0, 1)))[0]).toBe(9);
   });
 
-  it('NO_FLUSH and IMMED stop without a flush; the state is the LU’s, for every nexus', async () => {
+  it('NO_FLUSH and IMMED stop without a flush; the state is shared by every nexus', async () => {
     const h = harness();
     h.target.nexusCreated(OTHER_NEXUS);
     h.lu.unitAttentions.take(OTHER_NEXUS.key);
