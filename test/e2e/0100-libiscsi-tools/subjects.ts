@@ -52,10 +52,24 @@ async function tgtPortal(opts: Parameters<typeof startTgt>[0]): Promise<Portal> 
   };
 }
 
+/** Starts portals in order; if one fails, stops those already running and rethrows. */
+async function startAll(starters: ReadonlyArray<() => Promise<Portal>>): Promise<Portal[]> {
+  const started: Portal[] = [];
+  try {
+    for (const start of starters) started.push(await start());
+    return started;
+  } catch (e) {
+    await Promise.allSettled(started.map((p) => p.stop()));
+    throw e;
+  }
+}
+
 export async function startTgtSubject(): Promise<Subject> {
-  const open = await tgtPortal({ iqn: 'iqn.2026-11.dev.zbc-target.test:tgt-open' });
-  const chap = await tgtPortal({ iqn: 'iqn.2026-11.dev.zbc-target.test:tgt-chap', chap: CHAP });
-  const acl = await tgtPortal({ iqn: 'iqn.2026-11.dev.zbc-target.test:tgt-acl', initiators: [ALLOWED_INITIATOR] });
+  const [open, chap, acl] = (await startAll([
+    () => tgtPortal({ iqn: 'iqn.2026-11.dev.zbc-target.test:tgt-open' }),
+    () => tgtPortal({ iqn: 'iqn.2026-11.dev.zbc-target.test:tgt-chap', chap: CHAP }),
+    () => tgtPortal({ iqn: 'iqn.2026-11.dev.zbc-target.test:tgt-acl', initiators: [ALLOWED_INITIATOR] }),
+  ])) as [Portal, Portal, Portal];
   return {
     label: 'tgt',
     diskLun: 1,
@@ -101,11 +115,13 @@ export async function startOursSubject(): Promise<Subject> {
     }],
   }, null, 2));
   const plain = ['--memory', '--capacity', String(DISK_BYTES), '--block-size', String(BLOCK), '--model', 'none'];
-  const open = await oursPortal(['--config', config], OURS_OPEN_IQN, () => rm(dir, { recursive: true, force: true }));
   const chapIqn = 'iqn.2026-11.dev.zbc-target.test:ours-chap';
   const aclIqn = 'iqn.2026-11.dev.zbc-target.test:ours-acl';
-  const chap = await oursPortal([...plain, '--iqn', chapIqn, '--chap-user', CHAP.user, '--chap-secret', CHAP.secret], chapIqn);
-  const acl = await oursPortal([...plain, '--iqn', aclIqn, '--initiator', ALLOWED_INITIATOR], aclIqn);
+  const [open, chap, acl] = (await startAll([
+    () => oursPortal(['--config', config], OURS_OPEN_IQN, () => rm(dir, { recursive: true, force: true })),
+    () => oursPortal([...plain, '--iqn', chapIqn, '--chap-user', CHAP.user, '--chap-secret', CHAP.secret], chapIqn),
+    () => oursPortal([...plain, '--iqn', aclIqn, '--initiator', ALLOWED_INITIATOR], aclIqn),
+  ])) as [Portal, Portal, Portal];
   return {
     label: 'ours',
     diskLun: 0,

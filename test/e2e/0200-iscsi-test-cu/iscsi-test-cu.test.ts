@@ -213,7 +213,10 @@ describe('iscsi-test-cu 1.20 --dataloss, iSCSI family: ours vs tgt', () => {
     const timeoutMs = 15_000;
 
     const tgt = await startTgt({ capacityBytes: DISK_BYTES, blockSize: BLOCK });
-    const tgtChap = await startTgt({ capacityBytes: DISK_BYTES, blockSize: BLOCK, chap: CHAP });
+    const tgtChap = await startTgt({ capacityBytes: DISK_BYTES, blockSize: BLOCK, chap: CHAP }).catch(async (e: unknown) => {
+      await tgt.stop();
+      throw e;
+    });
     try {
       const a = await runTestCu(bin, { url: tgt.url(), suites: plainTests, dataloss: true, timeoutMs });
       const b = await runTestCu(bin, { url: tgtChap.url({ chap: CHAP }), suites: chapTests, dataloss: true, timeoutMs });
@@ -227,7 +230,11 @@ describe('iscsi-test-cu 1.20 --dataloss, iSCSI family: ours vs tgt', () => {
       '--physical-block-size', String(BLOCK), '--model', 'none',
     ];
     const ours = await startTargetProcess(plain);
-    const oursChap = await startTargetProcess([...plain, '--chap-user', CHAP.user, '--chap-secret', CHAP.secret]);
+    const oursChap = await startTargetProcess([...plain, '--chap-user', CHAP.user, '--chap-secret', CHAP.secret])
+      .catch(async (e: unknown) => {
+        await ours.stop();
+        throw e;
+      });
     try {
       const iqn = ours.iqns[0] ?? 'iqn.2026-11.dev.zbc-target:default';
       const chapIqn = oursChap.iqns[0] ?? 'iqn.2026-11.dev.zbc-target:default';

@@ -104,6 +104,19 @@ describe('GET LBA STATUS with provisioning state', () => {
     expect(one.descriptors).toEqual([{ lba: 0, blocks: 4, status: 1 }]);
   });
 
+  it('splits extents longer than 2^32 - 1 blocks into several descriptors', async () => {
+    const { h } = await setup();
+    h.lu.setCapacity(2 ** 33 + 5);
+    h.lu.unitAttentions.take('n1');
+    const r = parseLbaStatus(expectGood(await h.run(gls(0, 1024))));
+    expect(r.descriptors).toEqual([
+      { lba: 0, blocks: 0xffffffff, status: 0 },
+      { lba: 0xffffffff, blocks: 0xffffffff, status: 0 },
+      { lba: 0x1fffffffe, blocks: 7, status: 0 },
+    ]);
+    expect((r.byte7 >> 1) & 0x7).toBe(3);
+  });
+
   it('answers 5/21/00 from the capacity on, and at 64-bit LBAs', async () => {
     const { h } = await setup();
     expectGood(await h.run(gls(CAPACITY - 1, 24)));
