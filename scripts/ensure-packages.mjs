@@ -17,6 +17,10 @@ const SETS = {
     'apt-get': 'apt',
     '/usr/share/keyrings/debian-archive-keyring.gpg': 'debian-archive-keyring',
     ldconfig: 'libc-bin',
+    // The raw-CDB probe of test/e2e/0100-libiscsi-tools is compiled against libiscsi.
+    '/usr/include/iscsi/iscsi.h': 'libiscsi-dev',
+    cc: 'gcc',
+    stdbuf: 'coreutils',
   },
   bench: {
     tgtd: 'tgt',
