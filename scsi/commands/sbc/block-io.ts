@@ -190,7 +190,10 @@ export async function flushIfNeeded(lu: LogicalUnit, fua: boolean): Promise<Comm
 
 /**
  * WRITE-family body. Only whole blocks that arrived are written (iSCSI reference §3.6: WRITE of 2
- * blocks with EDTL = one block writes block 0 and answers GOOD); surplus bytes are ignored.
+ * blocks with EDTL = one block writes block 0 and answers GOOD); surplus bytes are ignored. A short
+ * Data-Out that ends inside a block cannot be written as the CDB says: the command fails with
+ * INVALID FIELD IN COMMAND INFORMATION UNIT and writes nothing (as LIO; libiscsi 1.20's
+ * iSCSIResiduals accepts that or the partial write).
  */
 export async function writeCommand(
   ctx: CommandContext,
@@ -202,7 +205,11 @@ export async function writeCommand(
   if (typeof lba !== 'number') return lba;
   if (c.blocks === 0) return good();
   const bs = lu.blockSize;
-  const blocks = Math.min(c.blocks, Math.floor(receivedBytes(cmd.dataOut) / bs));
+  const received = receivedBytes(cmd.dataOut);
+  if (received < c.blocks * bs && received % bs !== 0) {
+    return check(SENSE.INVALID_FIELD_IN_COMMAND_INFORMATION_UNIT);
+  }
+  const blocks = Math.min(c.blocks, Math.floor(received / bs));
   const segments = leadingSegments(cmd.dataOut, blocks * bs);
   const failed = await writeBlocks(
     lu,

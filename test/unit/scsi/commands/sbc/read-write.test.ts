@@ -102,9 +102,14 @@ describe('READ / WRITE round trip on a memory store', () => {
     expect(o.dataOutLength).toBe(2 * BS);
     expect(h.store.bytes.subarray(20 * BS, 21 * BS)).toEqual(block);
     expect(h.store.bytes.subarray(21 * BS, 22 * BS).every((b) => b === 0)).toBe(true);
+    // A Data-Out ending inside a block: 5/0E/03 and nothing written (libiscsi 1.20 Residuals).
     const partial = await h.run(rw10(0x2a, 30, 1), { dataOut: [Buffer.alloc(200, 1)] });
-    expectGood(partial);
+    expectCheck(partial, SENSE.INVALID_FIELD_IN_COMMAND_INFORMATION_UNIT);
+    expect(partial.dataOutLength).toBe(BS);
+    const partialOfTwo = await h.run(rw10(0x2a, 32, 2), { dataOut: [Buffer.alloc(BS + 7, 1)] });
+    expectCheck(partialOfTwo, SENSE.INVALID_FIELD_IN_COMMAND_INFORMATION_UNIT);
     expect(h.store.calls.filter((c) => c.startsWith('writev')).length).toBe(1);
+    expect(h.store.bytes.subarray(30 * BS, 34 * BS).every((b) => b === 0)).toBe(true);
     const surplus = await h.run(rw10(0x2a, 40, 1), {
       dataOut: [pattern(1, 3), Buffer.alloc(9000, 0xee)],
     });
