@@ -284,9 +284,13 @@ export class LoginStages {
     const targetName = get('TargetName');
     if (targetName === undefined) return { status: LoginStatus.MISSING_PARAMETER, reason: 'no TargetName' };
     const target = this.env.findTarget(targetName);
-    // Unknown and ACL-denied look the same (iscsi-reference §7.2).
-    if (!target || !initiatorAllowed(target, initiatorName)) {
-      return { status: LoginStatus.NOT_FOUND, reason: `target ${targetName.slice(0, MAX_NAME_LENGTH)} not found or denied` };
+    const shownName = targetName.slice(0, MAX_NAME_LENGTH);
+    if (!target) return { status: LoginStatus.NOT_FOUND, reason: `target ${shownName} not found` };
+    // RFC 7143 §11.13.5: 0202h is "the initiator is not allowed access to the given target". The
+    // reference notes prefer tgt's 0203h (hide the target); the standard wins. SendTargets still
+    // lists only the targets an initiator may use.
+    if (!initiatorAllowed(target, initiatorName)) {
+      return { status: LoginStatus.AUTHORIZATION_FAILURE, reason: `initiator not allowed on ${shownName}` };
     }
     this.target = target;
     if (csg === LoginStage.OPERATIONAL && target.chap) {

@@ -12,6 +12,7 @@ const GOOD = 0;
 const CHECK_CONDITION = 2;
 /** Login status codes as libiscsi prints them: `Status: <text>(<decimal code>)` (RFC 7143 11.13.5). */
 const LOGIN_AUTH_FAILURE = '(513)'; // 0x0201
+const LOGIN_AUTHORIZATION_FAILURE = '(514)'; // 0x0202
 const LOGIN_NOT_FOUND = '(515)'; // 0x0203
 
 /** iscsi-ls 1.19 prints `block size * last LBA` (sic) reduced by 1024 while above 1024. */
@@ -139,12 +140,14 @@ describe.each(SUBJECTS)('libiscsi tools against %s', (label, start) => {
     expect(none.loginError).toContain(LOGIN_AUTH_FAILURE);
   });
 
-  it('ACL: the listed initiator logs in, another gets "not found" and does not see the target', async () => {
+  // RFC 7143 11.13.5 names 0202h for an initiator not allowed on a target (ours); tgt hides the
+  // target behind 0203h "not found".
+  it('ACL: the listed initiator logs in, another is refused and does not see the target', async () => {
     const ok = await runTool('iscsi-inq', ['-i', ALLOWED_INITIATOR, s.acl.url(s.diskLun)]);
     expect(ok.code, ok.stderr).toBe(0);
     const denied = await probe(s.acl.url(s.diskLun), [], OTHER_INITIATOR);
     expect(denied.login).toBe('failed');
-    expect(denied.loginError).toContain(LOGIN_NOT_FOUND);
+    expect(denied.loginError).toContain(label === 'ours' ? LOGIN_AUTHORIZATION_FAILURE : LOGIN_NOT_FOUND);
     const listed = await runTool('iscsi-ls', ['-i', ALLOWED_INITIATOR, `iscsi://${s.acl.host}:${s.acl.port}`]);
     expect(listed.stdout).toContain(`Target:${s.acl.iqn} `);
     const hidden = await runTool('iscsi-ls', ['-i', OTHER_INITIATOR, `iscsi://${s.acl.host}:${s.acl.port}`]);

@@ -48,11 +48,11 @@ describe('login status codes', () => {
     expect(await c.closedWithin()).toBe(true);
   });
 
-  it('denies an initiator outside the ACL exactly like an unknown target (0x0203)', async () => {
+  it('denies an initiator outside the ACL with authorization failure (0x0202, RFC 7143 11.13.5)', async () => {
     h = await startHarness({ target: { initiators: ['iqn.2026-11.test:other'] } });
     const c = await h.connect();
     const { pdu } = await loginPdu(c, { data: text({ InitiatorName: INITIATOR, TargetName: TARGET }) });
-    expect(loginStatus(pdu)).toBe(0x0203);
+    expect(loginStatus(pdu)).toBe(0x0202);
   });
 
   it('answers Version-min > 0 with 0x0205', async () => {
