@@ -1,8 +1,9 @@
 // VERIFY(10/12/16), SBC-4 5.33-5.35. BYTCHK 00b: medium verification under the read rules, no data;
 // 01b: compare the Data-Out with the medium; 11b: compare one Data-Out block with every block.
 import { SENSE } from '../../../sense-tables/index.js';
-import { type BlockAccessDecoder, decodeRw10, decodeRw12, decodeRw16 } from '../../cdb.js';
-import type { CommandHandler, CommandResult, CommandSpec } from '../../command-spec.js';
+import type { BlockAccessDecoder } from '../../cdb.js';
+import type { CommandHandler, CommandResult } from '../../command-spec.js';
+import { blockAccessSpec } from './block-access-spec.js';
 import { check, good } from '../../response.js';
 import { readBlocks, readSegments, validateAccess } from './block-io.js';
 import type { ReadSegment } from '../../../zbc/types.js';
@@ -54,32 +55,7 @@ const dataOut = (decode: BlockAccessDecoder) => (cdb: Buffer, bs: number) => {
   return bytchk === 0b01 ? decode(cdb).blocks * bs : bytchk === 0b11 ? bs : 0;
 };
 
-export const VERIFY_10: CommandSpec = {
-  name: 'VERIFY(10)',
-  opcode: 0x2f,
-  cdbLength: 10,
-  direction: 'out',
-  usage: [0x2f, 0xf6, 0xff, 0xff, 0xff, 0xff, 0x00, 0xff, 0xff, 0x04],
-  dataOutLength: dataOut(decodeRw10),
-  handler: verify(decodeRw10),
-};
-export const VERIFY_16: CommandSpec = {
-  name: 'VERIFY(16)',
-  opcode: 0x8f,
-  cdbLength: 16,
-  direction: 'out',
-  usage: [
-    0x8f, 0xf6, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00, 0x04,
-  ],
-  dataOutLength: dataOut(decodeRw16),
-  handler: verify(decodeRw16),
-};
-export const VERIFY_12: CommandSpec = {
-  name: 'VERIFY(12)',
-  opcode: 0xaf,
-  cdbLength: 12,
-  direction: 'out',
-  usage: [0xaf, 0xf6, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00, 0x04],
-  dataOutLength: dataOut(decodeRw12),
-  handler: verify(decodeRw12),
-};
+const common = { direction: 'out', handler: verify, dataOutLength: dataOut, byte1: 0xf6 } as const;
+export const VERIFY_10 = blockAccessSpec({ ...common, name: 'VERIFY(10)', opcode: 0x2f, form: 10 });
+export const VERIFY_12 = blockAccessSpec({ ...common, name: 'VERIFY(12)', opcode: 0xaf, form: 12 });
+export const VERIFY_16 = blockAccessSpec({ ...common, name: 'VERIFY(16)', opcode: 0x8f, form: 16 });

@@ -2,15 +2,10 @@
 // the decoders differ. WRITE AND VERIFY makes the data durable before GOOD (verification from
 // the medium: the store's flush is our medium).
 import { SENSE } from '../../../sense-tables/index.js';
-import {
-  type BlockAccessDecoder,
-  decodeRw6,
-  decodeRw10,
-  decodeRw12,
-  decodeRw16,
-} from '../../cdb.js';
-import type { CommandHandler, CommandSpec } from '../../command-spec.js';
+import type { BlockAccessDecoder } from '../../cdb.js';
+import type { CommandHandler } from '../../command-spec.js';
 import { check } from '../../response.js';
+import { blockAccessSpec, transferBlocks } from './block-access-spec.js';
 import { writeCommand } from './block-io.js';
 
 const write =
@@ -28,73 +23,27 @@ const writeAndVerify =
     return writeCommand(ctx, { ...decode(ctx.cdb), fua: false }, true);
   };
 
-const blocksOf = (decode: BlockAccessDecoder) => (cdb: Buffer, bs: number) =>
-  decode(cdb).blocks * bs;
-
-export const WRITE_6: CommandSpec = {
-  name: 'WRITE(6)',
-  opcode: 0x0a,
-  cdbLength: 6,
-  direction: 'out',
-  usage: [0x0a, 0x1f, 0xff, 0xff, 0xff, 0x04],
-  dataOutLength: blocksOf(decodeRw6),
-  handler: write(decodeRw6),
-};
-export const WRITE_10: CommandSpec = {
-  name: 'WRITE(10)',
-  opcode: 0x2a,
-  cdbLength: 10,
-  direction: 'out',
-  usage: [0x2a, 0xf8, 0xff, 0xff, 0xff, 0xff, 0x00, 0xff, 0xff, 0x04],
-  dataOutLength: blocksOf(decodeRw10),
-  handler: write(decodeRw10),
-};
-export const WRITE_12: CommandSpec = {
-  name: 'WRITE(12)',
-  opcode: 0xaa,
-  cdbLength: 12,
-  direction: 'out',
-  usage: [0xaa, 0xf8, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00, 0x04],
-  dataOutLength: blocksOf(decodeRw12),
-  handler: write(decodeRw12),
-};
-export const WRITE_16: CommandSpec = {
-  name: 'WRITE(16)',
-  opcode: 0x8a,
-  cdbLength: 16,
-  direction: 'out',
-  usage: [
-    0x8a, 0xf8, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00, 0x04,
-  ],
-  dataOutLength: blocksOf(decodeRw16),
-  handler: write(decodeRw16),
-};
-export const WRITE_AND_VERIFY_10: CommandSpec = {
+const plain = { direction: 'out', handler: write, dataOutLength: transferBlocks } as const;
+const verified = { ...plain, handler: writeAndVerify, byte1: 0xf6 } as const;
+export const WRITE_6 = blockAccessSpec({ ...plain, name: 'WRITE(6)', opcode: 0x0a, form: 6, byte1: 0x1f });
+export const WRITE_10 = blockAccessSpec({ ...plain, name: 'WRITE(10)', opcode: 0x2a, form: 10, byte1: 0xf8 });
+export const WRITE_12 = blockAccessSpec({ ...plain, name: 'WRITE(12)', opcode: 0xaa, form: 12, byte1: 0xf8 });
+export const WRITE_16 = blockAccessSpec({ ...plain, name: 'WRITE(16)', opcode: 0x8a, form: 16, byte1: 0xf8 });
+export const WRITE_AND_VERIFY_10 = blockAccessSpec({
+  ...verified,
   name: 'WRITE AND VERIFY(10)',
   opcode: 0x2e,
-  cdbLength: 10,
-  direction: 'out',
-  usage: [0x2e, 0xf6, 0xff, 0xff, 0xff, 0xff, 0x00, 0xff, 0xff, 0x04],
-  dataOutLength: blocksOf(decodeRw10),
-  handler: writeAndVerify(decodeRw10),
-};
-export const WRITE_AND_VERIFY_16: CommandSpec = {
-  name: 'WRITE AND VERIFY(16)',
-  opcode: 0x8e,
-  cdbLength: 16,
-  direction: 'out',
-  usage: [
-    0x8e, 0xf6, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00, 0x04,
-  ],
-  dataOutLength: blocksOf(decodeRw16),
-  handler: writeAndVerify(decodeRw16),
-};
-export const WRITE_AND_VERIFY_12: CommandSpec = {
+  form: 10,
+});
+export const WRITE_AND_VERIFY_12 = blockAccessSpec({
+  ...verified,
   name: 'WRITE AND VERIFY(12)',
   opcode: 0xae,
-  cdbLength: 12,
-  direction: 'out',
-  usage: [0xae, 0xf6, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00, 0x04],
-  dataOutLength: blocksOf(decodeRw12),
-  handler: writeAndVerify(decodeRw12),
-};
+  form: 12,
+});
+export const WRITE_AND_VERIFY_16 = blockAccessSpec({
+  ...verified,
+  name: 'WRITE AND VERIFY(16)',
+  opcode: 0x8e,
+  form: 16,
+});
