@@ -28,10 +28,6 @@ defineGuestSuite({
       why: 'scsi_debug reports ZBC-1 ATTEMPT TO READ INVALID DATA for a read across zone types; ZBC-2 requires READ BOUNDARY VIOLATION (zbc-target follows ZBC-2)',
     },
   },
-  unreliableInReference: {
-    'btrfs.read_back':
-      'on scsi_debug the zoned btrfs checksum after remount fails intermittently (2 of about 8 runs, loaded or not; cause not found); the same scenario on zbc-target (0320) passed every run and stays asserted there',
-  },
 });
 
 // The same zoned checks with 4096-byte logical blocks and descriptor-format sense (D_SENSE = 1),

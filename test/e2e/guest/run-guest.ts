@@ -85,7 +85,10 @@ function shellQuote(v: string): string {
 
 export function qemuArgs(image: GuestImage, initrd: string, opts: Pick<GuestRunOptions, 'memoryMb' | 'libiscsi'>): string[] {
   const args = [
-    '-accel', 'tcg', '-m', String(opts.memoryMb ?? 1536), '-smp', '1',
+    // -cpu max gives the guest SSE4.2, so btrfs checksums with crc32c-intel and submits zoned data
+    // bios in order; with crc32c-generic it checksums in a workqueue that can reorder them, which
+    // Debian 13's 6.12 kernel mishandles for emulated zone append (guest/README.md, "btrfs").
+    '-accel', 'tcg', '-cpu', 'max', '-m', String(opts.memoryMb ?? 1536), '-smp', '1',
     '-nodefaults', '-no-user-config', '-display', 'none', '-no-reboot', '-monitor', 'none',
     '-kernel', image.kernel, '-initrd', initrd,
     '-append', 'console=ttyS0,115200 panic=-1 quiet loglevel=4 no_timer_check',

@@ -38,11 +38,6 @@ export interface GuestSuite {
   run: () => Promise<GuestResult>;
   /** Checks that must FAIL with this detail (a reference model that departs from the standard). */
   deviations?: Record<string, Deviation>;
-  /**
-   * Reference-model checks seen to fail intermittently for reasons outside zbc-target (name ->
-   * why): a failure is printed, not asserted. Never use this for checks against our target.
-   */
-  unreliableInReference?: Record<string, string>;
 }
 
 let image: GuestImage | undefined;
@@ -80,12 +75,8 @@ export function defineGuestSuite(s: GuestSuite): void {
       const r = result as GuestResult;
       const mine = r.checks.filter((c) => groupOf(c.name) === group);
       expect(mine.length, `no ${group}.* check reported\n${describeFailure(r)}`).toBeGreaterThan(0);
-      const unreliable = s.unreliableInReference ?? {};
-      for (const c of mine.filter((x) => !x.ok && x.name in unreliable)) {
-        console.warn(`${s.title}: ${c.name} failed (${c.detail}); tolerated: ${unreliable[c.name]}`);
-      }
       const failed = mine
-        .filter((c) => !c.ok && !(c.name in deviations) && !(c.name in unreliable))
+        .filter((c) => !c.ok && !(c.name in deviations))
         .map((c) => `${c.name}: ${c.detail}`);
       // The message lists each failed step with its detail, so the one-line summary names it.
       expect(failed.length, `${s.title}: failed steps of ${group}:\n  ${failed.join('\n  ')}`).toBe(0);

@@ -4,7 +4,7 @@
 # shellcheck shell=dash
 # Sourced after attach.sh's attach_lun (SD, SG set); see run-guest.ts composeScript().
 DEV=/dev/$SD
-modprobe -q crc32c_generic 2>/dev/null
+modprobe -q crc32c_intel 2>/dev/null; modprobe -q crc32c_generic 2>/dev/null
 for m in btrfs f2fs zonefs; do modprobe -q "$m" 2>/dev/null; done
 dd if=/dev/urandom of=/tmp/payload bs=1M count=${PAYLOAD_MB:-8} 2>/dev/null
 SUM=$(md5sum </tmp/payload | cut -d' ' -f1)
@@ -17,7 +17,12 @@ cycle() {
   check "$_fs.write" sh -c "cp /tmp/payload /mnt/$_fs/payload && sync"
   check "$_fs.umount" umount /mnt/$_fs
   check "$_fs.remount" mount -t "$2" "$DEV" /mnt/$_fs || return 1
-  expect_eq "$_fs.read_back" "$SUM" "$(md5sum </mnt/$_fs/payload 2>/dev/null | cut -d' ' -f1)"
+  if ! expect_eq "$_fs.read_back" "$SUM" "$(md5sum </mnt/$_fs/payload 2>/dev/null | cut -d' ' -f1)"; then
+    # Where the file differs (first bytes, count) and what the kernel said, for the next reader.
+    cmp -l /tmp/payload /mnt/$_fs/payload 2>&1 | head -n 2 | sed 's/^/# cmp: /'
+    note "differing bytes: $(cmp -l /tmp/payload /mnt/$_fs/payload 2>/dev/null | wc -l)"
+    dmesg | tail -n 15 | sed 's/^/# dmesg: /'
+  fi
   check "$_fs.final_umount" umount /mnt/$_fs
 }
 
@@ -26,6 +31,14 @@ for fs in ${FS_LIST:-btrfs f2fs zonefs}; do
   case $fs in
     btrfs)
       check btrfs.mkfs mkfs.btrfs -f -q -O zoned "$DEV" && cycle btrfs btrfs
+      # With a "generic" checksum driver btrfs submits data bios from a workqueue, out of order,
+      # and Debian 13's kernel then loses data on any SCSI zoned disk (scsi_debug too): see
+      # test/e2e/guest/README.md. Asserted so a guest without crc32c-intel fails with this reason.
+      csum=$(dmesg | sed -n 's/.*BTRFS info.*using crc32c (\([^)]*\)).*/\1/p' | tail -n 1)
+      case $csum in
+        *generic*|'') fail btrfs.inline_checksums "btrfs uses crc32c driver '$csum', needs a fast one (QEMU -cpu max)" ;;
+        *) pass btrfs.inline_checksums ;;
+      esac
       ;;
     f2fs)
       check f2fs.mkfs mkfs.f2fs -f -q -m "$DEV" && cycle f2fs f2fs

@@ -26,9 +26,9 @@ check_fails() {
   if [ $_rc -ne 0 ]; then pass "$_n"; else fail "$_n" "'$*' succeeded, expected failure: $(echo "$_out" | tail -n 2 | oneline)"; fi
 }
 
-# expect_eq NAME EXPECTED GOT
+# expect_eq NAME EXPECTED GOT: exits non-zero on a mismatch, so a caller can add diagnostics.
 expect_eq() {
-  if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "expected '$2', got '$3'"; fi
+  if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "expected '$2', got '$3'"; return 1; fi
 }
 
 finish() {
