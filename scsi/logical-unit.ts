@@ -172,12 +172,20 @@ export class LogicalUnit {
   /**
    * Persists a capture of zones whose write pointers only went down (RESET WRITE POINTER): no
    * data flush is needed for them (zbc-reference §11.3). Journal writes keep capture order, so a
-   * flush captured earlier cannot overwrite this newer state afterwards.
+   * flush captured earlier cannot overwrite this newer state afterwards. `erase` (host-aware
+   * RESET) runs first in that order and its writes are flushed before the record is persisted,
+   * so a persisted reset never leaves the old data readable after a restart.
    */
-  persistZoneCapture(capture: ZoneCapture): Promise<void> {
+  persistZoneCapture(capture: ZoneCapture, erase?: () => Promise<void>): Promise<void> {
     const journal = this.journal;
-    if (journal === undefined) return Promise.resolve();
-    return this.#inJournalOrder(() => journal.persist(capture));
+    if (erase === undefined) {
+      return journal === undefined ? Promise.resolve() : this.#inJournalOrder(() => journal.persist(capture));
+    }
+    return this.#inJournalOrder(async () => {
+      await erase();
+      await this.store.flush();
+      await journal?.persist(capture);
+    });
   }
 
   #startFlush(): Promise<void> {

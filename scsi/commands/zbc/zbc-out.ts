@@ -1,7 +1,8 @@
 // ZBC OUT (94h): CLOSE ZONE 01h, FINISH ZONE 02h, OPEN ZONE 03h, RESET WRITE POINTER 04h,
 // SEQUENTIALIZE ZONE 10h (ZBC-2 5.x, zbc-reference §5). The zone model validates and applies;
 // RESET and FINISH are durable before GOOD (§11.3: file systems issue them at checkpoints).
-// RESET only lowers WPs, so it persists its zones' records without a data flush; FINISH raises
+// RESET only lowers WPs, so it persists its zones' records without a data flush (host-aware: after
+// erasing the zone's old data, erase-zone-data.ts); FINISH raises
 // the WP over written data, which must be durable first (the full flushMedium).
 import createDebug from 'debug';
 import { SENSE } from '../../../sense-tables/index.js';
@@ -9,6 +10,7 @@ import { isZoneFault, type ZoneActionKind, type ZoneActionResult } from '../../.
 import { readU16, readU64 } from '../../cdb.js';
 import type { CommandContext, CommandResult, CommandSpec } from '../../command-spec.js';
 import { check, good } from '../../response.js';
+import { eraseZoneData } from './erase-zone-data.js';
 import { zoneFaultResult } from './zone-fault-sense.js';
 import { notZoned } from './zoned-lu.js';
 
@@ -49,6 +51,7 @@ function makeDurable(row: ZoneActionRow, lu: CommandContext['lu'], result: ZoneA
     const capture = result.resetCapture;
     // A ZonedMedium without reset captures: fall back to the full flush.
     if (capture === undefined) return result.changed > 0 ? lu.flushMedium() : null;
+    if (result.discard.length > 0) return lu.persistZoneCapture(capture, () => eraseZoneData(lu, result.discard));
     return capture.zones.length > 0 ? lu.persistZoneCapture(capture) : null;
   }
   return null;

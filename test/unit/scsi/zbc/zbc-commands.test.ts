@@ -53,7 +53,7 @@ class RecordingJournal implements ZoneJournal {
   async close(): Promise<void> {}
 }
 
-function zoned(over: Partial<ZoneLayoutConfig> = {}, extra: { readOnly?: boolean } = {}, journal?: ZoneJournal) {
+function zoned(over: Partial<ZoneLayoutConfig> = {}, extra: { readOnly?: boolean; discard?: boolean } = {}, journal?: ZoneJournal) {
   const l = layout(over);
   const zones = new ZoneModel(l);
   const log: string[] = [];
@@ -348,6 +348,41 @@ describe('ZBC OUT actions', () => {
     expectCheck(await h.run(zbcOut(RESET, 128)), SENSE.WRITE_PROTECTED, null);
     expectCheck(await h.run(zbcOut(FINISH, 128)), SENSE.WRITE_PROTECTED, null);
     expectGood(await h.run(zbcOut(OPEN, 128)));
+  });
+});
+
+function read16(lba: number, blocks: number): number[] {
+  const b = write16(lba, blocks);
+  b[0] = 0x88;
+  return b;
+}
+
+describe('host-aware RESET WRITE POINTER erases the old data (zbc-reference §6.4)', () => {
+  // Zone 2 spans LBAs 128-191. Old data at 128-143, reset, then a non-sequential write at 160
+  // moves the data end past 128-159: those blocks must read zeros, never the pre-reset bytes.
+  for (const discard of [true, false]) {
+    it(`${discard ? 'releases the range in a discarding store' : 'overwrites it with zeros'}, then flushes, then persists the reset`, async () => {
+      const journal = new RecordingJournal();
+      const lu = zoned({ model: 'host-aware', maxOpen: null }, { discard }, journal);
+      expectGood(await lu.run(write16(128, 16), data(16)));
+      lu.store.calls.length = 0;
+      expectGood(await lu.run(zbcOut(RESET, 128)));
+      const erase = discard ? 'discard 65536 8192' : 'writev 65536 8192';
+      expect(lu.store.calls).toEqual([erase, 'flush']);
+      expect(journal.persisted.at(-1)).toEqual([{ zone: 2, cond: C.EMPTY, wp: 128 }]);
+      expectGood(await lu.run(write16(160, 8), data(8)));
+      const back = expectGood(await lu.run(read16(128, 40), { expectedDataLength: 40 * 512 }));
+      expect(back.subarray(0, 32 * 512).every((b) => b === 0)).toBe(true);
+      expect(back.subarray(32 * 512).every((b) => b === 0xab)).toBe(true);
+    });
+  }
+
+  it('a reset of a zone without data erases nothing', async () => {
+    const h = zoned({ model: 'host-aware', maxOpen: null });
+    expectGood(await h.run(zbcOut(OPEN, 128)));
+    h.store.calls.length = 0;
+    expectGood(await h.run(zbcOut(RESET, 128)));
+    expect(h.store.calls).toEqual([]);
   });
 });
 
