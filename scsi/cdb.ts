@@ -43,10 +43,33 @@ export interface BlockAccessCdb {
 
 export type BlockAccessDecoder = (cdb: Buffer) => BlockAccessCdb;
 
-const flags = (cdb: Buffer) => {
+// Field pointers are shared constants and the flags are read inline: a decode runs once per
+// READ/WRITE, so it builds exactly one object (no spread, no nested literals).
+const FIELD_6_LBA: FieldPointer = Object.freeze({ in: 'cdb', byte: 1, bit: 4 });
+const FIELD_6_LENGTH: FieldPointer = Object.freeze({ in: 'cdb', byte: 4 });
+const FIELD_LBA: FieldPointer = Object.freeze({ in: 'cdb', byte: 2 });
+const FIELD_10_LENGTH: FieldPointer = Object.freeze({ in: 'cdb', byte: 7 });
+const FIELD_12_LENGTH: FieldPointer = Object.freeze({ in: 'cdb', byte: 6 });
+const FIELD_16_LENGTH: FieldPointer = Object.freeze({ in: 'cdb', byte: 10 });
+
+/** Byte 1 of the 10/12/16-byte forms: FUA bit 3, DPO bit 4, xPROTECT bits 7:5. */
+function withFlags(
+  cdb: Buffer,
+  lba: number | bigint,
+  blocks: number,
+  lengthField: FieldPointer,
+): BlockAccessCdb {
   const b1 = cdb[1] ?? 0;
-  return { fua: (b1 & 0x08) !== 0, dpo: (b1 & 0x10) !== 0, protect: b1 >> 5 };
-};
+  return {
+    lba,
+    blocks,
+    fua: (b1 & 0x08) !== 0,
+    dpo: (b1 & 0x10) !== 0,
+    protect: b1 >> 5,
+    lbaField: FIELD_LBA,
+    lengthField,
+  };
+}
 
 /** READ(6)/WRITE(6), SBC-4 5.15 / 5.36: 21-bit LBA; TRANSFER LENGTH 0 means 256 blocks. */
 export const decodeRw6: BlockAccessDecoder = (cdb) => ({
@@ -55,36 +78,21 @@ export const decodeRw6: BlockAccessDecoder = (cdb) => ({
   fua: false,
   dpo: false,
   protect: 0,
-  lbaField: { in: 'cdb', byte: 1, bit: 4 },
-  lengthField: { in: 'cdb', byte: 4 },
+  lbaField: FIELD_6_LBA,
+  lengthField: FIELD_6_LENGTH,
 });
 
 /** 10-byte form: LBA bytes 2-5, TRANSFER LENGTH bytes 7-8. */
-export const decodeRw10: BlockAccessDecoder = (cdb) => ({
-  lba: readU32(cdb, 2),
-  blocks: readU16(cdb, 7),
-  ...flags(cdb),
-  lbaField: { in: 'cdb', byte: 2 },
-  lengthField: { in: 'cdb', byte: 7 },
-});
+export const decodeRw10: BlockAccessDecoder = (cdb) =>
+  withFlags(cdb, readU32(cdb, 2), readU16(cdb, 7), FIELD_10_LENGTH);
 
 /** 12-byte form: LBA bytes 2-5, TRANSFER LENGTH bytes 6-9. */
-export const decodeRw12: BlockAccessDecoder = (cdb) => ({
-  lba: readU32(cdb, 2),
-  blocks: readU32(cdb, 6),
-  ...flags(cdb),
-  lbaField: { in: 'cdb', byte: 2 },
-  lengthField: { in: 'cdb', byte: 6 },
-});
+export const decodeRw12: BlockAccessDecoder = (cdb) =>
+  withFlags(cdb, readU32(cdb, 2), readU32(cdb, 6), FIELD_12_LENGTH);
 
 /** 16-byte form: LBA bytes 2-9, TRANSFER LENGTH bytes 10-13. */
-export const decodeRw16: BlockAccessDecoder = (cdb) => ({
-  lba: readU64(cdb, 2),
-  blocks: readU32(cdb, 10),
-  ...flags(cdb),
-  lbaField: { in: 'cdb', byte: 2 },
-  lengthField: { in: 'cdb', byte: 10 },
-});
+export const decodeRw16: BlockAccessDecoder = (cdb) =>
+  withFlags(cdb, readU64(cdb, 2), readU32(cdb, 10), FIELD_16_LENGTH);
 
 /** ALLOCATION LENGTH / PARAMETER LIST LENGTH helpers by position. */
 export const allocationLength = {

@@ -27,31 +27,48 @@ const OP_RELEASE_6 = 0x17;
 /** Handler bugs already written to stderr, by command name: each is reported once. */
 const reportedBugs = new Set<string>();
 
+const GOOD_OUTCOME: ScsiOutcome = Object.freeze({ status: ScsiStatus.GOOD });
+const CONFLICT_OUTCOME: ScsiOutcome = Object.freeze({ status: ScsiStatus.RESERVATION_CONFLICT });
+
 export function toOutcome(
   result: CommandResult,
   descriptorSense: boolean,
   dataOutLength?: number,
 ): ScsiOutcome {
-  const extra = dataOutLength === undefined ? {} : { dataOutLength };
-  if (result.status === 'reservation-conflict')
-    return { status: ScsiStatus.RESERVATION_CONFLICT, ...extra };
-  if (result.status === 'good') {
-    return result.dataIn === undefined
-      ? { status: ScsiStatus.GOOD, ...extra }
-      : { status: ScsiStatus.GOOD, dataIn: result.dataIn, ...extra };
-  }
-  return {
-    status: ScsiStatus.CHECK_CONDITION,
-    sense: encodeSense(result.code, result.details, descriptorSense),
-    ...extra,
-  };
+  const outcome = outcomeOf(result, descriptorSense);
+  return dataOutLength === undefined ? outcome : { ...outcome, dataOutLength };
 }
 
-export async function dispatch(
+function outcomeOf(result: CommandResult, descriptorSense: boolean): ScsiOutcome {
+  switch (result.status) {
+    case 'good':
+      return result.dataIn === undefined
+        ? GOOD_OUTCOME
+        : { status: ScsiStatus.GOOD, dataIn: result.dataIn };
+    case 'reservation-conflict':
+      return CONFLICT_OUTCOME;
+    case 'check':
+      return {
+        status: ScsiStatus.CHECK_CONDITION,
+        sense: encodeSense(result.code, result.details, descriptorSense),
+      };
+  }
+}
+
+/** The first `length` bytes of the CDB, without a new view when that is all of it. */
+function cdbOf(cdb: Buffer, length: number): Buffer {
+  return cdb.length === length ? cdb : cdb.subarray(0, length);
+}
+
+/**
+ * Preflight, then the handler. The outcome is returned directly when the handler answered
+ * synchronously (a READ served from the page cache), so such a command costs no promise here.
+ */
+export function dispatch(
   cmd: ScsiCommand,
   lu: LogicalUnit | undefined,
   target: TargetInfo,
-): Promise<ScsiOutcome> {
+): ScsiOutcome | Promise<ScsiOutcome> {
   const cdb = cmd.cdb;
   const descriptor = lu?.descriptorSense ?? false;
   const opcode = cdb[0];
@@ -63,18 +80,23 @@ export async function dispatch(
   const cdbLength = spec?.cdbLength ?? groupCdbLength(opcode);
   const spdtl =
     lu !== undefined && spec?.dataOutLength && cdb.length >= spec.cdbLength
-      ? spec.dataOutLength(cdb.subarray(0, spec.cdbLength), lu.blockSize)
+      ? spec.dataOutLength(cdbOf(cdb, spec.cdbLength), lu.blockSize)
       : undefined;
-  const answer = (result: CommandResult) => toOutcome(result, descriptor, spdtl);
 
   // CDB length: the transport hands us at least 16 bytes; a shorter (AHS-less) CDB is malformed.
   if (cdbLength !== undefined && cdb.length < cdbLength) {
-    return answer(check(SENSE.INVALID_FIELD_IN_CDB, { field: { in: 'cdb', byte: 0 } }));
+    return toOutcome(
+      check(SENSE.INVALID_FIELD_IN_CDB, { field: { in: 'cdb', byte: 0 } }),
+      descriptor,
+      spdtl,
+    );
   }
   // CONTROL byte NACA (SAM-5 5.9.2): we do not support ACA (INQUIRY NORMACA = 0).
   if (cdbLength !== undefined && ((cdb[cdbLength - 1] ?? 0) & 0x04) !== 0) {
-    return answer(
+    return toOutcome(
       check(SENSE.INVALID_FIELD_IN_CDB, { field: { in: 'cdb', byte: cdbLength - 1, bit: 2 } }),
+      descriptor,
+      spdtl,
     );
   }
   if (lu === undefined) {
@@ -88,7 +110,7 @@ export async function dispatch(
   }
   if (spec?.skipsUnitAttention !== true) {
     const ua = lu.unitAttentions.take(cmd.nexus.key);
-    if (ua !== undefined) return answer(check(ua));
+    if (ua !== undefined) return toOutcome(check(ua), descriptor, spdtl);
   }
   // SPC-2 reservation held by another nexus (SPC-2 5.5.1).
   if (
@@ -96,9 +118,7 @@ export async function dispatch(
     lu.reservedBy !== cmd.nexus.key &&
     spec?.allowedUnderReservation !== true
   ) {
-    return spdtl === undefined
-      ? { status: ScsiStatus.RESERVATION_CONFLICT }
-      : { status: ScsiStatus.RESERVATION_CONFLICT, dataOutLength: spdtl };
+    return toOutcome(reservationConflict(), descriptor, spdtl);
   }
   // Persistent reservation held by another nexus (SPC-4 5.13.1 table 61); SPC-2 RESERVE and
   // RELEASE conflict whenever persistent reservations are in use (SPC-4 5.13.3).
@@ -108,7 +128,7 @@ export async function dispatch(
       (spc2 && lu.persistent.active) ||
       lu.persistent.conflicts(cmd.nexus.key, reservationAccess(spec))
     ) {
-      return answer(reservationConflict());
+      return toOutcome(reservationConflict(), descriptor, spdtl);
     }
   }
   if (found.kind === 'unknown-opcode' || spec === undefined || !supportedOn(spec, lu)) {
@@ -116,32 +136,50 @@ export async function dispatch(
     // served on non-zoned LUs, so any of their service actions is an unknown opcode there).
     const opcodeServed = target.commands.all.some((s) => s.opcode === opcode && supportedOn(s, lu));
     if (found.kind === 'unknown-service-action' && opcodeServed) {
-      return answer(check(SENSE.INVALID_FIELD_IN_CDB, { field: { in: 'cdb', byte: 1, bit: 4 } }));
+      return toOutcome(
+        check(SENSE.INVALID_FIELD_IN_CDB, { field: { in: 'cdb', byte: 1, bit: 4 } }),
+        descriptor,
+        spdtl,
+      );
     }
-    return answer(check(SENSE.INVALID_COMMAND_OPERATION_CODE));
+    return toOutcome(check(SENSE.INVALID_COMMAND_OPERATION_CODE), descriptor, spdtl);
   }
   // Stopped power condition (SBC-4 4.20): START STOP UNIT with START 1 makes it ready again.
   if (!lu.started && accessesMedium(spec)) {
-    return answer(check(SENSE.LOGICAL_UNIT_NOT_READY_INITIALIZING_COMMAND_REQUIRED));
+    return toOutcome(
+      check(SENSE.LOGICAL_UNIT_NOT_READY_INITIALIZING_COMMAND_REQUIRED),
+      descriptor,
+      spdtl,
+    );
   }
-  return answer(await runHandler(spec, cmd, cdb.subarray(0, spec.cdbLength), lu));
+  const result = runHandler(spec, cmd, cdbOf(cdb, spec.cdbLength), lu);
+  if (result instanceof Promise) return result.then((r) => toOutcome(r, descriptor, spdtl));
+  return toOutcome(result, descriptor, spdtl);
 }
 
-async function runHandler(
+/** The handler's result as it comes (value or promise); a throw or rejection is a handler bug. */
+function runHandler(
   spec: CommandSpec,
   cmd: ScsiCommand,
   cdb: Buffer,
   lu: LogicalUnit,
-): Promise<CommandResult> {
+): CommandResult | Promise<CommandResult> {
+  let result: CommandResult | Promise<CommandResult>;
   try {
-    return await spec.handler({ cmd, cdb, lu });
+    result = spec.handler({ cmd, cdb, lu });
   } catch (err) {
-    // A throw is a bug (CHECK CONDITION is a returned value): HARDWARE ERROR, as tcmu-runner does.
-    log('%s on lun %d threw: %O', spec.name, lu.lun, err);
-    if (!reportedBugs.has(spec.name)) {
-      reportedBugs.add(spec.name);
-      console.error(`zbc-target: bug in ${spec.name} handler:`, err);
-    }
-    return check(SENSE.INTERNAL_TARGET_FAILURE);
+    return handlerBug(spec, lu, err);
   }
+  if (result instanceof Promise) return result.catch((err: unknown) => handlerBug(spec, lu, err));
+  return result;
+}
+
+/** A throw is a bug (CHECK CONDITION is a returned value): HARDWARE ERROR, as tcmu-runner does. */
+function handlerBug(spec: CommandSpec, lu: LogicalUnit, err: unknown): CommandResult {
+  log('%s on lun %d threw: %O', spec.name, lu.lun, err);
+  if (!reportedBugs.has(spec.name)) {
+    reportedBugs.add(spec.name);
+    console.error(`zbc-target: bug in ${spec.name} handler:`, err);
+  }
+  return check(SENSE.INTERNAL_TARGET_FAILURE);
 }

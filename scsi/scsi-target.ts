@@ -65,6 +65,12 @@ export function createScsiTarget(config: ScsiTargetConfig): ManagedScsiTarget {
   }));
   let closed: Promise<void> | undefined;
 
+  /** dispatch catches handler errors; a throw or rejection reaching execute is a bug in dispatch. */
+  function dispatchBug(lun: number, err: unknown): ScsiOutcome {
+    log('execute failed: %O', err);
+    return toOutcome(check(SENSE.INTERNAL_TARGET_FAILURE), units.get(lun)?.descriptorSense ?? false);
+  }
+
   function resetAll(code: SenseCode): void {
     for (const lu of units.values()) {
       lu.reset();
@@ -77,17 +83,16 @@ export function createScsiTarget(config: ScsiTargetConfig): ManagedScsiTarget {
     luns: () => lunInfos,
     logicalUnit: (lun) => units.get(lun),
 
-    async execute(cmd: ScsiCommand): Promise<ScsiOutcome> {
+    execute(cmd: ScsiCommand): Promise<ScsiOutcome> {
+      let outcome: ScsiOutcome | Promise<ScsiOutcome>;
       try {
-        return await dispatch(cmd, units.get(cmd.lun), info);
+        outcome = dispatch(cmd, units.get(cmd.lun), info);
       } catch (err) {
-        // dispatch catches handler errors; reaching here is a bug in dispatch itself.
-        log('execute failed: %O', err);
-        return toOutcome(
-          check(SENSE.INTERNAL_TARGET_FAILURE),
-          units.get(cmd.lun)?.descriptorSense ?? false,
-        );
+        return Promise.resolve(dispatchBug(cmd.lun, err));
       }
+      // One settled promise for a synchronous outcome, not one per layer.
+      if (outcome instanceof Promise) return outcome.catch((err: unknown) => dispatchBug(cmd.lun, err));
+      return Promise.resolve(outcome);
     },
 
     checkCondition(lun: number, code: TransportSense): ScsiOutcome {

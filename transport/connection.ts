@@ -232,9 +232,9 @@ export class Connection {
     if (length === 0) return this.checkBackpressure();
     for (const part of data) if (part.length > 0) socket.write(part);
     const pad = (4 - (length % 4)) % 4;
-    const padding = ZERO_PAD.subarray(0, pad);
-    if (pad > 0) socket.write(padding);
-    if (this.dataDigest) socket.write(digestBytes([...data, padding]));
+    const padding = pad > 0 ? ZERO_PAD.subarray(0, pad) : undefined;
+    if (padding) socket.write(padding);
+    if (this.dataDigest) socket.write(digestBytes(padding ? [...data, padding] : data));
     this.checkBackpressure();
   }
 

@@ -5,7 +5,6 @@
 import createDebug from 'debug';
 import {
   type NexusId,
-  type ScsiCommand,
   type ScsiOutcome,
   ScsiStatus,
   type ScsiTarget,
@@ -24,7 +23,7 @@ import type { SessionParams } from './login/negotiate.js';
 import { encodeTextPairs, parseTextPairs, type TextPair } from './login/text-pairs.js';
 import { AsyncEvent, encodeAsyncMessage } from './pdu/async-message.js';
 import type { SequenceNumbers } from './pdu/bhs.js';
-import { encodeDataIn } from './pdu/data-in.js';
+import { type DataInStatus, encodeDataIn } from './pdu/data-in.js';
 import { decodeDataOut } from './pdu/data-out.js';
 import type { RawPdu } from './pdu/framer.js';
 import { decodeLogoutRequest, LogoutReason } from './pdu/logout-request.js';
@@ -49,7 +48,7 @@ import { encodeTmfResponse } from './pdu/tmf-response.js';
 import { serialAdd, serialInRange, serialLt } from './serial.js';
 import type { RegisteredSession } from './session-registry.js';
 import type { TargetPortalConfig } from './target-config.js';
-import { cutDataIn, Task } from './task.js';
+import { cutDataIn, Task, TaskCommand } from './task.js';
 import { runTaskManagement, type TmfHost } from './task-management.js';
 
 const log = createDebug('zbc:transport:session');
@@ -268,16 +267,23 @@ export class Session implements RegisteredSession {
     if (pdu.immediate) {
       this.pendingImmediate++;
       task.ordered = true;
+    } else if (pdu.cmdSN === this.expCmdSN && this.held.size === 0) {
+      // The usual case, the next CmdSN with nothing held: what order() would do, minus a closure.
+      this.expCmdSN = serialAdd(this.expCmdSN, 1);
+      this.enqueue(task);
     } else {
-      this.order(pdu.cmdSN, () => {
-        if (task.terminated) return;
-        task.ordered = true;
-        this.inFlight++;
-        this.execQueue.push(task);
-      });
+      this.order(pdu.cmdSN, () => this.enqueue(task));
     }
     this.requestData(task);
     this.progress(task);
+  }
+
+  /** A non-immediate task whose CmdSN came up: it takes a window slot and waits its turn. */
+  private enqueue(task: Task): void {
+    if (task.terminated) return;
+    task.ordered = true;
+    this.inFlight++;
+    this.execQueue.push(task);
   }
 
   /** RFC 7143 §11.3.4, iscsi-reference §3.3: immediate data rules. */
@@ -344,30 +350,29 @@ export class Session implements RegisteredSession {
       this.finish(task, scsi.checkCondition(task.lun, task.failure));
       return;
     }
-    const cmd: ScsiCommand = {
-      nexus: this.nexus as NexusId,
-      lun: task.lun,
-      tag: task.itt,
-      expectedDataLength: task.expectedDataLength,
-      cdb: task.cdb,
-      dataOut: task.write ? task.dataOut() : [],
-      get signal(): AbortSignal {
-        return task.signal;
-      },
-    };
     let result: Promise<ScsiOutcome>;
     try {
-      result = scsi.execute(cmd);
+      result = scsi.execute(new TaskCommand(this.nexus as NexusId, task));
     } catch (err) {
       result = Promise.reject(err);
     }
     result.then(
-      (outcome) => this.guard(() => this.finish(task, outcome)),
+      (outcome) => this.settle(task, outcome),
       (err: unknown) => {
         log('execute rejected (a SCSI layer bug): %O', err);
-        this.guard(() => this.finish(task, undefined));
+        this.settle(task, undefined);
       },
     );
+  }
+
+  /** finish() from a promise callback: a bug closes only this connection (as guard()). */
+  private settle(task: Task, outcome: ScsiOutcome | undefined): void {
+    try {
+      this.finish(task, outcome);
+    } catch (err) {
+      log('internal error: %O', err);
+      this.io.fail('internal error');
+    }
   }
 
   /** Releases the task's window slot or immediate count. */
@@ -416,27 +421,16 @@ export class Session implements RegisteredSession {
     const residual = residualOf(edtl, spdtl);
     const collapsible = outcome.status === ScsiStatus.GOOD || outcome.status === ScsiStatus.CONDITION_MET;
     if (task.read && dataIn && dataIn.length > 0 && edtl > 0) {
-      const payload = dataIn.subarray(0, Math.min(dataIn.length, edtl));
-      const pieces = cutDataIn(payload, this.params.initiatorMaxRecvDataSegmentLength, this.params.maxBurstLength);
-      for (const piece of pieces) {
-        const withStatus = piece.last && collapsible;
-        const sn = withStatus ? this.advancing() : this.current();
-        this.io.send(
-          encodeDataIn({
-            itt: task.itt,
-            lun: task.lun,
-            final: piece.final,
-            dataSN: piece.dataSN,
-            bufferOffset: piece.offset,
-            dataSegmentLength: piece.data.length,
-            expCmdSN: sn.expCmdSN,
-            maxCmdSN: sn.maxCmdSN,
-            statSN: sn.statSN,
-            ...(withStatus ? { status: { code: outcome.status, residual } } : {}),
-          }),
-          [piece.data],
-        );
-        task.dataInSent++;
+      const payload = dataIn.length > edtl ? dataIn.subarray(0, edtl) : dataIn;
+      const status: DataInStatus | undefined = collapsible ? { code: outcome.status, residual } : undefined;
+      const maxSegment = this.params.initiatorMaxRecvDataSegmentLength;
+      if (payload.length <= maxSegment && payload.length <= this.params.maxBurstLength) {
+        // One PDU carries it all (a small READ): no cutting.
+        this.sendDataIn(task, payload, 0, 0, true, status);
+      } else {
+        for (const piece of cutDataIn(payload, maxSegment, this.params.maxBurstLength)) {
+          this.sendDataIn(task, piece.data, piece.offset, piece.dataSN, piece.final, piece.last ? status : undefined);
+        }
       }
       if (collapsible) {
         this.pump();
@@ -458,6 +452,33 @@ export class Session implements RegisteredSession {
       sense,
     );
     this.pump();
+  }
+
+  /** One Data-In PDU; with `status` it is the task's last and carries the status (S=1). */
+  private sendDataIn(
+    task: Task,
+    data: Buffer,
+    offset: number,
+    dataSN: number,
+    final: boolean,
+    status: DataInStatus | undefined,
+  ): void {
+    // Only a PDU with status advances StatSN (RFC 7143 §11.7.8).
+    const statSN = status ? this.io.takeStatSN() : this.io.peekStatSN();
+    const header = encodeDataIn({
+      itt: task.itt,
+      lun: task.lun,
+      final,
+      dataSN,
+      bufferOffset: offset,
+      dataSegmentLength: data.length,
+      expCmdSN: this.expCmdSN,
+      maxCmdSN: this.maxCmdSN,
+      statSN,
+      status,
+    });
+    this.io.send(header, [data]);
+    task.dataInSent++;
   }
 
   // ---- write data ----------------------------------------------------------------------------

@@ -5,7 +5,7 @@ import type { ScsiCommandPdu } from './pdu/scsi-command.js';
 import { RESERVED_TAG } from './pdu/opcodes.js';
 import type { DataOutPdu } from './pdu/data-out.js';
 import type { SessionParams } from './login/negotiate.js';
-import { TransportSense } from '../scsi/target.js';
+import { type NexusId, type ScsiCommand, TransportSense } from '../scsi/target.js';
 
 /** One R2T-solicited burst (sequence). */
 export interface Burst {
@@ -207,6 +207,33 @@ export class Task {
       if (b.timer) clearTimeout(b.timer);
       b.timer = undefined;
     }
+  }
+}
+
+const NO_DATA_OUT: readonly Buffer[] = Object.freeze([]);
+
+/** What the SCSI layer sees of a task: one object per command, no closures. */
+export class TaskCommand implements ScsiCommand {
+  readonly lun: number;
+  readonly tag: number;
+  readonly expectedDataLength: number;
+  readonly cdb: Buffer;
+  readonly dataOut: readonly Buffer[];
+
+  constructor(
+    readonly nexus: NexusId,
+    private readonly task: Task,
+  ) {
+    this.lun = task.lun;
+    this.tag = task.itt;
+    this.expectedDataLength = task.expectedDataLength;
+    this.cdb = task.cdb;
+    this.dataOut = task.write ? task.dataOut() : NO_DATA_OUT;
+  }
+
+  /** The task's abort signal, made only when a handler asks for it. */
+  get signal(): AbortSignal {
+    return this.task.signal;
   }
 }
 

@@ -179,7 +179,7 @@ export class FileBlockStore implements BlockStore {
   }
 
   async readInto(target: Buffer, byteOffset: number): Promise<void> {
-    if (target.length <= SYNC_READ_MAX && this.readIntoSync(target, byteOffset)) return;
+    if (this.readIntoSync(target, byteOffset)) return;
     let done = 0;
     while (done < target.length) {
       const pos = byteOffset + done;
@@ -201,8 +201,9 @@ export class FileBlockStore implements BlockStore {
     }
   }
 
-  /** A small read inside one file, synchronously; false when it spans files (caller goes async). */
-  private readIntoSync(target: Buffer, byteOffset: number): boolean {
+  /** A small read inside one file, synchronously; false when larger or spanning files (go async). */
+  readIntoSync(target: Buffer, byteOffset: number): boolean {
+    if (target.length > SYNC_READ_MAX) return false;
     const index = Math.floor(byteOffset / this.segmentBytes);
     const within = byteOffset - index * this.segmentBytes;
     const fh = this.files[index];

@@ -16,6 +16,11 @@ export class MemoryBlockStore implements BlockStore {
   }
 
   async readInto(target: Buffer, byteOffset: number): Promise<void> {
+    this.readIntoSync(target, byteOffset);
+  }
+
+  /** RAM copies are always cheap: every read completes here. */
+  readIntoSync(target: Buffer, byteOffset: number): true {
     let done = 0;
     while (done < target.length) {
       const pos = byteOffset + done;
@@ -27,6 +32,7 @@ export class MemoryBlockStore implements BlockStore {
       else target.fill(0, done, done + n);
       done += n;
     }
+    return true;
   }
 
   async writev(segments: readonly Buffer[], byteOffset: number): Promise<void> {

@@ -1,5 +1,5 @@
 // SCSI Data-In PDU (opcode 0x25), RFC 7143 §11.7. Never sets A (libiscsi fails on it).
-import { encodeLun, newHeader, writeSequenceNumbers } from './bhs.js';
+import { encodeLun, newHeader } from './bhs.js';
 import { RESERVED_TAG, TargetOpcode } from './opcodes.js';
 import type { Residual } from './scsi-response.js';
 
@@ -16,7 +16,12 @@ export interface DataInFields {
   /** StatSN to carry: advanced only with `status`, otherwise the next StatSN unadvanced. */
   readonly statSN: number;
   /** Phase-collapsed status (S bit): only GOOD / CONDITION MET. */
-  readonly status?: { readonly code: number; readonly residual: Residual };
+  readonly status?: DataInStatus | undefined;
+}
+
+export interface DataInStatus {
+  readonly code: number;
+  readonly residual: Residual;
 }
 
 export function encodeDataIn(f: DataInFields): Buffer {
@@ -25,7 +30,9 @@ export function encodeDataIn(f: DataInFields): Buffer {
   const h = newHeader(TargetOpcode.SCSI_DATA_IN, flags, f.dataSegmentLength, f.itt);
   encodeLun(h, f.lun);
   h.writeUInt32BE(RESERVED_TAG, 20);
-  writeSequenceNumbers(h, { statSN: f.status ? f.statSN : 0, expCmdSN: f.expCmdSN, maxCmdSN: f.maxCmdSN });
+  h.writeUInt32BE(f.status ? f.statSN >>> 0 : 0, 24);
+  h.writeUInt32BE(f.expCmdSN >>> 0, 28);
+  h.writeUInt32BE(f.maxCmdSN >>> 0, 32);
   h.writeUInt32BE(f.dataSN >>> 0, 36);
   h.writeUInt32BE(f.bufferOffset >>> 0, 40);
   if (f.status) {

@@ -32,6 +32,8 @@ export interface FramerSettings {
 }
 
 const NEED_MORE: FrameResult = Object.freeze({ kind: 'need-more' });
+/** The data of every PDU without a data segment (most commands): shared, never written. */
+const NO_DATA: readonly Buffer[] = Object.freeze([]);
 
 interface PendingHeader {
   readonly bhs: Buffer;
@@ -83,7 +85,7 @@ export class PduFramer {
     this.pending = undefined;
     if (p.dataLength === 0) {
       this.skip(p.tailLength);
-      return { kind: 'pdu', pdu: { bhs: p.bhs, ahs: p.ahs, data: [], dataLength: 0, dataDigestError: false } };
+      return { kind: 'pdu', pdu: { bhs: p.bhs, ahs: p.ahs, data: NO_DATA, dataLength: 0, dataDigestError: false } };
     }
     const data = this.take(p.dataLength);
     const padLength = (4 - (p.dataLength % 4)) % 4;

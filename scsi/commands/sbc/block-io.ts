@@ -93,38 +93,80 @@ export async function deallocateBlocks(
   return null;
 }
 
-/** Reads `blocks` from `lba` into one buffer (zero-filled where the zone model says so). */
-export async function readBlocks(
+/**
+ * Reads `blocks` from `lba` into one buffer (zero-filled where the zone model says so). Returns
+ * the buffer itself when the store could read synchronously (the common small READ: no promise),
+ * else a promise of it.
+ */
+export function readBlocks(
   lu: LogicalUnit,
   segments: readonly ReadSegment[],
   lba: number,
   blocks: number,
-): Promise<Buffer> {
+): Buffer | Promise<Buffer> {
   const bs = lu.blockSize;
   const out = Buffer.allocUnsafe(blocks * bs);
-  for (const s of segments) {
+  for (let i = 0; i < segments.length; i++) {
+    const s = segments[i] as ReadSegment;
     const from = (s.lba - lba) * bs;
     const to = from + s.blocks * bs;
     if (s.zeroFill) out.fill(0, from, to);
-    else await lu.store.readInto(out.subarray(from, to), s.lba * bs);
+    else if (!lu.store.readIntoSync?.(viewOf(out, from, to), s.lba * bs)) {
+      return readRestAsync(lu, segments, i, lba, out);
+    }
   }
   return out;
 }
 
-/** READ-family body: zone checks, then one buffer returned as Data-In. */
-export async function readCommand(ctx: CommandContext, c: BlockAccessCdb): Promise<CommandResult> {
+/** `out[from, to)`, without making a view when that is all of it. */
+function viewOf(out: Buffer, from: number, to: number): Buffer {
+  return from === 0 && to === out.length ? out : out.subarray(from, to);
+}
+
+/** The segments from `first` on, through the store's asynchronous read. */
+async function readRestAsync(
+  lu: LogicalUnit,
+  segments: readonly ReadSegment[],
+  first: number,
+  lba: number,
+  out: Buffer,
+): Promise<Buffer> {
+  const bs = lu.blockSize;
+  for (const s of segments.slice(first)) {
+    const from = (s.lba - lba) * bs;
+    const to = from + s.blocks * bs;
+    if (s.zeroFill) out.fill(0, from, to);
+    else await lu.store.readInto(viewOf(out, from, to), s.lba * bs);
+  }
+  return out;
+}
+
+const READ_RULES: AccessRules = Object.freeze({ write: false });
+
+/** READ-family body: zone checks, then one buffer returned as Data-In (synchronously if it can). */
+export function readCommand(
+  ctx: CommandContext,
+  c: BlockAccessCdb,
+): CommandResult | Promise<CommandResult> {
   const { lu } = ctx;
-  const lba = validateAccess(lu, c, { write: false });
+  const lba = validateAccess(lu, c, READ_RULES);
   if (typeof lba !== 'number') return lba;
   if (c.blocks === 0) return good();
   const segments = readSegments(lu, lba, c.blocks, ctx.cdb);
   if (!Array.isArray(segments)) return segments as CommandResult;
+  let data: Buffer | Promise<Buffer>;
   try {
-    return good(await readBlocks(lu, segments as readonly ReadSegment[], lba, c.blocks));
+    data = readBlocks(lu, segments as readonly ReadSegment[], lba, c.blocks);
   } catch (err) {
-    log('read lun %d lba %d: %O', lu.lun, lba, err);
-    return check(SENSE.UNRECOVERED_READ_ERROR, { information: lba });
+    return readFailed(lu, lba, err);
   }
+  if (data instanceof Promise) return data.then(good, (err: unknown) => readFailed(lu, lba, err));
+  return good(data);
+}
+
+function readFailed(lu: LogicalUnit, lba: number, err: unknown): CommandResult {
+  log('read lun %d lba %d: %O', lu.lun, lba, err);
+  return check(SENSE.UNRECOVERED_READ_ERROR, { information: lba });
 }
 
 /** The first `bytes` bytes of the Data-Out segments, as views (never a copy). */

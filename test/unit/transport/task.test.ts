@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { DEFAULT_PARAMS } from '../../../transport/login/negotiate.js';
 import type { ScsiCommandPdu } from '../../../transport/pdu/scsi-command.js';
-import { cutDataIn, Task } from '../../../transport/task.js';
+import { cutDataIn, Task, TaskCommand } from '../../../transport/task.js';
 
 const cmd = (over: Partial<ScsiCommandPdu> = {}): ScsiCommandPdu => ({
   immediate: false, final: true, read: false, write: true, attr: 1, lun: 0, itt: 1,
@@ -92,5 +92,31 @@ describe('cutDataIn', () => {
         expect(pieces.at(-1)?.final && pieces.at(-1)?.last).toBe(true);
       }),
     );
+  });
+});
+
+describe('TaskCommand (what the SCSI layer sees of a task)', () => {
+  const nexus = { initiatorName: 'iqn.i', isid: '000000000001', targetName: 'iqn.t', key: 'k' };
+
+  it('carries the task fields; a read has no Data-Out; the abort signal follows the task', () => {
+    const t = new Task(cmd({ read: true, write: false, itt: 9, lun: 3, expectedDataLength: 512 }), [], 0, params);
+    const c = new TaskCommand(nexus, t);
+    expect([c.nexus, c.lun, c.tag, c.expectedDataLength, c.cdb]).toEqual([nexus, 3, 9, 512, t.cdb]);
+    expect(c.dataOut).toEqual([]);
+    const signal = c.signal as AbortSignal;
+    expect(signal.aborted).toBe(false);
+    t.terminate();
+    expect(signal.aborted).toBe(true);
+  });
+
+  it('a write sees its immediate and unsolicited segments in order, uncopied', () => {
+    const a = Buffer.alloc(512, 1);
+    const b = Buffer.alloc(512, 2);
+    const t = new Task(cmd({ final: false, expectedDataLength: 1024 }), [a], 512, params);
+    t.acceptDataOut(dout(0xffffffff, 0, 512, true), [b], 512, 8192);
+    const c = new TaskCommand(nexus, t);
+    expect(c.dataOut.length).toBe(2);
+    expect(c.dataOut[0]).toBe(a);
+    expect(c.dataOut[1]).toBe(b);
   });
 });

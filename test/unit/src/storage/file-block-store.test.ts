@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FileBlockStore, StorageError } from '../../../../src/storage/file-block-store.js';
+import { FileBlockStore, StorageError, SYNC_READ_MAX } from '../../../../src/storage/file-block-store.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -58,6 +58,24 @@ describe('FileBlockStore', () => {
     const small = Buffer.alloc(4096);
     await store.readInto(small, 4096 + 65536);
     expect(small.equals(data.subarray(65536, 65536 + 4096))).toBe(true);
+    await store.close();
+  });
+
+  it('readIntoSync fills small reads inside one file now and declines larger ones', async () => {
+    const store = await FileBlockStore.open(join(dir, 'sync'), 1 << 20);
+    const data = Buffer.alloc(SYNC_READ_MAX + 512);
+    for (let i = 0; i < data.length; i += 4) data.writeUInt32BE(i + 1, i);
+    await store.writev([data], 8192);
+    const small = Buffer.alloc(4096, 0xee);
+    expect(store.readIntoSync(small, 8192 + 512)).toBe(true);
+    expect(small.equals(data.subarray(512, 512 + 4096))).toBe(true);
+    // Past the end of the file: zeros, still synchronous.
+    const tail = Buffer.alloc(1024, 0xee);
+    expect(store.readIntoSync(tail, (1 << 20) - 512)).toBe(true);
+    expect(tail.every((x) => x === 0)).toBe(true);
+    const big = Buffer.alloc(SYNC_READ_MAX + 512, 0xee);
+    expect(store.readIntoSync(big, 8192)).toBe(false);
+    expect(big.every((x) => x === 0xee)).toBe(true); // untouched: the caller goes async
     await store.close();
   });
 
@@ -160,6 +178,18 @@ describe('FileBlockStore segments', () => {
     await again.readInto(back, SEG - 4000);
     expect(back.equals(out)).toBe(true);
     await again.close();
+  });
+
+  it('readIntoSync declines a read that spans two segment files', async () => {
+    const store = await FileBlockStore.open(join(dir, 'x.img'), 2 * SEG, { segmentBytes: SEG });
+    await store.writev([Buffer.alloc(2048, 0x5a)], SEG - 1024);
+    const out = Buffer.alloc(2048);
+    expect(store.readIntoSync(out, SEG - 1024)).toBe(false);
+    expect(store.readIntoSync(out.subarray(0, 1024), SEG - 1024)).toBe(true);
+    expect(out.subarray(0, 1024).every((x) => x === 0x5a)).toBe(true);
+    await store.readInto(out, SEG - 1024);
+    expect(out.every((x) => x === 0x5a)).toBe(true);
+    await store.close();
   });
 
   it('names a missing segment file', async () => {

@@ -32,6 +32,16 @@ describe('MemoryBlockStore', () => {
     expect(store.allocatedBytes).toBe(2 << 20);
   });
 
+  it('readIntoSync serves every read at once, across chunks, zeros where unwritten', async () => {
+    const store = new MemoryBlockStore(4 << 20);
+    await store.writev([Buffer.alloc(1000, 0x33)], (1 << 20) - 500);
+    const out = Buffer.alloc(2000, 0xff);
+    expect(store.readIntoSync(out, (1 << 20) - 1000)).toBe(true);
+    expect(out.subarray(0, 500).every((x) => x === 0)).toBe(true);
+    expect(out.subarray(500, 1500).every((x) => x === 0x33)).toBe(true);
+    expect(out.subarray(1500).every((x) => x === 0)).toBe(true);
+  });
+
   it('discard frees whole chunks and zeroes partial ones', async () => {
     const store = new MemoryBlockStore(4 << 20);
     await store.writev([Buffer.alloc(3 << 20, 9)], 0);

@@ -122,6 +122,14 @@ describe('target PDU encoders', () => {
     expect(got).toEqual(want);
   });
 
+  it('headers are zeroed even when the shared Buffer pool they come from held other bytes', () => {
+    for (let i = 0; i < 200; i++) Buffer.allocUnsafe(48).fill(0xa5); // dirty Node's pool slices
+    const got = encodeDataIn({ itt: 1, lun: 0, final: false, dataSN: 0, bufferOffset: 0, dataSegmentLength: 8, expCmdSN: 5, maxCmdSN: 6, statSN: 77 });
+    expect(got).toEqual(header({ opcode: Op.DATA_IN, byte1: 0x00, dsl: 8, itt: 1, words: { 20: 0xffffffff, 28: 5, 32: 6 } }));
+    const response = encodeScsiResponse({ itt: 2, response: 0, status: 0, residual: residualOf(8, 8), expDataSN: 1, dataSegmentLength: 0, ...SN });
+    expect(response).toEqual(header({ opcode: Op.SCSI_RESPONSE, byte1: 0x80, dsl: 0, itt: 2, words: { ...SN_WORDS, 36: 1 } }));
+  });
+
   it('R2T (RFC 7143 §11.8)', () => {
     const got = encodeR2t({ itt: 9, lun: 1, ttt: 0x1234, r2tSN: 2, bufferOffset: 65536, desiredLength: 262144, ...SN });
     expect(got).toEqual(header({ opcode: Op.R2T, byte1: 0x80, dsl: 0, lun: 1, itt: 9, words: { 20: 0x1234, ...SN_WORDS, 36: 2, 40: 65536, 44: 262144 } }));
