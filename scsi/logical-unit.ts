@@ -65,8 +65,8 @@ export class LogicalUnit {
   #capacityBlocks: number;
   #flushRunning: Promise<void> | null = null;
   #flushQueued: Promise<void> | null = null;
-  /** Settles when the last queued journal write has (successfully or not). */
-  #journalTail: Promise<void> = Promise.resolve();
+  /** Settles when the last queued journal persist has been called (not when it is durable). */
+  #journalCalls: Promise<void> = Promise.resolve();
   /** SPC-4 persistent reservations; unaffected by resets and nexus loss (SPC-4 5.13.1). */
   readonly persistent = new PersistentReservations();
   /** Nexus key holding the SPC-2 reservation (RESERVE(6)), or null. */
@@ -177,15 +177,11 @@ export class LogicalUnit {
    * so a persisted reset never leaves the old data readable after a restart.
    */
   persistZoneCapture(capture: ZoneCapture, erase?: () => Promise<void>): Promise<void> {
-    const journal = this.journal;
-    if (erase === undefined) {
-      return journal === undefined ? Promise.resolve() : this.#inJournalOrder(() => journal.persist(capture));
-    }
-    return this.#inJournalOrder(async () => {
+    if (erase === undefined) return this.#persistInOrder(null, capture);
+    return this.#persistInOrder(async () => {
       await erase();
       await this.store.flush();
-      await journal?.persist(capture);
-    });
+    }, capture);
   }
 
   #startFlush(): Promise<void> {
@@ -202,18 +198,33 @@ export class LogicalUnit {
     const flushed = this.store.flush();
     flushed.catch(() => undefined); // observed below; avoids an unhandled rejection meanwhile
     // The persist takes its place in journal order now, at capture time.
-    await this.#inJournalOrder(async () => {
-      await flushed;
-      if (capture !== undefined && journal !== undefined) await journal.persist(capture);
-    });
+    await this.#persistInOrder(() => flushed, capture);
     if (log.enabled)
       log('lun %d flushed%s', this.lun, capture ? ` (${capture.zones.length} zones)` : '');
   }
 
-  /** Runs journal work after all work queued before it, whatever its outcome. */
-  #inJournalOrder(work: () => Promise<void>): Promise<void> {
-    const next = this.#journalTail.then(work);
-    this.#journalTail = next.catch(() => undefined);
-    return next;
+  /**
+   * Runs `before` (a data flush or erase) and then calls journal.persist(capture), with the
+   * persist CALLS in the order this method was called (capture order), so an older capture never
+   * overwrites a newer record. Only the calls are ordered, not their completion: the journal
+   * folds every persist that arrives while a sync is running into its next sync (group commit),
+   * so resets arriving together share one fdatasync instead of queueing one each.
+   */
+  #persistInOrder(before: (() => Promise<void>) | null, capture: ZoneCapture | undefined): Promise<void> {
+    const journal = this.journal;
+    const previous = this.#journalCalls;
+    let called!: () => void;
+    this.#journalCalls = new Promise<void>((resolve) => (called = resolve));
+    return (async () => {
+      let persisted: Promise<void> | undefined;
+      try {
+        await previous;
+        if (before !== null) await before();
+        if (capture !== undefined && journal !== undefined) persisted = journal.persist(capture);
+      } finally {
+        called(); // also on failure: later captures must not wait forever
+      }
+      await persisted;
+    })();
   }
 }
