@@ -195,3 +195,12 @@ export function prefillSpecs(target: TargetId, sizes: BenchSizes): { lu: LuRole;
   };
   return [plain, zoned];
 }
+
+/**
+ * Warm-up after the prefill, unmeasured and the same for every target: the prefill only writes,
+ * so without it our first measured read round also pays for V8 compiling the read path (seen as
+ * a slow first QD1 round in --quick runs).
+ */
+export function warmupSpec(target: TargetId, sizes: BenchSizes): { lu: LuRole; spec: LoadSpec } {
+  return { lu: 'plain', spec: { ...rand32(`${target} warm-up`, sizes), seconds: 1 } };
+}

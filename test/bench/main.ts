@@ -13,6 +13,7 @@ import {
   FULL_SIZES,
   type Measurement,
   prefillSpecs,
+  warmupSpec,
   QUICK_SIZES,
   TARGET_IDS,
   TARGET_TITLES,
@@ -171,6 +172,13 @@ async function main(): Promise<number> {
     // journal commit that flushes gigabytes of ordered data, a cost of the prefill, not of steady use.
     progress('writing the prefilled backing files back to disk');
     await syncFiles(dir);
+    for (const [id, c] of contenders) {
+      const { lu, spec } = warmupSpec(id, sizes);
+      const url = c.urls[lu];
+      if (!url) continue;
+      progress(`warm-up ${TARGET_TITLES[id]}`);
+      record('warm-up', id, await runLoad(binary, url, spec));
+    }
     // Profile the measured rounds only, not the prefill (cpu-profile-preload.mjs).
     if (args['cpu-prof']) for (const pid of contenders.get('ours')?.pids ?? []) process.kill(pid, 'SIGUSR2');
     const totalRuns =
