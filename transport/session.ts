@@ -85,6 +85,19 @@ export function nexusKey(initiatorName: string, isid: string, targetName: string
 
 type Handler = (raw: RawPdu) => void;
 
+/** The first `bytes` bytes of a list of views, as views. */
+function leadingViews(views: readonly Buffer[], bytes: number): Buffer[] {
+  const out: Buffer[] = [];
+  let left = bytes;
+  for (const view of views) {
+    if (left === 0) break;
+    const part = view.length <= left ? view : view.subarray(0, left);
+    out.push(part);
+    left -= part.length;
+  }
+  return out;
+}
+
 export class Session implements RegisteredSession {
   readonly tsih: number;
   readonly initiatorName: string;
@@ -556,15 +569,18 @@ export class Session implements RegisteredSession {
       return;
     }
     const echo = (): void => {
+      // RFC 7143 §11.18 (Ping Data): the echo is limited to the initiator's MaxRecvDataSegmentLength.
+      const limit = this.params.initiatorMaxRecvDataSegmentLength;
+      const length = Math.min(raw.dataLength, limit);
       this.io.send(
         encodeNopIn({
           itt: pdu.itt,
           ttt: RESERVED_TAG,
           lunBytes: pdu.lunBytes,
-          dataSegmentLength: raw.dataLength,
+          dataSegmentLength: length,
           ...this.advancing(),
         }),
-        raw.data,
+        length === raw.dataLength ? raw.data : leadingViews(raw.data, length),
       );
     };
     if (pdu.immediate) echo();

@@ -2,7 +2,7 @@
 // received chunks, without concatenating them: a header straddling two chunks is copied (48 bytes,
 // plus AHS), data segments come out as arrays of views. Lengths are checked against limits before
 // any byte of a segment is waited for. "Need more bytes" is a normal result.
-import { crc32cOf } from '../digest.js';
+import { digestMatches } from '../digest.js';
 import { ProtocolError } from '../errors.js';
 import { MAX_AHS_BYTES } from '../limits.js';
 import { BHS_LENGTH } from './opcodes.js';
@@ -92,8 +92,7 @@ export class PduFramer {
     let dataDigestError = false;
     if (this.settings.dataDigest) {
       const padding = this.take(padLength);
-      const wire = this.copy(4);
-      dataDigestError = wire.readUInt32LE(0) !== crc32cOf([...data, ...padding]);
+      dataDigestError = !digestMatches([...data, ...padding], this.copy(4));
     } else {
       this.skip(padLength);
     }
@@ -109,22 +108,19 @@ export class PduFramer {
 
   private readHeader(): PendingHeader | ProtocolError | undefined {
     if (this.buffered < BHS_LENGTH) return undefined;
-    const first = this.peek(BHS_LENGTH);
-    const ahsBytes = first.readUInt8(4) * 4;
+    // A view, or the one copy we make when the BHS straddles two chunks.
+    const bhs = this.peek(BHS_LENGTH);
+    const ahsBytes = bhs.readUInt8(4) * 4;
     if (ahsBytes > MAX_AHS_BYTES) {
       return new ProtocolError('ISCSI_AHS_TOO_LONG', `TotalAHSLength ${ahsBytes} bytes exceeds ${MAX_AHS_BYTES}`);
     }
     const digestLength = this.settings.headerDigest ? 4 : 0;
     if (this.buffered < BHS_LENGTH + ahsBytes + digestLength) return undefined;
-    const dataLength = first.readUIntBE(5, 3);
-    const bhs = this.headerCopyIfSplit(BHS_LENGTH);
+    const dataLength = bhs.readUIntBE(5, 3);
+    this.skip(BHS_LENGTH);
     const ahs = ahsBytes > 0 ? this.copy(ahsBytes) : undefined;
-    if (digestLength > 0) {
-      const wire = this.copy(4);
-      const covered = ahs ? [bhs, ahs] : [bhs];
-      if (wire.readUInt32LE(0) !== crc32cOf(covered)) {
-        return new ProtocolError('ISCSI_HEADER_DIGEST', 'header digest mismatch');
-      }
+    if (digestLength > 0 && !digestMatches(ahs ? [bhs, ahs] : [bhs], this.copy(4))) {
+      return new ProtocolError('ISCSI_HEADER_DIGEST', 'header digest mismatch');
     }
     if (dataLength > this.settings.maxDataSegmentLength) {
       return new ProtocolError(
@@ -151,13 +147,6 @@ export class PduFramer {
       at = 0;
       if (filled === n) break;
     }
-    return out;
-  }
-
-  /** Consumes n header bytes: a view when inside one chunk, else a copy (the only copy we make). */
-  private headerCopyIfSplit(n: number): Buffer {
-    const out = this.peek(n);
-    this.skip(n);
     return out;
   }
 

@@ -275,6 +275,18 @@ describe('NOP, TMF, logout, Reject', () => {
     expect([q?.dsl, q?.statSN]).toEqual([0, 3]);
   });
 
+  it('limits a ping echo to the initiator MaxRecvDataSegmentLength (RFC 7143 §11.18)', async () => {
+    h = await startHarness();
+    const c = await h.session({ keys: { MaxRecvDataSegmentLength: '512' } });
+    const ping = pattern(1000);
+    c.send(nopOut({ itt: 0x44, cmdSN: c.cmdSN, data: ping }));
+    const p = await c.next();
+    expect(p?.opcode).toBe(Op.NOP_IN);
+    expect(p?.itt).toBe(0x44);
+    expect(p?.dsl).toBe(512);
+    expect(p?.data).toEqual(ping.subarray(0, 512));
+  });
+
   it('ABORT TASK terminates a running task: response 0 and no SCSI Response ever', async () => {
     h = await startHarness();
     const c = await h.session();
