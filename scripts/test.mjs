@@ -1,15 +1,8 @@
 #!/usr/bin/env node
 // `npm test`: installs what is missing, builds, runs the unit layer, then the end-to-end layer.
-import { execSync } from 'node:child_process';
-import { ensureDeps, build, root } from './ensure-deps.mjs';
+import { ensureDeps, build, run } from './ensure-deps.mjs';
 
 ensureDeps();
-execSync('node scripts/ensure-packages.mjs test', { cwd: root, stdio: 'inherit' });
+run('node scripts/ensure-packages.mjs test', 'package check');
 build();
-const run = (project) => execSync(`npx vitest run --project ${project}`, { cwd: root, stdio: 'inherit' });
-try {
-  run('unit');
-  run('e2e');
-} catch {
-  process.exit(1);
-}
+for (const project of ['unit', 'e2e']) run(`npx vitest run --project ${project}`, `${project} tests`);

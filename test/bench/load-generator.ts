@@ -2,12 +2,12 @@
 // One run = one process = one iSCSI session; it prints one JSON line (see load-generator.c).
 import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { repoRoot } from '../helpers/target-process.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-export const repoRoot = resolve(here, '..', '..');
 const SOURCE = join(here, 'load-generator.c');
 const BINARY = join(repoRoot, '.cache', 'bench', 'zbc-load');
 

@@ -21,7 +21,8 @@ import {
 } from './cases.js';
 import { type Contender, startContender } from './contenders.js';
 import { cpuNanosecondsOf } from './process-cpu.js';
-import { buildLoadGenerator, type LoadResult, repoRoot, runLoad } from './load-generator.js';
+import { repoRoot } from '../helpers/target-process.js';
+import { buildLoadGenerator, type LoadResult, runLoad } from './load-generator.js';
 import { addSample, type Samples, summarize, throughputTable, type ZoneScaleResult, zoneScaleTable } from './report-table.js';
 import { machineLine, profileSections } from './run-context.js';
 import { roundOrder } from './stats.js';
@@ -243,4 +244,9 @@ async function main(): Promise<number> {
   return failure ? 1 : 0;
 }
 
-process.exitCode = await main();
+// Failures before the measurements (compiling the load generator, say) end in one line, not a stack.
+process.exitCode = await main().catch((err: unknown) => {
+  endProgress();
+  console.error(`bench: FAILED: ${err instanceof Error ? err.message : String(err)}`);
+  return 1;
+});

@@ -5,7 +5,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { formatSummary, summarizeCpuProfile } from './cpu-profile-summary.js';
-import { repoRoot } from './load-generator.js';
+import { repoRoot } from '../helpers/target-process.js';
 
 function tryExec(cmd: string, cmdArgs: string[]): string {
   try {

@@ -3,22 +3,8 @@
 // initiators do that in other e2e tests); it exists so a test can issue exact CDBs, keep count of
 // what was acknowledged, and survive the target being SIGKILLed mid-command.
 import { connect, type Socket } from 'node:net';
-
-const OP = {
-  NOP_OUT: 0x00,
-  SCSI_COMMAND: 0x01,
-  LOGIN_REQUEST: 0x03,
-  DATA_OUT: 0x05,
-  LOGOUT_REQUEST: 0x06,
-  NOP_IN: 0x20,
-  SCSI_RESPONSE: 0x21,
-  LOGIN_RESPONSE: 0x23,
-  DATA_IN: 0x25,
-  LOGOUT_RESPONSE: 0x26,
-  R2T: 0x31,
-  ASYNC_MESSAGE: 0x32,
-  REJECT: 0x3f,
-} as const;
+import { parseSense } from './sense.js';
+import { Op, parseText, text } from './wire.js';
 
 export interface ScsiResult {
   readonly status: number;
@@ -26,12 +12,11 @@ export interface ScsiResult {
   readonly sense: Buffer;
 }
 
-/** Sense key / ASC / ASCQ of fixed or descriptor sense data. */
+/** Sense key / ASC / ASCQ of fixed or descriptor sense data; null when there is none. */
 export function senseTriple(sense: Buffer): { key: number; asc: number; ascq: number } | null {
-  if (sense.length < 3) return null;
-  const code = (sense[0] as number) & 0x7f;
-  if (code === 0x72 || code === 0x73) return { key: (sense[1] as number) & 0xf, asc: sense[2] as number, ascq: sense[3] ?? 0 };
-  return { key: (sense[2] as number) & 0xf, asc: sense[12] ?? 0, ascq: sense[13] ?? 0 };
+  if (sense.length === 0) return null;
+  const { key, asc, ascq } = parseSense(sense);
+  return { key, asc, ascq };
 }
 
 export class ConnectionLost extends Error {}
@@ -47,19 +32,6 @@ interface Pending {
 
 function pad4(n: number): number {
   return (n + 3) & ~3;
-}
-
-function textData(pairs: Record<string, string>): Buffer {
-  return Buffer.from(Object.entries(pairs).map(([k, v]) => `${k}=${v}\0`).join(''), 'utf8');
-}
-
-function parseText(data: Buffer): Map<string, string> {
-  const m = new Map<string, string>();
-  for (const kv of data.toString('utf8').split('\0')) {
-    const i = kv.indexOf('=');
-    if (i > 0) m.set(kv.slice(0, i), kv.slice(i + 1));
-  }
-  return m;
 }
 
 function lunField(lun: number): Buffer {
@@ -134,9 +106,9 @@ export class MiniInitiator {
   private async doLogin(opts: LoginOptions): Promise<void> {
     const isid = Buffer.from([0x80, 0x12, 0x34, 0x56, Math.floor(Math.random() * 256), Math.floor(Math.random() * 256)]);
     const send = async (csg: number, nsg: number, transit: boolean, keys: Record<string, string>) => {
-      const data = textData(keys);
+      const data = text(keys);
       const bhs = Buffer.alloc(48);
-      bhs[0] = 0x40 | OP.LOGIN_REQUEST;
+      bhs[0] = 0x40 | Op.LOGIN_REQUEST;
       bhs[1] = (transit ? 0x80 : 0) | (csg << 2) | nsg;
       bhs.writeUIntBE(data.length, 5, 3);
       isid.copy(bhs, 8);
@@ -150,7 +122,7 @@ export class MiniInitiator {
       const detail = r.bhs[37] as number;
       if (cls !== 0) throw new Error(`login rejected: status class ${cls} detail ${detail}`);
       this.expStatSN = r.bhs.readUInt32BE(24) + 1;
-      return { flags: r.bhs[1] as number, keys: parseText(r.data) };
+      return { flags: r.bhs[1] as number, keys: new Map(parseText(r.data)) };
     };
     const first = await send(0, 1, true, {
       InitiatorName: opts.initiatorName ?? 'iqn.2026-11.dev.zbc-target:mini-initiator',
@@ -238,13 +210,13 @@ export class MiniInitiator {
     const op = (bhs[0] as number) & 0x3f;
     const itt = bhs.readUInt32BE(16);
     switch (op) {
-      case OP.LOGIN_RESPONSE: {
+      case Op.LOGIN_RESPONSE: {
         const w = this.loginWaiter;
         this.loginWaiter = null;
         w?.({ bhs, data });
         return;
       }
-      case OP.DATA_IN: {
+      case Op.DATA_IN: {
         const p = this.pending.get(itt);
         if (!p) return;
         const offset = bhs.readUInt32BE(40);
@@ -255,14 +227,14 @@ export class MiniInitiator {
         }
         return;
       }
-      case OP.SCSI_RESPONSE: {
+      case Op.SCSI_RESPONSE: {
         this.expStatSN = bhs.readUInt32BE(24) + 1;
         let sense: Buffer = Buffer.alloc(0);
         if (data.length >= 2) sense = data.subarray(2, 2 + data.readUInt16BE(0));
         this.finish(itt, bhs[3] as number, sense);
         return;
       }
-      case OP.R2T: {
+      case Op.R2T: {
         const p = this.pending.get(itt);
         if (!p) return;
         const ttt = bhs.readUInt32BE(20);
@@ -271,11 +243,11 @@ export class MiniInitiator {
         this.sendDataOut(itt, ttt, p, offset, length);
         return;
       }
-      case OP.NOP_IN: {
+      case Op.NOP_IN: {
         const ttt = bhs.readUInt32BE(20);
         if (ttt === 0xffff_ffff) return;
         const out = Buffer.alloc(48);
-        out[0] = 0x40 | OP.NOP_OUT;
+        out[0] = 0x40 | Op.NOP_OUT;
         out[1] = 0x80;
         bhs.copy(out, 8, 8, 16);
         out.writeUInt32BE(0xffff_ffff, 16);
@@ -285,10 +257,10 @@ export class MiniInitiator {
         this.write(out, data);
         return;
       }
-      case OP.ASYNC_MESSAGE:
-      case OP.LOGOUT_RESPONSE:
+      case Op.ASYNC:
+      case Op.LOGOUT_RESPONSE:
         return;
-      case OP.REJECT:
+      case Op.REJECT:
         this.fail(new Error(`target sent Reject, reason ${bhs[2]}`));
         return;
       default:
@@ -314,7 +286,7 @@ export class MiniInitiator {
     for (let done = 0; done < length; ) {
       const n = Math.min(this.targetMaxRecv, length - done);
       const bhs = Buffer.alloc(48);
-      bhs[0] = OP.DATA_OUT;
+      bhs[0] = Op.DATA_OUT;
       bhs[1] = done + n === length ? 0x80 : 0;
       bhs.writeUIntBE(n, 5, 3);
       lunField(p.lun).copy(bhs, 8);
@@ -336,7 +308,7 @@ export class MiniInitiator {
     const expectedIn = opts.dataInLength ?? 0;
     const itt = this.itt++;
     const bhs = Buffer.alloc(48);
-    bhs[0] = OP.SCSI_COMMAND;
+    bhs[0] = Op.SCSI_COMMAND;
     bhs[1] = 0x80 | (expectedIn > 0 ? 0x40 : 0) | (dataOut.length > 0 ? 0x20 : 0) | 0x01; // F, R, W, SIMPLE
     const immediate = this.immediateData ? Math.min(dataOut.length, this.firstBurst, this.targetMaxRecv) : 0;
     bhs.writeUIntBE(immediate, 5, 3);
@@ -434,7 +406,7 @@ export class MiniInitiator {
   async close(): Promise<void> {
     if (this.closedError) return;
     const bhs = Buffer.alloc(48);
-    bhs[0] = 0x40 | OP.LOGOUT_REQUEST;
+    bhs[0] = 0x40 | Op.LOGOUT_REQUEST;
     bhs[1] = 0x80;
     bhs.writeUInt32BE(this.itt++, 16);
     bhs.writeUInt32BE(this.cmdSN, 24);

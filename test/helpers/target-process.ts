@@ -4,7 +4,7 @@
 // (`zbc-target: listening on HOST:PORT`), which is why `--listen 127.0.0.1:0` works.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, rmdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -65,9 +65,9 @@ export function ensureBuilt(): void {
       mkdirSync(lock);
       break;
     } catch {
-      // A lock older than 3 minutes was left by a killed build.
+      // A lock older than 3 minutes was left by a killed build (another waiter may remove it first).
       const age = Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
-      if (age > 180_000) rmdirSync(lock, { recursive: false });
+      if (age > 180_000) rmSync(lock, { recursive: true, force: true });
       else if (Date.now() > deadline) throw new Error(`target-process: build lock ${lock} held for 3 minutes`);
       else spawnSync(process.execPath, ['-e', 'setTimeout(()=>{},200)']);
     }

@@ -52,34 +52,32 @@ async function tgtPortal(opts: Parameters<typeof startTgt>[0]): Promise<Portal> 
   };
 }
 
-/** Starts portals in order; if one fails, stops those already running and rethrows. */
-async function startAll(starters: ReadonlyArray<() => Promise<Portal>>): Promise<Portal[]> {
+/** Starts the open, CHAP and ACL portals in order; if one fails, stops those already running. */
+async function startSubject(
+  label: Subject['label'],
+  diskLun: number,
+  starters: readonly [open: () => Promise<Portal>, chap: () => Promise<Portal>, acl: () => Promise<Portal>],
+): Promise<Subject> {
   const started: Portal[] = [];
+  const stop = async (): Promise<void> => {
+    await Promise.allSettled(started.map((p) => p.stop()));
+  };
   try {
     for (const start of starters) started.push(await start());
-    return started;
   } catch (e) {
-    await Promise.allSettled(started.map((p) => p.stop()));
+    await stop();
     throw e;
   }
+  const [open, chap, acl] = started as [Portal, Portal, Portal];
+  return { label, diskLun, open, chap, acl, stop };
 }
 
-export async function startTgtSubject(): Promise<Subject> {
-  const [open, chap, acl] = (await startAll([
+export function startTgtSubject(): Promise<Subject> {
+  return startSubject('tgt', 1, [
     () => tgtPortal({ iqn: 'iqn.2026-11.dev.zbc-target.test:tgt-open' }),
     () => tgtPortal({ iqn: 'iqn.2026-11.dev.zbc-target.test:tgt-chap', chap: CHAP }),
     () => tgtPortal({ iqn: 'iqn.2026-11.dev.zbc-target.test:tgt-acl', initiators: [ALLOWED_INITIATOR] }),
-  ])) as [Portal, Portal, Portal];
-  return {
-    label: 'tgt',
-    diskLun: 1,
-    open,
-    chap,
-    acl,
-    stop: async () => {
-      await Promise.allSettled([open.stop(), chap.stop(), acl.stop()]);
-    },
-  };
+  ]);
 }
 
 async function oursPortal(args: readonly string[], iqn: string, cleanup?: () => Promise<void>): Promise<Portal> {
@@ -117,19 +115,9 @@ export async function startOursSubject(): Promise<Subject> {
   const plain = ['--memory', '--capacity', String(DISK_BYTES), '--block-size', String(BLOCK), '--model', 'none'];
   const chapIqn = 'iqn.2026-11.dev.zbc-target.test:ours-chap';
   const aclIqn = 'iqn.2026-11.dev.zbc-target.test:ours-acl';
-  const [open, chap, acl] = (await startAll([
+  return startSubject('ours', 0, [
     () => oursPortal(['--config', config], OURS_OPEN_IQN, () => rm(dir, { recursive: true, force: true })),
     () => oursPortal([...plain, '--iqn', chapIqn, '--chap-user', CHAP.user, '--chap-secret', CHAP.secret], chapIqn),
     () => oursPortal([...plain, '--iqn', aclIqn, '--initiator', ALLOWED_INITIATOR], aclIqn),
-  ])) as [Portal, Portal, Portal];
-  return {
-    label: 'ours',
-    diskLun: 0,
-    open,
-    chap,
-    acl,
-    stop: async () => {
-      await Promise.allSettled([open.stop(), chap.stop(), acl.stop()]);
-    },
-  };
+  ]);
 }
