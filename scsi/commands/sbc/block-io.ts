@@ -15,8 +15,6 @@ const log = createDebug('zbc:scsi:io');
 
 export interface AccessRules {
   readonly write: boolean;
-  /** Blocks allowed per command (B0h MAXIMUM TRANSFER LENGTH, or MAXIMUM WRITE SAME LENGTH). */
-  readonly maxBlocks?: number;
 }
 
 /**
@@ -34,7 +32,8 @@ export function validateAccess(
   if (!checkLbaRange(c.lba, c.blocks, lu.capacityBlocks) || typeof c.lba === 'bigint') {
     return check(SENSE.LOGICAL_BLOCK_ADDRESS_OUT_OF_RANGE);
   }
-  if (c.blocks > (rules.maxBlocks ?? lu.maxTransferBlocks)) {
+  // B0h MAXIMUM TRANSFER LENGTH (also its MAXIMUM WRITE SAME LENGTH and MAXIMUM PREFETCH LENGTH).
+  if (c.blocks > lu.maxTransferBlocks) {
     return check(SENSE.INVALID_FIELD_IN_CDB, { field: c.lengthField });
   }
   if (rules.write && lu.writeProtected) return check(SENSE.WRITE_PROTECTED);

@@ -22,17 +22,14 @@ const DEALLOCATED = 0x1;
 const COMPLETED_ALLOCATION_LENGTH = 1;
 const COMPLETED_CAPACITY = 3;
 
-export interface LbaStatusDescriptor {
+interface LbaStatusDescriptor {
   readonly lba: number;
   readonly blocks: number;
   readonly status: number;
 }
 
-/**
- * Up to `max` descriptors from `lba` in ascending order; `complete` when they reach the last LBA.
- * Exported for tests.
- */
-export function lbaStatusDescriptors(
+/** Up to `max` descriptors from `lba` in ascending order; `complete` when they reach the last LBA. */
+function lbaStatusDescriptors(
   lu: LogicalUnit,
   lba: number,
   max: number,

@@ -59,6 +59,34 @@ export function cdb(bytes: readonly number[]): Buffer {
   return b;
 }
 
+/** A 10-byte block-access CDB (READ/WRITE/VERIFY(10)...): LBA bytes 2-5, length bytes 7-8. */
+export function cdb10(op: number, lba: number, blocks: number, byte1 = 0): Buffer {
+  const c = cdb([op, byte1]);
+  c.writeUInt32BE(lba, 2);
+  c.writeUInt16BE(blocks, 7);
+  return c;
+}
+
+/** A 16-byte block-access CDB (READ/WRITE/ORWRITE(16)...): LBA bytes 2-9, length bytes 10-13. */
+export function cdb16(op: number, lba: number | bigint, blocks: number, byte1 = 0): Buffer {
+  const c = cdb([op, byte1]);
+  c.writeBigUInt64BE(BigInt(lba), 2);
+  c.writeUInt32BE(blocks, 10);
+  return c;
+}
+
+/** An UNMAP parameter list (SBC-4 5.32.2): header, then one descriptor per [lba, blocks]. */
+export function unmapParameterList(ranges: readonly (readonly [number, number])[]): Buffer {
+  const b = Buffer.alloc(8 + 16 * ranges.length);
+  b.writeUInt16BE(b.length - 2, 0);
+  b.writeUInt16BE(16 * ranges.length, 2);
+  ranges.forEach(([lba, n], i) => {
+    b.writeUInt32BE(lba, 8 + 16 * i + 4);
+    b.writeUInt32BE(n, 8 + 16 * i + 8);
+  });
+  return b;
+}
+
 export function harness(o: HarnessOptions = {}): Harness {
   const blockSize = o.blockSize ?? 512;
   const capacityBlocks = o.capacityBlocks ?? 2048;

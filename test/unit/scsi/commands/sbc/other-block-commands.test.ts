@@ -1,39 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import { SENSE } from '../../../../../sense-tables/index.js';
-import { FakeZones, expectCheck, expectGood, harness } from '../../harness.js';
+import {
+  FakeZones,
+  cdb10,
+  cdb16,
+  expectCheck,
+  expectGood,
+  harness,
+  unmapParameterList,
+} from '../../harness.js';
 
 const BS = 512;
-const c10 = (op: number, lba: number, blocks: number, b1 = 0) => [
-  op,
-  b1,
-  lba >>> 24,
-  (lba >> 16) & 0xff,
-  (lba >> 8) & 0xff,
-  lba & 0xff,
-  0,
-  blocks >> 8,
-  blocks & 0xff,
-  0,
-];
-const c16 = (op: number, lba: number, blocks: number, b1 = 0) => {
-  const c = Buffer.alloc(16);
-  c[0] = op;
-  c[1] = b1;
-  c.writeUInt32BE(Math.floor(lba / 2 ** 32), 2);
-  c.writeUInt32BE(lba >>> 0, 6);
-  c.writeUInt32BE(blocks, 10);
-  return c;
-};
 const fill = (blocks: number, v: number) => Buffer.alloc(blocks * BS, v);
 
 describe('READ CAPACITY', () => {
   it('(10) returns the last LBA and block length; FFFFFFFFh when too large', async () => {
-    const d = expectGood(await harness().run(c10(0x25, 0, 0)));
+    const d = expectGood(await harness().run(cdb10(0x25, 0, 0)));
     expect([d.readUInt32BE(0), d.readUInt32BE(4)]).toEqual([2047, 512]);
     const h = harness();
     h.lu.setCapacity(2 ** 33);
     h.lu.unitAttentions.take('n1');
-    expect(expectGood(await h.run(c10(0x25, 0, 0))).readUInt32BE(0)).toBe(0xffffffff);
+    expect(expectGood(await h.run(cdb10(0x25, 0, 0))).readUInt32BE(0)).toBe(0xffffffff);
     expectCheck(await h.run([0x25, 0, 0, 0, 0, 1, 0, 0, 0, 0]), SENSE.INVALID_FIELD_IN_CDB, {
       in: 'cdb',
       byte: 2,
@@ -62,24 +49,24 @@ describe('VERIFY', () => {
   it('BYTCHK 0 checks range and zones without data', async () => {
     const zones = new FakeZones('host-managed');
     const h = harness({ zones });
-    const o = await h.run(c10(0x2f, 0, 4));
+    const o = await h.run(cdb10(0x2f, 0, 4));
     expectGood(o);
     expect(o.dataOutLength).toBe(0);
     zones.readFault = { kind: 'zone-offline', lba: 0 };
-    expectCheck(await h.run(c16(0x8f, 0, 4)), SENSE.ZONE_IS_OFFLINE);
-    expectCheck(await h.run(c10(0x2f, 2047, 2)), SENSE.LOGICAL_BLOCK_ADDRESS_OUT_OF_RANGE);
+    expectCheck(await h.run(cdb16(0x8f, 0, 4)), SENSE.ZONE_IS_OFFLINE);
+    expectCheck(await h.run(cdb10(0x2f, 2047, 2)), SENSE.LOGICAL_BLOCK_ADDRESS_OUT_OF_RANGE);
   });
 
   it('BYTCHK 1 compares and reports the offset of the first difference', async () => {
     const h = harness();
     h.store.bytes.fill(5, 0, 4 * BS);
-    const same = await h.run(c10(0x2f, 0, 4, 0x02), { dataOut: [fill(4, 5)] });
+    const same = await h.run(cdb10(0x2f, 0, 4, 0x02), { dataOut: [fill(4, 5)] });
     expectGood(same);
     expect(same.dataOutLength).toBe(4 * BS);
     const other = fill(4, 5);
     other[BS + 3] = 6;
     const s = expectCheck(
-      await h.run(c10(0x2f, 0, 4, 0x02), { dataOut: [other] }),
+      await h.run(cdb10(0x2f, 0, 4, 0x02), { dataOut: [other] }),
       SENSE.MISCOMPARE_DURING_VERIFY_OPERATION,
     );
     expect(s.information).toBe(BigInt(BS + 3));
@@ -88,14 +75,14 @@ describe('VERIFY', () => {
   it('BYTCHK 3 compares one block with every block; BYTCHK 2 is reserved', async () => {
     const h = harness();
     h.store.bytes.fill(7, 0, 3 * BS);
-    const o = await h.run(c16(0x8f, 0, 3, 0x06), { dataOut: [fill(1, 7)] });
+    const o = await h.run(cdb16(0x8f, 0, 3, 0x06), { dataOut: [fill(1, 7)] });
     expectGood(o);
     expect(o.dataOutLength).toBe(BS);
     expectCheck(
-      await h.run(c16(0x8f, 0, 4, 0x06), { dataOut: [fill(1, 7)] }),
+      await h.run(cdb16(0x8f, 0, 4, 0x06), { dataOut: [fill(1, 7)] }),
       SENSE.MISCOMPARE_DURING_VERIFY_OPERATION,
     );
-    expectCheck(await h.run(c10(0x2f, 0, 1, 0x04)), SENSE.INVALID_FIELD_IN_CDB, {
+    expectCheck(await h.run(cdb10(0x2f, 0, 1, 0x04)), SENSE.INVALID_FIELD_IN_CDB, {
       in: 'cdb',
       byte: 1,
       bit: 2,
@@ -129,13 +116,13 @@ describe('12-byte VERIFY and WRITE AND VERIFY', () => {
 describe('WRITE AND VERIFY', () => {
   it('writes and makes the data durable before GOOD', async () => {
     const h = harness();
-    const o = await h.run(c10(0x2e, 3, 1), { dataOut: [fill(1, 9)] });
+    const o = await h.run(cdb10(0x2e, 3, 1), { dataOut: [fill(1, 9)] });
     expectGood(o);
     expect(o.dataOutLength).toBe(BS);
     expect(h.store.calls).toEqual([`writev ${3 * BS} ${BS}`, 'flush']);
     expect(h.store.bytes[3 * BS]).toBe(9);
     expectCheck(
-      await h.run(c16(0x8e, 3, 1, 0x04), { dataOut: [fill(1, 9)] }),
+      await h.run(cdb16(0x8e, 3, 1, 0x04), { dataOut: [fill(1, 9)] }),
       SENSE.INVALID_FIELD_IN_CDB,
       { in: 'cdb', byte: 1, bit: 2 },
     );
@@ -145,7 +132,7 @@ describe('WRITE AND VERIFY', () => {
 describe('WRITE SAME', () => {
   it('writes one block to the range by one writev of repeated views', async () => {
     const h = harness();
-    const o = await h.run(c10(0x41, 8, 5), { dataOut: [fill(1, 0x3c)] });
+    const o = await h.run(cdb10(0x41, 8, 5), { dataOut: [fill(1, 0x3c)] });
     expectGood(o);
     expect(o.dataOutLength).toBe(BS);
     expect(h.store.writevSegments).toEqual([5]);
@@ -156,16 +143,16 @@ describe('WRITE SAME', () => {
   it('refuses a Data-Out of anything but one block (none with NDOB): 5/0E/03', async () => {
     const h = harness();
     for (const bytes of [0, 256, 1024]) {
-      const o = await h.run(c10(0x41, 0, 1, 0x08), { dataOut: bytes ? [Buffer.alloc(bytes)] : [] });
+      const o = await h.run(cdb10(0x41, 0, 1, 0x08), { dataOut: bytes ? [Buffer.alloc(bytes)] : [] });
       expectCheck(o, SENSE.INVALID_FIELD_IN_COMMAND_INFORMATION_UNIT, null);
       expect(o.dataOutLength).toBe(BS);
     }
     expectCheck(
-      await h.run(c16(0x93, 0, 1, 0x01), { dataOut: [fill(1, 0)] }),
+      await h.run(cdb16(0x93, 0, 1, 0x01), { dataOut: [fill(1, 0)] }),
       SENSE.INVALID_FIELD_IN_COMMAND_INFORMATION_UNIT,
     );
     expectGood(
-      await h.run(c10(0x41, 0, 1), {
+      await h.run(cdb10(0x41, 0, 1), {
         dataOut: [fill(1, 0).subarray(0, 100), fill(1, 0).subarray(100)],
       }),
     );
@@ -175,7 +162,7 @@ describe('WRITE SAME', () => {
   it('plans a large range once and writes it in IOV_MAX-sized writevs', async () => {
     const zones = new FakeZones('host-managed', 4096);
     const h = harness({ zones, capacityBlocks: 4096, maxTransferBlocks: 4096 });
-    expectGood(await h.run(c16(0x93, 256, 2500), { dataOut: [fill(1, 0x11)] }));
+    expectGood(await h.run(cdb16(0x93, 256, 2500), { dataOut: [fill(1, 0x11)] }));
     expect(zones.calls).toEqual([
       'planWrite 256 2500',
       'commitWrite 256 2500',
@@ -189,11 +176,11 @@ describe('WRITE SAME', () => {
   it('NDOB writes zeros without data; UNMAP discards zeros on a non-zoned LU', async () => {
     const h = harness({ discard: true });
     h.store.bytes.fill(1);
-    const ndob = await h.run(c16(0x93, 0, 2, 0x01));
+    const ndob = await h.run(cdb16(0x93, 0, 2, 0x01));
     expectGood(ndob);
     expect(ndob.dataOutLength).toBe(0);
     expect(h.store.bytes.subarray(0, 2 * BS).every((b) => b === 0)).toBe(true);
-    expectGood(await h.run(c16(0x93, 10, 4, 0x08), { dataOut: [fill(1, 0)] }));
+    expectGood(await h.run(cdb16(0x93, 10, 4, 0x08), { dataOut: [fill(1, 0)] }));
     expect(h.store.calls).toContain(`discard ${10 * BS} ${4 * BS}`);
   });
 
@@ -201,33 +188,33 @@ describe('WRITE SAME', () => {
     const zones = new FakeZones('host-managed');
     const h = harness({ zones });
     expectCheck(
-      await h.run(c16(0x93, 0, 1, 0x08), { dataOut: [fill(1, 0)] }),
+      await h.run(cdb16(0x93, 0, 1, 0x08), { dataOut: [fill(1, 0)] }),
       SENSE.INVALID_FIELD_IN_CDB,
       { in: 'cdb', byte: 1, bit: 3 },
     );
     expectCheck(
-      await h.run(c10(0x41, 0, 1, 0x10), { dataOut: [fill(1, 0)] }),
+      await h.run(cdb10(0x41, 0, 1, 0x10), { dataOut: [fill(1, 0)] }),
       SENSE.INVALID_FIELD_IN_CDB,
       { in: 'cdb', byte: 1, bit: 4 },
     );
     expectCheck(
-      await h.run(c10(0x41, 0, 0), { dataOut: [fill(1, 0)] }),
+      await h.run(cdb10(0x41, 0, 0), { dataOut: [fill(1, 0)] }),
       SENSE.INVALID_FIELD_IN_CDB,
       { in: 'cdb', byte: 7 },
     );
     // range before the zero-length check (libiscsi WriteSame10.0blocks)
     expectCheck(
-      await h.run(c10(0x41, 2049, 0), { dataOut: [fill(1, 0)] }),
+      await h.run(cdb10(0x41, 2049, 0), { dataOut: [fill(1, 0)] }),
       SENSE.LOGICAL_BLOCK_ADDRESS_OUT_OF_RANGE,
     );
     zones.writeFault = { kind: 'write-boundary', lba: 250 };
     expectCheck(
-      await h.run(c16(0x93, 250, 10), { dataOut: [fill(1, 0)] }),
+      await h.run(cdb16(0x93, 250, 10), { dataOut: [fill(1, 0)] }),
       SENSE.WRITE_BOUNDARY_VIOLATION,
     );
     expect(h.store.calls).toEqual([]);
     zones.writeFault = null;
-    expectGood(await h.run(c16(0x93, 256, 3), { dataOut: [fill(1, 2)] }));
+    expectGood(await h.run(cdb16(0x93, 256, 3), { dataOut: [fill(1, 2)] }));
     expect(zones.calls.slice(-3)).toEqual([
       'planWrite 256 3',
       'commitWrite 256 3',
@@ -237,22 +224,12 @@ describe('WRITE SAME', () => {
 });
 
 describe('UNMAP', () => {
-  const list = (ranges: [number, number][]) => {
-    const b = Buffer.alloc(8 + 16 * ranges.length);
-    b.writeUInt16BE(b.length - 2, 0);
-    b.writeUInt16BE(16 * ranges.length, 2);
-    ranges.forEach(([lba, n], i) => {
-      b.writeUInt32BE(lba, 8 + 16 * i + 4);
-      b.writeUInt32BE(n, 8 + 16 * i + 8);
-    });
-    return b;
-  };
   const unmap = (len: number, b1 = 0) => [0x42, b1, 0, 0, 0, 0, 0, len >> 8, len & 0xff, 0];
 
   it('discards each range', async () => {
     const h = harness({ discard: true });
     h.store.bytes.fill(1);
-    const data = list([
+    const data = unmapParameterList([
       [0, 2],
       [100, 1],
     ]);
@@ -268,7 +245,7 @@ describe('UNMAP', () => {
       await h.run(unmap(4), { dataOut: [Buffer.alloc(4)] }),
       SENSE.PARAMETER_LIST_LENGTH_ERROR,
     );
-    const bad = list([
+    const bad = unmapParameterList([
       [0, 1],
       [2047, 2],
     ]);
@@ -279,7 +256,7 @@ describe('UNMAP', () => {
     );
     expect(h.store.calls).toEqual([]);
     expectCheck(
-      await h.run(unmap(24, 1), { dataOut: [list([[0, 1]])] }),
+      await h.run(unmap(24, 1), { dataOut: [unmapParameterList([[0, 1]])] }),
       SENSE.INVALID_FIELD_IN_CDB,
       { in: 'cdb', byte: 1, bit: 0 },
     );
@@ -289,7 +266,7 @@ describe('UNMAP', () => {
   it('is an invalid opcode on zoned LUs', async () => {
     const h = harness({ zones: new FakeZones('host-managed') });
     expectCheck(
-      await h.run(unmap(24), { dataOut: [list([[0, 1]])] }),
+      await h.run(unmap(24), { dataOut: [unmapParameterList([[0, 1]])] }),
       SENSE.INVALID_COMMAND_OPERATION_CODE,
     );
   });
@@ -299,7 +276,7 @@ describe('ORWRITE(16)', () => {
   it('ORs the Data-Out into the stored blocks, only the whole blocks that arrived', async () => {
     const h = harness();
     h.store.bytes.fill(0x0f, 0, 3 * BS);
-    const o = await h.run(c16(0x8b, 0, 3), {
+    const o = await h.run(cdb16(0x8b, 0, 3), {
       dataOut: [fill(1, 0xf0), fill(1, 0x30).subarray(0, 100), fill(1, 0x30).subarray(100)],
     });
     expectGood(o);
@@ -312,15 +289,15 @@ describe('ORWRITE(16)', () => {
 
   it('checks range and write protection, and is not served on zoned LUs', async () => {
     expectCheck(
-      await harness().run(c16(0x8b, 2047, 2), { dataOut: [fill(2, 1)] }),
+      await harness().run(cdb16(0x8b, 2047, 2), { dataOut: [fill(2, 1)] }),
       SENSE.LOGICAL_BLOCK_ADDRESS_OUT_OF_RANGE,
     );
     expectCheck(
-      await harness({ readOnly: true }).run(c16(0x8b, 0, 1), { dataOut: [fill(1, 1)] }),
+      await harness({ readOnly: true }).run(cdb16(0x8b, 0, 1), { dataOut: [fill(1, 1)] }),
       SENSE.WRITE_PROTECTED,
     );
     expectCheck(
-      await harness({ zones: new FakeZones('host-managed') }).run(c16(0x8b, 0, 1), {
+      await harness({ zones: new FakeZones('host-managed') }).run(cdb16(0x8b, 0, 1), {
         dataOut: [fill(1, 1)],
       }),
       SENSE.INVALID_COMMAND_OPERATION_CODE,
@@ -359,10 +336,10 @@ describe('PRE-FETCH, START STOP UNIT', () => {
   it('PRE-FETCH checks the range and zone read rules', async () => {
     const zones = new FakeZones('host-managed');
     const h = harness({ zones });
-    expectGood(await h.run(c10(0x34, 0, 8)));
-    expectCheck(await h.run(c16(0x90, 2040, 9)), SENSE.LOGICAL_BLOCK_ADDRESS_OUT_OF_RANGE);
+    expectGood(await h.run(cdb10(0x34, 0, 8)));
+    expectCheck(await h.run(cdb16(0x90, 2040, 9)), SENSE.LOGICAL_BLOCK_ADDRESS_OUT_OF_RANGE);
     zones.readFault = { kind: 'zone-offline', lba: 0 };
-    expectCheck(await h.run(c16(0x90, 0, 8)), SENSE.ZONE_IS_OFFLINE);
+    expectCheck(await h.run(cdb16(0x90, 0, 8)), SENSE.ZONE_IS_OFFLINE);
   });
 
   it('START STOP UNIT flushes on stop, refuses LOEJ and power conditions', async () => {

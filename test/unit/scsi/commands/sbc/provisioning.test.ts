@@ -2,23 +2,14 @@
 // deallocate, writes map, reads of deallocated LBAs return zeros, GET LBA STATUS reports it.
 import { describe, expect, it } from 'vitest';
 import { SENSE } from '../../../../../sense-tables/index.js';
-import { expectCheck, expectGood, harness } from '../../harness.js';
+import { cdb16, expectCheck, expectGood, harness, unmapParameterList } from '../../harness.js';
 
 const BS = 512;
 const CAPACITY = 2048;
 
-const c16 = (op: number, lba: number, blocks: number, b1 = 0) => {
-  const c = Buffer.alloc(16);
-  c[0] = op;
-  c[1] = b1;
-  c.writeUInt32BE(Math.floor(lba / 2 ** 32), 2);
-  c.writeUInt32BE(lba >>> 0, 6);
-  c.writeUInt32BE(blocks, 10);
-  return c;
-};
-const write16 = (lba: number, blocks: number) => c16(0x8a, lba, blocks);
-const read16 = (lba: number, blocks: number) => c16(0x88, lba, blocks);
-const writeSameUnmap16 = (lba: number, blocks: number) => c16(0x93, lba, blocks, 0x08);
+const write16 = (lba: number, blocks: number) => cdb16(0x8a, lba, blocks);
+const read16 = (lba: number, blocks: number) => cdb16(0x88, lba, blocks);
+const writeSameUnmap16 = (lba: number, blocks: number) => cdb16(0x93, lba, blocks, 0x08);
 const gls = (lba: number | bigint, alloc: number) => {
   const c = Buffer.alloc(16);
   c[0] = 0x9e;
@@ -26,16 +17,6 @@ const gls = (lba: number | bigint, alloc: number) => {
   c.writeBigUInt64BE(BigInt(lba), 2);
   c.writeUInt32BE(alloc, 10);
   return c;
-};
-const unmapList = (ranges: [number, number][]) => {
-  const b = Buffer.alloc(8 + 16 * ranges.length);
-  b.writeUInt16BE(b.length - 2, 0);
-  b.writeUInt16BE(16 * ranges.length, 2);
-  ranges.forEach(([lba, n], i) => {
-    b.writeUInt32BE(lba, 8 + 16 * i + 4);
-    b.writeUInt32BE(n, 8 + 16 * i + 8);
-  });
-  return b;
 };
 const unmapCdb = (len: number) => [0x42, 0, 0, 0, 0, 0, 0, len >> 8, len & 0xff, 0];
 
@@ -59,7 +40,7 @@ function parseLbaStatus(d: Buffer): { length: number; byte7: number; descriptors
 async function setup(discard = true) {
   const h = harness({ discard, capacityBlocks: CAPACITY });
   const unmap = async (ranges: [number, number][]) => {
-    const list = unmapList(ranges);
+    const list = unmapParameterList(ranges);
     return h.run(unmapCdb(list.length), { dataOut: [list] });
   };
   expectGood(await h.run(write16(0, 64), { dataOut: [Buffer.alloc(64 * BS, 0xaa)] }));
@@ -169,7 +150,7 @@ describe('LBPRZ and the store', () => {
     const r = parseLbaStatus(expectGood(await h.run(gls(4, 24))));
     expect(r.descriptors).toEqual([{ lba: 4, blocks: 4, status: 1 }]);
     // ORWRITE reads the deallocated blocks as zeros too.
-    const or = c16(0x8b, 4, 1);
+    const or = cdb16(0x8b, 4, 1);
     expectGood(await h.run(or, { dataOut: [Buffer.alloc(BS, 0x01)] }));
     expect(h.store.bytes.subarray(4 * BS, 5 * BS).every((b) => b === 0x01)).toBe(true);
   });

@@ -5,16 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { SENSE } from '../../../../../sense-tables/index.js';
 import { dispatch } from '../../../../../scsi/dispatch.js';
 import { type ScsiCommand, type ScsiOutcome, ScsiStatus } from '../../../../../scsi/target.js';
-import { cdb, expectCheck, expectGood, FakeZones, harness, NEXUS, type Harness } from '../../harness.js';
+import { cdb16, expectCheck, expectGood, FakeZones, harness, NEXUS, type Harness } from '../../harness.js';
 
 const BS = 512;
 
-function read16(lba: number, blocks: number): Buffer {
-  const c = cdb([0x88]);
-  c.writeBigUInt64BE(BigInt(lba), 2);
-  c.writeUInt32BE(blocks, 10);
-  return c;
-}
+const read16 = (lba: number, blocks: number): Buffer => cdb16(0x88, lba, blocks);
 
 function command(c: Buffer): ScsiCommand {
   return { nexus: NEXUS, lun: 0, tag: 7, expectedDataLength: 0, cdb: c, dataOut: [] };

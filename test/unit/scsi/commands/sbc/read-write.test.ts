@@ -1,29 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { SENSE } from '../../../../../sense-tables/index.js';
 import type { ZoneCapture } from '../../../../../zbc/types.js';
-import { FakeJournal, FakeZones, expectCheck, expectGood, harness } from '../../harness.js';
+import {
+  FakeJournal,
+  FakeZones,
+  cdb10,
+  cdb16,
+  expectCheck,
+  expectGood,
+  harness,
+} from '../../harness.js';
 
 const BS = 512;
-const rw10 = (op: number, lba: number, blocks: number, b1 = 0) => [
-  op,
-  b1,
-  lba >>> 24,
-  (lba >> 16) & 0xff,
-  (lba >> 8) & 0xff,
-  lba & 0xff,
-  0,
-  blocks >> 8,
-  blocks & 0xff,
-  0,
-];
-const rw16 = (op: number, lba: number | bigint, blocks: number, b1 = 0) => {
-  const c = Buffer.alloc(16);
-  c[0] = op;
-  c[1] = b1;
-  c.writeBigUInt64BE(BigInt(lba), 2);
-  c.writeUInt32BE(blocks, 10);
-  return c;
-};
 const rw12 = (op: number, lba: number, blocks: number) => {
   const c = Buffer.alloc(16);
   c[0] = op;
@@ -51,8 +39,8 @@ describe('READ / WRITE round trip on a memory store', () => {
     },
     {
       name: '10',
-      r: (l: number, n: number) => rw10(0x28, l, n),
-      w: (l: number, n: number) => rw10(0x2a, l, n),
+      r: (l: number, n: number) => cdb10(0x28, l, n),
+      w: (l: number, n: number) => cdb10(0x2a, l, n),
     },
     {
       name: '12',
@@ -61,8 +49,8 @@ describe('READ / WRITE round trip on a memory store', () => {
     },
     {
       name: '16',
-      r: (l: number, n: number) => rw16(0x88, l, n),
-      w: (l: number, n: number) => rw16(0x8a, l, n),
+      r: (l: number, n: number) => cdb16(0x88, l, n),
+      w: (l: number, n: number) => cdb16(0x8a, l, n),
     },
   ];
   for (const f of forms) {
@@ -89,28 +77,28 @@ describe('READ / WRITE round trip on a memory store', () => {
 
   it('transfer length 0 is GOOD and touches nothing', async () => {
     const h = harness();
-    expect(expectGood(await h.run(rw10(0x28, 5, 0))).length).toBe(0);
-    expectGood(await h.run(rw10(0x2a, 5, 0)));
+    expect(expectGood(await h.run(cdb10(0x28, 5, 0))).length).toBe(0);
+    expectGood(await h.run(cdb10(0x2a, 5, 0)));
     expect(h.store.calls).toEqual([]);
   });
 
   it('writes only the whole blocks that arrived; surplus bytes are ignored', async () => {
     const h = harness();
     const block = pattern(1, 9);
-    const o = await h.run(rw10(0x2a, 20, 2), { dataOut: [block] });
+    const o = await h.run(cdb10(0x2a, 20, 2), { dataOut: [block] });
     expectGood(o);
     expect(o.dataOutLength).toBe(2 * BS);
     expect(h.store.bytes.subarray(20 * BS, 21 * BS)).toEqual(block);
     expect(h.store.bytes.subarray(21 * BS, 22 * BS).every((b) => b === 0)).toBe(true);
     // A Data-Out ending inside a block: 5/0E/03 and nothing written (libiscsi 1.20 Residuals).
-    const partial = await h.run(rw10(0x2a, 30, 1), { dataOut: [Buffer.alloc(200, 1)] });
+    const partial = await h.run(cdb10(0x2a, 30, 1), { dataOut: [Buffer.alloc(200, 1)] });
     expectCheck(partial, SENSE.INVALID_FIELD_IN_COMMAND_INFORMATION_UNIT);
     expect(partial.dataOutLength).toBe(BS);
-    const partialOfTwo = await h.run(rw10(0x2a, 32, 2), { dataOut: [Buffer.alloc(BS + 7, 1)] });
+    const partialOfTwo = await h.run(cdb10(0x2a, 32, 2), { dataOut: [Buffer.alloc(BS + 7, 1)] });
     expectCheck(partialOfTwo, SENSE.INVALID_FIELD_IN_COMMAND_INFORMATION_UNIT);
     expect(h.store.calls.filter((c) => c.startsWith('writev')).length).toBe(1);
     expect(h.store.bytes.subarray(30 * BS, 34 * BS).every((b) => b === 0)).toBe(true);
-    const surplus = await h.run(rw10(0x2a, 40, 1), {
+    const surplus = await h.run(cdb10(0x2a, 40, 1), {
       dataOut: [pattern(1, 3), Buffer.alloc(9000, 0xee)],
     });
     expectGood(surplus);
@@ -119,41 +107,41 @@ describe('READ / WRITE round trip on a memory store', () => {
 
   it('checks range first, then transfer length, then write protection', async () => {
     const h = harness({ maxTransferBlocks: 8 });
-    expectCheck(await h.run(rw10(0x28, 2047, 2)), SENSE.LOGICAL_BLOCK_ADDRESS_OUT_OF_RANGE);
-    expectCheck(await h.run(rw16(0x88, 2n ** 63n, 1)), SENSE.LOGICAL_BLOCK_ADDRESS_OUT_OF_RANGE);
-    expectCheck(await h.run(rw10(0x28, 2049, 0)), SENSE.LOGICAL_BLOCK_ADDRESS_OUT_OF_RANGE);
-    expectGood(await h.run(rw10(0x28, 2048, 0)));
-    expectCheck(await h.run(rw10(0x28, 0, 9)), SENSE.INVALID_FIELD_IN_CDB, { in: 'cdb', byte: 7 });
+    expectCheck(await h.run(cdb10(0x28, 2047, 2)), SENSE.LOGICAL_BLOCK_ADDRESS_OUT_OF_RANGE);
+    expectCheck(await h.run(cdb16(0x88, 2n ** 63n, 1)), SENSE.LOGICAL_BLOCK_ADDRESS_OUT_OF_RANGE);
+    expectCheck(await h.run(cdb10(0x28, 2049, 0)), SENSE.LOGICAL_BLOCK_ADDRESS_OUT_OF_RANGE);
+    expectGood(await h.run(cdb10(0x28, 2048, 0)));
+    expectCheck(await h.run(cdb10(0x28, 0, 9)), SENSE.INVALID_FIELD_IN_CDB, { in: 'cdb', byte: 7 });
     expectCheck(await h.run(rw12(0xa8, 0, 9)), SENSE.INVALID_FIELD_IN_CDB, { in: 'cdb', byte: 6 });
-    expectCheck(await h.run(rw16(0x88, 0, 9)), SENSE.INVALID_FIELD_IN_CDB, { in: 'cdb', byte: 10 });
+    expectCheck(await h.run(cdb16(0x88, 0, 9)), SENSE.INVALID_FIELD_IN_CDB, { in: 'cdb', byte: 10 });
     expectCheck(await h.run(rw6(0x08, 0, 9)), SENSE.INVALID_FIELD_IN_CDB, { in: 'cdb', byte: 4 });
-    expectCheck(await h.run(rw10(0x28, 0, 1, 0x20)), SENSE.INVALID_FIELD_IN_CDB, {
+    expectCheck(await h.run(cdb10(0x28, 0, 1, 0x20)), SENSE.INVALID_FIELD_IN_CDB, {
       in: 'cdb',
       byte: 1,
       bit: 7,
     });
     const ro = harness({ readOnly: true });
     expectCheck(
-      await ro.run(rw10(0x2a, 0, 1), { dataOut: [pattern(1, 0)] }),
+      await ro.run(cdb10(0x2a, 0, 1), { dataOut: [pattern(1, 0)] }),
       SENSE.WRITE_PROTECTED,
     );
     expectCheck(
-      await ro.run(rw10(0x2a, 4000, 1), { dataOut: [pattern(1, 0)] }),
+      await ro.run(cdb10(0x2a, 4000, 1), { dataOut: [pattern(1, 0)] }),
       SENSE.LOGICAL_BLOCK_ADDRESS_OUT_OF_RANGE,
     );
-    expectGood(await ro.run(rw10(0x28, 0, 1)));
+    expectGood(await ro.run(cdb10(0x28, 0, 1)));
   });
 
   it('store failures answer MEDIUM ERROR: WRITE ERROR / UNRECOVERED READ ERROR with the LBA', async () => {
     const h = harness();
     h.store.failNext.write = true;
     const w = expectCheck(
-      await h.run(rw10(0x2a, 7, 1), { dataOut: [pattern(1, 0)] }),
+      await h.run(cdb10(0x2a, 7, 1), { dataOut: [pattern(1, 0)] }),
       SENSE.WRITE_ERROR,
     );
     expect(w.information).toBe(7n);
     h.store.failNext.read = true;
-    expectCheck(await h.run(rw10(0x28, 7, 1)), SENSE.UNRECOVERED_READ_ERROR);
+    expectCheck(await h.run(cdb10(0x28, 7, 1)), SENSE.UNRECOVERED_READ_ERROR);
   });
 });
 
@@ -162,7 +150,7 @@ describe('durability', () => {
     const log: string[] = [];
     const zones = new FakeZones('host-managed');
     const h = harness({ zones, journal: new FakeJournal(log) });
-    expectGood(await h.run(rw16(0x8a, 0, 1, 0x08), { dataOut: [pattern(1, 0)] }));
+    expectGood(await h.run(cdb16(0x8a, 0, 1, 0x08), { dataOut: [pattern(1, 0)] }));
     expect(h.store.calls).toEqual([`writev 0 ${BS}`, 'flush']);
     expect(zones.calls).toEqual([
       'planWrite 0 1',
@@ -175,10 +163,10 @@ describe('durability', () => {
 
   it('without FUA and with WCE on, nothing is flushed; with WCE off every write is', async () => {
     const h = harness();
-    expectGood(await h.run(rw10(0x2a, 0, 1), { dataOut: [pattern(1, 0)] }));
+    expectGood(await h.run(cdb10(0x2a, 0, 1), { dataOut: [pattern(1, 0)] }));
     expect(h.store.calls).toEqual([`writev 0 ${BS}`]);
     h.lu.mode.wce = false;
-    expectGood(await h.run(rw10(0x2a, 0, 1), { dataOut: [pattern(1, 0)] }));
+    expectGood(await h.run(cdb10(0x2a, 0, 1), { dataOut: [pattern(1, 0)] }));
     expect(h.store.calls.at(-1)).toBe('flush');
   });
 
@@ -263,13 +251,13 @@ describe('zoned LUs', () => {
     const h = harness({ zones });
     zones.writeFault = { kind: 'unaligned-write', lba: 300 };
     const s = expectCheck(
-      await h.run(rw16(0x8a, 300, 1), { dataOut: [pattern(1, 0)] }),
+      await h.run(cdb16(0x8a, 300, 1), { dataOut: [pattern(1, 0)] }),
       SENSE.UNALIGNED_WRITE_COMMAND,
     );
     expect(s.information).toBe(300n);
     zones.writeFault = { kind: 'write-to-full-zone', lba: 300 };
     expectCheck(
-      await h.run(rw16(0x8a, 300, 1), { dataOut: [pattern(1, 0)] }),
+      await h.run(cdb16(0x8a, 300, 1), { dataOut: [pattern(1, 0)] }),
       SENSE.INVALID_FIELD_IN_CDB,
       { in: 'cdb', byte: 2 },
     );
@@ -280,19 +268,19 @@ describe('zoned LUs', () => {
     );
     zones.writeFault = { kind: 'insufficient-zone-resources' };
     expectCheck(
-      await h.run(rw16(0x8a, 300, 1), { dataOut: [pattern(1, 0)] }),
+      await h.run(cdb16(0x8a, 300, 1), { dataOut: [pattern(1, 0)] }),
       SENSE.INSUFFICIENT_ZONE_RESOURCES,
     );
     expect(h.store.calls).toEqual([]);
     expect(zones.calls.some((c) => c.startsWith('commit'))).toBe(false);
     zones.readFault = { kind: 'read-boundary', lba: 255 };
-    expectCheck(await h.run(rw16(0x88, 255, 2)), SENSE.READ_BOUNDARY_VIOLATION);
+    expectCheck(await h.run(cdb16(0x88, 255, 2)), SENSE.READ_BOUNDARY_VIOLATION);
   });
 
   it('plans only the blocks that arrived', async () => {
     const zones = new FakeZones('host-managed');
     const h = harness({ zones });
-    expectGood(await h.run(rw16(0x8a, 256, 4), { dataOut: [pattern(2, 0)] }));
+    expectGood(await h.run(cdb16(0x8a, 256, 4), { dataOut: [pattern(2, 0)] }));
     expect(zones.calls).toEqual(['planWrite 256 2', 'commitWrite 256 2', 'writeCompleted 256 2']);
   });
 
@@ -300,7 +288,7 @@ describe('zoned LUs', () => {
     const zones = new FakeZones('host-managed');
     const h = harness({ zones });
     h.store.failNext.write = true;
-    expectCheck(await h.run(rw16(0x8a, 256, 1), { dataOut: [pattern(1, 0)] }), SENSE.WRITE_ERROR);
+    expectCheck(await h.run(cdb16(0x8a, 256, 1), { dataOut: [pattern(1, 0)] }), SENSE.WRITE_ERROR);
     expect(zones.calls).toEqual(['planWrite 256 1', 'commitWrite 256 1', 'writeFailed 256 1']);
   });
 
@@ -309,7 +297,7 @@ describe('zoned LUs', () => {
     const h = harness({ zones });
     h.store.bytes.fill(0xaa);
     zones.zeroFrom = 258;
-    const d = expectGood(await h.run(rw16(0x88, 256, 4)));
+    const d = expectGood(await h.run(cdb16(0x88, 256, 4)));
     expect(d.subarray(0, 2 * BS).every((b) => b === 0xaa)).toBe(true);
     expect(d.subarray(2 * BS).every((b) => b === 0)).toBe(true);
     expect(h.store.calls).toEqual([`read ${256 * BS} ${2 * BS}`]);
