@@ -10,6 +10,7 @@ import { validateLayout } from '../zbc/geometry.js';
 import type { ZoneLayoutConfig, ZonedModel } from '../zbc/types.js';
 import { findProfile, listProfiles } from './profiles.js';
 import { formatSize, parseSize } from './sizes.js';
+import { errnoOf } from './storage/errno.js';
 
 export const DEFAULT_IQN = 'iqn.2026-11.dev.zbc-target:default';
 export const DEFAULT_LISTEN = '127.0.0.1:3260';
@@ -269,7 +270,7 @@ export function resolveConfig(input: unknown, opts: ResolveOptions): ResolvedCon
     let detail = issue.message;
     if (issue.code === z.ZodIssueCode.unrecognized_keys) detail = `unknown field ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
     else if (issue.code === z.ZodIssueCode.invalid_type && issue.received === 'undefined') detail = 'is required';
-    else if (issue.code === z.ZodIssueCode.invalid_type) detail = `must be a ${issue.expected}, not ${issue.received}`;
+    else if (issue.code === z.ZodIssueCode.invalid_type) detail = `must be ${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected}, not ${issue.received}`;
     fail(namer, issue.path, detail);
   }
   const cfg = parsed.data;
@@ -316,7 +317,7 @@ export function loadConfigFile(path: string): ResolvedConfig {
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new ConfigError(`config: cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, [], 'unreadable');
+    throw new ConfigError(`config: cannot read ${path}: ${errnoOf(e)}`, [], 'unreadable');
   }
   let json: unknown;
   try {

@@ -14,12 +14,15 @@ const SIZE_RE = /^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$/;
 /** Bytes for a size string or number; an error message (string) when it is not one. */
 export function parseSize(input: string | number): number | { error: string } {
   if (typeof input === 'number') {
+    if (input > Number.MAX_SAFE_INTEGER) return { error: `too large: ${input} (less than 8 PiB)` };
     return Number.isSafeInteger(input) && input >= 0 ? input : { error: `not a whole number of bytes: ${input}` };
   }
   const m = SIZE_RE.exec(input);
   const unit = UNITS[(m?.[2] ?? '').toLowerCase()];
   if (!m || unit === undefined) return { error: `not a size: "${input}" (examples: 4MiB, 256M, 20TB, 4096)` };
   const bytes = Number(m[1]) * unit;
+  // Beyond 2^53 bytes a count is no longer exact (and above any capacity this target accepts).
+  if (bytes > Number.MAX_SAFE_INTEGER) return { error: `too large: "${input}" (less than 8 PiB)` };
   if (!Number.isSafeInteger(bytes)) return { error: `not a whole number of bytes: "${input}"` };
   return bytes;
 }

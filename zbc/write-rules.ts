@@ -144,31 +144,34 @@ export function checkRead(
   return readSegments(state, lba, blocks, first, last);
 }
 
+/** Appends [from, to) to the runs, merged into the previous run when it continues it. */
+function pushRun(out: ReadSegment[], from: number, to: number, zeroFill: boolean): void {
+  if (to <= from) return;
+  const prev = out[out.length - 1];
+  if (prev && prev.zeroFill === zeroFill && prev.lba + prev.blocks === from) {
+    out[out.length - 1] = { lba: prev.lba, blocks: to - prev.lba, zeroFill };
+  } else {
+    out.push({ lba: from, blocks: to - from, zeroFill });
+  }
+}
+
+// Per READ: no closure, and usually a single run (one zone, all below or all above its data end).
 function readSegments(state: ZoneState, lba: number, blocks: number, first: number, last: number): ReadSegment[] {
   const out: ReadSegment[] = [];
   const end = lba + blocks;
-  const push = (from: number, to: number, zeroFill: boolean): void => {
-    if (to <= from) return;
-    const prev = out[out.length - 1];
-    if (prev && prev.zeroFill === zeroFill && prev.lba + prev.blocks === from) {
-      out[out.length - 1] = { lba: prev.lba, blocks: to - prev.lba, zeroFill };
-    } else {
-      out.push({ lba: from, blocks: to - from, zeroFill });
-    }
-  };
   for (let i = first; i <= last; i++) {
     const from = Math.max(lba, state.start(i));
     const to = Math.min(end, state.end(i));
     const t = state.type(i);
     const c = state.condition[i];
-    if (t === ZoneType.CONVENTIONAL || c === C.READ_ONLY) push(from, to, false);
-    else if (t === ZoneType.GAP) push(from, to, true);
+    if (t === ZoneType.CONVENTIONAL || c === C.READ_ONLY) pushRun(out, from, to, false);
+    else if (t === ZoneType.GAP) pushRun(out, from, to, true);
     else {
       // Below the data end (the WP, unless FINISH moved it): stored data; above: zeros, never
       // old contents (§3.6 RESET and FINISH).
       const dataEnd = state.dataEnd[i] as number;
-      push(from, Math.min(to, Math.max(from, dataEnd)), false);
-      push(Math.max(from, dataEnd), to, true);
+      pushRun(out, from, Math.min(to, Math.max(from, dataEnd)), false);
+      pushRun(out, Math.max(from, dataEnd), to, true);
     }
   }
   return out;

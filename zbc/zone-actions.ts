@@ -150,14 +150,16 @@ function apply(
   let changed = 0;
   for (let k = from; k <= to; k++) {
     const i = zoneAt(k);
-    const before = [s.condition[i], s.wp[i], s.attributes[i]] as const;
+    const condBefore = s.condition[i];
+    const wpBefore = s.wp[i];
+    const attrBefore = s.attributes[i];
     // A zone changed since the last capture may have an older persisted record: persist it too.
     const unpersisted = s.isDirty(i);
     const dataEnd = s.dataEnd[i] as number;
     const start = s.start(i);
     if (action === 'finishAll') s.finishZone(i);
     else APPLY[action](s, i);
-    const changedHere = before[0] !== s.condition[i] || before[1] !== s.wp[i] || before[2] !== s.attributes[i];
+    const changedHere = condBefore !== s.condition[i] || wpBefore !== s.wp[i] || attrBefore !== s.attributes[i];
     if (changedHere) changed++;
     if (reset && (changedHere || unpersisted)) persist.push(i);
     if (reset && s.hostAware && dataEnd > start) {

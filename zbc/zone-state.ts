@@ -220,10 +220,15 @@ export class ZoneState {
   removeInflight(i: number, plan: object): void {
     const list = this.inflight.get(i);
     if (!list) return;
-    const at = list.findIndex((w) => w.plan === plan);
-    if (at < 0) return;
-    list.splice(at, 1);
-    if (list.length === 0) this.inflight.delete(i);
+    // Per completed write: no closure, no spliced-out array (the list's order does not matter).
+    let at = 0;
+    while (at < list.length && (list[at] as InFlight).plan !== plan) at++;
+    if (at === list.length) return;
+    if (list.length === 1) this.inflight.delete(i);
+    else {
+      list[at] = list[list.length - 1] as InFlight;
+      list.pop();
+    }
     // The captured WP of this zone may now move forward: persist it next time.
     this.markDirty(i);
   }

@@ -3,6 +3,7 @@
 // owner was SIGKILLed) is taken over, so a crash never blocks the restart.
 import { constants } from 'node:fs';
 import { open, readFile, unlink } from 'node:fs/promises';
+import { errnoOf } from './errno.js';
 
 export class BackingLockError extends Error {
   readonly code = 'BACKING_IN_USE';
@@ -44,7 +45,7 @@ export async function lockBacking(backing: string): Promise<BackingLock> {
       };
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') {
-        throw new BackingLockError(`backing file ${backing}: cannot create lock ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+        throw new BackingLockError(`backing file ${backing}: cannot create lock ${path}: ${errnoOf(e)}`);
       }
     }
     const owner = Number((await readFile(path, 'utf8').catch(() => '')).trim());

@@ -10,6 +10,7 @@ import { type FileHandle, open, stat, unlink } from 'node:fs/promises';
 import createDebug from 'debug';
 import type { BlockStore } from '../../scsi/ports/block-store.js';
 import { type BackingLock, lockBacking } from './backing-lock.js';
+import { errnoOf } from './errno.js';
 
 const log = createDebug('zbc:storage');
 
@@ -59,15 +60,13 @@ interface Segment {
 }
 
 /** The files of a backing of `byteLength` bytes, in order. */
-export function segmentLayout(path: string, byteLength: number, segmentBytes = SEGMENT_BYTES): Segment[] {
+function segmentLayout(path: string, byteLength: number, segmentBytes = SEGMENT_BYTES): Segment[] {
   const count = Math.max(1, Math.ceil(byteLength / segmentBytes));
   return Array.from({ length: count }, (_, i) => ({
     path: i === 0 ? path : `${path}.seg${i}`,
     size: i < count - 1 ? segmentBytes : byteLength - (count - 1) * segmentBytes,
   }));
 }
-
-const errno = (e: unknown): string => (e as NodeJS.ErrnoException).code ?? (e as Error).message;
 
 export class FileBlockStore implements BlockStore {
   private readonly dirty: boolean[];
@@ -108,7 +107,7 @@ export class FileBlockStore implements BlockStore {
     const segments = segmentLayout(path, byteLength, segmentBytes);
     const existing = await stat(path).catch((e: NodeJS.ErrnoException) => {
       if (e.code === 'ENOENT') return null;
-      throw new StorageError('BACKING_UNREADABLE', `backing file ${path}: ${e.message}`);
+      throw new StorageError('BACKING_UNREADABLE', `backing file ${path}: ${errnoOf(e)}`);
     });
     if (existing === null) {
       if (opts.readOnly) throw new StorageError('BACKING_MISSING', `backing file ${path} does not exist (read-only LUN)`);
@@ -137,7 +136,7 @@ export class FileBlockStore implements BlockStore {
         try {
           files.push(await open(seg.path, opts.readOnly ? 'r' : 'r+'));
         } catch (e) {
-          throw new StorageError('BACKING_UNREADABLE', `backing file ${seg.path}: cannot open: ${errno(e)}`);
+          throw new StorageError('BACKING_UNREADABLE', `backing file ${seg.path}: cannot open: ${errnoOf(e)}`);
         }
       }
     } catch (e) {
@@ -158,14 +157,14 @@ export class FileBlockStore implements BlockStore {
           // O_EXCL: never truncate a file that appeared meanwhile.
           fh = await open(seg.path, constants.O_RDWR | constants.O_CREAT | constants.O_EXCL, 0o644);
         } catch (e) {
-          throw new StorageError('BACKING_UNREADABLE', `backing file ${seg.path}: cannot create: ${errno(e)}`);
+          throw new StorageError('BACKING_UNREADABLE', `backing file ${seg.path}: cannot create: ${errnoOf(e)}`);
         }
         files.push(fh);
         try {
           await fh.truncate(seg.size); // sparse: no blocks allocated
         } catch (e) {
-          const hint = errno(e) === 'EFBIG' ? ' (file too large for this file system; choose a smaller --capacity)' : '';
-          throw new StorageError('BACKING_CREATE_FAILED', `backing file ${seg.path}: cannot size it to ${seg.size} bytes: ${errno(e)}${hint}`);
+          const hint = errnoOf(e) === 'EFBIG' ? ' (file too large for this file system; choose a smaller --capacity)' : '';
+          throw new StorageError('BACKING_CREATE_FAILED', `backing file ${seg.path}: cannot size it to ${seg.size} bytes: ${errnoOf(e)}${hint}`);
         }
       }
       return files;

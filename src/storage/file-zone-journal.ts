@@ -15,6 +15,7 @@ import createDebug from 'debug';
 import { ZoneCondition, type ZoneCapture, type ZoneLayoutConfig } from '../../zbc/types.js';
 import type { PersistedZoneState, ZoneJournal } from '../../zbc/zone-journal.js';
 import { formatSize } from '../sizes.js';
+import { errnoOf } from './errno.js';
 import { ZoneShapes } from './zone-shape.js';
 
 const log = createDebug('zbc:storage:journal');
@@ -143,7 +144,7 @@ export class FileZoneJournal implements ZoneJournal {
       () => true,
       (e: NodeJS.ErrnoException) => {
         if (e.code === 'ENOENT') return false;
-        throw new JournalError('META_UNREADABLE', `metadata ${path}: ${e.message}`);
+        throw new JournalError('META_UNREADABLE', `metadata ${path}: ${errnoOf(e)}`);
       },
     );
     if (!exists || opts.format) return FileZoneJournal.create(path, layout, shapes);
@@ -151,7 +152,7 @@ export class FileZoneJournal implements ZoneJournal {
     try {
       fh = await open(path, 'r+');
     } catch (e) {
-      throw new JournalError('META_UNREADABLE', `metadata ${path}: cannot open: ${(e as Error).message}`);
+      throw new JournalError('META_UNREADABLE', `metadata ${path}: cannot open: ${errnoOf(e)}`);
     }
     try {
       return await FileZoneJournal.load(fh, path, layout, shapes);
@@ -172,8 +173,8 @@ export class FileZoneJournal implements ZoneJournal {
   }
 
   private static async create(path: string, layout: ZoneLayoutConfig, shapes: ZoneShapes): Promise<FileZoneJournal> {
-    const fh = await open(path, 'w+', 0o644).catch((e: Error) => {
-      throw new JournalError('META_UNREADABLE', `metadata ${path}: cannot create: ${e.message}`);
+    const fh = await open(path, 'w+', 0o644).catch((e: unknown) => {
+      throw new JournalError('META_UNREADABLE', `metadata ${path}: cannot create: ${errnoOf(e)}`);
     });
     try {
       const formatId = randomInt(1, 0xffff_ffff);

@@ -90,6 +90,7 @@ describe('resolveConfig', () => {
     [{ targets: [{ name: T }] }, 'config: targets[0].luns: is required'],
     [{ targets: [] }, 'config: targets: must list at least one target'],
     [{}, 'config: targets: is required'],
+    [{ targets: [null] }, 'config: targets[0]: must be an object, not null'],
     [{ targets: [{ name: T, luns: [{ lun: 0 }, { lun: 0 }] }] }, 'config: targets[0].luns[1].lun: duplicate LUN 0'],
     [{ targets: [{ name: T, luns: [{ lun: 0 }] }, { name: T, luns: [{ lun: 0 }] }] }, `config: targets[1].name: duplicate target name ${T}`],
     [one({}, { mutualChap: { user: 'a', secret: 'b' } }), 'config: targets[0].mutualChap: needs chap (the initiator authenticates first)'],

@@ -25,6 +25,8 @@ describe('parseSize', () => {
     ['4 XB', 'not a size: "4 XB" (examples: 4MiB, 256M, 20TB, 4096)'],
     ['-1', 'not a size: "-1" (examples: 4MiB, 256M, 20TB, 4096)'],
     ['0.3K', 'not a whole number of bytes: "0.3K"'],
+    ['100PB', 'too large: "100PB" (less than 8 PiB)'],
+    ['8PiB', 'too large: "8PiB" (less than 8 PiB)'],
     ['', 'not a size: "" (examples: 4MiB, 256M, 20TB, 4096)'],
   ])('%j is refused', (input, error) => {
     expect(parseSize(input)).toEqual({ error });
@@ -33,6 +35,7 @@ describe('parseSize', () => {
   it('refuses fractional and negative numbers', () => {
     expect(parseSize(1.5)).toEqual({ error: 'not a whole number of bytes: 1.5' });
     expect(parseSize(-4)).toEqual({ error: 'not a whole number of bytes: -4' });
+    expect(parseSize(2 ** 60)).toEqual({ error: `too large: ${2 ** 60} (less than 8 PiB)` });
   });
 
   it('formats exact binary units', () => {

@@ -1,4 +1,5 @@
 // Small layouts and helpers shared by the zone-model tests.
+import { expect } from 'vitest';
 import { ZoneModel } from '../../../zbc/zone-model.js';
 import {
   ZoneCondition as C,
@@ -91,4 +92,22 @@ export function journalOf(m: ZoneModel): { state: PersistedZoneState; apply(c: Z
       });
     },
   };
+}
+
+/**
+ * A model restored from a journal equals the original as it loads after a restart: open zones
+ * CLOSED (EMPTY when nothing was written), every WP unchanged (zbc-reference §3.7); with
+ * `reads`, every zone reads back the same segments (data vs zero-fill).
+ */
+export function expectRestoredMatches(original: ZoneModel, restored: ZoneModel, opts: { reads?: boolean } = {}): void {
+  for (let i = 0; i < original.zoneCount; i++) {
+    const a = original.zoneAt(i);
+    const b = restored.zoneAt(i);
+    const open = a.condition === C.IMPLICITLY_OPENED || a.condition === C.EXPLICITLY_OPENED;
+    const expected = open ? (a.writePointer === a.start ? C.EMPTY : C.CLOSED) : a.condition;
+    expect([b.condition, b.writePointer], `zone ${i}`).toEqual([expected, a.writePointer]);
+    if (opts.reads === true) {
+      expect(restored.checkRead(a.start, a.length), `zone ${i} reads`).toEqual(original.checkRead(a.start, a.length));
+    }
+  }
 }

@@ -19,24 +19,11 @@ import {
 import type { ZoneJournal } from '../../../../zbc/zone-journal.js';
 import { parseSense } from '../../../helpers/sense.js';
 import { FakeJournal, expectCheck, expectGood, harness } from '../harness.js';
+import { smallLayout } from '../../zbc/fixtures.js';
 
 const CAPACITY = 8 * 64;
-function layout(over: Partial<ZoneLayoutConfig> = {}): ZoneLayoutConfig {
-  return {
-    model: 'host-managed',
-    blockSize: 512,
-    physicalBlockSize: 4096,
-    capacityBlocks: CAPACITY,
-    zoneSizeBlocks: 64,
-    zoneCapacityBlocks: 64,
-    conventionalZones: 2,
-    maxOpen: 2,
-    urswrz: true,
-    readOnlyZones: [],
-    offlineZones: [],
-    ...over,
-  };
-}
+/** 8 zones of 64 blocks, 2 conventional, max 2 open (the zbc unit tests' small layout). */
+const layout = smallLayout;
 
 /** Records every persisted capture as rows; can be told to fail the next persist. */
 class RecordingJournal implements ZoneJournal {

@@ -1,4 +1,4 @@
-import { mkdtemp, open, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -210,6 +210,15 @@ describe('FileZoneJournal', () => {
     expect((await openError()).message).toBe(
       `metadata ${path}: is truncated (100 bytes, the superblock needs 4096) (use --format to re-create)`,
     );
+  });
+
+  it('a metadata path that cannot be opened or created is one line with the errno code', async () => {
+    await mkdir(path);
+    const e = await openError();
+    expect([e.code, e.message]).toEqual(['META_UNREADABLE', `metadata ${path}: cannot open: EISDIR`]);
+    const f = await FileZoneJournal.open(path, layout, { format: true }).catch((x: unknown) => x);
+    expect(f).toBeInstanceOf(JournalError);
+    expect((f as JournalError).message).toBe(`metadata ${path}: cannot create: EISDIR`);
   });
 
   it('coalesces concurrent persists into one round', async () => {
