@@ -39,8 +39,3 @@ const CONFLICT: ConflictResult = Object.freeze({ status: 'reservation-conflict' 
 export function reservationConflict(): ConflictResult {
   return CONFLICT;
 }
-
-/** Shorthand for the most common refusal: INVALID FIELD IN CDB pointing at `byte` (and `bit`). */
-export function invalidCdbField(code: SenseCode, byte: number, bit?: number): CheckResult {
-  return check(code, { field: bit === undefined ? { in: 'cdb', byte } : { in: 'cdb', byte, bit } });
-}
