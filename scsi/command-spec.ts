@@ -55,7 +55,7 @@ export interface CommandSpec {
   readonly allowedUnderReservation?: boolean;
   /** Only on zoned LUs (ZBC IN/OUT); others answer INVALID COMMAND OPERATION CODE. */
   readonly zonedOnly?: boolean;
-  /** Only on non-zoned LUs (UNMAP: ZBC-2 / zbc-reference §6.3); zoned ones answer 5/20/00. */
+  /** Only on non-zoned LUs (UNMAP: ZBC-2, no provisioning); zoned ones answer 5/20/00. */
   readonly unzonedOnly?: boolean;
   /**
    * Data-out commands: the bytes the CDB asks for (SPDTL: transfer length x block size, or the

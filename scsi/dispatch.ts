@@ -100,7 +100,7 @@ export function dispatch(
     );
   }
   if (lu === undefined) {
-    // SPC-4 4.6.4 / iSCSI reference §5: a LUN that is not mapped.
+    // SPC-4 4.6.4 / SAM-5: a LUN that is not mapped.
     if (opcode === OP_INQUIRY) return toOutcome(inquiryForMissingLun(cdb.subarray(0, 6)), false);
     if (opcode === OP_REPORT_LUNS)
       return toOutcome(reportLunsFor(cdb.subarray(0, 12), target), false);

@@ -171,7 +171,7 @@ export class LogicalUnit {
 
   /**
    * Persists a capture of zones whose write pointers only went down (RESET WRITE POINTER): no
-   * data flush is needed for them (zbc-reference §11.3). Journal writes keep capture order, so a
+   * data flush is needed for them (docs/zones.md). Journal writes keep capture order, so a
    * flush captured earlier cannot overwrite this newer state afterwards. `erase` (host-aware
    * RESET) runs first in that order and its writes are flushed before the record is persisted,
    * so a persisted reset never leaves the old data readable after a restart.

@@ -40,7 +40,7 @@ const TRANSPORT_SENSE: Record<TransportSense, SenseCode> = {
   [TransportSense.INCORRECT_AMOUNT_OF_DATA]: SENSE.NOT_ENOUGH_UNSOLICITED_DATA, // 0B/0C/0D
 };
 
-/** LUNs are single-level peripheral addresses 0-255 (iSCSI reference §5). */
+/** LUNs are single-level peripheral addresses 0-255 (docs/initiators.md). */
 const MAX_LUN = 255;
 
 export function createScsiTarget(config: ScsiTargetConfig): ManagedScsiTarget {

@@ -1,6 +1,6 @@
 // One TCP connection: feeds socket chunks to the framer, runs the login phase, then hands PDUs to
 // its session. Writes leave in corked batches (one writev per tick) with digests and padding.
-// Every error, timeout and protocol violation reaches fail() once (architecture §3); nothing
+// Every error, timeout and protocol violation reaches fail() once (docs/architecture.md); nothing
 // thrown by peer input escapes a socket handler.
 import type { Socket } from 'node:net';
 import createDebug from 'debug';
@@ -53,7 +53,7 @@ export class Connection {
   private readonly login: LoginStages;
   private session: Session | undefined;
   private phaseValue: ConnectionPhase = 'login';
-  /** StatSN starts low: libiscsi adopts only serially larger values (iscsi-reference §2.1). */
+  /** StatSN starts low: libiscsi adopts only serially larger values (docs/initiators.md). */
   private statSN = 1;
   private headerDigest = false;
   private dataDigest = false;
@@ -247,7 +247,7 @@ export class Connection {
     return this.socket.writableLength > mark;
   }
 
-  /** Safety valve: stop reading while our output is far behind (architecture §3). */
+  /** Safety valve: stop reading while our output is far behind (docs/architecture.md). */
   private checkBackpressure(): void {
     if (this.readPaused || !this.congested) return;
     this.readPaused = true;
@@ -276,7 +276,7 @@ export class Connection {
     };
   }
 
-  // ---- NOP-In pings (iscsi-reference §3.8, §4) -------------------------------------------------
+  // ---- NOP-In pings (RFC 7143 §11.19, docs/initiators.md) --------------------------------------
 
   private startIdleTimer(): void {
     if (this.ctx.limits.nopIntervalMs <= 0) return;

@@ -1,5 +1,5 @@
 // CRC32C (Castagnoli) header and data digests, RFC 7143 §11.1 / §13.1, computed natively and
-// written least-significant byte first as libiscsi and Linux read them (iscsi-reference §1.6).
+// written least-significant byte first as libiscsi and Linux read them (docs/initiators.md).
 import { crc32c } from '@node-rs/crc32';
 
 /** CRC32C over a list of views, chained without concatenating them. */

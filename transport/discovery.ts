@@ -1,4 +1,4 @@
-// SendTargets (RFC 7143 §13.3, Appendix C; iscsi-reference §2.6): one Text Response, no
+// SendTargets (RFC 7143 §13.3, Appendix C): one Text Response, no
 // continuation, only TargetName/TargetAddress keys, ACL-filtered, size-checked before building.
 import type { TextPair } from './login/text-pairs.js';
 import type { SessionKind } from './login/negotiate.js';

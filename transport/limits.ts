@@ -1,4 +1,4 @@
-// Every bound the transport puts on peer input, in one place (iscsi-reference §7.2). Each one has a
+// Every bound the transport puts on peer input, in one place (docs/architecture.md). Each one has a
 // unit test that goes past it. Values a TargetPortalConfig/server option may override are in
 // `TransportLimits`; the rest are fixed protocol caps.
 
@@ -30,13 +30,13 @@ export const MAX_FFP_TEXT_RESPONSE = 8192;
 export const MAX_PENDING_IMMEDIATE = 16;
 /** R2T bursts open at once per session, bounding solicited buffering to this x MaxBurstLength. */
 export const MAX_OPEN_R2T_BURSTS = 16;
-/** Upper bounds of what we agree to in negotiation (iscsi-reference §2.4). */
+/** Upper bounds of what we agree to in negotiation (RFC 7143 §13). */
 export const TARGET_MAX_BURST_LENGTH = 1048576;
 export const TARGET_FIRST_BURST_LENGTH = 262144;
 export const TARGET_MAX_OUTSTANDING_R2T = 16;
 
 export interface TransportLimits {
-  /** CmdSN window depth per session (iscsi-reference §3.1). */
+  /** CmdSN window depth per session (RFC 7143 §4.2.2.1). */
   readonly queueDepth: number;
   /** Tasks (ITTs) alive at once per session, window plus immediates. */
   readonly maxTasksPerSession: number;

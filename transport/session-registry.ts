@@ -1,5 +1,5 @@
 // Live sessions of one server: TSIH allocation, identity (InitiatorName, ISID) x (TargetName, TPGT),
-// reinstatement (RFC 7143 §6.3.5, iscsi-reference §4) and per-initiator caps.
+// reinstatement (RFC 7143 §6.3.5) and per-initiator caps.
 import type { AdmitRequest, AdmitResult } from './login/login-stages.js';
 import { LoginStatus } from './login/login-stages.js';
 

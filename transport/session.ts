@@ -1,7 +1,7 @@
 // One iSCSI session in full feature phase (ERL 0, one connection): the CmdSN window and in-order
-// delivery (RFC 7143 §4.2.2.1, iscsi-reference §3.1), StatSN numbering (§3.2), SCSI tasks with
-// their Data-Out/R2T/Data-In (§3.3–§3.7), NOP (§3.8), task management (§3.9), logout (§3.10),
-// Reject (§3.11), Async (§3.12) and Text/SendTargets (§3.13, §2.6).
+// delivery (RFC 7143 §4.2.2.1), StatSN numbering (§4.2.2.2), SCSI tasks with
+// their Data-Out/R2T/Data-In (§11.3–§11.8), NOP (§11.18), TMF (§11.5), logout (§11.14),
+// Reject (§11.17), Async (§11.9) and Text/SendTargets (§11.10, Appendix C).
 import createDebug from 'debug';
 import {
   type NexusId,
@@ -164,7 +164,7 @@ export class Session implements RegisteredSession {
       [InitiatorOpcode.SCSI_DATA_OUT, (raw) => this.onDataOut(raw)],
       [InitiatorOpcode.TASK_MANAGEMENT_REQUEST, (raw) => this.onTaskManagement(raw)],
     ];
-    // Discovery sessions: only Text, Logout (and NOP) are legal (iscsi-reference §2.6).
+    // Discovery sessions: only Text, Logout (and NOP) are legal (RFC 7143 §4.3).
     const discoveryOnly: [number, Handler][] = normalOnly.map(([op]) => [
       op,
       (raw: RawPdu) => this.reject(RejectReason.PROTOCOL_ERROR, raw.bhs),
@@ -299,7 +299,7 @@ export class Session implements RegisteredSession {
     this.execQueue.push(task);
   }
 
-  /** RFC 7143 §11.3.4, iscsi-reference §3.3: immediate data rules. */
+  /** RFC 7143 §11.3.4: immediate data rules. */
   private immediateDataAllowed(pdu: ScsiCommandPdu, length: number): boolean {
     if (!pdu.final && (!pdu.write || this.params.initialR2T)) return false;
     if (length === 0) return true;

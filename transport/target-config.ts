@@ -15,7 +15,7 @@ export interface TargetPortalConfig {
   readonly initiators?: readonly string[];
 }
 
-/** ACL check (iscsi-reference §7.2: unknown and denied look the same). */
+/** ACL check (SendTargets hides a denied target like an unknown one: docs/architecture.md). */
 export function initiatorAllowed(target: TargetPortalConfig, initiatorName: string): boolean {
   return target.initiators === undefined || target.initiators.includes(initiatorName);
 }

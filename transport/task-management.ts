@@ -1,4 +1,4 @@
-// Task management (RFC 7143 §11.5–§11.6, SAM-5 §7; iscsi-reference §3.9): the transport terminates
+// Task management (RFC 7143 §11.5–§11.6, SAM-5 §7): the transport terminates
 // the affected tasks silently, then asks the SCSI side for its effects, then answers. Responses
 // already produced for unaffected tasks have been written before the TMF response, because
 // responses go out as they are produced on our one connection.

@@ -1,6 +1,6 @@
 // One SCSI task on a session: its write data (immediate, unsolicited, solicited by R2T) with the
-// sequence checks of RFC 7143 §11.7–§11.8 (iscsi-reference §3.4), and the cutting of Data-In into
-// PDUs and bursts (§3.5). No I/O here: the session sends what these methods describe.
+// sequence checks of RFC 7143 §11.7–§11.8, and the cutting of Data-In into
+// PDUs and bursts (§11.7). No I/O here: the session sends what these methods describe.
 import type { ScsiCommandPdu } from './pdu/scsi-command.js';
 import { RESERVED_TAG } from './pdu/opcodes.js';
 import type { DataOutPdu } from './pdu/data-out.js';
@@ -150,7 +150,7 @@ export class Task {
   }
 
   /**
-   * Checks and keeps one Data-Out (RFC 7143 §11.7, iscsi-reference §3.4). A DataSN, offset or
+   * Checks and keeps one Data-Out (RFC 7143 §11.7). A DataSN, offset or
    * length error marks the task failed (PROTOCOL SERVICE CRC ERROR) and its data is discarded;
    * the burst still closes on F so the initiator's sequence ends cleanly.
    */
@@ -249,7 +249,7 @@ export interface DataInPiece {
 
 /**
  * Cuts `data` into Data-In PDUs of at most `maxSegment` bytes, with F at every `maxBurst` boundary
- * and on the last PDU (RFC 7143 §11.7.1, iscsi-reference §3.5). Views only.
+ * and on the last PDU (RFC 7143 §11.7.1). Views only.
  */
 export function cutDataIn(data: Buffer, maxSegment: number, maxBurst: number): DataInPiece[] {
   const pieces: DataInPiece[] = [];

@@ -7,7 +7,7 @@ import { ZoneType, type ZoneLayoutConfig } from './types.js';
 
 /** Linux refuses zones above UINT_MAX 512-byte sectors (sd_zbc.c, blk-zoned.c). */
 const MAX_ZONE_SECTORS = 0xffff_ffff;
-/** 8 PiB: keeps lba * blockSize an exact number (architecture §1.6). */
+/** 8 PiB: keeps lba * blockSize an exact number (docs/architecture.md). */
 const MAX_CAPACITY_BYTES = 2 ** 53;
 const BLOCK_SIZES: readonly number[] = [512, 1024, 2048, 4096];
 
@@ -67,7 +67,7 @@ export function validateLayout(layout: ZoneLayoutConfig): string | null {
       if (!Number.isInteger(index) || index < 0 || index >= geometry.zoneCount) {
         return `${field}: zone index ${index} does not exist`;
       }
-      // Linux accepts READ ONLY / OFFLINE only on sequential zones (zbc-reference §3.2).
+      // Linux accepts READ ONLY / OFFLINE only on sequential zones (docs/initiators.md).
       if (!geometry.isSequential(index)) return `${field}: zone ${index} is not a sequential zone`;
       if (seen.has(index)) return `${field}: zone ${index} listed twice`;
       seen.add(index);

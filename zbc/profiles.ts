@@ -1,4 +1,4 @@
-// Named drive profiles (zbc-reference §9.5): ZoneLayoutConfig factories the CLI lists by name.
+// Named drive profiles (docs/zones.md, Profiles): ZoneLayoutConfig factories the CLI lists by name.
 import type { ZoneLayoutConfig } from './types.js';
 
 const MiB = 1024 * 1024;

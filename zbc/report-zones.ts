@@ -1,4 +1,4 @@
-// REPORT ZONES (ZBC IN 95h/00h; ZBC-2 5.x, zbc-reference §4): zone selection and the reply,
+// REPORT ZONES (ZBC IN 95h/00h; ZBC-2 5.x): zone selection and the reply,
 // encoded straight into the caller's buffer. No BigInt per zone: 8-byte fields are written as two
 // 32-bit halves, and the reply is built at most once, cut to the allocation length rounded up to 64.
 import type { ZoneState } from './zone-state.js';
@@ -17,7 +17,7 @@ const byCondition =
   (s, i) =>
     s.condition[i] === c;
 
-/** REPORTING OPTIONS, ZBC-2 table 38 (zbc-reference §4.2); any other value is reserved. */
+/** REPORTING OPTIONS, ZBC-2 table 38; any other value is reserved. */
 export const REPORTING_OPTIONS: ReadonlyMap<number, Match> = new Map<number, Match>([
   [0x00, () => true],
   [0x01, byCondition(C.EMPTY)],
@@ -37,7 +37,7 @@ export const REPORTING_OPTIONS: ReadonlyMap<number, Match> = new Map<number, Mat
 export const HEADER_BYTES = 64;
 export const DESCRIPTOR_BYTES = 64;
 
-/** Conditions whose WRITE POINTER LBA field is invalid: reported as all ones (§3.2). */
+/** Conditions whose WRITE POINTER LBA field is invalid: reported as all ones (docs/zones.md). */
 const NO_WRITE_POINTER = new Set<number>([C.NOT_WRITE_POINTER, C.READ_ONLY, C.OFFLINE, C.INACTIVE]);
 
 function putU64(view: DataView, at: number, value: number): void {
@@ -68,7 +68,7 @@ export function reportZones(s: ZoneState, req: ReportZonesRequest): ZoneFault | 
   const match = REPORTING_OPTIONS.get(req.option);
   if (!match) return { kind: 'invalid-reporting-option' };
   const g = s.geometry;
-  // ZONE START LBA above MAXIMUM LBA: LOGICAL BLOCK ADDRESS OUT OF RANGE (§4.4).
+  // ZONE START LBA above MAXIMUM LBA: LOGICAL BLOCK ADDRESS OUT OF RANGE (ZBC-2).
   if (typeof req.startLba === 'bigint' || req.startLba >= g.capacity) return { kind: 'zone-id-out-of-range' };
   const first = g.indexOf(req.startLba);
   const alloc = Math.max(0, req.allocationLength);
@@ -106,7 +106,7 @@ export function reportZones(s: ZoneState, req: ReportZonesRequest): ZoneFault | 
   };
 }
 
-/** Zone descriptor, ZBC-2 table 41 (zbc-reference §4.3). */
+/** Zone descriptor, ZBC-2 table 41. */
 function encodeDescriptor(s: ZoneState, i: number, view: DataView, at: number): void {
   const c = s.condition[i] as number;
   view.setUint8(at, s.type(i));

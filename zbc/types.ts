@@ -141,7 +141,7 @@ export interface ZoneActionResult {
   /**
    * RESET WRITE POINTER only: the zones it acted on that changed or had unpersisted changes, in
    * their new state (EMPTY, WP at the zone start, attributes cleared). A lowered WP never points
-   * past durable data (zbc-reference §11.3), so this capture is persisted WITHOUT a data flush
+   * past durable data (docs/zones.md), so this capture is persisted WITHOUT a data flush
    * (LogicalUnit.persistZoneCapture), and must be queued before any later capture is taken (journal
    * writes keep capture order). No other zone is marked clean. Empty when nothing needs persisting.
    */

@@ -1,5 +1,5 @@
-// Zoned identity data: VPD B6h Zoned Block Device Characteristics (ZBC-2 6.5.2, zbc-reference
-// §2.2), the B1h ZONED field and the INQUIRY peripheral device type for a model.
+// Zoned identity data: VPD B6h Zoned Block Device Characteristics (ZBC-2 6.5.2), the
+// B1h ZONED field and the INQUIRY peripheral device type for a model.
 import { ZoneGeometry } from './geometry.js';
 import type { ZoneLayoutConfig, ZonedModel } from './types.js';
 
@@ -8,7 +8,7 @@ export const ZONED_VPD_PAGE_CODE = 0xb6;
 export const ZONED_VPD_PAGE_BYTES = 64;
 const NOT_REPORTED = 0xffff_ffff;
 
-/** INQUIRY PERIPHERAL DEVICE TYPE: 14h host-managed zoned block device, else 00h (§1.1). */
+/** INQUIRY PERIPHERAL DEVICE TYPE: 14h host-managed zoned block device, else 00h (ZBC-2). */
 export function peripheralDeviceType(model: ZonedModel): number {
   return model === 'host-managed' ? 0x14 : 0x00;
 }
@@ -47,7 +47,7 @@ export function encodeZonedVpdPage(layout: ZoneLayoutConfig, out: Uint8Array): v
   view.setUint16(2, ZONED_VPD_PAGE_BYTES - 4);
   // Linux refuses a host-managed disk with URSWRZ = 0; the option exists for libzbc read tests.
   out[4] = (deviceExtension(layout.model) << 4) | (layout.urswrz || hostAware ? 1 : 0);
-  // Never 0 in bytes 8–19: libzbc reads 0 as "not reported" with a warning (§2.2).
+  // Never 0 in bytes 8–19: libzbc reads 0 as "not reported" with a warning.
   const hint = hostAware && layout.maxOpen !== null ? layout.maxOpen : NOT_REPORTED;
   view.setUint32(8, hint); // OPTIMAL NUMBER OF OPEN SEQUENTIAL WRITE PREFERRED ZONES
   view.setUint32(12, hint); // OPTIMAL NUMBER OF NON-SEQUENTIALLY WRITTEN SWP ZONES

@@ -1,5 +1,5 @@
-// Data-command rules: which reads and writes a zone allows, in the precedence of
-// zbc-reference §6.1 (host-managed writes), §6.2 (reads) and §6.4 (host-aware).
+// Data-command rules: which reads and writes a zone allows, in ZBC-2's precedence for
+// host-managed (SWR) writes, reads, and host-aware (SWP) writes.
 // planWrite and checkRead never change state; commitWrite applies an accepted plan.
 import type { ZoneState } from './zone-state.js';
 import {
@@ -47,23 +47,23 @@ export function planWrite(
   const first = g.indexOf(lba);
   const last = g.indexOf(lba + blocks - 1);
   const firstType = state.type(first);
-  // §6.1 step 3: a write starting in a gap zone, then unavailable zones anywhere in the range.
+  // HM and HA: a write starting in a gap zone, then unavailable zones anywhere in the range.
   if (firstType === ZoneType.GAP) return { kind: 'gap-zone-access', lba };
   const bad = unavailable(state, first, last, lba, true);
   if (bad) return bad;
-  // §6.1 step 4: conventional writes stay within conventional zones (they may span several).
+  // Conventional writes stay within conventional zones (they may span several).
   if (firstType === ZoneType.CONVENTIONAL) {
     if (state.type(last) !== ZoneType.CONVENTIONAL) return { kind: 'write-boundary', lba };
     return { lba, blocks, zoneIndex: first };
   }
   if (state.hostAware) {
-    // §6.4: any write within SWP zones is accepted; crossing into another zone type is not.
+    // Host-aware: any write within SWP zones is accepted; crossing into another zone type is not.
     for (let i = first + 1; i <= last; i++) {
       if (state.type(i) !== ZoneType.SEQUENTIAL_WRITE_PREFERRED) return { kind: 'write-boundary', lba };
     }
     return { lba, blocks, zoneIndex: first };
   }
-  // §6.1 step 5, in scsi_debug's order: boundary, FULL, WP, physical alignment, resources.
+  // SWR zones, in scsi_debug's order: boundary, FULL, WP, physical alignment, resources.
   if (last !== first) return { kind: 'write-boundary', lba };
   const c = state.condition[first];
   if (c === C.FULL) return { kind: 'write-to-full-zone', lba };
@@ -86,7 +86,7 @@ export function commitWrite(state: ZoneState, plan: WritePlan): void {
     const to = Math.min(end, zoneEnd);
     const wp = state.wp[i] as number;
     state.addInflight(i, plan);
-    // Written blocks read back as data, even in a FULL zone above the end FINISH left (§3.6).
+    // Written blocks read back as data, even in a FULL zone above the end FINISH left.
     if (to > (state.dataEnd[i] as number)) state.dataEnd[i] = to;
     const c = state.condition[i];
     if (c === C.FULL) continue; // host-aware only: a FULL SWP zone accepts writes and stays FULL
@@ -112,7 +112,7 @@ export function settleWrite(state: ZoneState, plan: WritePlan): void {
 }
 
 /**
- * §6.2 reads. Returns stored-data and zero-fill runs covering the range, or a fault.
+ * Reads (ZBC-2, URSWRZ). Returns stored-data and zero-fill runs covering the range, or a fault.
  * The caller has checked the range against the capacity.
  */
 export function checkRead(
@@ -168,7 +168,7 @@ function readSegments(state: ZoneState, lba: number, blocks: number, first: numb
     else if (t === ZoneType.GAP) pushRun(out, from, to, true);
     else {
       // Below the data end (the WP, unless FINISH moved it): stored data; above: zeros, never
-      // old contents (§3.6 RESET and FINISH).
+      // old contents (ZBC-2 RESET WRITE POINTER and FINISH ZONE).
       const dataEnd = state.dataEnd[i] as number;
       pushRun(out, from, Math.min(to, Math.max(from, dataEnd)), false);
       pushRun(out, Math.max(from, dataEnd), to, true);

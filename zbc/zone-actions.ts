@@ -1,4 +1,4 @@
-// ZBC OUT zone actions (ZBC-2 5.x; zbc-reference §3.6, §5.2–5.4): validation first, then the
+// ZBC OUT zone actions (ZBC-2 5.x and the zone condition state machine): validation first, then the
 // transitions, so a refused request changes nothing.
 import { captureZones } from './zone-capture.js';
 import type { ZoneState } from './zone-state.js';
@@ -22,7 +22,7 @@ const APPLY: Record<ZoneActionKind, (s: ZoneState, i: number) => void> = {
   finish(s, i) {
     const c = s.condition[i];
     if (c === C.FULL) return;
-    // EMPTY/CLOSED pass through manage open zone resources first (ZBC 4.4.3.2.4; §3.6 note).
+    // EMPTY/CLOSED pass through manage open zone resources first (ZBC 4.4.3.2.4; docs/zones.md).
     if (c === C.EMPTY || c === C.CLOSED) s.acquire();
     s.finishZone(i);
   },
@@ -32,7 +32,7 @@ const APPLY: Record<ZoneActionKind, (s: ZoneState, i: number) => void> = {
       s.acquire();
       s.setCondition(i, C.EXPLICITLY_OPENED);
     } else if (c === C.IMPLICITLY_OPENED) {
-      s.setCondition(i, C.EXPLICITLY_OPENED); // converts without a new resource (§3.5)
+      s.setCondition(i, C.EXPLICITLY_OPENED); // converts without a new resource (ZBC-2)
     }
   },
   reset(s, i) {
@@ -46,7 +46,7 @@ const APPLY: Record<ZoneActionKind, (s: ZoneState, i: number) => void> = {
   },
 };
 
-/** Which zones an ALL request acts on (§5.3); READ ONLY, OFFLINE, INACTIVE are never chosen. */
+/** Which zones an ALL request acts on; READ ONLY, OFFLINE, INACTIVE are never chosen. */
 const ALL_SELECT: Record<ZoneActionKind, (s: ZoneState, i: number) => boolean> = {
   close: (s, i) => s.condition[i] === C.IMPLICITLY_OPENED || s.condition[i] === C.EXPLICITLY_OPENED,
   finish: (s, i) => {
@@ -78,22 +78,22 @@ export function zoneAction(s: ZoneState, req: ZoneActionRequest): ZoneFault | Zo
 
 function actOnRange(s: ZoneState, req: ZoneActionRequest): ZoneFault | ZoneActionResult {
   const g = s.geometry;
-  // §5.2 steps 2–4.
+  // Range, zone start, write-pointer zone.
   if (typeof req.zoneId === 'bigint' || req.zoneId >= g.capacity) return { kind: 'zone-id-out-of-range' };
   const zoneId = req.zoneId;
   const first = g.indexOf(zoneId);
   if (s.start(first) !== zoneId || !s.isWritePointerZone(first)) return { kind: 'invalid-zone-id' };
-  // §5.4 ZONE COUNT: 0 and 1 mean one zone; the whole range is checked before any change.
+  // ZONE COUNT: 0 and 1 mean one zone; the whole range is checked before any change.
   const count = Math.max(1, req.count);
   const last = first + count - 1;
   if (last >= s.zoneCount) return { kind: 'zone-id-out-of-range' };
   for (let i = first + 1; i <= last; i++) if (!s.isWritePointerZone(i)) return { kind: 'invalid-zone-count' };
-  // Step 5, zone by zone in ascending order.
+  // Then READ ONLY / OFFLINE / INACTIVE, zone by zone in ascending order.
   for (let i = first; i <= last; i++) {
     const fault = unavailableFault(s, i);
     if (fault) return fault;
   }
-  // Step 6: open zone resources for the whole range (§3.5).
+  // Then open zone resources for the whole range (ZBC-2).
   if (!resourcesSuffice(s, req.action, first, last)) return { kind: 'insufficient-zone-resources' };
   return apply(s, req.action, first, last, (i) => i);
 }
@@ -127,7 +127,7 @@ function actOnAll(s: ZoneState, action: ZoneActionKind): ZoneFault | ZoneActionR
   for (let i = s.geometry.firstSequential; i < s.zoneCount; i++) {
     if (s.isWritePointerZone(i) && select(s, i)) chosen.push(i);
   }
-  // OPEN ALL opens every CLOSED zone or none (§5.3).
+  // OPEN ALL opens every CLOSED zone or none.
   if (action === 'open' && s.maxOpen !== null && s.explicitOpen + chosen.length > s.maxOpen) {
     return { kind: 'insufficient-zone-resources' };
   }

@@ -1,5 +1,5 @@
 // Zone captures: the records a ZoneJournal persists, normalised as they will load (open zones
-// as CLOSED or EMPTY, zbc-reference §3.7) and never ahead of completed writes (§11.3).
+// as CLOSED or EMPTY) and never ahead of completed writes (docs/zones.md).
 import type { ZoneState } from './zone-state.js';
 import { ZoneCondition as C, type ZoneCapture } from './types.js';
 
@@ -10,7 +10,7 @@ const KEPT: ReadonlySet<number> = new Set([C.READ_ONLY, C.OFFLINE, C.INACTIVE, C
  * Records of the given zones (ascending). A FULL record's WP field carries the zone's durable
  * DATA END rather than the zone end (a FULL zone's WP is its end by definition, so nothing is
  * lost): after a restart, blocks that FINISH covered without writing them still read as zeros
- * (§3.6), with the journal format unchanged. Journals written before this kept the zone end
+ * (ZBC-2), with the journal format unchanged. Journals written before this kept the zone end
  * there, which restores as "all written", the old behaviour.
  */
 export function captureZones(s: ZoneState, zones: Uint32Array): ZoneCapture {

@@ -55,7 +55,7 @@ export class ZoneModel implements ZonedMedium {
   }
 
   /**
-   * Power-on state from a journal (zbc-reference §3.7, §11.3): open zones come back CLOSED (or
+   * Power-on state from a journal (docs/zones.md, Power-on): open zones come back CLOSED (or
    * EMPTY), WPs are clamped to their zone, counters are rebuilt by the primitives.
    */
   private restore(restored: PersistedZoneState): void {
@@ -157,7 +157,7 @@ export class ZoneModel implements ZonedMedium {
     return this.geometry.indexOf(lba);
   }
 
-  /** I, E and CLOSED counts (zbc-reference §3.5). */
+  /** I, E and CLOSED counts (ZBC-2 manage open zone resources). */
   get openCounts(): { readonly implicit: number; readonly explicit: number; readonly closed: number } {
     return { implicit: this.state.implicitOpen, explicit: this.state.explicitOpen, closed: this.state.closed };
   }

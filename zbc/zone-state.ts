@@ -25,12 +25,12 @@ export class ZoneState {
   readonly zoneCount: number;
 
   readonly wp: Float64Array;
-  /** End of the data written since the last reset: FINISH moves the WP, not this (§3.6). */
+  /** End of the data written since the last reset: FINISH moves the WP, not this. */
   readonly dataEnd: Float64Array;
   readonly condition: Uint8Array;
   readonly attributes: Uint8Array;
 
-  /** I, E and the CLOSED count of zbc-reference §3.5, exact at all times. */
+  /** I, E and the CLOSED count (ZBC-2 manage open zone resources), exact at all times. */
   implicitOpen = 0;
   explicitOpen = 0;
   closed = 0;
@@ -127,7 +127,7 @@ export class ZoneState {
     this.markDirty(i);
   }
 
-  /** A zone leaving an open condition: CLOSED, or EMPTY when nothing was written (§3.6). */
+  /** A zone leaving an open condition: CLOSED, or EMPTY when nothing was written (ZBC-2). */
   closeZone(i: number): void {
     this.setCondition(i, this.wp[i] === this.start(i) ? C.EMPTY : C.CLOSED);
   }
@@ -137,7 +137,7 @@ export class ZoneState {
     this.setCondition(i, C.FULL);
   }
 
-  /** RESET WRITE POINTER: EMPTY, WP at the start, RESET and NON_SEQ cleared (§3.6). */
+  /** RESET WRITE POINTER: EMPTY, WP at the start, RESET and NON_SEQ cleared (ZBC-2). */
   resetZone(i: number): void {
     const start = this.start(i);
     this.setWritePointer(i, start);
@@ -146,7 +146,7 @@ export class ZoneState {
     this.setAttributes(i, 0);
   }
 
-  /** Lowest-numbered IOPEN zone, or -1 (zbc-target's eviction choice, zbc-reference §3.5). */
+  /** Lowest-numbered IOPEN zone, or -1 (zbc-target's eviction choice, docs/zones.md). */
   lowestImplicitlyOpen(): number {
     if (this.implicitOpen === 0) return -1;
     for (let i = this.iopenFloor; i < this.zoneCount; i++) {
@@ -158,14 +158,14 @@ export class ZoneState {
     return -1;
   }
 
-  /** True when one more zone can be opened, possibly by closing an IOPEN zone (§3.5). */
+  /** True when one more zone can be opened, possibly by closing an IOPEN zone (ZBC-2). */
   canAcquire(): boolean {
     if (this.maxOpen === null) return true;
     return this.implicitOpen + this.explicitOpen < this.maxOpen || this.implicitOpen > 0;
   }
 
   /**
-   * Manage open zone resources (ZBC-2 4.4.3.2, zbc-reference §3.5): makes room for one more open
+   * Manage open zone resources (ZBC-2 4.4.3.2, docs/zones.md): makes room for one more open
    * zone. Returns false (and changes nothing) when every resource is explicitly open.
    */
   acquire(): boolean {

@@ -20,7 +20,7 @@ export const SEGMENT_BYTES = 2 ** 43;
 /**
  * Reads up to this size run synchronously on the main thread. A page-cache hit then costs a few
  * microseconds instead of a libuv pool round trip (two thread wake-ups, measured at ~40 us per
- * 4 KiB read, findings/bench.md item 2); a cold read blocks the loop for one disk read, which an
+ * 4 KiB read, docs/bench.md); a cold read blocks the loop for one disk read, which an
  * emulator whose data is mostly cached can afford. Larger reads stay asynchronous.
  */
 export const SYNC_READ_MAX = 64 * 1024;

@@ -1,4 +1,4 @@
-// Zone-state persistence in a sidecar file (`<backing>.zbcmeta`), see zbc-reference §11.2–11.3.
+// Zone-state persistence in a sidecar file (`<backing>.zbcmeta`), see docs/zones.md.
 //
 //   offset 0         superblock, 4 KiB: magic, format version, geometry, CRC32C
 //   offset 4 KiB...  zone table: page p has copy A at 4 KiB * (1 + 2p) and copy B right after;

@@ -1,5 +1,5 @@
 // REPORT ZONES speed and memory per zone on a drive-sized host-managed LU (issue #6): a 20 TB
-// profile with 256 MiB zones (zbc-reference §9.5, §11.1), kept in memory so no file system limit
+// profile with 256 MiB zones (hm-20tb, docs/zones.md), kept in memory so no file system limit
 // (ext4 files stop at 16 TiB) gets in the way; its RSS is compared with a small target's.
 import { readFile } from 'node:fs/promises';
 import { startTargetProcess } from '../helpers/target-process.js';

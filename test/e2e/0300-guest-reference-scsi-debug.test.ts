@@ -1,6 +1,6 @@
 // Reference mode: the zoned scenarios against Linux's scsi_debug (zbc=host-managed) in the same
 // guest, no target involved. The scenarios assert ZBC; where scsi_debug departs from the standard
-// the check must fail exactly as documented (zbc-reference §10), and zbc-target must pass it.
+// the check must fail exactly as documented (docs/zones.md), and zbc-target must pass it.
 import { composeScript, runGuest } from './guest/run-guest.js';
 import { FS_GROUPS, SCSI_DEBUG_GEOMETRY, SCSI_DEBUG_PARAMS, ZONED_GROUPS, defineGuestSuite, guestImage } from './guest/suite.js';
 

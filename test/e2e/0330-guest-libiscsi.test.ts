@@ -1,5 +1,5 @@
 // QEMU on the host attaches zbc-target's LUNs itself through libiscsi (block-iscsi.so): the
-// host-managed LUN as scsi-generic (QEMU refuses scsi-block for PDT 14h, guest-testing §6) and a
+// host-managed LUN as scsi-generic (QEMU refuses scsi-block for PDT 14h, guest/guide.md §6) and a
 // non-zoned LUN as scsi-block. The guest's sd binds the first as a zoned disk: the zoned scenarios
 // and the zoned file systems run on it unchanged.
 import { composeScript, runGuest } from './guest/run-guest.js';

@@ -24,7 +24,7 @@ defineGuestSuite({
     'cu.iSCSI.iSCSISendTargets.Simple': { detail: /test_iscsi_sendtargets\.c/, why: WHY_SENDTARGETS },
     'cu.iSCSI.iSCSISendTargets.Invalid': {
       detail: /timed out|status/,
-      why: `${WHY_SENDTARGETS}; libiscsi also reconnects on the NotUnderstood answer and never sends the next request (findings/e2e.md §2)`,
+      why: `${WHY_SENDTARGETS}; libiscsi also reconnects on the NotUnderstood answer and never sends the next request (docs/interop.md)`,
     },
   },
 });

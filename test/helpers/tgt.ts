@@ -18,7 +18,7 @@ import { promisify } from 'node:util';
 
 const execFileAsync = promisify(execFile);
 
-/** Negotiation settings for a fast tgt (iscsi-reference §8.1: ~2x on writes). */
+/** Negotiation settings for a fast tgt (~2x on writes, docs/initiators.md). */
 export const TGT_TUNED_PARAMS: Readonly<Record<string, string>> = Object.freeze({
   MaxRecvDataSegmentLength: '262144',
   MaxXmitDataSegmentLength: '262144',

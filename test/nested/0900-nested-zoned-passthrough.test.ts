@@ -1,6 +1,6 @@
 // Nested mode (`npm run test:nested`, 5-10 minutes): the guest logs in to zbc-target's host-managed
 // LUN with open-iscsi and runs trixie's QEMU inside, which hands /dev/sdX to a second guest as
-// virtio-scsi scsi-block and as zoned virtio-blk (guest-testing "Nested guests"). The same paths on
+// virtio-scsi scsi-block and as zoned virtio-blk (test/e2e/guest/guide.md). The same paths on
 // scsi_debug give the reference.
 import { buildGuest } from '../e2e/guest/build-guest.js';
 import { composeScript, runGuest } from '../e2e/guest/run-guest.js';

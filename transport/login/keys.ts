@@ -1,6 +1,6 @@
 // The operational text keys of RFC 7143 §13 (and the obsolete marker keys of RFC 3720 §12.17-18),
 // one row each: result function, range, default, scope and what this target offers
-// (iscsi-reference §2.4).
+// (RFC 7143 §13).
 import {
   TARGET_FIRST_BURST_LENGTH,
   TARGET_MAX_BURST_LENGTH,

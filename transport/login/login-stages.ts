@@ -1,4 +1,4 @@
-// The login phase of one connection, RFC 7143 §6.3 and §11.12–§11.13 (iscsi-reference §2): stage
+// The login phase of one connection, RFC 7143 §6.3 and §11.12–§11.13: stage
 // and transit rules, names and ACL, CHAP, operational negotiation, and the final admission.
 // Sequence numbers are the connection's business; this returns what to answer and what to do.
 import { MAX_LOGIN_PDUS, MAX_NAME_LENGTH, MAX_NEGOTIATION_TEXT } from '../limits.js';
@@ -9,7 +9,7 @@ import { LOGIN_DECLARATIONS, SECURITY_KEYS } from './keys.js';
 import { DEFAULT_PARAMS, negotiate, type SessionKind, type SessionParams, withTargetDeclaration } from './negotiate.js';
 import { parseTextPairs, type TextPair } from './text-pairs.js';
 
-/** Login status, Status-Class << 8 | Status-Detail (RFC 7143 §11.13.5, iscsi-reference §2.2). */
+/** Login status, Status-Class << 8 | Status-Detail (RFC 7143 §11.13.5). */
 export const LoginStatus = {
   SUCCESS: 0x0000,
   INITIATOR_ERROR: 0x0200,
@@ -287,7 +287,7 @@ export class LoginStages {
     const shownName = targetName.slice(0, MAX_NAME_LENGTH);
     if (!target) return { status: LoginStatus.NOT_FOUND, reason: `target ${shownName} not found` };
     // RFC 7143 §11.13.5: 0202h is "the initiator is not allowed access to the given target". The
-    // reference notes prefer tgt's 0203h (hide the target); the standard wins. SendTargets still
+    // tgt answers 0203h instead (hiding the target); the standard wins. SendTargets still
     // lists only the targets an initiator may use.
     if (!initiatorAllowed(target, initiatorName)) {
       return { status: LoginStatus.AUTHORIZATION_FAILURE, reason: `initiator not allowed on ${shownName}` };

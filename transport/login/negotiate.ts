@@ -125,7 +125,7 @@ function inRange(def: KeyDefinition, n: number): boolean {
 /**
  * Answers a batch of operational offers. MaxBurstLength is settled before FirstBurstLength so the
  * latter can be clamped; answers keep the offer order. Unknown keys get NotUnderstood, Normal-only
- * keys in a Discovery session Irrelevant (iscsi-reference §2.3, §2.6).
+ * keys in a Discovery session Irrelevant (RFC 7143 §6.2, §4.3).
  */
 export function negotiate(
   offers: readonly TextPair[],

@@ -1,4 +1,4 @@
-// Asynchronous Message (opcode 0x32), RFC 7143 §11.9. Only events 0..4 (iscsi-reference §3.12).
+// Asynchronous Message (opcode 0x32), RFC 7143 §11.9. Only events 0..4 (docs/initiators.md).
 import { encodeLun, newHeader, type SequenceNumbers, writeSequenceNumbers } from './bhs.js';
 import { FINAL_BIT, RESERVED_TAG, TargetOpcode } from './opcodes.js';
 

@@ -1,5 +1,5 @@
 // Basic Header Segment fields common to every PDU, RFC 7143 §11.2.1, and the LUN field (SAM-5
-// single-level addressing, iscsi-reference §5).
+// single-level addressing, docs/initiators.md).
 import { BHS_LENGTH } from './opcodes.js';
 
 export function readDataSegmentLength(bhs: Buffer): number {
@@ -33,7 +33,7 @@ export function writeSequenceNumbers(h: Buffer, sn: SequenceNumbers): void {
   h.writeUInt32BE(sn.maxCmdSN >>> 0, 32);
 }
 
-/** A LUN we do not map: "00 nn" with nn <= 255 is the only form we serve (iscsi-reference §5). */
+/** A LUN we do not map: "00 nn" with nn <= 255 is the only form we serve (docs/initiators.md). */
 export const UNMAPPED_LUN = -1;
 
 /**

@@ -1,4 +1,4 @@
-// Splits a TCP byte stream into PDUs (RFC 7143 §11.1, iscsi-reference §1.1, §1.7) over the list of
+// Splits a TCP byte stream into PDUs (RFC 7143 §11.1–§11.2) over the list of
 // received chunks, without concatenating them: a header straddling two chunks is copied (48 bytes,
 // plus AHS), data segments come out as arrays of views. Lengths are checked against limits before
 // any byte of a segment is waited for. "Need more bytes" is a normal result.

@@ -13,7 +13,7 @@ export type LogoutResponse = (typeof LogoutResponse)[keyof typeof LogoutResponse
 export interface LogoutResponseFields extends SequenceNumbers {
   readonly itt: number;
   readonly response: LogoutResponse;
-  /** ERL 0: both zero (iscsi-reference §3.10). */
+  /** ERL 0: both zero (RFC 7143 §11.15). */
   readonly time2Wait: number;
   readonly time2Retain: number;
 }

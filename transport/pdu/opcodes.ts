@@ -1,4 +1,4 @@
-// iSCSI opcodes, RFC 7143 §11.2.1.2 (iscsi-reference §1.3).
+// iSCSI opcodes, RFC 7143 §11.2.1.2.
 
 export const InitiatorOpcode = {
   NOP_OUT: 0x00,
@@ -34,7 +34,7 @@ export const FINAL_BIT = 0x80;
 export const RESERVED_TAG = 0xffff_ffff;
 export const BHS_LENGTH = 48;
 
-/** Reject reasons, RFC 7143 §11.17.1 (iscsi-reference §3.11). */
+/** Reject reasons, RFC 7143 §11.17.1. */
 export const RejectReason = {
   DATA_DIGEST_ERROR: 0x02,
   SNACK_REJECT: 0x03,

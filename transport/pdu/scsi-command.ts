@@ -49,7 +49,7 @@ export function decodeScsiCommand(bhs: Buffer, ahs: Buffer | undefined): ScsiCom
   };
 }
 
-/** Walks the AHS strictly inside its length (iscsi-reference §1.5); returns the joined CDB or a problem. */
+/** Walks the AHS strictly within its length (RFC 7143 §11.2.2): the joined CDB or a problem. */
 function parseAhs(ahs: Buffer, base: Buffer): Buffer | string {
   let at = 0;
   let cdb = base;

@@ -12,7 +12,7 @@ export interface Residual {
 
 export const NO_RESIDUAL: Residual = Object.freeze({ flag: 0, count: 0 });
 
-/** EDTL vs SPDTL, RFC 7143 §11.4.5.1 (iscsi-reference §3.6). */
+/** EDTL vs SPDTL, RFC 7143 §11.4.5.1. */
 export function residualOf(expected: number, actual: number): Residual {
   if (expected > actual) return { flag: ResidualFlag.UNDERFLOW, count: expected - actual };
   if (expected < actual) return { flag: ResidualFlag.OVERFLOW, count: actual - expected };

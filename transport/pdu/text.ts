@@ -32,7 +32,7 @@ export interface TextResponseFields extends SequenceNumbers {
   readonly dataSegmentLength: number;
 }
 
-/** Never sets C: libiscsi 1.19 accepts only byte 1 = 0x80 (iscsi-reference §2.6). */
+/** Never sets C: libiscsi 1.19 accepts only byte 1 = 0x80 (docs/initiators.md). */
 export function encodeTextResponse(f: TextResponseFields): Buffer {
   const h = newHeader(TargetOpcode.TEXT_RESPONSE, f.final ? 0x80 : 0, f.dataSegmentLength, f.itt);
   h.writeUInt32BE(f.ttt >>> 0, 20);

@@ -1,4 +1,4 @@
-// Shared steps of the block-access commands (SBC-4 4.x, zbc-reference §6): validation in the
+// Shared steps of the block-access commands (SBC-4 4.x, ZBC-2): validation in the
 // documented order, zone checks, reads into one buffer and writes of whole received blocks.
 import createDebug from 'debug';
 import { SENSE } from '../../../sense-tables/index.js';
@@ -18,7 +18,7 @@ export interface AccessRules {
 }
 
 /**
- * Range, then transfer length, then write protection (zbc-reference §6.1 step 2). PROTECT fields
+ * Range, then transfer length, then write protection (ZBC-2 write checks). PROTECT fields
  * need protection information, which we do not support (READ CAPACITY(16) PROT_EN 0).
  * Returns the numeric LBA when the access may proceed.
  */
@@ -41,7 +41,7 @@ export function validateAccess(
 }
 
 /**
- * Zone read rules (§6.2): the segments to read, or the mapped fault. Non-zoned: the provisioning
+ * Zone read rules (ZBC-2): segments to read, or the mapped fault. Non-zoned: the provisioning
  * runs, deallocated ones zero-filled (the LBPRZ pattern, SBC-4 4.7.4.5; without a discarding store
  * the stale bytes are still there and must not be returned).
  */
@@ -230,7 +230,7 @@ export async function flushIfNeeded(lu: LogicalUnit, fua: boolean): Promise<Comm
 }
 
 /**
- * WRITE-family body. Only whole blocks that arrived are written (iSCSI reference §3.6: WRITE of 2
+ * WRITE-family body. Only whole blocks that arrived are written (iSCSIResiduals test: WRITE of 2
  * blocks with EDTL = one block writes block 0 and answers GOOD); surplus bytes are ignored. A short
  * Data-Out that ends inside a block cannot be written as the CDB says: the command fails with
  * INVALID FIELD IN COMMAND INFORMATION UNIT and writes nothing (as LIO; libiscsi 1.20's

@@ -21,7 +21,7 @@ function readCapacity16({ cdb, lu }: CommandContext): CommandResult {
   return dataIn(32, allocation, (out) => {
     writeU64(out, 0, lu.capacityBlocks - 1); // RETURNED LOGICAL BLOCK ADDRESS
     out.writeUInt32BE(lu.blockSize, 8);
-    // RC BASIS 01b: the LBA is the LU's last LBA (zbc-reference §2.3); P_TYPE/PROT_EN 0.
+    // RC BASIS 01b: the LBA is the LU's last LBA (SBC-4, ZBC-2); P_TYPE/PROT_EN 0.
     out[12] = lu.zones !== undefined ? 0x10 : 0x00;
     out[13] = lu.physicalExponent & 0x0f; // LOGICAL BLOCKS PER PHYSICAL BLOCK EXPONENT
     // LBPME on non-zoned LUs (thin provisioned, UNMAP served); LBPRZ as B2h reports it.

@@ -1,5 +1,5 @@
 // UNMAP (42h), SBC-4 5.32: non-zoned LUs only (zoned ones answer INVALID COMMAND OPERATION CODE,
-// zbc-reference §6.3). Each block descriptor's range becomes deallocated (GET LBA STATUS reports
+// ZBC-2: LBPME 0). Each block descriptor's range becomes deallocated (GET LBA STATUS reports
 // it, reads return zeros) and is discarded when the store can; otherwise the old bytes stay in the
 // store, so B2h reports LBPRZ 0 (they would reappear after a restart).
 import { SENSE } from '../../../sense-tables/index.js';

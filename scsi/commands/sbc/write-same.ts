@@ -44,7 +44,7 @@ const decodeWithFlags =
 
 async function writeSame(ctx: CommandContext, c: WriteSameCdb): Promise<CommandResult> {
   const { lu, cmd } = ctx;
-  // LBPME 0 on zoned LUs: UNMAP is an invalid field there (SBC-4 5.45; zbc-reference §6.3).
+  // LBPME 0 on zoned LUs: UNMAP is an invalid field there (SBC-4 5.45; ZBC-2).
   if (c.unmap && lu.zones !== undefined)
     return check(SENSE.INVALID_FIELD_IN_CDB, { field: { in: 'cdb', byte: 1, bit: 3 } });
   // ANCHOR needs ANC_SUP, which B2h does not claim.

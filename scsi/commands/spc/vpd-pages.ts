@@ -163,7 +163,7 @@ const BLOCK_LIMITS: VpdPage = {
     out.writeUInt32BE(lu.maxTransferBlocks, 12); // OPTIMAL TRANSFER LENGTH
     out.writeUInt32BE(lu.maxTransferBlocks, 16); // MAXIMUM PREFETCH LENGTH
     if (lu.zones === undefined) {
-      // UNMAP is served only on non-zoned LUs (zbc-reference §6.3).
+      // UNMAP is served only on non-zoned LUs (ZBC-2: LBPME 0 on zoned LUs).
       out.writeUInt32BE(0xffffffff, 20); // MAXIMUM UNMAP LBA COUNT: no limit
       out.writeUInt32BE(MAX_UNMAP_DESCRIPTORS, 24); // MAXIMUM UNMAP BLOCK DESCRIPTOR COUNT
       // OPTIMAL UNMAP GRANULARITY

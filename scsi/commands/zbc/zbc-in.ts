@@ -1,4 +1,4 @@
-// ZBC IN (95h), service action 00h REPORT ZONES (ZBC-2 5.x, zbc-reference §4). Other service
+// ZBC IN (95h), service action 00h REPORT ZONES (ZBC-2 5.x). Other service
 // actions are answered by dispatch: INVALID FIELD IN CDB, pointer byte 1 bit 4.
 import { isZoneFault } from '../../../zbc/types.js';
 import { readU32, readU64 } from '../../cdb.js';
@@ -18,7 +18,7 @@ function reportZones({ cdb, lu }: CommandContext): CommandResult {
     startLba: readU64(cdb, 2),
     allocationLength,
     partial: ((cdb[14] ?? 0) & 0x80) !== 0,
-    // Bit 6 is reserved; libzbc and libata mask byte 14 with BFh (zbc-reference §4.1).
+    // Bit 6 is reserved; libzbc and libata mask byte 14 with BFh (docs/initiators.md).
     option: (cdb[14] ?? 0) & 0x3f,
   });
   if (isZoneFault(report)) return zoneFaultResult(report, cdb);

@@ -1,6 +1,6 @@
 // ZBC OUT (94h): CLOSE ZONE 01h, FINISH ZONE 02h, OPEN ZONE 03h, RESET WRITE POINTER 04h,
-// SEQUENTIALIZE ZONE 10h (ZBC-2 5.x, zbc-reference §5). The zone model validates and applies;
-// RESET and FINISH are durable before GOOD (§11.3: file systems issue them at checkpoints).
+// SEQUENTIALIZE ZONE 10h (ZBC-2 5.x). The zone model validates and applies;
+// RESET and FINISH are durable before GOOD (docs/zones.md: file systems issue them at checkpoints).
 // RESET only lowers WPs, so it persists its zones' records without a data flush (host-aware: after
 // erasing the zone's old data, erase-zone-data.ts); FINISH raises
 // the WP over written data, which must be durable first (the full flushMedium).
@@ -19,7 +19,7 @@ const log = createDebug('zbc:scsi:zbc');
 export const ZBC_OUT = 0x94;
 
 /**
- * How an action is made durable before GOOD: 'none' (OPEN/CLOSE need not be, §11.3), 'flush'
+ * How an action is made durable before GOOD: 'none' (OPEN/CLOSE need not be), 'flush'
  * (data flush, then the journal: the WP went up) or 'journal' (the journal only: WPs went down).
  */
 type Durability = 'none' | 'flush' | 'journal';

@@ -1,5 +1,5 @@
 // Zone faults (zbc/types.ts ZoneFault) to sense: one row per kind, so the compiler rejects a
-// missing kind (architecture §1.3). Codes and field pointers per zbc-reference §8.2, §8.3.
+// missing kind (docs/architecture.md). Codes: ZBC-2; field pointers: SPC-5 sense key specific data.
 import { SENSE, type SenseCode } from '../../../sense-tables/index.js';
 import type { ZoneFault } from '../../../zbc/types.js';
 import type { CommandResult, FieldPointer, SenseDetails } from '../../command-spec.js';
@@ -22,7 +22,7 @@ const cdbField = (byte: number, bit?: number): (() => SenseDetails) => {
 };
 
 /**
- * Where the LOGICAL BLOCK ADDRESS field of a block-access CDB starts (zbc-reference §8.3):
+ * Where the LOGICAL BLOCK ADDRESS field of a block-access CDB starts (SBC-4 CDB formats):
  * 6-byte CDBs hold a 21-bit LBA from byte 1 bit 4, 10/12/16-byte CDBs from byte 2, the 32-byte
  * variable-length CDB (7Fh) from byte 12.
  */

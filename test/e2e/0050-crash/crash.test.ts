@@ -1,4 +1,4 @@
-// Crash consistency (zbc-reference §11.3): a file-backed host-managed target is SIGKILLed at random
+// Crash consistency (docs/zones.md): a file-backed host-managed target is SIGKILLed at random
 // points while an initiator writes four zones, issues SYNCHRONIZE CACHE, FUA writes and zone
 // resets. After each restart:
 //   * every write acknowledged before a completed SYNCHRONIZE CACHE, or with FUA, reads back exactly;

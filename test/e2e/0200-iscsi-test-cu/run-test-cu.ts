@@ -36,8 +36,8 @@ const TEST_CU_120_FILES = [
 /**
  * libiscsi-bin 1.20's iscsi-test-cu, taken from the Debian 13 guest initramfs that the guest e2e
  * harness builds (test/e2e/guest/build-guest.ts, cached under .cache/guest/), and run on the host
- * through its own loader (guest-testing.md §8). Throws when it cannot be had: a missing tool fails
- * the run, it is never skipped.
+ * through its own loader (test/e2e/guest/guide.md §8). Throws if it cannot be had: a missing tool
+ * fails the run, it is never skipped.
  */
 export function stagedTestCu120(initramfs: string, key: string): TestCuBinary {
   const root = join(repoRoot, '.cache', 'interop', `libiscsi-1.20-${key}`);

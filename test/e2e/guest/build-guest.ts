@@ -1,7 +1,7 @@
 // Builds the Debian 13 (kernel 6.12) test guest: a kernel and a newc initramfs made from .deb files
 // fetched with `apt-get download` through a private apt configuration, unpacked with `dpkg-deb -x`
 // (nothing is installed on the host). Cached under .cache/guest/ keyed by a hash of the package
-// versions, the module list and this builder's own sources. Recipe: guest-testing guide §§1-4, 8.
+// versions, the module list and this builder's own sources. Recipe: guide.md §§1-4, 8.
 //
 // Run alone: `npx vite-node test/e2e/guest/build-guest-cli.ts` (ZBC_GUEST_NESTED=1 for the nested image).
 import { createHash } from 'node:crypto';
@@ -34,7 +34,7 @@ const USERLAND = [
   'util-linux-extra', 'fio', 'btrfs-progs', 'f2fs-tools', 'zonefs-tools', 'e2fsprogs', 'libiscsi-bin',
   'lsscsi', 'libc6', 'liblzma5', 'libzstd1', 'iproute2',
 ];
-/** Added for the nested mode: trixie's QEMU inside the guest (guide "Nested guests"). */
+/** Added for the nested mode: trixie's QEMU inside the guest (guide.md, "Nested guests"). */
 const NESTED_EXTRA = ['qemu-system-x86', 'qemu-system-common', 'qemu-system-data', 'seabios'];
 
 /** Library packages the Depends walk must not follow (configuration or daemons, not libraries). */
@@ -46,7 +46,7 @@ const MODULES = [
   'scsi_debug', 'crc32c_generic', 'crc32c_intel', 'zonefs', 'btrfs', 'f2fs', 'null_blk', 'dm_zoned',
   'loop', 'ext4', 'tun', 'kvm',
 ];
-/** Whole module folders copied so that crypto and library aliases resolve (guide §1). */
+/** Whole module folders copied so that crypto and library aliases resolve (guide.md §1). */
 const MODULE_DIRS = ['kernel/crypto', 'kernel/lib', 'kernel/arch/x86/crypto'];
 
 export interface GuestImage {
@@ -104,7 +104,7 @@ function sh(cmd: string, args: string[], cwd?: string): string {
   return execFileSync(cmd, args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, ...(cwd ? { cwd } : {}) });
 }
 
-/** A staging root with the merged-/usr links of Debian 13 (guide §8). */
+/** A staging root with the merged-/usr links of Debian 13 (guide.md §8). */
 function makeMergedRoot(dir: string): void {
   for (const d of ['usr/bin', 'usr/sbin', 'usr/lib', 'usr/lib64']) mkdirSync(join(dir, d), { recursive: true });
   for (const l of ['bin', 'sbin', 'lib', 'lib64']) symlinkSync(`usr/${l}`, join(dir, l));
@@ -152,7 +152,7 @@ function depmod(stage: string, base: string, version: string): void {
   });
 }
 
-/** Libraries every guest ELF binary needs that the guest tree cannot provide (guide §3). */
+/** Libraries every guest ELF binary needs that the guest tree cannot provide (guide.md §3). */
 function missingLibraries(root: string, dirs: string[]): string[] {
   const libPath = dirs.map((d) => join(root, d)).join(':');
   const missing = new Set<string>();
@@ -179,7 +179,7 @@ function writeExecutable(path: string, text: string): void {
   chmodSync(path, 0o755);
 }
 
-/** Packs a directory as a newc cpio archive owned by root (guide §4). */
+/** Packs a directory as a newc cpio archive owned by root (guide.md §4). */
 export function packCpio(dir: string, out: string): void {
   execFileSync('bash', ['-c', 'set -o pipefail; find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet > "$OUT"'], {
     cwd: dir,
@@ -245,7 +245,7 @@ export function buildGuest(opts: BuildOptions = {}): GuestImage {
   for (const p of packages) execFileSync('dpkg-deb', ['-x', join(debDir, debFileName(p)), root]);
   execFileSync('dpkg-deb', ['-x', join(debDir, debFileName(kernel)), kstage]);
 
-  // busybox applets where no real binary exists; /bin/sh is dash so scripts get GNU dd/od (guide §4).
+  // busybox applets where no real binary exists; /bin/sh is dash for GNU dd/od (guide.md §4).
   const applets = sh(join(root, 'usr/bin/busybox'), ['--list-full']).split('\n').filter(Boolean);
   for (const a of applets) {
     const rel = a.replace(/^(usr\/)?/, 'usr/');
@@ -256,7 +256,7 @@ export function buildGuest(opts: BuildOptions = {}): GuestImage {
   rmSync(join(root, 'usr/bin/sh'), { force: true });
   symlinkSync('dash', join(root, 'usr/bin/sh'));
 
-  // Kernel: the .deb has no modules.dep, so run depmod on the unpacked tree first (guide §1).
+  // Kernel: the .deb has no modules.dep, so run depmod on the unpacked tree first (guide.md §1).
   const kernelVersion = readdirSync(join(kstage, 'usr/lib/modules'))[0] ?? '';
   const vmlinuz = join(kstage, 'boot', `vmlinuz-${kernelVersion}`);
   depmod(root, kstage, kernelVersion);
@@ -289,7 +289,7 @@ export function buildGuest(opts: BuildOptions = {}): GuestImage {
   }
   depmod(root, root, kernelVersion);
 
-  // open-iscsi without systemd (guide §4).
+  // open-iscsi without systemd (guide.md §4).
   const iscsidConf = join(root, 'etc/iscsi/iscsid.conf');
   const conf = readFileSync(iscsidConf, 'utf8')
     .replace(/^#?\s*iscsid\.startup\s*=.*$/gm, '')
@@ -345,7 +345,7 @@ const INNER_BINARIES = [
   'usr/sbin/mkzonefs', 'usr/bin/od', 'usr/bin/dash',
 ];
 
-/** Files (inside root) of the libraries a binary loads, by the staged loader's trace (guide §3). */
+/** Files (inside root) of the libraries a binary loads, per the loader's trace (guide.md §3). */
 function tracedLibraries(root: string, dirs: string[], bin: string): string[] {
   const libPath = dirs.map((d) => join(root, d)).join(':');
   const r = spawnSync(loader(root), ['--inhibit-cache', '--library-path', libPath, join(root, bin)], {
@@ -361,7 +361,7 @@ function tracedLibraries(root: string, dirs: string[], bin: string): string[] {
 }
 
 /**
- * The nested mode's inner guest (guide "Nested guests"): a small initramfs with busybox, blkzone,
+ * The nested mode's inner guest (guide.md, Nested guests): a small initramfs with busybox, blkzone,
  * sg3_utils, dd and the modules, plus the same kernel, placed in the outer guest at /inner/.
  */
 function buildInnerImage(root: string, dirs: string[], work: string, vmlinuz: string): void {

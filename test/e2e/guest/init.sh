@@ -1,5 +1,5 @@
 #!/bin/busybox sh
-# /init of the test guest (guest-testing guide §4): mount the pseudo file systems, load the modules,
+# /init of the test guest (guide.md §4): mount the pseudo file systems, load the modules,
 # configure user-mode networking (host loopback = 10.0.2.2), start iscsid, run /scenario/script.sh
 # between markers and power off. Per-run files (/scenario/*) come from a second cpio archive.
 export PATH=/usr/sbin:/usr/bin
@@ -11,7 +11,7 @@ mount -t devpts devpts /dev/pts
 mount -t tmpfs tmpfs /tmp
 mount -t tmpfs tmpfs /run
 mkdir -p /run/lock/iscsi
-# Keep kernel messages off the console so they cannot split a result line (guide §7).
+# Keep kernel messages off the console so they cannot split a result line (guide.md §7).
 dmesg -n 1
 [ -f /etc/ld.so.libpath ] && export LD_LIBRARY_PATH="$(cat /etc/ld.so.libpath)"
 

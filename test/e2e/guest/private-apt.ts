@@ -1,6 +1,6 @@
 // A private apt configuration that reaches Debian 13 (trixie) through the host's own mirror, without
 // touching the host's apt state. The mirror URI and Signed-By key are read from the host's sources
-// at run time so that no host name is ever written into the repository (guest-testing guide §8).
+// at run time so that no host name is ever written into the repository (guide.md §8).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -124,7 +124,7 @@ function parseRelations(text: string | undefined): string[][] {
   );
 }
 
-/** The "package version" table from `apt-cache dumpavail` (guide §8: one query instead of hundreds). */
+/** The "package version" table from `apt-cache dumpavail` (guide.md §8: one query). */
 export function parseAvail(text: string): Map<string, AvailPackage> {
   const table = new Map<string, AvailPackage>();
   for (const block of text.split('\n\n')) {

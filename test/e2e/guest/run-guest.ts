@@ -1,6 +1,6 @@
 // Boots the test guest under QEMU (TCG, user-mode networking: the host's loopback is 10.0.2.2 in the
 // guest), runs one scenario script between markers and parses its `PASS name` / `FAIL name: why`
-// lines (guest-testing guide §§5, 7). QEMU is always killed by its own pid: on exit, timeout or error.
+// lines (guide.md §§5, 7). QEMU is always killed by its own pid: on exit, timeout or error.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -142,7 +142,7 @@ export async function runGuest(opts: GuestRunOptions): Promise<GuestResult> {
     .map(([k, v]) => `export ${k}=${shellQuote(String(v))}`)
     .join('\n');
   const runCpio = makeRunArchive({ ...helpers, 'scenario/script.sh': opts.script, 'scenario/env': `${env}\n` });
-  // Base archive first, the small per-run archive after it: the later file wins (guide §4).
+  // Base archive first, the small per-run archive after it: the later file wins (guide.md §4).
   const initrd = `${runCpio}.initrd`;
   execFileSync('bash', ['-c', 'cat "$1" "$2" > "$3"', 'cat', opts.image.initrd, runCpio, initrd]);
   rmSync(runCpio, { force: true });

@@ -5,7 +5,7 @@ import { startTargetProcess, type TargetProcess } from '../../helpers/target-pro
 import { buildGuest, type GuestImage } from './build-guest.js';
 import { type GuestResult, describeFailure } from './run-guest.js';
 
-/** The host-managed geometry the zoned scenarios run against (zbc-reference §9.5 "default"). */
+/** The host-managed geometry the zoned scenarios run against (profile "default", docs/zones.md). */
 export const HM_GEOMETRY = { LBS: 512, PBS: 4096, ZONE_SECTORS: 8192, NR_ZONES: 256, NR_CONV: 8, MAX_OPEN: 8 } as const;
 
 /** Target flags giving HM_GEOMETRY explicitly (src/cli.ts). */

@@ -1,4 +1,4 @@
-// LogicalUnit's journal ordering (zbc-reference §11.3): persist calls keep capture order, but a
+// LogicalUnit's journal ordering (docs/zones.md): persist calls keep capture order, but a
 // call does not wait for the previous one to be durable, so the journal can fold resets that
 // arrive together into one sync (group commit).
 import { describe, expect, it } from 'vitest';

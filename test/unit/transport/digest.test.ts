@@ -1,4 +1,4 @@
-// CRC32C vectors of iscsi-reference §1.6 (RFC 3720 B.4), as the bytes sent (little-endian).
+// CRC32C vectors of RFC 3720 B.4, as the bytes sent (little-endian, docs/initiators.md).
 import { describe, expect, it } from 'vitest';
 import { crc32cOf, digestBytes, digestMatches } from '../../../transport/digest.js';
 import { crc32cSlow } from '../../helpers/wire.js';

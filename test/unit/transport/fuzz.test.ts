@@ -1,5 +1,5 @@
 // Property tests: random and mutated byte streams end in whole PDUs or one failure, never a throw
-// out of a socket handler, never a hang, and never disturb another session (architecture §4).
+// out of a socket handler, never a hang, and never disturb another session (docs/architecture.md).
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PduFramer } from '../../../transport/pdu/framer.js';

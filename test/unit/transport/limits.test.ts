@@ -1,4 +1,4 @@
-// Every limit of transport/limits.ts, exceeded once over a real socket (iscsi-reference §7.2).
+// Every limit of transport/limits.ts, exceeded once over a real socket (docs/architecture.md).
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   MAX_AHS_BYTES,

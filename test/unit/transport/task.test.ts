@@ -1,4 +1,4 @@
-// Data-Out sequence checks and Data-In cutting (RFC 7143 §11.7–§11.8, iscsi-reference §3.4–§3.5).
+// Data-Out sequence checks and Data-In cutting (RFC 7143 §11.7–§11.8).
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { DEFAULT_PARAMS } from '../../../transport/login/negotiate.js';

@@ -1,5 +1,5 @@
 // captureDurable (WPs never ahead of completed writes, normalised conditions, dirty tracking) and
-// restore from PersistedZoneState (zbc-reference §3.7, §11.3).
+// restore from PersistedZoneState (docs/zones.md, Power-on and Crash consistency).
 import { describe, expect, it } from 'vitest';
 import { ZoneModel } from '../../../zbc/zone-model.js';
 import { ZoneCondition as C, type ZoneCapture } from '../../../zbc/types.js';

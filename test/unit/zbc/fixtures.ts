@@ -96,7 +96,7 @@ export function journalOf(m: ZoneModel): { state: PersistedZoneState; apply(c: Z
 
 /**
  * A model restored from a journal equals the original as it loads after a restart: open zones
- * CLOSED (EMPTY when nothing was written), every WP unchanged (zbc-reference §3.7); with
+ * CLOSED (EMPTY when nothing was written), every WP unchanged (docs/zones.md, Power-on); with
  * `reads`, every zone reads back the same segments (data vs zero-fill).
  */
 export function expectRestoredMatches(original: ZoneModel, restored: ZoneModel, opts: { reads?: boolean } = {}): void {

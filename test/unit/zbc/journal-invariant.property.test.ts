@@ -1,7 +1,7 @@
 // Property test of what reaches the journal, as LogicalUnit drives it: flushes persist
 // captureDurable() once completed writes are durable, RESET persists its own resetCapture with
-// no data flush. Invariant (zbc-reference §11.3): a persisted WP (or a FULL record's data end)
-// never points past durable data; after a restart every zone reads back as before (§3.6).
+// no data flush. Invariant (docs/zones.md): a persisted WP (or a FULL record's data end)
+// never points past durable data; after a restart every zone reads back as before.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ZoneModel } from '../../../zbc/zone-model.js';

@@ -1,4 +1,4 @@
-// A slow, separately written host-managed reference model (zbc-reference §3, §5, §6): arrays of
+// A slow, separately written host-managed reference model (ZBC-2 zones and commands): arrays of
 // plain objects, linear scans, no counters. Used only by the property tests.
 import type { ZoneLayoutConfig } from '../../../zbc/types.js';
 

@@ -1,4 +1,4 @@
-// zbc-reference §4: REPORT ZONES selection, PARTIAL, allocation lengths, SAME, header and WP fields.
+// ZBC-2 REPORT ZONES: zone selection, PARTIAL, allocation lengths, SAME, header and WP fields.
 // Decoded here by hand (not with the encoder's helpers).
 import { describe, expect, it } from 'vitest';
 import { ZoneModel } from '../../../zbc/zone-model.js';
@@ -59,7 +59,7 @@ function busy(): ZoneModel {
   return m;
 }
 
-describe('REPORT ZONES reporting options (§4.2)', () => {
+describe('REPORT ZONES reporting options (ZBC-2 REPORTING OPTIONS field)', () => {
   const cases = [
     { option: 0x00, zones: [0, 1, 2, 3, 4, 5, 6, 7] },
     { option: 0x01, zones: [] },
@@ -98,7 +98,7 @@ describe('REPORT ZONES reporting options (§4.2)', () => {
   });
 });
 
-describe('REPORT ZONES descriptors and header (§4.3)', () => {
+describe('REPORT ZONES descriptors and header (ZBC-2 REPORT ZONES parameter data)', () => {
   it('WRITE POINTER LBA per condition', () => {
     const r = decoded(report(busy(), {}));
     const wps = r.zones.map((z) => z.wp);
@@ -129,7 +129,7 @@ describe('REPORT ZONES descriptors and header (§4.3)', () => {
   });
 });
 
-describe('REPORT ZONES start LBA, PARTIAL and allocation length (§4.4)', () => {
+describe('REPORT ZONES start LBA, PARTIAL and allocation length (ZBC-2)', () => {
   it('a start LBA inside a zone starts the list at that zone', () => {
     const r = decoded(report(busy(), { startLba: zs(3) + 5 }));
     expect(r.zones.map((z) => Number(z.start))).toEqual([zs(3), zs(4), zs(5), zs(6), zs(7)]);

@@ -1,6 +1,6 @@
 // RESET WRITE POINTER's own capture (ZoneActionResult.resetCapture): only the reset zones, in
-// their new state, persistable without a data flush (zbc-reference §11.3); and FULL records
-// carrying the data end so FINISHed blocks stay zeros across a restart (§3.6).
+// their new state, persistable without a data flush (docs/zones.md); and FULL records
+// carrying the data end so FINISHed blocks stay zeros across a restart (ZBC-2 FINISH ZONE).
 import { describe, expect, it } from 'vitest';
 import { ZoneModel } from '../../../zbc/zone-model.js';
 import { profileLayout } from '../../../zbc/profiles.js';

@@ -1,4 +1,4 @@
-// zbc-reference §3.6: every (condition, event) cell for an SWR zone, exact result and counters.
+// ZBC-2 zone states: every (condition, event) cell for an SWR zone, exact result and counters.
 import { describe, expect, it } from 'vitest';
 import { ZoneModel } from '../../../zbc/zone-model.js';
 import { ZoneCondition as C, isZoneFault, type ZoneFault } from '../../../zbc/types.js';
@@ -119,7 +119,7 @@ const cells = Object.entries(TABLE).flatMap(([from, row]) =>
   Object.entries(row).map(([event, expected]) => ({ from: from as From, event: event as Event, expected })),
 );
 
-describe('zone state transitions (zbc-reference §3.6)', () => {
+describe('zone state transitions (ZBC-2 zone condition state machine)', () => {
   it.each(cells)('$from + $event', ({ from, event, expected }) => {
     const m = setup(from);
     const before = m.zoneAt(ZONE);

@@ -1,4 +1,4 @@
-// VPD B6h bytes (zbc-reference §2.2), B1h ZONED, PDT, and the drive profiles.
+// VPD B6h bytes (ZBC-2 Zoned Block Device Characteristics), B1h ZONED, PDT, and the drive profiles.
 import { describe, expect, it } from 'vitest';
 import { validateLayout } from '../../../zbc/geometry.js';
 import { PROFILES, PROFILE_NAMES, profileLayout } from '../../../zbc/profiles.js';

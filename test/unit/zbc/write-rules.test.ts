@@ -1,4 +1,4 @@
-// zbc-reference §6.1 (HM writes), §6.2 (reads), §6.4 (HA): every fault kind and its precedence.
+// ZBC-2 writes to SWR zones (HM), reads, and SWP zones (HA): every fault kind and its precedence.
 import { describe, expect, it } from 'vitest';
 import { ZoneModel } from '../../../zbc/zone-model.js';
 import { ZoneAttribute, ZoneCondition as C, isZoneFault, type ZoneLayoutConfig } from '../../../zbc/types.js';
@@ -110,7 +110,7 @@ function snapshot(m: ZoneModel) {
   return Array.from({ length: m.zoneCount }, (_, i) => m.zoneAt(i));
 }
 
-describe('writes (zbc-reference §6.1, §6.4)', () => {
+describe('writes (ZBC-2, SWR and SWP zones)', () => {
   for (const model of ['host-managed', 'host-aware'] as const) {
     it.each(WRITES)(`${model}: $title`, (c) => {
       const m = modelFor(model, c.layout);
@@ -210,7 +210,7 @@ describe('gap zones (ZBC-2 alignment method 8)', () => {
   });
 });
 
-describe('reads (zbc-reference §6.2)', () => {
+describe('reads (ZBC-2, URSWRZ)', () => {
   it('URSWRZ = 1: data below the WP, zeros above, across SWR zones', () => {
     const m = new ZoneModel(smallLayout());
     write(m, zs(3), 16);

@@ -1,4 +1,4 @@
-// zbc-reference §5.2–5.4: validation order, ALL, ZONE COUNT, resources, no partial change.
+// ZBC-2 ZBC OUT zone actions: validation order, ALL, ZONE COUNT, resources, no partial change.
 import { describe, expect, it } from 'vitest';
 import { ZoneModel } from '../../../zbc/zone-model.js';
 import { ZoneCondition as C, ZoneAttribute } from '../../../zbc/types.js';
@@ -6,7 +6,7 @@ import { act, cond, gapLayout, smallLayout, wp, write, zs } from './fixtures.js'
 
 const all = (m: ZoneModel) => Array.from({ length: m.zoneCount }, (_, i) => m.zoneAt(i));
 
-describe('validation order (ALL = 0, §5.2)', () => {
+describe('validation order (ALL = 0)', () => {
   const cases = [
     { title: 'ZONE ID = capacity', zoneId: 512, fault: 'zone-id-out-of-range' },
     { title: 'ZONE ID far beyond (bigint)', zoneId: 2n ** 60n, fault: 'zone-id-out-of-range' },
@@ -40,7 +40,7 @@ describe('validation order (ALL = 0, §5.2)', () => {
   });
 });
 
-describe('resources (§3.5)', () => {
+describe('resources (ZBC-2 manage open zone resources)', () => {
   it('OPEN at the limit closes the lowest-numbered IOPEN zone; with all explicitly open it fails', () => {
     const m = new ZoneModel(smallLayout());
     write(m, zs(4), 8);
@@ -60,7 +60,7 @@ describe('resources (§3.5)', () => {
     expect(m.openCounts).toEqual({ implicit: 0, explicit: 2, closed: 1 });
   });
 
-  it('FINISH of an EMPTY or CLOSED zone needs a resource (the standard, §3.6 note)', () => {
+  it('FINISH of an EMPTY or CLOSED zone needs a resource (the standard, docs/zones.md)', () => {
     const m = new ZoneModel(smallLayout());
     act(m, 'open', zs(3));
     act(m, 'open', zs(4));
@@ -91,7 +91,7 @@ describe('resources (§3.5)', () => {
   });
 });
 
-describe('ALL = 1 (§5.3)', () => {
+describe('ALL = 1', () => {
   function busy(): ZoneModel {
     // zone 2 IOPEN, 3 EOPEN, 4 CLOSED, 5 FULL, 6 EMPTY, 7 read-only
     const m = new ZoneModel(smallLayout({ readOnlyZones: [7] }));

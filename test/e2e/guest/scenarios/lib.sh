@@ -1,4 +1,4 @@
-# Shared helpers for the guest scenarios (dash). One assertion per output line (guest-testing §7):
+# Shared helpers for the guest scenarios (dash). One assertion per output line (guide.md §7):
 #   PASS name | FAIL name: expected X, got Y | SKIP name: why ; then "N passed, M failed".
 # shellcheck shell=dash
 
@@ -86,7 +86,7 @@ be32() { printf '%08x' "$1" | sed 's/../& /g; s/ $//'; }
 write16_cdb() { echo "8a 00 $(be64 "$1") $(be32 "$2") 00 00"; }
 read16_cdb() { echo "88 00 $(be64 "$1") $(be32 "$2") 00 00"; }
 
-# tur_until_ready DEV: clears the unit attentions after attach/login (guide §6).
+# tur_until_ready DEV: clears the unit attentions after attach/login (guide.md §6).
 tur_until_ready() {
   for _i in 1 2 3 4 5; do sg_turs "$1" >/dev/null 2>&1 && return 0; sleep 0.2; done
   return 1
@@ -133,7 +133,7 @@ iscsi_lun_hctl() {
 }
 
 # iscsi_login NAME PORTAL IQN: creates the node record for the address we used (SendTargets answers
-# with the target's own 127.0.0.1, guide §6) and logs in. CHAP from CHAP_USER/CHAP_SECRET if set.
+# with the target's own 127.0.0.1, guide.md §6) and logs in, with CHAP_USER/CHAP_SECRET if set.
 iscsi_node_new() {
   iscsiadm -m node -o new -T "$2" -p "$1" >/dev/null 2>&1
   if [ -n "${3:-}" ]; then

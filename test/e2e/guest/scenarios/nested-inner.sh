@@ -1,5 +1,5 @@
 # Runs in the nested mode's inner guest on DISK (sda via scsi-block, vda via zoned virtio-blk).
-# Writes to zoned virtio-blk are checked by the zone report, not by dd's status alone (guide:
+# Writes to zoned virtio-blk are checked by the zone report, not by dd's status alone (guide.md:
 # O_DIRECT on that path was seen acting like a buffered write).
 # shellcheck shell=dash
 . /scenario/lib.sh

@@ -1,4 +1,4 @@
-# Nested mode (guest-testing "Nested guests"): the attached host-managed disk (/dev/$SD, from
+# Nested mode (guide.md, "Nested guests"): the attached host-managed disk (/dev/$SD, from
 # open-iscsi or scsi_debug) is handed by trixie's QEMU inside this guest to a second, small guest,
 # once as virtio-scsi scsi-block and once as zoned virtio-blk. The inner guest runs
 # nested-inner.sh; its lines come back prefixed with the path name (scsiblock., virtioblk.).

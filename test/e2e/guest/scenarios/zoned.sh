@@ -15,7 +15,7 @@ zstart() { echo $((($1) * ZB)); }          # first LBA of zone N
 zsect() { echo $((($1) * ZONE_SECTORS)); } # first 512-byte sector of zone N
 S0=$NR_CONV
 
-# --- attach-time view of the disk (zbc-reference §9.1) ------------------------------------------
+# --- attach-time view of the disk (Linux sd_zbc, docs/initiators.md) ----------------------------
 expect_eq sysfs.zoned host-managed "$(cat $Q/zoned)"
 expect_eq sysfs.nr_zones "$NR_ZONES" "$(cat $Q/nr_zones)"
 expect_eq sysfs.chunk_sectors "$ZONE_SECTORS" "$(cat $Q/chunk_sectors)"
@@ -81,7 +81,7 @@ expect_eq sg_zone.cond_after_finish fu "$(zone_cond $ZC)"
 check sg_reset_wp.zone sg_reset_wp --zone="$(zstart $ZC)" "$SGDEV"
 expect_eq sg_reset_wp.cond_after em "$(zone_cond $ZC)"
 
-# --- write-pointer errors, exact sense (zbc-reference §6.1) ---------------------------------------
+# --- write-pointer errors, exact sense (ZBC-2) ----------------------------------------------------
 dd if=/dev/urandom of=/tmp/blk bs=$((16 * LBS)) count=1 2>/dev/null
 ZD=$((S0 + 3))
 D=$(zstart $ZD)
@@ -154,7 +154,7 @@ if [ "$MAX_OPEN" -gt 0 ] && [ "$MAX_OPEN" -lt "$NR_SEQ" ]; then
 else
   skip resources.open_max "no open limit below the sequential zone count"
 fi
-# Reset every zone through the block layer so sd's zone write plugs resynchronise (guide §6).
+# Reset every zone through the block layer so sd's zone write plugs resynchronise (guide.md §6).
 check blkzone.reset_all_again blkzone reset "$DEV"
 
 # --- fio, zoned mode with verification --------------------------------------------------------------

@@ -58,7 +58,7 @@ function u64(b: number[], at: number, v: number | bigint): void {
   for (let i = 0; i < 8; i++) b[at + i] = Number((big >> BigInt(56 - 8 * i)) & 0xffn);
 }
 
-/** ZBC OUT CDB (zbc-reference §5.1). */
+/** ZBC OUT CDB (ZBC-2 ZBC OUT). */
 function zbcOut(
   sa: number,
   zoneId: number | bigint,
@@ -74,7 +74,7 @@ function zbcOut(
   return b;
 }
 
-/** REPORT ZONES CDB (zbc-reference §4.1). */
+/** REPORT ZONES CDB (ZBC-2 REPORT ZONES). */
 function reportZones(
   start: number | bigint,
   alloc: number,
@@ -117,7 +117,7 @@ const SEQUENTIALIZE = 0x10;
 const ptr = (byte: number, bit?: number): FieldPointer =>
   bit === undefined ? { in: 'cdb', byte } : { in: 'cdb', byte, bit };
 
-describe('ZBC OUT errors (zbc-reference §5.2)', () => {
+describe('ZBC OUT errors (ZBC-2, in the order checked)', () => {
   const cases: {
     title: string;
     cdb: number[];
@@ -239,7 +239,7 @@ describe('ZBC OUT errors (zbc-reference §5.2)', () => {
 });
 
 describe('ZBC OUT actions', () => {
-  it('OPEN, CLOSE, FINISH, RESET, SEQUENTIALIZE change the zone as §3.6 says', async () => {
+  it('OPEN, CLOSE, FINISH, RESET, SEQUENTIALIZE change the zone as ZBC-2 says', async () => {
     const h = zoned();
     expectGood(await h.run(zbcOut(OPEN, 128)));
     expect(h.zones.zoneAt(2).condition).toBe(C.EXPLICITLY_OPENED);
@@ -344,7 +344,7 @@ function read16(lba: number, blocks: number): number[] {
   return b;
 }
 
-describe('host-aware RESET WRITE POINTER erases the old data (zbc-reference §6.4)', () => {
+describe('host-aware RESET WRITE POINTER erases the old data (ZBC-2 RESET WRITE POINTER)', () => {
   // Zone 2 spans LBAs 128-191. Old data at 128-143, reset, then a non-sequential write at 160
   // moves the data end past 128-159: those blocks must read zeros, never the pre-reset bytes.
   for (const discard of [true, false]) {

@@ -1,6 +1,6 @@
 // Property: after any sequence of persists, reopening yields exactly the last persisted state; and
 // if the newest copy of one page is torn, that page comes back as of its previous version while
-// every other page stays current (zbc-reference §11.2: two copies written alternately).
+// every other page stays current (two copies written alternately, docs/zones.md).
 import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

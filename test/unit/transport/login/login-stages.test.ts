@@ -1,4 +1,4 @@
-// The login state machine without sockets (RFC 7143 §6.3, iscsi-reference §2).
+// The login state machine without sockets (RFC 7143 §6.3).
 import { describe, expect, it } from 'vitest';
 import { LoginStages, type AdmitRequest, type LoginStep } from '../../../../transport/login/login-stages.js';
 import { decodeLoginRequest } from '../../../../transport/pdu/login.js';

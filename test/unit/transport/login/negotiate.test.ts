@@ -1,4 +1,4 @@
-// Operational negotiation table (RFC 7143 §13, iscsi-reference §2.4).
+// Operational negotiation table (RFC 7143 §13).
 import { describe, expect, it } from 'vitest';
 import { KEY_TABLE } from '../../../../transport/login/keys.js';
 import { DEFAULT_PARAMS, negotiate, parseNumber } from '../../../../transport/login/negotiate.js';
@@ -66,7 +66,7 @@ describe('negotiate: one row per key and case', () => {
     expect(r.params.firstBurstLength).toBe(65536);
   });
 
-  it('produces the effective parameters of a libiscsi 1.19 login (iscsi-reference §2.5)', () => {
+  it('produces the effective parameters of a libiscsi 1.19 login (docs/initiators.md)', () => {
     const r = negotiate(
       [
         ['HeaderDigest', 'None,CRC32C'], ['DataDigest', 'None'], ['InitialR2T', 'No'], ['ImmediateData', 'Yes'],

@@ -170,7 +170,7 @@ describe('target PDU encoders', () => {
   });
 });
 
-describe('LUN field (SAM-5 single level, iscsi-reference §5)', () => {
+describe('LUN field (SAM-5 single level, docs/initiators.md)', () => {
   const at = (bytes: number[]) => {
     const b = Buffer.alloc(48);
     Buffer.from(bytes).copy(b, 8);

@@ -1,5 +1,5 @@
 // The framer over chunk lists: every fixture parses the same whole, cut at every byte offset and
-// fed byte by byte; limits are checked before data is buffered (architecture §3).
+// fed byte by byte; limits are checked before data is buffered (docs/architecture.md).
 import { describe, expect, it } from 'vitest';
 import { PduFramer, type FramerSettings, type RawPdu } from '../../../../transport/pdu/framer.js';
 import { dataOut, frame, header, loginRequest, nopOut, Op, scsiCommand, text, read10 } from '../../../helpers/wire.js';
