@@ -55,7 +55,17 @@ const FLAG_FOR: Readonly<Record<string, string>> = {
   format: '--format',
 };
 
+/** Fields whose flag depends on the parent: the CHAP secrets. */
+const SECRET_FLAG_FOR: Readonly<Record<string, string>> = {
+  chap: '--chap-secret',
+  mutualChap: '--mutual-chap-secret',
+};
+
 const flagNamer: FieldNamer = (path: ConfigPath) => {
+  const parent = path[path.length - 2];
+  if (path[path.length - 1] === 'secret' && typeof parent === 'string' && SECRET_FLAG_FOR[parent]) {
+    return SECRET_FLAG_FOR[parent];
+  }
   for (let i = path.length - 1; i >= 0; i--) {
     const key = path[i];
     if (typeof key === 'string' && FLAG_FOR[key]) return FLAG_FOR[key];

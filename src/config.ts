@@ -40,7 +40,22 @@ const size = z.union([z.string(), z.number()]).transform((v, ctx) => {
   return z.NEVER;
 });
 const count = z.number().int('must be an integer').nonnegative('must not be negative');
-const secret = z.object({ user: z.string().min(1, 'must not be empty'), secret: z.string().min(1, 'must not be empty') }).strict();
+/**
+ * RFC 7143 §12.1.3 (CHAP considerations): a secret of fewer than 96 random bits is allowed only
+ * under IPsec, which this target does not offer; 12 bytes is the shortest that can carry 96 bits.
+ */
+export const MIN_CHAP_SECRET_BYTES = 12;
+const secret = z
+  .object({
+    user: z.string().min(1, 'must not be empty'),
+    secret: z
+      .string()
+      .min(1, 'must not be empty')
+      .refine((s) => Buffer.byteLength(s) >= MIN_CHAP_SECRET_BYTES, {
+        message: `must be at least ${MIN_CHAP_SECRET_BYTES} bytes (96 bits; RFC 7143 12.1.3 allows less only under IPsec)`,
+      }),
+  })
+  .strict();
 const printable = (max: number) =>
   z.string().max(max, `must be at most ${max} characters`).regex(/^[\x20-\x7e]*$/, 'must be printable ASCII');
 
@@ -286,6 +301,10 @@ export function resolveConfig(input: unknown, opts: ResolveOptions): ResolvedCon
     if (names.has(t.name.toLowerCase())) fail(namer, ['targets', ti, 'name'], `duplicate target name ${t.name}`);
     names.add(t.name.toLowerCase());
     if (t.mutualChap && !t.chap) fail(namer, ['targets', ti, 'mutualChap'], 'needs chap (the initiator authenticates first)');
+    if (t.mutualChap && t.chap && t.mutualChap.secret === t.chap.secret) {
+      // RFC 7143 §12.1.3: the two directions use different secrets (a reflected answer would pass).
+      fail(namer, ['targets', ti, 'mutualChap', 'secret'], "must differ from the initiator's CHAP secret (RFC 7143 12.1.3)");
+    }
     const lunNumbers = new Set<number>();
     const luns = t.luns.map((l, li) => {
       const at = ['targets', ti, 'luns', li] as const;

@@ -73,6 +73,18 @@ describe('parseCli', () => {
     [['--queue-depth', '0'], 'zbc-target: --queue-depth: must be 1 to 1024'],
     [['--chap-user', 'u'], 'zbc-target: --chap-secret: is required with --chap-user'],
     [['--mutual-chap-secret', 's'], 'zbc-target: --mutual-chap-user: is required with --mutual-chap-secret'],
+    [
+      ['--chap-user', 'u', '--chap-secret', 'secre'],
+      'zbc-target: --chap-secret: must be at least 12 bytes (96 bits; RFC 7143 12.1.3 allows less only under IPsec)',
+    ],
+    [
+      ['--chap-user', 'u', '--chap-secret', 'secretsecret', '--mutual-chap-user', 't', '--mutual-chap-secret', 'short'],
+      'zbc-target: --mutual-chap-secret: must be at least 12 bytes (96 bits; RFC 7143 12.1.3 allows less only under IPsec)',
+    ],
+    [
+      ['--chap-user', 'u', '--chap-secret', 'secretsecret', '--mutual-chap-user', 't', '--mutual-chap-secret', 'secretsecret'],
+      "zbc-target: --mutual-chap-secret: must differ from the initiator's CHAP secret (RFC 7143 12.1.3)",
+    ],
     [['--backing', 'a', '--memory'], 'zbc-target: --backing: conflicts with memory (choose one)'],
     [['--config', 'c.json', '--zone-size', '8MiB'], 'zbc-target: --zone-size: cannot be combined with --config (set it in the config file)'],
     [['--bogus'], "zbc-target: unknown option '--bogus'"],
