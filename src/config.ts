@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve as resolvePath } from 'node:path';
 import { z } from 'zod';
+import { iscsiNameProblem } from '../transport/login/iscsi-name.js';
 import { validateLayout } from '../zbc/geometry.js';
 import type { ZoneLayoutConfig, ZonedModel } from '../zbc/types.js';
 import { findProfile, listProfiles } from './profiles.js';
@@ -91,7 +92,12 @@ const lunSchema = z
 const iqn = z
   .string()
   .regex(/^(iqn\.\d{4}-\d{2}\.[^\s]+|eui\.[0-9A-Fa-f]{16}|naa\.[0-9A-Fa-f]{16,32})$/, 'must be an iqn., eui. or naa. name (RFC 3720 3.2.6)')
-  .max(223, 'must be at most 223 bytes');
+  .max(223, 'must be at most 223 bytes')
+  // Initiators send the name in RFC 3722 normalized form; one we could never match is refused here.
+  .superRefine((name, ctx) => {
+    const problem = iscsiNameProblem(name);
+    if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `is not a valid iSCSI name: ${problem}` });
+  });
 
 const targetSchema = z
   .object({

@@ -17,6 +17,7 @@ import {
   MAX_PENDING_IMMEDIATE,
   type TransportLimits,
 } from './limits.js';
+import { iscsiNameProblem } from './login/iscsi-name.js';
 import { KEYS, LOGIN_DECLARATIONS } from './login/keys.js';
 import type { LoginOutcome } from './login/login-stages.js';
 import type { SessionParams } from './login/negotiate.js';
@@ -638,7 +639,7 @@ export class Session implements RegisteredSession {
     );
     for (const [key, value] of pairs) {
       if (key === 'SendTargets') {
-        if (value !== 'All' && value !== '' && !/^(iqn\.|eui\.|naa\.)\S+$/.test(value)) {
+        if (value !== 'All' && value !== '' && iscsiNameProblem(value) !== undefined) {
           answers.push([key, 'Reject']);
           continue;
         }

@@ -5,6 +5,7 @@ import { MAX_LOGIN_PDUS, MAX_NAME_LENGTH, MAX_NEGOTIATION_TEXT } from '../limits
 import { LoginStage, type LoginRequestPdu } from '../pdu/login.js';
 import { initiatorAllowed, type TargetPortalConfig } from '../target-config.js';
 import { ChapAuthenticator } from './chap.js';
+import { iscsiNameProblem } from './iscsi-name.js';
 import { LOGIN_DECLARATIONS, SECURITY_KEYS } from './keys.js';
 import { DEFAULT_PARAMS, negotiate, type SessionKind, type SessionParams, withTargetDeclaration } from './negotiate.js';
 import { parseTextPairs, type TextPair } from './text-pairs.js';
@@ -79,8 +80,6 @@ export type LoginStep =
   | { readonly kind: 'fail'; readonly response: LoginResponseDraft; readonly reason: string }
   /** Close without an answer (limits). */
   | { readonly kind: 'drop'; readonly reason: string };
-
-const NAME_PATTERN = /^(iqn\.|eui\.|naa\.)\S+$/;
 
 export class LoginStages {
   private stage: number | undefined;
@@ -270,8 +269,10 @@ export class LoginStages {
     const get = (key: string): string | undefined => pairs.find(([k]) => k === key)?.[1];
     const initiatorName = get('InitiatorName');
     if (initiatorName === undefined) return { status: LoginStatus.MISSING_PARAMETER, reason: 'no InitiatorName' };
-    if (initiatorName.length > MAX_NAME_LENGTH || !NAME_PATTERN.test(initiatorName)) {
-      return { status: LoginStatus.INITIATOR_ERROR, reason: 'malformed InitiatorName' };
+    // RFC 7143 §11.13.5: a malformed name is an initiator error (0200h); 0207h is for a missing one.
+    const initiatorProblem = iscsiNameProblem(initiatorName);
+    if (initiatorProblem) {
+      return { status: LoginStatus.INITIATOR_ERROR, reason: `InitiatorName ${initiatorProblem}` };
     }
     this.initiatorName = initiatorName;
     this.initiatorAlias = get('InitiatorAlias');
@@ -283,6 +284,8 @@ export class LoginStages {
     if (sessionType === 'Discovery') return undefined;
     const targetName = get('TargetName');
     if (targetName === undefined) return { status: LoginStatus.MISSING_PARAMETER, reason: 'no TargetName' };
+    const targetProblem = iscsiNameProblem(targetName);
+    if (targetProblem) return { status: LoginStatus.INITIATOR_ERROR, reason: `TargetName ${targetProblem}` };
     const target = this.env.findTarget(targetName);
     const shownName = targetName.slice(0, MAX_NAME_LENGTH);
     if (!target) return { status: LoginStatus.NOT_FOUND, reason: `target ${shownName} not found` };

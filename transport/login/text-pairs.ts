@@ -1,5 +1,6 @@
 // key=value text of Login and Text PDUs, RFC 7143 §6.1: every pair ends with one NUL, keys are
 // case-sensitive and at most 63 bytes, values at most 255 bytes except large binaries.
+import { isUtf8 } from 'node:buffer';
 import { SmartBuffer } from 'smart-buffer';
 import { MAX_KEY_NAME, MAX_LARGE_VALUE_LENGTH, MAX_VALUE_LENGTH } from '../limits.js';
 
@@ -17,6 +18,9 @@ const KEY_PATTERN = /^[A-Za-z0-9.\-+@_]+$/;
 export function parseTextPairs(text: Buffer): ParsedText {
   if (text.length === 0) return { ok: true, pairs: [] };
   if (text[text.length - 1] !== 0) return { ok: false, problem: 'text does not end with NUL' };
+  // RFC 7143 §6.1: text is UTF-8. A lossy decode would turn different bytes into the same U+FFFD
+  // string, so two different names could compare equal.
+  if (!isUtf8(text)) return { ok: false, problem: 'text is not valid UTF-8' };
   const pairs: TextPair[] = [];
   let start = 0;
   while (start < text.length) {

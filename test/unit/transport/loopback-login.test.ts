@@ -296,3 +296,41 @@ describe('discovery', () => {
     ]);
   });
 });
+
+describe('names that are not iSCSI names (RFC 7143 4.2.7, RFC 3722)', () => {
+  /** Login text with raw name bytes, so the test controls every byte on the wire. */
+  const rawNames = (initiator: Buffer, target: Buffer = Buffer.from(TARGET)) =>
+    Buffer.concat([
+      Buffer.from('InitiatorName='), initiator, Buffer.from('\0TargetName='), target, Buffer.from('\0'),
+      text(OPERATIONAL),
+    ]);
+  const badUtf8 = (tail: number[]) => Buffer.concat([Buffer.from('iqn.2026-11.test:bad-'), Buffer.from(tail)]);
+
+  it('refuses an InitiatorName that is not UTF-8 with 0200h and cannot reinstate a session by it', async () => {
+    h = await startHarness();
+    // Both names decode (lossily) to the same U+FFFD string; neither may log in or reinstate.
+    const names = [badUtf8([0xff, 0xfe, 0xc0, 0xaf, 0x80]), badUtf8([0xfe, 0xff, 0xc1, 0xbf, 0x81])];
+    const live = await h.session();
+    for (const name of names) {
+      const c = await h.connect();
+      const { pdu } = await loginPdu(c, { data: rawNames(name) });
+      expect(loginStatus(pdu)).toBe(0x0200);
+      expect(await c.closedWithin()).toBe(true);
+    }
+    expect(h.server.sessionCount()).toBe(1);
+    expect(live.closed).toBe(false);
+  });
+
+  it.each([
+    { title: 'an uppercase iqn', initiator: 'iqn.2026-11.test:Initiator', target: TARGET },
+    { title: 'a name with a space', initiator: 'iqn.2026-11.test:in itiator', target: TARGET },
+    { title: 'a 224-byte name', initiator: `iqn.2026-11.test:${'i'.repeat(224 - 17)}`, target: TARGET },
+    { title: 'a malformed TargetName', initiator: INITIATOR, target: 'iqn.2026-11.test:tar get' },
+    { title: 'a TargetName that is not UTF-8', initiator: INITIATOR, target: Buffer.from([0x69, 0x71, 0x6e, 0x2e, 0xff]) },
+  ])('refuses $title with 0200h', async ({ initiator, target }) => {
+    h = await startHarness();
+    const c = await h.connect();
+    const { pdu } = await loginPdu(c, { data: rawNames(Buffer.from(initiator), Buffer.from(target)) });
+    expect(loginStatus(pdu)).toBe(0x0200);
+  });
+});

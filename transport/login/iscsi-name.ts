@@ -1,0 +1,35 @@
+// iSCSI names (RFC 7143 §4.2.7, RFC 3722): the three formats, the characters a name may hold after
+// the stringprep profile, and the 223-byte limit. Names are compared byte for byte, so a name that
+// is not already in that normalized form could never match its owner's other spelling.
+import { MAX_NAME_LENGTH } from '../limits.js';
+
+/** RFC 7143 §4.2.7.4: type designator and the shape of what follows it. */
+const FORMATS: readonly { readonly prefix: string; readonly body: RegExp; readonly shape: string }[] = [
+  // iqn.yyyy-mm.reversed.domain[:anything]
+  { prefix: 'iqn.', body: /^[0-9]{4}-(0[1-9]|1[0-2])\.[a-z0-9]/u, shape: 'iqn.yyyy-mm.<domain>[:<name>]' },
+  { prefix: 'eui.', body: /^[0-9A-Fa-f]{16}$/, shape: 'eui.<16 hex digits>' },
+  { prefix: 'naa.', body: /^([0-9A-Fa-f]{16}|[0-9A-Fa-f]{32})$/, shape: 'naa.<16 or 32 hex digits>' },
+];
+
+/**
+ * RFC 3722 §6: after the profile only ASCII '-', '.', ':', lowercase letters and digits remain;
+ * other characters must be letters, marks or digits (the profile's prohibited tables take out
+ * spaces, controls, private use, symbols) already case-folded and in NFKC form.
+ */
+const ALLOWED = /^[-.:a-z0-9\p{L}\p{M}\p{N}]*$/u;
+const UPPER_ASCII = /[A-Z]/;
+
+/** Why `name` is not a valid iSCSI name, or undefined when it is one. */
+export function iscsiNameProblem(name: string): string | undefined {
+  if (Buffer.byteLength(name) > MAX_NAME_LENGTH) return `longer than ${MAX_NAME_LENGTH} bytes`;
+  const format = FORMATS.find((f) => name.startsWith(f.prefix));
+  if (!format) return 'not an iqn., eui. or naa. name';
+  const body = name.slice(format.prefix.length);
+  if (!format.body.test(body)) return `not of the form ${format.shape}`;
+  if (format.prefix !== 'iqn.') return undefined;
+  if (!ALLOWED.test(name)) return 'holds a character that RFC 3722 does not allow';
+  if (UPPER_ASCII.test(name) || name !== name.normalize('NFKC').toLowerCase()) {
+    return 'not in the normalized form of RFC 3722 (lowercase, NFKC)';
+  }
+  return undefined;
+}
