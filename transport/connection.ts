@@ -14,6 +14,7 @@ import {
   LoginStatus,
   type LoginStep,
 } from './login/login-stages.js';
+import { splitText } from './login/text-parts.js';
 import { encodeTextPairs } from './login/text-pairs.js';
 import { readDataSegmentLength } from './pdu/bhs.js';
 import { PduFramer, type RawPdu } from './pdu/framer.js';
@@ -51,6 +52,8 @@ export class Connection {
     maxDataSegmentLength: MAX_LOGIN_DATA_SEGMENT,
   });
   private readonly login: LoginStages;
+  /** A login answer longer than one Login Response: the parts still to send and the step. */
+  private loginReply: { readonly step: LoginStep & { kind: 'continue' | 'complete' }; readonly parts: Buffer[] } | undefined;
   private session: Session | undefined;
   private phaseValue: ConnectionPhase = 'login';
   /** StatSN starts low: libiscsi adopts only serially larger values (docs/initiators.md). */
@@ -146,8 +149,35 @@ export class Connection {
       return this.closeAfterFlush('non-login PDU during login');
     }
     const req = decodeLoginRequest(raw.bhs);
+    if (this.loginReply) return this.continueLoginReply(req, raw.dataLength);
     const step = this.login.handle(req, raw.data);
     this.applyLoginStep(req, step);
+  }
+
+  /**
+   * RFC 7143 §11.13.2: the initiator fetches the rest of a continued answer with an empty Login
+   * Request in the same stage; anything else ends the login (0200h).
+   */
+  private continueLoginReply(req: LoginRequestPdu, dataLength: number): void {
+    const reply = this.loginReply as NonNullable<typeof this.loginReply>;
+    if (dataLength > 0 || req.continued || req.csg !== reply.step.response.csg) {
+      this.loginReply = undefined;
+      const response = { ...reply.step.response, transit: false, status: LoginStatus.INITIATOR_ERROR };
+      return this.applyLoginStep(req, { kind: 'fail', response, reason: 'not an empty request for the rest of the answer' });
+    }
+    this.sendLoginPart(req);
+  }
+
+  /** Sends the next part of a long answer; the last one carries the step's own flags and effect. */
+  private sendLoginPart(req: LoginRequestPdu): void {
+    const reply = this.loginReply as NonNullable<typeof this.loginReply>;
+    const part = reply.parts.shift() as Buffer;
+    if (reply.parts.length > 0) {
+      const response = { ...reply.step.response, transit: false, nsg: 0, tsih: req.tsih, continued: true };
+      return this.sendLoginStatus(response, req.cmdSN, part);
+    }
+    this.loginReply = undefined;
+    this.finishLoginStep(req, reply.step, part);
   }
 
   private applyLoginStep(req: LoginRequestPdu, step: LoginStep): void {
@@ -159,10 +189,20 @@ export class Connection {
         this.sendLoginStatus(step.response, req.cmdSN);
         return this.closeAfterFlush('login failed');
       case 'continue':
-        this.sendLoginStatus(step.response, req.cmdSN, encodeTextPairs(step.text));
+      case 'complete': {
+        const parts = splitText(encodeTextPairs(step.text), MAX_LOGIN_DATA_SEGMENT);
+        this.loginReply = { step, parts };
+        return this.sendLoginPart(req);
+      }
+    }
+  }
+
+  private finishLoginStep(req: LoginRequestPdu, step: LoginStep & { kind: 'continue' | 'complete' }, text: Buffer): void {
+    this.sendLoginStatus(step.response, req.cmdSN, text);
+    switch (step.kind) {
+      case 'continue':
         return;
       case 'complete': {
-        this.sendLoginStatus(step.response, req.cmdSN, encodeTextPairs(step.text));
         const { params } = step.outcome;
         // Digests start with the first PDU after the final Login Response (RFC 7143 §13.1).
         this.headerDigest = params.headerDigest;

@@ -26,6 +26,13 @@ export const MAX_LARGE_VALUE_LENGTH = 2 + 2 * MAX_CHAP_BINARY_BYTES;
 export const TARGET_MAX_RECV_DATA_SEGMENT = 262144;
 /** Data we send in Text/Reject/Async PDUs in FFP (Linux refuses more than 8192). */
 export const MAX_FFP_TEXT_RESPONSE = 8192;
+/**
+ * Whole answer text of one login step, sent in Login Responses of at most MAX_LOGIN_DATA_SEGMENT
+ * bytes with the C bit (RFC 7143 §11.13.2); a login asking for more is refused with 0200h.
+ */
+export const MAX_LOGIN_RESPONSE_TEXT = 4 * MAX_LOGIN_DATA_SEGMENT;
+/** Whole answer text of one Text Request in FFP, sent in parts with C and a TTT (RFC 7143 §11.11). */
+export const MAX_TEXT_RESPONSE = MAX_NEGOTIATION_TEXT;
 /** Immediate (I=1) commands outstanding at once per session; beyond -> Reject 0x06. */
 export const MAX_PENDING_IMMEDIATE = 16;
 /** R2T bursts open at once per session, bounding solicited buffering to this x MaxBurstLength. */

@@ -15,12 +15,14 @@ import {
   MAX_NEGOTIATION_TEXT,
   MAX_OPEN_R2T_BURSTS,
   MAX_PENDING_IMMEDIATE,
+  MAX_TEXT_RESPONSE,
   type TransportLimits,
 } from './limits.js';
 import { iscsiNameProblem } from './login/iscsi-name.js';
 import { KEYS, LOGIN_DECLARATIONS } from './login/keys.js';
 import type { LoginOutcome } from './login/login-stages.js';
 import type { SessionParams } from './login/negotiate.js';
+import { splitText } from './login/text-parts.js';
 import { encodeTextPairs, parseTextPairs, type TextPair } from './login/text-pairs.js';
 import { AsyncEvent, encodeAsyncMessage } from './pdu/async-message.js';
 import type { SequenceNumbers } from './pdu/bhs.js';
@@ -125,6 +127,8 @@ export class Session implements RegisteredSession {
   private nextTtt = 1;
   private textParts: Buffer[] = [];
   private textBytes = 0;
+  /** The rest of a long Text Response, fetched by empty requests echoing `ttt` (RFC 7143 §11.11). */
+  private textReply: { readonly itt: number; readonly ttt: number; readonly parts: Buffer[] } | undefined;
   private waitingForDrain = false;
   private logoutRequested = false;
   private ended = false;
@@ -594,6 +598,20 @@ export class Session implements RegisteredSession {
   private onText(raw: RawPdu): void {
     const pdu = decodeTextRequest(raw.bhs);
     const run = (): void => {
+      const reply = this.textReply;
+      if (reply && pdu.itt === reply.itt && pdu.ttt === reply.ttt) {
+        // RFC 7143 §11.10: the initiator asks for the next part with an empty request.
+        if (raw.dataLength > 0) {
+          this.textReply = undefined;
+          return this.reject(RejectReason.PROTOCOL_ERROR, raw.bhs);
+        }
+        return this.sendTextPart(reply);
+      }
+      // A new request ends an unfinished answer; a TTT we never gave out is an invalid field.
+      this.textReply = undefined;
+      if (pdu.ttt !== RESERVED_TAG && this.textParts.length === 0) {
+        return this.reject(RejectReason.INVALID_PDU_FIELD, raw.bhs);
+      }
       this.textBytes += raw.dataLength;
       if (this.textBytes > MAX_NEGOTIATION_TEXT) {
         this.textParts = [];
@@ -615,10 +633,33 @@ export class Session implements RegisteredSession {
         this.reject(RejectReason.PROTOCOL_ERROR, raw.bhs);
         return;
       }
-      this.io.send(...this.textResponse(pdu.itt, true, RESERVED_TAG, this.answerText(parsed.pairs)));
+      const answer = this.answerText(parsed.pairs);
+      const data = encodeTextPairs(answer.pairs);
+      // RFC 7143 §6.10: a Text Request may be answered with a Reject, a negotiation failure. We do
+      // so when no key of it can be honoured (all NotUnderstood or Reject), and for an answer
+      // beyond MAX_TEXT_RESPONSE. libiscsi ends the connection on any Text Response key other
+      // than TargetName/TargetAddress but keeps it on a Reject (docs/interop.md).
+      if ((!answer.honoured && parsed.pairs.length > 0) || data.length > MAX_TEXT_RESPONSE) {
+        return this.reject(RejectReason.PROTOCOL_ERROR, raw.bhs);
+      }
+      const limit = Math.min(this.params.initiatorMaxRecvDataSegmentLength, MAX_FFP_TEXT_RESPONSE);
+      const parts = splitText(data, limit);
+      this.sendTextPart({ itt: pdu.itt, ttt: parts.length > 1 ? this.allocateTtt() : RESERVED_TAG, parts });
     };
     if (pdu.immediate) run();
     else this.order(pdu.cmdSN, run);
+  }
+
+  /** One part of an answer: C and F=0 with our TTT while more follows, F=1 on the last. */
+  private sendTextPart(reply: { readonly itt: number; readonly ttt: number; readonly parts: Buffer[] }): void {
+    const part = reply.parts.shift() ?? Buffer.alloc(0);
+    const last = reply.parts.length === 0;
+    this.textReply = last ? undefined : reply;
+    const ttt = last ? RESERVED_TAG : reply.ttt;
+    this.io.send(
+      encodeTextResponse({ final: last, continued: !last, itt: reply.itt, ttt, dataSegmentLength: part.length, ...this.advancing() }),
+      part.length > 0 ? [part] : [],
+    );
   }
 
   private textResponse(itt: number, final: boolean, ttt: number, pairs: readonly TextPair[]): [Buffer, Buffer[]] {
@@ -630,13 +671,13 @@ export class Session implements RegisteredSession {
     ];
   }
 
-  /** FFP text keys: SendTargets; login-only keys -> Reject; anything else -> NotUnderstood. */
-  private answerText(pairs: readonly TextPair[]): TextPair[] {
+  /**
+   * FFP text keys: SendTargets; login-only keys -> Reject; anything else -> NotUnderstood.
+   * `honoured`: at least one key got a real answer.
+   */
+  private answerText(pairs: readonly TextPair[]): { pairs: TextPair[]; honoured: boolean } {
     const answers: TextPair[] = [];
-    const budget = Math.min(
-      this.params.initiatorMaxRecvDataSegmentLength,
-      this.kind === 'Normal' ? MAX_FFP_TEXT_RESPONSE : this.params.initiatorMaxRecvDataSegmentLength,
-    );
+    let honoured = false;
     for (const [key, value] of pairs) {
       if (key === 'SendTargets') {
         if (value !== 'All' && value !== '' && iscsiNameProblem(value) !== undefined) {
@@ -649,17 +690,18 @@ export class Session implements RegisteredSession {
           ownTarget: this.target,
           targets: this.env.targets(),
           portal: this.io.portal,
-          maxBytes: budget,
+          maxBytes: MAX_TEXT_RESPONSE,
         });
         if (answer.ok) answers.push(...answer.pairs);
         else answers.push([key, 'Reject']);
+        honoured ||= answer.ok;
       } else if (KEYS.has(key) || LOGIN_DECLARATIONS.has(key)) {
         answers.push([key, 'Reject']);
       } else {
         answers.push([key, 'NotUnderstood']);
       }
     }
-    return answers;
+    return { pairs: answers, honoured };
   }
 
   private onLogout(raw: RawPdu): void {

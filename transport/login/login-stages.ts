@@ -1,14 +1,14 @@
 // The login phase of one connection, RFC 7143 §6.3 and §11.12–§11.13: stage
 // and transit rules, names and ACL, CHAP, operational negotiation, and the final admission.
 // Sequence numbers are the connection's business; this returns what to answer and what to do.
-import { MAX_LOGIN_PDUS, MAX_NAME_LENGTH, MAX_NEGOTIATION_TEXT } from '../limits.js';
+import { MAX_LOGIN_PDUS, MAX_LOGIN_RESPONSE_TEXT, MAX_NAME_LENGTH, MAX_NEGOTIATION_TEXT } from '../limits.js';
 import { LoginStage, type LoginRequestPdu } from '../pdu/login.js';
 import { initiatorAllowed, type TargetPortalConfig } from '../target-config.js';
 import { ChapAuthenticator } from './chap.js';
 import { iscsiNameProblem } from './iscsi-name.js';
 import { LOGIN_DECLARATIONS, SECURITY_KEYS } from './keys.js';
 import { DEFAULT_PARAMS, negotiate, type SessionKind, type SessionParams, withTargetDeclaration } from './negotiate.js';
-import { parseTextPairs, type TextPair } from './text-pairs.js';
+import { encodedLength, parseTextPairs, type TextPair } from './text-pairs.js';
 
 /** Login status, Status-Class << 8 | Status-Detail (RFC 7143 §11.13.5). */
 export const LoginStatus = {
@@ -59,6 +59,8 @@ export interface LoginResponseDraft {
   readonly tsih: number;
   readonly itt: number;
   readonly status: LoginStatus;
+  /** More answer text follows in the next Login Response (RFC 7143 §11.13.2). */
+  readonly continued?: boolean;
 }
 
 export interface LoginOutcome {
@@ -226,6 +228,12 @@ export class LoginStages {
       answers.push(['MaxRecvDataSegmentLength', String(withTargetDeclaration(this.params).targetMaxRecvDataSegmentLength)]);
       this.params = withTargetDeclaration(this.params);
       this.mrdslDeclared = true;
+    }
+    // The answer goes out in Login Responses of at most 8192 bytes with the C bit; a request
+    // whose answer would take more than a few of them (thousands of unknown keys) is not a
+    // negotiation but a flood: class 2, the initiator caused it and must not retry (§11.13.5).
+    if (encodedLength(answers) > MAX_LOGIN_RESPONSE_TEXT) {
+      return fail(LoginStatus.INITIATOR_ERROR, `login answer over ${MAX_LOGIN_RESPONSE_TEXT} bytes`);
     }
     this.stage = transit ? req.nsg : req.csg;
     if (!final) return { kind: 'continue', response: this.draft(req, transit, LoginStatus.SUCCESS), text: answers };

@@ -49,12 +49,14 @@ export interface LoginResponseFields extends SequenceNumbers {
   readonly itt: number;
   /** Status-Class << 8 | Status-Detail (RFC 7143 §11.13.5). */
   readonly status: number;
+  /** More text follows (RFC 7143 §11.13.2); only with transit false. */
+  readonly continued?: boolean;
   readonly dataSegmentLength: number;
 }
 
-/** Version-max = Version-active = 0 (open-iscsi rejects others); never sets C. */
+/** Version-max = Version-active = 0 (open-iscsi rejects others). */
 export function encodeLoginResponse(f: LoginResponseFields): Buffer {
-  const flags = (f.transit ? 0x80 : 0) | (f.csg << 2) | (f.transit ? f.nsg : 0);
+  const flags = (f.transit ? 0x80 : 0) | (f.continued ? 0x40 : 0) | (f.csg << 2) | (f.transit ? f.nsg : 0);
   const h = newHeader(TargetOpcode.LOGIN_RESPONSE, flags, f.dataSegmentLength, f.itt);
   Buffer.from(f.isid, 'hex').copy(h, 8, 0, 6);
   h.writeUInt16BE(f.tsih, 14);

@@ -27,14 +27,17 @@ export function decodeTextRequest(bhs: Buffer): TextRequestPdu {
 
 export interface TextResponseFields extends SequenceNumbers {
   readonly final: boolean;
+  /** More text follows in the next response (RFC 7143 §11.11.2); never with `final`. */
+  readonly continued?: boolean;
   readonly itt: number;
   readonly ttt: number;
   readonly dataSegmentLength: number;
 }
 
-/** Never sets C: libiscsi 1.19 accepts only byte 1 = 0x80 (docs/initiators.md). */
+/** C only for a long answer: libiscsi 1.19 accepts only byte 1 = 0x80 (docs/initiators.md). */
 export function encodeTextResponse(f: TextResponseFields): Buffer {
-  const h = newHeader(TargetOpcode.TEXT_RESPONSE, f.final ? 0x80 : 0, f.dataSegmentLength, f.itt);
+  const flags = (f.final ? 0x80 : 0) | (f.continued ? 0x40 : 0);
+  const h = newHeader(TargetOpcode.TEXT_RESPONSE, flags, f.dataSegmentLength, f.itt);
   h.writeUInt32BE(f.ttt >>> 0, 20);
   writeSequenceNumbers(h, f);
   return h;

@@ -274,15 +274,35 @@ describe('discovery', () => {
     expect((await c.next())?.byte2).toBe(0x04);
   });
 
-  it.each([
-    { value: 'Alle', want: [['SendTargets', 'Reject']] },
-    { value: 'A', want: [['SendTargets', 'Reject']] },
-  ])('rejects SendTargets=$value', async ({ value, want }) => {
+  it.each(['Alle', 'A'])('rejects SendTargets=%s with a Reject PDU (RFC 7143 6.10) and keeps the session', async (value) => {
     h = await startHarness();
     const c = await h.connect();
     const r = await loginPdu(c, { data: text({ InitiatorName: INITIATOR, SessionType: 'Discovery' }) });
     c.send(textRequest({ itt: 9, cmdSN: r.pdu.expCmdSN, data: text({ SendTargets: value }) }));
-    expect(parseText((await c.next())?.data ?? Buffer.alloc(0))).toEqual(want);
+    const reject = await c.next();
+    expect(reject?.opcode).toBe(Op.REJECT);
+    expect(reject?.byte2).toBe(0x04);
+    expect(reject?.data.readUInt32BE(16)).toBe(9);
+    c.send(textRequest({ itt: 10, cmdSN: r.pdu.expCmdSN, data: text({ SendTargets: 'All' }) }));
+    const p = await c.next();
+    expect(p?.opcode).toBe(Op.TEXT_RESPONSE);
+    expect(parseText(p?.data ?? Buffer.alloc(0))).toEqual([['TargetName', TARGET], ['TargetAddress', `127.0.0.1:${h.port},1`]]);
+  });
+
+  it('answers each request of libiscsi 1.20 iSCSISendTargets.Invalid in a normal session with a Reject, session kept', async () => {
+    h = await startHarness();
+    const c = await h.session();
+    const requests = ['SendTargetsPlease=All', 'SendTargets=Alle', 'SendTargets=A', 'sENDtARGETS=aLL', 'SendTargets=All'];
+    for (const [i, pair] of requests.entries()) {
+      const [key, value] = pair.split('=') as [string, string];
+      c.send(textRequest({ itt: 20 + i, cmdSN: c.cmdSN, data: text({ [key]: value }) }));
+      const p = await c.next();
+      expect(p?.opcode, pair).toBe(Op.REJECT);
+      expect(p?.data.readUInt32BE(16)).toBe(20 + i);
+    }
+    expect(c.closed).toBe(false);
+    c.send(textRequest({ itt: 30, cmdSN: c.cmdSN, data: text({ SendTargets: '' }) }));
+    expect((await c.next())?.opcode).toBe(Op.TEXT_RESPONSE);
   });
 
   it('answers an unknown key NotUnderstood, and an empty SendTargets in a normal session with its own target', async () => {
