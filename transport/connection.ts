@@ -41,6 +41,8 @@ export interface ConnectionContext {
   sessionsOfTarget(targetName: string): readonly Session[];
   /** The connection is gone (for the server's bookkeeping). */
   closed(connection: Connection): void;
+  /** The connection left the login phase: logged in, refused or gone (login budget). */
+  loginEnded(connection: Connection): void;
 }
 
 export type ConnectionPhase = 'login' | 'full-feature' | 'closed';
@@ -68,6 +70,7 @@ export class Connection {
   private pingTtt: number | undefined;
   readonly portal: Portal;
   readonly remote: string;
+  readonly remoteAddress: string;
 
   constructor(
     private readonly socket: Socket,
@@ -75,7 +78,8 @@ export class Connection {
     overloaded: boolean,
   ) {
     this.portal = { host: socket.localAddress ?? '127.0.0.1', port: socket.localPort ?? 0 };
-    this.remote = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`;
+    this.remoteAddress = socket.remoteAddress ?? '?';
+    this.remote = `${this.remoteAddress}:${socket.remotePort ?? 0}`;
     const env: LoginEnvironment = {
       findTarget: (name) => ctx.findTarget(name),
       admit: (req) => ctx.registry.admit(req),
@@ -223,6 +227,7 @@ export class Connection {
         this.session.onPingAnswered = (ttt) => this.pingAnswered(ttt);
         this.ctx.registry.add(this.session);
         this.phaseValue = 'full-feature';
+        this.ctx.loginEnded(this);
         log('%s logged in: %s session %d (%s)', this.remote, step.outcome.kind, step.outcome.tsih, step.outcome.initiatorName);
         this.startIdleTimer();
         return;
@@ -379,6 +384,7 @@ export class Connection {
   }
 
   private shutdown(): void {
+    if (this.phaseValue === 'login') this.ctx.loginEnded(this);
     this.phaseValue = 'closed';
     clearTimeout(this.loginTimer);
     if (this.idleTimer) clearTimeout(this.idleTimer);

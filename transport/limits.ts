@@ -37,6 +37,13 @@ export const MAX_TEXT_RESPONSE = MAX_NEGOTIATION_TEXT;
 export const MAX_PENDING_IMMEDIATE = 16;
 /** R2T bursts open at once per session, bounding solicited buffering to this x MaxBurstLength. */
 export const MAX_OPEN_R2T_BURSTS = 16;
+/**
+ * Connections still in login, per source address and in total. Beyond either a new connection is
+ * closed at once, before it may hold a slot for the whole login deadline: half-open logins of one
+ * peer cannot lock out established sessions (they are not counted) or other peers' logins.
+ */
+export const MAX_LOGINS_IN_PROGRESS_PER_ADDRESS = 16;
+export const MAX_LOGINS_IN_PROGRESS = 64;
 /** Upper bounds of what we agree to in negotiation (RFC 7143 §13). */
 export const TARGET_MAX_BURST_LENGTH = 1048576;
 export const TARGET_FIRST_BURST_LENGTH = 262144;

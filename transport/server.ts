@@ -4,6 +4,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import createDebug from 'debug';
 import { Connection, type ConnectionContext } from './connection.js';
 import { resolveLimits, type TransportLimits } from './limits.js';
+import { LoginBudget } from './login-budget.js';
 import type { Session } from './session.js';
 import { SessionRegistry } from './session-registry.js';
 import type { TargetPortalConfig } from './target-config.js';
@@ -37,6 +38,7 @@ export async function startIscsiServer(options: IscsiServerOptions): Promise<Isc
   const byName = new Map(targets.map((t) => [t.name, t]));
   if (byName.size !== targets.length) throw new Error('two targets share one name');
   const registry = new SessionRegistry(limits.maxSessionsPerInitiator);
+  const logins = new LoginBudget();
   const connections = new Set<Connection>();
   /** Every accepted socket, including ones lingering after a final answer, for close(). */
   const sockets = new Set<Socket>();
@@ -50,10 +52,16 @@ export async function startIscsiServer(options: IscsiServerOptions): Promise<Isc
     targets: () => targets,
     sessionsOfTarget: (name) => registry.forTarget(name) as Session[],
     closed: (connection) => connections.delete(connection),
+    loginEnded: (connection) => logins.release(connection.remoteAddress),
   };
 
   const server: Server = createServer({ noDelay: true }, (socket: Socket) => {
     if (closing) {
+      socket.destroy();
+      return;
+    }
+    if (!logins.take(socket.remoteAddress ?? '?')) {
+      log('refusing %s: too many logins in progress', socket.remoteAddress);
       socket.destroy();
       return;
     }
@@ -64,6 +72,7 @@ export async function startIscsiServer(options: IscsiServerOptions): Promise<Isc
       connections.add(new Connection(socket, ctx, overloaded));
     } catch (err) {
       log('accept failed: %O', err);
+      logins.release(socket.remoteAddress ?? '?');
       socket.destroy();
     }
   });
