@@ -53,7 +53,9 @@ const secret = z
       .string()
       .min(1, 'must not be empty')
       .refine((s) => Buffer.byteLength(s) >= MIN_CHAP_SECRET_BYTES, {
-        message: `must be at least ${MIN_CHAP_SECRET_BYTES} bytes (96 bits; RFC 7143 12.1.3 allows less only under IPsec)`,
+        message:
+          `must be at least ${MIN_CHAP_SECRET_BYTES} bytes ` +
+          '(96 bits; RFC 7143 12.1.3 allows less only under IPsec)',
       }),
   })
   .strict();
@@ -96,7 +98,10 @@ const iqn = z
   // Initiators send the name in RFC 3722 normalized form; one we could never match is refused here.
   .superRefine((name, ctx) => {
     const problem = iscsiNameProblem(name);
-    if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `is not a valid iSCSI name: ${problem}` });
+    if (problem) {
+      const message = `is not a valid iSCSI name: ${problem}`;
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message });
+    }
   });
 
 const targetSchema = z
@@ -308,8 +313,9 @@ export function resolveConfig(input: unknown, opts: ResolveOptions): ResolvedCon
     names.add(t.name.toLowerCase());
     if (t.mutualChap && !t.chap) fail(namer, ['targets', ti, 'mutualChap'], 'needs chap (the initiator authenticates first)');
     if (t.mutualChap && t.chap && t.mutualChap.secret === t.chap.secret) {
-      // RFC 7143 §12.1.3: the two directions use different secrets (a reflected answer would pass).
-      fail(namer, ['targets', ti, 'mutualChap', 'secret'], "must differ from the initiator's CHAP secret (RFC 7143 12.1.3)");
+      // RFC 7143 §12.1.3: each direction has its own secret (else a reflected answer passes).
+      const why = "must differ from the initiator's CHAP secret (RFC 7143 12.1.3)";
+      fail(namer, ['targets', ti, 'mutualChap', 'secret'], why);
     }
     const lunNumbers = new Set<number>();
     const luns = t.luns.map((l, li) => {

@@ -30,6 +30,8 @@ const log = createDebug('zbc:transport:connection');
 const logPdu = createDebug('zbc:transport:pdu');
 
 const ZERO_PAD = Buffer.alloc(4);
+/** A login step that answers with text (and so may need several Login Responses). */
+type AnsweringStep = LoginStep & { kind: 'continue' | 'complete' };
 /** After a final answer (failed login, logout), how long a half-closed socket may linger. */
 const LINGER_MS = 2000;
 
@@ -55,7 +57,7 @@ export class Connection {
   });
   private readonly login: LoginStages;
   /** A login answer longer than one Login Response: the parts still to send and the step. */
-  private loginReply: { readonly step: LoginStep & { kind: 'continue' | 'complete' }; readonly parts: Buffer[] } | undefined;
+  private loginReply: { readonly step: AnsweringStep; readonly parts: Buffer[] } | undefined;
   private session: Session | undefined;
   private phaseValue: ConnectionPhase = 'login';
   /** StatSN starts low: libiscsi adopts only serially larger values (docs/initiators.md). */
@@ -166,8 +168,10 @@ export class Connection {
     const reply = this.loginReply as NonNullable<typeof this.loginReply>;
     if (dataLength > 0 || req.continued || req.csg !== reply.step.response.csg) {
       this.loginReply = undefined;
-      const response = { ...reply.step.response, transit: false, status: LoginStatus.INITIATOR_ERROR };
-      return this.applyLoginStep(req, { kind: 'fail', response, reason: 'not an empty request for the rest of the answer' });
+      const status = LoginStatus.INITIATOR_ERROR;
+      const response = { ...reply.step.response, transit: false, status };
+      const reason = 'not an empty request for the rest of the answer';
+      return this.applyLoginStep(req, { kind: 'fail', response, reason });
     }
     this.sendLoginPart(req);
   }
@@ -177,7 +181,8 @@ export class Connection {
     const reply = this.loginReply as NonNullable<typeof this.loginReply>;
     const part = reply.parts.shift() as Buffer;
     if (reply.parts.length > 0) {
-      const response = { ...reply.step.response, transit: false, nsg: 0, tsih: req.tsih, continued: true };
+      const { response: last } = reply.step;
+      const response = { ...last, transit: false, nsg: 0, tsih: req.tsih, continued: true };
       return this.sendLoginStatus(response, req.cmdSN, part);
     }
     this.loginReply = undefined;
@@ -201,7 +206,7 @@ export class Connection {
     }
   }
 
-  private finishLoginStep(req: LoginRequestPdu, step: LoginStep & { kind: 'continue' | 'complete' }, text: Buffer): void {
+  private finishLoginStep(req: LoginRequestPdu, step: AnsweringStep, text: Buffer): void {
     this.sendLoginStatus(step.response, req.cmdSN, text);
     switch (step.kind) {
       case 'continue':

@@ -31,7 +31,7 @@ export const MAX_FFP_TEXT_RESPONSE = 8192;
  * bytes with the C bit (RFC 7143 §11.13.2); a login asking for more is refused with 0200h.
  */
 export const MAX_LOGIN_RESPONSE_TEXT = 4 * MAX_LOGIN_DATA_SEGMENT;
-/** Whole answer text of one Text Request in FFP, sent in parts with C and a TTT (RFC 7143 §11.11). */
+/** Whole answer text of one FFP Text Request, sent in parts with C and a TTT (RFC 7143 §11.11). */
 export const MAX_TEXT_RESPONSE = MAX_NEGOTIATION_TEXT;
 /** Immediate (I=1) commands outstanding at once per session; beyond -> Reject 0x06. */
 export const MAX_PENDING_IMMEDIATE = 16;

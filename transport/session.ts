@@ -88,6 +88,13 @@ export function nexusKey(initiatorName: string, isid: string, targetName: string
 
 type Handler = (raw: RawPdu) => void;
 
+/** A Text Response being sent in parts: its ITT, our TTT and the parts not sent yet. */
+interface TextReply {
+  readonly itt: number;
+  readonly ttt: number;
+  readonly parts: Buffer[];
+}
+
 /** The first `bytes` bytes of a list of views, as views. */
 function leadingViews(views: readonly Buffer[], bytes: number): Buffer[] {
   const out: Buffer[] = [];
@@ -127,8 +134,8 @@ export class Session implements RegisteredSession {
   private nextTtt = 1;
   private textParts: Buffer[] = [];
   private textBytes = 0;
-  /** The rest of a long Text Response, fetched by empty requests echoing `ttt` (RFC 7143 §11.11). */
-  private textReply: { readonly itt: number; readonly ttt: number; readonly parts: Buffer[] } | undefined;
+  /** The rest of a long Text Response, fetched by empty requests echoing its TTT (§11.11). */
+  private textReply: TextReply | undefined;
   private waitingForDrain = false;
   private logoutRequested = false;
   private ended = false;
@@ -644,20 +651,28 @@ export class Session implements RegisteredSession {
       }
       const limit = Math.min(this.params.initiatorMaxRecvDataSegmentLength, MAX_FFP_TEXT_RESPONSE);
       const parts = splitText(data, limit);
-      this.sendTextPart({ itt: pdu.itt, ttt: parts.length > 1 ? this.allocateTtt() : RESERVED_TAG, parts });
+      const ttt = parts.length > 1 ? this.allocateTtt() : RESERVED_TAG;
+      this.sendTextPart({ itt: pdu.itt, ttt, parts });
     };
     if (pdu.immediate) run();
     else this.order(pdu.cmdSN, run);
   }
 
   /** One part of an answer: C and F=0 with our TTT while more follows, F=1 on the last. */
-  private sendTextPart(reply: { readonly itt: number; readonly ttt: number; readonly parts: Buffer[] }): void {
+  private sendTextPart(reply: TextReply): void {
     const part = reply.parts.shift() ?? Buffer.alloc(0);
     const last = reply.parts.length === 0;
     this.textReply = last ? undefined : reply;
     const ttt = last ? RESERVED_TAG : reply.ttt;
     this.io.send(
-      encodeTextResponse({ final: last, continued: !last, itt: reply.itt, ttt, dataSegmentLength: part.length, ...this.advancing() }),
+      encodeTextResponse({
+        final: last,
+        continued: !last,
+        itt: reply.itt,
+        ttt,
+        dataSegmentLength: part.length,
+        ...this.advancing(),
+      }),
       part.length > 0 ? [part] : [],
     );
   }

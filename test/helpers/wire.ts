@@ -380,7 +380,11 @@ export class WireInitiator {
   }
 
   /** `localAddress` picks the source address (any of 127.0.0.0/8 on loopback). */
-  static async connect(port: number, host = '127.0.0.1', localAddress?: string): Promise<WireInitiator> {
+  static async connect(
+    port: number,
+    host = '127.0.0.1',
+    localAddress?: string,
+  ): Promise<WireInitiator> {
     const socket = connect({ port, host, ...(localAddress ? { localAddress } : {}) });
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', () => resolve());

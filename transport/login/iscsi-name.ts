@@ -4,11 +4,24 @@
 import { MAX_NAME_LENGTH } from '../limits.js';
 
 /** RFC 7143 §4.2.7.4: type designator and the shape of what follows it. */
-const FORMATS: readonly { readonly prefix: string; readonly body: RegExp; readonly shape: string }[] = [
+interface NameFormat {
+  readonly prefix: string;
+  readonly body: RegExp;
+  readonly shape: string;
+}
+const FORMATS: readonly NameFormat[] = [
   // iqn.yyyy-mm.reversed.domain[:anything]
-  { prefix: 'iqn.', body: /^[0-9]{4}-(0[1-9]|1[0-2])\.[a-z0-9]/u, shape: 'iqn.yyyy-mm.<domain>[:<name>]' },
+  {
+    prefix: 'iqn.',
+    body: /^[0-9]{4}-(0[1-9]|1[0-2])\.[a-z0-9]/u,
+    shape: 'iqn.yyyy-mm.<domain>[:<name>]',
+  },
   { prefix: 'eui.', body: /^[0-9A-Fa-f]{16}$/, shape: 'eui.<16 hex digits>' },
-  { prefix: 'naa.', body: /^([0-9A-Fa-f]{16}|[0-9A-Fa-f]{32})$/, shape: 'naa.<16 or 32 hex digits>' },
+  {
+    prefix: 'naa.',
+    body: /^([0-9A-Fa-f]{16}|[0-9A-Fa-f]{32})$/,
+    shape: 'naa.<16 or 32 hex digits>',
+  },
 ];
 
 /**

@@ -1,7 +1,12 @@
 // The login phase of one connection, RFC 7143 §6.3 and §11.12–§11.13: stage
 // and transit rules, names and ACL, CHAP, operational negotiation, and the final admission.
 // Sequence numbers are the connection's business; this returns what to answer and what to do.
-import { MAX_LOGIN_PDUS, MAX_LOGIN_RESPONSE_TEXT, MAX_NAME_LENGTH, MAX_NEGOTIATION_TEXT } from '../limits.js';
+import {
+  MAX_LOGIN_PDUS,
+  MAX_LOGIN_RESPONSE_TEXT,
+  MAX_NAME_LENGTH,
+  MAX_NEGOTIATION_TEXT,
+} from '../limits.js';
 import { LoginStage, type LoginRequestPdu } from '../pdu/login.js';
 import { initiatorAllowed, type TargetPortalConfig } from '../target-config.js';
 import { ChapAuthenticator } from './chap.js';
@@ -233,7 +238,8 @@ export class LoginStages {
     // whose answer would take more than a few of them (thousands of unknown keys) is not a
     // negotiation but a flood: class 2, the initiator caused it and must not retry (§11.13.5).
     if (encodedLength(answers) > MAX_LOGIN_RESPONSE_TEXT) {
-      return fail(LoginStatus.INITIATOR_ERROR, `login answer over ${MAX_LOGIN_RESPONSE_TEXT} bytes`);
+      const reason = `login answer over ${MAX_LOGIN_RESPONSE_TEXT} bytes`;
+      return fail(LoginStatus.INITIATOR_ERROR, reason);
     }
     this.stage = transit ? req.nsg : req.csg;
     if (!final) return { kind: 'continue', response: this.draft(req, transit, LoginStatus.SUCCESS), text: answers };
@@ -277,7 +283,7 @@ export class LoginStages {
     const get = (key: string): string | undefined => pairs.find(([k]) => k === key)?.[1];
     const initiatorName = get('InitiatorName');
     if (initiatorName === undefined) return { status: LoginStatus.MISSING_PARAMETER, reason: 'no InitiatorName' };
-    // RFC 7143 §11.13.5: a malformed name is an initiator error (0200h); 0207h is for a missing one.
+    // RFC 7143 §11.13.5: a malformed name is an initiator error (0200h); 0207h means missing.
     const initiatorProblem = iscsiNameProblem(initiatorName);
     if (initiatorProblem) {
       return { status: LoginStatus.INITIATOR_ERROR, reason: `InitiatorName ${initiatorProblem}` };
@@ -293,7 +299,9 @@ export class LoginStages {
     const targetName = get('TargetName');
     if (targetName === undefined) return { status: LoginStatus.MISSING_PARAMETER, reason: 'no TargetName' };
     const targetProblem = iscsiNameProblem(targetName);
-    if (targetProblem) return { status: LoginStatus.INITIATOR_ERROR, reason: `TargetName ${targetProblem}` };
+    if (targetProblem) {
+      return { status: LoginStatus.INITIATOR_ERROR, reason: `TargetName ${targetProblem}` };
+    }
     const target = this.env.findTarget(targetName);
     const shownName = targetName.slice(0, MAX_NAME_LENGTH);
     if (!target) return { status: LoginStatus.NOT_FOUND, reason: `target ${shownName} not found` };

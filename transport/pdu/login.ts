@@ -56,7 +56,8 @@ export interface LoginResponseFields extends SequenceNumbers {
 
 /** Version-max = Version-active = 0 (open-iscsi rejects others). */
 export function encodeLoginResponse(f: LoginResponseFields): Buffer {
-  const flags = (f.transit ? 0x80 : 0) | (f.continued ? 0x40 : 0) | (f.csg << 2) | (f.transit ? f.nsg : 0);
+  const stages = (f.csg << 2) | (f.transit ? f.nsg : 0);
+  const flags = (f.transit ? 0x80 : 0) | (f.continued ? 0x40 : 0) | stages;
   const h = newHeader(TargetOpcode.LOGIN_RESPONSE, flags, f.dataSegmentLength, f.itt);
   Buffer.from(f.isid, 'hex').copy(h, 8, 0, 6);
   h.writeUInt16BE(f.tsih, 14);

@@ -16,6 +16,11 @@ function exit(args: string[]): Extract<CliResult, { kind: 'exit' }> {
   return r;
 }
 
+const TOO_SHORT =
+  'must be at least 12 bytes (96 bits; RFC 7143 12.1.3 allows less only under IPsec)';
+const SAME_SECRET = "must differ from the initiator's CHAP secret (RFC 7143 12.1.3)";
+const CHAP_FLAGS = ['--chap-user', 'u', '--chap-secret', 'secretsecret', '--mutual-chap-user', 't'];
+
 describe('parseCli', () => {
   it('no flags: profile default, in memory, 127.0.0.1:3260, the default IQN at LUN 0', () => {
     const c = run([]);
@@ -75,15 +80,15 @@ describe('parseCli', () => {
     [['--mutual-chap-secret', 's'], 'zbc-target: --mutual-chap-user: is required with --mutual-chap-secret'],
     [
       ['--chap-user', 'u', '--chap-secret', 'secre'],
-      'zbc-target: --chap-secret: must be at least 12 bytes (96 bits; RFC 7143 12.1.3 allows less only under IPsec)',
+      `zbc-target: --chap-secret: ${TOO_SHORT}`,
     ],
     [
-      ['--chap-user', 'u', '--chap-secret', 'secretsecret', '--mutual-chap-user', 't', '--mutual-chap-secret', 'short'],
-      'zbc-target: --mutual-chap-secret: must be at least 12 bytes (96 bits; RFC 7143 12.1.3 allows less only under IPsec)',
+      [...CHAP_FLAGS, '--mutual-chap-secret', 'short'],
+      `zbc-target: --mutual-chap-secret: ${TOO_SHORT}`,
     ],
     [
-      ['--chap-user', 'u', '--chap-secret', 'secretsecret', '--mutual-chap-user', 't', '--mutual-chap-secret', 'secretsecret'],
-      "zbc-target: --mutual-chap-secret: must differ from the initiator's CHAP secret (RFC 7143 12.1.3)",
+      [...CHAP_FLAGS, '--mutual-chap-secret', 'secretsecret'],
+      `zbc-target: --mutual-chap-secret: ${SAME_SECRET}`,
     ],
     [['--backing', 'a', '--memory'], 'zbc-target: --backing: conflicts with memory (choose one)'],
     [['--config', 'c.json', '--zone-size', '8MiB'], 'zbc-target: --zone-size: cannot be combined with --config (set it in the config file)'],

@@ -21,6 +21,10 @@ function errorOf(input: unknown): string {
   throw new Error('expected a ConfigError');
 }
 
+const TOO_SHORT =
+  'must be at least 12 bytes (96 bits; RFC 7143 12.1.3 allows less only under IPsec)';
+const SAME_SECRET = "must differ from the initiator's CHAP secret (RFC 7143 12.1.3)";
+
 describe('resolveConfig', () => {
   it('resolves the default profile for a bare LUN (in memory)', () => {
     const c = resolve(one({}));
@@ -93,14 +97,20 @@ describe('resolveConfig', () => {
     [{ targets: [null] }, 'config: targets[0]: must be an object, not null'],
     [{ targets: [{ name: T, luns: [{ lun: 0 }, { lun: 0 }] }] }, 'config: targets[0].luns[1].lun: duplicate LUN 0'],
     [{ targets: [{ name: T, luns: [{ lun: 0 }] }, { name: T, luns: [{ lun: 0 }] }] }, `config: targets[1].name: duplicate target name ${T}`],
-    [one({}, { mutualChap: { user: 'a', secret: 'target-secret-1' } }), 'config: targets[0].mutualChap: needs chap (the initiator authenticates first)'],
     [
-      one({}, { chap: { user: 'a', secret: 'secret12345' } }),
-      'config: targets[0].chap.secret: must be at least 12 bytes (96 bits; RFC 7143 12.1.3 allows less only under IPsec)',
+      one({}, { mutualChap: { user: 'a', secret: 'target-secret-1' } }),
+      'config: targets[0].mutualChap: needs chap (the initiator authenticates first)',
     ],
     [
-      one({}, { chap: { user: 'a', secret: 'same-secret-1' }, mutualChap: { user: 't', secret: 'same-secret-1' } }),
-      "config: targets[0].mutualChap.secret: must differ from the initiator's CHAP secret (RFC 7143 12.1.3)",
+      one({}, { chap: { user: 'a', secret: 'secret12345' } }),
+      `config: targets[0].chap.secret: ${TOO_SHORT}`,
+    ],
+    [
+      one({}, {
+        chap: { user: 'a', secret: 'same-secret-1' },
+        mutualChap: { user: 't', secret: 'same-secret-1' },
+      }),
+      `config: targets[0].mutualChap.secret: ${SAME_SECRET}`,
     ],
     [one({}, { chap: { user: 'a' } }), 'config: targets[0].chap.secret: is required'],
     [{ listen: 'localhost:99999', ...one({}) }, 'config: listen: port 99999 is out of range (0-65535)'],

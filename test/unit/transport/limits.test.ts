@@ -109,6 +109,7 @@ describe('login limits', () => {
 });
 
 describe('connections still in login', () => {
+  const PER_ADDRESS = MAX_LOGINS_IN_PROGRESS_PER_ADDRESS;
   /** Opens `n` connections from `address` that never send a byte. */
   const halfOpen = (port: number, address: string, n: number) =>
     Promise.all(Array.from({ length: n }, () => WireInitiator.connect(port, '127.0.0.1', address)));
@@ -117,7 +118,8 @@ describe('connections still in login', () => {
     new Promise<void>((resolve, reject) => {
       let closed = conns.filter((c) => c.closed).length;
       if (closed >= count) return resolve();
-      const timer = setTimeout(() => reject(new Error(`only ${closed} of ${count} closed`)), 10_000);
+      const fail = () => reject(new Error(`only ${closed} of ${count} closed`));
+      const timer = setTimeout(fail, 10_000);
       for (const c of conns.filter((x) => !x.closed)) {
         c.socket.once('close', () => {
           if (++closed < count) return;
@@ -127,31 +129,33 @@ describe('connections still in login', () => {
       }
     });
 
-  it(`keeps ${MAX_LOGINS_IN_PROGRESS_PER_ADDRESS} half-open logins per address; 300 from one peer lock out nobody else`, async () => {
+  it(`keeps ${PER_ADDRESS} half-open logins per address; 300 lock out nobody else`, async () => {
     h = await startHarness();
     const established = await h.session();
     const flood = await halfOpen(h.port, '127.0.0.1', 300);
     // Everything beyond the budget is closed at once, long before the 15 s login deadline.
-    await untilClosed(flood, 300 - MAX_LOGINS_IN_PROGRESS_PER_ADDRESS);
+    await untilClosed(flood, 300 - PER_ADDRESS);
     // Another peer logs in; the established session still answers.
     const other = await WireInitiator.connect(h.port, '127.0.0.1', '127.0.0.2');
     expect(loginStatus(await other.login({ isid: '800000000002' }))).toBe(0);
     established.send(nopOut({ itt: 5, cmdSN: established.cmdSN, immediate: true }));
     expect((await established.next())?.opcode).toBe(Op.NOP_IN);
     // The target has answered since: the budget's own half-open logins are still there.
-    expect(flood.filter((c) => !c.closed).length).toBe(MAX_LOGINS_IN_PROGRESS_PER_ADDRESS);
+    expect(flood.filter((c) => !c.closed).length).toBe(PER_ADDRESS);
     // A slot comes back when a half-open login goes away.
     for (const c of flood) c.close();
     const again = await WireInitiator.connect(h.port);
     expect(loginStatus(await again.login({ isid: '800000000003' }))).toBe(0);
   });
 
-  it(`keeps at most ${MAX_LOGINS_IN_PROGRESS} half-open logins in total; sessions go on`, async () => {
+  it(`keeps at most ${MAX_LOGINS_IN_PROGRESS} half-open logins in all, sessions live`, async () => {
     h = await startHarness();
     const established = await h.session();
-    const peers = Math.ceil(MAX_LOGINS_IN_PROGRESS / MAX_LOGINS_IN_PROGRESS_PER_ADDRESS);
+    const peers = Math.ceil(MAX_LOGINS_IN_PROGRESS / PER_ADDRESS);
     const held: WireInitiator[] = [];
-    for (let i = 0; i < peers; i++) held.push(...(await halfOpen(h.port, `127.0.1.${i + 1}`, MAX_LOGINS_IN_PROGRESS_PER_ADDRESS)));
+    for (let i = 0; i < peers; i++) {
+      held.push(...(await halfOpen(h.port, `127.0.1.${i + 1}`, PER_ADDRESS)));
+    }
     const late = await WireInitiator.connect(h.port, '127.0.0.1', '127.0.2.1');
     await untilClosed([late], 1);
     established.send(nopOut({ itt: 5, cmdSN: established.cmdSN, immediate: true }));
@@ -285,7 +289,7 @@ describe('full feature phase limits', () => {
     expect(c.closed).toBe(false);
   });
 
-  it('continues a SendTargets answer longer than the initiator MaxRecvDataSegmentLength in parts', async () => {
+  it('continues a SendTargets answer longer than the initiator MRDSL in parts', async () => {
     const extra = Array.from({ length: 20 }, (_, i) => ({ name: `iqn.2026-11.test:t${String(i).padStart(2, '0')}`, scsi: new FakeScsiTarget() }));
     h = await startHarness({ extraTargets: extra });
     const c = await h.connect();
@@ -298,11 +302,13 @@ describe('full feature phase limits', () => {
       expect(p.opcode).toBe(Op.TEXT_RESPONSE);
       expect(p.dsl).toBeLessThanOrEqual(512);
       parts.push(p.data);
-      if ((p.byte1 & 0x80) === 0) c.send(textRequest({ itt: 2, ttt: p.ttt, cmdSN, data: Buffer.alloc(0) }));
+      const more = (p.byte1 & 0x80) === 0;
+      if (more) c.send(textRequest({ itt: 2, ttt: p.ttt, cmdSN, data: Buffer.alloc(0) }));
     }
     expect(parts.length).toBeGreaterThan(1);
     const pairs = parseText(Buffer.concat(parts));
-    expect(pairs.filter(([k]) => k === 'TargetName').map(([, v]) => v)).toEqual([TARGET, ...extra.map((t) => t.name)]);
+    const names = pairs.filter(([k]) => k === 'TargetName').map(([, v]) => v);
+    expect(names).toEqual([TARGET, ...extra.map((t) => t.name)]);
   });
 
   it('keeps working with a tiny write high-water mark (backpressure pauses, drain resumes)', async () => {

@@ -4,7 +4,17 @@
 // MaxRecvDataSegmentLength and fetched with empty Text Requests echoing the TTT (§11.11).
 // Answers beyond a fixed bound are refused.
 import { afterEach, describe, expect, it } from 'vitest';
-import { loginRequest, loginStatus, Op, parseText, type TargetPdu, text, textRequest, tsihOf, type WireInitiator } from '../../helpers/wire.js';
+import {
+  loginRequest,
+  loginStatus,
+  Op,
+  parseText,
+  type TargetPdu,
+  text,
+  textRequest,
+  tsihOf,
+  type WireInitiator,
+} from '../../helpers/wire.js';
 import { type Harness, startHarness, TARGET } from './harness.js';
 
 let h: Harness;
@@ -25,7 +35,7 @@ async function expectPdu(c: WireInitiator): Promise<TargetPdu> {
 }
 
 describe('login answers longer than 8192 bytes', () => {
-  it('continue with C=1, T=0 parts of at most 8192 bytes, fetched by empty Login Requests', async () => {
+  it('go in C=1, T=0 parts of at most 8192 bytes, fetched by empty Login Requests', async () => {
     h = await startHarness();
     const c = await h.connect();
     const keys = unknownKeys(400);
@@ -45,11 +55,12 @@ describe('login answers longer than 8192 bytes', () => {
     expect(last.byte1).toBe(0x87); // T=1, CSG=1, NSG=3
     expect(tsihOf(last)).not.toBe(0);
     const answers = parseText(Buffer.concat(parts.map((p) => p.data)));
-    expect(answers.filter(([, v]) => v === 'NotUnderstood').map(([k]) => k)).toEqual(keys.map(([k]) => k));
+    const notUnderstood = answers.filter(([, v]) => v === 'NotUnderstood').map(([k]) => k);
+    expect(notUnderstood).toEqual(keys.map(([k]) => k));
     expect(h.server.sessionCount()).toBe(1);
   });
 
-  it('refuses a login whose answer would pass 32768 bytes with 0200h, no response over 8192', async () => {
+  it('refuses a login whose answer would pass 32768 bytes (0200h), no PDU over 8K', async () => {
     h = await startHarness();
     const c = await h.connect();
     // 2,000 unknown keys: 34 KiB of request in 8 KiB parts, 58 KiB of NotUnderstood answers.
@@ -91,7 +102,7 @@ describe('Text Responses longer than the initiator MaxRecvDataSegmentLength', ()
     return parts;
   }
 
-  it.each([8192, 4096])('cuts a 1,000-key answer into parts of at most %i bytes, TTT-continued', async (mrdsl) => {
+  it.each([8192, 4096])('cuts a 1,000-key answer in TTT-continued parts <= %i', async (mrdsl) => {
     h = await startHarness();
     const c = await h.session({ keys: { MaxRecvDataSegmentLength: String(mrdsl) } });
     const keys = unknownKeys(1000);
@@ -102,25 +113,29 @@ describe('Text Responses longer than the initiator MaxRecvDataSegmentLength', ()
     expect(last.byte1).toBe(0x80);
     expect(last.ttt).toBe(0xffffffff);
     const answers = parseText(Buffer.concat(parts.map((p) => p.data)));
-    expect(answers.slice(0, 2)).toEqual([['TargetName', TARGET], ['TargetAddress', `127.0.0.1:${h.port},1`]]);
-    expect(answers.slice(2).map(([k, v]) => `${k}=${v}`)).toEqual(keys.map(([k]) => `${k}=NotUnderstood`));
+    const own = [['TargetName', TARGET], ['TargetAddress', `127.0.0.1:${h.port},1`]];
+    expect(answers.slice(0, 2)).toEqual(own);
+    const rest = answers.slice(2).map(([k, v]) => `${k}=${v}`);
+    expect(rest).toEqual(keys.map(([k]) => `${k}=NotUnderstood`));
   });
 
-  it('rejects a continuation request with an unknown TTT (0x09) and one carrying data (0x04)', async () => {
+  it('rejects a next-part request with an unknown TTT (09h) or with data (04h)', async () => {
     h = await startHarness();
     const c = await h.session({ keys: { MaxRecvDataSegmentLength: '4096' } });
     c.send(textRequest({ itt: 9, ttt: 0x1234, cmdSN: c.cmdSN, data: Buffer.alloc(0) }));
     expect((await expectPdu(c)).byte2).toBe(0x09);
-    c.send(textRequest({ itt: 10, cmdSN: c.cmdSN, data: text([['SendTargets', ''], ...unknownKeys(400)]) }));
+    const long = text([['SendTargets', ''], ...unknownKeys(400)]);
+    c.send(textRequest({ itt: 10, cmdSN: c.cmdSN, data: long }));
     const first = await expectPdu(c);
     expect(first.byte1).toBe(0x40);
-    c.send(textRequest({ itt: 10, ttt: first.ttt, cmdSN: c.cmdSN, data: text({ SendTargets: '' }) }));
+    const data = text({ SendTargets: '' });
+    c.send(textRequest({ itt: 10, ttt: first.ttt, cmdSN: c.cmdSN, data }));
     const reject = await expectPdu(c);
     expect(reject.opcode).toBe(Op.REJECT);
     expect(reject.byte2).toBe(0x04);
   });
 
-  it('answers a request of only unknown keys with one Reject, not a long Text Response', async () => {
+  it('answers a request of only unknown keys with one Reject, not a long answer', async () => {
     h = await startHarness();
     const c = await h.session();
     c.send(textRequest({ itt: 9, cmdSN: c.cmdSN, data: text(unknownKeys(1000)) }));
