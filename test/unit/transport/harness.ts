@@ -15,6 +15,8 @@ import type { TransportLimits } from '../../../transport/limits.js';
 import { WireInitiator } from '../../helpers/wire.js';
 
 export const TARGET = 'iqn.2026-11.test:target';
+/** The InitiatorName the loopback tests log in with. */
+export const INITIATOR = 'iqn.2026-11.test:initiator';
 export const BS = 512;
 
 /** Fixed-format sense (SPC-4 §4.5.3) built by hand. */

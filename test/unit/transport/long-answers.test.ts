@@ -15,14 +15,13 @@ import {
   tsihOf,
   type WireInitiator,
 } from '../../helpers/wire.js';
-import { type Harness, startHarness, TARGET } from './harness.js';
+import { type Harness, INITIATOR, startHarness, TARGET } from './harness.js';
 
 let h: Harness;
 afterEach(async () => {
   await h?.close();
 });
 
-const INITIATOR = 'iqn.2026-11.test:initiator';
 const names = { InitiatorName: INITIATOR, TargetName: TARGET, SessionType: 'Normal' };
 /** `n` keys nobody knows, each answered `NotUnderstood`. */
 const unknownKeys = (n: number): [string, string][] =>
