@@ -5,6 +5,7 @@ import createDebug from 'debug';
 import { Connection, type ConnectionContext } from './connection.js';
 import { resolveLimits, type TransportLimits } from './limits.js';
 import { LoginBudget } from './login-budget.js';
+import { normalizeIscsiName } from './login/iscsi-name.js';
 import type { Session } from './session.js';
 import { SessionRegistry } from './session-registry.js';
 import type { TargetPortalConfig } from './target-config.js';
@@ -35,7 +36,8 @@ export interface IscsiServer {
 export async function startIscsiServer(options: IscsiServerOptions): Promise<IscsiServer> {
   const limits = resolveLimits(options.limits, options.queueDepth);
   const targets = [...options.targets];
-  const byName = new Map(targets.map((t) => [t.name, t]));
+  // Names compare in their RFC 3722 form: a login may spell the configured name in other case.
+  const byName = new Map(targets.map((t) => [normalizeIscsiName(t.name), t]));
   if (byName.size !== targets.length) throw new Error('two targets share one name');
   const registry = new SessionRegistry(limits.maxSessionsPerInitiator);
   const logins = new LoginBudget();
@@ -48,7 +50,7 @@ export async function startIscsiServer(options: IscsiServerOptions): Promise<Isc
   const ctx: ConnectionContext = {
     limits,
     registry,
-    findTarget: (name) => byName.get(name),
+    findTarget: (name) => byName.get(normalizeIscsiName(name)),
     targets: () => targets,
     sessionsOfTarget: (name) => registry.forTarget(name) as Session[],
     closed: (connection) => connections.delete(connection),

@@ -1,6 +1,7 @@
 // What one exported target looks like to the transport (the contract of server.ts).
 import type { ScsiTarget } from '../scsi/target.js';
 import type { ChapCredentials } from './login/chap.js';
+import { normalizeIscsiName } from './login/iscsi-name.js';
 
 export interface TargetPortalConfig {
   /** iSCSI qualified name (iqn./eui./naa.). */
@@ -15,7 +16,12 @@ export interface TargetPortalConfig {
   readonly initiators?: readonly string[];
 }
 
-/** ACL check (SendTargets hides a denied target like an unknown one: docs/architecture.md). */
+/**
+ * ACL check (SendTargets hides a denied target like an unknown one: docs/architecture.md). Names
+ * compare in their RFC 3722 form.
+ */
 export function initiatorAllowed(target: TargetPortalConfig, initiatorName: string): boolean {
-  return target.initiators === undefined || target.initiators.includes(initiatorName);
+  if (target.initiators === undefined) return true;
+  const wanted = normalizeIscsiName(initiatorName);
+  return target.initiators.some((name) => normalizeIscsiName(name) === wanted);
 }

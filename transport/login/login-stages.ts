@@ -10,7 +10,7 @@ import {
 import { LoginStage, type LoginRequestPdu } from '../pdu/login.js';
 import { initiatorAllowed, type TargetPortalConfig } from '../target-config.js';
 import { ChapAuthenticator } from './chap.js';
-import { iscsiNameProblem } from './iscsi-name.js';
+import { iscsiNameProblem, normalizeIscsiName } from './iscsi-name.js';
 import { LOGIN_DECLARATIONS, SECURITY_KEYS } from './keys.js';
 import { DEFAULT_PARAMS, negotiate, type SessionKind, type SessionParams, withTargetDeclaration } from './negotiate.js';
 import { encodedLength, parseTextPairs, type TextPair } from './text-pairs.js';
@@ -288,7 +288,8 @@ export class LoginStages {
     if (initiatorProblem) {
       return { status: LoginStatus.INITIATOR_ERROR, reason: `InitiatorName ${initiatorProblem}` };
     }
-    this.initiatorName = initiatorName;
+    // The session's identity (reinstatement, per-initiator caps) is the normalized name.
+    this.initiatorName = normalizeIscsiName(initiatorName);
     this.initiatorAlias = get('InitiatorAlias');
     const sessionType = get('SessionType') ?? 'Normal';
     if (sessionType !== 'Normal' && sessionType !== 'Discovery') {
@@ -308,7 +309,7 @@ export class LoginStages {
     // RFC 7143 §11.13.5: 0202h is "the initiator is not allowed access to the given target". The
     // tgt answers 0203h instead (hiding the target); the standard wins. SendTargets still
     // lists only the targets an initiator may use.
-    if (!initiatorAllowed(target, initiatorName)) {
+    if (!initiatorAllowed(target, this.initiatorName)) {
       return { status: LoginStatus.AUTHORIZATION_FAILURE, reason: `initiator not allowed on ${shownName}` };
     }
     this.target = target;

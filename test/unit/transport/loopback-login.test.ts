@@ -351,7 +351,6 @@ describe('names that are not iSCSI names (RFC 7143 4.2.7, RFC 3722)', () => {
   });
 
   it.each([
-    { title: 'an uppercase iqn', initiator: 'iqn.2026-11.test:Initiator', target: TARGET },
     { title: 'a name with a space', initiator: 'iqn.2026-11.test:in itiator', target: TARGET },
     { title: 'a 224-byte name', initiator: `iqn.2026-11.test:${'i'.repeat(207)}`, target: TARGET },
     { title: 'a malformed TargetName', initiator: INITIATOR, target: 'iqn.2026-11.test:tar get' },
@@ -366,5 +365,20 @@ describe('names that are not iSCSI names (RFC 7143 4.2.7, RFC 3722)', () => {
     const data = rawNames(Buffer.from(initiator), Buffer.from(target));
     const { pdu } = await loginPdu(c, { data });
     expect(loginStatus(pdu)).toBe(0x0200);
+  });
+
+  it('takes another case of a name as the same name (RFC 3722): ACL, reinstatement', async () => {
+    h = await startHarness({ target: { initiators: ['iqn.2026-11.test:Initiator'] } });
+    const isid = '800000000001';
+    const first = await h.session({ initiatorName: 'iqn.2026-11.test:initiator', isid });
+    const c = await h.connect();
+    const upper = await c.login({ initiatorName: 'IQN.2026-11.TEST:INITIATOR', isid });
+    expect(loginStatus(upper)).toBe(0);
+    // Same name, same ISID: the second login reinstated the first session.
+    expect(await first.closedWithin()).toBe(true);
+    expect(h.server.sessionCount()).toBe(1);
+    const d = await h.connect();
+    const otherCase = await d.login({ targetName: TARGET.toUpperCase(), isid: '800000000002' });
+    expect(loginStatus(otherCase)).toBe(0);
   });
 });
