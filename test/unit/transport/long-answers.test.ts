@@ -15,6 +15,7 @@ import {
   tsihOf,
   type WireInitiator,
 } from '../../helpers/wire.js';
+import { MAX_NEGOTIATION_TEXT, MAX_TEXT_RESPONSE } from '../../../transport/limits.js';
 import { type Harness, INITIATOR, startHarness, TARGET } from './harness.js';
 
 let h: Harness;
@@ -132,6 +133,18 @@ describe('Text Responses longer than the initiator MaxRecvDataSegmentLength', ()
     const reject = await expectPdu(c);
     expect(reject.opcode).toBe(Op.REJECT);
     expect(reject.byte2).toBe(0x04);
+  });
+
+  it(`rejects (04h) a request whose answer would pass ${MAX_TEXT_RESPONSE} bytes`, async () => {
+    h = await startHarness();
+    const c = await h.session();
+    const data = text([['SendTargets', ''], ...unknownKeys(3000)]);
+    expect(data.length).toBeLessThanOrEqual(MAX_NEGOTIATION_TEXT);
+    c.send(textRequest({ itt: 9, cmdSN: c.cmdSN, data }));
+    const p = await expectPdu(c);
+    expect(p.opcode).toBe(Op.REJECT);
+    expect(p.byte2).toBe(0x04);
+    expect(c.closed).toBe(false);
   });
 
   it('answers a request of only unknown keys with one Reject, not a long answer', async () => {
