@@ -212,33 +212,31 @@ export function receivedBytes(segments: readonly Buffer[]): number {
   return n;
 }
 
+/** The store writes of one command. */
+type StoreIo = () => Promise<void>;
+
 /**
  * Writes `blocks` blocks at `lba` by `io` (the store writes): plan the whole range first (zoned),
  * commit before awaiting I/O so the next command in CmdSN order sees the new WP, run the writes,
  * then report completion or failure. A refused plan writes nothing. `cdb` locates the fields a
  * zone fault's sense points at. A shared access of the range gate: it waits while a COMPARE AND
- * WRITE holds an overlapping range (and runs synchronously up to `io` when none does).
+ * WRITE holds an overlapping range (and runs synchronously up to `io` when none does), unless
+ * the caller holds the range itself (`rangeHeld`).
  */
 export function writeBlocks(
   lu: LogicalUnit,
   lba: number,
   blocks: number,
-  io: () => Promise<void>,
+  io: StoreIo,
   cdb: Buffer,
+  rangeHeld = false,
 ): Promise<CommandResult | null> {
   if (blocks === 0) return Promise.resolve(null);
+  if (rangeHeld) return writeRange(lu, lba, blocks, io, cdb);
   return lu.gate.shared(lba, blocks, () => writeRange(lu, lba, blocks, io, cdb));
 }
 
-/** writeBlocks without the range gate: for a caller that holds the range exclusively. */
-export async function writeRange(
-  lu: LogicalUnit,
-  lba: number,
-  blocks: number,
-  io: () => Promise<void>,
-  cdb: Buffer,
-): Promise<CommandResult | null> {
-  if (blocks === 0) return null;
+async function writeRange(lu: LogicalUnit, lba: number, blocks: number, io: StoreIo, cdb: Buffer) {
   const plan = lu.zones?.planWrite(lba, blocks);
   if (plan !== undefined && isZoneFault(plan)) return zoneFaultResult(plan as ZoneFault, cdb);
   if (plan !== undefined) lu.zones?.commitWrite(plan);

@@ -5,7 +5,12 @@
 import { SENSE } from '../../../sense-tables/index.js';
 import { isZoneFault, type ReadSegment, type ZoneFault } from '../../../zbc/types.js';
 import { decodeRw16 } from '../../cdb.js';
-import type { CommandContext, CommandResult, CommandSpec, FieldPointer } from '../../command-spec.js';
+import type {
+  CommandContext,
+  CommandResult,
+  CommandSpec,
+  FieldPointer,
+} from '../../command-spec.js';
 import type { LogicalUnit } from '../../logical-unit.js';
 import { copyParameterData } from '../../parameter-data.js';
 import { check, good } from '../../response.js';
@@ -16,7 +21,7 @@ import {
   readRange,
   receivedBytes,
   validateAccess,
-  writeRange,
+  writeBlocks,
 } from './block-io.js';
 
 /** Byte 13: NUMBER OF LOGICAL BLOCKS (one byte; bytes 10-12 are reserved). */
@@ -74,7 +79,7 @@ async function compareThenWrite(
     return check(SENSE.MISCOMPARE_DURING_VERIFY_OPERATION, { information: i });
   }
   const write = data.subarray(blocks * bs);
-  return writeRange(lu, lba, blocks, () => lu.store.writev([write], lba * bs), cdb);
+  return writeBlocks(lu, lba, blocks, () => lu.store.writev([write], lba * bs), cdb, true);
 }
 
 /**

@@ -29,53 +29,53 @@ function run(outcomes: Record<string, 'passed' | 'FAILED'>, hangIn?: string): On
 }
 
 const rules: AllRunRules = {
-  iscsiSuites: new Set(['iSCSIdatasn']),
-  excuses: { 'Read16.Simple': 'a reason' },
+  iscsiSuites: new Set(['iSCSIx']),
+  excuses: { 'R16.A': 'a reason' },
   iscsiAgainstRfc: new Set(),
   timeoutSeconds: 180,
 };
-const TGT = run({ 'Read16.Simple': 'FAILED', 'Read16.BeyondEol': 'FAILED', 'iSCSIdatasn.Invalid': 'passed' });
+const TGT = run({ 'R16.A': 'FAILED', 'R16.B': 'FAILED', 'iSCSIx.C': 'passed' });
 
 describe('judgeAllRun', () => {
   it('passes when the only failure is excused and tgt fails as many', () => {
-    const ours = run({ 'Read16.Simple': 'FAILED', 'Read16.BeyondEol': 'passed', 'iSCSIdatasn.Invalid': 'passed' });
+    const ours = run({ 'R16.A': 'FAILED', 'R16.B': 'passed', 'iSCSIx.C': 'passed' });
     expect(judgeAllRun(ours, TGT, rules)).toEqual([]);
   });
 
   it('names a failure without an excuse', () => {
-    const ours = run({ 'Read16.Simple': 'FAILED', 'Read16.BeyondEol': 'FAILED', 'iSCSIdatasn.Invalid': 'passed' });
-    expect(judgeAllRun(ours, TGT, rules)).toEqual(['Read16.BeyondEol failed on ours, no excuse']);
+    const ours = run({ 'R16.A': 'FAILED', 'R16.B': 'FAILED', 'iSCSIx.C': 'passed' });
+    expect(judgeAllRun(ours, TGT, rules)).toEqual(['R16.B failed on ours, no excuse']);
   });
 
-  it('refuses a failure in the iSCSI family even when excused, unless it contradicts the RFC', () => {
-    const ours = run({ 'Read16.Simple': 'FAILED', 'Read16.BeyondEol': 'passed', 'iSCSIdatasn.Invalid': 'FAILED' });
-    const r = { ...rules, excuses: { ...rules.excuses, 'iSCSIdatasn.Invalid': 'no' } };
-    expect(judgeAllRun(ours, TGT, r)).toEqual(['iSCSIdatasn.Invalid failed on ours (iSCSI family)']);
-    expect(judgeAllRun(ours, TGT, { ...r, iscsiAgainstRfc: new Set(['iSCSIdatasn.Invalid']) })).toEqual([]);
+  it('refuses an iSCSI-family failure even when excused, unless it is against the RFC', () => {
+    const ours = run({ 'R16.A': 'FAILED', 'R16.B': 'passed', 'iSCSIx.C': 'FAILED' });
+    const r = { ...rules, excuses: { ...rules.excuses, 'iSCSIx.C': 'no' } };
+    expect(judgeAllRun(ours, TGT, r)).toEqual(['iSCSIx.C failed on ours (iSCSI family)']);
+    expect(judgeAllRun(ours, TGT, { ...r, iscsiAgainstRfc: new Set(['iSCSIx.C']) })).toEqual([]);
     // Against the RFC, yet not excused: still named.
-    const unexcused = { ...rules, iscsiAgainstRfc: new Set(['iSCSIdatasn.Invalid']) };
-    expect(judgeAllRun(ours, TGT, unexcused)).toEqual(['iSCSIdatasn.Invalid failed on ours, no excuse']);
+    const unexcused = { ...rules, iscsiAgainstRfc: new Set(['iSCSIx.C']) };
+    expect(judgeAllRun(ours, TGT, unexcused)).toEqual(['iSCSIx.C failed on ours, no excuse']);
   });
 
   it('more failures than tgt fail even when each is excused', () => {
-    const ours = run({ 'Read16.Simple': 'FAILED', 'Read16.BeyondEol': 'FAILED', 'iSCSIdatasn.Invalid': 'passed' });
-    const tgt = run({ 'Read16.Simple': 'FAILED', 'Read16.BeyondEol': 'passed', 'iSCSIdatasn.Invalid': 'passed' });
-    const r = { ...rules, excuses: { ...rules.excuses, 'Read16.BeyondEol': 'x' } };
+    const ours = run({ 'R16.A': 'FAILED', 'R16.B': 'FAILED', 'iSCSIx.C': 'passed' });
+    const tgt = run({ 'R16.A': 'FAILED', 'R16.B': 'passed', 'iSCSIx.C': 'passed' });
+    const r = { ...rules, excuses: { ...rules.excuses, 'R16.B': 'x' } };
     expect(judgeAllRun(ours, tgt, r)).toEqual([
-      'ours failed 2 tests, tgt 1: Read16.Simple, Read16.BeyondEol',
+      'ours failed 2 tests, tgt 1: R16.A, R16.B',
     ]);
   });
 
   it('an excuse whose test passes is stale', () => {
-    const ours = run({ 'Read16.Simple': 'passed', 'Read16.BeyondEol': 'passed', 'iSCSIdatasn.Invalid': 'passed' });
-    expect(judgeAllRun(ours, TGT, rules)).toEqual(['excuse for Read16.Simple is stale: on ours it passed']);
+    const ours = run({ 'R16.A': 'passed', 'R16.B': 'passed', 'iSCSIx.C': 'passed' });
+    expect(judgeAllRun(ours, TGT, rules)).toEqual(['excuse for R16.A is stale: on ours it passed']);
   });
 
   it('a run killed on its time limit names the test it hung in', () => {
-    const ours = run({ 'Read16.Simple': 'FAILED' }, 'iSCSIdatasn.Invalid');
-    expect(ours.parsed.unfinished).toBe('iSCSIdatasn.Invalid');
+    const ours = run({ 'R16.A': 'FAILED' }, 'iSCSIx.C');
+    expect(ours.parsed.unfinished).toBe('iSCSIx.C');
     expect(judgeAllRun(ours, TGT, rules)).toEqual([
-      'ours: the one-process run did not finish (killed after 180 s); it hung in iSCSIdatasn.Invalid',
+      'ours: the one-process run did not finish (killed after 180 s); it hung in iSCSIx.C',
     ]);
   });
 });

@@ -15,13 +15,17 @@ import { repoRoot, startTargetProcess } from '../../helpers/target-process.js';
 import { iscsiUrl, startTgt } from '../../helpers/tgt.js';
 import { buildGuest } from '../guest/build-guest.js';
 import { type OneProcessRun, judgeAllRun } from './all-run.js';
-import { ALL_EXCUSES_119, ALL_EXCUSES_120, ALL_TOOL_SKIPS_120, ISCSI_AGAINST_RFC_120 } from './all-run-excuses.js';
+import {
+  ALL_EXCUSES_119, ALL_EXCUSES_120, ALL_TOOL_SKIPS_120, ISCSI_AGAINST_RFC_120,
+} from './all-run-excuses.js';
 import type { TestResult } from './cunit-output.js';
 import {
   HOST_TEST_CU, listTests, runAllInOneProcess, runTestCu, stagedTestCu120, type TestCuBinary,
   type TestCuRun,
 } from './run-test-cu.js';
-import { SKIP_HOST_MANAGED, TOOL_SKIP_ACCEPTED, TOOL_SKIP_ACCEPTED_HOST_MANAGED } from './skip-table.js';
+import {
+  SKIP_HOST_MANAGED, TOOL_SKIP_ACCEPTED, TOOL_SKIP_ACCEPTED_HOST_MANAGED,
+} from './skip-table.js';
 
 const MiB = 1024 * 1024;
 const DISK_BYTES = 64 * MiB;
@@ -47,7 +51,8 @@ function problemWith(r: TestResult | undefined, accepted: readonly RegExp[]): st
   if (r?.outcome === 'skipped') {
     const reasons = r.detail.filter((d) => d.startsWith('[SKIPPED]'));
     const unexplained = reasons.filter((d) => !accepted.some((re) => re.test(d)));
-    return unexplained.length === 0 ? null : `tool skip not in TOOL_SKIP_ACCEPTED: ${unexplained.join(' | ')}`;
+    if (unexplained.length === 0) return null;
+    return `tool skip not in TOOL_SKIP_ACCEPTED: ${unexplained.join(' | ')}`;
   }
   if (!r) return 'not reported (crash, hang or login failure)';
   return `${r.outcome}${r.detail.length ? `: ${r.detail.slice(0, 6).join(' | ')}` : ''}`;
@@ -61,7 +66,12 @@ function count(run: OneProcessRun | undefined, outcome: TestResult['outcome']): 
 }
 
 /** Per-test outcomes of both ALL runs, with timings, for docs/interop.md and the README. */
-function writeAllReport(file: string, tests: readonly string[], ours?: OneProcessRun, tgt?: OneProcessRun): void {
+function writeAllReport(
+  file: string,
+  tests: readonly string[],
+  ours?: OneProcessRun,
+  tgt?: OneProcessRun,
+): void {
   const dir = join(repoRoot, '.cache', 'interop');
   mkdirSync(dir, { recursive: true });
   const side = (run?: OneProcessRun) => ({
@@ -69,7 +79,9 @@ function writeAllReport(file: string, tests: readonly string[], ours?: OneProces
     finished: run !== undefined && !run.timedOut && run.parsed.summary !== undefined,
     hungIn: run?.parsed.unfinished,
     passed: count(run, 'passed'), failed: count(run, 'failed'), skipped: count(run, 'skipped'),
-    failures: [...(run?.parsed.results.values() ?? [])].filter((r) => r.outcome === 'failed').map((r) => r.name),
+    failures: [...(run?.parsed.results.values() ?? [])]
+      .filter((r) => r.outcome === 'failed')
+      .map((r) => r.name),
   });
   const rows = tests.map((t) => ({
     test: t,
@@ -78,7 +90,8 @@ function writeAllReport(file: string, tests: readonly string[], ours?: OneProces
     oursDetail: ours?.parsed.results.get(t)?.detail ?? [],
     tgtDetail: tgt?.parsed.results.get(t)?.detail ?? [],
   }));
-  writeFileSync(join(dir, file), JSON.stringify({ tests: tests.length, ours: side(ours), tgt: side(tgt), rows }, null, 2));
+  const report = { tests: tests.length, ours: side(ours), tgt: side(tgt), rows };
+  writeFileSync(join(dir, file), JSON.stringify(report, null, 2));
 }
 
 /**
@@ -95,7 +108,11 @@ function unacceptable(
     .filter((n) => excuses[n] === undefined)
     .flatMap((n) => {
       const own = toolSkips[n];
-      const problem = problemWith(run?.parsed.results.get(n), own ? [...TOOL_SKIP_ACCEPTED, own] : TOOL_SKIP_ACCEPTED);
+      const accepted = own ? [...TOOL_SKIP_ACCEPTED, own] : TOOL_SKIP_ACCEPTED;
+      const r = run?.parsed.results.get(n);
+      const hung = run?.parsed.unfinished;
+      if (r === undefined && hung !== undefined) return [`${n}: not reached (the run hung in ${hung})`];
+      const problem = problemWith(r, accepted);
       return problem === null ? [] : [`${n}: ${problem}`];
     });
 }
@@ -111,7 +128,9 @@ describe('iscsi-test-cu 1.19 -d -t ALL in one process: ours vs tgt', () => {
   beforeAll(async () => {
     const tgt = await startTgt({ capacityBytes: DISK_BYTES, blockSize: BLOCK });
     try {
-      tgtAll = await runAllInOneProcess(HOST_TEST_CU, { url: tgt.url(), timeoutMs: ALL_TIMEOUT_MS });
+      tgtAll = await runAllInOneProcess(HOST_TEST_CU, {
+        url: tgt.url(), timeoutMs: ALL_TIMEOUT_MS,
+      });
     } finally {
       await tgt.stop();
     }
@@ -155,10 +174,11 @@ describe('iscsi-test-cu 1.19 -d -t ALL in one process: ours vs tgt', () => {
 
   afterAll(() => writeAllReport('iscsi-test-cu-all-1.19-report.json', tests, oursAll, tgtAll));
 
-  it('the ALL run finishes on both; ours fails no more than tgt, none in iSCSI, each excused', () => {
+  it('ALL finishes on both; ours fails no more than tgt, none in iSCSI, each excused', () => {
     expect(oursAll && tgtAll, 'a run did not start').toBeTruthy();
     const problems = judgeAllRun(oursAll as OneProcessRun, tgtAll as OneProcessRun, {
-      iscsiSuites, excuses: ALL_EXCUSES_119, iscsiAgainstRfc: new Set(), timeoutSeconds: ALL_TIMEOUT_MS / 1000,
+      iscsiSuites, excuses: ALL_EXCUSES_119, iscsiAgainstRfc: new Set(),
+      timeoutSeconds: ALL_TIMEOUT_MS / 1000,
     });
     expect(problems).toEqual([]);
   });
@@ -237,9 +257,13 @@ describe('iscsi-test-cu 1.20 -d -t ALL in one process: ours vs tgt', () => {
       await tgt.stop();
     }
 
-    const plain = ['--memory', '--capacity', String(DISK_BYTES), '--block-size', String(BLOCK), '--model', 'none'];
+    const plain = [
+      '--memory', '--capacity', String(DISK_BYTES), '--block-size', String(BLOCK),
+      '--model', 'none',
+    ];
     const ours = await startTargetProcess(plain);
-    const withChap = await startTargetProcess([...plain, '--chap-user', CHAP.user, '--chap-secret', CHAP.secret])
+    const chapArgs = ['--chap-user', CHAP.user, '--chap-secret', CHAP.secret];
+    const withChap = await startTargetProcess([...plain, ...chapArgs])
       .catch(async (e: unknown) => {
         await ours.stop();
         throw e;
@@ -250,10 +274,16 @@ describe('iscsi-test-cu 1.20 -d -t ALL in one process: ours vs tgt', () => {
       const url = iscsiUrl(ours.host, ours.port, iqn, 0);
       oursAll = await runAllInOneProcess(bin, { url, timeoutMs: ALL_TIMEOUT_MS });
       oursAlone = await runTestCu(bin, {
-        url, suites: Object.keys(ALL_TOOL_SKIPS_120).map((t) => `iSCSI.${t}`), dataloss: true, timeoutMs: 60_000,
+        url,
+        suites: Object.keys(ALL_TOOL_SKIPS_120).map((t) => `iSCSI.${t}`),
+        dataloss: true,
+        timeoutMs: 60_000,
       });
       oursChap = await runTestCu(bin, {
-        url: iscsiUrl(withChap.host, withChap.port, chapIqn, 0, CHAP), suites: chapTests, dataloss: true, timeoutMs: 15_000,
+        url: iscsiUrl(withChap.host, withChap.port, chapIqn, 0, CHAP),
+        suites: chapTests,
+        dataloss: true,
+        timeoutMs: 15_000,
       });
     } finally {
       await Promise.allSettled([ours.stop(), withChap.stop()]);
@@ -265,10 +295,12 @@ describe('iscsi-test-cu 1.20 -d -t ALL in one process: ours vs tgt', () => {
   it('the staged 1.20 binary runs and lists the 1.20 suites', () => {
     expect(setupError, String(setupError)).toBeUndefined();
     const suites = new Set(tests.map((t) => t.split('.')[0]));
-    for (const s of ['iSCSISendTargets', 'iSCSINop', 'iSCSICHAP', 'CompareAndWrite']) expect(suites).toContain(s);
+    for (const s of ['iSCSISendTargets', 'iSCSINop', 'iSCSICHAP', 'CompareAndWrite']) {
+      expect(suites).toContain(s);
+    }
   });
 
-  it('the ALL run finishes on both; ours fails no more than tgt, none in iSCSI, each excused', () => {
+  it('ALL finishes on both; ours fails no more than tgt, none in iSCSI, each excused', () => {
     expect(oursAll && tgtAll && bin, 'a run did not start').toBeTruthy();
     const problems = judgeAllRun(oursAll as OneProcessRun, tgtAll as OneProcessRun, {
       iscsiSuites: iscsiSuiteNames(bin as TestCuBinary), excuses: ALL_EXCUSES_120,

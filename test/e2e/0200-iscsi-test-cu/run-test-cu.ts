@@ -131,11 +131,17 @@ export interface OneProcessOptions {
 }
 
 /** `iscsi-test-cu -d -t ALL URL` in one process, killed after `timeoutMs`. */
-export async function runAllInOneProcess(bin: TestCuBinary, opts: OneProcessOptions): Promise<OneProcessRun> {
+export async function runAllInOneProcess(
+  bin: TestCuBinary,
+  opts: OneProcessOptions,
+): Promise<OneProcessRun> {
   const started = Date.now();
-  const names = opts.initiatorNames ? ['-i', opts.initiatorNames[0], '-I', opts.initiatorNames[1]] : [];
-  const { output, timedOut } = await runOnce(bin, ['-d', ...names, '-t', 'ALL', opts.url], opts.timeoutMs);
-  return { parsed: parseCunitOutput(output), timedOut, seconds: Math.round((Date.now() - started) / 1000) };
+  const i = opts.initiatorNames;
+  const names = i ? ['-i', i[0], '-I', i[1]] : [];
+  const args = ['-d', ...names, '-t', 'ALL', opts.url];
+  const { output, timedOut } = await runOnce(bin, args, opts.timeoutMs);
+  const seconds = Math.round((Date.now() - started) / 1000);
+  return { parsed: parseCunitOutput(output), timedOut, seconds };
 }
 
 export interface RunOptions {

@@ -14,7 +14,7 @@ const turns = async (n = 5): Promise<void> => {
 };
 
 describe('RangeGate', () => {
-  it('an exclusive holder waits for overlapping shared accesses in flight, not for others', async () => {
+  it('exclusive waits for overlapping shared accesses in flight, not others', async () => {
     const g = new RangeGate();
     const log: string[] = [];
     const a = held();
@@ -32,7 +32,7 @@ describe('RangeGate', () => {
     expect(g.busy).toBe(0);
   });
 
-  it('a shared access arriving behind a waiting exclusive one queues after it (no starvation)', async () => {
+  it('a shared access behind a waiting exclusive one queues after it', async () => {
     const g = new RangeGate();
     const log: string[] = [];
     const first = held();
@@ -46,7 +46,7 @@ describe('RangeGate', () => {
     expect(log).toEqual(['first write', 'compare and write', 'later write']);
   });
 
-  it('overlapping exclusive holders run one at a time, in arrival order; disjoint ones at once', async () => {
+  it('overlapping exclusive holders run in arrival order; disjoint at once', async () => {
     const g = new RangeGate();
     const log: string[] = [];
     const one = held();
@@ -62,7 +62,8 @@ describe('RangeGate', () => {
 
   it('a failing body releases the range', async () => {
     const g = new RangeGate();
-    await expect(g.exclusive(0, 1, () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    const boom = () => Promise.reject(new Error('boom'));
+    await expect(g.exclusive(0, 1, boom)).rejects.toThrow('boom');
     await expect(g.shared(0, 1, () => Promise.reject(new Error('bang')))).rejects.toThrow('bang');
     expect(g.busy).toBe(0);
     expect(g.isOpen(0, 1)).toBe(true);

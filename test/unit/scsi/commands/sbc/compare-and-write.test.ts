@@ -7,7 +7,14 @@ import { SENSE } from '../../../../../sense-tables/index.js';
 import { ScsiStatus } from '../../../../../scsi/target.js';
 import { ZoneModel } from '../../../../../zbc/zone-model.js';
 import { smallLayout } from '../../../zbc/fixtures.js';
-import { FakeJournal, cdb16, expectCheck, expectGood, harness, type Harness } from '../../harness.js';
+import {
+  FakeJournal,
+  cdb16,
+  expectCheck,
+  expectGood,
+  harness,
+  type Harness,
+} from '../../harness.js';
 
 const BS = 512;
 const BLOCKS_FIELD = { in: 'cdb', byte: 13 } as const;
@@ -42,7 +49,7 @@ describe('COMPARE AND WRITE: compare, then write', () => {
     ]);
   });
 
-  it('MISCOMPARE 0E/1D/00, INFORMATION = offset of the first differing byte; nothing written', async () => {
+  it('MISCOMPARE 0E/1D/00, INFORMATION = offset of the first differing byte', async () => {
     const h = harness();
     expectGood(await write16(h, 4, 3, 0x11));
     h.store.bytes[(4 + 1) * BS + 7] = 0x12; // block 1, byte 7 differs
@@ -87,27 +94,28 @@ describe('COMPARE AND WRITE: refusals (nothing read or written)', () => {
   const refusals: [string, (h: Harness) => Promise<void>][] = [
     ['NUMBER OF LOGICAL BLOCKS above the Block Limits maximum', async (h) => {
       const n = h.lu.maxCompareAndWriteBlocks + 1;
-      expectCheck(await h.run(caw(0, n), { dataOut: cawData(n, 0, 1) }), SENSE.INVALID_FIELD_IN_CDB, BLOCKS_FIELD);
+      const o = await h.run(caw(0, n), { dataOut: cawData(n, 0, 1) });
+      expectCheck(o, SENSE.INVALID_FIELD_IN_CDB, BLOCKS_FIELD);
     }],
     ['a Data-Out one block short of 2N', async (h) => {
-      expectCheck(await h.run(caw(0, 2), { dataOut: [Buffer.alloc(3 * BS)] }), SENSE.INVALID_FIELD_IN_CDB, BLOCKS_FIELD);
+      const o = await h.run(caw(0, 2), { dataOut: [Buffer.alloc(3 * BS)] });
+      expectCheck(o, SENSE.INVALID_FIELD_IN_CDB, BLOCKS_FIELD);
     }],
     ['a Data-Out longer than 2N (libiscsi InvalidDataOutSize)', async (h) => {
-      expectCheck(await h.run(caw(0, 1), { dataOut: [Buffer.alloc(4 * BS)] }), SENSE.INVALID_FIELD_IN_CDB, BLOCKS_FIELD);
+      const o = await h.run(caw(0, 1), { dataOut: [Buffer.alloc(4 * BS)] });
+      expectCheck(o, SENSE.INVALID_FIELD_IN_CDB, BLOCKS_FIELD);
     }],
     ['Data-Out with NUMBER OF LOGICAL BLOCKS 0', async (h) => {
-      expectCheck(await h.run(caw(0, 0), { dataOut: [Buffer.alloc(2 * BS)] }), SENSE.INVALID_FIELD_IN_CDB, BLOCKS_FIELD);
+      const o = await h.run(caw(0, 0), { dataOut: [Buffer.alloc(2 * BS)] });
+      expectCheck(o, SENSE.INVALID_FIELD_IN_CDB, BLOCKS_FIELD);
     }],
     ['a range past the capacity', async (h) => {
-      const last = h.lu.capacityBlocks - 1;
-      expectCheck(await h.run(caw(last, 2), { dataOut: cawData(2, 0, 1) }), SENSE.LOGICAL_BLOCK_ADDRESS_OUT_OF_RANGE, null);
+      const o = await h.run(caw(h.lu.capacityBlocks - 1, 2), { dataOut: cawData(2, 0, 1) });
+      expectCheck(o, SENSE.LOGICAL_BLOCK_ADDRESS_OUT_OF_RANGE, null);
     }],
     ['WRPROTECT non-zero (no protection information)', async (h) => {
-      expectCheck(await h.run(caw(0, 1, 0x20), { dataOut: cawData(1, 0, 1) }), SENSE.INVALID_FIELD_IN_CDB, {
-        in: 'cdb',
-        byte: 1,
-        bit: 7,
-      });
+      const o = await h.run(caw(0, 1, 0x20), { dataOut: cawData(1, 0, 1) });
+      expectCheck(o, SENSE.INVALID_FIELD_IN_CDB, { in: 'cdb', byte: 1, bit: 7 });
     }],
   ];
   for (const [name, run] of refusals) {
@@ -120,7 +128,8 @@ describe('COMPARE AND WRITE: refusals (nothing read or written)', () => {
 
   it('a write-protected LU answers DATA PROTECT 7/27/00', async () => {
     const h = harness({ readOnly: true });
-    expectCheck(await h.run(caw(0, 1), { dataOut: cawData(1, 0, 1) }), SENSE.WRITE_PROTECTED, null);
+    const o = await h.run(caw(0, 1), { dataOut: cawData(1, 0, 1) });
+    expectCheck(o, SENSE.WRITE_PROTECTED, null);
     expect(h.store.calls).toEqual([]);
   });
 
@@ -133,7 +142,7 @@ describe('COMPARE AND WRITE: refusals (nothing read or written)', () => {
 });
 
 describe('COMPARE AND WRITE: Block Limits and REPORT SUPPORTED OPERATION CODES', () => {
-  it('B0h byte 5 is the enforced maximum; it fits twice in MAXIMUM TRANSFER LENGTH', async () => {
+  it('B0h byte 5 is the enforced maximum; twice it fits MAXIMUM TRANSFER LENGTH', async () => {
     for (const [max, want] of [[16, 8], [4096, 255]] as const) {
       const h = harness({ maxTransferBlocks: max });
       const b0 = expectGood(await h.run([0x12, 1, 0xb0, 0, 64, 0]));
@@ -143,7 +152,7 @@ describe('COMPARE AND WRITE: Block Limits and REPORT SUPPORTED OPERATION CODES',
     }
   });
 
-  it('one-command REPORT SUPPORTED OPERATION CODES gives the usage data (DPO/FUA, byte 13)', async () => {
+  it('one-command REPORT SUPPORTED OPERATION CODES: usage data with DPO/FUA, byte 13', async () => {
     const h = harness();
     const d = expectGood(await h.run([0xa3, 0x0c, 0x01, 0x89, 0, 0, 0, 0, 1, 0, 0, 0]));
     expect(d[1]! & 0x07).toBe(0x03); // SUPPORT: supported as in the standard
@@ -165,7 +174,7 @@ describe('COMPARE AND WRITE on a zoned LU: the ZBC rules of a WRITE of N blocks'
   const SEQ = 128; // first sequential-write-required zone
 
   for (const urswrz of [true, false]) {
-    it(`at the write pointer compares with zeros and moves the WP by N (URSWRZ ${urswrz ? 1 : 0})`, async () => {
+    it(`at the WP: compares with zeros, moves the WP by N (URSWRZ ${urswrz ? 1 : 0})`, async () => {
       const { h, zones } = zoned(urswrz);
       expectGood(await h.run(caw(SEQ, 8), { dataOut: cawData(8, 0, 0x3c) }));
       expect(zones.zoneAt(2).writePointer).toBe(SEQ + 8);
@@ -173,9 +182,10 @@ describe('COMPARE AND WRITE on a zoned LU: the ZBC rules of a WRITE of N blocks'
     });
   }
 
-  it('off the write pointer: UNALIGNED WRITE COMMAND 5/21/04, nothing read or written', async () => {
+  it('off the write pointer: 5/21/04, nothing read or written', async () => {
     const { h, zones } = zoned();
-    expectCheck(await h.run(caw(SEQ + 8, 8), { dataOut: cawData(8, 0, 1) }), SENSE.UNALIGNED_WRITE_COMMAND);
+    const o = await h.run(caw(SEQ + 8, 8), { dataOut: cawData(8, 0, 1) });
+    expectCheck(o, SENSE.UNALIGNED_WRITE_COMMAND);
     expect(h.store.calls).toEqual([]);
     expect(zones.zoneAt(2).writePointer).toBe(SEQ);
   });
@@ -188,7 +198,7 @@ describe('COMPARE AND WRITE on a zoned LU: the ZBC rules of a WRITE of N blocks'
     );
     expect(s.information).toBe(0n);
     expect(zones.zoneAt(2).writePointer).toBe(SEQ);
-    expect(zones.zoneAt(2).condition).toBe(zones.zoneAt(3).condition); // still EMPTY
+    expect(zones.zoneAt(2).condition).toBe(zones.zoneAt(3).condition); // EMPTY as zone 3
   });
 
   it('crossing from a conventional into a sequential zone is refused like a WRITE', async () => {
@@ -210,11 +220,12 @@ describe('COMPARE AND WRITE on a zoned LU: the ZBC rules of a WRITE of N blocks'
 /** Delays every store read and write by a few macrotask turns chosen by `delays`. */
 function delayedStore(h: Harness, delays: () => number): void {
   const { readInto, writev } = h.store;
-  const later = () => new Promise<void>((r) => {
-    let n = delays();
-    const step = () => (n-- <= 0 ? r() : setImmediate(step));
-    step();
-  });
+  const later = () =>
+    new Promise<void>((r) => {
+      let n = delays();
+      const step = () => (n-- <= 0 ? r() : setImmediate(step));
+      step();
+    });
   Object.assign(h.store, {
     readInto: async (t: Buffer, at: number) => {
       await later();
@@ -269,12 +280,12 @@ describe('COMPARE AND WRITE: atomic against other commands on the range', () => 
           const noise = [write16(h, 10 + otherBlock, 1, 0xee), h.run(cdb16(0x88, 8, 2))];
           const outcomes = await Promise.all(runs);
           await Promise.all(noise);
-          const winners = outcomes.flatMap((o, i) => (o.status === ScsiStatus.GOOD ? [i + 1] : []));
+          const winners = outcomes.flatMap((o, i) => (o.status === ScsiStatus.GOOD ? [i] : []));
           expect(winners.length).toBe(1);
           for (const o of outcomes) {
             if (o.status !== ScsiStatus.GOOD) expect(o.sense?.[2]! & 0x0f).toBe(0x0e);
           }
-          expect(stored(h, 8, 2).equals(Buffer.alloc(2 * BS, winners[0]))).toBe(true);
+          expect(stored(h, 8, 2).equals(Buffer.alloc(2 * BS, winners[0]! + 1))).toBe(true);
           expect(h.lu.gate.busy).toBe(0);
         },
       ),
