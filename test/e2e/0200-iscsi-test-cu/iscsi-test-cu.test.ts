@@ -111,7 +111,7 @@ function unacceptable(
       const accepted = own ? [...TOOL_SKIP_ACCEPTED, own] : TOOL_SKIP_ACCEPTED;
       const r = run?.parsed.results.get(n);
       const hung = run?.parsed.unfinished;
-      if (r === undefined && hung !== undefined) return [`${n}: not reached (the run hung in ${hung})`];
+      if (r === undefined && hung !== undefined) return [`${n}: no outcome (the run hung in ${hung})`];
       const problem = problemWith(r, accepted);
       return problem === null ? [] : [`${n}: ${problem}`];
     });
