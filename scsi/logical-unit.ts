@@ -9,6 +9,7 @@ import { LbaExtentSet } from './lba-extent-set.js';
 import { DEFAULT_MODE_STATE, type ModeState } from './mode-pages.js';
 import { PersistentReservations } from './persistent-reservations.js';
 import type { BlockStore } from './ports/block-store.js';
+import { RangeGate } from './range-gate.js';
 import { UnitAttentions } from './unit-attention.js';
 
 const log = createDebug('zbc:scsi:lu');
@@ -60,6 +61,8 @@ export class LogicalUnit {
   readonly maxTransferBlocks: number;
   readonly target: TargetInfo;
   readonly unitAttentions = new UnitAttentions();
+  /** Range lock that makes COMPARE AND WRITE atomic against other medium access (SBC-4 5.3). */
+  readonly gate = new RangeGate();
   /** Current mode page values; reset to defaults by LU reset (no saved pages). */
   mode: ModeState = { ...DEFAULT_MODE_STATE };
   #capacityBlocks: number;
@@ -123,6 +126,14 @@ export class LogicalUnit {
     this.#capacityBlocks = blocks;
     this.deallocated?.truncate(blocks);
     this.unitAttentions.establishAll(SENSE.CAPACITY_DATA_HAS_CHANGED);
+  }
+
+  /**
+   * Block Limits VPD MAXIMUM COMPARE AND WRITE LENGTH (SBC-4 6.6.4): a one-byte field, and the
+   * 2N blocks of a COMPARE AND WRITE Data-Out must fit one transfer.
+   */
+  get maxCompareAndWriteBlocks(): number {
+    return Math.max(1, Math.min(0xff, Math.floor(this.maxTransferBlocks / 2)));
   }
 
   /** Configured read-only, or software write protected by the Control page SWP bit. */

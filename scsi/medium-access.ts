@@ -20,6 +20,7 @@ const MEDIUM_ACCESS_OPCODES: ReadonlySet<number> = new Set([
   0x42, // UNMAP
   0x88, // READ(16)
   0x8a, // WRITE(16)
+  0x89, // COMPARE AND WRITE
   0x8b, // ORWRITE(16)
   0x8e, // WRITE AND VERIFY(16)
   0x8f, // VERIFY(16)

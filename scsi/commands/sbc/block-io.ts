@@ -75,12 +75,20 @@ export function provisionedSegments(
  * releases the range when it can, then the provisioning state records it, so a concurrent read
  * sees either the old data or zeros. Returns a failure, or null.
  */
-export async function deallocateBlocks(
+export function deallocateBlocks(
   lu: LogicalUnit,
   lba: number,
   blocks: number,
 ): Promise<CommandResult | null> {
-  if (blocks === 0 || lu.deallocated === undefined) return null;
+  if (blocks === 0 || lu.deallocated === undefined) return Promise.resolve(null);
+  return lu.gate.shared(lba, blocks, () => deallocateRange(lu, lba, blocks));
+}
+
+async function deallocateRange(
+  lu: LogicalUnit,
+  lba: number,
+  blocks: number,
+): Promise<CommandResult | null> {
   const bs = lu.blockSize;
   try {
     await lu.store.discard?.(lba * bs, blocks * bs);
@@ -88,20 +96,37 @@ export async function deallocateBlocks(
     log('discard lun %d lba %d: %O', lu.lun, lba, err);
     return check(SENSE.WRITE_ERROR, { information: lba });
   }
-  lu.deallocated.add(lba, blocks);
+  lu.deallocated?.add(lba, blocks);
   return null;
 }
 
 /**
  * Reads `blocks` from `lba` into one buffer (zero-filled where the zone model says so). Returns
  * the buffer itself when the store could read synchronously (the common small READ: no promise),
- * else a promise of it.
+ * else a promise of it. Waits while a COMPARE AND WRITE holds an overlapping range.
  */
 export function readBlocks(
   lu: LogicalUnit,
   segments: readonly ReadSegment[],
   lba: number,
   blocks: number,
+): Buffer | Promise<Buffer> {
+  if (!lu.gate.isOpen(lba, blocks)) {
+    return lu.gate.shared(lba, blocks, async () => readRange(lu, segments, lba, blocks, false));
+  }
+  return readRange(lu, segments, lba, blocks, true);
+}
+
+/**
+ * readBlocks without the range gate (the caller holds it, or registers here): `register` makes
+ * an asynchronous remainder a shared access, so a COMPARE AND WRITE waits for it.
+ */
+export function readRange(
+  lu: LogicalUnit,
+  segments: readonly ReadSegment[],
+  lba: number,
+  blocks: number,
+  register = false,
 ): Buffer | Promise<Buffer> {
   const bs = lu.blockSize;
   const out = Buffer.allocUnsafe(blocks * bs);
@@ -111,7 +136,8 @@ export function readBlocks(
     const to = from + s.blocks * bs;
     if (s.zeroFill) out.fill(0, from, to);
     else if (!lu.store.readIntoSync?.(viewOf(out, from, to), s.lba * bs)) {
-      return readRestAsync(lu, segments, i, lba, out);
+      if (!register) return readRestAsync(lu, segments, i, lba, out);
+      return lu.gate.shared(lba, blocks, () => readRestAsync(lu, segments, i, lba, out));
     }
   }
   return out;
@@ -186,20 +212,31 @@ export function receivedBytes(segments: readonly Buffer[]): number {
   return n;
 }
 
+/** The store writes of one command. */
+type StoreIo = () => Promise<void>;
+
 /**
  * Writes `blocks` blocks at `lba` by `io` (the store writes): plan the whole range first (zoned),
  * commit before awaiting I/O so the next command in CmdSN order sees the new WP, run the writes,
  * then report completion or failure. A refused plan writes nothing. `cdb` locates the fields a
- * zone fault's sense points at.
+ * zone fault's sense points at. A shared access of the range gate: it waits while a COMPARE AND
+ * WRITE holds an overlapping range (and runs synchronously up to `io` when none does), unless
+ * the caller holds the range itself (`rangeHeld`).
  */
-export async function writeBlocks(
+export function writeBlocks(
   lu: LogicalUnit,
   lba: number,
   blocks: number,
-  io: () => Promise<void>,
+  io: StoreIo,
   cdb: Buffer,
+  rangeHeld = false,
 ): Promise<CommandResult | null> {
-  if (blocks === 0) return null;
+  if (blocks === 0) return Promise.resolve(null);
+  if (rangeHeld) return writeRange(lu, lba, blocks, io, cdb);
+  return lu.gate.shared(lba, blocks, () => writeRange(lu, lba, blocks, io, cdb));
+}
+
+async function writeRange(lu: LogicalUnit, lba: number, blocks: number, io: StoreIo, cdb: Buffer) {
   const plan = lu.zones?.planWrite(lba, blocks);
   if (plan !== undefined && isZoneFault(plan)) return zoneFaultResult(plan as ZoneFault, cdb);
   if (plan !== undefined) lu.zones?.commitWrite(plan);

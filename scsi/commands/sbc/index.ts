@@ -1,5 +1,6 @@
 // SBC commands (block access, capacity, cache).
 import type { CommandSpec } from '../../command-spec.js';
+import { COMPARE_AND_WRITE } from './compare-and-write.js';
 import { GET_LBA_STATUS } from './get-lba-status.js';
 import { ORWRITE_16 } from './orwrite.js';
 import { PRE_FETCH_10, PRE_FETCH_16 } from './pre-fetch.js';
@@ -36,6 +37,7 @@ export const SBC_COMMANDS: readonly CommandSpec[] = [
   READ_16,
   WRITE_16,
   ORWRITE_16,
+  COMPARE_AND_WRITE,
   WRITE_AND_VERIFY_16,
   VERIFY_16,
   PRE_FETCH_16,

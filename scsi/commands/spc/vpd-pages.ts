@@ -157,6 +157,7 @@ const BLOCK_LIMITS: VpdPage = {
   length: () => 0x3c,
   encode(out, lu) {
     out[4] = 0x01; // WSNZ: WRITE SAME with NUMBER OF LOGICAL BLOCKS 0 is refused
+    out[5] = lu.maxCompareAndWriteBlocks; // MAXIMUM COMPARE AND WRITE LENGTH
     // OPTIMAL TRANSFER LENGTH GRANULARITY: logical blocks per physical block
     out.writeUInt16BE(Math.min(0xffff, lu.physicalBlockSize / lu.blockSize), 6);
     out.writeUInt32BE(lu.maxTransferBlocks, 8); // MAXIMUM TRANSFER LENGTH

@@ -26,6 +26,8 @@ export interface ParsedRun {
   readonly results: ReadonlyMap<string, TestResult>;
   /** CUnit's own `Run Summary` line for tests; undefined when the run did not finish. */
   readonly summary: RunSummary | undefined;
+  /** `Suite.Test` that started but printed no outcome (the run was killed in it), if any. */
+  readonly unfinished: string | undefined;
 }
 
 const SUITE_RE = /^Suite: (\S+)\s*$/;
@@ -93,7 +95,8 @@ export function parseCunitOutput(text: string): ParsedRun {
   const summary: RunSummary | undefined = m
     ? { tests: { total: Number(m[1]), ran: Number(m[2]), passed: Number(m[3]), failed: Number(m[4]) } }
     : undefined;
-  return { results, summary };
+  const unfinished = (current as { name: string } | undefined)?.name;
+  return { results, summary, unfinished };
 }
 
 /** Counts per outcome over a set of names (missing names count as `missing`). */

@@ -1,16 +1,18 @@
-// Runs libiscsi's iscsi-test-cu suite by suite and merges the parsed results.
+// Runs libiscsi's iscsi-test-cu: `-t ALL` in one process, as its users run it, or suite by suite
+// (one process each, for the LUs and suites that need their own target).
 //
-// Why one process per suite: Debian 12's iscsi-test-cu 1.19 is built without CUnit per-test
-// setup, so a test that installs a PDU hook (`local_iscsi_queue_pdu`) and returns early leaves
-// it installed for every later test in the same process. CompareAndWrite.InvalidDataOutSize
-// does exactly that on a thin-provisioned LU without COMPARE AND WRITE: from then on byte 13 of
-// every CDB is forced to 1, and READ(16)/WRITE(16)/VERIFY(16)/PRE-FETCH(16) of 256 blocks at the
-// end of the LU fail with LBA OUT OF RANGE. A process per suite confines such leaks.
+// Debian 12's 1.19 carries backported upstream patches in which CompareAndWrite.InvalidDataOutSize
+// replaces `queue_pdu` in the iSCSI transport (a static struct in libiscsi's lib/socket.c that
+// every context shares) and restores it only at the end of the test: on a target without COMPARE
+// AND WRITE the COMPAREANDWRITE macro returns early, the hook stays for the rest of the process
+// and sets byte 13 of every later CDB to 01h (docs/interop.md). Upstream fixed the restore after
+// 1.19 (commit cc3ddbf, in 1.20). We implement COMPARE AND WRITE, so the hook is restored.
 import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../../helpers/target-process.js';
+import type { OneProcessRun } from './all-run.js';
 import { type ParsedRun, type TestResult, parseCunitOutput } from './cunit-output.js';
 
 /** How to start an iscsi-test-cu binary: the host's, or a staged newer one through its loader. */
@@ -120,6 +122,26 @@ function runOnce(bin: TestCuBinary, args: readonly string[], timeoutMs: number):
     child.once('error', done);
     child.once('close', done);
   });
+}
+
+export interface OneProcessOptions {
+  readonly url: string;
+  readonly timeoutMs: number;
+  readonly initiatorNames?: readonly [string, string];
+}
+
+/** `iscsi-test-cu -d -t ALL URL` in one process, killed after `timeoutMs`. */
+export async function runAllInOneProcess(
+  bin: TestCuBinary,
+  opts: OneProcessOptions,
+): Promise<OneProcessRun> {
+  const started = Date.now();
+  const i = opts.initiatorNames;
+  const names = i ? ['-i', i[0], '-I', i[1]] : [];
+  const args = ['-d', ...names, '-t', 'ALL', opts.url];
+  const { output, timedOut } = await runOnce(bin, args, opts.timeoutMs);
+  const seconds = Math.round((Date.now() - started) / 1000);
+  return { parsed: parseCunitOutput(output), timedOut, seconds };
 }
 
 export interface RunOptions {

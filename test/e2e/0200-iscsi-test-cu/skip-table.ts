@@ -1,32 +1,10 @@
-// iscsi-test-cu tests that our target is allowed not to pass, each with the reason. Everything
-// not listed must pass on ours, or be skipped by the tool itself for a reason in
-// TOOL_SKIP_ACCEPTED (an optional feature we do not advertise). Keys are `Suite.Test`.
-// Keep docs/interop.md in step.
-
-/** libiscsi 1.19 (Debian 12), plain 512e LU (512-byte logical, 4096-byte physical blocks). */
-export const SKIP: Readonly<Record<string, string>> = Object.freeze({
-  'GetLBAStatus.UnmapSingle':
-    'libiscsi test bug (1.19 and upstream): its second loop reads the status at LBA i+1 but ' +
-    'expects the first descriptor at LBA i+LBPPB, so it fails on every LU with more than one ' +
-    'logical block per physical block; SBC-4 5.8.2 puts the requested LBA in the first ' +
-    'descriptor, as we do. The same suite passes on our 512/512 LU (run separately below).',
-});
+// Per-suite iscsi-test-cu runs: tests our target is allowed not to pass there, each with the
+// reason, and the reasons for which the tool may skip a test (an optional feature we do not
+// advertise). The one-process ALL runs have their own table, all-run-excuses.ts. Keys are
+// `Suite.Test`. Keep docs/interop.md in step.
 
 /** libiscsi 1.19, the iSCSI family on the host-managed LU (PDT 14h). */
 export const SKIP_HOST_MANAGED: Readonly<Record<string, string>> = Object.freeze({});
-
-/** libiscsi 1.20 (Debian 13, staged from the guest image), the iSCSI family. */
-export const SKIP_120: Readonly<Record<string, string>> = Object.freeze({
-  'iSCSISendTargets.Simple':
-    'expects SendTargets=All to succeed in a Normal session; RFC 3720 Appendix D / RFC 7143 ' +
-    'Appendix C: the value All "MUST NOT be supported on an operational session", so we answer ' +
-    'SendTargets=Reject (tgt fails this test too)',
-  'iSCSISendTargets.Invalid':
-    'libiscsi 1.20 treats any key other than TargetName/TargetAddress in the Text Response (our ' +
-    'RFC 7143 §6.2 answer SendTargetsPlease=NotUnderstood) as a protocol error, drops the ' +
-    'connection, and its reconnect never sends a Login, so the test hangs (tgt answers with a ' +
-    'Reject PDU and fails the last step of the test)',
-});
 
 /**
  * Reasons the tool gives when it skips a test that needs an optional feature (CUnit counts these
