@@ -86,13 +86,19 @@ export interface WritePlan {
   readonly blocks: number;
   /** Opaque to callers. */
   readonly zoneIndex: number;
+  /**
+   * The sequential write required zone whose writes must settle (writeCompleted / writeFailed) in
+   * the order they were committed, or null. Each such write starts at the WP the one before it
+   * left, so its outcome waits for that one's (ZBC: writes to a zone are processed in order).
+   */
+  readonly inOrderZone: number | null;
 }
 
 /**
  * What the SCSI block commands need from a zoned LU. The zbc ZoneModel implements it.
  * Order per WRITE: planWrite -> commitWrite (before awaiting I/O, so the next command in CmdSN
- * order sees the new WP) -> store.writev -> writeCompleted (or writeFailed, which rolls back
- * nothing but lets the WP be re-reported exactly; the plan's blocks then read as zeros).
+ * order sees the new WP) -> store.writev -> writeCompleted or writeFailed (in commit order for
+ * the plans of one inOrderZone).
  */
 export interface ZonedMedium {
   readonly model: ZonedModel;
@@ -101,13 +107,27 @@ export interface ZonedMedium {
   checkRead(lba: number, blocks: number): ZoneFault | readonly ReadSegment[];
   planWrite(lba: number, blocks: number): ZoneFault | WritePlan;
   commitWrite(plan: WritePlan): void;
-  writeCompleted(plan: WritePlan): void;
+  /**
+   * The plan's data is stored: its blocks read back as data. False when the write no longer
+   * stands because an earlier write to its zone failed (the caller answers 5/21/04: it did not
+   * start at the WP); its blocks then read as zeros.
+   */
+  writeCompleted(plan: WritePlan): boolean;
   /** Captures the state that is safe to persist once data written so far is flushed. */
   captureDurable(): ZoneCapture;
-  /** The data-out or store write of a committed plan failed: the WP stays where it is. */
+  /**
+   * The data-out or store write of a committed plan failed: its zones go back to their WP and
+   * condition before it (the WP of a zone does not advance for a failed write), its blocks keep
+   * reading as before, and later writes to the same sequential zone no longer stand.
+   */
   writeFailed(plan: WritePlan): void;
   /** ZBC OUT zone actions (CLOSE, FINISH, OPEN, RESET WRITE POINTER, SEQUENTIALIZE). */
   zoneAction(request: ZoneActionRequest): ZoneFault | ZoneActionResult;
+  /**
+   * A zone action could not be made durable (its journal write or data flush failed): every zone
+   * it changed that no later command has changed since is put back as it was.
+   */
+  zoneActionFailed(result: ZoneActionResult): void;
   /** REPORT ZONES: selects zones and sizes the reply; encode() fills the caller's buffer. */
   reportZones(request: ReportZonesRequest): ZoneFault | ZoneReport;
   /** Zones in REPORT ZONES order, gap zones included. */
@@ -146,6 +166,23 @@ export interface ZoneActionResult {
    * writes keep capture order). No other zone is marked clean. Empty when nothing needs persisting.
    */
   readonly resetCapture?: ZoneCapture;
+  /** Opaque to callers: what zoneActionFailed needs to put the zones back (RESET, FINISH). */
+  readonly undo: ZoneUndo;
+}
+
+/** A zone an action changed, before and after it (zone-actions.ts), for zoneActionFailed. */
+export interface ZoneChange {
+  readonly zone: number;
+  readonly before: ZoneSnapshot;
+  readonly after: ZoneSnapshot;
+}
+export type ZoneUndo = readonly ZoneChange[];
+
+export interface ZoneSnapshot {
+  readonly condition: number;
+  readonly writePointer: number;
+  readonly dataEnd: number;
+  readonly attributes: number;
 }
 
 export interface ReportZonesRequest {

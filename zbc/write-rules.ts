@@ -1,7 +1,8 @@
 // Data-command rules: which reads and writes a zone allows, in ZBC-2's precedence for
 // host-managed (SWR) writes, reads, and host-aware (SWP) writes.
-// planWrite and checkRead never change state; commitWrite applies an accepted plan.
-import type { ZoneState } from './zone-state.js';
+// planWrite and checkRead never change state; commitWrite applies an accepted plan, completeWrite
+// and failWrite settle it.
+import type { InFlight, ZoneState } from './zone-state.js';
 import {
   ZoneAttribute,
   ZoneCondition as C,
@@ -35,6 +36,8 @@ function unavailable(
 
 /** A plan for a zero-length transfer: accepted, changes nothing (SBC-4: no data, GOOD). */
 const NO_ZONE = -1;
+/** Writes that need not settle in order: conventional zones and host-aware (SWP) zones. */
+const UNORDERED = { inOrderZone: null } as const;
 
 export function planWrite(
   state: ZoneState,
@@ -42,7 +45,7 @@ export function planWrite(
   blocks: number,
   perPhysical: number,
 ): ZoneFault | WritePlan {
-  if (blocks === 0) return { lba, blocks, zoneIndex: NO_ZONE };
+  if (blocks === 0) return { lba, blocks, zoneIndex: NO_ZONE, ...UNORDERED };
   const g = state.geometry;
   const first = g.indexOf(lba);
   const last = g.indexOf(lba + blocks - 1);
@@ -54,14 +57,14 @@ export function planWrite(
   // Conventional writes stay within conventional zones (they may span several).
   if (firstType === ZoneType.CONVENTIONAL) {
     if (state.type(last) !== ZoneType.CONVENTIONAL) return { kind: 'write-boundary', lba };
-    return { lba, blocks, zoneIndex: first };
+    return { lba, blocks, zoneIndex: first, ...UNORDERED };
   }
   if (state.hostAware) {
     // Host-aware: any write within SWP zones is accepted; crossing into another zone type is not.
     for (let i = first + 1; i <= last; i++) {
       if (state.type(i) !== ZoneType.SEQUENTIAL_WRITE_PREFERRED) return { kind: 'write-boundary', lba };
     }
-    return { lba, blocks, zoneIndex: first };
+    return { lba, blocks, zoneIndex: first, ...UNORDERED };
   }
   // SWR zones, in scsi_debug's order: boundary, FULL, WP, physical alignment, resources.
   if (last !== first) return { kind: 'write-boundary', lba };
@@ -70,10 +73,14 @@ export function planWrite(
   if (lba !== state.wp[first]) return { kind: 'unaligned-write', lba };
   if (lba % perPhysical !== 0 || blocks % perPhysical !== 0) return { kind: 'unaligned-write', lba };
   if ((c === C.EMPTY || c === C.CLOSED) && !state.canAcquire()) return { kind: 'insufficient-zone-resources' };
-  return { lba, blocks, zoneIndex: first };
+  return { lba, blocks, zoneIndex: first, inOrderZone: first };
 }
 
-/** Applies a plan from planWrite, made against the current state (no command in between). */
+/**
+ * Applies a plan from planWrite, made against the current state (no command in between). The WP
+ * moves now, so the next write in CmdSN order is checked against it; the blocks read back as data
+ * only once the write completes (completeWrite), so a read never returns what was there before.
+ */
 export function commitWrite(state: ZoneState, plan: WritePlan): void {
   if (plan.blocks === 0 || plan.zoneIndex === NO_ZONE) return;
   const first = plan.zoneIndex;
@@ -85,9 +92,7 @@ export function commitWrite(state: ZoneState, plan: WritePlan): void {
     const from = Math.max(plan.lba, state.start(i));
     const to = Math.min(end, zoneEnd);
     const wp = state.wp[i] as number;
-    state.addInflight(i, plan);
-    // Written blocks read back as data, even in a FULL zone above the end FINISH left.
-    if (to > (state.dataEnd[i] as number)) state.dataEnd[i] = to;
+    state.addInflight(i, plan, to);
     const c = state.condition[i];
     if (c === C.FULL) continue; // host-aware only: a FULL SWP zone accepts writes and stays FULL
     if (state.hostAware && from !== wp) {
@@ -103,12 +108,97 @@ export function commitWrite(state: ZoneState, plan: WritePlan): void {
   }
 }
 
-/** Removes the plan from the in-flight set of each zone it touched. */
-export function settleWrite(state: ZoneState, plan: WritePlan): void {
-  if (plan.blocks === 0 || plan.zoneIndex === NO_ZONE) return;
-  if (state.type(plan.zoneIndex) === ZoneType.CONVENTIONAL) return;
-  const last = state.geometry.indexOf(plan.lba + plan.blocks - 1);
-  for (let i = plan.zoneIndex; i <= last; i++) state.removeInflight(i, plan);
+/** The zones a committed plan touched, or null for one that changed no zone. */
+function zonesOf(state: ZoneState, plan: WritePlan): { first: number; last: number } | null {
+  if (plan.blocks === 0 || plan.zoneIndex === NO_ZONE) return null;
+  if (state.type(plan.zoneIndex) === ZoneType.CONVENTIONAL) return null;
+  return { first: plan.zoneIndex, last: state.geometry.indexOf(plan.lba + plan.blocks - 1) };
+}
+
+/**
+ * The plan's data is stored. Returns false when the write no longer stands: an earlier write to
+ * its sequential zone failed, so it did not start at the WP (the caller answers 5/21/04, as a
+ * drive processing the writes in order would). Host-managed writes of one zone must settle in
+ * commit order (WritePlan.inOrderZone); host-aware writes settle in any order.
+ */
+export function completeWrite(state: ZoneState, plan: WritePlan): boolean {
+  const zones = zonesOf(state, plan);
+  if (zones === null) return true;
+  let stands = true;
+  for (let i = zones.first; i <= zones.last; i++) {
+    const w = state.findInflight(i, plan);
+    if (w === undefined) continue;
+    if (w.doomed) {
+      state.removeInflight(i, w);
+      stands = false;
+    } else if (state.hostAware) {
+      state.removeInflight(i, w);
+      if (w.resets === 0 && w.to > (state.dataEnd[i] as number)) state.dataEnd[i] = w.to;
+    } else {
+      w.done = true;
+      state.retireDone(i);
+    }
+  }
+  return stands;
+}
+
+/**
+ * The plan's data could not be stored: the zones are put back as the write found them (ZBC: the
+ * WP of a zone does not advance for a failed write), its blocks keep reading as before (zeros at
+ * and above the WP), and on a host-managed LU the later writes to the zone committed behind it
+ * are doomed (completeWrite answers false). What a RESET or FINISH did since the commit stands.
+ */
+export function failWrite(state: ZoneState, plan: WritePlan): void {
+  const zones = zonesOf(state, plan);
+  if (zones === null) return;
+  for (let i = zones.first; i <= zones.last; i++) {
+    const w = state.findInflight(i, plan);
+    if (w === undefined) continue;
+    if (!w.doomed) {
+      if (state.hostAware) rollBackUnordered(state, i, w);
+      else rollBackSequential(state, i, w);
+    }
+    state.removeInflight(i, w);
+    state.retireDone(i);
+  }
+}
+
+/** Host-managed: every later write of the zone depended on this one's WP. */
+function rollBackSequential(state: ZoneState, i: number, failed: InFlight): void {
+  let after = false;
+  for (const w of state.inflightOf(i)) {
+    if (w === failed) after = true;
+    // Committed before the next RESET of the zone: it would have met the old WP (5/21/04).
+    else if (after && w.resets === failed.resets) w.doomed = true;
+  }
+  if (failed.resets > 0) return; // a RESET since discarded everything it did
+  if (failed.finished) return; // a FINISH since set the WP to the zone end: that stands
+  state.setWritePointer(i, failed.wpBefore);
+  restoreAfterWrite(state, i, failed.condBefore);
+}
+
+/**
+ * Host-aware: other writes stand on their own. The WP goes back to the highest of the WP before
+ * this write, the data of writes completed since and the ends of the other writes in flight.
+ */
+function rollBackUnordered(state: ZoneState, i: number, failed: InFlight): void {
+  if (failed.resets > 0 || failed.finished) return;
+  let wp = Math.max(failed.wpBefore, state.dataEnd[i] as number);
+  for (const w of state.inflightOf(i)) if (w !== failed && w.resets === 0 && w.to > wp) wp = w.to;
+  if (wp >= (state.wp[i] as number)) return; // another write went as far: nothing to undo
+  state.setWritePointer(i, wp);
+  if (wp === failed.wpBefore) restoreAfterWrite(state, i, failed.condBefore);
+  else if (state.condition[i] === C.FULL) state.setCondition(i, C.IMPLICITLY_OPENED); // no limit on SWP
+}
+
+/**
+ * The condition after a failed write moved the WP back: what the write (or a doomed one after it)
+ * made of the zone, IMPLICITLY OPENED or FULL, is undone; an OPEN or CLOSE since stands.
+ */
+function restoreAfterWrite(state: ZoneState, i: number, before: number): void {
+  const c = state.condition[i];
+  if (c === C.IMPLICITLY_OPENED || c === C.FULL) state.restoreCondition(i, before);
+  else if (c === C.CLOSED) state.closeZone(i); // EMPTY again when the WP is back at the start
 }
 
 /**

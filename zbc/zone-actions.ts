@@ -8,7 +8,10 @@ import {
   type ZoneActionKind,
   type ZoneActionRequest,
   type ZoneActionResult,
+  type ZoneChange,
   type ZoneFault,
+  type ZoneSnapshot,
+  type ZoneUndo,
 } from './types.js';
 
 type Range = { readonly lba: number; readonly blocks: number };
@@ -145,6 +148,8 @@ function apply(
 ): ZoneActionResult {
   const discard: Range[] = [];
   const reset = action === 'reset';
+  /** RESET and FINISH are made durable before GOOD; if that fails, zoneActionFailed undoes them. */
+  const undo: ZoneChange[] | null = reset || action === 'finish' || action === 'finishAll' ? [] : null;
   /** RESET: zones whose new state must reach the journal (resetCapture). */
   const persist: number[] = [];
   let changed = 0;
@@ -157,16 +162,53 @@ function apply(
     const unpersisted = s.isDirty(i);
     const dataEnd = s.dataEnd[i] as number;
     const start = s.start(i);
+    const before = undo !== null ? snapshot(s, i) : null;
     if (action === 'finishAll') s.finishZone(i);
     else APPLY[action](s, i);
     const changedHere = condBefore !== s.condition[i] || wpBefore !== s.wp[i] || attrBefore !== s.attributes[i];
     if (changedHere) changed++;
+    if (changedHere && before !== null) undo?.push({ zone: i, before, after: snapshot(s, i) });
     if (reset && (changedHere || unpersisted)) persist.push(i);
     if (reset && s.hostAware && dataEnd > start) {
       discard.push({ lba: start, blocks: dataEnd - start });
     }
   }
-  if (!reset) return { changed, discard };
+  const undone: ZoneUndo = undo ?? [];
+  if (!reset) return { changed, discard, undo: undone };
   // The reset zones only: every other zone keeps its dirty flag for the next data flush.
-  return { changed, discard, resetCapture: captureZones(s, Uint32Array.from(persist)) };
+  return { changed, discard, resetCapture: captureZones(s, Uint32Array.from(persist)), undo: undone };
+}
+
+function snapshot(s: ZoneState, i: number): ZoneSnapshot {
+  return {
+    condition: s.condition[i] as number,
+    writePointer: s.wp[i] as number,
+    dataEnd: s.dataEnd[i] as number,
+    attributes: s.attributes[i] as number,
+  };
+}
+
+function same(s: ZoneState, i: number, v: ZoneSnapshot): boolean {
+  const now = snapshot(s, i);
+  return (
+    now.condition === v.condition &&
+    now.writePointer === v.writePointer &&
+    now.dataEnd === v.dataEnd &&
+    now.attributes === v.attributes
+  );
+}
+
+/**
+ * A RESET or FINISH that could not be made durable: each zone it changed goes back as it was,
+ * unless a later command has changed it since (that command built on the new state, which stands)
+ * or a write to it is in flight. An open zone gets its resource back only if one is free.
+ */
+export function undoZoneAction(s: ZoneState, undo: ZoneUndo): void {
+  for (const { zone: i, before, after } of undo) {
+    if (s.hasInflight(i) || !same(s, i, after)) continue;
+    s.setWritePointer(i, before.writePointer);
+    s.dataEnd[i] = before.dataEnd;
+    s.setAttributes(i, before.attributes);
+    s.restoreCondition(i, before.condition);
+  }
 }

@@ -3,11 +3,11 @@
 // zone-actions.ts (ZBC OUT) and report-zones.ts (ZBC IN).
 import { validateLayout, ZoneGeometry } from './geometry.js';
 import { reportZones } from './report-zones.js';
-import { zoneAction } from './zone-actions.js';
+import { undoZoneAction, zoneAction } from './zone-actions.js';
 import { captureZones } from './zone-capture.js';
 import type { PersistedZoneState } from './zone-journal.js';
 import { ZoneState } from './zone-state.js';
-import { checkRead, commitWrite, planWrite, settleWrite } from './write-rules.js';
+import { checkRead, commitWrite, completeWrite, failWrite, planWrite } from './write-rules.js';
 import {
   ZoneCondition as C,
   type ReadSegment,
@@ -105,17 +105,20 @@ export class ZoneModel implements ZonedMedium {
     commitWrite(this.state, plan);
   }
 
-  writeCompleted(plan: WritePlan): void {
-    settleWrite(this.state, plan);
+  writeCompleted(plan: WritePlan): boolean {
+    return completeWrite(this.state, plan);
   }
 
   writeFailed(plan: WritePlan): void {
-    // The WP stays where commitWrite put it, so the next REPORT ZONES shows it exactly (§9.2).
-    settleWrite(this.state, plan);
+    failWrite(this.state, plan);
   }
 
   zoneAction(request: ZoneActionRequest): ZoneFault | ZoneActionResult {
     return zoneAction(this.state, request);
+  }
+
+  zoneActionFailed(result: ZoneActionResult): void {
+    undoZoneAction(this.state, result.undo);
   }
 
   reportZones(request: ReportZonesRequest): ZoneFault | ZoneReport {

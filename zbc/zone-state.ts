@@ -10,12 +10,28 @@
 import type { ZoneGeometry } from './geometry.js';
 import { ZoneCondition as C, ZoneType, type ZoneCondition, type ZoneLayoutConfig } from './types.js';
 
-/** A committed write not yet completed, and the zone's WP and data end before it. */
-interface InFlight {
+/**
+ * A committed write not yet settled, with the zone as it was before it. A write's blocks read back
+ * as data only once it has settled; on a host-managed LU its zone's writes retire in commit order.
+ */
+export interface InFlight {
   readonly plan: object;
   readonly wpBefore: number;
   readonly dataEndBefore: number;
+  readonly condBefore: number;
+  /** End of the write within this zone. */
+  readonly to: number;
+  /** RESETs of the zone since the commit: nothing the write did survives one. */
+  resets: number;
+  /** A FINISH since the commit: the WP stays at the zone end whatever the write's fate. */
+  finished: boolean;
+  /** Data stored; waits behind an earlier write of the zone to retire (host-managed). */
+  done: boolean;
+  /** An earlier write of the zone failed: this one no longer starts at the WP (ZBC 5/21/04). */
+  doomed: boolean;
 }
+
+const NONE: readonly InFlight[] = [];
 
 export class ZoneState {
   readonly geometry: ZoneGeometry;
@@ -133,6 +149,7 @@ export class ZoneState {
   }
 
   finishZone(i: number): void {
+    for (const w of this.inflight.get(i) ?? []) w.finished = true;
     this.setWritePointer(i, this.end(i));
     this.setCondition(i, C.FULL);
   }
@@ -140,6 +157,7 @@ export class ZoneState {
   /** RESET WRITE POINTER: EMPTY, WP at the start, RESET and NON_SEQ cleared (ZBC-2). */
   resetZone(i: number): void {
     const start = this.start(i);
+    for (const w of this.inflight.get(i) ?? []) w.resets++;
     this.setWritePointer(i, start);
     this.dataEnd[i] = start;
     this.setCondition(i, C.EMPTY);
@@ -209,28 +227,75 @@ export class ZoneState {
     return this.inflight.has(i);
   }
 
-  /** Call before the plan moves the WP or the data end of zone i. */
-  addInflight(i: number, plan: object): void {
-    const entry = { plan, wpBefore: this.wp[i] as number, dataEndBefore: this.dataEnd[i] as number };
+  /** Unsettled writes of zone i in commit order (empty when none). */
+  inflightOf(i: number): readonly InFlight[] {
+    return this.inflight.get(i) ?? NONE;
+  }
+
+  /** Call before the plan changes zone i; `to` is the end of the write within the zone. */
+  addInflight(i: number, plan: object, to: number): void {
+    const entry: InFlight = {
+      plan,
+      wpBefore: this.wp[i] as number,
+      dataEndBefore: this.dataEnd[i] as number,
+      condBefore: this.condition[i] as number,
+      to,
+      resets: 0,
+      finished: false,
+      done: false,
+      doomed: false,
+    };
     const list = this.inflight.get(i);
     if (list) list.push(entry);
     else this.inflight.set(i, [entry]);
   }
 
-  removeInflight(i: number, plan: object): void {
+  findInflight(i: number, plan: object): InFlight | undefined {
+    const list = this.inflight.get(i);
+    if (list) for (const w of list) if (w.plan === plan) return w;
+    return undefined;
+  }
+
+  /** Drops a settled entry; the list keeps commit order (it is short: writes in flight). */
+  removeInflight(i: number, entry: InFlight): void {
     const list = this.inflight.get(i);
     if (!list) return;
-    // Per completed write: no closure, no spliced-out array (the list's order does not matter).
-    let at = 0;
-    while (at < list.length && (list[at] as InFlight).plan !== plan) at++;
-    if (at === list.length) return;
-    if (list.length === 1) this.inflight.delete(i);
-    else {
-      list[at] = list[list.length - 1] as InFlight;
-      list.pop();
-    }
-    // The captured WP of this zone may now move forward: persist it next time.
+    const at = list.indexOf(entry);
+    if (at < 0) return;
+    for (let k = at; k < list.length - 1; k++) list[k] = list[k + 1] as InFlight;
+    list.pop(); // shifted in place: no spliced-out array per write
+    if (list.length === 0) this.inflight.delete(i);
+    // The captured WP of this zone may now move: persist it next time.
     this.markDirty(i);
+  }
+
+  /** Retires the stored writes at the head of zone i's list: their blocks now read as data. */
+  retireDone(i: number): void {
+    const list = this.inflight.get(i);
+    while (list !== undefined && list.length > 0 && (list[0] as InFlight).done) {
+      const w = list[0] as InFlight;
+      this.removeInflight(i, w);
+      // Doomed: stored after an earlier write failed, above the WP that failure restored.
+      if (w.resets === 0 && !w.doomed && w.to > (this.dataEnd[i] as number)) this.dataEnd[i] = w.to;
+    }
+  }
+
+  /**
+   * Puts back a condition a failed command had replaced: an open condition only while a resource
+   * is free without closing another zone, else CLOSED or EMPTY (by the WP), which needs none.
+   */
+  restoreCondition(i: number, before: number): void {
+    const open = before === C.IMPLICITLY_OPENED || before === C.EXPLICITLY_OPENED;
+    if (!open) {
+      if (before === C.EMPTY || before === C.CLOSED) this.closeZone(i);
+      else this.setCondition(i, before as ZoneCondition);
+      return;
+    }
+    const c = this.condition[i];
+    const holdsOne = c === C.IMPLICITLY_OPENED || c === C.EXPLICITLY_OPENED;
+    const free = this.maxOpen === null || this.implicitOpen + this.explicitOpen < this.maxOpen;
+    if (holdsOne || free) this.setCondition(i, before as ZoneCondition);
+    else this.closeZone(i);
   }
 
   /** The WP that is safe to persist: never ahead of a write still in flight (zbc/types.ts). */

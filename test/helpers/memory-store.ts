@@ -7,7 +7,8 @@ export interface TestStore extends BlockStore {
   readonly calls: string[];
   /** Segment counts of each writev, to check one writev per command and no concatenation. */
   readonly writevSegments: number[];
-  failNext: { read?: boolean; write?: boolean; flush?: boolean };
+  /** Fails the next call; `write` may name the errno code to fail with (e.g. 'ENOSPC'). */
+  failNext: { read?: boolean; write?: boolean | string; flush?: boolean };
 }
 
 export function memoryStore(byteLength: number, opts: { discard?: boolean } = {}): TestStore {
@@ -31,9 +32,11 @@ export function memoryStore(byteLength: number, opts: { discard?: boolean } = {}
       for (const s of segments) at += s.length;
       store.calls.push(`writev ${byteOffset} ${at - byteOffset}`);
       store.writevSegments.push(segments.length);
-      if (store.failNext.write) {
+      const fail = store.failNext.write;
+      if (fail) {
         store.failNext.write = false;
-        throw new Error('injected write failure');
+        const code = typeof fail === 'string' ? fail : 'EIO';
+        throw Object.assign(new Error(`injected write failure (${code})`), { code });
       }
       at = byteOffset;
       for (const s of segments) at += s.copy(bytes, at);

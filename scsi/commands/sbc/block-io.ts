@@ -10,6 +10,7 @@ import { checkLbaRange } from '../../lba.js';
 import type { LogicalUnit } from '../../logical-unit.js';
 import { check, good } from '../../response.js';
 import { zoneFaultResult } from '../zbc/zone-fault-sense.js';
+import { enterSettleOrder } from './zone-write-order.js';
 
 const log = createDebug('zbc:scsi:io');
 
@@ -218,10 +219,11 @@ type StoreIo = () => Promise<void>;
 /**
  * Writes `blocks` blocks at `lba` by `io` (the store writes): plan the whole range first (zoned),
  * commit before awaiting I/O so the next command in CmdSN order sees the new WP, run the writes,
- * then report completion or failure. A refused plan writes nothing. `cdb` locates the fields a
- * zone fault's sense points at. A shared access of the range gate: it waits while a COMPARE AND
- * WRITE holds an overlapping range (and runs synchronously up to `io` when none does), unless
- * the caller holds the range itself (`rangeHeld`).
+ * then settle the plan (in commit order within a sequential zone, zone-write-order.ts). A refused
+ * plan writes nothing; a failed one leaves the zone as it was (ZonedMedium.writeFailed). `cdb`
+ * locates the fields a zone fault's sense points at. A shared access of the range gate: it waits
+ * while a COMPARE AND WRITE holds an overlapping range (and runs synchronously up to `io` when
+ * none does), unless the caller holds the range itself (`rangeHeld`).
  */
 export function writeBlocks(
   lu: LogicalUnit,
@@ -237,21 +239,66 @@ export function writeBlocks(
 }
 
 async function writeRange(lu: LogicalUnit, lba: number, blocks: number, io: StoreIo, cdb: Buffer) {
-  const plan = lu.zones?.planWrite(lba, blocks);
-  if (plan !== undefined && isZoneFault(plan)) return zoneFaultResult(plan as ZoneFault, cdb);
-  if (plan !== undefined) lu.zones?.commitWrite(plan);
+  const zones = lu.zones;
+  if (zones === undefined) return writeUnzoned(lu, lba, blocks, io);
+  const plan = zones.planWrite(lba, blocks);
+  if (isZoneFault(plan)) return zoneFaultResult(plan as ZoneFault, cdb);
+  zones.commitWrite(plan);
+  const turn = enterSettleOrder(zones, plan);
+  let failure: unknown = null;
   try {
     await io();
   } catch (err) {
-    log('write lun %d lba %d: %O', lu.lun, lba, err);
-    if (plan !== undefined) lu.zones?.writeFailed(plan);
-    return check(SENSE.WRITE_ERROR, { information: lba });
+    failure = err ?? new Error('write failed');
   }
-  if (plan !== undefined) lu.zones?.writeCompleted(plan);
+  try {
+    if (turn.previous !== null) await turn.previous;
+    if (failure !== null) {
+      zones.writeFailed(plan);
+      return writeFailed(lu, lba, failure);
+    }
+    // An earlier write to the zone failed: this one did not start at the WP after all.
+    if (!zones.writeCompleted(plan)) return zoneFaultResult({ kind: 'unaligned-write', lba }, cdb);
+    return null;
+  } finally {
+    turn.leave();
+  }
+}
+
+async function writeUnzoned(
+  lu: LogicalUnit,
+  lba: number,
+  blocks: number,
+  io: StoreIo,
+): Promise<CommandResult | null> {
+  try {
+    await io();
+  } catch (err) {
+    return writeFailed(lu, lba, err);
+  }
   // Written LBAs are mapped (SBC-4 4.7.3.3); only after the data landed, so a concurrent read
-  // of a deallocated block never sees stale bytes.
+  // of a deallocated block never sees stale bytes (a failed write leaves them deallocated).
   lu.deallocated?.remove(lba, blocks);
   return null;
+}
+
+/** Errors of a store that ran out of space (the backing file system is full, or a quota). */
+const OUT_OF_SPACE: ReadonlySet<string> = new Set(['ENOSPC', 'EDQUOT', 'EFBIG']);
+
+/**
+ * The sense of a store write that failed. Out of space on a thin provisioned LU (LBPME 1: the
+ * non-zoned ones) is the thin provisioning resource exhaustion of SBC-4 4.7.3 (SBC-3 4.7.3.6):
+ * 7/27/07 SPACE ALLOCATION FAILED WRITE PROTECT, which Linux reports as ENOSPC rather than EIO.
+ * A zoned LU is fully provisioned (LBPME 0), where SBC-4 has no allocation failure: running out
+ * of space is a failure to record the data, 3/0C/00 WRITE ERROR, as any other store error.
+ */
+function writeFailed(lu: LogicalUnit, lba: number, err: unknown): CommandResult {
+  log('write lun %d lba %d: %O', lu.lun, lba, err);
+  const code = (err as { readonly code?: unknown } | null)?.code;
+  if (lu.deallocated !== undefined && typeof code === 'string' && OUT_OF_SPACE.has(code)) {
+    return check(SENSE.SPACE_ALLOCATION_FAILED_WRITE_PROTECT, { information: lba });
+  }
+  return check(SENSE.WRITE_ERROR, { information: lba });
 }
 
 /** FUA, or write-through when WCE is off (SBC-4 4.15): durable before GOOD. */

@@ -76,6 +76,9 @@ function handlerFor(row: ZoneActionRow) {
         await durable;
       } catch (err) {
         log('%s on lun %d: %s failed: %O', row.name, lu.lun, row.durability, err);
+        // A failed command changes no zone state: the zones it changed go back as they were
+        // (those a later command has changed since keep what that command made of them).
+        zones.zoneActionFailed(result);
         return check(SENSE.INTERNAL_TARGET_FAILURE);
       }
     }

@@ -197,13 +197,16 @@ export class FakeZones implements ZonedMedium {
   }
   planWrite(lba: number, blocks: number): ZoneFault | WritePlan {
     this.calls.push(`planWrite ${lba} ${blocks}`);
-    return this.writeFault ?? { lba, blocks, zoneIndex: Math.floor(lba / 256) };
+    return this.writeFault ?? { lba, blocks, zoneIndex: Math.floor(lba / 256), inOrderZone: null };
   }
   commitWrite(plan: WritePlan): void {
     this.calls.push(`commitWrite ${plan.lba} ${plan.blocks}`);
   }
-  writeCompleted(plan: WritePlan): void {
+  /** What writeCompleted answers (false: an earlier write to the zone failed). */
+  writeStands = true;
+  writeCompleted(plan: WritePlan): boolean {
     this.calls.push(`writeCompleted ${plan.lba} ${plan.blocks}`);
+    return this.writeStands;
   }
   writeFailed(plan: WritePlan): void {
     this.calls.push(`writeFailed ${plan.lba} ${plan.blocks}`);
@@ -221,6 +224,9 @@ export class FakeZones implements ZonedMedium {
   /** Zone commands are the zbc helper's; here they only need to answer something valid. */
   zoneAction(): ZoneFault {
     return { kind: 'invalid-zone-id' };
+  }
+  zoneActionFailed(): void {
+    this.calls.push('zoneActionFailed');
   }
   reportZones(): ZoneFault {
     return { kind: 'invalid-reporting-option' };

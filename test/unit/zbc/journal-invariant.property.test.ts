@@ -11,6 +11,7 @@ import { expectRestoredMatches, journalOf, smallLayout } from './fixtures.js';
 type Step =
   | { t: 'start'; zone: number; blocks: number }
   | { t: 'complete'; pick: number }
+  | { t: 'fail'; pick: number }
   | { t: 'flush' }
   | { t: 'action'; kind: 'open' | 'close' | 'finish' | 'reset'; zone: number; all: boolean };
 
@@ -19,6 +20,7 @@ const ZONES = { first: 2, last: 7 };
 const stepArb: fc.Arbitrary<Step> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ t: fc.constant('start' as const), zone: fc.integer({ min: ZONES.first, max: ZONES.last }), blocks: fc.integer({ min: 1, max: 3 }) }) },
   { weight: 3, arbitrary: fc.record({ t: fc.constant('complete' as const), pick: fc.nat() }) },
+  { weight: 1, arbitrary: fc.record({ t: fc.constant('fail' as const), pick: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('flush' as const) }) },
   {
     weight: 2,
@@ -43,6 +45,8 @@ describe('journal invariant under flushes and flush-free RESET captures', () => 
         /** Per zone since its last reset: completed ranges, and the durable ones (flushed). */
         const completed = new Map<number, [number, number][]>();
         const durable = new Map<number, [number, number][]>();
+        /** Per zone since its last reset: ranges of writes whose completion stood. */
+        const stood = new Map<number, [number, number][]>();
         const coverage = (zone: number): number => {
           let to = m.zoneAt(zone).start;
           const ranges = [...(durable.get(zone) ?? [])].sort((a, b) => a[0] - b[0]);
@@ -62,6 +66,7 @@ describe('journal invariant under flushes and flush-free RESET captures', () => 
           for (const z of zones) {
             completed.delete(z);
             durable.delete(z);
+            stood.delete(z);
             for (const w of inflight) if (w.zone === z) w.stale = true;
           }
         };
@@ -76,8 +81,15 @@ describe('journal invariant under flushes and flush-free RESET captures', () => 
           } else if (s.t === 'complete') {
             if (inflight.length === 0) continue;
             const [w] = inflight.splice(s.pick % inflight.length, 1);
-            m.writeCompleted(w!.plan);
-            if (!w!.stale) completed.set(w!.zone, [...(completed.get(w!.zone) ?? []), [w!.plan.lba, w!.plan.lba + w!.plan.blocks]]);
+            const range: [number, number] = [w!.plan.lba, w!.plan.lba + w!.plan.blocks];
+            const stands = m.writeCompleted(w!.plan);
+            if (!w!.stale) completed.set(w!.zone, [...(completed.get(w!.zone) ?? []), range]);
+            if (!w!.stale && stands) stood.set(w!.zone, [...(stood.get(w!.zone) ?? []), range]);
+          } else if (s.t === 'fail') {
+            // The store write failed: nothing of it may read back or be persisted as written.
+            if (inflight.length === 0) continue;
+            const [w] = inflight.splice(s.pick % inflight.length, 1);
+            m.writeFailed(w!.plan);
           } else if (s.t === 'flush') {
             // LogicalUnit.flushMedium: capture, data flush (completed writes durable), persist.
             const c = m.captureDurable();
@@ -104,7 +116,22 @@ describe('journal invariant under flushes and flush-free RESET captures', () => 
             check(c); // no data flush
           }
         }
-        for (const w of inflight.splice(0)) m.writeCompleted(w.plan);
+        for (const w of inflight.splice(0)) {
+          const stands = m.writeCompleted(w.plan);
+          if (!w.stale && stands) stood.set(w.zone, [...(stood.get(w.zone) ?? []), [w.plan.lba, w.plan.lba + w.plan.blocks]]);
+        }
+        // Every block that reads as data was written by a write that stood (zeros otherwise).
+        for (let i = ZONES.first; i <= ZONES.last; i++) {
+          const z = m.zoneAt(i);
+          const r = m.checkRead(z.start, z.length);
+          if (isZoneFault(r)) throw new Error(r.kind);
+          const ranges = stood.get(i) ?? [];
+          for (const seg of r.filter((x) => !x.zeroFill)) {
+            for (let lba = seg.lba; lba < seg.lba + seg.blocks; lba++) {
+              expect(ranges.some(([a, b]) => lba >= a && lba < b), `zone ${i} LBA ${lba} reads as data`).toBe(true);
+            }
+          }
+        }
         const finalCapture = m.captureDurable();
         journal.apply(finalCapture);
         const restored = new ZoneModel(layout, journal.state);

@@ -312,22 +312,27 @@ describe('ZBC OUT actions', () => {
     expect(journal.persisted).toEqual([[{ zone: 2, cond: C.CLOSED, wp: 136 }], [{ zone: 2, cond: C.EMPTY, wp: 128 }]]);
   });
 
-  it('a failed RESET persist answers INTERNAL TARGET FAILURE; a retry persists again', async () => {
+  it('a failed RESET persist answers INTERNAL TARGET FAILURE and changes nothing; a retry resets', async () => {
     const journal = new RecordingJournal();
     const h = zoned({}, {}, journal);
     expectGood(await h.run(write16(128, 8), data(8)));
     journal.failNext = true;
     expectCheck(await h.run(zbcOut(RESET, 128)), SENSE.INTERNAL_TARGET_FAILURE, null);
-    expect(h.zones.zoneAt(2).condition).toBe(C.EMPTY);
-    expectGood(await h.run(zbcOut(RESET, 128))); // nothing changes, but the record is not persisted yet
+    expect([h.zones.zoneAt(2).condition, h.zones.zoneAt(2).writePointer]).toEqual([C.IMPLICITLY_OPENED, 136]);
+    const back = expectGood(await h.run(read16(128, 8), { expectedDataLength: 8 * 512 }));
+    expect(back.every((b) => b === 0xab)).toBe(true); // the data is still there
+    expectGood(await h.run(zbcOut(RESET, 128)));
     expect(journal.persisted).toEqual([[{ zone: 2, cond: C.EMPTY, wp: 128 }]]);
+    expect(h.zones.zoneAt(2).condition).toBe(C.EMPTY);
     expect(h.store.calls.filter((c) => c === 'flush')).toEqual([]);
   });
 
-  it('a failed flush answers HARDWARE ERROR / INTERNAL TARGET FAILURE', async () => {
+  it('a failed FINISH flush answers INTERNAL TARGET FAILURE and leaves the zone open at its WP', async () => {
     const h = zoned();
+    expectGood(await h.run(write16(192, 8), data(8)));
     h.store.failNext.flush = true;
     expectCheck(await h.run(zbcOut(FINISH, 192)), SENSE.INTERNAL_TARGET_FAILURE, null);
+    expect([h.zones.zoneAt(3).condition, h.zones.zoneAt(3).writePointer]).toEqual([C.IMPLICITLY_OPENED, 200]);
   });
 
   it('a write-protected LU refuses RESET and FINISH', async () => {
