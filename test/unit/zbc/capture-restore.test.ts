@@ -39,9 +39,9 @@ describe('captureDurable', () => {
     m.commitWrite(last);
     expect(cond(m, 3)).toBe(C.FULL);
     expect(rows(m.captureDurable())).toEqual([{ zone: 3, cond: C.CLOSED, wp: zs(3) + 56, attrs: 0 }]);
-    m.writeFailed(last); // the WP stays exact for the next REPORT ZONES
-    expect(cond(m, 3)).toBe(C.FULL);
-    expect(rows(m.captureDurable())).toEqual([{ zone: 3, cond: C.FULL, wp: zs(4), attrs: 0 }]);
+    m.writeFailed(last); // a failed write changes nothing: back to the WP before it
+    expect(cond(m, 3)).toBe(C.IMPLICITLY_OPENED);
+    expect(rows(m.captureDurable())).toEqual([{ zone: 3, cond: C.CLOSED, wp: zs(3) + 56, attrs: 0 }]);
   });
 
   it('zone actions are captured normalised (EOPEN -> EMPTY/CLOSED), resets as EMPTY', () => {

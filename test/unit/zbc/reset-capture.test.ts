@@ -135,10 +135,12 @@ describe('FINISH data end across a restart (FULL records carry it)', () => {
     m.commitWrite(a);
     const b = plan(m, zs(3) + 48, 8);
     m.commitWrite(b);
-    expect(read(m, zs(3) + 32, 8)).toEqual([{ lba: zs(3) + 32, blocks: 8, zeroFill: false }]);
+    // In flight: its blocks read as they were (zeros) until it completes.
+    expect(read(m, zs(3) + 32, 8)).toEqual([{ lba: zs(3) + 32, blocks: 8, zeroFill: true }]);
     m.writeCompleted(b); // completed, but a is still in flight below it
     expect(rows(m.captureDurable())).toEqual([{ zone: 3, cond: C.FULL, wp: zs(3) + 8, attrs: 0 }]);
     m.writeCompleted(a);
+    expect(read(m, zs(3) + 32, 8)).toEqual([{ lba: zs(3) + 32, blocks: 8, zeroFill: false }]);
     expect(rows(m.captureDurable())).toEqual([{ zone: 3, cond: C.FULL, wp: zs(3) + 56, attrs: 0 }]);
   });
 });

@@ -45,7 +45,7 @@ describe('resources (ZBC-2 manage open zone resources)', () => {
     const m = new ZoneModel(smallLayout());
     write(m, zs(4), 8);
     write(m, zs(3), 8);
-    expect(act(m, 'open', zs(5))).toEqual({ changed: 1, discard: [] });
+    expect(act(m, 'open', zs(5))).toEqual({ changed: 1, discard: [], undo: [] });
     expect(cond(m, 3)).toBe(C.CLOSED);
     expect(cond(m, 4)).toBe(C.IMPLICITLY_OPENED);
     expect(act(m, 'open', zs(6))).toMatchObject({ changed: 1 });
@@ -83,7 +83,7 @@ describe('resources (ZBC-2 manage open zone resources)', () => {
     const m = new ZoneModel(smallLayout());
     expect(act(m, 'open', zs(2), { count: 3 })).toEqual({ kind: 'insufficient-zone-resources' });
     expect(all(m).every((z) => z.condition !== C.EXPLICITLY_OPENED)).toBe(true);
-    expect(act(m, 'open', zs(2), { count: 2 })).toEqual({ changed: 2, discard: [] });
+    expect(act(m, 'open', zs(2), { count: 2 })).toEqual({ changed: 2, discard: [], undo: [] });
     expect(act(m, 'finish', zs(2), { count: 3 })).toMatchObject({ changed: 3 });
     expect([cond(m, 2), cond(m, 3), cond(m, 4)]).toEqual([C.FULL, C.FULL, C.FULL]);
     expect(act(m, 'reset', zs(2), { count: 6 })).toMatchObject({ changed: 3 });

@@ -67,6 +67,29 @@ describe('a failed store write on a zoned LU', () => {
     expect(h.journal.records.get(2)).toEqual({ cond: C.EMPTY, wp: 128 });
     expectGood(await h.run(cdb16(WRITE16, 128, 8), blocksOf(8, 0xdd))); // retried at the WP
   });
+
+
+  it('a later write whose data landed first waits for the earlier one, then fails with it', async () => {
+    const h = zonedLu();
+    const storeWrite = h.store.writev.bind(h.store);
+    let failFirst: (e: Error) => void = () => undefined;
+    let secondStored: () => void = () => undefined;
+    const stored = new Promise<void>((r) => (secondStored = r));
+    h.store.writev = (segments, offset) =>
+      offset === 128 * 512
+        ? new Promise<void>((_, reject) => (failFirst = reject))
+        : storeWrite(segments, offset).then(secondStored);
+    const first = h.run(cdb16(WRITE16, 128, 8), blocksOf(8, 0x11));
+    let secondDone = false;
+    const second = h.run(cdb16(WRITE16, 136, 8), blocksOf(8, 0x22)).finally(() => (secondDone = true));
+    await stored;
+    await new Promise((r) => setImmediate(r)); // every continuation of the stored write has run
+    expect(secondDone).toBe(false); // stored, but not answered before the write ahead of it
+    failFirst(Object.assign(new Error('injected'), { code: 'EIO' }));
+    expectCheck(await first, SENSE.WRITE_ERROR, null);
+    expectCheck(await second, SENSE.UNALIGNED_WRITE_COMMAND, null);
+    expect(h.zones.zoneAt(2).writePointer).toBe(128);
+  });
 });
 
 describe('a failed store write on the thin provisioned non-zoned LU', () => {
