@@ -149,7 +149,7 @@ export class ZoneState {
   }
 
   finishZone(i: number): void {
-    for (const w of this.inflight.get(i) ?? []) w.finished = true;
+    for (const w of this.inflightOf(i)) w.finished = true;
     this.setWritePointer(i, this.end(i));
     this.setCondition(i, C.FULL);
   }
@@ -157,7 +157,7 @@ export class ZoneState {
   /** RESET WRITE POINTER: EMPTY, WP at the start, RESET and NON_SEQ cleared (ZBC-2). */
   resetZone(i: number): void {
     const start = this.start(i);
-    for (const w of this.inflight.get(i) ?? []) w.resets++;
+    for (const w of this.inflightOf(i)) w.resets++;
     this.setWritePointer(i, start);
     this.dataEnd[i] = start;
     this.setCondition(i, C.EMPTY);
