@@ -79,6 +79,9 @@ function handlerFor(row: ZoneActionRow) {
         // A failed command changes no zone state: the zones it changed go back as they were
         // (those a later command has changed since keep what that command made of them).
         zones.zoneActionFailed(result);
+        // The journal may still hold the undone records for a retry: persist the restored ones
+        // now, in capture order, so a restart agrees with what the host reads (best effort).
+        await lu.flushMedium().catch(() => undefined);
         return check(SENSE.INTERNAL_TARGET_FAILURE);
       }
     }
