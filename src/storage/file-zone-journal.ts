@@ -313,7 +313,9 @@ export class FileZoneJournal implements ZoneJournal {
       // Distinct pages, so the writes may run at once; each is durable when it returns (O_DSYNC).
       // All settle before the round ends: the next round may rewrite the same copies.
       const settled = await Promise.allSettled(
-        images.map(({ p, copy }, i) => this.fh.write(buffers[i] as Buffer, 0, PAGE_SIZE, pageOffset(p, copy))),
+        images.map(({ p, copy }, i) =>
+          this.fh.write(buffers[i] as Buffer, 0, PAGE_SIZE, pageOffset(p, copy)),
+        ),
       );
       const failed = settled.find((r) => r.status === 'rejected');
       if (failed) throw failed.reason;

@@ -129,7 +129,12 @@ const vsTgt = (metric: MetricKey, bound: { min?: number; max?: number }, text: s
   ...bound,
   text,
 });
-const ofCeiling = (min: number): Goal => ({ metric: 'mbps', ref: 'ceiling', min, text: `≥ ${min} of the TCP ceiling` });
+const ofCeiling = (min: number): Goal => ({
+  metric: 'mbps',
+  ref: 'ceiling',
+  min,
+  text: `≥ ${min} of the TCP ceiling`,
+});
 
 /**
  * Session `i` of `n` running `spec`: sequential I/O gets its own slice of the region (n streams,
@@ -231,7 +236,12 @@ export const BENCH_CASES: readonly BenchCase[] = [
     plan: (t, s) => ({ lu: 'plain', spec: rand32(`${t} randread qd32`, s) }),
     goals: [
       vsTgt('iops', { min: 1.2 }, '≥ 1.2× tgt tuned'),
-      { metric: 'iops', ref: { oursCase: 'randread-4k-qd32' }, min: 1.3, text: '≥ 1.3× our one session' },
+      {
+        metric: 'iops',
+        ref: { oursCase: 'randread-4k-qd32' },
+        min: 1.3,
+        text: '≥ 1.3× our one session',
+      },
     ],
   },
 ];

@@ -130,11 +130,15 @@ export async function runSessions(
   sessions: number,
   part: (session: number) => LoadSpec,
 ): Promise<LoadResult> {
-  const results = await Promise.all(Array.from({ length: sessions }, (_, i) => runLoad(binary, url, part(i))));
+  const results = await Promise.all(
+    Array.from({ length: sessions }, (_, i) => runLoad(binary, url, part(i))),
+  );
   const first = results[0];
   if (first === undefined || sessions === 1) return first as LoadResult;
-  const sum = (k: 'ops' | 'bytes' | 'mbps' | 'iops' | 'resets'): number => results.reduce((n, r) => n + r[k], 0);
-  const worst = (k: 'p50_us' | 'p99_us' | 'max_us'): number => Math.max(...results.map((r) => r[k]));
+  const sum = (k: 'ops' | 'bytes' | 'mbps' | 'iops' | 'resets'): number =>
+    results.reduce((n, r) => n + r[k], 0);
+  const worst = (k: 'p50_us' | 'p99_us' | 'max_us'): number =>
+    Math.max(...results.map((r) => r[k]));
   return {
     ...first,
     label: `${first.label} ×${sessions}`,

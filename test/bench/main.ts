@@ -1,6 +1,7 @@
 // `npm run bench` (scripts/bench.mjs runs this file): zbc-target against tgt and the loopback TCP
 // ceiling, interleaved rounds, a table of medians with ratios, spread and tgt's noise floor, plus
-// REPORT ZONES speed and memory per zone on a 20 TB profile. Results go to bench-results/ (git-ignored) and to stdout.
+// REPORT ZONES speed and memory per zone on a 20 TB profile. Results go to bench-results/
+// (git-ignored) and to stdout.
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { mkdtemp, open, readdir, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
@@ -214,7 +215,9 @@ async function main(): Promise<number> {
           const cpuBefore = await cpuNanosecondsOf(pids);
           const spec = { ...planned.spec, seed: round * 7919 + 1 };
           const sessions = c.sessions ?? 1;
-          const result = await runSessions(binary, url, sessions, (i) => sessionSpec(spec, sessions, i));
+          const result = await runSessions(binary, url, sessions, (i) =>
+            sessionSpec(spec, sessions, i),
+          );
           const cpuNs = (await cpuNanosecondsOf(pids)) - cpuBefore;
           const measurement: Measurement = { ...result, cpu_us_per_op: cpuNs / 1000 / result.ops };
           addSample(samples, c.id, id, measurement);

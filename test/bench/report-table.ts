@@ -84,7 +84,12 @@ function oursMedian(samples: Samples, caseId: string, metric: MetricKey): number
 }
 
 /** The value a goal bounds (a ratio, or the metric itself) and the noise that may excuse a miss. */
-function goalValue(goal: Goal, row: Row, samples: Samples, ceiling: number): { value: number; noise: number } {
+function goalValue(
+  goal: Goal,
+  row: Row,
+  samples: Samples,
+  ceiling: number,
+): { value: number; noise: number } {
   const ours = row.cells.ours?.median ?? Number.NaN;
   const ref = goal.ref;
   if (ref === 'tgt-tuned') return { value: row.oursVsTuned, noise: row.noise };
@@ -94,7 +99,11 @@ function goalValue(goal: Goal, row: Row, samples: Samples, ceiling: number): { v
 }
 
 /** `ceiling`: the run's loopback TCP ceiling in MB/s (NaN when not measured). */
-export function summarize(samples: Samples, cases: readonly BenchCase[] = BENCH_CASES, ceiling = Number.NaN): Row[] {
+export function summarize(
+  samples: Samples,
+  cases: readonly BenchCase[] = BENCH_CASES,
+  ceiling = Number.NaN,
+): Row[] {
   const rows: Row[] = [];
   for (const c of cases) {
     const own = samples.get(c.id);
@@ -159,7 +168,8 @@ export function throughputTable(rows: readonly Row[]): string {
     const vsCeiling = Number.isFinite(r.oursVsCeiling) ? r.oursVsCeiling.toFixed(2) : '–';
     lines.push(
       `| ${r.test} | ${METRIC_TITLES[r.metric]} | ${v('ours')} | ${v('tgt-tuned')} | ${v('tgt-stock')} | ` +
-        `${formatRatio(r.oursVsTuned)} | ${formatRatio(r.oursVsStock)} | ${vsCeiling} | ${formatRatio(r.noise)} | ` +
+        `${formatRatio(r.oursVsTuned)} | ${formatRatio(r.oursVsStock)} | ${vsCeiling} | ` +
+        `${formatRatio(r.noise)} | ` +
         `${formatPercent(r.cells.ours?.spread ?? Number.NaN)} / ` +
         `${formatPercent(r.cells['tgt-tuned']?.spread ?? Number.NaN)} | ${goal} |`,
     );
@@ -182,7 +192,8 @@ export function ceilingTable(samples: readonly CeilingSample[]): string {
     '| --- | --- |',
     `| Node socket pair (a sender and a sink process) | ${mbps(samples.map((x) => x.nodeMbps))} |`,
     `| iperf3 | ${mbps(iperf)}${why && iperf.length === 0 ? ` (${why})` : ''} |`,
-    `| ceiling used for the ratios (the faster, per round) | ${formatValue(runCeiling(samples), 'mbps')} |`,
+    `| ceiling used for the ratios (the faster, per round) | ` +
+      `${formatValue(runCeiling(samples), 'mbps')} |`,
   ].join('\n');
 }
 
@@ -218,7 +229,8 @@ export function zoneScaleTable(z: ZoneScaleResult): string {
   const fullP50 = z.fullReport?.p50_us;
   const fullP99 = z.fullReport?.p99_us;
   const verdict = (ok: boolean | undefined): string => (ok === undefined ? '' : ok ? ': **met**' : ': **missed**');
-  const under = (v: number | undefined, ms: number): boolean | undefined => (v === undefined ? undefined : v <= ms * 1000);
+  const under = (v: number | undefined, ms: number): boolean | undefined =>
+    v === undefined ? undefined : v <= ms * 1000;
   const lines = [
     `| Measure (${z.profile}, ${z.zones.toLocaleString('en-US')} zones) | Value | Goal |`,
     '| --- | --- | --- |',

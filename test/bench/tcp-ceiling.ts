@@ -71,7 +71,8 @@ function nodeSocketPair(seconds: number): Promise<number> {
     sink.on('close', () => {
       clearTimeout(timer);
       try {
-        const r = JSON.parse(out.trim().split('\n').pop() ?? '') as { bytes: number; seconds: number };
+        const last = out.trim().split('\n').pop() ?? '';
+        const r = JSON.parse(last) as { bytes: number; seconds: number };
         resolve(r.bytes / r.seconds / 1e6);
       } catch {
         reject(new Error(`node socket pair: unexpected output ${JSON.stringify(out)}`));
@@ -94,7 +95,9 @@ function freePort(): Promise<number> {
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 async function iperf3(seconds: number): Promise<number> {
-  if (spawnSync('iperf3', ['--version'], { stdio: 'ignore' }).error) throw new Error('iperf3 is not installed');
+  if (spawnSync('iperf3', ['--version'], { stdio: 'ignore' }).error) {
+    throw new Error('iperf3 is not installed');
+  }
   const port = String(await freePort());
   const server = spawn('iperf3', ['-s', '-1', '-B', '127.0.0.1', '-p', port], { stdio: 'ignore' });
   const exited = new Promise<void>((r) => server.once('close', () => r()));

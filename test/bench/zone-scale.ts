@@ -69,7 +69,9 @@ export async function measureZoneScale(
     rssAfterReport = await rssBytes(pid);
     progress('zone scale: full REPORT ZONES');
     // Unmeasured reports first: the first ones run V8's cold code (25 ms where a warm one takes 2).
-    await runLoad(binary, url, { mode: 'reportzones', report: 'full', seconds: 0, ops: 10, label: 'ours report warm-up' });
+    await runLoad(binary, url, {
+      mode: 'reportzones', report: 'full', seconds: 0, ops: 10, label: 'ours report warm-up',
+    });
     const cpuBefore = await cpuNanosecondsOf([pid]);
     fullReport = await runLoad(binary, url, { mode: 'reportzones', report: 'full', seconds, label: 'ours report full' });
     fullReportCpuUs = ((await cpuNanosecondsOf([pid])) - cpuBefore) / 1000 / fullReport.ops;

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { BENCH_CASES, FULL_SIZES, prefillSpecs, QUICK_SIZES, sessionSpec, TARGET_IDS } from '../../bench/cases.js';
+import {
+  BENCH_CASES,
+  FULL_SIZES,
+  prefillSpecs,
+  QUICK_SIZES,
+  sessionSpec,
+  TARGET_IDS,
+} from '../../bench/cases.js';
 
 describe('bench cases', () => {
   it.each([FULL_SIZES, QUICK_SIZES])('fit the LU and give the zoned writer more zones than its queue depth (%#)', (sizes) => {
@@ -37,7 +44,9 @@ describe('sessionSpec', () => {
   });
 
   it('gives each session of a random case its own seed over the whole region', () => {
-    const spec = { mode: 'randread' as const, bs: 4096, seconds: 1, offset: 0, region: 1 << 30, seed: 5 };
+    const spec = {
+      mode: 'randread' as const, bs: 4096, seconds: 1, offset: 0, region: 1 << 30, seed: 5,
+    };
     const parts = [0, 1].map((i) => sessionSpec(spec, 2, i));
     expect(new Set(parts.map((p) => p.seed)).size).toBe(2);
     expect(parts.every((p) => p.region === 1 << 30)).toBe(true);

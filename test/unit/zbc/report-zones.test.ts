@@ -128,7 +128,7 @@ describe('REPORT ZONES descriptors and header (ZBC-2 REPORT ZONES parameter data
     expect(decoded(report(busy(), { option: 0x01 })).same).toBe(0); // no descriptors
   });
 
-  it('SAME agrees with ZBC-2 table 40 applied to the descriptors, for every option and start', () => {
+  it('SAME agrees with ZBC-2 table 40 applied to the descriptors, every option and start', () => {
     // ZBC-2 table 40 over the decoded list: 1 all equal, 2 equal but a different last length,
     // 3 equal lengths but types differ, 0 otherwise.
     const expected = (zones: Decoded['zones']): number => {
@@ -139,8 +139,13 @@ describe('REPORT ZONES descriptors and header (ZBC-2 REPORT ZONES parameter data
       if (lengthsButLast && types) return last.length === first.length ? 1 : 2;
       return lengthsButLast && last.length === first.length ? 3 : 0;
     };
-    const models = [busy(), new ZoneModel(smallLayout({ capacityBlocks: 8 * 64 - 16 })), new ZoneModel(gapLayout())];
-    for (const m of [...models, new ZoneModel(smallLayout({ conventionalZones: 0 }))]) {
+    const models = [
+      busy(),
+      new ZoneModel(smallLayout({ capacityBlocks: 8 * 64 - 16 })),
+      new ZoneModel(gapLayout()),
+      new ZoneModel(smallLayout({ conventionalZones: 0 })),
+    ];
+    for (const m of models) {
       for (const option of [0x00, 0x01, 0x02, 0x04, 0x05, 0x06, 0x07, 0x3e, 0x3f]) {
         for (const startLba of [0, zs(1), zs(2), zs(6)]) {
           const r = report(m, { option, startLba });
