@@ -186,11 +186,14 @@ export function ceilingTable(samples: readonly CeilingSample[]): string {
   const mbps = (xs: number[]): string =>
     xs.length === 0 ? '–' : `${median(xs).toFixed(0)} (spread ${formatPercent(spread(xs))})`;
   const iperf = samples.map((x) => x.iperfMbps).filter(Number.isFinite);
+  const node = samples.map((x) => x.nodeMbps).filter(Number.isFinite);
   const why = samples.find((x) => x.iperfError)?.iperfError;
+  const whyNode = samples.find((x) => x.nodeError)?.nodeError;
   return [
     '| Loopback TCP ceiling, one stream (median over rounds) | MB/s |',
     '| --- | --- |',
-    `| Node socket pair (a sender and a sink process) | ${mbps(samples.map((x) => x.nodeMbps))} |`,
+    `| Node socket pair (a sender and a sink process) | ${mbps(node)}` +
+      `${whyNode && node.length === 0 ? ` (${whyNode})` : ''} |`,
     `| iperf3 | ${mbps(iperf)}${why && iperf.length === 0 ? ` (${why})` : ''} |`,
     `| ceiling used for the ratios (the faster, per round) | ` +
       `${formatValue(runCeiling(samples), 'mbps')} |`,

@@ -6,17 +6,20 @@ import { execFile, spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 
 export interface CeilingSample {
-  /** MB/s (10⁶ bytes) of a Node sender into a Node sink over 127.0.0.1. */
+  /** MB/s (10⁶ bytes) of a Node sender into a Node sink over 127.0.0.1; NaN when it failed. */
   readonly nodeMbps: number;
   /** MB/s iperf3 received; NaN when iperf3 is missing or failed. */
   readonly iperfMbps: number;
   /** Why iperf3 gave no number, if it did not. */
   readonly iperfError?: string;
+  /** Why the socket pair gave no number, if it did not. */
+  readonly nodeError?: string;
 }
 
-/** The ceiling a row is compared with: the faster of the two measurers. */
+/** The ceiling a row is compared with: the faster of the two measurers (NaN when both failed). */
 export function ceilingOf(s: Pick<CeilingSample, 'nodeMbps' | 'iperfMbps'>): number {
-  return Number.isFinite(s.iperfMbps) ? Math.max(s.nodeMbps, s.iperfMbps) : s.nodeMbps;
+  const got = [s.nodeMbps, s.iperfMbps].filter(Number.isFinite);
+  return got.length === 0 ? Number.NaN : Math.max(...got);
 }
 
 // The sink counts bytes from the first to the last and prints {bytes, seconds} when the sender
@@ -135,12 +138,21 @@ async function iperf3(seconds: number): Promise<number> {
   }
 }
 
-/** One sample of both measurers, one after the other (never at once: they would share the CPUs). */
+/**
+ * One sample of both measurers, one after the other (never at once: they would share the CPUs).
+ * A measurer that fails leaves a gap and its reason; the benchmark goes on.
+ */
 export async function measureTcpCeiling(seconds: number): Promise<CeilingSample> {
-  const nodeMbps = await nodeSocketPair(seconds);
-  try {
-    return { nodeMbps, iperfMbps: await iperf3(seconds) };
-  } catch (err) {
-    return { nodeMbps, iperfMbps: Number.NaN, iperfError: (err as Error).message };
-  }
+  const failed = (err: unknown): { value: number; error: string } => ({
+    value: Number.NaN,
+    error: err instanceof Error ? err.message : String(err),
+  });
+  const node = await nodeSocketPair(seconds).then((value) => ({ value, error: undefined }), failed);
+  const iperf = await iperf3(seconds).then((value) => ({ value, error: undefined }), failed);
+  return {
+    nodeMbps: node.value,
+    iperfMbps: iperf.value,
+    ...(node.error === undefined ? {} : { nodeError: node.error }),
+    ...(iperf.error === undefined ? {} : { iperfError: iperf.error }),
+  };
 }

@@ -152,5 +152,6 @@ describe('TCP ceiling', () => {
       { nodeMbps: 3000, iperfMbps: 2500 },
     ]);
     expect(ceiling).toBe(2000);
+    expect(runCeiling([{ nodeMbps: Number.NaN, iperfMbps: 900 }])).toBe(900);
   });
 });
