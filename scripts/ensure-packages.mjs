@@ -27,6 +27,8 @@ const SETS = {
     '/usr/include/iscsi/iscsi.h': 'libiscsi-dev',
     cc: 'gcc',
     'iscsi-inq': 'libiscsi-bin',
+    // The loopback TCP ceiling next to the bench's own socket pair (test/bench/tcp-ceiling.ts).
+    iperf3: 'iperf3',
   },
 };
 

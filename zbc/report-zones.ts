@@ -18,8 +18,10 @@ const byCondition =
     s.condition[i] === c;
 
 /** REPORTING OPTIONS, ZBC-2 table 38; any other value is reserved. */
+const ALL_ZONES: Match = () => true;
+
 export const REPORTING_OPTIONS: ReadonlyMap<number, Match> = new Map<number, Match>([
-  [0x00, () => true],
+  [0x00, ALL_ZONES],
   [0x01, byCondition(C.EMPTY)],
   [0x02, byCondition(C.IMPLICITLY_OPENED)],
   [0x03, byCondition(C.EXPLICITLY_OPENED)],
@@ -37,8 +39,12 @@ export const REPORTING_OPTIONS: ReadonlyMap<number, Match> = new Map<number, Mat
 export const HEADER_BYTES = 64;
 export const DESCRIPTOR_BYTES = 64;
 
-/** Conditions whose WRITE POINTER LBA field is invalid: reported as all ones (docs/zones.md). */
-const NO_WRITE_POINTER = new Set<number>([C.NOT_WRITE_POINTER, C.READ_ONLY, C.OFFLINE, C.INACTIVE]);
+/**
+ * Conditions whose WRITE POINTER LBA field is invalid: reported as all ones (docs/zones.md). A
+ * table indexed by the 4-bit condition, not a Set: it is read once per descriptor.
+ */
+const NO_WRITE_POINTER = new Uint8Array(16);
+for (const c of [C.NOT_WRITE_POINTER, C.READ_ONLY, C.OFFLINE, C.INACTIVE]) NO_WRITE_POINTER[c] = 1;
 
 function putU64(view: DataView, at: number, value: number): void {
   view.setUint32(at, Math.floor(value / 0x1_0000_0000));
@@ -49,6 +55,15 @@ function putU64(view: DataView, at: number, value: number): void {
 function sameField(s: ZoneState, listed: readonly [number, number], count: number, match: Match): number {
   if (count === 0) return 0;
   const [first, lastIndex] = listed;
+  const g = s.geometry;
+  if (!g.hasGaps) {
+    // No gaps: every zone but the LU's last has the zone size, conventional zones lead, so the
+    // answer needs no scan (a full report of a drive-sized LU would walk ~75,000 zones twice).
+    const typesEqual = first >= g.conventionalZones || lastIndex < g.conventionalZones;
+    const lastEqual = s.length(lastIndex) === s.length(first);
+    if (typesEqual) return lastEqual ? 1 : 2;
+    return lastEqual ? 3 : 0;
+  }
   const type0 = s.type(first);
   const len0 = s.length(first);
   let typesEqual = true;
@@ -77,7 +92,11 @@ export function reportZones(s: ZoneState, req: ReportZonesRequest): ZoneFault | 
   let listed = 0;
   let firstListed = -1;
   let lastListed = -1;
-  for (let i = first; i < s.zoneCount && listed < limit; i++) {
+  if (match === ALL_ZONES) {
+    listed = Math.min(limit, s.zoneCount - first);
+    if (listed > 0) [firstListed, lastListed] = [first, first + listed - 1];
+  }
+  for (let i = first; match !== ALL_ZONES && i < s.zoneCount && listed < limit; i++) {
     if (!match(s, i)) continue;
     if (firstListed < 0) firstListed = i;
     lastListed = i;
@@ -115,7 +134,7 @@ function encodeDescriptor(s: ZoneState, i: number, view: DataView, at: number): 
   const length = s.length(i);
   putU64(view, at + 8, length);
   putU64(view, at + 16, start);
-  if (NO_WRITE_POINTER.has(c)) {
+  if (NO_WRITE_POINTER[c] === 1) {
     view.setUint32(at + 24, 0xffff_ffff);
     view.setUint32(at + 28, 0xffff_ffff);
   } else {

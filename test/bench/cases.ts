@@ -1,4 +1,6 @@
-// What the benchmark measures (issue #6), on which target, and the goals it reports against.
+// What the benchmark measures (issues #6 and #13), on which target, and the goals it reports
+// against: tgt, the loopback TCP ceiling measured in the same run, fixed times, or our own
+// single-session figure.
 import type { LoadMode, LoadResult, LoadSpec } from './load-generator.js';
 
 /** The contenders. tgt-tuned-b is a second, identical tuned tgtd: B ÷ A is the noise floor. */
@@ -29,6 +31,7 @@ export interface BenchSizes {
   readonly reportSeconds: number;
 }
 
+const KiB = 2 ** 10;
 const MiB = 2 ** 20;
 const GiB = 2 ** 30;
 
@@ -65,15 +68,22 @@ export type Measurement = LoadResult & {
 
 export type MetricKey = keyof Pick<
   Measurement,
-  'mbps' | 'iops' | 'p50_us' | 'p99_us' | 'cpu_us_per_op' | 'reset_p50_us'
+  'mbps' | 'iops' | 'p50_us' | 'p99_us' | 'cpu_us_per_op' | 'reset_p50_us' | 'reset_p99_us'
 >;
 
 /** Metrics only our target has (tgt has no zones): their tgt cells stay empty. */
-export const OURS_ONLY_METRICS: readonly MetricKey[] = ['reset_p50_us'];
+export const OURS_ONLY_METRICS: readonly MetricKey[] = ['reset_p50_us', 'reset_p99_us'];
+
+/**
+ * What a goal divides our median by: tgt tuned's median, the loopback TCP ceiling of the run,
+ * nothing (an absolute bound, in the metric's unit), or our own median of another case.
+ */
+export type GoalRef = 'tgt-tuned' | 'ceiling' | 'absolute' | { readonly oursCase: string };
 
 export interface Goal {
-  /** ours ÷ tgt-tuned must be at least (`min`) or at most (`max`) this. */
+  /** ours ÷ the reference must be at least (`min`) or at most (`max`) this. */
   readonly metric: MetricKey;
+  readonly ref: GoalRef;
   readonly min?: number;
   readonly max?: number;
   readonly text: string;
@@ -89,7 +99,9 @@ export interface BenchCase {
   readonly plan: (target: TargetId, sizes: BenchSizes) => { lu: LuRole; spec: LoadSpec } | undefined;
   /** For tgt columns: take the samples of this case instead (tgt has no zones). */
   readonly tgtFrom?: string;
-  readonly goal?: Goal;
+  /** Generators (iSCSI sessions) at once; results are summed (runSessions). Default 1. */
+  readonly sessions?: number;
+  readonly goals?: readonly Goal[];
 }
 
 function io(mode: LoadMode, bs: number, qd: number, region: (s: BenchSizes) => number) {
@@ -106,8 +118,37 @@ function io(mode: LoadMode, bs: number, qd: number, region: (s: BenchSizes) => n
 
 const seqWrite = io('seqwrite', MiB, 8, (s) => s.writeRegion);
 const seqRead = io('seqread', MiB, 8, (s) => s.readRegion);
+const seqWrite64k = io('seqwrite', 64 * KiB, 8, (s) => s.writeRegion);
+const seqRead64k = io('seqread', 64 * KiB, 8, (s) => s.readRegion);
 const rand1 = io('randread', 4096, 1, (s) => s.readRegion);
 const rand32 = io('randread', 4096, 32, (s) => s.readRegion);
+
+const vsTgt = (metric: MetricKey, bound: { min?: number; max?: number }, text: string): Goal => ({
+  metric,
+  ref: 'tgt-tuned',
+  ...bound,
+  text,
+});
+const ofCeiling = (min: number): Goal => ({
+  metric: 'mbps',
+  ref: 'ceiling',
+  min,
+  text: `≥ ${min} of the TCP ceiling`,
+});
+
+/**
+ * Session `i` of `n` running `spec`: sequential I/O gets its own slice of the region (n streams,
+ * not one stream read n times over), random I/O its own seed.
+ */
+export function sessionSpec(spec: LoadSpec, n: number, i: number): LoadSpec {
+  const label = n > 1 ? `${spec.label ?? spec.mode} #${i + 1}` : (spec.label ?? spec.mode);
+  if (spec.mode !== 'seqread' && spec.mode !== 'seqwrite') {
+    return { ...spec, label, seed: (spec.seed ?? 1) + 104_729 * i };
+  }
+  const bs = spec.bs ?? MiB;
+  const slice = Math.floor((spec.region ?? 0) / n / bs) * bs;
+  return { ...spec, label, offset: (spec.offset ?? 0) + i * slice, region: slice };
+}
 
 export const BENCH_CASES: readonly BenchCase[] = [
   {
@@ -115,13 +156,14 @@ export const BENCH_CASES: readonly BenchCase[] = [
     title: 'seq read 1 MiB QD8',
     metrics: ['mbps', 'p50_us', 'p99_us', 'cpu_us_per_op'],
     plan: (t, s) => ({ lu: 'plain', spec: seqRead(`${t} seqread`, s) }),
-    goal: { metric: 'mbps', min: 1.25, text: '≥ 1.25× tgt tuned' },
+    goals: [ofCeiling(0.9)],
   },
   {
     id: 'seqwrite-1m-qd8',
     title: 'seq write 1 MiB QD8',
     metrics: ['mbps', 'p50_us', 'p99_us', 'cpu_us_per_op'],
     plan: (t, s) => ({ lu: 'plain', spec: seqWrite(`${t} seqwrite`, s) }),
+    goals: [ofCeiling(0.6)],
   },
   {
     id: 'zonedwrite-1m-qd8',
@@ -143,22 +185,64 @@ export const BENCH_CASES: readonly BenchCase[] = [
           }
         : undefined,
     tgtFrom: 'seqwrite-1m-qd8',
-    extraMetrics: ['reset_p50_us'],
-    goal: { metric: 'mbps', min: 1.25, text: '≥ 1.25× tgt tuned seq write' },
+    extraMetrics: ['reset_p50_us', 'reset_p99_us'],
+    goals: [
+      ofCeiling(0.6),
+      { metric: 'reset_p50_us', ref: 'absolute', max: 2000, text: '≤ 2 ms' },
+      { metric: 'reset_p99_us', ref: 'absolute', max: 10_000, text: '≤ 10 ms' },
+    ],
+  },
+  {
+    id: 'seqread-64k-qd8',
+    title: 'seq read 64 KiB QD8',
+    metrics: ['mbps', 'p50_us', 'p99_us', 'cpu_us_per_op'],
+    plan: (t, s) => ({ lu: 'plain', spec: seqRead64k(`${t} seqread 64k`, s) }),
+    goals: [vsTgt('mbps', { min: 1.25 }, '≥ 1.25× tgt tuned')],
+  },
+  {
+    id: 'seqwrite-64k-qd8',
+    title: 'seq write 64 KiB QD8',
+    metrics: ['mbps', 'p50_us', 'p99_us', 'cpu_us_per_op'],
+    plan: (t, s) => ({ lu: 'plain', spec: seqWrite64k(`${t} seqwrite 64k`, s) }),
+    goals: [vsTgt('mbps', { min: 1.25 }, '≥ 1.25× tgt tuned')],
   },
   {
     id: 'randread-4k-qd1',
     title: 'random read 4 KiB QD1',
     metrics: ['iops', 'p50_us', 'p99_us', 'cpu_us_per_op'],
     plan: (t, s) => ({ lu: 'plain', spec: rand1(`${t} randread qd1`, s) }),
-    goal: { metric: 'p50_us', max: 1.0, text: 'p50 ≤ tgt tuned' },
+    goals: [vsTgt('p50_us', { max: 0.8 }, 'p50 ≤ 0.8× tgt tuned')],
   },
   {
     id: 'randread-4k-qd32',
     title: 'random read 4 KiB QD32',
     metrics: ['iops', 'p50_us', 'p99_us', 'cpu_us_per_op'],
     plan: (t, s) => ({ lu: 'plain', spec: rand32(`${t} randread qd32`, s) }),
-    goal: { metric: 'iops', min: 1.2, text: '≥ 1.2× tgt tuned' },
+    goals: [vsTgt('iops', { min: 1.2 }, '≥ 1.2× tgt tuned')],
+  },
+  {
+    id: 'seqread-1m-qd8-x4',
+    title: '4 sessions × seq read 1 MiB QD8 (aggregate)',
+    metrics: ['mbps', 'p50_us', 'p99_us', 'cpu_us_per_op'],
+    sessions: 4,
+    plan: (t, s) => ({ lu: 'plain', spec: seqRead(`${t} seqread`, s) }),
+    goals: [vsTgt('mbps', { min: 1.25 }, '≥ 1.25× tgt tuned'), ofCeiling(0.9)],
+  },
+  {
+    id: 'randread-4k-qd32-x8',
+    title: '8 sessions × random read 4 KiB QD32 (aggregate)',
+    metrics: ['iops', 'p50_us', 'p99_us', 'cpu_us_per_op'],
+    sessions: 8,
+    plan: (t, s) => ({ lu: 'plain', spec: rand32(`${t} randread qd32`, s) }),
+    goals: [
+      vsTgt('iops', { min: 1.2 }, '≥ 1.2× tgt tuned'),
+      {
+        metric: 'iops',
+        ref: { oursCase: 'randread-4k-qd32' },
+        min: 1.3,
+        text: '≥ 1.3× our one session',
+      },
+    ],
   },
 ];
 

@@ -22,10 +22,15 @@
  *   reportzones REPORT ZONES (ZBC IN 95h/00h, ZBC-2 5.2) at QD1: --report full (PARTIAL=0,
  *               allocation length = the whole list) or --report page (PARTIAL=1, one 4 KiB page
  *               from a random zone start); the descriptors are checked for contiguity
+ *
+ * Each process logs in with its own initiator name (suffix = pid), so several generators run
+ * side by side as separate sessions (the bench's multi-session cases) without one login
+ * reinstating another's session (RFC 7143 §6.3.5).
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <inttypes.h>
+#include <malloc.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -33,6 +38,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <iscsi/iscsi.h>
 #include <iscsi/scsi-lowlevel.h>
@@ -334,8 +340,9 @@ static void submit(struct slot *s) {
 
 /* ---- REPORT ZONES ---- */
 
+/* `done` (optional) gets the time the reply was complete, before it is copied. */
 static unsigned char *report_zones_sync(uint64_t start_lba, uint32_t alloc, int partial,
-                                        size_t *got) {
+                                        size_t *got, struct timespec *done_at) {
   unsigned char cdb[16] = {0x95, 0x00}; /* ZBC IN, REPORT ZONES (ZBC-2 5.2) */
   for (int i = 0; i < 8; i++) cdb[2 + i] = (unsigned char)(start_lba >> (56 - 8 * i));
   for (int i = 0; i < 4; i++) cdb[10 + i] = (unsigned char)(alloc >> (24 - 8 * i));
@@ -344,6 +351,7 @@ static unsigned char *report_zones_sync(uint64_t start_lba, uint32_t alloc, int 
   if (!task) fail("scsi_create_task failed");
   struct scsi_task *done = iscsi_scsi_command_sync(iscsi, lun, task, NULL);
   if (!done) fail("REPORT ZONES failed: %s", iscsi_get_error(iscsi));
+  if (done_at) clock_gettime(CLOCK_MONOTONIC, done_at);
   check_status(task, task->status, "REPORT ZONES", start_lba);
   if (task->datain.size < 64) fail("REPORT ZONES returned %d bytes (< 64)", task->datain.size);
   *got = (size_t)task->datain.size;
@@ -376,11 +384,11 @@ static size_t check_report(const unsigned char *r, size_t len, uint64_t start_lb
 
 static void load_zones(void) {
   size_t got;
-  unsigned char *head = report_zones_sync(0, 64, 0, &got);
+  unsigned char *head = report_zones_sync(0, 64, 0, &got, NULL);
   uint32_t list_len = get_be32(head);
   free(head);
   if (list_len == 0) fail("REPORT ZONES lists no zones: is this LU zoned?");
-  unsigned char *r = report_zones_sync(0, 64 + list_len, 0, &got);
+  unsigned char *r = report_zones_sync(0, 64 + list_len, 0, &got, NULL);
   zone_count = check_report(r, got, 0);
   zones = calloc(zone_count, sizeof *zones);
   seq_zone_index = calloc(zone_count, sizeof *seq_zone_index);
@@ -410,13 +418,13 @@ static void load_zones(void) {
 
 static void run_report_zones(void) {
   size_t got;
-  unsigned char *head = report_zones_sync(0, 64, 0, &got);
+  unsigned char *head = report_zones_sync(0, 64, 0, &got, NULL);
   uint32_t list_len = get_be32(head);
   free(head);
   size_t total = list_len / 64;
   if (total == 0) fail("REPORT ZONES lists no zones: is this LU zoned?");
   /* zone starts, for random partial reports */
-  unsigned char *all = report_zones_sync(0, 64 + list_len, 0, &got);
+  unsigned char *all = report_zones_sync(0, 64 + list_len, 0, &got, NULL);
   if (check_report(all, got, 0) != total)
     fail("full REPORT ZONES returned %zu descriptors, header says %zu", (got - 64) / 64, total);
   uint64_t *starts = malloc(total * sizeof *starts);
@@ -431,8 +439,7 @@ static void run_report_zones(void) {
     struct timespec t0, t1;
     ops_submitted++;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    unsigned char *r = report_zones_sync(from, alloc, !opt.report_full, &got);
-    clock_gettime(CLOCK_MONOTONIC, &t1);
+    unsigned char *r = report_zones_sync(from, alloc, !opt.report_full, &got, &t1);
     size_t n = check_report(r, got, from);
     size_t want = opt.report_full ? total : (4096 - 64) / 64;
     if (!opt.report_full) {
@@ -540,7 +547,9 @@ static void parse_args(int argc, char **argv) {
 }
 
 static void connect_target(void) {
-  iscsi = iscsi_create_context(INITIATOR_NAME);
+  char initiator[128];
+  snprintf(initiator, sizeof initiator, "%s-%ld", INITIATOR_NAME, (long)getpid());
+  iscsi = iscsi_create_context(initiator);
   if (!iscsi) fail("iscsi_create_context failed");
   struct iscsi_url *url = iscsi_parse_full_url(iscsi, opt.url);
   if (!url) fail("bad URL %s: %s", opt.url, iscsi_get_error(iscsi));
@@ -565,6 +574,10 @@ static void connect_target(void) {
 
 int main(int argc, char **argv) {
   parse_args(argc, argv);
+  /* Keep freed memory: a 4.5 MiB report reply otherwise costs a fresh mmap (or brk) and its page
+     faults every time, the generator's cost, not the target's. */
+  mallopt(M_MMAP_THRESHOLD, 64 << 20);
+  mallopt(M_TRIM_THRESHOLD, 256 << 20);
   rng_state = opt.seed;
   connect_target();
 
@@ -609,11 +622,12 @@ int main(int argc, char **argv) {
   printf("{\"label\":\"%s\",\"mode\":\"%s\",\"bs\":%" PRIu64 ",\"qd\":%d,\"block_size\":%u,"
          "\"ops\":%" PRIu64 ",\"bytes\":%" PRIu64 ",\"seconds\":%.6f,\"mbps\":%.3f,\"iops\":%.1f,"
          "\"p50_us\":%.1f,\"p99_us\":%.1f,\"max_us\":%.1f,\"resets\":%" PRIu64 ","
-         "\"reset_p50_us\":%.1f,\"reset_max_us\":%.1f,\"zones\":%zu}\n",
+         "\"reset_p50_us\":%.1f,\"reset_p99_us\":%.1f,\"reset_max_us\":%.1f,\"zones\":%zu}\n",
          opt.label, MODE_NAMES[opt.mode], opt.mode == REPORTZONES ? 0 : opt.bs, opt.qd, block_size,
          ops_done, bytes_done, secs, (double)bytes_done / secs / 1e6, (double)ops_done / secs,
          percentile(&lat, 0.50), percentile(&lat, 0.99), percentile(&lat, 1.0), resets_done,
-         percentile(&reset_lat, 0.50), percentile(&reset_lat, 1.0), zone_count);
+         percentile(&reset_lat, 0.50), percentile(&reset_lat, 0.99), percentile(&reset_lat, 1.0),
+         zone_count);
   fflush(stdout);
   iscsi_logout_sync(iscsi);
   iscsi_destroy_context(iscsi);

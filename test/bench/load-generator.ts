@@ -1,7 +1,9 @@
 // Builds the C load generator (load-generator.c, libiscsi) into .cache/bench/ and runs it.
 // One run = one process = one iSCSI session; it prints one JSON line (see load-generator.c).
+// runSessions starts several at once and adds their results up (the multi-session cases).
 import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -9,16 +11,22 @@ import { repoRoot } from '../helpers/target-process.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const SOURCE = join(here, 'load-generator.c');
-const BINARY = join(repoRoot, '.cache', 'bench', 'zbc-load');
 
-/** Compiles the generator when the binary is missing or older than its source. */
+/**
+ * Compiles the generator unless a binary of this exact source exists. The name carries a hash of
+ * the source: checkouts of other versions share .cache/ and must not run each other's binary.
+ */
 export function buildLoadGenerator(): string {
-  if (existsSync(BINARY) && statSync(BINARY).mtimeMs >= statSync(SOURCE).mtimeMs) return BINARY;
-  mkdirSync(dirname(BINARY), { recursive: true });
-  execFileSync('cc', ['-O2', '-Wall', '-Wextra', '-o', BINARY, SOURCE, '-liscsi'], {
+  const hash = createHash('sha256').update(readFileSync(SOURCE)).digest('hex').slice(0, 12);
+  const binary = join(repoRoot, '.cache', 'bench', `zbc-load-${hash}`);
+  if (existsSync(binary)) return binary;
+  mkdirSync(dirname(binary), { recursive: true });
+  const building = `${binary}.${process.pid}.tmp`;
+  execFileSync('cc', ['-O2', '-Wall', '-Wextra', '-o', building, SOURCE, '-liscsi'], {
     stdio: 'inherit',
   });
-  return BINARY;
+  execFileSync('mv', ['-f', building, binary]);
+  return binary;
 }
 
 export type LoadMode = 'seqwrite' | 'seqread' | 'randread' | 'zonedwrite' | 'reportzones';
@@ -55,6 +63,7 @@ const LoadResultSchema = z.object({
   resets: z.number(),
   /** RESET WRITE POINTER latency (zonedwrite), 0 when none was sent. */
   reset_p50_us: z.number(),
+  reset_p99_us: z.number(),
   reset_max_us: z.number(),
   zones: z.number(),
 });
@@ -108,4 +117,39 @@ export function runLoad(binary: string, url: string, spec: LoadSpec): Promise<Lo
       }
     });
   });
+}
+
+/**
+ * `sessions` generators at once, each its own iSCSI session; `part(i)` adapts the spec per
+ * session (its slice of the region, its seed). Sums ops, bytes, MB/s and IOPS; latencies are the
+ * worst session's (a p99 of p99s would hide the slow session).
+ */
+export async function runSessions(
+  binary: string,
+  url: string,
+  sessions: number,
+  part: (session: number) => LoadSpec,
+): Promise<LoadResult> {
+  const results = await Promise.all(
+    Array.from({ length: sessions }, (_, i) => runLoad(binary, url, part(i))),
+  );
+  const first = results[0];
+  if (first === undefined || sessions === 1) return first as LoadResult;
+  const sum = (k: 'ops' | 'bytes' | 'mbps' | 'iops' | 'resets'): number =>
+    results.reduce((n, r) => n + r[k], 0);
+  const worst = (k: 'p50_us' | 'p99_us' | 'max_us'): number =>
+    Math.max(...results.map((r) => r[k]));
+  return {
+    ...first,
+    label: `${first.label} ×${sessions}`,
+    ops: sum('ops'),
+    bytes: sum('bytes'),
+    mbps: sum('mbps'),
+    iops: sum('iops'),
+    resets: sum('resets'),
+    seconds: Math.max(...results.map((r) => r.seconds)),
+    p50_us: worst('p50_us'),
+    p99_us: worst('p99_us'),
+    max_us: worst('max_us'),
+  };
 }

@@ -1,6 +1,7 @@
-// `npm run bench` (scripts/bench.mjs runs this file): zbc-target against tgt, interleaved rounds,
-// a table of medians with ratios, spread and tgt's noise floor, plus REPORT ZONES speed and memory
-// per zone on a 20 TB profile. Results go to bench-results/ (git-ignored) and to stdout.
+// `npm run bench` (scripts/bench.mjs runs this file): zbc-target against tgt and the loopback TCP
+// ceiling, interleaved rounds, a table of medians with ratios, spread and tgt's noise floor, plus
+// REPORT ZONES speed and memory per zone on a 20 TB profile. Results go to bench-results/
+// (git-ignored) and to stdout.
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { mkdtemp, open, readdir, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
@@ -13,6 +14,7 @@ import {
   FULL_SIZES,
   type Measurement,
   prefillSpecs,
+  sessionSpec,
   warmupSpec,
   QUICK_SIZES,
   TARGET_IDS,
@@ -22,10 +24,20 @@ import {
 import { type Contender, startContender } from './contenders.js';
 import { cpuNanosecondsOf } from './process-cpu.js';
 import { repoRoot } from '../helpers/target-process.js';
-import { buildLoadGenerator, type LoadResult, runLoad } from './load-generator.js';
-import { addSample, type Samples, summarize, throughputTable, type ZoneScaleResult, zoneScaleTable } from './report-table.js';
+import { buildLoadGenerator, type LoadResult, runLoad, runSessions } from './load-generator.js';
+import {
+  addSample,
+  ceilingTable,
+  runCeiling,
+  type Samples,
+  summarize,
+  throughputTable,
+  type ZoneScaleResult,
+  zoneScaleTable,
+} from './report-table.js';
 import { machineLine, profileSections } from './run-context.js';
 import { roundOrder } from './stats.js';
+import { type CeilingSample, measureTcpCeiling } from './tcp-ceiling.js';
 import { measureZoneScale } from './zone-scale.js';
 
 const USAGE = `usage: npm run bench -- [--quick] [--rounds N] [--seconds S] [--targets ours,tgt-tuned,...]
@@ -135,6 +147,7 @@ async function main(): Promise<number> {
   const dir = await mkdtemp(join(tmpdir(), 'zbc-bench-'));
   const contenders = new Map<TargetId, Contender>();
   const samples: Samples = new Map();
+  const ceilings: CeilingSample[] = [];
   let zoneScale: ZoneScaleResult | undefined;
   let failure: string | undefined;
   const cpuProfDir = join(resultsDir, `cpu-prof-${stamp}`);
@@ -187,6 +200,10 @@ async function main(): Promise<number> {
       cases.reduce((n, c) => n + targets.filter((t) => c.plan(t, sizes) !== undefined).length, 0);
     let done = 0;
     for (let round = 0; round < sizes.rounds; round++) {
+      progress(`round ${round + 1}/${sizes.rounds} · loopback TCP ceiling`);
+      const ceiling = await measureTcpCeiling(sizes.seconds);
+      ceilings.push(ceiling);
+      record('tcp-ceiling', 'loopback', { round, ...ceiling });
       for (const c of cases) {
         for (const id of roundOrder(targets, round)) {
           const planned = c.plan(id, sizes);
@@ -196,7 +213,11 @@ async function main(): Promise<number> {
           progress(`round ${round + 1}/${sizes.rounds} · ${c.title} · ${TARGET_TITLES[id]} (${done}/${totalRuns})`);
           const pids = contenders.get(id)?.pids ?? [];
           const cpuBefore = await cpuNanosecondsOf(pids);
-          const result = await runLoad(binary, url, { ...planned.spec, seed: round * 7919 + 1 });
+          const spec = { ...planned.spec, seed: round * 7919 + 1 };
+          const sessions = c.sessions ?? 1;
+          const result = await runSessions(binary, url, sessions, (i) =>
+            sessionSpec(spec, sessions, i),
+          );
           const cpuNs = (await cpuNanosecondsOf(pids)) - cpuBefore;
           const measurement: Measurement = { ...result, cpu_us_per_op: cpuNs / 1000 / result.ops };
           addSample(samples, c.id, id, measurement);
@@ -230,7 +251,9 @@ async function main(): Promise<number> {
     `Rounds: ${sizes.rounds} × ${sizes.seconds} s per measurement, targets interleaved in rotating order; ` +
       `medians over rounds; spread = (max − min) ÷ median. Took ${minutes} min.`,
     '',
-    throughputTable(summarize(samples, cases)),
+    ceilingTable(ceilings),
+    '',
+    throughputTable(summarize(samples, cases, runCeiling(ceilings))),
   ];
   if (zoneScale) parts.push('', zoneScaleTable(zoneScale));
   if (args['cpu-prof']) parts.push('', ...profileSections(cpuProfDir));

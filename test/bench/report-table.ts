@@ -1,8 +1,18 @@
 // Turns the samples of all rounds into the tables the reader sees: medians per target, ratios of
-// ours to tgt (tuned and stock), tgt tuned B ÷ A as the noise floor, spread and goals.
-import { BENCH_CASES, type BenchCase, type Measurement, type MetricKey, OURS_ONLY_METRICS, type TargetId } from './cases.js';
+// ours to tgt (tuned and stock) and to the loopback TCP ceiling, tgt tuned B ÷ A as the noise
+// floor, spread and goals.
+import {
+  BENCH_CASES,
+  type BenchCase,
+  type Goal,
+  type Measurement,
+  type MetricKey,
+  OURS_ONLY_METRICS,
+  type TargetId,
+} from './cases.js';
 import type { LoadResult } from './load-generator.js';
 import { median, ratio, spread } from './stats.js';
+import { type CeilingSample, ceilingOf } from './tcp-ceiling.js';
 
 /** caseId -> target -> one result per round. */
 export type Samples = Map<string, Map<TargetId, Measurement[]>>;
@@ -47,7 +57,9 @@ export interface Row {
   readonly oursVsStock: number;
   /** tgt tuned B ÷ tgt tuned: how far two identical targets differ in this run. */
   readonly noise: number;
-  readonly goal?: { readonly text: string; readonly verdict: Verdict };
+  /** Our MB/s ÷ the run's TCP ceiling (MB/s rows only). */
+  readonly oursVsCeiling: number;
+  readonly goals: readonly { readonly text: string; readonly verdict: Verdict }[];
 }
 
 const METRIC_TITLES: Readonly<Record<MetricKey, string>> = {
@@ -57,6 +69,7 @@ const METRIC_TITLES: Readonly<Record<MetricKey, string>> = {
   p99_us: 'p99 µs (lower is better)',
   cpu_us_per_op: 'target CPU µs per command (lower is better)',
   reset_p50_us: 'RESET WRITE POINTER p50 µs',
+  reset_p99_us: 'RESET WRITE POINTER p99 µs',
 };
 
 function cell(results: readonly Measurement[] | undefined, metric: MetricKey): Cell | undefined {
@@ -65,7 +78,32 @@ function cell(results: readonly Measurement[] | undefined, metric: MetricKey): C
   return { median: median(values), spread: spread(values), n: values.length };
 }
 
-export function summarize(samples: Samples, cases: readonly BenchCase[] = BENCH_CASES): Row[] {
+/** Our median of `metric` in `caseId`, NaN when it did not run. */
+function oursMedian(samples: Samples, caseId: string, metric: MetricKey): number {
+  return cell(samples.get(caseId)?.get('ours'), metric)?.median ?? Number.NaN;
+}
+
+/** The value a goal bounds (a ratio, or the metric itself) and the noise that may excuse a miss. */
+function goalValue(
+  goal: Goal,
+  row: Row,
+  samples: Samples,
+  ceiling: number,
+): { value: number; noise: number } {
+  const ours = row.cells.ours?.median ?? Number.NaN;
+  const ref = goal.ref;
+  if (ref === 'tgt-tuned') return { value: row.oursVsTuned, noise: row.noise };
+  if (ref === 'ceiling') return { value: ratio(ours, ceiling), noise: Number.NaN };
+  if (ref === 'absolute') return { value: ours, noise: Number.NaN };
+  return { value: ratio(ours, oursMedian(samples, ref.oursCase, goal.metric)), noise: Number.NaN };
+}
+
+/** `ceiling`: the run's loopback TCP ceiling in MB/s (NaN when not measured). */
+export function summarize(
+  samples: Samples,
+  cases: readonly BenchCase[] = BENCH_CASES,
+  ceiling = Number.NaN,
+): Row[] {
   const rows: Row[] = [];
   for (const c of cases) {
     const own = samples.get(c.id);
@@ -89,12 +127,16 @@ export function summarize(samples: Samples, cases: readonly BenchCase[] = BENCH_
         oursVsTuned,
         oursVsStock: ratio(m('ours'), m('tgt-stock')),
         noise: ratio(m('tgt-tuned-b'), m('tgt-tuned')),
+        oursVsCeiling: metric === 'mbps' ? ratio(m('ours'), ceiling) : Number.NaN,
+        goals: [],
       };
-      if (c.goal && c.goal.metric === metric && Number.isFinite(oursVsTuned)) {
-        rows.push({ ...row, goal: { text: c.goal.text, verdict: judge(c.goal, oursVsTuned, row.noise) } });
-      } else {
-        rows.push(row);
-      }
+      const goals = (c.goals ?? [])
+        .filter((g) => g.metric === metric)
+        .flatMap((g) => {
+          const { value, noise } = goalValue(g, row, samples, ceiling);
+          return Number.isFinite(value) ? [{ text: g.text, verdict: judge(g, value, noise) }] : [];
+        });
+      rows.push({ ...row, goals });
     }
   }
   return rows;
@@ -118,14 +160,16 @@ export function formatPercent(v: number): string {
 export function throughputTable(rows: readonly Row[]): string {
   const head =
     '| Test | Metric | zbc-target | tgt tuned | tgt stock | ours ÷ tuned | ours ÷ stock | ' +
-    'noise: tuned B ÷ A | spread ours / tuned | Goal |';
-  const lines = [head, `|${' --- |'.repeat(10)}`];
+    'ours ÷ TCP ceiling | noise: tuned B ÷ A | spread ours / tuned | Goal |';
+  const lines = [head, `|${' --- |'.repeat(11)}`];
   for (const r of rows) {
     const v = (t: TargetId): string => formatValue(r.cells[t]?.median ?? Number.NaN, r.metric);
-    const goal = r.goal ? `${r.goal.text}: **${r.goal.verdict}**` : '';
+    const goal = r.goals.map((g) => `${g.text}: **${g.verdict}**`).join('; ');
+    const vsCeiling = Number.isFinite(r.oursVsCeiling) ? r.oursVsCeiling.toFixed(2) : '–';
     lines.push(
       `| ${r.test} | ${METRIC_TITLES[r.metric]} | ${v('ours')} | ${v('tgt-tuned')} | ${v('tgt-stock')} | ` +
-        `${formatRatio(r.oursVsTuned)} | ${formatRatio(r.oursVsStock)} | ${formatRatio(r.noise)} | ` +
+        `${formatRatio(r.oursVsTuned)} | ${formatRatio(r.oursVsStock)} | ${vsCeiling} | ` +
+        `${formatRatio(r.noise)} | ` +
         `${formatPercent(r.cells.ours?.spread ?? Number.NaN)} / ` +
         `${formatPercent(r.cells['tgt-tuned']?.spread ?? Number.NaN)} | ${goal} |`,
     );
@@ -133,11 +177,36 @@ export function throughputTable(rows: readonly Row[]): string {
   return lines.join('\n');
 }
 
+/** The run's ceiling: the median over rounds of each round's faster measurer. */
+export function runCeiling(samples: readonly CeilingSample[]): number {
+  return median(samples.map(ceilingOf));
+}
+
+export function ceilingTable(samples: readonly CeilingSample[]): string {
+  const mbps = (xs: number[]): string =>
+    xs.length === 0 ? '–' : `${median(xs).toFixed(0)} (spread ${formatPercent(spread(xs))})`;
+  const iperf = samples.map((x) => x.iperfMbps).filter(Number.isFinite);
+  const node = samples.map((x) => x.nodeMbps).filter(Number.isFinite);
+  const why = samples.find((x) => x.iperfError)?.iperfError;
+  const whyNode = samples.find((x) => x.nodeError)?.nodeError;
+  return [
+    '| Loopback TCP ceiling, one stream (median over rounds) | MB/s |',
+    '| --- | --- |',
+    `| Node socket pair (a sender and a sink process) | ${mbps(node)}` +
+      `${whyNode && node.length === 0 ? ` (${whyNode})` : ''} |`,
+    `| iperf3 | ${mbps(iperf)}${why && iperf.length === 0 ? ` (${why})` : ''} |`,
+    `| ceiling used for the ratios (the faster, per round) | ` +
+      `${formatValue(runCeiling(samples), 'mbps')} |`,
+  ].join('\n');
+}
+
 export interface ZoneScaleResult {
   readonly profile: string;
   readonly zones: number;
   readonly fullReport?: LoadResult;
   readonly pageReport?: LoadResult;
+  /** Target CPU (all threads) per full report, µs. */
+  readonly fullReportCpuUs?: number;
   /** RSS in bytes. */
   readonly rssBaseline?: number;
   readonly rssAfterStart?: number;
@@ -161,12 +230,17 @@ export function zoneScaleTable(z: ZoneScaleResult): string {
   const perStart = bytesPerZone(z.rssAfterStart, z.rssBaseline, z.zones);
   const perReport = bytesPerZone(z.rssAfterReport, z.rssBaseline, z.zones);
   const fullP50 = z.fullReport?.p50_us;
+  const fullP99 = z.fullReport?.p99_us;
   const verdict = (ok: boolean | undefined): string => (ok === undefined ? '' : ok ? ': **met**' : ': **missed**');
+  const under = (v: number | undefined, ms: number): boolean | undefined =>
+    v === undefined ? undefined : v <= ms * 1000;
   const lines = [
     `| Measure (${z.profile}, ${z.zones.toLocaleString('en-US')} zones) | Value | Goal |`,
     '| --- | --- | --- |',
     `| full REPORT ZONES (${mib(z.fullReport ? z.fullReport.bytes / Math.max(1, z.fullReport.ops) : undefined)} per report) p50 / p99 ms | ` +
-      `${ms(fullP50)} / ${ms(z.fullReport?.p99_us)} | < 50 ms${verdict(fullP50 === undefined ? undefined : fullP50 < 50_000)} |`,
+      `${ms(fullP50)} / ${ms(fullP99)} | p50 ≤ 20 ms${verdict(under(fullP50, 20))}; ` +
+      `p99 ≤ 30 ms${verdict(under(fullP99, 30))} |`,
+    `| target CPU per full REPORT ZONES ms | ${ms(z.fullReportCpuUs)} | |`,
     `| one-page REPORT ZONES (4 KiB, PARTIAL=1, random zone) p50 / p99 ms | ${ms(z.pageReport?.p50_us)} / ${ms(z.pageReport?.p99_us)} | |`,
     `| RSS of a small (default-profile) target after start (median of ${z.rssSamples?.small.length ?? 1} starts) | ${mib(z.rssBaseline)} | |`,
     `| RSS after start (median of ${z.rssSamples?.large.length ?? 1} starts) | ${mib(z.rssAfterStart)} | |`,

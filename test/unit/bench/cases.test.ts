@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { BENCH_CASES, FULL_SIZES, prefillSpecs, QUICK_SIZES, TARGET_IDS } from '../../bench/cases.js';
+import {
+  BENCH_CASES,
+  FULL_SIZES,
+  prefillSpecs,
+  QUICK_SIZES,
+  sessionSpec,
+  TARGET_IDS,
+} from '../../bench/cases.js';
 
 describe('bench cases', () => {
   it.each([FULL_SIZES, QUICK_SIZES])('fit the LU and give the zoned writer more zones than its queue depth (%#)', (sizes) => {
@@ -25,5 +32,23 @@ describe('bench cases', () => {
         expect((p.spec.offset ?? 0) + (p.spec.region ?? 0)).toBeLessThanOrEqual((fill?.offset ?? 0) + (fill?.region ?? 0));
       }
     }
+  });
+});
+
+describe('sessionSpec', () => {
+  it('gives each session of a sequential case its own slice of the region', () => {
+    const spec = { mode: 'seqread' as const, bs: 1 << 20, seconds: 1, offset: 0, region: 1 << 30 };
+    const parts = [0, 1, 2, 3].map((i) => sessionSpec(spec, 4, i));
+    expect(parts.map((p) => p.offset)).toEqual([0, 1, 2, 3].map((i) => i * (256 << 20)));
+    expect(parts.every((p) => p.region === 256 << 20)).toBe(true);
+  });
+
+  it('gives each session of a random case its own seed over the whole region', () => {
+    const spec = {
+      mode: 'randread' as const, bs: 4096, seconds: 1, offset: 0, region: 1 << 30, seed: 5,
+    };
+    const parts = [0, 1].map((i) => sessionSpec(spec, 2, i));
+    expect(new Set(parts.map((p) => p.seed)).size).toBe(2);
+    expect(parts.every((p) => p.region === 1 << 30)).toBe(true);
   });
 });

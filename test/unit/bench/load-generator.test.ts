@@ -3,7 +3,8 @@ import { loadArgs, parseLoadOutput } from '../../bench/load-generator.js';
 
 const GOOD =
   '{"label":"x","mode":"seqread","bs":1048576,"qd":8,"block_size":512,"ops":10,"bytes":10485760,' +
-  '"seconds":1.0,"mbps":10.5,"iops":10.0,"p50_us":5.0,"p99_us":9.0,"max_us":9.5,"resets":0,"reset_p50_us":0,"reset_max_us":0,"zones":0}';
+  '"seconds":1.0,"mbps":10.5,"iops":10.0,"p50_us":5.0,"p99_us":9.0,"max_us":9.5,"resets":0,' +
+  '"reset_p50_us":0,"reset_p99_us":0,"reset_max_us":0,"zones":0}';
 
 describe('parseLoadOutput', () => {
   it('returns the numbers of the last JSON line', () => {

@@ -127,6 +127,34 @@ describe('REPORT ZONES descriptors and header (ZBC-2 REPORT ZONES parameter data
     expect(decoded(report(runt, {})).same).toBe(0);
     expect(decoded(report(busy(), { option: 0x01 })).same).toBe(0); // no descriptors
   });
+
+  it('SAME agrees with ZBC-2 table 40 applied to the descriptors, every option and start', () => {
+    // ZBC-2 table 40 over the decoded list: 1 all equal, 2 equal but a different last length,
+    // 3 equal lengths but types differ, 0 otherwise.
+    const expected = (zones: Decoded['zones']): number => {
+      if (zones.length === 0) return 0;
+      const [first, last] = [zones[0]!, zones[zones.length - 1]!];
+      const lengthsButLast = zones.slice(0, -1).every((z) => z.length === first.length);
+      const types = zones.every((z) => z.type === first.type);
+      if (lengthsButLast && types) return last.length === first.length ? 1 : 2;
+      return lengthsButLast && last.length === first.length ? 3 : 0;
+    };
+    const models = [
+      busy(),
+      new ZoneModel(smallLayout({ capacityBlocks: 8 * 64 - 16 })),
+      new ZoneModel(gapLayout()),
+      new ZoneModel(smallLayout({ conventionalZones: 0 })),
+    ];
+    for (const m of models) {
+      for (const option of [0x00, 0x01, 0x02, 0x04, 0x05, 0x06, 0x07, 0x3e, 0x3f]) {
+        for (const startLba of [0, zs(1), zs(2), zs(6)]) {
+          const r = report(m, { option, startLba });
+          if (typeof r === 'string') continue; // a start beyond this layout's capacity
+          expect(r.same, `option ${option} from ${startLba}`).toBe(expected(r.zones));
+        }
+      }
+    }
+  });
 });
 
 describe('REPORT ZONES start LBA, PARTIAL and allocation length (ZBC-2)', () => {

@@ -1,4 +1,15 @@
-import { mkdir, mkdtemp, open, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { constants as fsc } from 'node:fs';
+import {
+  mkdir,
+  mkdtemp,
+  open,
+  readdir,
+  readFile,
+  readlink,
+  rm,
+  stat,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -67,6 +78,18 @@ async function loadOnce(l: ZoneLayoutConfig) {
   return j.loaded;
 }
 
+/** open(2) flags of this process's descriptors on `file` (Linux /proc/self/fdinfo). */
+async function openFlags(file: string): Promise<number[]> {
+  const flags: number[] = [];
+  for (const fd of await readdir('/proc/self/fd')) {
+    const target = await readlink(`/proc/self/fd/${fd}`).catch(() => '');
+    if (target !== file) continue;
+    const info = await readFile(`/proc/self/fdinfo/${fd}`, 'utf8');
+    flags.push(Number.parseInt(/^flags:\s+([0-7]+)/m.exec(info)?.[1] ?? '0', 8));
+  }
+  return flags;
+}
+
 async function openError(l: ZoneLayoutConfig = layout): Promise<JournalError> {
   const e = await FileZoneJournal.open(path, l).catch((x: unknown) => x);
   expect(e).toBeInstanceOf(JournalError);
@@ -81,6 +104,19 @@ describe('FileZoneJournal', () => {
     await j.close();
     expect((await stat(path)).size).toBe(PAGE_SIZE * (1 + 2 * PAGES));
     expect(await pageGens(0)).toEqual([1, 0]);
+  });
+
+  it('writes through O_DSYNC (durable at return) into a table with no holes', async () => {
+    for (const reopen of [false, true]) {
+      const j = await FileZoneJournal.open(path, layout);
+      const flags = await openFlags(path);
+      expect(flags.length, reopen ? 'loaded' : 'created').toBe(1);
+      expect((flags[0] as number) & fsc.O_DSYNC, reopen ? 'loaded' : 'created').toBe(fsc.O_DSYNC);
+      await j.close();
+    }
+    // Every page, copy B too, has blocks: a persist never allocates (no file system commit).
+    const { size, blocks } = await stat(path);
+    expect(blocks * 512).toBeGreaterThanOrEqual(size);
   });
 
   it('round-trips persisted zones; untouched zones keep their initial state', async () => {
