@@ -5,7 +5,7 @@ import createDebug from 'debug';
 import { createScsiTarget, type ManagedScsiTarget } from '../scsi/scsi-target.js';
 import type { LogicalUnitConfig } from '../scsi/logical-unit.js';
 import { type IscsiServer, startIscsiServer } from '../transport/server.js';
-import type { TargetPortalConfig } from '../transport/target-config.js';
+import type { TargetPortalConfig } from '../transport/target-portal-config.js';
 import type { ResolvedConfig } from './config.js';
 import { type OpenedLun, openLun } from './open-lun.js';
 

@@ -23,7 +23,7 @@ import { encodeNopIn } from './pdu/nop-in.js';
 import { InitiatorOpcode, RESERVED_TAG } from './pdu/opcodes.js';
 import type { Portal } from './discovery.js';
 import { Session, type SessionEnvironment, type SessionIo } from './session.js';
-import type { TargetPortalConfig } from './target-config.js';
+import type { TargetPortalConfig } from './target-portal-config.js';
 import type { SessionRegistry } from './session-registry.js';
 
 const log = createDebug('zbc:transport:connection');

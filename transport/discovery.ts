@@ -3,7 +3,7 @@
 import type { TextPair } from './login/text-pairs.js';
 import type { SessionKind } from './login/negotiate.js';
 import { TARGET_PORTAL_GROUP_TAG } from './login/login-stages.js';
-import { initiatorAllowed, type TargetPortalConfig } from './target-config.js';
+import { initiatorAllowed, type TargetPortalConfig } from './target-portal-config.js';
 
 export interface Portal {
   readonly host: string;

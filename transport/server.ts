@@ -8,9 +8,9 @@ import { LoginBudget } from './login-budget.js';
 import { normalizeIscsiName } from './login/iscsi-name.js';
 import type { Session } from './session.js';
 import { SessionRegistry } from './session-registry.js';
-import type { TargetPortalConfig } from './target-config.js';
+import type { TargetPortalConfig } from './target-portal-config.js';
 
-export type { TargetPortalConfig } from './target-config.js';
+export type { TargetPortalConfig } from './target-portal-config.js';
 export type { TransportLimits } from './limits.js';
 
 const log = createDebug('zbc:transport');

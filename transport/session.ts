@@ -50,7 +50,7 @@ import { decodeTmfRequest } from './pdu/tmf-request.js';
 import { encodeTmfResponse } from './pdu/tmf-response.js';
 import { serialAdd, serialInRange, serialLt } from './serial.js';
 import type { RegisteredSession } from './session-registry.js';
-import type { TargetPortalConfig } from './target-config.js';
+import type { TargetPortalConfig } from './target-portal-config.js';
 import { cutDataIn, Task, TaskCommand } from './task.js';
 import { runTaskManagement, type TmfHost } from './task-management.js';
 

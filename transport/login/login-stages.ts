@@ -8,7 +8,7 @@ import {
   MAX_NEGOTIATION_TEXT,
 } from '../limits.js';
 import { LoginStage, type LoginRequestPdu } from '../pdu/login.js';
-import { initiatorAllowed, type TargetPortalConfig } from '../target-config.js';
+import { initiatorAllowed, type TargetPortalConfig } from '../target-portal-config.js';
 import { ChapAuthenticator } from './chap.js';
 import { iscsiNameProblem, normalizeIscsiName } from './iscsi-name.js';
 import { LOGIN_DECLARATIONS, SECURITY_KEYS } from './keys.js';
