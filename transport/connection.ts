@@ -1,7 +1,8 @@
 // One TCP connection: feeds socket chunks to the framer, runs the login phase, then hands PDUs to
 // its session. Writes leave in corked batches (one writev per tick) with digests and padding.
-// Every error, timeout and protocol violation reaches fail() once (docs/architecture.md); nothing
-// thrown by peer input escapes a socket handler.
+// The session pings an idle initiator itself (session/nop-ping.ts). Every error, timeout and
+// protocol violation reaches fail() once (docs/architecture.md); nothing thrown by peer input
+// escapes a socket handler.
 import type { Socket } from 'node:net';
 import createDebug from 'debug';
 import { digestBytes } from './digest.js';
@@ -19,8 +20,7 @@ import { encodeTextPairs } from './login/text-pairs.js';
 import { readDataSegmentLength } from './pdu/bhs.js';
 import { PduFramer, type RawPdu } from './pdu/framer.js';
 import { decodeLoginRequest, encodeLoginResponse, type LoginRequestPdu } from './pdu/login.js';
-import { encodeNopIn } from './pdu/nop-in.js';
-import { InitiatorOpcode, RESERVED_TAG } from './pdu/opcodes.js';
+import { InitiatorOpcode } from './pdu/opcodes.js';
 import type { Portal } from './discovery.js';
 import { Session, type SessionEnvironment, type SessionIo } from './session.js';
 import type { TargetPortalConfig } from './target-portal-config.js';
@@ -67,9 +67,6 @@ export class Connection {
   private corked = false;
   private readPaused = false;
   private readonly loginTimer: NodeJS.Timeout;
-  private idleTimer: NodeJS.Timeout | undefined;
-  private pingTimer: NodeJS.Timeout | undefined;
-  private pingTtt: number | undefined;
   readonly portal: Portal;
   readonly remote: string;
   readonly remoteAddress: string;
@@ -123,7 +120,6 @@ export class Connection {
           this.fail(`${result.error.code}: ${result.error.message}`);
           break;
         }
-        this.idleTimer?.refresh();
         if (logPdu.enabled) logPdu('%s <- %s', this.remote, result.pdu.bhs.toString('hex'));
         if (this.phaseValue === 'login') this.onLoginPdu(result.pdu);
         else this.session?.handle(result.pdu);
@@ -229,12 +225,10 @@ export class Connection {
           ended: (session) => this.ctx.registry.remove(session),
         };
         this.session = new Session(this.sessionIo(), env, step.outcome);
-        this.session.onPingAnswered = (ttt) => this.pingAnswered(ttt);
         this.ctx.registry.add(this.session);
         this.phaseValue = 'full-feature';
         this.ctx.loginEnded(this);
         log('%s logged in: %s session %d (%s)', this.remote, step.outcome.kind, step.outcome.tsih, step.outcome.initiatorName);
-        this.startIdleTimer();
         return;
       }
     }
@@ -326,43 +320,6 @@ export class Connection {
     };
   }
 
-  // ---- NOP-In pings (RFC 7143 §11.19, docs/initiators.md) --------------------------------------
-
-  private startIdleTimer(): void {
-    if (this.ctx.limits.nopIntervalMs <= 0) return;
-    this.idleTimer = setTimeout(() => {
-      try {
-        this.ping();
-      } catch (err) {
-        log('ping failed: %O', err);
-        this.fail('internal error');
-      }
-    }, this.ctx.limits.nopIntervalMs);
-    this.idleTimer.unref?.();
-  }
-
-  private ping(): void {
-    if (this.phaseValue !== 'full-feature' || !this.session) return;
-    if (this.pingTtt === undefined) {
-      const ttt = this.session.allocateTtt();
-      this.pingTtt = ttt;
-      const sn = this.session.windowNumbers();
-      this.write(
-        encodeNopIn({ itt: RESERVED_TAG, ttt, lunBytes: Buffer.alloc(8), dataSegmentLength: 0, ...sn }),
-      );
-      this.pingTimer = setTimeout(() => this.fail('NOP-In ping unanswered'), this.ctx.limits.nopTimeoutMs);
-      this.pingTimer.unref?.();
-    }
-    this.idleTimer?.refresh();
-  }
-
-  private pingAnswered(ttt: number): void {
-    if (ttt !== this.pingTtt) return;
-    this.pingTtt = undefined;
-    if (this.pingTimer) clearTimeout(this.pingTimer);
-    this.pingTimer = undefined;
-  }
-
   // ---- ending ----------------------------------------------------------------------------------
 
   /** Async logout request to a logged-in session (graceful server stop). */
@@ -392,8 +349,6 @@ export class Connection {
     if (this.phaseValue === 'login') this.ctx.loginEnded(this);
     this.phaseValue = 'closed';
     clearTimeout(this.loginTimer);
-    if (this.idleTimer) clearTimeout(this.idleTimer);
-    if (this.pingTimer) clearTimeout(this.pingTimer);
     try {
       this.session?.end();
     } catch (err) {

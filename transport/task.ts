@@ -7,7 +7,7 @@ import type { DataOutPdu } from './pdu/data-out.js';
 import type { SessionParams } from './login/negotiate.js';
 import { type NexusId, type ScsiCommand, TransportSense } from '../scsi/target.js';
 
-/** One R2T-solicited burst (sequence). */
+/** One R2T-solicited burst (sequence), deadline kept by session/task-scheduler.ts. */
 export interface Burst {
   readonly ttt: number;
   readonly r2tSN: number;
@@ -18,8 +18,6 @@ export interface Burst {
   /** Until its F-bit Data-Out arrives. */
   open: boolean;
   readonly segments: Buffer[];
-  /** Deadline timer for its Data-Out. */
-  timer: NodeJS.Timeout | undefined;
 }
 
 export type TaskState = 'receiving' | 'ready' | 'executing' | 'done';
@@ -95,7 +93,6 @@ export class Task {
   terminate(): void {
     this.terminated = true;
     this.controller?.abort();
-    this.stopTimers();
   }
 
   /** Bytes still to solicit by R2T once the unsolicited burst has closed. */
@@ -106,12 +103,6 @@ export class Task {
       !this.unsolicitedOpen &&
       this.nextR2TOffset < this.expectedDataLength
     );
-  }
-
-  get openBursts(): number {
-    let n = 0;
-    for (const b of this.bursts) if (b.open) n++;
-    return n;
   }
 
   /** All data in (or the task failed and every open burst has closed). */
@@ -130,7 +121,7 @@ export class Task {
     return out;
   }
 
-  /** Opens the next R2T burst (the caller has checked needsR2T and the outstanding limits). */
+  /** Opens the next R2T burst (the scheduler has checked needsR2T and the outstanding limits). */
   openBurst(ttt: number, maxBurstLength: number): Burst {
     const length = Math.min(maxBurstLength, this.expectedDataLength - this.nextR2TOffset);
     const burst: Burst = {
@@ -142,7 +133,6 @@ export class Task {
       nextDataSN: 0,
       open: true,
       segments: [],
-      timer: undefined,
     };
     this.nextR2TOffset += length;
     this.bursts.push(burst);
@@ -194,19 +184,9 @@ export class Task {
     }
     if (pdu.final) {
       burst.open = false;
-      if (burst.timer) clearTimeout(burst.timer);
-      burst.timer = undefined;
       return 'burst-closed';
     }
     return 'accepted';
-  }
-
-  /** Clears burst timers (task ends). */
-  stopTimers(): void {
-    for (const b of this.bursts) {
-      if (b.timer) clearTimeout(b.timer);
-      b.timer = undefined;
-    }
   }
 }
 
