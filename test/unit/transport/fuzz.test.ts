@@ -2,6 +2,7 @@
 // out of a socket handler, never a hang, and never disturb another session (docs/architecture.md).
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fuzzRuns } from '../../helpers/fuzz-runs.js';
 import { PduFramer } from '../../../transport/pdu/framer.js';
 import {
   dataOut,
@@ -38,7 +39,7 @@ describe('framer on random bytes', () => {
           }
         }
       }),
-      { numRuns: 500 },
+      { numRuns: fuzzRuns(500) },
     );
   });
 });
@@ -97,7 +98,7 @@ describe('connections on mutated streams', () => {
           await witnessStillWorks();
         },
       ),
-      { numRuns: 60 },
+      { numRuns: fuzzRuns(60, 'session') },
     );
   });
 
@@ -109,7 +110,7 @@ describe('connections on mutated streams', () => {
         await drain(c);
         await witnessStillWorks();
       }),
-      { numRuns: 60 },
+      { numRuns: fuzzRuns(60, 'session') },
     );
   });
 });
