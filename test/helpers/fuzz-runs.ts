@@ -16,3 +16,16 @@ export function fuzzRuns(ciDefault: number, kind: FuzzKind = 'in-process'): numb
   if (!Number.isSafeInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got ${raw}`);
   return n;
 }
+
+/**
+ * Counts the cases of one property and, in a long run (FUZZ_RUNS or FUZZ_SESSION_RUNS set),
+ * prints every `every`-th so a run stopped early still tells how far it got.
+ */
+export function fuzzProgress(name: string, every = 100_000): () => void {
+  const long = Boolean(process.env.FUZZ_RUNS || process.env.FUZZ_SESSION_RUNS);
+  let cases = 0;
+  return () => {
+    cases++;
+    if (long && cases % every === 0) process.stderr.write(`fuzz: ${name}: ${cases} cases\n`);
+  };
+}

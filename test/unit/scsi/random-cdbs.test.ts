@@ -12,7 +12,7 @@ import type { CommandSpec } from '../../../scsi/command-spec.js';
 import { commandTable } from '../../../scsi/command-table.js';
 import { type ScsiOutcome, ScsiStatus } from '../../../scsi/target.js';
 import { ZoneModel } from '../../../zbc/zone-model.js';
-import { fuzzRuns } from '../../helpers/fuzz-runs.js';
+import { fuzzProgress, fuzzRuns } from '../../helpers/fuzz-runs.js';
 import { parseSense, type ParsedSense, triple } from '../../helpers/sense.js';
 import { smallLayout } from '../zbc/fixtures.js';
 import { FakeJournal, harness } from './harness.js';
@@ -137,6 +137,7 @@ describe('random CDBs', () => {
         ...(zoned ? { zones: new ZoneModel(layout), journal: new FakeJournal([]) } : {}),
       });
       const seen = new Set<string>();
+      const tick = fuzzProgress(`random CDBs (${zoned ? 'zoned' : 'non-zoned'})`);
       await fc.assert(
         fc.asyncProperty(
           fc.constantFrom(...opcodes),
@@ -144,6 +145,7 @@ describe('random CDBs', () => {
           fc.option(fc.tuple(fc.nat(CAPACITY + 64), fc.constantFrom(0, 1, 8, 16))),
           fc.uint8Array({ maxLength: 3 * 512, size: 'max' }),
           async (opcode, rest, near, data) => {
+            tick();
             const cdb = Buffer.concat([Buffer.from([opcode]), Buffer.from(rest)]);
             const length = near ? nearLba(cdb, near[0] & ~7, near[1]) : -1;
             const out = length < 0 ? Buffer.from(data) : Buffer.alloc(length, data[0] ?? 0);
@@ -169,11 +171,13 @@ describe('random CDBs', () => {
   for (const [name, opcode, setLength] of LISTS) {
     it(`${name}: any parameter list ends in GOOD or exact sense`, async () => {
       const h = harness({ capacityBlocks: 4096, maxTransferBlocks: 64 });
+      const tick = fuzzProgress(name);
       await fc.assert(
         fc.asyncProperty(
           fc.uint8Array({ minLength: 16, maxLength: 16 }),
           fc.uint8Array({ maxLength: 300, size: 'max' }),
           async (bytes, data) => {
+            tick();
             const cdb = Buffer.from(bytes);
             cdb[0] = opcode;
             cdb[1] = (cdb[1] ?? 0) & 0x07;

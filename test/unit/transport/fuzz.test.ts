@@ -2,7 +2,7 @@
 // out of a socket handler, never a hang, and never disturb another session (docs/architecture.md).
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fuzzRuns } from '../../helpers/fuzz-runs.js';
+import { fuzzProgress, fuzzRuns } from '../../helpers/fuzz-runs.js';
 import { PduFramer } from '../../../transport/pdu/framer.js';
 import {
   dataOut,
@@ -23,8 +23,10 @@ import { type Harness, startHarness, TARGET } from './harness.js';
 
 describe('framer on random bytes', () => {
   it('never throws and always makes progress', () => {
+    const tick = fuzzProgress('framer on random bytes');
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 600 }), fc.array(fc.integer({ min: 1, max: 97 }), { maxLength: 20 }), fc.boolean(), (bytes, cuts, digests) => {
+        tick();
         const f = new PduFramer({ headerDigest: digests, dataDigest: digests, maxDataSegmentLength: 1024 });
         let at = 0;
         let i = 0;
@@ -85,10 +87,12 @@ describe('connections on mutated streams', () => {
   }
 
   it('mutated full sessions never throw and leave other sessions alone', async () => {
+    const tick = fuzzProgress('mutated full sessions', 500);
     await fc.assert(
       fc.asyncProperty(
         fc.array(fc.record({ at: fc.nat(), value: fc.integer({ min: 0, max: 255 }) }), { minLength: 1, maxLength: 6 }),
         async (mutations) => {
+          tick();
           const c = await h.connect();
           const login = loginRequest({ isid: '80000000aaaa', cmdSN: 10, data: text({ InitiatorName: 'iqn.2026-11.test:fuzz', TargetName: TARGET, InitialR2T: 'No' }) });
           const stream = Buffer.concat([login, conversation(10)]);
@@ -103,8 +107,10 @@ describe('connections on mutated streams', () => {
   });
 
   it('random bytes after a good login never throw and leave other sessions alone', async () => {
+    const tick = fuzzProgress('junk after login', 500);
     await fc.assert(
       fc.asyncProperty(fc.uint8Array({ minLength: 1, maxLength: 400 }), async (junk) => {
+        tick();
         const c = await h.session({ isid: '80000000bbbb' });
         c.send(Buffer.from(junk));
         await drain(c);
