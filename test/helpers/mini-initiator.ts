@@ -21,6 +21,15 @@ export function senseTriple(sense: Buffer): { key: number; asc: number; ascq: nu
 
 export class ConnectionLost extends Error {}
 
+/** The target answered an ABORT TASK for this command: no response will come (RFC 7143 §11.5.1). */
+export class TaskAborted extends Error {}
+
+/** A command on its way: its Initiator Task Tag (for ABORT TASK) and its outcome. */
+export interface Task {
+  readonly itt: number;
+  readonly result: Promise<ScsiResult>;
+}
+
 interface Pending {
   readonly resolve: (r: ScsiResult) => void;
   readonly reject: (e: Error) => void;
@@ -28,6 +37,7 @@ interface Pending {
   readonly lun: number;
   readonly chunks: { offset: number; data: Buffer }[];
   readonly expectedIn: number;
+  readonly cmdSN: number;
 }
 
 function pad4(n: number): number {
@@ -49,6 +59,12 @@ export interface LoginOptions {
   readonly timeoutMs?: number;
 }
 
+export interface CommandOptions {
+  readonly lun?: number;
+  readonly dataOut?: Buffer;
+  readonly dataInLength?: number;
+}
+
 export class MiniInitiator {
   private buf: Buffer = Buffer.alloc(0);
   private cmdSN = 1;
@@ -56,6 +72,8 @@ export class MiniInitiator {
   private itt = 1;
   private readonly pending = new Map<number, Pending>();
   private loginWaiter: ((pdu: { bhs: Buffer; data: Buffer }) => void) | null = null;
+  private closed: Promise<never> | undefined;
+  private readonly tmfWaiters = new Map<number, (response: number) => void>();
   private closedError: Error | null = null;
   private maxBurst = 262144;
   private firstBurst = 65536;
@@ -164,11 +182,14 @@ export class MiniInitiator {
     if (stage !== 3) throw new Error('login did not reach full feature phase');
   }
 
+  /** Rejects once the connection is gone; one promise, so waiting on it adds no listener. */
   private closedPromise(): Promise<never> {
-    return new Promise((_res, rej) => {
+    this.closed ??= new Promise<never>((_res, rej) => {
       if (this.closedError) rej(this.closedError);
       else this.socket.once('close', () => rej(this.closedError ?? new ConnectionLost('connection closed')));
     });
+    this.closed.catch(() => undefined);
+    return this.closed;
   }
 
   private fail(e: Error): void {
@@ -257,6 +278,12 @@ export class MiniInitiator {
         this.write(out, data);
         return;
       }
+      case Op.TMF_RESPONSE: {
+        this.expStatSN = bhs.readUInt32BE(24) + 1;
+        this.tmfWaiters.get(itt)?.(bhs[2] as number);
+        this.tmfWaiters.delete(itt);
+        return;
+      }
       case Op.ASYNC:
       case Op.LOGOUT_RESPONSE:
         return;
@@ -301,8 +328,13 @@ export class MiniInitiator {
   }
 
   /** Sends one SCSI command; resolves with status, Data-In and sense, rejects if the link drops. */
-  command(cdb: Buffer, opts: { lun?: number; dataOut?: Buffer; dataInLength?: number } = {}): Promise<ScsiResult> {
-    if (this.closedError) return Promise.reject(this.closedError);
+  command(cdb: Buffer, opts: CommandOptions = {}): Promise<ScsiResult> {
+    return this.start(cdb, opts).result;
+  }
+
+  /** Sends one SCSI command and returns its tag at once, for a task management function. */
+  start(cdb: Buffer, opts: CommandOptions = {}): Task {
+    if (this.closedError) return { itt: 0, result: Promise.reject(this.closedError) };
     const lun = opts.lun ?? 0;
     const dataOut = opts.dataOut ?? Buffer.alloc(0);
     const expectedIn = opts.dataInLength ?? 0;
@@ -318,8 +350,9 @@ export class MiniInitiator {
     bhs.writeUInt32BE(this.cmdSN++, 24);
     bhs.writeUInt32BE(this.expStatSN, 28);
     cdb.copy(bhs, 32, 0, Math.min(16, cdb.length));
+    const cmdSN = this.cmdSN - 1;
     const promise = new Promise<ScsiResult>((resolve, reject) => {
-      this.pending.set(itt, { resolve, reject, dataOut, lun, chunks: [], expectedIn });
+      this.pending.set(itt, { resolve, reject, dataOut, lun, chunks: [], expectedIn, cmdSN });
     });
     this.write(bhs, dataOut.subarray(0, immediate));
     if (!this.initialR2T && immediate < dataOut.length) {
@@ -327,7 +360,34 @@ export class MiniInitiator {
       const unsolicited = Math.min(dataOut.length, this.firstBurst) - immediate;
       if (unsolicited > 0) this.sendDataOut(itt, 0xffff_ffff, p, immediate, unsolicited);
     }
-    return promise;
+    return { itt, result: promise };
+  }
+
+  /**
+   * ABORT TASK (RFC 7143 §11.5.1), sent immediate; resolves with the response code. A command
+   * still unanswered when the response comes was aborted: it rejects with TaskAborted.
+   */
+  async abortTask(refItt: number, lun = 0): Promise<number> {
+    if (this.closedError) throw this.closedError;
+    const itt = this.itt++;
+    const bhs = Buffer.alloc(48);
+    bhs[0] = 0x40 | Op.TMF_REQUEST;
+    bhs[1] = 0x80 | 0x01;
+    lunField(lun).copy(bhs, 8);
+    bhs.writeUInt32BE(itt, 16);
+    bhs.writeUInt32BE(refItt, 20);
+    bhs.writeUInt32BE(this.cmdSN, 24);
+    bhs.writeUInt32BE(this.expStatSN, 28);
+    bhs.writeUInt32BE(this.pending.get(refItt)?.cmdSN ?? this.cmdSN - 1, 32); // RefCmdSN
+    const response = new Promise<number>((res) => this.tmfWaiters.set(itt, res));
+    this.write(bhs);
+    const code = await Promise.race([response, this.closedPromise()]);
+    const p = this.pending.get(refItt);
+    if (p) {
+      this.pending.delete(refItt);
+      p.reject(new TaskAborted(`task ${refItt} aborted`));
+    }
+    return code;
   }
 
   /** TEST UNIT READY until GOOD: consumes the power-on unit attention of a new nexus. */

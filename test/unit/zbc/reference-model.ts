@@ -1,5 +1,6 @@
-// A slow, separately written host-managed reference model (ZBC-2 zones and commands): arrays of
-// plain objects, linear scans, no counters. Used only by the property tests.
+// A slow, separately written host-managed reference model (ZBC-2 4.4 zone conditions, 5.x ZBC
+// OUT and REPORT ZONES): arrays of plain objects, linear scans, no counters. Used only by the
+// property tests and the model-based test through the wire; imports nothing from zbc/ but types.
 import type { ZoneLayoutConfig } from '../../../zbc/types.js';
 
 const CONV = 1;
@@ -12,6 +13,34 @@ const CLOSED = 4;
 const RO = 0xd;
 const FULL = 0xe;
 const OFFLINE = 0xf;
+
+/** REPORTING OPTIONS (ZBC-2 table 38) on a host-managed LU, which has no zone attributes set. */
+const REPORT_MATCH = new Map<number, (z: RefZone) => boolean>([
+  [0x00, () => true],
+  [0x01, (z) => z.cond === EMPTY],
+  [0x02, (z) => z.cond === IOPEN],
+  [0x03, (z) => z.cond === EOPEN],
+  [0x04, (z) => z.cond === CLOSED],
+  [0x05, (z) => z.cond === FULL],
+  [0x06, (z) => z.cond === RO],
+  [0x07, (z) => z.cond === OFFLINE],
+  [0x08, () => false], // INACTIVE: none here
+  [0x10, () => false], // RWP RECOMMENDED
+  [0x11, () => false], // NON-SEQUENTIAL WRITE RESOURCES ACTIVE
+  [0x3e, (z) => z.type !== GAP],
+  [0x3f, (z) => z.cond === 0], // NOT WRITE POINTER
+]);
+
+/** SAME (ZBC-2 table 40): 1 all alike, 2 alike but the last's length, 3 lengths alike, else 0. */
+function sameField(zones: readonly RefZone[]): number {
+  if (zones.length === 0) return 0;
+  const first = zones[0]!;
+  const last = zones[zones.length - 1]!;
+  const butLast = zones.slice(0, -1);
+  const lengthsButLast = butLast.every((z) => z.len === first.len);
+  if (zones.every((z) => z.type === first.type) && lengthsButLast) return last.len === first.len ? 1 : 2;
+  return lengthsButLast && last.len === first.len ? 3 : 0;
+}
 
 export interface RefZone {
   type: number;
@@ -104,7 +133,55 @@ export class ReferenceModel {
     return zeros;
   }
 
-  action(kind: 'open' | 'close' | 'finish' | 'reset', zoneId: number, count: number, all: boolean): RefResult {
+  /** True when block `b` reads as zeros: gap zones, and sequential zones above the data written. */
+  readsZero(b: number): boolean {
+    const z = this.zones[this.at(b)]!;
+    return z.type === GAP || (z.type === SWR && z.cond !== RO && b >= z.dataEnd);
+  }
+
+  /** A deep copy, to try a command whose outcome is not known (an aborted task). */
+  clone(): ReferenceModel {
+    const copy = new ReferenceModel(this.layout);
+    this.zones.forEach((z, i) => Object.assign(copy.zones[i]!, z));
+    return copy;
+  }
+
+  /**
+   * REPORT ZONES (ZBC-2 5.x): the parameter data cut to the allocation length, or a fault.
+   * PARTIAL = 0: ZONE LIST LENGTH counts every match from the zone holding `startLba` to the end.
+   */
+  reportZones(option: number, startLba: number, partial: boolean, alloc: number): RefResult | Buffer {
+    const match = REPORT_MATCH.get(option);
+    if (match === undefined) return 'invalid-reporting-option';
+    if (startLba >= this.layout.capacityBlocks) return 'zone-id-out-of-range';
+    let listed = this.zones.slice(this.at(startLba)).filter(match);
+    if (partial) listed = listed.slice(0, Math.max(0, Math.floor((alloc - 64) / 64)));
+    const out = Buffer.alloc(64 + 64 * listed.length);
+    out.writeUInt32BE(64 * listed.length, 0);
+    out[4] = sameField(listed);
+    out.writeBigUInt64BE(BigInt(this.layout.capacityBlocks - 1), 8);
+    const gaps = this.zones.some((z) => z.type === GAP);
+    out.writeBigUInt64BE(BigInt(gaps ? this.layout.zoneSizeBlocks : 0), 16);
+    listed.forEach((z, k) => {
+      const at = 64 + 64 * k;
+      out[at] = z.type;
+      out[at + 1] = z.cond << 4;
+      out.writeBigUInt64BE(BigInt(z.len), at + 8);
+      out.writeBigUInt64BE(BigInt(z.start), at + 16);
+      // No write pointer (conventional, gap, read-only, offline): all ones.
+      const noWp = z.cond === 0 || z.cond === RO || z.cond === OFFLINE;
+      const wp = noWp ? 0xffff_ffff_ffff_ffffn : BigInt(z.cond === FULL ? z.start + z.len : z.wp);
+      out.writeBigUInt64BE(wp, at + 24);
+    });
+    return out.subarray(0, Math.min(out.length, alloc));
+  }
+
+  action(
+    kind: 'open' | 'close' | 'finish' | 'reset' | 'sequentialize',
+    zoneId: number,
+    count: number,
+    all: boolean,
+  ): RefResult {
     const usable = (z: RefZone) => z.type === SWR && z.cond !== RO && z.cond !== OFFLINE;
     if (all) {
       const zs = this.zones.filter(usable);
@@ -152,6 +229,7 @@ export class ReferenceModel {
       }
       return 'ok';
     }
+    // SEQUENTIALIZE ZONE changes sequential-write-required zones in no way.
     for (const z of range) {
       if (kind === 'close' && (z.cond === IOPEN || z.cond === EOPEN)) this.close(z);
       if (kind === 'reset') this.reset(z);
