@@ -416,6 +416,27 @@ export class WireInitiator {
     return this.queue.shift();
   }
 
+  /**
+   * Proves the target sent nothing more, without waiting out a timeout: two immediate NOP-Out
+   * pings, each awaited. Anything the target was about to send when the first ping went out (work
+   * already queued in this process, as with the in-process harness) arrives before the second
+   * echo. Returns every other PDU that came first ([] when the target was quiet).
+   */
+  async quiet(): Promise<TargetPdu[]> {
+    const others: TargetPdu[] = [];
+    for (let round = 0; round < 2; round++) {
+      const itt = this.nextItt();
+      this.send(nopOut({ itt, cmdSN: this.cmdSN }));
+      for (;;) {
+        const p = await this.next();
+        if (p === undefined) throw new Error(`no echo of ping ${itt}: connection ${this.closed ? 'closed' : 'silent'}`);
+        if (p.opcode === Op.NOP_IN && p.itt === itt) break;
+        others.push(p);
+      }
+    }
+    return others;
+  }
+
   /** Waits until the target closes the connection. */
   async closedWithin(ms = 5000): Promise<boolean> {
     const deadline = Date.now() + ms;

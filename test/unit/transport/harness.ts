@@ -48,6 +48,13 @@ export class FakeScsiTarget implements ScsiTarget {
   readonly checkConditions: TransportSense[] = [];
   /** Resolvers of commands with opcode 0xC0, in arrival order. */
   readonly stalled: ((o: ScsiOutcome) => void)[] = [];
+  private stallWaiters: { count: number; resolve: () => void }[] = [];
+
+  /** Resolves once `count` 0xC0 commands have reached this target (no fixed sleep in tests). */
+  waitForStalled(count: number): Promise<void> {
+    if (this.stalled.length >= count) return Promise.resolve();
+    return new Promise((resolve) => this.stallWaiters.push({ count, resolve }));
+  }
 
   luns(): readonly LunInfo[] {
     return [{ lun: 0, blockSize: BS }];
@@ -58,7 +65,14 @@ export class FakeScsiTarget implements ScsiTarget {
     if (cmd.lun !== 0) return { status: ScsiStatus.CHECK_CONDITION, sense: fixedSense(5, 0x25, 0) };
     const op = cmd.cdb[0];
     if (op === 0x00) return { status: ScsiStatus.GOOD };
-    if (op === 0xc0) return new Promise((resolve) => this.stalled.push(resolve));
+    if (op === 0xc0) {
+      return new Promise((resolve) => {
+        this.stalled.push(resolve);
+        const ready = this.stallWaiters.filter((w) => this.stalled.length >= w.count);
+        this.stallWaiters = this.stallWaiters.filter((w) => this.stalled.length < w.count);
+        for (const w of ready) w.resolve();
+      });
+    }
     if (op === 0x28 || op === 0x2a) {
       const lba = cmd.cdb.readUInt32BE(2);
       const blocks = cmd.cdb.readUInt16BE(7);

@@ -46,7 +46,7 @@ describe('login limits', () => {
     h = await startHarness();
     const c = await h.connect();
     c.send(loginRequest({ data: Buffer.alloc(MAX_LOGIN_DATA_SEGMENT + 4, 0x41) }));
-    expect(await c.next(1000)).toBeUndefined();
+    expect(await c.next()).toBeUndefined(); // returns at the close, or fails after 5 s
     expect(c.closed).toBe(true);
   });
 
@@ -70,7 +70,7 @@ describe('login limits', () => {
     let answered = 0;
     for (let i = 0; i <= MAX_LOGIN_PDUS; i++) {
       c.send(loginRequest({ transit: false, data: i === 0 ? keys : Buffer.alloc(0) }));
-      if (await c.next(500)) answered++;
+      if (await c.next()) answered++; // an answer, or the close
     }
     expect(answered).toBe(MAX_LOGIN_PDUS);
     expect(await c.closedWithin()).toBe(true);
@@ -224,14 +224,15 @@ describe('full feature phase limits', () => {
     const exp = c.cmdSN;
     for (let i = 0; i < 4; i++) c.send(scsiCommand({ itt: 10 + i, edtl: 0, cmdSN: exp + i, cdb: STALL }));
     c.send(scsiCommand({ itt: 20, edtl: 0, cmdSN: exp + 4, cdb: TEST_UNIT_READY })); // outside: dropped
-    await new Promise((r) => setTimeout(r, 100));
-    expect(h.scsi.stalled).toHaveLength(4);
+    await h.scsi.waitForStalled(4);
     h.scsi.stalled[0]?.({ status: 0 });
     const p = await c.next();
     expect(p?.itt).toBe(10);
     expect(p?.expCmdSN).toBe(exp + 4);
     expect(p?.maxCmdSN).toBe(exp + 4); // one slot reopened
-    expect(await c.next(200)).toBeUndefined(); // the dropped TUR never ran
+    expect(await c.quiet()).toEqual([]); // the dropped TUR never ran
+    expect(h.scsi.executed.map((x) => x.tag)).not.toContain(20);
+    expect(h.scsi.stalled).toHaveLength(4);
     for (const resolve of h.scsi.stalled.slice(1)) resolve({ status: 0 });
   });
 
@@ -250,9 +251,8 @@ describe('full feature phase limits', () => {
     const c = await h.session({ keys: { InitialR2T: 'Yes', ImmediateData: 'No' } });
     const n = MAX_OPEN_R2T_BURSTS + 2;
     for (let i = 0; i < n; i++) c.send(scsiCommand({ itt: 10 + i, write: true, edtl: BS, cmdSN: c.cmdSN + i, cdb: write10(i, 1) }));
-    const r2ts = [];
-    for (let p = await c.next(300); p; p = await c.next(300)) r2ts.push(p);
-    expect(r2ts).toHaveLength(MAX_OPEN_R2T_BURSTS);
+    const r2ts = await c.quiet();
+    expect(r2ts.map((p) => p.opcode)).toEqual(Array(MAX_OPEN_R2T_BURSTS).fill(Op.R2T));
     const first = r2ts[0];
     c.send(dataOut({ itt: first?.itt ?? 0, ttt: first?.ttt ?? 0, dataSN: 0, offset: 0, data: Buffer.alloc(BS) }));
     const more = [await c.next(), await c.next()];
@@ -317,7 +317,10 @@ describe('full feature phase limits', () => {
     for (let i = 0; i < 4; i++) c.send(scsiCommand({ itt: 10 + i, read: true, edtl: 128 * BS, cmdSN: c.cmdSN + i, cdb: read10(0, 128) }));
     c.send(frame(header({ opcode: Op.SCSI_COMMAND, byte1: 0x81, dsl: 0, itt: 99, words: { 24: c.cmdSN + 4 } })));
     const seen = new Set<number>();
-    for (let p = await c.next(); p; p = await c.next(500)) if (p.byte1 & 0x01 || p.opcode === Op.SCSI_RESPONSE) seen.add(p.itt);
+    // Until every task has its status, or the target goes silent for 5 s (a failure).
+    for (let p = await c.next(); p && seen.size < 5; p = seen.size < 5 ? await c.next() : undefined) {
+      if (p.byte1 & 0x01 || p.opcode === Op.SCSI_RESPONSE) seen.add(p.itt);
+    }
     expect([...seen].sort((a, b) => a - b)).toEqual([10, 11, 12, 13, 99]);
   });
 });

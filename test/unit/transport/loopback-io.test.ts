@@ -92,7 +92,7 @@ describe('reads', () => {
     expect(pdus[3]?.statSN).toBe(2);
     expect(pdus[3]?.w44).toBe(0);
     expect(Buffer.concat(pdus.map((p) => p?.data ?? Buffer.alloc(0)))).toEqual(pattern(32 * BS));
-    expect(await c.next(200)).toBeUndefined(); // no separate SCSI Response
+    expect(await c.quiet()).toEqual([]); // no separate SCSI Response
   });
 
   it.each([
@@ -233,14 +233,14 @@ describe('CmdSN window', () => {
     const exp = c.cmdSN;
     await tur(c, exp + 8); // MaxCmdSN + 1
     await tur(c, exp - 1); // below ExpCmdSN
-    expect(await c.next(300)).toBeUndefined();
+    expect(await c.quiet()).toEqual([]);
     const good = await tur(c, exp);
     const rsp = await c.next();
     expect(rsp?.itt).toBe(good);
     expect(rsp?.expCmdSN).toBe(exp + 1);
     expect(rsp?.maxCmdSN).toBe(exp + 8);
     await tur(c, exp); // duplicate of a delivered command
-    expect(await c.next(300)).toBeUndefined();
+    expect(await c.quiet()).toEqual([]);
     expect(c.closed).toBe(false);
   });
 
@@ -249,7 +249,7 @@ describe('CmdSN window', () => {
     const c = await h.session();
     const exp = c.cmdSN;
     const second = await tur(c, exp + 1);
-    expect(await c.next(200)).toBeUndefined();
+    expect(await c.quiet()).toEqual([]);
     const first = await tur(c, exp);
     expect((await c.next())?.itt).toBe(first);
     expect((await c.next())?.itt).toBe(second);
@@ -291,8 +291,7 @@ describe('NOP, TMF, logout, Reject', () => {
     h = await startHarness();
     const c = await h.session();
     c.send(scsiCommand({ itt: 7, edtl: 0, cmdSN: c.cmdSN, cdb: Buffer.from([0xc0, 0, 0, 0, 0, 0]) }));
-    await new Promise((r) => setTimeout(r, 50));
-    expect(h.scsi.stalled).toHaveLength(1);
+    await h.scsi.waitForStalled(1);
     c.send(tmfRequest({ fn: 1, itt: 8, rtt: 7, cmdSN: c.cmdSN + 1, refCmdSN: c.cmdSN }));
     const p = await c.next();
     expect(p?.opcode).toBe(Op.TMF_RESPONSE);
@@ -300,7 +299,7 @@ describe('NOP, TMF, logout, Reject', () => {
     expect(p?.byte2).toBe(0);
     expect(h.scsi.executed[0]?.signal?.aborted).toBe(true);
     h.scsi.stalled[0]?.({ status: 0 });
-    expect(await c.next(200)).toBeUndefined();
+    expect(await c.quiet()).toEqual([]);
     expect(h.scsi.tmfs.map((t) => t.fn)).toEqual([1]);
   });
 
@@ -322,12 +321,12 @@ describe('NOP, TMF, logout, Reject', () => {
     const a = await h.session({ isid: '800000000001' });
     const b = await h.session({ isid: '800000000002' });
     b.send(scsiCommand({ itt: 3, edtl: 0, cmdSN: b.cmdSN, cdb: Buffer.from([0xc0, 0, 0, 0, 0, 0]) }));
-    await new Promise((r) => setTimeout(r, 50));
+    await h.scsi.waitForStalled(1);
     a.send(tmfRequest({ fn: 5, itt: 4, cmdSN: a.cmdSN }));
     const p = await a.next();
     expect([p?.opcode, p?.byte2]).toEqual([Op.TMF_RESPONSE, 0]);
     h.scsi.stalled[0]?.({ status: 0 });
-    expect(await b.next(200)).toBeUndefined();
+    expect(await b.quiet()).toEqual([]);
     expect(h.scsi.tmfs[0]?.fn).toBe(5);
   });
 
@@ -338,7 +337,7 @@ describe('NOP, TMF, logout, Reject', () => {
     c.send(tmfRequest({ fn: 1, itt: 8, rtt: 7, cmdSN: exp + 1, refCmdSN: exp }));
     expect((await c.next())?.byte2).toBe(0);
     c.send(scsiCommand({ itt: 7, edtl: 0, cmdSN: exp, cdb: TEST_UNIT_READY }));
-    expect(await c.next(200)).toBeUndefined();
+    expect(await c.quiet()).toEqual([]);
     expect(h.scsi.executed).toHaveLength(0);
     const t = await tur(c, exp + 1); // its CmdSN was consumed
     const p = await c.next();
@@ -365,11 +364,11 @@ describe('NOP, TMF, logout, Reject', () => {
     const b = await h.session({ isid: '800000000002' });
     a.send(scsiCommand({ itt: 1, edtl: 0, cmdSN: a.cmdSN, cdb: Buffer.from([0xc0, 0, 0, 0, 0, 0]) }));
     b.send(scsiCommand({ itt: 1, edtl: 0, cmdSN: b.cmdSN, cdb: Buffer.from([0xc0, 0, 0, 0, 0, 0]) }));
-    await new Promise((r) => setTimeout(r, 50));
+    await h.scsi.waitForStalled(2);
     a.send(tmfRequest({ fn: 2, itt: 4, cmdSN: a.cmdSN + 1 }));
     expect((await a.next())?.byte2).toBe(0);
     for (const resolve of h.scsi.stalled) resolve({ status: 0 });
-    expect(await a.next(200)).toBeUndefined();
+    expect(await a.quiet()).toEqual([]);
     expect((await b.next())?.itt).toBe(1);
   });
 
@@ -519,7 +518,7 @@ describe('two sessions', () => {
     h = await startHarness();
     const a = await h.session({ isid: '800000000001' });
     a.send(scsiCommand({ itt: 7, edtl: 0, cmdSN: a.cmdSN, cdb: Buffer.from([0xc0, 0, 0, 0, 0, 0]) }));
-    await new Promise((r) => setTimeout(r, 50));
+    await h.scsi.waitForStalled(1);
     const b = await h.session({ isid: '800000000001' });
     expect(await a.closedWithin()).toBe(true);
     expect(h.scsi.lost).toHaveLength(1);
