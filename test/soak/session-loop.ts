@@ -3,6 +3,7 @@
 // REPORT ZONES checks the write pointer; a full zone is reset and the next one used; SYNCHRONIZE
 // CACHE now and then; every `reconnectEvery` commands the session logs out and in again.
 import { MiniInitiator, type ScsiResult, senseTriple } from '../helpers/mini-initiator.js';
+import { cdb16 } from '../helpers/cdb.js';
 import { Prng } from '../helpers/prng.js';
 
 export const BS = 512;
@@ -21,15 +22,6 @@ export interface SessionCounters {
 }
 
 export class CommandFailed extends Error {}
-
-function cdb16(op: number, lba: number, length: number, byte1 = 0): Buffer {
-  const c = Buffer.alloc(16);
-  c[0] = op;
-  c[1] = byte1;
-  c.writeBigUInt64BE(BigInt(lba), 2);
-  c.writeUInt32BE(length, 10);
-  return c;
-}
 
 export class SoakSession {
   private ini!: MiniInitiator;

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { runWireModel } from './wire-model.js';
 
-const steps = Number(process.env.MODEL_STEPS ?? 1500);
+const steps = Number(process.env.MODEL_STEPS ?? 3000);
 // Seeds whose layouts differ: read-only and offline zones, gaps with 2 and with 3 open zones.
 const seeds = process.env.MODEL_SEED ? [Number(process.env.MODEL_SEED)] : [2, 3, 6];
 const long = process.env.MODEL_STEPS !== undefined;

@@ -13,6 +13,7 @@ import {
   TaskAborted,
   type Task,
 } from '../../helpers/mini-initiator.js';
+import { cdb10, cdb16 } from '../../helpers/cdb.js';
 import { Prng } from '../../helpers/prng.js';
 import { triple } from '../../helpers/sense.js';
 import { ReferenceModel } from '../zbc/reference-model.js';
@@ -78,24 +79,6 @@ function describeLayout(l: ZoneLayoutConfig): string {
   const gaps = l.zoneCapacityBlocks < l.zoneSizeBlocks ? 'gaps' : 'no gaps';
   const special = l.readOnlyZones.length + l.offlineZones.length > 0 ? ', read-only+offline' : '';
   return `layout: ${l.conventionalZones} conventional, ${gaps}, max open ${l.maxOpen ?? 'none'}${special}`;
-}
-
-function cdb16(op: number, lba: number, length: number, byte1 = 0): Buffer {
-  const c = Buffer.alloc(16);
-  c[0] = op;
-  c[1] = byte1;
-  c.writeBigUInt64BE(BigInt(lba), 2);
-  c.writeUInt32BE(length, 10);
-  return c;
-}
-
-function cdb10(op: number, lba: number, length: number, byte1 = 0): Buffer {
-  const c = Buffer.alloc(10);
-  c[0] = op;
-  c[1] = byte1;
-  c.writeUInt32BE(lba, 2);
-  c.writeUInt16BE(length, 7);
-  return c;
 }
 
 /** Block contents that name their LBA and step, so a misplaced or stale block shows. */
@@ -211,7 +194,7 @@ class WireModel {
 
   /** The expected outcome of a write on `ref`, applying it there (and to `disk`) when it succeeds. */
   private expectWrite(ref: ReferenceModel, w: { cdb: Buffer; lba: number; blocks: number; data: Buffer }): Expected {
-    const lengthByte = w.cdb.length === 10 ? 7 : 10;
+    const lengthByte = w.cdb[0] === 0x2a ? 7 : 10; // WRITE(10) or WRITE(16)
     const early = this.blockAccessFault(w.lba, w.blocks, lengthByte);
     if (early) return early;
     const r = ref.write(w.lba, w.blocks);

@@ -59,21 +59,7 @@ export function cdb(bytes: readonly number[]): Buffer {
   return b;
 }
 
-/** A 10-byte block-access CDB (READ/WRITE/VERIFY(10)...): LBA bytes 2-5, length bytes 7-8. */
-export function cdb10(op: number, lba: number, blocks: number, byte1 = 0): Buffer {
-  const c = cdb([op, byte1]);
-  c.writeUInt32BE(lba, 2);
-  c.writeUInt16BE(blocks, 7);
-  return c;
-}
-
-/** A 16-byte block-access CDB (READ/WRITE/ORWRITE(16)...): LBA bytes 2-9, length bytes 10-13. */
-export function cdb16(op: number, lba: number | bigint, blocks: number, byte1 = 0): Buffer {
-  const c = cdb([op, byte1]);
-  c.writeBigUInt64BE(BigInt(lba), 2);
-  c.writeUInt32BE(blocks, 10);
-  return c;
-}
+export { cdb10, cdb16 } from '../../helpers/cdb.js';
 
 /** An UNMAP parameter list (SBC-4 5.32.2): header, then one descriptor per [lba, blocks]. */
 export function unmapParameterList(ranges: readonly (readonly [number, number])[]): Buffer {
