@@ -46,6 +46,7 @@ const FAULT_SENSE: Record<string, (lba: number, lbaField: number) => ExpectedSen
     information: lba,
   }),
   'read-boundary': (lba) => ({ key: ILLEGAL, asc: 0x21, ascq: 0x07, information: lba }),
+  'read-invalid-data': (lba) => ({ key: ILLEGAL, asc: 0x21, ascq: 0x06, information: lba }),
   'gap-zone-access': (lba) => ({ key: ILLEGAL, asc: 0x21, ascq: 0x09, information: lba }),
   'insufficient-zone-resources': () => ({ key: DATA_PROTECT, asc: 0x55, ascq: 0x0e }),
   'zone-read-only': () => ({ key: DATA_PROTECT, asc: 0x27, ascq: 0x08 }),

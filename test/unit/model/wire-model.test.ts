@@ -4,8 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { runWireModel } from './wire-model.js';
 
 const steps = Number(process.env.MODEL_STEPS ?? 3000);
-// Seeds whose layouts differ: read-only and offline zones, gaps with 2 and with 3 open zones.
-const seeds = process.env.MODEL_SEED ? [Number(process.env.MODEL_SEED)] : [2, 3, 6];
+// Seeds whose layouts differ: read-only and offline zones with URSWRZ=0, gaps with 2 and with 3
+// open zones, gaps with no open limit and URSWRZ=0.
+const seeds = process.env.MODEL_SEED ? [Number(process.env.MODEL_SEED)] : [2, 3, 6, 13];
 const long = process.env.MODEL_STEPS !== undefined;
 
 /** Outcomes every CI run must reach, or the generator has stopped exercising the rules. */

@@ -60,6 +60,7 @@ function layoutFor(rng: Prng): ZoneLayoutConfig {
   const sequential = Array.from({ length: ZONES - conventionalZones }, (_, k) => conventionalZones + k);
   const special = !gaps && rng.chance(0.5);
   const maxOpen = rng.pick([1, 2, 3, null]);
+  const urswrz = rng.chance(0.7);
   return {
     model: 'host-managed',
     blockSize: BS,
@@ -69,7 +70,7 @@ function layoutFor(rng: Prng): ZoneLayoutConfig {
     zoneCapacityBlocks: gaps ? 96 : ZONE,
     conventionalZones,
     maxOpen,
-    urswrz: true,
+    urswrz,
     readOnlyZones: special ? [rng.pick(sequential)] : [],
     offlineZones: special ? [sequential[sequential.length - 1]!] : [],
   };
@@ -78,7 +79,8 @@ function layoutFor(rng: Prng): ZoneLayoutConfig {
 function describeLayout(l: ZoneLayoutConfig): string {
   const gaps = l.zoneCapacityBlocks < l.zoneSizeBlocks ? 'gaps' : 'no gaps';
   const special = l.readOnlyZones.length + l.offlineZones.length > 0 ? ', read-only+offline' : '';
-  return `layout: ${l.conventionalZones} conventional, ${gaps}, max open ${l.maxOpen ?? 'none'}${special}`;
+  const reads = l.urswrz ? '' : ', URSWRZ=0';
+  return `layout: ${l.conventionalZones} conventional, ${gaps}, max open ${l.maxOpen ?? 'none'}${special}${reads}`;
 }
 
 /** Block contents that name their LBA and step, so a misplaced or stale block shows. */

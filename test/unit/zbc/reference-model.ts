@@ -125,6 +125,14 @@ export class ReferenceModel {
     const range = this.zones.slice(f, l + 1);
     if (range.some((r) => r.cond === OFFLINE)) return 'zone-offline';
     if (range.some((r) => r.type !== range[0]!.type)) return 'read-boundary';
+    // URSWRZ = 0 (ZBC-2 4.4.3.x): no gap reads, no read across sequential zones or past the WP
+    // of one that is not FULL (READ ONLY zones have no WP and read as stored).
+    if (!this.layout.urswrz) {
+      const z = range[0]!;
+      if (z.type === GAP) return 'gap-zone-access';
+      if (z.type === SWR && range.length > 1) return 'read-boundary';
+      if (z.type === SWR && z.cond !== FULL && z.cond !== RO && lba + blocks > z.wp) return 'read-invalid-data';
+    }
     let zeros = 0;
     for (let b = lba; b < lba + blocks; b++) {
       const z = this.zones[this.at(b)]!;
