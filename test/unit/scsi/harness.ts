@@ -113,6 +113,30 @@ export function harness(o: HarnessOptions = {}): Harness {
   };
 }
 
+/**
+ * A flush that waits for the test: `started` resolves when the store's flush is called (the
+ * event to wait for, instead of a fixed sleep), `release()` lets it complete.
+ */
+export function heldFlush(store: TestStore): { started: Promise<void>; release: () => void; calls: () => number } {
+  let release: () => void = () => undefined;
+  let signal: () => void = () => undefined;
+  let calls = 0;
+  const started = new Promise<void>((r) => (signal = r));
+  store.flush = () => {
+    calls++;
+    signal();
+    return new Promise<void>((r) => {
+      release = r;
+    });
+  };
+  return { started, release: () => release(), calls: () => calls };
+}
+
+/** One turn of the event loop: every promise chain already under way has settled by then. */
+export function settled(): Promise<void> {
+  return new Promise((r) => setImmediate(r));
+}
+
 export function expectGood(o: ScsiOutcome): Buffer {
   if (o.status !== ScsiStatus.GOOD) {
     throw new Error(

@@ -18,7 +18,7 @@ import {
 } from '../../../../zbc/types.js';
 import type { ZoneJournal } from '../../../../zbc/zone-journal.js';
 import { parseSense } from '../../../helpers/sense.js';
-import { FakeJournal, expectCheck, expectGood, harness } from '../harness.js';
+import { FakeJournal, expectCheck, expectGood, harness, heldFlush, settled } from '../harness.js';
 import { smallLayout } from '../../zbc/fixtures.js';
 
 const CAPACITY = 8 * 64;
@@ -297,16 +297,13 @@ describe('ZBC OUT actions', () => {
     const journal = new RecordingJournal();
     const h = zoned({}, {}, journal);
     expectGood(await h.run(write16(128, 8), data(8)));
-    let release: () => void = () => undefined;
-    h.store.flush = () =>
-      new Promise<void>((r) => {
-        release = r;
-      });
+    const flush = heldFlush(h.store);
     const sync = h.run([0x35, 0, 0, 0, 0, 0, 0, 0, 0, 0]); // captures zone 2 at WP 136
     const reset = h.run(zbcOut(RESET, 128));
-    await new Promise((r) => setTimeout(r, 5));
+    await flush.started;
+    await settled();
     expect(journal.persisted).toEqual([]); // the RESET waits: an older record must not land last
-    release();
+    flush.release();
     expectGood(await sync);
     expectGood(await reset);
     expect(journal.persisted).toEqual([[{ zone: 2, cond: C.CLOSED, wp: 136 }], [{ zone: 2, cond: C.EMPTY, wp: 128 }]]);

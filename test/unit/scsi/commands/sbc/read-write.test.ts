@@ -9,6 +9,8 @@ import {
   expectCheck,
   expectGood,
   harness,
+  heldFlush,
+  settled,
 } from '../../harness.js';
 
 const BS = 512;
@@ -206,42 +208,32 @@ describe('durability', () => {
     await h.lu.persistZoneCapture(capture(7));
     expect(log).toEqual(['persist 7']);
     expect(h.store.calls).toEqual([]);
-    let release: () => void = () => undefined;
-    h.store.flush = () =>
-      new Promise<void>((r) => {
-        release = r;
-      });
+    const flush = heldFlush(h.store);
     const flushing = h.lu.flushMedium(); // captures wp 0 (FakeZones) now
     const resetting = h.lu.persistZoneCapture(capture(9));
-    await new Promise((r) => setTimeout(r, 5));
+    await flush.started;
+    await settled();
     expect(log).toEqual(['persist 7']); // the reset waits for the earlier capture
-    release();
+    flush.release();
     await Promise.all([flushing, resetting]);
     expect(log).toEqual(['persist 7', 'persist 0', 'persist 9']);
   });
 
   it('concurrent flushes coalesce: one running, one queued for all later callers', async () => {
     const h = harness();
-    let release: () => void = () => undefined;
-    let flushes = 0;
-    h.store.flush = () => {
-      flushes++;
-      return new Promise<void>((r) => {
-        release = r;
-      });
-    };
+    const flush = heldFlush(h.store);
     const a = h.lu.flushMedium();
     const b = h.lu.flushMedium();
     const c = h.lu.flushMedium();
     expect(b).toBe(c);
-    expect(flushes).toBe(1);
-    release();
+    expect(flush.calls()).toBe(1);
+    flush.release();
     await a;
-    await new Promise((r) => setTimeout(r, 0));
-    expect(flushes).toBe(2);
-    release();
+    await settled();
+    expect(flush.calls()).toBe(2);
+    flush.release();
     await Promise.all([b, c]);
-    expect(flushes).toBe(2);
+    expect(flush.calls()).toBe(2);
   });
 });
 
