@@ -10,8 +10,13 @@ const { values } = parseArgs({
   options: { runs: { type: 'string', default: '1000000' }, 'session-runs': { type: 'string' } },
 });
 const runs = positiveInteger('runs', values.runs);
-const sessionRuns = positiveInteger('session-runs', values['session-runs'] ?? Math.max(1, Math.floor(runs / 1000)));
-console.log(`zbc-target: fuzz: ${runs} cases per in-process property, ${sessionRuns} per session property`);
+const sessionRuns = positiveInteger(
+  'session-runs',
+  values['session-runs'] ?? Math.max(1, Math.floor(runs / 1000)),
+);
+console.log(
+  `zbc-target: fuzz: ${runs} cases per in-process property, ${sessionRuns} per session property`,
+);
 runLongVitest('fuzz', ['test/unit/transport/fuzz.test.ts', 'test/unit/scsi/random-cdbs.test.ts'], {
   FUZZ_RUNS: String(runs),
   FUZZ_SESSION_RUNS: String(sessionRuns),

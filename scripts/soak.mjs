@@ -7,8 +7,12 @@ import { ensureDeps, root } from './ensure-deps.mjs';
 
 ensureDeps();
 const viteNode = join(root, 'node_modules', 'vite-node', 'vite-node.mjs');
-const r = spawnSync(process.execPath, [viteNode, join(root, 'test', 'soak', 'main.ts'), '--', ...process.argv.slice(2)], {
-  cwd: root,
-  stdio: 'inherit',
-});
+const r = spawnSync(
+  process.execPath,
+  [viteNode, join(root, 'test', 'soak', 'main.ts'), '--', ...process.argv.slice(2)],
+  {
+    cwd: root,
+    stdio: 'inherit',
+  },
+);
 process.exit(r.status ?? 1);

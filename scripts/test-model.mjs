@@ -5,9 +5,14 @@
 import { parseArgs } from 'node:util';
 import { positiveInteger, runLongVitest } from './vitest-long.mjs';
 
-const { values } = parseArgs({ options: { steps: { type: 'string', default: '1000000' }, seed: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { steps: { type: 'string', default: '1000000' }, seed: { type: 'string' } },
+});
 const steps = positiveInteger('steps', values.steps);
-const seed = values.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : positiveInteger('seed', values.seed);
+const seed =
+  values.seed === undefined
+    ? Math.floor(Math.random() * 2 ** 31)
+    : positiveInteger('seed', values.seed);
 console.log(`zbc-target: model: seed ${seed}, ${steps} steps`);
 runLongVitest(`model seed ${seed}`, ['test/unit/model/wire-model.test.ts'], {
   MODEL_STEPS: String(steps),

@@ -9,11 +9,15 @@ export function runLongVitest(what, files, env) {
   const vitest = join(root, 'node_modules', 'vitest', 'vitest.mjs');
   const started = Date.now();
   const week = String(7 * 24 * 3600_000);
-  const r = spawnSync(process.execPath, [vitest, 'run', '--project', 'unit', '--testTimeout', week, ...files], {
-    cwd: root,
-    stdio: 'inherit',
-    env: { ...process.env, ...env },
-  });
+  const r = spawnSync(
+    process.execPath,
+    [vitest, 'run', '--project', 'unit', '--testTimeout', week, ...files],
+    {
+      cwd: root,
+      stdio: 'inherit',
+      env: { ...process.env, ...env },
+    },
+  );
   const minutes = ((Date.now() - started) / 60_000).toFixed(1);
   if (r.status !== 0) {
     console.error(`zbc-target: ${what} failed after ${minutes} min (exit ${r.status ?? 'signal'})`);

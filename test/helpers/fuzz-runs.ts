@@ -13,7 +13,8 @@ export function fuzzRuns(ciDefault: number, kind: FuzzKind = 'in-process'): numb
   const raw = process.env[name];
   if (raw === undefined || raw === '') return ciDefault;
   const n = Number(raw);
-  if (!Number.isSafeInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got ${raw}`);
+  if (!Number.isSafeInteger(n) || n < 1)
+    throw new Error(`${name} must be a positive integer, got ${raw}`);
   return n;
 }
 

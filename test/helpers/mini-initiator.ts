@@ -21,7 +21,7 @@ export function senseTriple(sense: Buffer): { key: number; asc: number; ascq: nu
 
 export class ConnectionLost extends Error {}
 
-/** The target answered an ABORT TASK for this command: no response will come (RFC 7143 §11.5.1). */
+/** The target aborted this command (ABORT TASK): no response will come (RFC 7143 §11.5.1). */
 export class TaskAborted extends Error {}
 
 /** A command on its way: its Initiator Task Tag (for ABORT TASK) and its outcome. */

@@ -429,7 +429,9 @@ export class WireInitiator {
       this.send(nopOut({ itt, cmdSN: this.cmdSN }));
       for (;;) {
         const p = await this.next();
-        if (p === undefined) throw new Error(`no echo of ping ${itt}: connection ${this.closed ? 'closed' : 'silent'}`);
+        if (p === undefined) {
+          throw new Error(`no echo of ping ${itt}: connection ${this.closed ? 'closed' : 'silent'}`);
+        }
         if (p.opcode === Op.NOP_IN && p.itt === itt) break;
         others.push(p);
       }

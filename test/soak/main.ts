@@ -31,30 +31,46 @@ async function main(): Promise<number> {
   const minutes = positive('minutes', values.minutes);
   const sessions = positive('sessions', values.sessions);
   // Warm-up: long enough for every zone's data chunks to be allocated once.
-  const warmup = values.warmup === undefined ? (minutes >= 5 ? 2 : 1) : positive('warmup', values.warmup);
+  const warmup =
+    values.warmup === undefined ? (minutes >= 5 ? 2 : 1) : positive('warmup', values.warmup);
   if (minutes < warmup + 2) {
     console.error(`zbc-target: soak: --minutes must be at least warm-up (${warmup}) + 2\n${USAGE}`);
     return 2;
   }
   const target = await startTargetProcess([
-    '--model', 'host-managed', '--memory',
-    '--capacity', `${ZONE_BYTES * ZONE_COUNT}`,
-    '--zone-size', `${ZONE_BYTES}`,
-    '--conventional-zones', String(CONVENTIONAL),
-    '--max-open', 'unlimited',
+    '--model',
+    'host-managed',
+    '--memory',
+    '--capacity',
+    `${ZONE_BYTES * ZONE_COUNT}`,
+    '--zone-size',
+    `${ZONE_BYTES}`,
+    '--conventional-zones',
+    String(CONVENTIONAL),
+    '--max-open',
+    'unlimited',
   ]);
   const pid = target.child.pid!;
   const zoneBlocks = ZONE_BYTES / BS;
   const counters: SessionCounters = { commands: 0, reconnects: 0 };
   const started = Date.now();
   const stopAt = started + minutes * 60_000;
-  console.log(`zbc-target: soak: ${sessions} sessions for ${minutes} min (warm-up ${warmup}), target pid ${pid}`);
+  console.log(
+    `zbc-target: soak: ${sessions} sessions for ${minutes} min (warm-up ${warmup}), ` +
+      `target pid ${pid}`,
+  );
 
   const loops = Array.from({ length: sessions }, (_, i) => {
     const zones: number[] = [];
     for (let z = CONVENTIONAL + i; z < ZONE_COUNT; z += sessions) zones.push(z * zoneBlocks);
     const where = { host: target.host, port: target.port, targetName: target.iqns[0]!, zoneBlocks };
-    const s = new SoakSession(where, zones, counters, 1000 + i, `iqn.2026-11.dev.zbc-target:soak-${i}`);
+    const s = new SoakSession(
+      where,
+      zones,
+      counters,
+      1000 + i,
+      `iqn.2026-11.dev.zbc-target:soak-${i}`,
+    );
     return s.loop(stopAt);
   });
   let failure: unknown;
@@ -74,7 +90,8 @@ async function main(): Promise<number> {
     const rate = Math.round((counters.commands - lastCommands) / seconds);
     console.log(
       `minute ${minute}: RSS ${mib(row.min)}-${mib(row.max)} MiB, ${rate} commands/s, ` +
-        `${counters.commands} commands, ${counters.reconnects} reconnects${minute <= warmup ? ' (warm-up)' : ''}`,
+        `${counters.commands} commands, ${counters.reconnects} reconnects` +
+        (minute <= warmup ? ' (warm-up)' : ''),
     );
     lastCommands = counters.commands;
     samples = [];
@@ -93,7 +110,9 @@ async function main(): Promise<number> {
   }
   const exit = await target.stop();
   if (failure !== undefined) {
-    console.error(`zbc-target: soak failed: ${failure instanceof Error ? failure.message : String(failure)}`);
+    console.error(
+      `zbc-target: soak failed: ${failure instanceof Error ? failure.message : String(failure)}`,
+    );
     return 1;
   }
   if (exit !== 0) {
@@ -105,7 +124,10 @@ async function main(): Promise<number> {
     console.error(`zbc-target: soak failed: ${growth}`);
     return 1;
   }
-  console.log(`zbc-target: soak passed: ${counters.commands} commands, none failed; RSS did not grow after warm-up`);
+  console.log(
+    `zbc-target: soak passed: ${counters.commands} commands, none failed; ` +
+      'RSS did not grow after warm-up',
+  );
   return 0;
 }
 

@@ -24,13 +24,20 @@ export const GROWTH_SLACK_RATIO = 0.05;
  * minute after warm-up by at most 5% + 16 MiB. The lowest sample of a minute is the one least
  * disturbed by garbage not yet collected. Null when it holds, else why not.
  */
-export function rssGrowthFailure(minutes: readonly MinuteRss[], warmupMinutes: number): string | null {
+export function rssGrowthFailure(
+  minutes: readonly MinuteRss[],
+  warmupMinutes: number,
+): string | null {
   const after = minutes.filter((m) => m.minute > warmupMinutes);
-  if (after.length < 2) return `need at least 2 minutes after ${warmupMinutes} of warm-up, have ${after.length}`;
+  if (after.length < 2)
+    return `need at least 2 minutes after ${warmupMinutes} of warm-up, have ${after.length}`;
   const first = after[0]!;
   const last = after[after.length - 1]!;
   const limit = first.min * (1 + GROWTH_SLACK_RATIO) + GROWTH_SLACK_BYTES;
   if (last.min <= limit) return null;
   const mib = (n: number) => (n / 2 ** 20).toFixed(1);
-  return `RSS grew after warm-up: minute ${first.minute} lowest ${mib(first.min)} MiB, minute ${last.minute} lowest ${mib(last.min)} MiB (limit ${mib(limit)} MiB)`;
+  return (
+    `RSS grew after warm-up: minute ${first.minute} lowest ${mib(first.min)} MiB, ` +
+    `minute ${last.minute} lowest ${mib(last.min)} MiB (limit ${mib(limit)} MiB)`
+  );
 }

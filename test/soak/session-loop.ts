@@ -47,15 +47,27 @@ export class SoakSession {
   private async login(): Promise<void> {
     const { host, port, targetName } = this.target;
     const initiatorName = this.initiatorName;
-    this.ini = await MiniInitiator.login({ host, port, targetName, initiatorName, timeoutMs: 30_000 });
+    this.ini = await MiniInitiator.login({
+      host,
+      port,
+      targetName,
+      initiatorName,
+      timeoutMs: 30_000,
+    });
     await this.ini.clearUnitAttention();
   }
 
-  private async run(what: string, cdb: Buffer, opts: { dataOut?: Buffer; dataInLength?: number } = {}): Promise<ScsiResult> {
+  private async run(
+    what: string,
+    cdb: Buffer,
+    opts: { dataOut?: Buffer; dataInLength?: number } = {},
+  ): Promise<ScsiResult> {
     const r = await this.ini.command(cdb, opts);
     this.counters.commands++;
     if (r.status !== 0) {
-      throw new CommandFailed(`${what}: status ${r.status} sense ${JSON.stringify(senseTriple(r.sense))}`);
+      throw new CommandFailed(
+        `${what}: status ${r.status} sense ${JSON.stringify(senseTriple(r.sense))}`,
+      );
     }
     return r;
   }
@@ -86,10 +98,13 @@ export class SoakSession {
     if (written === 0) return this.write();
     const blocks = Math.min(written, this.rng.pick([8, 64, 128]));
     const lba = zone + this.rng.int(0, written - blocks);
-    const r = await this.run(`READ(16) ${lba}`, cdb16(0x88, lba, blocks), { dataInLength: blocks * BS });
+    const r = await this.run(`READ(16) ${lba}`, cdb16(0x88, lba, blocks), {
+      dataInLength: blocks * BS,
+    });
     for (let k = 0; k < blocks; k++) {
       const stamped = r.data.readUInt32BE(k * BS);
-      if (stamped !== lba + k) throw new CommandFailed(`READ(16) ${lba}: block ${lba + k} holds ${stamped}`);
+      if (stamped !== lba + k)
+        throw new CommandFailed(`READ(16) ${lba}: block ${lba + k} holds ${stamped}`);
     }
   }
 
@@ -101,7 +116,8 @@ export class SoakSession {
     const wp = Number(d.readBigUInt64BE(24));
     const full = d[1]! >> 4 === 0xe;
     const expected = this.wp.get(zone)!;
-    if (!full && wp !== expected) throw new CommandFailed(`REPORT ZONES ${zone}: WP ${wp}, wrote to ${expected}`);
+    if (!full && wp !== expected)
+      throw new CommandFailed(`REPORT ZONES ${zone}: WP ${wp}, wrote to ${expected}`);
   }
 
   /** Runs until `stopAt` (ms since epoch); throws CommandFailed on the first bad answer. */

@@ -76,7 +76,9 @@ export function defineGuestSuite(s: GuestSuite): void {
       const r = result as GuestResult;
       const verdict = groupVerdict(r.checks, group, new Set(Object.keys(deviations)));
       // The message lists each failed step with its detail, so the one-line summary names it.
-      if (verdict.kind === 'failed') expect.fail(`${s.title}: ${verdict.message}\n${describeFailure(r)}`);
+      if (verdict.kind === 'failed') {
+        expect.fail(`${s.title}: ${verdict.message}\n${describeFailure(r)}`);
+      }
       if (verdict.kind === 'skipped') ctx.skip(verdict.reason);
     });
 

@@ -10,8 +10,15 @@ const none = new Set<string>();
 
 describe('guest group verdict', () => {
   it('a group made only of skips is skipped with the reasons, not passed', () => {
-    const v = groupVerdict([skip('read.a', 'no conventional zone'), skip('read.b', 'no gap')], 'read', none);
-    expect(v).toEqual({ kind: 'skipped', reason: 'every read.* check skipped: read.a: no conventional zone; read.b: no gap' });
+    const v = groupVerdict(
+      [skip('read.a', 'no conventional zone'), skip('read.b', 'no gap')],
+      'read',
+      none,
+    );
+    expect(v).toEqual({
+      kind: 'skipped',
+      reason: 'every read.* check skipped: read.a: no conventional zone; read.b: no gap',
+    });
   });
 
   it('a group with one real pass among skips passes and names the skips', () => {
@@ -20,8 +27,15 @@ describe('guest group verdict', () => {
   });
 
   it('a failure fails the group whatever else it holds', () => {
-    const v = groupVerdict([pass('wp.a'), skip('wp.b', 'x'), fail('wp.c', 'expected 1, got 2')], 'wp', none);
-    expect(v).toEqual({ kind: 'failed', message: 'failed steps of wp:\n  wp.c: expected 1, got 2' });
+    const v = groupVerdict(
+      [pass('wp.a'), skip('wp.b', 'x'), fail('wp.c', 'expected 1, got 2')],
+      'wp',
+      none,
+    );
+    expect(v).toEqual({
+      kind: 'failed',
+      message: 'failed steps of wp:\n  wp.c: expected 1, got 2',
+    });
   });
 
   it('a group that reported nothing fails', () => {
@@ -31,6 +45,8 @@ describe('guest group verdict', () => {
   it('an excused deviation is neither a failure nor a pass', () => {
     const excused = new Set(['full.a']);
     expect(groupVerdict([fail('full.a', 'x')], 'full', excused).kind).toBe('skipped');
-    expect(groupVerdict([fail('full.a', 'x'), pass('full.b')], 'full', excused).kind).toBe('passed');
+    expect(groupVerdict([fail('full.a', 'x'), pass('full.b')], 'full', excused).kind).toBe(
+      'passed',
+    );
   });
 });

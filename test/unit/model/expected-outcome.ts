@@ -99,6 +99,8 @@ export function difference(e: Expected, r: ScsiResult): string | null {
     s.ascq === want.ascq &&
     (want.information === undefined || s.information === BigInt(want.information)) &&
     (want.field === undefined ||
-      (s.field?.in === 'cdb' && s.field.byte === want.field.byte && s.field.bit === want.field.bit));
+      (s.field?.in === 'cdb' &&
+        s.field.byte === want.field.byte &&
+        s.field.bit === want.field.bit));
   return same ? null : `expected ${describeExpected(e)}, got ${got}`;
 }

@@ -42,7 +42,13 @@ describe('model-based run through the wire', () => {
           process.stderr.write(`model: seed ${seed} step ${step} (${seconds} s)\n`);
         },
       });
-      if (long) console.log([...outcomes].sort().map(([k, n]) => `${k}: ${n}`).join('\n'));
+      if (long)
+        console.log(
+          [...outcomes]
+            .sort()
+            .map(([k, n]) => `${k}: ${n}`)
+            .join('\n'),
+        );
       else for (const outcome of COVERED) expect(outcomes.has(outcome), outcome).toBe(true);
     });
   }

@@ -32,7 +32,7 @@ const BS = 512;
 const ZONE = 128;
 const ZONES = 24;
 const MAX_TRANSFER = 256;
-/** Transfer lengths: aligned (8 blocks a physical block), unaligned, past a zone, past FirstBurst. */
+/** Transfer lengths: aligned (8 a physical block), unaligned, past a zone, past FirstBurst. */
 const LENGTHS = [0, 1, 7, 8, 8, 16, 16, 24, 64, 120, 136, 256, 264];
 const ACTIONS = [
   ['close', 0x01],
@@ -41,7 +41,9 @@ const ACTIONS = [
   ['reset', 0x04],
   ['sequentialize', 0x10],
 ] as const;
-const REPORT_OPTIONS = [0x00, 0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x10, 0x11, 0x3e, 0x3f, 0x09, 0x3d];
+const REPORT_OPTIONS = [
+  0x00, 0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x10, 0x11, 0x3e, 0x3f, 0x09, 0x3d,
+];
 
 export class Divergence extends Error {}
 
@@ -57,7 +59,10 @@ export interface ModelRunOptions {
 function layoutFor(rng: Prng): ZoneLayoutConfig {
   const gaps = rng.chance(0.5);
   const conventionalZones = rng.int(1, 3);
-  const sequential = Array.from({ length: ZONES - conventionalZones }, (_, k) => conventionalZones + k);
+  const sequential = Array.from(
+    { length: ZONES - conventionalZones },
+    (_, k) => conventionalZones + k,
+  );
   const special = !gaps && rng.chance(0.5);
   const maxOpen = rng.pick([1, 2, 3, null]);
   const urswrz = rng.chance(0.7);
@@ -80,7 +85,8 @@ function describeLayout(l: ZoneLayoutConfig): string {
   const gaps = l.zoneCapacityBlocks < l.zoneSizeBlocks ? 'gaps' : 'no gaps';
   const special = l.readOnlyZones.length + l.offlineZones.length > 0 ? ', read-only+offline' : '';
   const reads = l.urswrz ? '' : ', URSWRZ=0';
-  return `layout: ${l.conventionalZones} conventional, ${gaps}, max open ${l.maxOpen ?? 'none'}${special}${reads}`;
+  const open = `max open ${l.maxOpen ?? 'none'}`;
+  return `layout: ${l.conventionalZones} conventional, ${gaps}, ${open}${special}${reads}`;
 }
 
 /** Block contents that name their LBA and step, so a misplaced or stale block shows. */
@@ -141,7 +147,9 @@ class WireModel {
 
   private fail(what: string, why: string): never {
     const recent = this.history.slice(-12).join('\n  ');
-    throw new Divergence(`seed ${this.seed} step ${this.step}: ${what}: ${why}\n  recent steps:\n  ${recent}`);
+    throw new Divergence(
+      `seed ${this.seed} step ${this.step}: ${what}: ${why}\n  recent steps:\n  ${recent}`,
+    );
   }
 
   private expect(what: string, e: Expected, r: ScsiResult): void {
@@ -180,7 +188,8 @@ class WireModel {
    */
   private blockAccessFault(lba: number, blocks: number, lengthByte: number): Expected | null {
     if (lba > this.capacity || lba + blocks > this.capacity) return check(LBA_OUT_OF_RANGE);
-    if (blocks > MAX_TRANSFER) return check({ key: 5, asc: 0x24, ascq: 0, field: { byte: lengthByte } });
+    if (blocks > MAX_TRANSFER)
+      return check({ key: 5, asc: 0x24, ascq: 0, field: { byte: lengthByte } });
     return null;
   }
 
@@ -189,13 +198,24 @@ class WireModel {
     const blocks = this.rng.pick(LENGTHS);
     const fua = this.rng.chance(0.2);
     const ten = this.rng.chance(0.3) && lba < 2 ** 32;
-    const cdb = ten ? cdb10(0x2a, lba, blocks, fua ? 0x08 : 0) : cdb16(0x8a, lba, blocks, fua ? 0x08 : 0);
+    const cdb = ten
+      ? cdb10(0x2a, lba, blocks, fua ? 0x08 : 0)
+      : cdb16(0x8a, lba, blocks, fua ? 0x08 : 0);
     const data = blocksFor(lba, blocks, this.step);
-    return { cdb, lba, blocks, data, what: `WRITE(${ten ? 10 : 16}) lba ${lba} blocks ${blocks}${fua ? ' FUA' : ''}` };
+    return {
+      cdb,
+      lba,
+      blocks,
+      data,
+      what: `WRITE(${ten ? 10 : 16}) lba ${lba} blocks ${blocks}${fua ? ' FUA' : ''}`,
+    };
   }
 
-  /** The expected outcome of a write on `ref`, applying it there (and to `disk`) when it succeeds. */
-  private expectWrite(ref: ReferenceModel, w: { cdb: Buffer; lba: number; blocks: number; data: Buffer }): Expected {
+  /** The expected outcome of a write on `ref`, applied there when it succeeds. */
+  private expectWrite(
+    ref: ReferenceModel,
+    w: { cdb: Buffer; lba: number; blocks: number; data: Buffer },
+  ): Expected {
     const lengthByte = w.cdb[0] === 0x2a ? 7 : 10; // WRITE(10) or WRITE(16)
     const early = this.blockAccessFault(w.lba, w.blocks, lengthByte);
     if (early) return early;
@@ -215,7 +235,8 @@ class WireModel {
   /** What a read returns according to the reference (zero-filled blocks as zeros). */
   private readData(lba: number, blocks: number): Buffer {
     const out = Buffer.from(this.disk.subarray(lba * BS, (lba + blocks) * BS));
-    for (let k = 0; k < blocks; k++) if (this.ref.readsZero(lba + k)) out.fill(0, k * BS, (k + 1) * BS);
+    for (let k = 0; k < blocks; k++)
+      if (this.ref.readsZero(lba + k)) out.fill(0, k * BS, (k + 1) * BS);
     return out;
   }
 
@@ -229,7 +250,10 @@ class WireModel {
     let e = this.blockAccessFault(lba, blocks, ten ? 7 : 10);
     if (e === null) {
       const r = this.ref.read(lba, blocks);
-      e = typeof r === 'string' ? check(faultSense(r, lba, 2)) : { status: 'good', data: this.readData(lba, blocks) };
+      e =
+        typeof r === 'string'
+          ? check(faultSense(r, lba, 2))
+          : { status: 'good', data: this.readData(lba, blocks) };
     }
     this.expect(what, e, await this.ini.command(cdb, { dataInLength: blocks * BS }));
   }
@@ -238,7 +262,9 @@ class WireModel {
     const [kind, sa] = this.rng.pick(ACTIONS);
     const all = this.rng.chance(0.15);
     const zone = this.ref.zones[this.rng.int(0, this.ref.zones.length - 1)]!;
-    const zoneId = this.rng.chance(0.9) ? zone.start : this.rng.pick([zone.start + 8, this.capacity, zone.wp]);
+    const zoneId = this.rng.chance(0.9)
+      ? zone.start
+      : this.rng.pick([zone.start + 8, this.capacity, zone.wp]);
     const count = this.rng.pick([0, 0, 1, 2, 3, 5, ZONES]);
     const cdb = Buffer.alloc(16);
     cdb[0] = 0x94;
@@ -249,21 +275,32 @@ class WireModel {
     const what = `ZBC OUT ${kind} zone ${zoneId} count ${count}${all ? ' ALL' : ''}`;
     this.history.push(`${this.step}: ${what}`);
     const r = this.ref.action(kind, zoneId, count, all);
-    this.expect(what, r === 'ok' ? GOOD : check(faultSense(r, zoneId, 2)), await this.ini.command(cdb));
+    this.expect(
+      what,
+      r === 'ok' ? GOOD : check(faultSense(r, zoneId, 2)),
+      await this.ini.command(cdb),
+    );
   }
 
   private async reportZones(): Promise<void> {
     const option = this.rng.pick(REPORT_OPTIONS);
     const partial = this.rng.chance(0.4);
-    const start = this.rng.chance(0.9) ? this.rng.int(0, this.capacity - 1) : this.capacity + this.rng.int(0, 9);
-    const alloc = this.rng.chance(0.5) ? 64 * this.rng.int(0, ZONES + 2) : this.rng.int(0, 64 * (ZONES + 2));
+    const start = this.rng.chance(0.9)
+      ? this.rng.int(0, this.capacity - 1)
+      : this.capacity + this.rng.int(0, 9);
+    const alloc = this.rng.chance(0.5)
+      ? 64 * this.rng.int(0, ZONES + 2)
+      : this.rng.int(0, 64 * (ZONES + 2));
     const cdb = cdb16(0x95, start, alloc);
     cdb[1] = 0x00;
     cdb[14] = (partial ? 0x80 : 0) | option;
-    const what = `REPORT ZONES option ${option.toString(16)} from ${start} alloc ${alloc}${partial ? ' PARTIAL' : ''}`;
+    const what =
+      `REPORT ZONES option ${option.toString(16)} from ${start} alloc ${alloc}` +
+      (partial ? ' PARTIAL' : '');
     this.history.push(`${this.step}: ${what}`);
     const r = this.ref.reportZones(option, start, partial, alloc);
-    const e: Expected = typeof r === 'string' ? check(faultSense(r, start, 2)) : { status: 'good', data: r };
+    const e: Expected =
+      typeof r === 'string' ? check(faultSense(r, start, 2)) : { status: 'good', data: r };
     this.expect(what, e, await this.ini.command(cdb, { dataInLength: alloc }));
   }
 
@@ -297,7 +334,10 @@ class WireModel {
     const expectedResponse = result === undefined ? 0 : 1;
     if (response !== expectedResponse) {
       const state = result === undefined ? 'unanswered' : 'answered';
-      this.fail(what, `TMF response ${response} for an ${state} task, expected ${expectedResponse}`);
+      this.fail(
+        what,
+        `TMF response ${response} for an ${state} task, expected ${expectedResponse}`,
+      );
     }
     this.count(`ABORT TASK ${result === undefined ? 'aborted the write' : 'after the response'}`);
     if (result !== undefined) {
@@ -308,16 +348,22 @@ class WireModel {
     }
     const trial = this.ref.clone();
     if (this.expectWrite(trial, w).status !== 'good' || w.blocks === 0) return;
-    const back = await this.ini.command(cdb16(0x88, w.lba, w.blocks), { dataInLength: w.blocks * BS });
+    const back = await this.ini.command(cdb16(0x88, w.lba, w.blocks), {
+      dataInLength: w.blocks * BS,
+    });
     if (back.status === 0 && back.data.equals(w.data)) {
       this.expectWrite(this.ref, w);
       w.data.copy(this.disk, w.lba * BS);
       return;
     }
     const ref = this.ref.read(w.lba, w.blocks);
-    const old: Expected = typeof ref === 'string' ? check(faultSense(ref, w.lba, 2)) : { status: 'good', data: this.readData(w.lba, w.blocks) };
+    const old: Expected =
+      typeof ref === 'string'
+        ? check(faultSense(ref, w.lba, 2))
+        : { status: 'good', data: this.readData(w.lba, w.blocks) };
     const d = difference(old, back);
-    if (d !== null) this.fail(`${what}: read-back`, `neither all nor none of the aborted write: ${d}`);
+    if (d !== null)
+      this.fail(`${what}: read-back`, `neither all nor none of the aborted write: ${d}`);
   }
 
   /** Logout (or a dropped connection) and a new session with a new ISID. */

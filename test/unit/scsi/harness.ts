@@ -117,7 +117,11 @@ export function harness(o: HarnessOptions = {}): Harness {
  * A flush that waits for the test: `started` resolves when the store's flush is called (the
  * event to wait for, instead of a fixed sleep), `release()` lets it complete.
  */
-export function heldFlush(store: TestStore): { started: Promise<void>; release: () => void; calls: () => number } {
+export function heldFlush(store: TestStore): {
+  started: Promise<void>;
+  release: () => void;
+  calls: () => number;
+} {
   let release: () => void = () => undefined;
   let signal: () => void = () => undefined;
   let calls = 0;

@@ -35,7 +35,7 @@ const ZONE_CODES: readonly SenseCode[] = [
 ];
 /** Of those, the ones that name the LBA refused in INFORMATION. */
 const ZONE_CODES_WITH_LBA = ZONE_CODES.filter((c) => c !== SENSE.INSUFFICIENT_ZONE_RESOURCES);
-/** Codes a handler may answer on a memory store with one nexus (never a hardware or media error). */
+/** Sense keys a handler may answer on a memory store with one nexus (no hardware/media error). */
 const HANDLER_KEYS = new Set([0x2, 0x5, 0x7, 0xe]);
 
 const same = (s: ParsedSense, c: SenseCode): boolean =>
@@ -63,7 +63,11 @@ function classify(cdb: Buffer, zoned: boolean): Expected {
   if (spec !== undefined && served(spec)) return { kind: 'handler', spec };
   const opcodeServed = table.all.some((s) => s.opcode === opcode && served(s));
   if (found.kind === 'unknown-service-action' && opcodeServed) {
-    return { kind: 'exact', code: SENSE.INVALID_FIELD_IN_CDB, field: { in: 'cdb', byte: 1, bit: 4 } };
+    return {
+      kind: 'exact',
+      code: SENSE.INVALID_FIELD_IN_CDB,
+      field: { in: 'cdb', byte: 1, bit: 4 },
+    };
   }
   return { kind: 'exact', code: SENSE.INVALID_COMMAND_OPERATION_CODE };
 }
@@ -79,16 +83,20 @@ function checkOutcome(cdb: Buffer, o: ScsiOutcome, zoned: boolean, seen?: Set<st
     expect(s.field, what).toEqual(expected.field);
     return;
   }
-  expect([ScsiStatus.GOOD, ScsiStatus.CHECK_CONDITION, ScsiStatus.RESERVATION_CONFLICT], what).toContain(
-    o.status,
-  );
+  expect(
+    [ScsiStatus.GOOD, ScsiStatus.CHECK_CONDITION, ScsiStatus.RESERVATION_CONFLICT],
+    what,
+  ).toContain(o.status);
   if (o.status !== ScsiStatus.CHECK_CONDITION) return;
   const s = parseSense(o.sense as Buffer);
   const spec = expected.spec;
   const where = `${what} (${spec.name}) -> ${triple(s)}`;
   expect(HANDLER_KEYS.has(s.key), where).toBe(true);
   expect(same(s, SENSE.INVALID_COMMAND_OPERATION_CODE), where).toBe(false);
-  if (s.key === 0x2) expect(triple(s), where).toBe(triple(SENSE.LOGICAL_UNIT_NOT_READY_INITIALIZING_COMMAND_REQUIRED));
+  if (s.key === 0x2)
+    expect(triple(s), where).toBe(
+      triple(SENSE.LOGICAL_UNIT_NOT_READY_INITIALIZING_COMMAND_REQUIRED),
+    );
   const zoneCode = ZONE_CODES.some((c) => same(s, c));
   if (zoneCode) {
     expect(zoned, `${where}: zone sense on a non-zoned LU`).toBe(true);
@@ -104,7 +112,10 @@ function checkOutcome(cdb: Buffer, o: ScsiOutcome, zoned: boolean, seen?: Set<st
     // A pointer into the CDB names a field the usage data says the server examines.
     const bits = s.field.bit === undefined ? 0xff : 1 << s.field.bit;
     expect(s.field.byte, where).toBeLessThan(spec.cdbLength);
-    expect((spec.usage[s.field.byte] ?? 0) & bits, `${where} field ${JSON.stringify(s.field)}`).not.toBe(0);
+    expect(
+      (spec.usage[s.field.byte] ?? 0) & bits,
+      `${where} field ${JSON.stringify(s.field)}`,
+    ).not.toBe(0);
   }
 }
 
@@ -129,8 +140,13 @@ function nearLba(cdb: Buffer, lba: number, blocks: number): number {
 
 describe('random CDBs', () => {
   for (const zoned of [false, true]) {
-    it(`end in GOOD or the exact sense of their class (${zoned ? 'zoned' : 'non-zoned'} LU)`, async () => {
-      const layout = smallLayout({ capacityBlocks: CAPACITY, zoneSizeBlocks: 256, zoneCapacityBlocks: 256 });
+    const lu = zoned ? 'zoned' : 'non-zoned';
+    it(`end in GOOD or the exact sense of their class (${lu} LU)`, async () => {
+      const layout = smallLayout({
+        capacityBlocks: CAPACITY,
+        zoneSizeBlocks: 256,
+        zoneCapacityBlocks: 256,
+      });
       const h = harness({
         capacityBlocks: CAPACITY,
         maxTransferBlocks: 64,
@@ -161,7 +177,11 @@ describe('random CDBs', () => {
   }
 
   // Random parameter lists whose length fields match the Data-Out, so the list parsers run.
-  const LISTS: readonly [name: string, opcode: number, setLength: (c: Buffer, n: number) => void][] = [
+  const LISTS: readonly [
+    name: string,
+    opcode: number,
+    setLength: (c: Buffer, n: number) => void,
+  ][] = [
     ['MODE SELECT(6)', 0x15, (c, n) => c.writeUInt8(Math.min(n, 0xff), 4)],
     ['MODE SELECT(10)', 0x55, (c, n) => c.writeUInt16BE(n, 7)],
     ['UNMAP', 0x42, (c, n) => c.writeUInt16BE(n, 7)],

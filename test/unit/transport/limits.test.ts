@@ -318,7 +318,9 @@ describe('full feature phase limits', () => {
     c.send(frame(header({ opcode: Op.SCSI_COMMAND, byte1: 0x81, dsl: 0, itt: 99, words: { 24: c.cmdSN + 4 } })));
     const seen = new Set<number>();
     // Until every task has its status, or the target goes silent for 5 s (a failure).
-    for (let p = await c.next(); p && seen.size < 5; p = seen.size < 5 ? await c.next() : undefined) {
+    while (seen.size < 5) {
+      const p = await c.next();
+      if (p === undefined) break;
       if (p.byte1 & 0x01 || p.opcode === Op.SCSI_RESPONSE) seen.add(p.itt);
     }
     expect([...seen].sort((a, b) => a - b)).toEqual([10, 11, 12, 13, 99]);

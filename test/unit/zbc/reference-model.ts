@@ -38,7 +38,8 @@ function sameField(zones: readonly RefZone[]): number {
   const last = zones[zones.length - 1]!;
   const butLast = zones.slice(0, -1);
   const lengthsButLast = butLast.every((z) => z.len === first.len);
-  if (zones.every((z) => z.type === first.type) && lengthsButLast) return last.len === first.len ? 1 : 2;
+  const typesAlike = zones.every((z) => z.type === first.type);
+  if (typesAlike && lengthsButLast) return last.len === first.len ? 1 : 2;
   return lengthsButLast && last.len === first.len ? 3 : 0;
 }
 
@@ -131,7 +132,8 @@ export class ReferenceModel {
       const z = range[0]!;
       if (z.type === GAP) return 'gap-zone-access';
       if (z.type === SWR && range.length > 1) return 'read-boundary';
-      if (z.type === SWR && z.cond !== FULL && z.cond !== RO && lba + blocks > z.wp) return 'read-invalid-data';
+      const readable = z.cond === FULL || z.cond === RO;
+      if (z.type === SWR && !readable && lba + blocks > z.wp) return 'read-invalid-data';
     }
     let zeros = 0;
     for (let b = lba; b < lba + blocks; b++) {
@@ -158,7 +160,12 @@ export class ReferenceModel {
    * REPORT ZONES (ZBC-2 5.x): the parameter data cut to the allocation length, or a fault.
    * PARTIAL = 0: ZONE LIST LENGTH counts every match from the zone holding `startLba` to the end.
    */
-  reportZones(option: number, startLba: number, partial: boolean, alloc: number): RefResult | Buffer {
+  reportZones(
+    option: number,
+    startLba: number,
+    partial: boolean,
+    alloc: number,
+  ): RefResult | Buffer {
     const match = REPORT_MATCH.get(option);
     if (match === undefined) return 'invalid-reporting-option';
     if (startLba >= this.layout.capacityBlocks) return 'zone-id-out-of-range';

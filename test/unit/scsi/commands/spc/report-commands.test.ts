@@ -48,7 +48,7 @@ describe('REPORT LUNS', () => {
 });
 
 describe('REPORT SUPPORTED OPERATION CODES', () => {
-  it('every table entry is found by its opcode/service action, usage data of its CDB length', () => {
+  it('every table entry is found by its opcode/SA, with usage data of its CDB length', () => {
     const all = commandTable().all;
     expect(all.length).toBeGreaterThan(30);
     for (const s of all) {
@@ -63,8 +63,9 @@ describe('REPORT SUPPORTED OPERATION CODES', () => {
   // Each row's own handler, called directly with its own opcode (and service action), does the
   // command: it neither disowns it (5/20/00, 5/24/00 on the service action) nor throws; and every
   // field it refuses with a pointer is one the row's CDB USAGE DATA says the server examines.
-  it('every row handler serves its own command and validates only fields in its usage data', async () => {
-    const zoned = (): Harness => harness({ capacityBlocks: 512, zones: new ZoneModel(smallLayout()) });
+  it('every row handler serves its own command, refusing only fields in its usage', async () => {
+    const zoned = (): Harness =>
+      harness({ capacityBlocks: 512, zones: new ZoneModel(smallLayout()) });
     for (const s of commandTable().all) {
       const h = s.zonedOnly ? zoned() : harness({ capacityBlocks: 512 });
       const base = Buffer.alloc(s.cdbLength);
@@ -89,7 +90,8 @@ describe('REPORT SUPPORTED OPERATION CODES', () => {
         if (field?.in !== 'cdb') continue;
         const examined = s.usage[field.byte] ?? 0;
         const bits = field.bit === undefined ? 0xff : 1 << field.bit;
-        expect(examined & bits, `${what}: pointer ${JSON.stringify(field)} not in usage`).not.toBe(0);
+        const why = `${what}: pointer ${JSON.stringify(field)} not in usage`;
+        expect(examined & bits, why).not.toBe(0);
       }
     }
   });
