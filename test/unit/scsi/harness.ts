@@ -59,7 +59,7 @@ export function cdb(bytes: readonly number[]): Buffer {
   return b;
 }
 
-export { cdb10, cdb16 } from '../../helpers/cdb.js';
+export { cdb10, cdb12, cdb16 } from '../../helpers/cdb.js';
 
 /** An UNMAP parameter list (SBC-4 5.32.2): header, then one descriptor per [lba, blocks]. */
 export function unmapParameterList(ranges: readonly (readonly [number, number])[]): Buffer {

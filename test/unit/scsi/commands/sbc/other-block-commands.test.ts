@@ -3,6 +3,7 @@ import { SENSE } from '../../../../../sense-tables/index.js';
 import {
   FakeZones,
   cdb10,
+  cdb12,
   cdb16,
   expectCheck,
   expectGood,
@@ -91,25 +92,17 @@ describe('VERIFY', () => {
 });
 
 describe('12-byte VERIFY and WRITE AND VERIFY', () => {
-  const c12 = (op: number, lba: number, blocks: number, b1 = 0) => {
-    const c = Buffer.alloc(16);
-    c[0] = op;
-    c[1] = b1;
-    c.writeUInt32BE(lba, 2);
-    c.writeUInt32BE(blocks, 6);
-    return c;
-  };
   it('round-trips through WRITE AND VERIFY(12) and VERIFY(12) BYTCHK 1', async () => {
     const h = harness({ maxTransferBlocks: 8 });
-    const o = await h.run(c12(0xae, 5, 2), { dataOut: [fill(2, 0x42)] });
+    const o = await h.run(cdb12(0xae, 5, 2), { dataOut: [fill(2, 0x42)] });
     expectGood(o);
     expect(o.dataOutLength).toBe(2 * BS);
-    expectGood(await h.run(c12(0xaf, 5, 2, 0x02), { dataOut: [fill(2, 0x42)] }));
+    expectGood(await h.run(cdb12(0xaf, 5, 2, 0x02), { dataOut: [fill(2, 0x42)] }));
     expectCheck(
-      await h.run(c12(0xaf, 5, 2, 0x02), { dataOut: [fill(2, 0x43)] }),
+      await h.run(cdb12(0xaf, 5, 2, 0x02), { dataOut: [fill(2, 0x43)] }),
       SENSE.MISCOMPARE_DURING_VERIFY_OPERATION,
     );
-    expectCheck(await h.run(c12(0xaf, 0, 9)), SENSE.INVALID_FIELD_IN_CDB, { in: 'cdb', byte: 6 });
+    expectCheck(await h.run(cdb12(0xaf, 0, 9)), SENSE.INVALID_FIELD_IN_CDB, { in: 'cdb', byte: 6 });
   });
 });
 
