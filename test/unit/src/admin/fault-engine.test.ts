@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { CommandView } from '../../../../scsi/ports/command-hook.js';
 import { FaultEngine } from '../../../../src/admin/fault-engine.js';
 import { matchRule, type ZoneRangeOf } from '../../../../src/admin/fault-match.js';
-import { type FaultRuleInput, parseFaultRule } from '../../../../src/admin/fault-rules.js';
+import { parseFaultRule } from '../../../../src/admin/fault-rules.js';
 
 const TARGET = 'iqn.2026-01.test:t';
 const ZONE_BLOCKS = 100;
@@ -22,7 +22,7 @@ function view(over: Partial<CommandView> = {}): CommandView {
   };
 }
 
-const rule = (r: FaultRuleInput) => parseFaultRule(r);
+const rule = (r: unknown) => parseFaultRule(r);
 const sense = { type: 'sense', preset: 'unrecovered-read-error' } as const;
 
 describe('matchRule', () => {
