@@ -9,22 +9,24 @@ function dataOutBytes(cmd: ScsiCommand): number {
   return n;
 }
 
+/** Sense key, ASC and ASCQ of encoded sense, fixed or descriptor format; -1s when too short. */
+export function senseTriple(sense: Buffer | undefined): { key: number; asc: number; ascq: number } {
+  if (sense === undefined || sense.length < 4) return { key: -1, asc: -1, ascq: -1 };
+  const descriptor = ((sense[0] ?? 0) & 0x7f) >= 0x72;
+  return {
+    key: (descriptor ? (sense[1] ?? 0) : (sense[2] ?? 0)) & 0x0f,
+    asc: (descriptor ? sense[2] : sense[12]) ?? 0,
+    ascq: (descriptor ? sense[3] : sense[13]) ?? 0,
+  };
+}
+
 export function observe(
   view: CommandView,
   cmd: ScsiCommand,
   outcome: ScsiOutcome,
   latencyMs: number,
 ): CommandObservation {
-  const sense = outcome.sense;
-  let senseKey = -1;
-  let asc = -1;
-  let ascq = -1;
-  if (sense !== undefined && sense.length >= 4) {
-    const descriptor = ((sense[0] ?? 0) & 0x7f) >= 0x72;
-    senseKey = (descriptor ? (sense[1] ?? 0) : (sense[2] ?? 0)) & 0x0f;
-    asc = (descriptor ? sense[2] : sense[12]) ?? 0;
-    ascq = (descriptor ? sense[3] : sense[13]) ?? 0;
-  }
+  const { key: senseKey, asc, ascq } = senseTriple(outcome.sense);
   const good = outcome.status === ScsiStatus.GOOD;
   return {
     view,

@@ -9,7 +9,9 @@ import { z } from 'zod';
 import { iscsiNameProblem } from '../transport/login/iscsi-name.js';
 import { validateLayout } from '../zbc/geometry.js';
 import type { ZoneLayoutConfig, ZonedModel } from '../zbc/types.js';
+import type { AdminListen } from './admin/control-plane.js';
 import { type FaultRule, faultRuleSchema } from './admin/fault-rules.js';
+import type { TraceOptions } from './admin/wire-trace.js';
 import { findProfile, listProfiles } from './profiles.js';
 import { formatSize, parseSize } from './sizes.js';
 import { errnoOf } from './storage/errno.js';
@@ -169,6 +171,10 @@ export interface ResolvedConfig {
   readonly queueDepth?: number;
   readonly targets: readonly ResolvedTarget[];
   readonly faults?: readonly FaultRule[];
+  /** The control server (--admin); absent: none. */
+  readonly admin?: AdminListen;
+  /** A wire trace from the start (--trace). */
+  readonly trace?: TraceOptions;
 }
 
 /** How errors name a field: config paths, or CLI flags. */
@@ -342,6 +348,12 @@ export function resolveConfig(input: unknown, opts: ResolveOptions): ResolvedCon
       ...(t.initiators ? { initiators: t.initiators } : {}),
       luns: [...luns].sort((a, b) => a.lun - b.lun),
     };
+  });
+  const faultIds = new Set<string>();
+  cfg.faults?.forEach((f, i) => {
+    if (f.id === undefined) return;
+    if (faultIds.has(f.id)) fail(namer, ['faults', i, 'id'], `duplicate fault id ${f.id}`);
+    faultIds.add(f.id);
   });
   return {
     listen,

@@ -217,6 +217,19 @@ export class ZoneModel implements ZonedMedium {
     return this.geometry.indexOf(lba);
   }
 
+  /**
+   * The live per-zone condition and WP arrays, in REPORT ZONES order, for callers that scan every
+   * zone (metrics, the zone map's change detection) without an object per zone. Read only.
+   */
+  liveArrays(): { readonly condition: Uint8Array; readonly writePointer: Float64Array } {
+    return { condition: this.state.condition, writePointer: this.state.wp };
+  }
+
+  /** Zone transitions since start (implicit/explicit opens, resets, finishes), for metrics. */
+  get transitions(): Readonly<ZoneState['transitions']> {
+    return this.state.transitions;
+  }
+
   /** I, E and CLOSED counts (ZBC-2 manage open zone resources). */
   get openCounts(): { readonly implicit: number; readonly explicit: number; readonly closed: number } {
     return { implicit: this.state.implicitOpen, explicit: this.state.explicitOpen, closed: this.state.closed };
