@@ -310,3 +310,19 @@ describe('control server API', () => {
     expect(await m.text()).toContain('zbc_commands_total{opcode="0x88"');
   });
 });
+
+describe('control flags', () => {
+  it('--admin, --no-admin, --admin-token and --trace* resolve or fail in one line', () => {
+    expect(parseCli(['--admin', '127.0.0.1:3281'])).toMatchObject({ kind: 'run', config: { admin: { host: '127.0.0.1', port: 3281 } } });
+    const off = parseCli(['--no-admin']);
+    expect(off.kind === 'run' && off.config.admin).toBe(undefined);
+    expect(parseCli(['--admin-token', 'x'])).toMatchObject({ stderr: 'zbc-target: --admin-token: needs --admin\n' });
+    expect(parseCli(['--admin', 'nope:port'])).toMatchObject({ code: 2 });
+    expect(parseCli(['--trace', 't.pcap', '--trace-data', '--trace-max-bytes', '1MiB'])).toMatchObject({
+      kind: 'run',
+      config: { trace: { file: 't.pcap', data: true, maxBytes: 1024 * 1024 } },
+    });
+    expect(parseCli(['--trace-data'])).toMatchObject({ stderr: 'zbc-target: --trace-data: needs --trace\n' });
+    expect(parseCli(['--trace', 't.pcap', '--trace-max-bytes', 'lots'])).toMatchObject({ code: 2 });
+  });
+});
