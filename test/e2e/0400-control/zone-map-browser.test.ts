@@ -18,6 +18,11 @@ const SMALL = `${T}|0`;
 const BIG = `${T}|1`;
 const ARTIFACTS = join(repoRoot, 'test-artifacts');
 
+/** The part of a canvas 2D context the test reads (the test's tsconfig has no DOM types). */
+interface PixelSource {
+  getImageData(x: number, y: number, w: number, h: number): { data: ArrayLike<number> };
+}
+
 interface MapView {
   n: number;
   cond: Uint8Array;
@@ -30,7 +35,7 @@ async function waitForCondition(page: Page, key: string, zone: number, condition
   const started = performance.now();
   await page.waitForFunction(
     (k: string, z: number, c: number) => {
-      const v = (window as unknown as { zoneMap: { views: Record<string, MapView> } }).zoneMap.views[k];
+      const v = (globalThis as unknown as { zoneMap: { views: Record<string, MapView> } }).zoneMap.views[k];
       return v !== undefined && v.cond[z] === c;
     },
     { timeout: 5000, polling: 20 },
@@ -45,11 +50,11 @@ async function waitForCondition(page: Page, key: string, zone: number, condition
 async function cellPixel(page: Page, key: string, zone: number): Promise<number[]> {
   return page.evaluate(
     (k: string, z: number) => {
-      const v = (window as unknown as { zoneMap: { views: Record<string, MapView & { ctx: CanvasRenderingContext2D }> } }).zoneMap
-        .views[k] as MapView & { ctx: CanvasRenderingContext2D };
+      const v = (globalThis as unknown as { zoneMap: { views: Record<string, MapView & { ctx: PixelSource }> } }).zoneMap
+        .views[k] as MapView & { ctx: PixelSource };
       const x = (z % v.geo.cols) * v.geo.cell + 1;
       const y = Math.floor(z / v.geo.cols) * v.geo.cell + 1;
-      return [...v.ctx.getImageData(x, y, 1, 1).data];
+      return Array.from(v.ctx.getImageData(x, y, 1, 1).data);
     },
     key,
     zone,
@@ -93,7 +98,7 @@ describe('zone map in headless chromium', () => {
     await page.setViewport({ width: 1280, height: 1000 });
     const loadStarted = performance.now();
     await page.goto(`${base}/`);
-    await page.waitForFunction(() => document.body.dataset.ready === '1', { timeout: 30_000 });
+    await page.waitForFunction("document.body.dataset.ready === '1'", { timeout: 30_000 });
     console.log(`zone map: page ready with ${SMALL} (64 zones) and ${BIG} in ${(performance.now() - loadStarted).toFixed(0)} ms`);
   }, 120_000);
 
@@ -106,7 +111,7 @@ describe('zone map in headless chromium', () => {
   it('shows every LU with its zone count', async () => {
     const counts = await page.evaluate(() =>
       Object.fromEntries(
-        Object.entries((window as unknown as { zoneMap: { views: Record<string, MapView> } }).zoneMap.views).map(([k, v]) => [k, v.n]),
+        Object.entries((globalThis as unknown as { zoneMap: { views: Record<string, MapView> } }).zoneMap.views).map(([k, v]) => [k, v.n]),
       ),
     );
     expect(counts).toEqual({ [SMALL]: 64, [BIG]: 74_506 });
@@ -126,13 +131,15 @@ describe('zone map in headless chromium', () => {
     const canvas = await page.$(`canvas[data-lun="${SMALL}"]`);
     const box = await canvas?.boundingBox();
     const geo = await page.evaluate(
-      (k: string) => (window as unknown as { zoneMap: { views: Record<string, MapView> } }).zoneMap.views[k]?.geo,
+      (k: string) => (globalThis as unknown as { zoneMap: { views: Record<string, MapView> } }).zoneMap.views[k]?.geo,
       SMALL,
     );
     if (!box || !geo) throw new Error('no canvas');
     const zone = 5;
     await page.mouse.click(box.x + (zone % geo.cols) * geo.cell + geo.cell / 2, box.y + Math.floor(zone / geo.cols) * geo.cell + geo.cell / 2);
-    await page.waitForFunction(() => document.getElementById('dtitle')?.textContent?.startsWith('Zone 5 '), { timeout: 5000 });
+    await page.waitForFunction("document.getElementById('dtitle').textContent.startsWith('Zone 5 ')", {
+      timeout: 5000,
+    });
     const table = await page.$eval('#dtable', (e) => e.textContent ?? '');
     expect(table).toContain(`write pointer${5 * ZONE + 64}`);
     expect(table).toContain('implicitly open');
@@ -151,7 +158,7 @@ describe('zone map in headless chromium', () => {
     const big = lun.find((l) => l.lun === 1);
     if (!big) throw new Error('no big LU');
     await page.evaluate(() => {
-      (window as unknown as { zoneMap: { frames: number[] } }).zoneMap.frames.length = 0;
+      (globalThis as unknown as { zoneMap: { frames: number[] } }).zoneMap.frames.length = 0;
     });
     const started = performance.now();
     const first = 745;
@@ -166,7 +173,7 @@ describe('zone map in headless chromium', () => {
     const last = first + (zones - 1) * 241;
     await page.waitForFunction(
       (k: string, z: number) => {
-        const v = (window as unknown as { zoneMap: { views: Record<string, MapView> } }).zoneMap.views[k];
+        const v = (globalThis as unknown as { zoneMap: { views: Record<string, MapView> } }).zoneMap.views[k];
         return v !== undefined && v.fill[z] === 0 && v.cond[z] !== 1;
       },
       { timeout: 5000, polling: 20 },
@@ -174,7 +181,7 @@ describe('zone map in headless chromium', () => {
       last,
     );
     await new Promise((res) => setTimeout(res, 500));
-    const frames = await page.evaluate(() => [...(window as unknown as { zoneMap: { frames: number[] } }).zoneMap.frames]);
+    const frames = await page.evaluate(() => [...(globalThis as unknown as { zoneMap: { frames: number[] } }).zoneMap.frames]);
     const sorted = [...frames].sort((a, b) => a - b);
     const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
     console.log(
@@ -184,7 +191,7 @@ describe('zone map in headless chromium', () => {
     );
     expect(frames.length).toBeGreaterThan(10);
     const shown = await page.evaluate(
-      (k: string, z: number) => (window as unknown as { zoneMap: { views: Record<string, MapView> } }).zoneMap.views[k]?.cond[z],
+      (k: string, z: number) => (globalThis as unknown as { zoneMap: { views: Record<string, MapView> } }).zoneMap.views[k]?.cond[z],
       BIG,
       first,
     );
