@@ -38,6 +38,9 @@ describe('control server API', () => {
     return { status: res.status, json, text };
   };
 
+  const loginAs = (initiatorName: string) =>
+    MiniInitiator.login({ host: '127.0.0.1', port: composed.server.address().port, targetName: T, initiatorName });
+
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'zbc-admin-'));
     const config = resolveConfig(
@@ -58,8 +61,7 @@ describe('control server API', () => {
     composed = await compose({ ...config, admin: { host: '127.0.0.1', port: 0 } });
     const admin = composed.control?.adminAddress;
     base = `http://127.0.0.1:${admin?.port}`;
-    const { port } = composed.server.address();
-    ini = await MiniInitiator.login({ host: '127.0.0.1', port, targetName: T, initiatorName: 'iqn.2026-11.test:api' });
+    ini = await loginAs('iqn.2026-11.test:api');
     await ini.clearUnitAttention(0);
     await ini.clearUnitAttention(1);
   });
@@ -244,12 +246,7 @@ describe('control server API', () => {
   });
 
   it('sessions: list and drop', async () => {
-    const other = await MiniInitiator.login({
-      host: '127.0.0.1',
-      port: composed.server.address().port,
-      targetName: T,
-      initiatorName: 'iqn.2026-11.test:dropme',
-    });
+    const other = await loginAs('iqn.2026-11.test:dropme');
     const list = await api('GET', '/api/sessions');
     const mine = (list.json as { tsih: number; initiatorName: string }[]).find((s) => s.initiatorName === 'iqn.2026-11.test:dropme');
     expect(mine).toMatchObject({ targetName: T });
@@ -259,12 +256,7 @@ describe('control server API', () => {
   });
 
   it('a drop-connection fault ends the session of the matching command', async () => {
-    const victim = await MiniInitiator.login({
-      host: '127.0.0.1',
-      port: composed.server.address().port,
-      targetName: T,
-      initiatorName: 'iqn.2026-11.test:victim',
-    });
+    const victim = await loginAs('iqn.2026-11.test:victim');
     await victim.clearUnitAttention(1);
     await api('POST', '/api/faults', { initiator: 'iqn.2026-11.test:victim', action: { type: 'drop-connection' } });
     await expect(victim.read16(0, 1, BS, 1)).rejects.toThrow();
