@@ -11,8 +11,10 @@ ensureDeps();
 build();
 const args = process.argv.slice(2);
 const chooses = args.some((a) => a === '--admin' || a.startsWith('--admin=') || a === '--no-admin');
-const adminDefault = args[0] === 'ctl' || chooses || args.includes('--help') || args.includes('-h') ? [] : ['--admin', '127.0.0.1:3280'];
-const child = spawn(process.execPath, [join(root, 'dist', 'src', 'main.js'), ...args, ...adminDefault], {
+const help = args.includes('--help') || args.includes('-h');
+const adminDefault = args[0] === 'ctl' || chooses || help ? [] : ['--admin', '127.0.0.1:3280'];
+const main = join(root, 'dist', 'src', 'main.js');
+const child = spawn(process.execPath, [main, ...args, ...adminDefault], {
   stdio: 'inherit',
   env: { UV_THREADPOOL_SIZE: '32', ...process.env },
 });

@@ -192,7 +192,8 @@ function intercepted(
       const status: ScsiOutcome = { status: answer.status };
       return spdtl === undefined ? status : { ...status, dataOutLength: spdtl };
     }
-    const details = answer.information === undefined ? undefined : { information: answer.information };
+    const information = answer.information;
+    const details = information === undefined ? undefined : { information };
     return toOutcome(check(answer.code, details), lu.descriptorSense, spdtl);
   };
   const answer = intercept.hook.before(intercept.view);

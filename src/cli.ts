@@ -127,10 +127,16 @@ function buildProgram(): Command {
     .option('--mutual-chap-secret <secret>', 'mutual CHAP secret')
     .option('--initiator <iqn>', 'allow only this initiator (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--queue-depth <n>', 'commands in flight per session (CmdSN window)')
-    .option('--admin <host:port>', `control server: zone map, metrics, fault API (npm start: ${DEFAULT_ADMIN})`)
+    .option(
+      '--admin <host:port>',
+      `control server: zone map, metrics, fault API (npm start: ${DEFAULT_ADMIN})`,
+    )
     .option('--no-admin', 'no control server')
-    .option('--admin-token <token>', 'bearer token for the control server (required off loopback; or ZBC_ADMIN_TOKEN)')
-    .option('--trace <file.pcap>', 'write the iSCSI traffic as a pcap (headers only unless --trace-data)')
+    .option(
+      '--admin-token <token>',
+      'control server bearer token (required off loopback; or ZBC_ADMIN_TOKEN)',
+    )
+    .option('--trace <file.pcap>', 'write iSCSI traffic as a pcap (headers only unless --trace-data)')
     .option('--trace-data', 'include data segments in the trace')
     .option('--trace-max-bytes <size>', 'rotate the trace file at this size (keeps 4 files)')
     .addHelpText(
@@ -242,7 +248,8 @@ function withAdminFlags(config: ResolvedConfig, o: Options): ResolvedConfig {
     const l = parseListen(adminText);
     if ('error' in l) flagError('--admin', l.error);
     if (token === undefined && !isLoopbackHost(l.host)) {
-      flagError('--admin-token', `is required when --admin is not a loopback address (${adminText})`);
+      const why = `is required when --admin is not a loopback address (${adminText})`;
+      flagError('--admin-token', why);
     }
     next = { ...next, admin: { ...l, ...(token !== undefined ? { token } : {}) } };
   } else if (str(o, 'adminToken') !== undefined) {
@@ -260,7 +267,8 @@ function withAdminFlags(config: ResolvedConfig, o: Options): ResolvedConfig {
       if (typeof size !== 'number') flagError('--trace-max-bytes', size.error);
       maxBytes = size;
     }
-    next = { ...next, trace: { file: trace, data: o.traceData === true, ...(maxBytes !== undefined ? { maxBytes } : {}) } };
+    const data = o.traceData === true;
+    next = { ...next, trace: { file: trace, data, ...(maxBytes !== undefined ? { maxBytes } : {}) } };
   }
   return next;
 }

@@ -98,7 +98,8 @@ export async function compose(config: ResolvedConfig): Promise<Composed> {
 }
 
 function needsControlPlane(config: ResolvedConfig): boolean {
-  return config.admin !== undefined || config.trace !== undefined || (config.faults?.length ?? 0) > 0;
+  const faults = config.faults?.length ?? 0;
+  return config.admin !== undefined || config.trace !== undefined || faults > 0;
 }
 
 /** Flushes and closes every target; one failure does not keep the others open. */

@@ -32,11 +32,13 @@ async function main(argv: readonly string[]): Promise<number | null> {
   }
   installShutdown({ close: () => composed.close() });
   const { host, port } = composed.server.address();
-  process.stdout.write(`${startupLines(config, host, port).join('\n')}\n`);
+  const lines = startupLines(config, host, port);
   const admin = composed.control?.adminAddress;
   if (admin !== undefined) {
-    process.stdout.write(`zbc-target: control server on http://${portal(admin.host, admin.port)}/\n`);
+    lines.push(`zbc-target: control server on http://${portal(admin.host, admin.port)}/`);
   }
+  // One write: a reader that waits for the listening line sees the control server line too.
+  process.stdout.write(`${lines.join('\n')}\n`);
   return null; // keep running until a signal
 }
 

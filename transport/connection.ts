@@ -132,7 +132,9 @@ export class Connection {
         const result = this.framer.next();
         if (result.kind === 'need-more') break;
         if (result.kind === 'error') {
-          if (result.error.code === 'ISCSI_HEADER_DIGEST') this.observer?.digestError(this.ref, 'header');
+          if (result.error.code === 'ISCSI_HEADER_DIGEST') {
+            this.observer?.digestError(this.ref, 'header');
+          }
           this.fail(`${result.error.code}: ${result.error.message}`);
           break;
         }

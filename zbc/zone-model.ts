@@ -141,15 +141,16 @@ export class ZoneModel implements ZonedMedium {
     // A transient READ ONLY / OFFLINE is never persisted: its zone's record keeps the condition
     // it had before, normalised as it would load (open -> CLOSED or EMPTY).
     for (let k = 0; k < capture.zones.length; k++) {
-      const base = this.transientBase.get(capture.zones[k] as number);
-      if (base !== undefined) capture.condition[k] = this.loadedCondition(capture.zones[k] as number, base);
+      const zone = capture.zones[k] as number;
+      const base = this.transientBase.get(zone);
+      if (base !== undefined) capture.condition[k] = this.loadedCondition(zone, base);
     }
     return capture;
   }
 
   private loadedCondition(i: number, base: ZoneCondition): ZoneCondition {
-    if (base === C.READ_ONLY || base === C.OFFLINE || base === C.INACTIVE || base === C.FULL) return base;
-    return this.healthyCondition(i);
+    const kept = base === C.READ_ONLY || base === C.OFFLINE || base === C.INACTIVE;
+    return kept || base === C.FULL ? base : this.healthyCondition(i);
   }
 
   /** The condition of a healthy zone with the current WP: EMPTY, FULL or CLOSED (ZBC-2 4.4.3). */

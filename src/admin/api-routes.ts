@@ -6,7 +6,12 @@ import type { ZoneHealth } from '../../zbc/zone-model.js';
 import type { ControlPlane } from './control-plane.js';
 import { FaultRuleError, parseFaultRule } from './fault-rules.js';
 import type { LunHandle } from './lun-registry.js';
-import { runZoneCommand, setZoneHealth, type ZoneCommand, type ZoneOperationResult } from './zone-operations.js';
+import {
+  runZoneCommand,
+  setZoneHealth,
+  type ZoneCommand,
+  type ZoneOperationResult,
+} from './zone-operations.js';
 
 interface LunParams {
   target: string;
@@ -16,7 +21,11 @@ interface ZoneParams extends LunParams {
   index: string;
 }
 
-const HEALTH: Readonly<Record<string, ZoneHealth>> = { 'read-only': 'read-only', offline: 'offline', normal: 'normal' };
+const HEALTH: Readonly<Record<string, ZoneHealth>> = {
+  'read-only': 'read-only',
+  offline: 'offline',
+  normal: 'normal',
+};
 
 function fail(reply: FastifyReply, status: number, error: string, field?: string): FastifyReply {
   return reply.code(status).send(field === undefined ? { error } : { error, field });
@@ -47,9 +56,12 @@ function lunInfo(h: LunHandle) {
 
 function zoneDetail(h: LunHandle, index: number) {
   const z = h.zones;
-  if (z === undefined || !Number.isInteger(index) || index < 0 || index >= z.zoneCount) return undefined;
+  if (z === undefined || !Number.isInteger(index) || index < 0 || index >= z.zoneCount)
+    return undefined;
   const info = z.zoneAt(index);
-  const sequential = info.type === ZoneType.SEQUENTIAL_WRITE_REQUIRED || info.type === ZoneType.SEQUENTIAL_WRITE_PREFERRED;
+  const sequential =
+    info.type === ZoneType.SEQUENTIAL_WRITE_REQUIRED ||
+    info.type === ZoneType.SEQUENTIAL_WRITE_PREFERRED;
   return {
     index,
     type: info.type,
@@ -74,12 +86,15 @@ export function registerApiRoutes(app: FastifyInstance, plane: ControlPlane): vo
     return h === undefined ? fail(reply, 404, 'no such LU') : lunInfo(h);
   });
 
-  app.get<{ Params: ZoneParams }>('/api/targets/:target/luns/:lun/zones/:index', async (req, reply) => {
-    const h = lunOf(plane, req.params);
-    if (h === undefined) return fail(reply, 404, 'no such LU');
-    const zone = zoneDetail(h, Number(req.params.index));
-    return zone === undefined ? fail(reply, 404, `no zone ${req.params.index}`) : zone;
-  });
+  app.get<{ Params: ZoneParams }>(
+    '/api/targets/:target/luns/:lun/zones/:index',
+    async (req, reply) => {
+      const h = lunOf(plane, req.params);
+      if (h === undefined) return fail(reply, 404, 'no such LU');
+      const zone = zoneDetail(h, Number(req.params.index));
+      return zone === undefined ? fail(reply, 404, `no zone ${req.params.index}`) : zone;
+    },
+  );
 
   app.post<{ Params: ZoneParams; Body: unknown }>(
     '/api/targets/:target/luns/:lun/zones/:index/condition',
@@ -89,7 +104,8 @@ export function registerApiRoutes(app: FastifyInstance, plane: ControlPlane): vo
       const body = req.body;
       if (!isRecord(body)) return fail(reply, 400, 'the body must be a JSON object');
       const health = typeof body.condition === 'string' ? HEALTH[body.condition] : undefined;
-      if (health === undefined) return fail(reply, 400, 'condition: must be read-only, offline or normal', 'condition');
+      if (health === undefined)
+        return fail(reply, 400, 'condition: must be read-only, offline or normal', 'condition');
       if (body.persist !== undefined && typeof body.persist !== 'boolean') {
         return fail(reply, 400, 'persist: must be true or false', 'persist');
       }
@@ -99,12 +115,15 @@ export function registerApiRoutes(app: FastifyInstance, plane: ControlPlane): vo
   );
 
   for (const command of ['reset', 'finish'] as const satisfies readonly ZoneCommand[]) {
-    app.post<{ Params: ZoneParams }>(`/api/targets/:target/luns/:lun/zones/:index/${command}`, async (req, reply) => {
-      const h = lunOf(plane, req.params);
-      if (h === undefined) return fail(reply, 404, 'no such LU');
-      const index = Number(req.params.index);
-      return answer(reply, h, index, await runZoneCommand(h, index, command));
-    });
+    app.post<{ Params: ZoneParams }>(
+      `/api/targets/:target/luns/:lun/zones/:index/${command}`,
+      async (req, reply) => {
+        const h = lunOf(plane, req.params);
+        if (h === undefined) return fail(reply, 404, 'no such LU');
+        const index = Number(req.params.index);
+        return answer(reply, h, index, await runZoneCommand(h, index, command));
+      },
+    );
   }
 
   app.get('/api/faults', async () => plane.faults.list());
@@ -126,13 +145,16 @@ export function registerApiRoutes(app: FastifyInstance, plane: ControlPlane): vo
   });
 
   app.delete<{ Params: { id: string } }>('/api/faults/:id', async (req, reply) =>
-    plane.faults.remove(req.params.id) ? reply.code(204).send() : fail(reply, 404, `no fault ${req.params.id}`),
+    plane.faults.remove(req.params.id)
+      ? reply.code(204).send()
+      : fail(reply, 404, `no fault ${req.params.id}`),
   );
 
   app.delete('/api/faults', async () => ({ cleared: plane.faults.clear() }));
 
   app.post<{ Params: { id: string } }>('/api/faults/:id/release', async (req, reply) => {
-    if (plane.faults.get(req.params.id) === undefined) return fail(reply, 404, `no fault ${req.params.id}`);
+    if (plane.faults.get(req.params.id) === undefined)
+      return fail(reply, 404, `no fault ${req.params.id}`);
     return { released: plane.faults.release(req.params.id) };
   });
 
@@ -151,12 +173,22 @@ export function registerApiRoutes(app: FastifyInstance, plane: ControlPlane): vo
   app.post<{ Body: unknown }>('/api/trace/start', async (req, reply) => {
     const b = req.body;
     if (!isRecord(b)) return fail(reply, 400, 'the body must be a JSON object');
-    if (typeof b.file !== 'string' || b.file === '') return fail(reply, 400, 'file: is required', 'file');
-    if (b.data !== undefined && typeof b.data !== 'boolean') return fail(reply, 400, 'data: must be true or false', 'data');
+    if (typeof b.file !== 'string' || b.file === '')
+      return fail(reply, 400, 'file: is required', 'file');
+    if (b.data !== undefined && typeof b.data !== 'boolean')
+      return fail(reply, 400, 'data: must be true or false', 'data');
     for (const k of ['maxBytes', 'files'] as const) {
       const v = b[k];
-      if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < (k === 'files' ? 1 : 0))) {
-        return fail(reply, 400, `${k}: must be a ${k === 'files' ? 'positive' : 'non-negative'} integer`, k);
+      if (
+        v !== undefined &&
+        (typeof v !== 'number' || !Number.isInteger(v) || v < (k === 'files' ? 1 : 0))
+      ) {
+        return fail(
+          reply,
+          400,
+          `${k}: must be a ${k === 'files' ? 'positive' : 'non-negative'} integer`,
+          k,
+        );
       }
     }
     try {
@@ -167,7 +199,12 @@ export function registerApiRoutes(app: FastifyInstance, plane: ControlPlane): vo
         ...(typeof b.files === 'number' ? { files: b.files } : {}),
       });
     } catch (e) {
-      return fail(reply, 400, `file: cannot write ${b.file}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`, 'file');
+      return fail(
+        reply,
+        400,
+        `file: cannot write ${b.file}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`,
+        'file',
+      );
     }
     return plane.trace.status();
   });

@@ -3,7 +3,12 @@
 // compose.ts creates it only when something asks for it (--admin, --trace, faults in config).
 import createDebug from 'debug';
 import type { FastifyInstance } from 'fastify';
-import type { CommandHook, CommandObservation, CommandView, HookAnswer } from '../../scsi/ports/command-hook.js';
+import type {
+  CommandHook,
+  CommandObservation,
+  CommandView,
+  HookAnswer,
+} from '../../scsi/ports/command-hook.js';
 import type { ManagedScsiTarget } from '../../scsi/scsi-target.js';
 import type { ConnectionRef, SessionRef, TransportObserver } from '../../transport/observer.js';
 import type { IscsiServer } from '../../transport/server.js';
@@ -105,10 +110,15 @@ export class ControlPlane {
       await this.#http.listen({ host: admin.host, port: admin.port });
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code ?? 'error';
-      throw new AdminListenError(`cannot listen on ${admin.host}:${admin.port} (control server): ${code}`);
+      throw new AdminListenError(
+        `cannot listen on ${admin.host}:${admin.port} (control server): ${code}`,
+      );
     }
     const bound = this.#http.server.address();
-    const address = bound !== null && typeof bound === 'object' ? { host: bound.address, port: bound.port } : admin;
+    const address =
+      bound !== null && typeof bound === 'object'
+        ? { host: bound.address, port: bound.port }
+        : admin;
     this.#httpAddress = address;
     log('control server on %s:%d', address.host, address.port);
   }

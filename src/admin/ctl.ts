@@ -55,11 +55,17 @@ async function onlyTarget(base: string, token: string | undefined): Promise<stri
   const res = await call(base, token, { method: 'GET', path: '/api/luns' });
   const luns = (await res.json()) as { target: string }[];
   const names = [...new Set(luns.map((l) => l.target))];
-  if (names.length !== 1) throw new UsageError(`--target is required (targets: ${names.join(', ')})`);
+  if (names.length !== 1)
+    throw new UsageError(`--target is required (targets: ${names.join(', ')})`);
   return names[0] as string;
 }
 
-async function toCall(args: string[], base: string, token: string | undefined, target?: string): Promise<Call> {
+async function toCall(
+  args: string[],
+  base: string,
+  token: string | undefined,
+  target?: string,
+): Promise<Call> {
   const [command, ...rest] = args;
   switch (command) {
     case 'luns':
@@ -82,10 +88,17 @@ async function toCall(args: string[], base: string, token: string | undefined, t
           throw new UsageError('fault add: the rule is not valid JSON');
         }
       }
-      if (sub === 'rm' && arg !== undefined) return { method: 'DELETE', path: `/api/faults/${encodeURIComponent(arg)}` };
+      if (sub === 'rm' && arg !== undefined)
+        return { method: 'DELETE', path: `/api/faults/${encodeURIComponent(arg)}` };
       if (sub === 'clear') return { method: 'DELETE', path: '/api/faults' };
       if (sub === 'release') {
-        return { method: 'POST', path: arg === undefined ? '/api/faults/release' : `/api/faults/${encodeURIComponent(arg)}/release` };
+        return {
+          method: 'POST',
+          path:
+            arg === undefined
+              ? '/api/faults/release'
+              : `/api/faults/${encodeURIComponent(arg)}/release`,
+        };
       }
       throw new UsageError('fault: add JSON | rm ID | clear | release [ID]');
     }
@@ -97,7 +110,11 @@ async function toCall(args: string[], base: string, token: string | undefined, t
       const more = rest.slice(2);
       const data = takeFlag(more, '--data', false) === true;
       const max = takeFlag(more, '--max-bytes', true);
-      const body = { file, data, ...(typeof max === 'string' ? { maxBytes: num(max, '--max-bytes') } : {}) };
+      const body = {
+        file,
+        data,
+        ...(typeof max === 'string' ? { maxBytes: num(max, '--max-bytes') } : {}),
+      };
       return { method: 'POST', path: '/api/trace/start', body };
     }
     case 'zone': {
@@ -107,7 +124,8 @@ async function toCall(args: string[], base: string, token: string | undefined, t
       const t = target ?? (await onlyTarget(base, token));
       const path = `/api/targets/${encodeURIComponent(t)}/luns/${lun}/zones/${index}`;
       if (action === undefined) return { method: 'GET', path };
-      if (action === 'reset' || action === 'finish') return { method: 'POST', path: `${path}/${action}` };
+      if (action === 'reset' || action === 'finish')
+        return { method: 'POST', path: `${path}/${action}` };
       if (action === 'offline' || action === 'read-only' || action === 'normal') {
         const persist = rest.includes('--persist');
         return { method: 'POST', path: `${path}/condition`, body: { condition: action, persist } };
@@ -115,7 +133,9 @@ async function toCall(args: string[], base: string, token: string | undefined, t
       throw new UsageError(`zone: unknown action "${action}"`);
     }
     default:
-      throw new UsageError(command === undefined ? 'a command is required' : `unknown command "${command}"`);
+      throw new UsageError(
+        command === undefined ? 'a command is required' : `unknown command "${command}"`,
+      );
   }
 }
 

@@ -3,7 +3,13 @@
 // that is one length check.
 import type { CommandView, HookAnswer } from '../../scsi/ports/command-hook.js';
 import { ScsiStatus } from '../../scsi/target.js';
-import { decideFire, exhausted, type FireCounters, matchRule, type ZoneRangeOf } from './fault-match.js';
+import {
+  decideFire,
+  exhausted,
+  type FireCounters,
+  matchRule,
+  type ZoneRangeOf,
+} from './fault-match.js';
 import { type FaultAction, type FaultRule, senseOf } from './fault-rules.js';
 import { type Random, seededRandom } from './seeded-random.js';
 
@@ -54,7 +60,13 @@ export class FaultEngine {
     const id = rule.id ?? this.#freshId();
     if (this.#rules.some((r) => r.id === id)) throw new RangeError(`fault ${id} already exists`);
     const seed = rule.seed ?? Math.floor(Math.random() * 0x1_0000_0000);
-    const armed: ArmedFault = { id, rule, counters: { matches: 0, fired: 0 }, random: seededRandom(seed), stalled: [] };
+    const armed: ArmedFault = {
+      id,
+      rule,
+      counters: { matches: 0, fired: 0 },
+      random: seededRandom(seed),
+      stalled: [],
+    };
     this.#rules = [...this.#rules, armed];
     return statusOf(armed);
   }
@@ -87,7 +99,8 @@ export class FaultEngine {
   /** Lets the commands one rule (or every rule) stalled run; returns how many. */
   release(id?: string): number {
     let n = 0;
-    for (const armed of this.#rules) if (id === undefined || armed.id === id) n += releaseAll(armed);
+    for (const armed of this.#rules)
+      if (id === undefined || armed.id === id) n += releaseAll(armed);
     return n;
   }
 
@@ -121,7 +134,9 @@ export class FaultEngine {
   ): HookAnswer | Promise<HookAnswer | undefined> {
     switch (action.type) {
       case 'sense':
-        return at >= 0 ? { kind: 'sense', code: senseOf(action), information: at } : { kind: 'sense', code: senseOf(action) };
+        return at >= 0
+          ? { kind: 'sense', code: senseOf(action), information: at }
+          : { kind: 'sense', code: senseOf(action) };
       case 'status':
         return STATUS[action.status];
       case 'stall':

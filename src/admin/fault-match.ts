@@ -15,10 +15,15 @@ export type ZoneRangeOf = (
  * (the INFORMATION a medium error reports, so the host logs the failing sector), the command's
  * own LBA for other rules (-1 when it has none), or null for no match.
  */
-export function matchRule(rule: FaultRule, view: CommandView, zoneRange: ZoneRangeOf): number | null {
+export function matchRule(
+  rule: FaultRule,
+  view: CommandView,
+  zoneRange: ZoneRangeOf,
+): number | null {
   if (rule.target !== undefined && rule.target !== view.nexus.targetName) return null;
   if (rule.lun !== undefined && rule.lun !== view.lun) return null;
-  if (rule.class !== undefined && rule.class !== 'all' && rule.class !== view.commandClass) return null;
+  if (rule.class !== undefined && rule.class !== 'all' && rule.class !== view.commandClass)
+    return null;
   if (rule.opcode !== undefined && rule.opcode !== view.opcode) return null;
   if (rule.serviceAction !== undefined && rule.serviceAction !== view.serviceAction) return null;
   if (rule.initiator !== undefined && rule.initiator !== view.nexus.initiatorName) return null;

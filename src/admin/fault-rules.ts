@@ -28,7 +28,9 @@ const senseAction = z
   .object({
     type: z.literal('sense'),
     preset: z
-      .enum(PRESET_NAMES, { errorMap: () => ({ message: `must be one of ${PRESET_NAMES.join(', ')}` }) })
+      .enum(PRESET_NAMES, {
+        errorMap: () => ({ message: `must be one of ${PRESET_NAMES.join(', ')}` }),
+      })
       .optional(),
     key: int(0, 15).optional(),
     asc: byte.optional(),
@@ -58,7 +60,12 @@ const latencyAction = z
     if (a.ms !== undefined && range) {
       ctx.addIssue({ code: 'custom', path: ['ms'], message: 'conflicts with minMs/maxMs' });
     } else if (a.ms === undefined && (a.minMs === undefined || a.maxMs === undefined)) {
-      const path = a.minMs === undefined && a.maxMs === undefined ? 'ms' : a.minMs === undefined ? 'minMs' : 'maxMs';
+      const path =
+        a.minMs === undefined && a.maxMs === undefined
+          ? 'ms'
+          : a.minMs === undefined
+            ? 'minMs'
+            : 'maxMs';
       ctx.addIssue({ code: 'custom', path: [path], message: 'is required' });
     } else if (a.minMs !== undefined && a.maxMs !== undefined && a.maxMs < a.minMs) {
       ctx.addIssue({ code: 'custom', path: ['maxMs'], message: 'must not be below minMs' });
@@ -110,10 +117,19 @@ export const faultRuleSchema = z
   .strict()
   .superRefine((r, ctx) => {
     if (r.lba !== undefined && r.lba.last < r.lba.first) {
-      ctx.addIssue({ code: 'custom', path: ['lba', 'last'], message: 'must not be below lba.first' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['lba', 'last'],
+        message: 'must not be below lba.first',
+      });
     }
     // The object refinements of the action variants, which discriminatedUnion cannot carry.
-    const refined = r.action.type === 'sense' ? senseAction : r.action.type === 'latency' ? latencyAction : undefined;
+    const refined =
+      r.action.type === 'sense'
+        ? senseAction
+        : r.action.type === 'latency'
+          ? latencyAction
+          : undefined;
     const checked = refined?.safeParse(r.action);
     for (const issue of checked?.success === false ? checked.error.issues : []) {
       ctx.addIssue({ code: 'custom', path: ['action', ...issue.path], message: issue.message });
@@ -143,7 +159,8 @@ export function fieldPath(path: readonly (string | number)[]): string {
 
 /** One line for a zod issue: unknown fields by name, missing fields as "is required". */
 export function issueDetail(issue: z.ZodIssue): string {
-  if (issue.code === 'unrecognized_keys') return `unknown field ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+  if (issue.code === 'unrecognized_keys')
+    return `unknown field ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
   if (issue.code === 'invalid_type' && issue.received === 'undefined') return 'is required';
   return issue.message;
 }

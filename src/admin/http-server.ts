@@ -6,13 +6,19 @@ import type { ControlPlane } from './control-plane.js';
 import { type GuardPolicy, refusal } from './request-guard.js';
 import { registerZoneMapRoutes } from './zone-map-routes.js';
 
-export async function buildAdminApp(plane: ControlPlane, policy: GuardPolicy): Promise<FastifyInstance> {
+export async function buildAdminApp(
+  plane: ControlPlane,
+  policy: GuardPolicy,
+): Promise<FastifyInstance> {
   // Open event streams must not hold close() up: their sockets are destroyed.
   const app = Fastify({ logger: false, bodyLimit: 64 * 1024, forceCloseConnections: true });
   app.addHook('onRequest', async (req, reply) => {
     const query = req.query as Record<string, unknown> | undefined;
     const token = typeof query?.token === 'string' ? query.token : undefined;
-    const refused = refusal({ method: req.method, headers: req.headers, queryToken: token }, policy);
+    const refused = refusal(
+      { method: req.method, headers: req.headers, queryToken: token },
+      policy,
+    );
     if (refused !== null) return reply.code(refused.status).send({ error: refused.error });
   });
   app.get('/metrics', async (_req, reply) =>

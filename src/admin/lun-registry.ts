@@ -36,7 +36,11 @@ export class LunRegistry {
   }
 
   /** LBA range of a zone (fault rules matched by zone). */
-  zoneRange(targetName: string, lun: number, zone: number): { start: number; end: number } | undefined {
+  zoneRange(
+    targetName: string,
+    lun: number,
+    zone: number,
+  ): { start: number; end: number } | undefined {
     const zones = this.find(targetName, lun)?.zones;
     if (zones === undefined || zone >= zones.zoneCount) return undefined;
     const z = zones.zoneAt(zone);

@@ -70,7 +70,9 @@ export class Metrics {
       name: 'zbc_command_duration_seconds',
       help: 'Command latency from receipt to outcome, by command class',
       labelNames: ['class'],
-      buckets: [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5],
+      buckets: [
+        0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5,
+      ],
       ...common,
     });
     this.#latency = {
@@ -79,8 +81,16 @@ export class Metrics {
       zone: latency.labels('zone'),
       other: latency.labels('other'),
     };
-    this.#bytesRead = new Counter({ name: 'zbc_read_bytes_total', help: 'Data-In bytes sent', ...common });
-    this.#bytesWritten = new Counter({ name: 'zbc_written_bytes_total', help: 'Data-Out bytes of commands that succeeded', ...common });
+    this.#bytesRead = new Counter({
+      name: 'zbc_read_bytes_total',
+      help: 'Data-In bytes sent',
+      ...common,
+    });
+    this.#bytesWritten = new Counter({
+      name: 'zbc_written_bytes_total',
+      help: 'Data-Out bytes of commands that succeeded',
+      ...common,
+    });
     const senseKeys = new Counter({
       name: 'zbc_check_conditions_total',
       help: 'CHECK CONDITION outcomes by sense key',
@@ -100,10 +110,26 @@ export class Metrics {
       labelNames: ['kind'],
       ...common,
     });
-    this.#sessions = new Gauge({ name: 'zbc_iscsi_sessions', help: 'Logged-in sessions', ...common });
-    this.#sessionsTotal = new Counter({ name: 'zbc_iscsi_sessions_total', help: 'Sessions logged in since start', ...common });
-    this.#connections = new Gauge({ name: 'zbc_iscsi_connections', help: 'Open TCP connections', ...common });
-    this.#connectionsTotal = new Counter({ name: 'zbc_iscsi_connections_total', help: 'Connections accepted since start', ...common });
+    this.#sessions = new Gauge({
+      name: 'zbc_iscsi_sessions',
+      help: 'Logged-in sessions',
+      ...common,
+    });
+    this.#sessionsTotal = new Counter({
+      name: 'zbc_iscsi_sessions_total',
+      help: 'Sessions logged in since start',
+      ...common,
+    });
+    this.#connections = new Gauge({
+      name: 'zbc_iscsi_connections',
+      help: 'Open TCP connections',
+      ...common,
+    });
+    this.#connectionsTotal = new Counter({
+      name: 'zbc_iscsi_connections_total',
+      help: 'Connections accepted since start',
+      ...common,
+    });
     this.#faults = new Counter({
       name: 'zbc_faults_fired_total',
       help: 'Injected faults fired, by rule id and action',
@@ -129,7 +155,10 @@ export class Metrics {
           if (model === undefined) continue;
           for (const c of model.liveArrays().condition) counts.set(c, (counts.get(c) ?? 0) + 1);
           for (const [c, name] of Object.entries(CONDITION_NAMES)) {
-            this.set({ target: h.targetName, lun: String(h.lun), condition: name }, counts.get(Number(c)) ?? 0);
+            this.set(
+              { target: h.targetName, lun: String(h.lun), condition: name },
+              counts.get(Number(c)) ?? 0,
+            );
           }
         }
       },
@@ -161,8 +190,16 @@ export class Metrics {
         },
       });
     };
-    transition('zbc_zone_implicit_opens_total', 'Zones implicitly opened by writes', (t) => t.implicitOpens);
-    transition('zbc_zone_explicit_opens_total', 'Zones explicitly opened (OPEN ZONE)', (t) => t.explicitOpens);
+    transition(
+      'zbc_zone_implicit_opens_total',
+      'Zones implicitly opened by writes',
+      (t) => t.implicitOpens,
+    );
+    transition(
+      'zbc_zone_explicit_opens_total',
+      'Zones explicitly opened (OPEN ZONE)',
+      (t) => t.explicitOpens,
+    );
     transition('zbc_zone_resets_total', 'Zones whose write pointer was reset', (t) => t.resets);
     transition('zbc_zone_finishes_total', 'Zones finished (FINISH ZONE)', (t) => t.finishes);
   }
@@ -230,7 +267,12 @@ export class Metrics {
   }
 }
 
-type TransitionCounts = { implicitOpens: number; explicitOpens: number; resets: number; finishes: number };
+type TransitionCounts = {
+  implicitOpens: number;
+  explicitOpens: number;
+  resets: number;
+  finishes: number;
+};
 
 function lunLabels(h: { targetName: string; lun: number }): LabelValues<'target' | 'lun'> {
   return { target: h.targetName, lun: String(h.lun) };

@@ -199,7 +199,13 @@ export class WireTrace {
     this.#segment(s, true, TcpFlag.ACK, Buffer.alloc(0));
   }
 
-  pdu(c: ConnectionRef, direction: PduDirection, bhs: Buffer, ahs: Buffer | undefined, data: readonly Buffer[]): void {
+  pdu(
+    c: ConnectionRef,
+    direction: PduDirection,
+    bhs: Buffer,
+    ahs: Buffer | undefined,
+    data: readonly Buffer[],
+  ): void {
     const out = this.#out;
     if (out === undefined) return;
     if (out.writableLength > MAX_LAG_BYTES) {
@@ -214,11 +220,18 @@ export class WireTrace {
     for (const part of data) dataLength += part.length;
     if (!keepData) header.writeUIntBE(0, 5, 3);
     const pad = keepData ? (4 - (dataLength % 4)) % 4 : 0;
-    const parts = keepData ? [header, ...(ahs ? [ahs] : []), ...data, Buffer.alloc(pad)] : [header, ...(ahs ? [ahs] : [])];
+    const parts = keepData
+      ? [header, ...(ahs ? [ahs] : []), ...data, Buffer.alloc(pad)]
+      : [header, ...(ahs ? [ahs] : [])];
     const pduBytes = Buffer.concat(parts);
     const fromInitiator = direction === 'in';
     for (let at = 0; at < pduBytes.length; at += MAX_SEGMENT_PAYLOAD) {
-      this.#segment(s, fromInitiator, TcpFlag.PSH | TcpFlag.ACK, pduBytes.subarray(at, at + MAX_SEGMENT_PAYLOAD));
+      this.#segment(
+        s,
+        fromInitiator,
+        TcpFlag.PSH | TcpFlag.ACK,
+        pduBytes.subarray(at, at + MAX_SEGMENT_PAYLOAD),
+      );
     }
   }
 

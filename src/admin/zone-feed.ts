@@ -32,7 +32,11 @@ export interface LunSummary {
 export interface FeedTick {
   /** Increases by one per tick; a table taken at seq N already holds every change up to N. */
   readonly seq: number;
-  readonly changes: readonly { readonly target: string; readonly lun: number; readonly zones: readonly ZoneChange[] }[];
+  readonly changes: readonly {
+    readonly target: string;
+    readonly lun: number;
+    readonly zones: readonly ZoneChange[];
+  }[];
   readonly luns: readonly LunSummary[];
   readonly commandsPerSecond: number;
   readonly bytesPerSecond: number;
@@ -55,7 +59,9 @@ function fillOf(z: ZoneModel, i: number, condition: number): number {
   const start = z.geometry.start(i);
   const capacity = Math.min(z.geometry.length(i), z.layout.zoneCapacityBlocks);
   const wp = z.liveArrays().writePointer[i] as number;
-  return capacity <= 0 ? 0 : Math.max(0, Math.min(255, Math.round((255 * (wp - start)) / capacity)));
+  return capacity <= 0
+    ? 0
+    : Math.max(0, Math.min(255, Math.round((255 * (wp - start)) / capacity)));
 }
 
 export class ZoneFeed {
@@ -79,7 +85,14 @@ export class ZoneFeed {
       for (let i = 0; i < n; i++) type[i] = zones.geometry.type(i);
       const condition = Uint8Array.from(live.condition);
       for (let i = 0; i < n; i++) fill[i] = fillOf(zones, i, condition[i] as number);
-      const table: ZoneTable = { target: handle.targetName, lun: handle.lun, zoneCount: n, type, condition, fill };
+      const table: ZoneTable = {
+        target: handle.targetName,
+        lun: handle.lun,
+        zoneCount: n,
+        type,
+        condition,
+        fill,
+      };
       return [{ handle, zones, condition, wp: Float64Array.from(live.writePointer), table }];
     });
   }
@@ -175,4 +188,3 @@ function summary(t: Tracked): LunSummary {
     maxOpen: t.zones.model === 'host-aware' ? null : t.zones.layout.maxOpen,
   };
 }
-

@@ -4,7 +4,8 @@ import type { FastifyInstance } from 'fastify';
 import type { ControlPlane } from './control-plane.js';
 import { ZONE_MAP_HTML } from './zone-map-page.js';
 
-const b64 = (a: Uint8Array): string => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
+const b64 = (a: Uint8Array): string =>
+  Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
 
 export function registerZoneMapRoutes(app: FastifyInstance, plane: ControlPlane): void {
   app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').send(ZONE_MAP_HTML));

@@ -42,7 +42,11 @@ export async function runZoneCommand(
   const zones = handle.zones;
   if (zones === undefined) return { ok: false, status: 409, message: 'the LU is not zoned' };
   if (!Number.isInteger(index) || index < 0 || index >= zones.zoneCount) {
-    return { ok: false, status: 404, message: `zone ${index} does not exist (0-${zones.zoneCount - 1})` };
+    return {
+      ok: false,
+      status: 404,
+      message: `zone ${index} does not exist (0-${zones.zoneCount - 1})`,
+    };
   }
   // ZBC OUT CDB (ZBC-2 5.3 / 5.5): service action in byte 1, ZONE ID in bytes 2-9.
   const cdb = Buffer.alloc(16);
@@ -62,7 +66,11 @@ export async function runZoneCommand(
   if (outcome.status === 0) return { ok: true };
   const sense = outcome.sense;
   const triple = sense === undefined ? '' : senseText(sense);
-  return { ok: false, status: 409, message: `${command} refused: status ${outcome.status}${triple}` };
+  return {
+    ok: false,
+    status: 409,
+    message: `${command} refused: status ${outcome.status}${triple}`,
+  };
 }
 
 function senseText(sense: Buffer): string {

@@ -2,7 +2,14 @@
 // medium errors on an LBA range, added latency, a dropped connection. The guest asks the host to
 // call the API ("@@API METHOD PATH [JSON]") and reads back the HTTP status and answer.
 import { composeScript, runGuest } from './guest/run-guest.js';
-import { HM_GEOMETRY, HM_TARGET_ARGS, defineGuestSuite, guestImage, portalFor, withTarget } from './guest/suite.js';
+import {
+  HM_GEOMETRY,
+  HM_TARGET_ARGS,
+  defineGuestSuite,
+  guestImage,
+  portalFor,
+  withTarget,
+} from './guest/suite.js';
 
 const API_LINE = /^@@API (GET|POST|DELETE) (\S+)(?: (.*))?$/;
 
@@ -17,7 +24,13 @@ defineGuestSuite({
       return runGuest({
         image: guestImage(),
         script: composeScript(['faults.sh']),
-        env: { MODE: 'iscsi', PORTAL: portalFor(t), IQN: t.iqns[0] ?? 'iqn.2026-11.dev.zbc-target:default', LUN: 0, ...HM_GEOMETRY },
+        env: {
+          MODE: 'iscsi',
+          PORTAL: portalFor(t),
+          IQN: t.iqns[0] ?? 'iqn.2026-11.dev.zbc-target:default',
+          LUN: 0,
+          ...HM_GEOMETRY,
+        },
         timeoutMs: 600_000,
         onLine: (line, reply) => {
           const call = API_LINE.exec(line.trim());

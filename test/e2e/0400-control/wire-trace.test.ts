@@ -18,9 +18,13 @@ const WRITES = 2;
 
 /** The iSCSI opcodes of every PDU tshark decodes, in order. */
 function tsharkOpcodes(file: string): number[] {
-  const out = execFileSync('tshark', ['-r', file, '-Y', 'iscsi', '-T', 'fields', '-E', 'occurrence=a', '-e', 'iscsi.opcode'], {
-    encoding: 'utf8',
-  });
+  const out = execFileSync(
+    'tshark',
+    ['-r', file, '-Y', 'iscsi', '-T', 'fields', '-E', 'occurrence=a', '-e', 'iscsi.opcode'],
+    {
+      encoding: 'utf8',
+    },
+  );
   return out
     .split(/[\n,]/)
     .filter((v) => v.trim() !== '')
@@ -35,15 +39,37 @@ async function tracedSession(file: string, data: boolean, maxBytes?: number): Pr
   const config = resolveConfig(
     {
       listen: '127.0.0.1:0',
-      targets: [{ name: T, luns: [{ lun: 0, memory: true, capacity: '16MiB', blockSize: BS, zoneSize: '1MiB', conventionalZones: 1 }] }],
+      targets: [
+        {
+          name: T,
+          luns: [
+            {
+              lun: 0,
+              memory: true,
+              capacity: '16MiB',
+              blockSize: BS,
+              zoneSize: '1MiB',
+              conventionalZones: 1,
+            },
+          ],
+        },
+      ],
     },
     { baseDir: '.' },
   );
-  const composed: Composed = await compose({ ...config, trace: { file, data, ...(maxBytes ? { maxBytes } : {}) } });
+  const composed: Composed = await compose({
+    ...config,
+    trace: { file, data, ...(maxBytes ? { maxBytes } : {}) },
+  });
   try {
-    const ini = await MiniInitiator.login({ host: '127.0.0.1', port: composed.server.address().port, targetName: T });
+    const ini = await MiniInitiator.login({
+      host: '127.0.0.1',
+      port: composed.server.address().port,
+      targetName: T,
+    });
     await ini.clearUnitAttention(); // 2 TEST UNIT READY
-    for (let i = 0; i < WRITES; i++) expect((await ini.write16(ZONE + i * 16, Buffer.alloc(16 * BS, i + 1), BS)).status).toBe(0);
+    for (let i = 0; i < WRITES; i++)
+      expect((await ini.write16(ZONE + i * 16, Buffer.alloc(16 * BS, i + 1), BS)).status).toBe(0);
     for (let i = 0; i < READS; i++) expect((await ini.read16(ZONE, 16, BS)).status).toBe(0);
     expect((await ini.resetWritePointer(ZONE)).status).toBe(0);
     await ini.close();
@@ -66,9 +92,11 @@ describe('wire trace (tshark)', () => {
     await tracedSession(file, false);
     const ops = tsharkOpcodes(file);
     const commands = 2 + WRITES + READS + 1;
-    console.log(`tshark decoded ${ops.length} iSCSI PDUs (headers only): ${JSON.stringify(Object.fromEntries(
-      [...new Set(ops)].map((o) => [`0x${o.toString(16)}`, count(ops, o)]),
-    ))}`);
+    console.log(
+      `tshark decoded ${ops.length} iSCSI PDUs (headers only): ${JSON.stringify(
+        Object.fromEntries([...new Set(ops)].map((o) => [`0x${o.toString(16)}`, count(ops, o)])),
+      )}`,
+    );
     expect(count(ops, 0x03)).toBeGreaterThanOrEqual(1); // Login Request
     expect(count(ops, 0x23)).toBe(count(ops, 0x03)); // one Login Response each
     expect(count(ops, 0x01)).toBe(commands); // SCSI Command
@@ -84,9 +112,24 @@ describe('wire trace (tshark)', () => {
     await tracedSession(file, true);
     const ops = tsharkOpcodes(file);
     expect(count(ops, 0x01)).toBe(2 + WRITES + READS + 1);
-    const lengths = execFileSync('tshark', ['-r', file, '-Y', 'iscsi.opcode == 0x25', '-T', 'fields', '-E', 'occurrence=a', '-e', 'iscsi.datasegmentlength'], {
-      encoding: 'utf8',
-    })
+    const lengths = execFileSync(
+      'tshark',
+      [
+        '-r',
+        file,
+        '-Y',
+        'iscsi.opcode == 0x25',
+        '-T',
+        'fields',
+        '-E',
+        'occurrence=a',
+        '-e',
+        'iscsi.datasegmentlength',
+      ],
+      {
+        encoding: 'utf8',
+      },
+    )
       .split(/[\n,]/)
       .filter((v) => v.trim() !== '')
       .reduce((sum, v) => sum + Number(v), 0);

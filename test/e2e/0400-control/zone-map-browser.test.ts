@@ -31,11 +31,17 @@ interface MapView {
 }
 
 /** Waits until the page's copy of a zone has the condition; returns the milliseconds it took. */
-async function waitForCondition(page: Page, key: string, zone: number, condition: number): Promise<number> {
+async function waitForCondition(
+  page: Page,
+  key: string,
+  zone: number,
+  condition: number,
+): Promise<number> {
   const started = performance.now();
   await page.waitForFunction(
     (k: string, z: number, c: number) => {
-      const v = (globalThis as unknown as { zoneMap: { views: Record<string, MapView> } }).zoneMap.views[k];
+      const v = (globalThis as unknown as { zoneMap: { views: Record<string, MapView> } }).zoneMap
+        .views[k];
       return v !== undefined && v.cond[z] === c;
     },
     { timeout: 5000, polling: 20 },
@@ -50,8 +56,11 @@ async function waitForCondition(page: Page, key: string, zone: number, condition
 async function cellPixel(page: Page, key: string, zone: number): Promise<number[]> {
   return page.evaluate(
     (k: string, z: number) => {
-      const v = (globalThis as unknown as { zoneMap: { views: Record<string, MapView & { ctx: PixelSource }> } }).zoneMap
-        .views[k] as MapView & { ctx: PixelSource };
+      const v = (
+        globalThis as unknown as {
+          zoneMap: { views: Record<string, MapView & { ctx: PixelSource }> };
+        }
+      ).zoneMap.views[k] as MapView & { ctx: PixelSource };
       const x = (z % v.geo.cols) * v.geo.cell + 1;
       const y = Math.floor(z / v.geo.cols) * v.geo.cell + 1;
       return Array.from(v.ctx.getImageData(x, y, 1, 1).data);
@@ -76,7 +85,15 @@ describe('zone map in headless chromium', () => {
           {
             name: T,
             luns: [
-              { lun: 0, memory: true, capacity: '64MiB', blockSize: BS, zoneSize: '1MiB', conventionalZones: 2, maxOpen: 8 },
+              {
+                lun: 0,
+                memory: true,
+                capacity: '64MiB',
+                blockSize: BS,
+                zoneSize: '1MiB',
+                conventionalZones: 2,
+                maxOpen: 8,
+              },
               { lun: 1, memory: true, profile: 'hm-20tb' },
             ],
           },
@@ -86,7 +103,11 @@ describe('zone map in headless chromium', () => {
     );
     composed = await compose({ ...config, admin: { host: '127.0.0.1', port: 0 } });
     base = `http://127.0.0.1:${composed.control?.adminAddress?.port}`;
-    ini = await MiniInitiator.login({ host: '127.0.0.1', port: composed.server.address().port, targetName: T });
+    ini = await MiniInitiator.login({
+      host: '127.0.0.1',
+      port: composed.server.address().port,
+      targetName: T,
+    });
     await ini.clearUnitAttention(0);
     await ini.clearUnitAttention(1);
     browser = await puppeteer.launch({
@@ -99,7 +120,9 @@ describe('zone map in headless chromium', () => {
     const loadStarted = performance.now();
     await page.goto(`${base}/`);
     await page.waitForFunction("document.body.dataset.ready === '1'", { timeout: 30_000 });
-    console.log(`zone map: page ready with ${SMALL} (64 zones) and ${BIG} in ${(performance.now() - loadStarted).toFixed(0)} ms`);
+    console.log(
+      `zone map: page ready with ${SMALL} (64 zones) and ${BIG} in ${(performance.now() - loadStarted).toFixed(0)} ms`,
+    );
   }, 120_000);
 
   afterAll(async () => {
@@ -111,7 +134,9 @@ describe('zone map in headless chromium', () => {
   it('shows every LU with its zone count', async () => {
     const counts = await page.evaluate(() =>
       Object.fromEntries(
-        Object.entries((globalThis as unknown as { zoneMap: { views: Record<string, MapView> } }).zoneMap.views).map(([k, v]) => [k, v.n]),
+        Object.entries(
+          (globalThis as unknown as { zoneMap: { views: Record<string, MapView> } }).zoneMap.views,
+        ).map(([k, v]) => [k, v.n]),
       ),
     );
     expect(counts).toEqual({ [SMALL]: 64, [BIG]: 74_506 });
@@ -121,7 +146,9 @@ describe('zone map in headless chromium', () => {
     const before = await cellPixel(page, SMALL, 5);
     expect((await ini.write16(5 * ZONE, Buffer.alloc(64 * BS, 5), BS)).status).toBe(0);
     const ms = await waitForCondition(page, SMALL, 5, 0x2); // implicitly open
-    console.log(`zone map: zone 5 shown implicitly open ${ms.toFixed(0)} ms after the write completed`);
+    console.log(
+      `zone map: zone 5 shown implicitly open ${ms.toFixed(0)} ms after the write completed`,
+    );
     expect(ms).toBeLessThan(1000);
     expect(await cellPixel(page, SMALL, 5)).not.toEqual(before);
     expect(await page.$eval('#rate', (e) => e.textContent)).toMatch(/commands\/s/);
@@ -131,15 +158,23 @@ describe('zone map in headless chromium', () => {
     const canvas = await page.$(`canvas[data-lun="${SMALL}"]`);
     const box = await canvas?.boundingBox();
     const geo = await page.evaluate(
-      (k: string) => (globalThis as unknown as { zoneMap: { views: Record<string, MapView> } }).zoneMap.views[k]?.geo,
+      (k: string) =>
+        (globalThis as unknown as { zoneMap: { views: Record<string, MapView> } }).zoneMap.views[k]
+          ?.geo,
       SMALL,
     );
     if (!box || !geo) throw new Error('no canvas');
     const zone = 5;
-    await page.mouse.click(box.x + (zone % geo.cols) * geo.cell + geo.cell / 2, box.y + Math.floor(zone / geo.cols) * geo.cell + geo.cell / 2);
-    await page.waitForFunction("document.getElementById('dtitle').textContent.startsWith('Zone 5 ')", {
-      timeout: 5000,
-    });
+    await page.mouse.click(
+      box.x + (zone % geo.cols) * geo.cell + geo.cell / 2,
+      box.y + Math.floor(zone / geo.cols) * geo.cell + geo.cell / 2,
+    );
+    await page.waitForFunction(
+      "document.getElementById('dtitle').textContent.startsWith('Zone 5 ')",
+      {
+        timeout: 5000,
+      },
+    );
     const table = await page.$eval('#dtable', (e) => e.textContent ?? '');
     expect(table).toContain(`write pointer${5 * ZONE + 64}`);
     expect(table).toContain('implicitly open');
@@ -154,7 +189,10 @@ describe('zone map in headless chromium', () => {
   });
 
   it('the 74,506-zone LU keeps updating while the page stays fluid (frame times printed)', async () => {
-    const lun = (await (await fetch(`${base}/api/luns`)).json()) as { lun: number; zoneSizeBlocks: number }[];
+    const lun = (await (await fetch(`${base}/api/luns`)).json()) as {
+      lun: number;
+      zoneSizeBlocks: number;
+    }[];
     const big = lun.find((l) => l.lun === 1);
     if (!big) throw new Error('no big LU');
     await page.evaluate(() => {
@@ -166,14 +204,18 @@ describe('zone map in headless chromium', () => {
     // Writes spread over the LU for about three seconds: many changed cells per tick.
     for (let i = 0; i < zones; i++) {
       const zone = first + i * 241;
-      const r = await ini.write16(zone * big.zoneSizeBlocks, Buffer.alloc(8 * 512), 512, { lun: 1 });
+      const r = await ini.write16(zone * big.zoneSizeBlocks, Buffer.alloc(8 * 512), 512, {
+        lun: 1,
+      });
       expect(r.status).toBe(0);
-      if (performance.now() - started < 3000 && i % 10 === 9) await new Promise((res) => setTimeout(res, 50));
+      if (performance.now() - started < 3000 && i % 10 === 9)
+        await new Promise((res) => setTimeout(res, 50));
     }
     const last = first + (zones - 1) * 241;
     await page.waitForFunction(
       (k: string, z: number) => {
-        const v = (globalThis as unknown as { zoneMap: { views: Record<string, MapView> } }).zoneMap.views[k];
+        const v = (globalThis as unknown as { zoneMap: { views: Record<string, MapView> } }).zoneMap
+          .views[k];
         return v !== undefined && v.fill[z] === 0 && v.cond[z] !== 1;
       },
       { timeout: 5000, polling: 20 },
@@ -181,9 +223,12 @@ describe('zone map in headless chromium', () => {
       last,
     );
     await new Promise((res) => setTimeout(res, 500));
-    const frames = await page.evaluate(() => [...(globalThis as unknown as { zoneMap: { frames: number[] } }).zoneMap.frames]);
+    const frames = await page.evaluate(() => [
+      ...(globalThis as unknown as { zoneMap: { frames: number[] } }).zoneMap.frames,
+    ]);
     const sorted = [...frames].sort((a, b) => a - b);
-    const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
+    const at = (q: number) =>
+      sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
     console.log(
       `zone map, 74,506 zones, ${zones} zones written over ${((performance.now() - started) / 1000).toFixed(1)} s: ` +
         `${frames.length} frames, frame time p50 ${at(0.5).toFixed(1)} ms, p95 ${at(0.95).toFixed(1)} ms, ` +
@@ -191,18 +236,30 @@ describe('zone map in headless chromium', () => {
     );
     expect(frames.length).toBeGreaterThan(10);
     const shown = await page.evaluate(
-      (k: string, z: number) => (globalThis as unknown as { zoneMap: { views: Record<string, MapView> } }).zoneMap.views[k]?.cond[z],
+      (k: string, z: number) =>
+        (globalThis as unknown as { zoneMap: { views: Record<string, MapView> } }).zoneMap.views[k]
+          ?.cond[z],
       BIG,
       first,
     );
     expect([0x2, 0x4]).toContain(shown); // implicitly open, or closed when evicted past 128 open
     // A varied small LU for the picture: partly written zones, a full one, read only, offline.
-    for (const [zone, blocks] of [[8, 64], [9, 128], [10, 200], [11, 32], [12, ZONE]] as const) {
+    for (const [zone, blocks] of [
+      [8, 64],
+      [9, 128],
+      [10, 200],
+      [11, 32],
+      [12, ZONE],
+    ] as const) {
       await ini.write16(zone * ZONE, Buffer.alloc(blocks * BS), BS);
     }
     const lunPath = `${base}/api/targets/${encodeURIComponent(T)}/luns/0/zones`;
     const post = (path: string, body: unknown) =>
-      fetch(`${lunPath}/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      fetch(`${lunPath}/${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
     await post('20/condition', { condition: 'read-only' });
     await post('21/condition', { condition: 'offline' });
     await post('13/finish', {});

@@ -22,10 +22,18 @@ describe('control server API', () => {
   let ini: MiniInitiator;
   const lunPath = `/api/targets/${encodeURIComponent(T)}/luns/0`;
 
-  const api = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+  const api = async (
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ) => {
     const res = await fetch(base + path, {
       method,
-      headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+      headers: {
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...headers,
+      },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
     const text = await res.text();
@@ -39,7 +47,12 @@ describe('control server API', () => {
   };
 
   const loginAs = (initiatorName: string) =>
-    MiniInitiator.login({ host: '127.0.0.1', port: composed.server.address().port, targetName: T, initiatorName });
+    MiniInitiator.login({
+      host: '127.0.0.1',
+      port: composed.server.address().port,
+      targetName: T,
+      initiatorName,
+    });
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'zbc-admin-'));
@@ -50,7 +63,15 @@ describe('control server API', () => {
           {
             name: T,
             luns: [
-              { lun: 0, backing: 'z.img', capacity: '16MiB', blockSize: BS, zoneSize: '1MiB', conventionalZones: 2, maxOpen: 4 },
+              {
+                lun: 0,
+                backing: 'z.img',
+                capacity: '16MiB',
+                blockSize: BS,
+                zoneSize: '1MiB',
+                conventionalZones: 2,
+                maxOpen: 4,
+              },
               { lun: 1, model: 'none', capacity: '4MiB', blockSize: BS, memory: true },
             ],
           },
@@ -76,7 +97,14 @@ describe('control server API', () => {
     const luns = await api('GET', '/api/luns');
     expect(luns.status).toBe(200);
     expect(luns.json).toEqual([
-      expect.objectContaining({ target: T, lun: 0, model: 'host-managed', zoneCount: 16, maxOpen: 4, blockSize: BS }),
+      expect.objectContaining({
+        target: T,
+        lun: 0,
+        model: 'host-managed',
+        zoneCount: 16,
+        maxOpen: 4,
+        blockSize: BS,
+      }),
       expect.objectContaining({ target: T, lun: 1, model: 'none', zoneCount: 0 }),
     ]);
     expect((await api('GET', lunPath)).json).toMatchObject({ lun: 0, capacityBlocks: 16 * ZONE });
@@ -86,7 +114,15 @@ describe('control server API', () => {
   it('GET a zone shows start, length, capacity, WP and condition', async () => {
     expect((await ini.write16(zoneStart(3), Buffer.alloc(8 * BS, 1), BS)).status).toBe(0);
     const z = await api('GET', `${lunPath}/zones/3`);
-    expect(z.json).toEqual({ index: 3, type: 2, condition: 2, start: zoneStart(3), length: ZONE, capacity: ZONE, writePointer: zoneStart(3) + 8 });
+    expect(z.json).toEqual({
+      index: 3,
+      type: 2,
+      condition: 2,
+      start: zoneStart(3),
+      length: ZONE,
+      capacity: ZONE,
+      writePointer: zoneStart(3) + 8,
+    });
     expect((await api('GET', `${lunPath}/zones/16`)).status).toBe(404);
   });
 
@@ -98,13 +134,18 @@ describe('control server API', () => {
     expect(zone?.condition).toBe(0xf);
     const read = await ini.read16(zoneStart(4), 1, BS);
     expect(senseTriple(read.sense)).toEqual({ key: 7, asc: 0x2c, ascq: 0x0e });
-    expect((await api('POST', `${lunPath}/zones/4/condition`, { condition: 'normal' })).json).toMatchObject({ condition: 1 });
+    expect(
+      (await api('POST', `${lunPath}/zones/4/condition`, { condition: 'normal' })).json,
+    ).toMatchObject({ condition: 1 });
     expect((await ini.read16(zoneStart(4), 1, BS)).status).toBe(0);
   });
 
   it('POST condition read-only with persist is in the journal when the call returns', async () => {
     const before = (await stat(join(dir, 'z.img.zbcmeta'))).mtimeMs;
-    expect((await api('POST', `${lunPath}/zones/5/condition`, { condition: 'read-only', persist: true })).status).toBe(200);
+    expect(
+      (await api('POST', `${lunPath}/zones/5/condition`, { condition: 'read-only', persist: true }))
+        .status,
+    ).toBe(200);
     expect((await stat(join(dir, 'z.img.zbcmeta'))).mtimeMs).toBeGreaterThanOrEqual(before);
     const w = await ini.write16(zoneStart(5), Buffer.alloc(BS), BS);
     expect(senseTriple(w.sense)).toEqual({ key: 7, asc: 0x27, ascq: 0x08 });
@@ -112,15 +153,21 @@ describe('control server API', () => {
   });
 
   it('refuses a bad condition, a conventional zone and a non-zoned LU', async () => {
-    expect(await api('POST', `${lunPath}/zones/4/condition`, { condition: 'broken' })).toMatchObject({
+    expect(
+      await api('POST', `${lunPath}/zones/4/condition`, { condition: 'broken' }),
+    ).toMatchObject({
       status: 400,
       json: { field: 'condition' },
     });
-    expect(await api('POST', `${lunPath}/zones/4/condition`, { condition: 'offline', persist: 'yes' })).toMatchObject({
+    expect(
+      await api('POST', `${lunPath}/zones/4/condition`, { condition: 'offline', persist: 'yes' }),
+    ).toMatchObject({
       status: 400,
       json: { field: 'persist' },
     });
-    expect((await api('POST', `${lunPath}/zones/0/condition`, { condition: 'offline' })).json).toMatchObject({
+    expect(
+      (await api('POST', `${lunPath}/zones/0/condition`, { condition: 'offline' })).json,
+    ).toMatchObject({
       error: 'zone 0 has no write pointer',
     });
     const lun1 = `/api/targets/${encodeURIComponent(T)}/luns/1/zones/0/condition`;
@@ -128,8 +175,14 @@ describe('control server API', () => {
   });
 
   it('POST finish and reset run as ZBC OUT commands', async () => {
-    expect((await api('POST', `${lunPath}/zones/6/finish`, {})).json).toMatchObject({ condition: 0xe, writePointer: zoneStart(7) });
-    expect((await api('POST', `${lunPath}/zones/6/reset`, {})).json).toMatchObject({ condition: 1, writePointer: zoneStart(6) });
+    expect((await api('POST', `${lunPath}/zones/6/finish`, {})).json).toMatchObject({
+      condition: 0xe,
+      writePointer: zoneStart(7),
+    });
+    expect((await api('POST', `${lunPath}/zones/6/reset`, {})).json).toMatchObject({
+      condition: 1,
+      writePointer: zoneStart(6),
+    });
     expect((await api('POST', `${lunPath}/zones/0/reset`, {})).status).toBe(409); // conventional: 5/24/00
     expect((await api('POST', `${lunPath}/zones/99/finish`, {})).status).toBe(404);
   });
@@ -148,7 +201,11 @@ describe('control server API', () => {
     expect(senseTriple(failed.sense)).toEqual({ key: 3, asc: 0x11, ascq: 0 });
     expect(failed.sense.readUInt32BE(3)).toBe(zoneStart(3) + 2); // INFORMATION: the failing LBA
     expect((await ini.read16(zoneStart(3), 4, BS)).status).toBe(0); // fired once
-    expect((await api('GET', '/api/faults/rd')).json).toMatchObject({ matches: 2, fired: 1, exhausted: true });
+    expect((await api('GET', '/api/faults/rd')).json).toMatchObject({
+      matches: 2,
+      fired: 1,
+      exhausted: true,
+    });
 
     await api('POST', '/api/faults', { id: 'hold', lun: 1, action: { type: 'stall' } });
     let done = false;
@@ -173,46 +230,86 @@ describe('control server API', () => {
   });
 
   it('an injected write error writes nothing; TASK SET FULL and BUSY statuses', async () => {
-    await api('POST', '/api/faults', { id: 'we', class: 'write', zone: 7, action: { type: 'sense', preset: 'write-error' } });
+    await api('POST', '/api/faults', {
+      id: 'we',
+      class: 'write',
+      zone: 7,
+      action: { type: 'sense', preset: 'write-error' },
+    });
     const w = await ini.write16(zoneStart(7), Buffer.alloc(BS, 7), BS);
     expect(senseTriple(w.sense)).toEqual({ key: 3, asc: 0x0c, ascq: 0 });
-    expect((await api('GET', `${lunPath}/zones/7`)).json).toMatchObject({ writePointer: zoneStart(7), condition: 1 });
+    expect((await api('GET', `${lunPath}/zones/7`)).json).toMatchObject({
+      writePointer: zoneStart(7),
+      condition: 1,
+    });
     await api('DELETE', '/api/faults/we');
-    await api('POST', '/api/faults', { id: 'full', lun: 1, action: { type: 'status', status: 'task-set-full' }, times: 1 });
+    await api('POST', '/api/faults', {
+      id: 'full',
+      lun: 1,
+      action: { type: 'status', status: 'task-set-full' },
+      times: 1,
+    });
     expect((await ini.read16(0, 1, BS, 1)).status).toBe(0x28);
-    await api('POST', '/api/faults', { id: 'busy', lun: 1, action: { type: 'status', status: 'busy' }, times: 1 });
+    await api('POST', '/api/faults', {
+      id: 'busy',
+      lun: 1,
+      action: { type: 'status', status: 'busy' },
+      times: 1,
+    });
     expect((await ini.read16(0, 1, BS, 1)).status).toBe(0x08);
     await api('DELETE', '/api/faults');
   });
 
   it('refuses a bad rule with 400 naming the field, and a duplicate id with 409', async () => {
-    const bad = await api('POST', '/api/faults', { class: 'read', action: { type: 'sense', key: 3, asc: 0x11 } });
-    expect(bad).toMatchObject({ status: 400, json: { field: 'action.ascq', error: 'action.ascq: is required without a preset' } });
-    expect(await api('POST', '/api/faults', { lba: { first: 5, last: 1 }, action: { type: 'stall' } })).toMatchObject({
+    const bad = await api('POST', '/api/faults', {
+      class: 'read',
+      action: { type: 'sense', key: 3, asc: 0x11 },
+    });
+    expect(bad).toMatchObject({
+      status: 400,
+      json: { field: 'action.ascq', error: 'action.ascq: is required without a preset' },
+    });
+    expect(
+      await api('POST', '/api/faults', { lba: { first: 5, last: 1 }, action: { type: 'stall' } }),
+    ).toMatchObject({
       status: 400,
       json: { field: 'lba.last' },
     });
     expect((await api('POST', '/api/faults', 'not an object')).status).toBe(400);
     await api('POST', '/api/faults', { id: 'dup', action: { type: 'stall' }, lun: 9 });
-    expect(await api('POST', '/api/faults', { id: 'dup', action: { type: 'stall' } })).toMatchObject({ status: 409, json: { field: 'id' } });
+    expect(
+      await api('POST', '/api/faults', { id: 'dup', action: { type: 'stall' } }),
+    ).toMatchObject({ status: 409, json: { field: 'id' } });
     await api('DELETE', '/api/faults');
   });
 
   it('refuses cross-origin writes (Origin, Sec-Fetch-Site) and non-loopback Host names', async () => {
     const rule = { action: { type: 'stall' }, lun: 9 };
-    expect((await api('POST', '/api/faults', rule, { origin: 'http://evil.example' })).status).toBe(403);
-    expect((await api('POST', '/api/faults', rule, { 'sec-fetch-site': 'cross-site' })).status).toBe(403);
-    expect((await api('DELETE', '/api/faults', undefined, { 'sec-fetch-site': 'same-site' })).status).toBe(403);
-    const same = await api('POST', '/api/faults', rule, { origin: base, 'sec-fetch-site': 'same-origin' });
+    expect((await api('POST', '/api/faults', rule, { origin: 'http://evil.example' })).status).toBe(
+      403,
+    );
+    expect(
+      (await api('POST', '/api/faults', rule, { 'sec-fetch-site': 'cross-site' })).status,
+    ).toBe(403);
+    expect(
+      (await api('DELETE', '/api/faults', undefined, { 'sec-fetch-site': 'same-site' })).status,
+    ).toBe(403);
+    const same = await api('POST', '/api/faults', rule, {
+      origin: base,
+      'sec-fetch-site': 'same-origin',
+    });
     expect(same.status).toBe(201);
-    expect((await api('GET', '/api/faults', undefined, { origin: 'http://evil.example' })).status).toBe(200);
+    expect(
+      (await api('GET', '/api/faults', undefined, { origin: 'http://evil.example' })).status,
+    ).toBe(200);
     await api('DELETE', '/api/faults');
     // DNS rebinding: a loopback server answers only loopback Host names (fetch cannot set Host).
     const plane = composed.control;
     if (plane === undefined) throw new Error('no control plane');
     const app = await buildAdminApp(plane, { token: undefined, loopback: true });
     try {
-      const get = (host: string) => app.inject({ method: 'GET', url: '/api/luns', headers: { host } });
+      const get = (host: string) =>
+        app.inject({ method: 'GET', url: '/api/luns', headers: { host } });
       expect((await get('evil.example:3280')).statusCode).toBe(421);
       expect((await get('localhost:3280')).statusCode).toBe(200);
       expect((await get('[::1]:3280')).statusCode).toBe(200);
@@ -226,29 +323,40 @@ describe('control server API', () => {
     if (plane === undefined) throw new Error('no control plane');
     const app = await buildAdminApp(plane, { token: 's3cret-token', loopback: false });
     try {
-      const get = (headers: Record<string, string>, url = '/api/luns') => app.inject({ method: 'GET', url, headers });
+      const get = (headers: Record<string, string>, url = '/api/luns') =>
+        app.inject({ method: 'GET', url, headers });
       expect((await get({})).statusCode).toBe(401);
       expect((await get({ authorization: 'Bearer wrong' })).statusCode).toBe(401);
       expect((await get({ authorization: 'Bearer s3cret-token' })).statusCode).toBe(200);
       expect((await get({}, '/api/luns?token=s3cret-token')).statusCode).toBe(200);
-      const post = await app.inject({ method: 'POST', url: '/api/faults/release?token=s3cret-token' });
+      const post = await app.inject({
+        method: 'POST',
+        url: '/api/faults/release?token=s3cret-token',
+      });
       expect(post.statusCode).toBe(401); // a query token is for GET only
-      expect((await get({ host: '192.0.2.7:3280', authorization: 'Bearer s3cret-token' })).statusCode).toBe(200);
+      expect(
+        (await get({ host: '192.0.2.7:3280', authorization: 'Bearer s3cret-token' })).statusCode,
+      ).toBe(200);
     } finally {
       await app.close();
     }
     expect(parseCli(['--admin', '0.0.0.0:3280'])).toMatchObject({
       kind: 'exit',
       code: 2,
-      stderr: 'zbc-target: --admin-token: is required when --admin is not a loopback address (0.0.0.0:3280)\n',
+      stderr:
+        'zbc-target: --admin-token: is required when --admin is not a loopback address (0.0.0.0:3280)\n',
     });
-    expect(parseCli(['--admin', '0.0.0.0:3280', '--admin-token', 'x'])).toMatchObject({ kind: 'run' });
+    expect(parseCli(['--admin', '0.0.0.0:3280', '--admin-token', 'x'])).toMatchObject({
+      kind: 'run',
+    });
   });
 
   it('sessions: list and drop', async () => {
     const other = await loginAs('iqn.2026-11.test:dropme');
     const list = await api('GET', '/api/sessions');
-    const mine = (list.json as { tsih: number; initiatorName: string }[]).find((s) => s.initiatorName === 'iqn.2026-11.test:dropme');
+    const mine = (list.json as { tsih: number; initiatorName: string }[]).find(
+      (s) => s.initiatorName === 'iqn.2026-11.test:dropme',
+    );
     expect(mine).toMatchObject({ targetName: T });
     expect((await api('DELETE', `/api/sessions/${mine?.tsih}`)).status).toBe(204);
     await expect(other.read16(0, 1, BS, 1)).rejects.toThrow();
@@ -258,7 +366,10 @@ describe('control server API', () => {
   it('a drop-connection fault ends the session of the matching command', async () => {
     const victim = await loginAs('iqn.2026-11.test:victim');
     await victim.clearUnitAttention(1);
-    await api('POST', '/api/faults', { initiator: 'iqn.2026-11.test:victim', action: { type: 'drop-connection' } });
+    await api('POST', '/api/faults', {
+      initiator: 'iqn.2026-11.test:victim',
+      action: { type: 'drop-connection' },
+    });
     await expect(victim.read16(0, 1, BS, 1)).rejects.toThrow();
     expect((await ini.read16(0, 1, BS, 1)).status).toBe(0);
     expect((await api('GET', '/api/faults')).json).toEqual([expect.objectContaining({ fired: 1 })]);
@@ -270,12 +381,18 @@ describe('control server API', () => {
     const start = await api('POST', '/api/trace/start', { file });
     expect(start.json).toMatchObject({ active: true, file, data: false });
     await ini.read16(0, 1, BS, 1);
-    expect(((await api('GET', '/api/trace')).json as { packets: number }).packets).toBeGreaterThan(3);
+    expect(((await api('GET', '/api/trace')).json as { packets: number }).packets).toBeGreaterThan(
+      3,
+    );
     expect((await api('POST', '/api/trace/stop')).json).toMatchObject({ active: false });
     expect((await readFile(file)).readUInt32LE(0)).toBe(0xa1b2c3d4);
     expect((await api('POST', '/api/trace/start', {})).json).toMatchObject({ field: 'file' });
-    expect((await api('POST', '/api/trace/start', { file, maxBytes: -1 })).json).toMatchObject({ field: 'maxBytes' });
-    expect((await api('POST', '/api/trace/start', { file: join(dir, 'no', 'such', 'dir.pcap') })).status).toBe(400);
+    expect((await api('POST', '/api/trace/start', { file, maxBytes: -1 })).json).toMatchObject({
+      field: 'maxBytes',
+    });
+    expect(
+      (await api('POST', '/api/trace/start', { file: join(dir, 'no', 'such', 'dir.pcap') })).status,
+    ).toBe(400);
   });
 
   it('GET / serves the zone map, /api/zone-tables the tables, /api/events a stream', async () => {
@@ -291,7 +408,8 @@ describe('control server API', () => {
     expect(events.headers.get('content-type')).toBe('text/event-stream');
     const reader = (events.body as ReadableStream<Uint8Array>).getReader();
     let text = '';
-    while (!text.includes('"seq"')) text += Buffer.from((await reader.read()).value ?? []).toString();
+    while (!text.includes('"seq"'))
+      text += Buffer.from((await reader.read()).value ?? []).toString();
     expect(text).toContain('event: hello');
     controller.abort();
   });
@@ -305,16 +423,25 @@ describe('control server API', () => {
 
 describe('control flags', () => {
   it('--admin, --no-admin, --admin-token and --trace* resolve or fail in one line', () => {
-    expect(parseCli(['--admin', '127.0.0.1:3281'])).toMatchObject({ kind: 'run', config: { admin: { host: '127.0.0.1', port: 3281 } } });
+    expect(parseCli(['--admin', '127.0.0.1:3281'])).toMatchObject({
+      kind: 'run',
+      config: { admin: { host: '127.0.0.1', port: 3281 } },
+    });
     const off = parseCli(['--no-admin']);
     expect(off.kind === 'run' && off.config.admin).toBe(undefined);
-    expect(parseCli(['--admin-token', 'x'])).toMatchObject({ stderr: 'zbc-target: --admin-token: needs --admin\n' });
+    expect(parseCli(['--admin-token', 'x'])).toMatchObject({
+      stderr: 'zbc-target: --admin-token: needs --admin\n',
+    });
     expect(parseCli(['--admin', 'nope:port'])).toMatchObject({ code: 2 });
-    expect(parseCli(['--trace', 't.pcap', '--trace-data', '--trace-max-bytes', '1MiB'])).toMatchObject({
+    expect(
+      parseCli(['--trace', 't.pcap', '--trace-data', '--trace-max-bytes', '1MiB']),
+    ).toMatchObject({
       kind: 'run',
       config: { trace: { file: 't.pcap', data: true, maxBytes: 1024 * 1024 } },
     });
-    expect(parseCli(['--trace-data'])).toMatchObject({ stderr: 'zbc-target: --trace-data: needs --trace\n' });
+    expect(parseCli(['--trace-data'])).toMatchObject({
+      stderr: 'zbc-target: --trace-data: needs --trace\n',
+    });
     expect(parseCli(['--trace', 't.pcap', '--trace-max-bytes', 'lots'])).toMatchObject({ code: 2 });
   });
 });

@@ -7,12 +7,19 @@ import { parseFaultRule } from '../../../../src/admin/fault-rules.js';
 const TARGET = 'iqn.2026-01.test:t';
 const ZONE_BLOCKS = 100;
 const zones: ZoneRangeOf = (target, _lun, zone) =>
-  target === TARGET && zone < 10 ? { start: zone * ZONE_BLOCKS, end: (zone + 1) * ZONE_BLOCKS } : undefined;
+  target === TARGET && zone < 10
+    ? { start: zone * ZONE_BLOCKS, end: (zone + 1) * ZONE_BLOCKS }
+    : undefined;
 
 function view(over: Partial<CommandView> = {}): CommandView {
   return {
     lun: 0,
-    nexus: { initiatorName: 'iqn.2000-01.host:a', isid: '000000000001', targetName: TARGET, key: 'nexus-a' },
+    nexus: {
+      initiatorName: 'iqn.2000-01.host:a',
+      isid: '000000000001',
+      targetName: TARGET,
+      key: 'nexus-a',
+    },
     opcode: 0x28,
     serviceAction: -1,
     commandClass: 'read',
@@ -29,7 +36,12 @@ describe('matchRule', () => {
   it.each([
     ['class read, a read', { class: 'read' }, {}, 0],
     ['class read, a write', { class: 'read' }, { commandClass: 'write' as const }, null],
-    ['class all, a zone op', { class: 'all' }, { commandClass: 'zone' as const, lba: 200, blocks: 0 }, 200],
+    [
+      'class all, a zone op',
+      { class: 'all' },
+      { commandClass: 'zone' as const, lba: 200, blocks: 0 },
+      200,
+    ],
     ['opcode', { opcode: 0x88 }, {}, null],
     ['lun', { lun: 1 }, {}, null],
     ['target', { target: 'iqn.2026-01.test:other' }, {}, null],
@@ -41,9 +53,19 @@ describe('matchRule', () => {
     ['LBA range after', { lba: { first: 8, last: 50 } }, { lba: 51, blocks: 4 }, null],
     ['zone', { zone: 2 }, { lba: 196, blocks: 8 }, 200],
     ['zone, not reached', { zone: 2 }, { lba: 190, blocks: 10 }, null],
-    ['zone op naming the zone', { zone: 2 }, { commandClass: 'zone' as const, lba: 200, blocks: 0 }, 200],
+    [
+      'zone op naming the zone',
+      { zone: 2 },
+      { commandClass: 'zone' as const, lba: 200, blocks: 0 },
+      200,
+    ],
     ['zone of no LU', { zone: 99 }, { lba: 0 }, null],
-    ['range rule, a command without LBA', { lba: { first: 0, last: 9 } }, { lba: -1, blocks: 0 }, null],
+    [
+      'range rule, a command without LBA',
+      { lba: { first: 0, last: 9 } },
+      { lba: -1, blocks: 0 },
+      null,
+    ],
   ])('%s', (_title, r, v, expected) => {
     expect(matchRule(rule({ ...r, action: sense }), view(v), zones)).toBe(expected);
   });
@@ -60,7 +82,11 @@ describe('FaultEngine', () => {
   it('sense with the first failing LBA as INFORMATION, once', () => {
     const e = engine();
     const f = e.add(rule({ action: sense, lba: { first: 4, last: 4 }, times: 1 }));
-    expect(e.before(view())).toMatchObject({ kind: 'sense', code: { key: 3, asc: 0x11, ascq: 0 }, information: 4 });
+    expect(e.before(view())).toMatchObject({
+      kind: 'sense',
+      code: { key: 3, asc: 0x11, ascq: 0 },
+      information: 4,
+    });
     expect(e.before(view())).toBeUndefined();
     expect(e.get(f.id)).toMatchObject({ matches: 2, fired: 1, exhausted: true });
   });
@@ -75,7 +101,9 @@ describe('FaultEngine', () => {
   it('a seeded probability fires on the same matches every time', () => {
     const run = () => {
       const e = engine();
-      e.add(rule({ action: { type: 'status', status: 'task-set-full' }, probability: 0.3, seed: 42 }));
+      e.add(
+        rule({ action: { type: 'status', status: 'task-set-full' }, probability: 0.3, seed: 42 }),
+      );
       return Array.from({ length: 200 }, () => (e.before(view()) === undefined ? 0 : 1)).join('');
     };
     const first = run();

@@ -15,7 +15,9 @@ type Families = ReturnType<typeof parsePrometheusTextFormat>;
 function value(families: Families, name: string, labels: Record<string, string> = {}): number {
   const family = families.find((f) => f.name === name);
   if (family === undefined) throw new Error(`no metric ${name}`);
-  const matching = family.metrics.filter((m) => Object.entries(labels).every(([k, v]) => m.labels?.[k] === v));
+  const matching = family.metrics.filter((m) =>
+    Object.entries(labels).every(([k, v]) => m.labels?.[k] === v),
+  );
   return matching.reduce((sum, m) => sum + Number(m.value ?? m.count ?? 0), 0);
 }
 
@@ -23,10 +25,19 @@ function value(families: Families, name: string, labels: Record<string, string> 
  * One labelled series of a histogram. The parser merges the samples of a labelled histogram into
  * one (it keys histograms by `le` only), so it is given that series alone, its labels removed.
  */
-function histogram(text: string, name: string, label: string): { buckets: Record<string, string>; count: number; sum: number } {
+function histogram(
+  text: string,
+  name: string,
+  label: string,
+): { buckets: Record<string, string>; count: number; sum: number } {
   const lines = text
     .split('\n')
-    .filter((l) => l.startsWith(`# HELP ${name} `) || l.startsWith(`# TYPE ${name} `) || (l.startsWith(name) && l.includes(label)))
+    .filter(
+      (l) =>
+        l.startsWith(`# HELP ${name} `) ||
+        l.startsWith(`# TYPE ${name} `) ||
+        (l.startsWith(name) && l.includes(label)),
+    )
     .map((l) => l.replace(`${label},`, '').replace(`{${label}}`, '').replace(label, ''));
   const [family] = parsePrometheusTextFormat(`${lines.join('\n')}\n`);
   const sample = family?.metrics[0];
@@ -53,7 +64,17 @@ describe('/metrics after a scripted workload', () => {
         targets: [
           {
             name: T,
-            luns: [{ lun: 0, memory: true, capacity: '16MiB', blockSize: BS, zoneSize: '1MiB', conventionalZones: 2, maxOpen: 4 }],
+            luns: [
+              {
+                lun: 0,
+                memory: true,
+                capacity: '16MiB',
+                blockSize: BS,
+                zoneSize: '1MiB',
+                conventionalZones: 2,
+                maxOpen: 4,
+              },
+            ],
           },
         ],
         faults: [{ id: 'late', class: 'write', action: { type: 'latency', ms: 20 }, times: 2 }],
@@ -61,9 +82,14 @@ describe('/metrics after a scripted workload', () => {
       { baseDir: '.' },
     );
     composed = await compose({ ...config, admin: { host: '127.0.0.1', port: 0 } });
-    const ini = await MiniInitiator.login({ host: '127.0.0.1', port: composed.server.address().port, targetName: T });
+    const ini = await MiniInitiator.login({
+      host: '127.0.0.1',
+      port: composed.server.address().port,
+      targetName: T,
+    });
     await ini.clearUnitAttention(); // TEST UNIT READY: 6/29/00, then GOOD
-    for (let i = 0; i < 5; i++) expect((await ini.write16(2 * ZONE + i * 4, Buffer.alloc(4 * BS, i), BS)).status).toBe(0);
+    for (let i = 0; i < 5; i++)
+      expect((await ini.write16(2 * ZONE + i * 4, Buffer.alloc(4 * BS, i), BS)).status).toBe(0);
     expect((await ini.write16(3 * ZONE, Buffer.alloc(2 * BS), BS)).status).toBe(0);
     for (let i = 0; i < 3; i++) expect((await ini.read16(2 * ZONE, 8, BS)).status).toBe(0);
     const outOfRange = await ini.read16(16 * ZONE, 1, BS);
@@ -84,10 +110,16 @@ describe('/metrics after a scripted workload', () => {
   it('counts commands by opcode, service action and status', () => {
     expect(value(families, 'zbc_commands_total', { opcode: '0x8a', status: 'good' })).toBe(6);
     expect(value(families, 'zbc_commands_total', { opcode: '0x88', status: 'good' })).toBe(3);
-    expect(value(families, 'zbc_commands_total', { opcode: '0x88', status: 'check_condition' })).toBe(1);
+    expect(
+      value(families, 'zbc_commands_total', { opcode: '0x88', status: 'check_condition' }),
+    ).toBe(1);
     expect(value(families, 'zbc_commands_total', { opcode: '0x00' })).toBe(2);
-    expect(value(families, 'zbc_commands_total', { opcode: '0x94', service_action: '0x03' })).toBe(1);
-    expect(value(families, 'zbc_commands_total', { opcode: '0x94', service_action: '0x04' })).toBe(1);
+    expect(value(families, 'zbc_commands_total', { opcode: '0x94', service_action: '0x03' })).toBe(
+      1,
+    );
+    expect(value(families, 'zbc_commands_total', { opcode: '0x94', service_action: '0x04' })).toBe(
+      1,
+    );
   });
 
   it('latency histograms per class, bytes moved and errors by sense key', () => {
