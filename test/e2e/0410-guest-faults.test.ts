@@ -21,7 +21,7 @@ defineGuestSuite({
       const m = /control server on (http:\/\/\S+?)\/?$/m.exec(t.output().stdout);
       if (!m) throw new Error(`no control server line in: ${t.output().stdout}`);
       const base = m[1] as string;
-      return runGuest({
+      const run = runGuest({
         image: guestImage(),
         script: composeScript(['faults.sh']),
         env: {
@@ -45,6 +45,11 @@ defineGuestSuite({
             (e: unknown) => reply(`error ${String(e)}\n`),
           );
         },
+      });
+      // The measured latencies, for the log of the run.
+      return run.then((r) => {
+        for (const line of r.output.split('\n')) if (line.includes('fio clat')) console.log(line);
+        return r;
       });
     }),
 });
