@@ -6,13 +6,10 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Composed, compose } from '../../../src/compose.js';
-import { resolveConfig } from '../../../src/config.js';
+import { BS, startControlled, ZONE, zonedLun } from '../../helpers/control-target.js';
 import { MiniInitiator } from '../../helpers/mini-initiator.js';
 
 const T = 'iqn.2026-11.dev.zbc-target:trace';
-const BS = 4096;
-const ZONE = 256;
 const READS = 3;
 const WRITES = 2;
 
@@ -36,37 +33,12 @@ function count(opcodes: readonly number[], opcode: number): number {
 }
 
 async function tracedSession(file: string, data: boolean, maxBytes?: number): Promise<void> {
-  const config = resolveConfig(
-    {
-      listen: '127.0.0.1:0',
-      targets: [
-        {
-          name: T,
-          luns: [
-            {
-              lun: 0,
-              memory: true,
-              capacity: '16MiB',
-              blockSize: BS,
-              zoneSize: '1MiB',
-              conventionalZones: 1,
-            },
-          ],
-        },
-      ],
-    },
-    { baseDir: '.' },
-  );
-  const composed: Composed = await compose({
-    ...config,
-    trace: { file, data, ...(maxBytes ? { maxBytes } : {}) },
+  const trace = { file, data, ...(maxBytes ? { maxBytes } : {}) };
+  const { composed, port } = await startControlled(T, [zonedLun(0, { conventionalZones: 1 })], {
+    trace,
   });
   try {
-    const ini = await MiniInitiator.login({
-      host: '127.0.0.1',
-      port: composed.server.address().port,
-      targetName: T,
-    });
+    const ini = await MiniInitiator.login({ host: '127.0.0.1', port, targetName: T });
     await ini.clearUnitAttention(); // 2 TEST UNIT READY
     for (let i = 0; i < WRITES; i++)
       expect((await ini.write16(ZONE + i * 16, Buffer.alloc(16 * BS, i + 1), BS)).status).toBe(0);

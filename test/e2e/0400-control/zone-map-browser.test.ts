@@ -6,14 +6,12 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Composed, compose } from '../../../src/compose.js';
-import { resolveConfig } from '../../../src/config.js';
+import type { Composed } from '../../../src/compose.js';
+import { BS, startControlled, ZONE, zonedLun } from '../../helpers/control-target.js';
 import { MiniInitiator } from '../../helpers/mini-initiator.js';
 import { repoRoot } from '../../helpers/target-process.js';
 
 const T = 'iqn.2026-11.dev.zbc-target:map';
-const BS = 4096;
-const ZONE = 256; // 1 MiB zones
 const SMALL = `${T}|0`;
 const BIG = `${T}|1`;
 const ARTIFACTS = join(repoRoot, 'test-artifacts');
@@ -78,36 +76,14 @@ describe('zone map in headless chromium', () => {
   let base: string;
 
   beforeAll(async () => {
-    const config = resolveConfig(
-      {
-        listen: '127.0.0.1:0',
-        targets: [
-          {
-            name: T,
-            luns: [
-              {
-                lun: 0,
-                memory: true,
-                capacity: '64MiB',
-                blockSize: BS,
-                zoneSize: '1MiB',
-                conventionalZones: 2,
-                maxOpen: 8,
-              },
-              { lun: 1, memory: true, profile: 'hm-20tb' },
-            ],
-          },
-        ],
-      },
-      { baseDir: '.' },
-    );
-    composed = await compose({ ...config, admin: { host: '127.0.0.1', port: 0 } });
-    base = `http://127.0.0.1:${composed.control?.adminAddress?.port}`;
-    ini = await MiniInitiator.login({
-      host: '127.0.0.1',
-      port: composed.server.address().port,
-      targetName: T,
-    });
+    const luns = [
+      zonedLun(0, { capacity: '64MiB', maxOpen: 8 }),
+      { lun: 1, memory: true, profile: 'hm-20tb' },
+    ];
+    const started = await startControlled(T, luns, { admin: true });
+    composed = started.composed;
+    base = started.adminBase;
+    ini = await MiniInitiator.login({ host: '127.0.0.1', port: started.port, targetName: T });
     await ini.clearUnitAttention(0);
     await ini.clearUnitAttention(1);
     browser = await puppeteer.launch({

@@ -6,13 +6,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildAdminApp } from '../../../../src/admin/http-server.js';
 import { parseCli } from '../../../../src/cli.js';
-import { type Composed, compose } from '../../../../src/compose.js';
-import { resolveConfig } from '../../../../src/config.js';
+import type { Composed } from '../../../../src/compose.js';
+import { BS, startControlled, ZONE, zonedLun } from '../../../helpers/control-target.js';
 import { MiniInitiator, senseTriple } from '../../../helpers/mini-initiator.js';
 
 const T = 'iqn.2026-11.dev.zbc-target:admin';
-const BS = 4096;
-const ZONE = 256; // 1 MiB zones of 4 KiB blocks; zone 0 and 1 conventional
+// 1 MiB zones of 4 KiB blocks (BS, ZONE); zone 0 and 1 conventional.
 const zoneStart = (i: number) => i * ZONE;
 
 describe('control server API', () => {
@@ -56,32 +55,11 @@ describe('control server API', () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'zbc-admin-'));
-    const config = resolveConfig(
-      {
-        listen: '127.0.0.1:0',
-        targets: [
-          {
-            name: T,
-            luns: [
-              {
-                lun: 0,
-                backing: 'z.img',
-                capacity: '16MiB',
-                blockSize: BS,
-                zoneSize: '1MiB',
-                conventionalZones: 2,
-                maxOpen: 4,
-              },
-              { lun: 1, model: 'none', capacity: '4MiB', blockSize: BS, memory: true },
-            ],
-          },
-        ],
-      },
-      { baseDir: dir },
-    );
-    composed = await compose({ ...config, admin: { host: '127.0.0.1', port: 0 } });
-    const admin = composed.control?.adminAddress;
-    base = `http://127.0.0.1:${admin?.port}`;
+    const luns = [
+      zonedLun(0, { backing: 'z.img', maxOpen: 4 }),
+      { lun: 1, model: 'none' as const, capacity: '4MiB', blockSize: BS, memory: true },
+    ];
+    ({ composed, adminBase: base } = await startControlled(T, luns, { admin: true, baseDir: dir }));
     ini = await loginAs('iqn.2026-11.test:api');
     await ini.clearUnitAttention(0);
     await ini.clearUnitAttention(1);
@@ -243,20 +221,13 @@ describe('control server API', () => {
       condition: 1,
     });
     await api('DELETE', '/api/faults/we');
-    await api('POST', '/api/faults', {
-      id: 'full',
-      lun: 1,
-      action: { type: 'status', status: 'task-set-full' },
-      times: 1,
-    });
-    expect((await ini.read16(0, 1, BS, 1)).status).toBe(0x28);
-    await api('POST', '/api/faults', {
-      id: 'busy',
-      lun: 1,
-      action: { type: 'status', status: 'busy' },
-      times: 1,
-    });
-    expect((await ini.read16(0, 1, BS, 1)).status).toBe(0x08);
+    for (const [status, code] of [
+      ['task-set-full', 0x28],
+      ['busy', 0x08],
+    ] as const) {
+      await api('POST', '/api/faults', { lun: 1, action: { type: 'status', status }, times: 1 });
+      expect((await ini.read16(0, 1, BS, 1)).status).toBe(code);
+    }
     await api('DELETE', '/api/faults');
   });
 

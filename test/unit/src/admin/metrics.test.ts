@@ -2,13 +2,11 @@
 // matches what the mini initiator sent.
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Composed, compose } from '../../../../src/compose.js';
-import { resolveConfig } from '../../../../src/config.js';
+import type { Composed } from '../../../../src/compose.js';
+import { BS, startControlled, ZONE, zonedLun } from '../../../helpers/control-target.js';
 import { MiniInitiator, senseTriple } from '../../../helpers/mini-initiator.js';
 
 const T = 'iqn.2026-11.dev.zbc-target:metrics';
-const BS = 4096;
-const ZONE = 256;
 
 type Families = ReturnType<typeof parsePrometheusTextFormat>;
 
@@ -58,35 +56,10 @@ describe('/metrics after a scripted workload', () => {
   let text: string;
 
   beforeAll(async () => {
-    const config = resolveConfig(
-      {
-        listen: '127.0.0.1:0',
-        targets: [
-          {
-            name: T,
-            luns: [
-              {
-                lun: 0,
-                memory: true,
-                capacity: '16MiB',
-                blockSize: BS,
-                zoneSize: '1MiB',
-                conventionalZones: 2,
-                maxOpen: 4,
-              },
-            ],
-          },
-        ],
-        faults: [{ id: 'late', class: 'write', action: { type: 'latency', ms: 20 }, times: 2 }],
-      },
-      { baseDir: '.' },
-    );
-    composed = await compose({ ...config, admin: { host: '127.0.0.1', port: 0 } });
-    const ini = await MiniInitiator.login({
-      host: '127.0.0.1',
-      port: composed.server.address().port,
-      targetName: T,
-    });
+    const faults = [{ id: 'late', class: 'write', action: { type: 'latency', ms: 20 }, times: 2 }];
+    const started = await startControlled(T, [zonedLun(0, { maxOpen: 4 })], { faults, admin: true });
+    composed = started.composed;
+    const ini = await MiniInitiator.login({ host: '127.0.0.1', port: started.port, targetName: T });
     await ini.clearUnitAttention(); // TEST UNIT READY: 6/29/00, then GOOD
     for (let i = 0; i < 5; i++)
       expect((await ini.write16(2 * ZONE + i * 4, Buffer.alloc(4 * BS, i), BS)).status).toBe(0);
@@ -97,8 +70,7 @@ describe('/metrics after a scripted workload', () => {
     expect((await ini.command(zbcOut(0x03, 4 * ZONE))).status).toBe(0); // OPEN ZONE
     expect((await ini.command(zbcOut(0x02, 4 * ZONE))).status).toBe(0); // FINISH ZONE
     expect((await ini.command(zbcOut(0x04, 2 * ZONE))).status).toBe(0); // RESET WRITE POINTER
-    const admin = composed.control?.adminAddress;
-    text = await (await fetch(`http://127.0.0.1:${admin?.port}/metrics`)).text();
+    text = await (await fetch(`${started.adminBase}/metrics`)).text();
     families = parsePrometheusTextFormat(text);
     await ini.close();
   });
