@@ -173,8 +173,10 @@ export async function runCtl(argv: readonly string[]): Promise<number> {
       process.stderr.write(`zbc-target ctl: ${e.message}\n${USAGE}`);
       return 2;
     }
-    const cause = (e as { cause?: { code?: string } }).cause?.code;
-    process.stderr.write(`zbc-target ctl: ${cause ?? (e as Error).message}\n`);
+    // fetch's own message is "fetch failed"; its cause says why (ECONNREFUSED, bad port...).
+    const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+    const why = cause?.code ?? cause?.message ?? (e as Error).message;
+    process.stderr.write(`zbc-target ctl: cannot reach the control server: ${why}\n`);
     return 1;
   }
 }

@@ -1,9 +1,11 @@
 // The control server end to end in one process: compose() with --admin on 127.0.0.1:0, every
 // JSON route (and its refusals) over real HTTP, the effects seen by the mini initiator.
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { runCtl } from '../../../../src/admin/ctl.js';
 import { buildAdminApp } from '../../../../src/admin/http-server.js';
 import { parseCli } from '../../../../src/cli.js';
 import type { Composed } from '../../../../src/compose.js';
@@ -383,6 +385,37 @@ describe('control server API', () => {
       text += Buffer.from((await reader.read()).value ?? []).toString();
     expect(text).toContain('event: hello');
     controller.abort();
+  });
+
+  it('zbc-target ctl drives the same API and reports refusals in one line', async () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((s) => !!out.push(String(s)));
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((s) => !!err.push(String(s)));
+    try {
+      const ctl = (...args: string[]) => runCtl(['--url', base, ...args]);
+      const rule = '{"id":"c1","lun":1,"class":"write","action":{"type":"stall"}}';
+      expect(await ctl('fault', 'add', rule)).toBe(0);
+      expect(await ctl('faults')).toBe(0);
+      expect(JSON.parse(out.at(-1) ?? '[]')).toEqual([expect.objectContaining({ id: 'c1' })]);
+      expect(await ctl('zone', '0', '9', 'offline')).toBe(0); // the only target, found by ctl
+      expect(JSON.parse(out.at(-1) ?? '{}')).toMatchObject({ index: 9, condition: 0xf });
+      expect(await ctl('zone', '0', '9', 'normal')).toBe(0);
+      expect(await ctl('fault', 'clear')).toBe(0);
+      expect(await ctl('fault', 'add', '{"action":{"type":"sense","preset":"nope"}}')).toBe(1);
+      expect(err.at(-1)).toMatch(/^zbc-target ctl: 400 action\.preset: must be one of .*\n$/);
+      expect(await ctl('frobnicate')).toBe(2);
+      expect(err.at(-1)).toContain('usage: zbc-target ctl');
+      const closed = createServer();
+      await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+      const port = (closed.address() as AddressInfo).port;
+      await new Promise((r) => closed.close(r));
+      expect(await runCtl(['--url', `http://127.0.0.1:${port}`, 'luns'])).toBe(1);
+      expect(err.at(-1)).toBe('zbc-target ctl: cannot reach the control server: ECONNREFUSED\n');
+    } finally {
+      stdout.mockRestore();
+      stderr.mockRestore();
+    }
   });
 
   it('GET /metrics answers Prometheus text', async () => {
