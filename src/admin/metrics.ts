@@ -1,10 +1,11 @@
-// Prometheus metrics (prom-client) fed by the command hook and the transport observer. The hot
-// path finds its counter child by a numeric key in a Map (label strings are built once per
-// opcode/status pair, on first sight); zone gauges are computed at scrape time.
-import { Counter, Gauge, Histogram, type LabelValues, Registry } from 'prom-client';
+// Prometheus metrics (prom-client) fed by the command hook and the transport observer. The
+// command path only adds to plain counts (scrape-counts.ts), keyed by number, with label strings
+// made once per key; prom-client gets them at scrape time, as do the zone gauges.
+import { Counter, Gauge, type LabelValues, Registry } from 'prom-client';
 import type { CommandClass, CommandObservation } from '../../scsi/ports/command-hook.js';
 import { ZoneCondition } from '../../zbc/types.js';
 import type { LunRegistry } from './lun-registry.js';
+import { KeyedCounts, LabelledHistogram } from './scrape-counts.js';
 
 const CONDITION_NAMES: Readonly<Record<number, string>> = {
   [ZoneCondition.NOT_WRITE_POINTER]: 'not_write_pointer',
@@ -31,7 +32,17 @@ const STATUS_NAMES: Readonly<Record<number, string>> = {
 
 const hex = (n: number): string => `0x${n.toString(16).padStart(2, '0')}`;
 
-type Inc = { inc(value?: number): void };
+/** Classes in the order of the latency histogram's label values. */
+const CLASSES: readonly CommandClass[] = ['read', 'write', 'zone', 'other'];
+const CLASS_INDEX: Readonly<Record<CommandClass, number>> = {
+  read: 0,
+  write: 1,
+  zone: 2,
+  other: 3,
+};
+const LATENCY_BOUNDS = [
+  0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5,
+];
 
 export interface Activity {
   readonly commands: number;
@@ -40,14 +51,27 @@ export interface Activity {
 
 export class Metrics {
   readonly registry = new Registry();
-  readonly #commands: Counter<'opcode' | 'service_action' | 'status'>;
-  readonly #commandChildren = new Map<number, Inc>();
-  readonly #latency: Record<CommandClass, { observe(v: number): void }>;
-  readonly #bytesRead: Counter;
-  readonly #bytesWritten: Counter;
-  readonly #senseKeys: Inc[];
-  readonly #pdus: Counter<'direction' | 'opcode'>;
-  readonly #pduChildren = new Map<number, Inc>();
+  /** Key: opcode << 16 | (service action + 1) << 8 | status. */
+  readonly #commands = new KeyedCounts<'opcode' | 'service_action' | 'status'>((key) => ({
+    opcode: hex(Math.floor(key / 0x10000)),
+    service_action: ((key >> 8) & 0xff) === 0 ? '' : hex(((key >> 8) & 0xff) - 1),
+    status: STATUS_NAMES[key & 0xff] ?? hex(key & 0xff),
+  }));
+  readonly #latency = new LabelledHistogram(
+    'zbc_command_duration_seconds',
+    'Command latency from receipt to outcome, by command class',
+    'class',
+    CLASSES,
+    LATENCY_BOUNDS,
+  );
+  /** Key: sense key (0-15). */
+  readonly #senseKeys = new KeyedCounts<'sense_key'>((key) => ({ sense_key: hex(key) }));
+  /** Key: 0x100 for target-to-initiator, plus the opcode. */
+  readonly #pdus = new KeyedCounts<'direction' | 'opcode'>((key) => ({
+    direction: key >= 0x100 ? 'out' : 'in',
+    opcode: hex(key & 0xff),
+  }));
+  #bytes = { read: 0, written: 0, readReported: 0, writtenReported: 0 };
   readonly #digestErrors: Counter<'kind'>;
   readonly #sessions: Gauge;
   readonly #sessionsTotal: Counter;
@@ -60,49 +84,56 @@ export class Metrics {
   constructor(luns: LunRegistry) {
     const registry = this.registry;
     const common = { registers: [registry] };
-    this.#commands = new Counter({
+    const commands = this.#commands;
+    new Counter({
       name: 'zbc_commands_total',
       help: 'SCSI commands completed, by opcode, service action and status',
       labelNames: ['opcode', 'service_action', 'status'],
       ...common,
+      collect() {
+        commands.reportTo(this);
+      },
     });
-    const latency = new Histogram({
-      name: 'zbc_command_duration_seconds',
-      help: 'Command latency from receipt to outcome, by command class',
-      labelNames: ['class'],
-      buckets: [
-        0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5,
-      ],
-      ...common,
-    });
-    this.#latency = {
-      read: latency.labels('read'),
-      write: latency.labels('write'),
-      zone: latency.labels('zone'),
-      other: latency.labels('other'),
-    };
-    this.#bytesRead = new Counter({
+    // Not a prom-client class, but the interface its registry reads (get(), name, help, type).
+    registry.registerMetric(this.#latency as unknown as Counter);
+    const bytes = this.#bytes;
+    new Counter({
       name: 'zbc_read_bytes_total',
       help: 'Data-In bytes sent',
       ...common,
+      collect() {
+        this.inc(bytes.read - bytes.readReported);
+        bytes.readReported = bytes.read;
+      },
     });
-    this.#bytesWritten = new Counter({
+    new Counter({
       name: 'zbc_written_bytes_total',
       help: 'Data-Out bytes of commands that succeeded',
       ...common,
+      collect() {
+        this.inc(bytes.written - bytes.writtenReported);
+        bytes.writtenReported = bytes.written;
+      },
     });
-    const senseKeys = new Counter({
+    const senseKeys = this.#senseKeys;
+    new Counter({
       name: 'zbc_check_conditions_total',
       help: 'CHECK CONDITION outcomes by sense key',
       labelNames: ['sense_key'],
       ...common,
+      collect() {
+        senseKeys.reportTo(this);
+      },
     });
-    this.#senseKeys = Array.from({ length: 16 }, (_, k) => senseKeys.labels(hex(k)));
-    this.#pdus = new Counter({
+    const pdus = this.#pdus;
+    new Counter({
       name: 'zbc_iscsi_pdus_total',
       help: 'iSCSI PDUs by direction and opcode',
       labelNames: ['direction', 'opcode'],
       ...common,
+      collect() {
+        pdus.reportTo(this);
+      },
     });
     this.#digestErrors = new Counter({
       name: 'zbc_iscsi_digest_errors_total',
@@ -204,36 +235,20 @@ export class Metrics {
     transition('zbc_zone_finishes_total', 'Zones finished (FINISH ZONE)', (t) => t.finishes);
   }
 
-  /** The command hook's `after`: a few Map lookups and increments. */
+  /** The command hook's `after`: a Map lookup, a bucket search and additions. */
   command(o: CommandObservation): void {
     const v = o.view;
-    const key = v.opcode * 0x10000 + (v.serviceAction + 1) * 0x100 + o.status;
-    let child = this.#commandChildren.get(key);
-    if (child === undefined) {
-      child = this.#commands.labels(
-        hex(v.opcode),
-        v.serviceAction < 0 ? '' : hex(v.serviceAction),
-        STATUS_NAMES[o.status] ?? hex(o.status),
-      );
-      this.#commandChildren.set(key, child);
-    }
-    child.inc();
-    this.#latency[v.commandClass].observe(o.latencyMs / 1000);
-    if (o.bytesIn > 0) this.#bytesRead.inc(o.bytesIn);
-    if (o.bytesOut > 0) this.#bytesWritten.inc(o.bytesOut);
-    if (o.senseKey >= 0) this.#senseKeys[o.senseKey]?.inc();
+    this.#commands.add(v.opcode * 0x10000 + (v.serviceAction + 1) * 0x100 + o.status);
+    this.#latency.observe(CLASS_INDEX[v.commandClass], o.latencyMs / 1000);
+    this.#bytes.read += o.bytesIn;
+    this.#bytes.written += o.bytesOut;
+    if (o.senseKey >= 0) this.#senseKeys.add(o.senseKey);
     this.#activity.commands += 1;
     this.#activity.bytes += o.bytesIn + o.bytesOut;
   }
 
   pdu(direction: 'in' | 'out', opcode: number): void {
-    const key = (direction === 'in' ? 0 : 0x100) + opcode;
-    let child = this.#pduChildren.get(key);
-    if (child === undefined) {
-      child = this.#pdus.labels(direction, hex(opcode));
-      this.#pduChildren.set(key, child);
-    }
-    child.inc();
+    this.#pdus.add((direction === 'in' ? 0 : 0x100) + opcode);
   }
 
   digestError(kind: 'header' | 'data'): void {
