@@ -21,6 +21,9 @@ const SETS = {
     '/usr/include/iscsi/iscsi.h': 'libiscsi-dev',
     cc: 'gcc',
     stdbuf: 'coreutils',
+    // The control server's tests: tshark decodes the wire trace, chromium renders the zone map.
+    tshark: 'tshark',
+    chromium: 'chromium',
   },
   bench: {
     tgtd: 'tgt',
@@ -51,6 +54,13 @@ if (missing.length > 0) {
   console.log(`ensure-packages: installing ${missing.join(' ')}`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   try {
+    // tshark's package asks whether non-root users may capture; answer no without a prompt.
+    if (missing.includes('tshark')) {
+      execFileSync('debconf-set-selections', {
+        input: 'wireshark-common wireshark-common/install-setuid boolean false\n',
+        stdio: ['pipe', 'inherit', 'inherit'],
+      });
+    }
     execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
     execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { stdio: 'inherit', env });
   } catch {

@@ -11,6 +11,7 @@ import { reportLunsFor } from './commands/spc/report-luns.js';
 import { requestSenseForMissingLun } from './commands/spc/request-sense.js';
 import type { LogicalUnit, TargetInfo } from './logical-unit.js';
 import { accessesMedium } from './medium-access.js';
+import type { CommandHook, CommandView, HookAnswer } from './ports/command-hook.js';
 import { check, reservationConflict } from './response.js';
 import { reservationAccess } from './reservation-access.js';
 import { encodeSense } from './sense.js';
@@ -60,6 +61,12 @@ function cdbOf(cdb: Buffer, length: number): Buffer {
   return cdb.length === length ? cdb : cdb.subarray(0, length);
 }
 
+/** A command hook and what it sees of this command (set only while a hook is armed). */
+export interface Intercept {
+  readonly hook: CommandHook;
+  readonly view: CommandView;
+}
+
 /**
  * Preflight, then the handler. The outcome is returned directly when the handler answered
  * synchronously (a READ served from the page cache), so such a command costs no promise here.
@@ -68,6 +75,7 @@ export function dispatch(
   cmd: ScsiCommand,
   lu: LogicalUnit | undefined,
   target: TargetInfo,
+  intercept?: Intercept,
 ): ScsiOutcome | Promise<ScsiOutcome> {
   const cdb = cmd.cdb;
   const descriptor = lu?.descriptorSense ?? false;
@@ -152,9 +160,44 @@ export function dispatch(
       spdtl,
     );
   }
-  const result = runHandler(spec, cmd, cdbOf(cdb, spec.cdbLength), lu);
+  if (intercept !== undefined) return intercepted(intercept, spec, cmd, lu, spdtl);
+  return run(spec, cmd, lu, descriptor, spdtl);
+}
+
+function run(
+  spec: CommandSpec,
+  cmd: ScsiCommand,
+  lu: LogicalUnit,
+  descriptor: boolean,
+  spdtl: number | undefined,
+): ScsiOutcome | Promise<ScsiOutcome> {
+  const result = runHandler(spec, cmd, cdbOf(cmd.cdb, spec.cdbLength), lu);
   if (result instanceof Promise) return result.then((r) => toOutcome(r, descriptor, spdtl));
   return toOutcome(result, descriptor, spdtl);
+}
+
+/** The hook may answer instead of the handler, or delay it (it sees only commands that passed
+ * preflight, so an injected error never hides a unit attention or a reservation conflict). */
+function intercepted(
+  intercept: Intercept,
+  spec: CommandSpec,
+  cmd: ScsiCommand,
+  lu: LogicalUnit,
+  spdtl: number | undefined,
+): ScsiOutcome | Promise<ScsiOutcome> {
+  const act = (answer: HookAnswer | undefined): ScsiOutcome | Promise<ScsiOutcome> => {
+    // The LU's sense format is read when the answer is known: a delay may span a MODE SELECT.
+    if (answer === undefined) return run(spec, cmd, lu, lu.descriptorSense, spdtl);
+    if (answer.kind === 'status') {
+      const status: ScsiOutcome = { status: answer.status };
+      return spdtl === undefined ? status : { ...status, dataOutLength: spdtl };
+    }
+    const information = answer.information;
+    const details = information === undefined ? undefined : { information };
+    return toOutcome(check(answer.code, details), lu.descriptorSense, spdtl);
+  };
+  const answer = intercept.hook.before(intercept.view);
+  return answer instanceof Promise ? answer.then(act) : act(answer);
 }
 
 /** The handler's result as it comes (value or promise); a throw or rejection is a handler bug. */

@@ -3,8 +3,11 @@
 import createDebug from 'debug';
 import { SENSE, type SenseCode } from '../sense-tables/index.js';
 import { commandTable } from './command-table.js';
+import { commandView } from './command-view.js';
 import { dispatch, toOutcome } from './dispatch.js';
+import { observe } from './hook-observation.js';
 import { LogicalUnit, type LogicalUnitConfig, type TargetInfo } from './logical-unit.js';
+import type { CommandHook } from './ports/command-hook.js';
 import { check } from './response.js';
 import {
   type LunInfo,
@@ -29,6 +32,8 @@ export interface ScsiTargetConfig {
 export interface ManagedScsiTarget extends ScsiTarget {
   /** The LU object for a LUN (tests, metrics, fault injection). */
   logicalUnit(lun: number): LogicalUnit | undefined;
+  /** Arms (or with undefined, disarms) the command hook: fault injection and metrics. */
+  setCommandHook(hook: CommandHook | undefined): void;
   /** Flushes every LU (data then zone state), then closes their journals and stores. */
   close(): Promise<void>;
 }
@@ -64,11 +69,30 @@ export function createScsiTarget(config: ScsiTargetConfig): ManagedScsiTarget {
     blockSize: (units.get(lun) as LogicalUnit).blockSize,
   }));
   let closed: Promise<void> | undefined;
+  let hook: CommandHook | undefined;
 
   /** dispatch catches handler errors; a throw or rejection reaching execute is a bug in dispatch. */
   function dispatchBug(lun: number, err: unknown): ScsiOutcome {
     log('execute failed: %O', err);
     return toOutcome(check(SENSE.INTERNAL_TARGET_FAILURE), units.get(lun)?.descriptorSense ?? false);
+  }
+
+  /** The armed path: the hook may answer before the handler and sees every outcome. */
+  async function executeHooked(armed: CommandHook, cmd: ScsiCommand): Promise<ScsiOutcome> {
+    const started = performance.now();
+    const view = commandView(cmd);
+    let outcome: ScsiOutcome;
+    try {
+      outcome = await dispatch(cmd, units.get(cmd.lun), info, { hook: armed, view });
+    } catch (err) {
+      outcome = dispatchBug(cmd.lun, err);
+    }
+    try {
+      armed.after(observe(view, cmd, outcome, performance.now() - started));
+    } catch (err) {
+      log('command hook failed: %O', err);
+    }
+    return outcome;
   }
 
   function resetAll(code: SenseCode): void {
@@ -83,7 +107,12 @@ export function createScsiTarget(config: ScsiTargetConfig): ManagedScsiTarget {
     luns: () => lunInfos,
     logicalUnit: (lun) => units.get(lun),
 
+    setCommandHook(next: CommandHook | undefined): void {
+      hook = next;
+    },
+
     execute(cmd: ScsiCommand): Promise<ScsiOutcome> {
+      if (hook !== undefined) return executeHooked(hook, cmd);
       let outcome: ScsiOutcome | Promise<ScsiOutcome>;
       try {
         outcome = dispatch(cmd, units.get(cmd.lun), info);

@@ -15,8 +15,9 @@ import {
   type ResolvedConfig,
   resolveConfig,
 } from './config.js';
+import { isLoopbackHost } from './admin/request-guard.js';
 import { listProfiles } from './profiles.js';
-import { formatSize } from './sizes.js';
+import { formatSize, parseSize } from './sizes.js';
 
 export const USAGE_EXIT_CODE = 2;
 
@@ -126,6 +127,18 @@ function buildProgram(): Command {
     .option('--mutual-chap-secret <secret>', 'mutual CHAP secret')
     .option('--initiator <iqn>', 'allow only this initiator (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--queue-depth <n>', 'commands in flight per session (CmdSN window)')
+    .option(
+      '--admin <host:port>',
+      `control server: zone map, metrics, fault API (npm start: ${DEFAULT_ADMIN})`,
+    )
+    .option('--no-admin', 'no control server')
+    .option(
+      '--admin-token <token>',
+      'control server bearer token (required off loopback; or ZBC_ADMIN_TOKEN)',
+    )
+    .option('--trace <file.pcap>', 'write iSCSI traffic as a pcap (headers only unless --trace-data)')
+    .option('--trace-data', 'include data segments in the trace')
+    .option('--trace-max-bytes <size>', 'rotate the trace file at this size (keeps 4 files)')
     .addHelpText(
       'after',
       [
@@ -224,6 +237,42 @@ function profileList(): string {
   return `${'name'.padEnd(12)} ${'model'.padEnd(12)} ${'blocks'.padEnd(9)} ${'capacity'.padEnd(10)} description\n${rows.join('\n')}\n`;
 }
 
+export const DEFAULT_ADMIN = '127.0.0.1:3280';
+
+/** --admin, --admin-token, --trace*: the same with or without --config. */
+function withAdminFlags(config: ResolvedConfig, o: Options): ResolvedConfig {
+  let next = config;
+  const adminText = str(o, 'admin');
+  const token = str(o, 'adminToken') ?? process.env.ZBC_ADMIN_TOKEN;
+  if (adminText !== undefined) {
+    const l = parseListen(adminText);
+    if ('error' in l) flagError('--admin', l.error);
+    if (token === undefined && !isLoopbackHost(l.host)) {
+      const why = `is required when --admin is not a loopback address (${adminText})`;
+      flagError('--admin-token', why);
+    }
+    next = { ...next, admin: { ...l, ...(token !== undefined ? { token } : {}) } };
+  } else if (str(o, 'adminToken') !== undefined) {
+    flagError('--admin-token', 'needs --admin');
+  }
+  const trace = str(o, 'trace');
+  const maxText = str(o, 'traceMaxBytes');
+  if (trace === undefined && (o.traceData === true || maxText !== undefined)) {
+    flagError(o.traceData === true ? '--trace-data' : '--trace-max-bytes', 'needs --trace');
+  }
+  if (trace !== undefined) {
+    let maxBytes: number | undefined;
+    if (maxText !== undefined) {
+      const size = parseSize(maxText);
+      if (typeof size !== 'number') flagError('--trace-max-bytes', size.error);
+      maxBytes = size;
+    }
+    const data = o.traceData === true;
+    next = { ...next, trace: { file: trace, data, ...(maxBytes !== undefined ? { maxBytes } : {}) } };
+  }
+  return next;
+}
+
 /** Parses argv (without node and script). Never exits the process itself. */
 export function parseCli(argv: readonly string[], cwd: string = process.cwd()): CliResult {
   const program = buildProgram();
@@ -264,6 +313,7 @@ export function parseCli(argv: readonly string[], cwd: string = process.cwd()): 
     }
     const qd = str(o, 'queueDepth');
     if (qd !== undefined) config = { ...config, queueDepth: int('--queue-depth', qd, 1, 1024) };
+    config = withAdminFlags(config, o);
     return { kind: 'run', config };
   } catch (e) {
     if (e instanceof FlagError || e instanceof ConfigError) {

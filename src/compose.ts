@@ -6,6 +6,7 @@ import { createScsiTarget, type ManagedScsiTarget } from '../scsi/scsi-target.js
 import type { LogicalUnitConfig } from '../scsi/logical-unit.js';
 import { type IscsiServer, startIscsiServer } from '../transport/server.js';
 import type { TargetPortalConfig } from '../transport/target-portal-config.js';
+import { ControlPlane } from './admin/control-plane.js';
 import type { ResolvedConfig } from './config.js';
 import { type OpenedLun, openLun } from './open-lun.js';
 
@@ -14,6 +15,8 @@ const log = createDebug('zbc:src');
 export interface Composed {
   readonly server: IscsiServer;
   readonly targets: readonly ManagedScsiTarget[];
+  /** Faults, metrics, trace and control server, when the configuration asks for any. */
+  readonly control?: ControlPlane;
   /** Async logout and drop of every session, then flush and close every LU. */
   close(): Promise<void>;
 }
@@ -42,19 +45,36 @@ export async function compose(config: ResolvedConfig): Promise<Composed> {
         ...(t.initiators ? { initiators: t.initiators } : {}),
       });
     }
+    const control = needsControlPlane(config)
+      ? new ControlPlane(targets, {
+          ...(config.admin !== undefined ? { admin: config.admin } : {}),
+          ...(config.faults !== undefined ? { faults: config.faults } : {}),
+          ...(config.trace !== undefined ? { trace: config.trace } : {}),
+        })
+      : undefined;
     const server = await startIscsiServer({
       host: config.listen.host,
       port: config.listen.port,
       targets: portals,
       ...(config.queueDepth !== undefined ? { queueDepth: config.queueDepth } : {}),
+      ...(control !== undefined ? { observer: control.observer } : {}),
     });
+    try {
+      await control?.start(server);
+    } catch (e) {
+      await control?.close().catch(() => undefined);
+      await server.close();
+      throw e;
+    }
     let closing: Promise<void> | undefined;
     return {
       server,
       targets,
+      ...(control !== undefined ? { control } : {}),
       close() {
         closing ??= (async () => {
           try {
+            await control?.close();
             await server.close();
           } finally {
             await closeTargets(targets);
@@ -75,6 +95,11 @@ export async function compose(config: ResolvedConfig): Promise<Composed> {
     }
     throw e;
   }
+}
+
+function needsControlPlane(config: ResolvedConfig): boolean {
+  const faults = config.faults?.length ?? 0;
+  return config.admin !== undefined || config.trace !== undefined || faults > 0;
 }
 
 /** Flushes and closes every target; one failure does not keep the others open. */

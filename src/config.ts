@@ -9,6 +9,9 @@ import { z } from 'zod';
 import { iscsiNameProblem } from '../transport/login/iscsi-name.js';
 import { validateLayout } from '../zbc/geometry.js';
 import type { ZoneLayoutConfig, ZonedModel } from '../zbc/types.js';
+import type { AdminListen } from './admin/control-plane.js';
+import { type FaultRule, faultRuleSchema } from './admin/fault-rules.js';
+import type { TraceOptions } from './admin/wire-trace.js';
 import { findProfile, listProfiles } from './profiles.js';
 import { formatSize, parseSize } from './sizes.js';
 import { errnoOf } from './storage/errno.js';
@@ -120,6 +123,8 @@ const configSchema = z
     listen: z.string().optional(),
     queueDepth: z.number().int('must be an integer').min(1, 'must be 1 to 1024').max(1024, 'must be 1 to 1024').optional(),
     targets: z.array(targetSchema).min(1, 'must list at least one target'),
+    /** Fault rules armed at start (the control API's rule format, docs/admin-api.md). */
+    faults: z.array(faultRuleSchema).optional(),
   })
   .strict();
 
@@ -165,6 +170,11 @@ export interface ResolvedConfig {
   readonly listen: ListenAddress;
   readonly queueDepth?: number;
   readonly targets: readonly ResolvedTarget[];
+  readonly faults?: readonly FaultRule[];
+  /** The control server (--admin); absent: none. */
+  readonly admin?: AdminListen;
+  /** A wire trace from the start (--trace). */
+  readonly trace?: TraceOptions;
 }
 
 /** How errors name a field: config paths, or CLI flags. */
@@ -339,7 +349,18 @@ export function resolveConfig(input: unknown, opts: ResolveOptions): ResolvedCon
       luns: [...luns].sort((a, b) => a.lun - b.lun),
     };
   });
-  return { listen, ...(cfg.queueDepth !== undefined ? { queueDepth: cfg.queueDepth } : {}), targets };
+  const faultIds = new Set<string>();
+  cfg.faults?.forEach((f, i) => {
+    if (f.id === undefined) return;
+    if (faultIds.has(f.id)) fail(namer, ['faults', i, 'id'], `duplicate fault id ${f.id}`);
+    faultIds.add(f.id);
+  });
+  return {
+    listen,
+    ...(cfg.queueDepth !== undefined ? { queueDepth: cfg.queueDepth } : {}),
+    targets,
+    ...(cfg.faults !== undefined ? { faults: cfg.faults } : {}),
+  };
 }
 
 /** Reads and resolves a JSON config file; backing paths are relative to the file's folder. */

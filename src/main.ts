@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 // Entry point: parse flags (or a config file), compose stores, zone models, SCSI targets and the
 // iSCSI server, print how to attach, and shut down cleanly on SIGINT/SIGTERM.
-import { startupLines } from './attach-help.js';
+import { runCtl } from './admin/ctl.js';
+import { portal, startupLines } from './attach-help.js';
 import { parseCli } from './cli.js';
 import { type Composed, compose } from './compose.js';
 import { installShutdown } from './shutdown.js';
 
 async function main(argv: readonly string[]): Promise<number | null> {
+  if (argv[0] === 'ctl') return runCtl(argv.slice(1));
   const parsed = parseCli(argv);
   if (parsed.kind === 'exit') {
     if (parsed.stdout) process.stdout.write(parsed.stdout);
@@ -30,7 +32,13 @@ async function main(argv: readonly string[]): Promise<number | null> {
   }
   installShutdown({ close: () => composed.close() });
   const { host, port } = composed.server.address();
-  process.stdout.write(`${startupLines(config, host, port).join('\n')}\n`);
+  const lines = startupLines(config, host, port);
+  const admin = composed.control?.adminAddress;
+  if (admin !== undefined) {
+    lines.push(`zbc-target: control server on http://${portal(admin.host, admin.port)}/`);
+  }
+  // One write: a reader that waits for the listening line sees the control server line too.
+  process.stdout.write(`${lines.join('\n')}\n`);
   return null; // keep running until a signal
 }
 

@@ -22,6 +22,7 @@ import { PduFramer, type RawPdu } from './pdu/framer.js';
 import { decodeLoginRequest, encodeLoginResponse, type LoginRequestPdu } from './pdu/login.js';
 import { InitiatorOpcode } from './pdu/opcodes.js';
 import type { Portal } from './discovery.js';
+import type { ConnectionRef, SessionRef, TransportObserver } from './observer.js';
 import { Session, type SessionEnvironment, type SessionIo } from './session.js';
 import type { TargetPortalConfig } from './target-portal-config.js';
 import type { SessionRegistry } from './session-registry.js';
@@ -45,6 +46,10 @@ export interface ConnectionContext {
   closed(connection: Connection): void;
   /** The connection left the login phase: logged in, refused or gone (login budget). */
   loginEnded(connection: Connection): void;
+  /** Metrics, wire trace, session list: absent costs one null check per PDU. */
+  readonly observer?: TransportObserver;
+  /** A server-unique connection number (observers key on it). */
+  nextConnectionId(): number;
 }
 
 export type ConnectionPhase = 'login' | 'full-feature' | 'closed';
@@ -70,6 +75,9 @@ export class Connection {
   readonly portal: Portal;
   readonly remote: string;
   readonly remoteAddress: string;
+  readonly ref: ConnectionRef;
+  private readonly observer: TransportObserver | undefined;
+  private sessionRef: SessionRef | undefined;
 
   constructor(
     private readonly socket: Socket,
@@ -79,6 +87,12 @@ export class Connection {
     this.portal = { host: socket.localAddress ?? '127.0.0.1', port: socket.localPort ?? 0 };
     this.remoteAddress = socket.remoteAddress ?? '?';
     this.remote = `${this.remoteAddress}:${socket.remotePort ?? 0}`;
+    this.ref = {
+      id: ctx.nextConnectionId(),
+      local: this.portal,
+      remote: { host: this.remoteAddress, port: socket.remotePort ?? 0 },
+    };
+    this.observer = ctx.observer;
     const env: LoginEnvironment = {
       findTarget: (name) => ctx.findTarget(name),
       admit: (req) => ctx.registry.admit(req),
@@ -93,6 +107,7 @@ export class Connection {
     socket.on('close', () => this.fail('socket closed'));
     this.loginTimer = setTimeout(() => this.fail('login deadline passed'), ctx.limits.loginTimeoutMs);
     this.loginTimer.unref?.();
+    this.observer?.connectionOpened(this.ref);
   }
 
   private isClosed(): boolean {
@@ -117,10 +132,15 @@ export class Connection {
         const result = this.framer.next();
         if (result.kind === 'need-more') break;
         if (result.kind === 'error') {
+          if (result.error.code === 'ISCSI_HEADER_DIGEST') {
+            this.observer?.digestError(this.ref, 'header');
+          }
           this.fail(`${result.error.code}: ${result.error.message}`);
           break;
         }
         if (logPdu.enabled) logPdu('%s <- %s', this.remote, result.pdu.bhs.toString('hex'));
+        const observer = this.observer;
+        if (observer !== undefined) this.observeIn(observer, result.pdu);
         if (this.phaseValue === 'login') this.onLoginPdu(result.pdu);
         else this.session?.handle(result.pdu);
       }
@@ -128,6 +148,11 @@ export class Connection {
       log('internal error on %s: %O', this.remote, err);
       this.fail(err instanceof ProtocolError ? err.message : 'internal error');
     }
+  }
+
+  private observeIn(observer: TransportObserver, pdu: RawPdu): void {
+    observer.pdu(this.ref, 'in', pdu.bhs, pdu.ahs, pdu.data);
+    if (pdu.dataDigestError) observer.digestError(this.ref, 'data');
   }
 
   private onLoginPdu(raw: RawPdu): void {
@@ -226,6 +251,18 @@ export class Connection {
         };
         this.session = new Session(this.sessionIo(), env, step.outcome);
         this.ctx.registry.add(this.session);
+        if (this.observer !== undefined) {
+          const s = this.session;
+          this.sessionRef = {
+            tsih: s.tsih,
+            initiatorName: s.initiatorName,
+            isid: s.isid,
+            targetName: s.targetName,
+            nexusKey: s.nexus?.key,
+            connection: this.ref,
+          };
+          this.observer.sessionOpened(this.sessionRef);
+        }
         this.phaseValue = 'full-feature';
         this.ctx.loginEnded(this);
         log('%s logged in: %s session %d (%s)', this.remote, step.outcome.kind, step.outcome.tsih, step.outcome.initiatorName);
@@ -261,6 +298,7 @@ export class Connection {
   write(header: Buffer, data: readonly Buffer[] = []): void {
     if (this.phaseValue === 'closed' || this.socket.destroyed || !this.socket.writable) return;
     if (logPdu.enabled) logPdu('%s -> %s', this.remote, header.toString('hex'));
+    this.observer?.pdu(this.ref, 'out', header, undefined, data);
     if (!this.corked) {
       this.corked = true;
       this.socket.cork();
@@ -331,7 +369,7 @@ export class Connection {
   fail(reason: string): void {
     if (this.phaseValue === 'closed') return;
     log('closing %s: %s', this.remote, reason);
-    this.shutdown();
+    this.shutdown(reason);
     this.socket.destroy();
   }
 
@@ -339,13 +377,13 @@ export class Connection {
   private closeAfterFlush(reason: string): void {
     if (this.phaseValue === 'closed') return;
     log('ending %s: %s', this.remote, reason);
-    this.shutdown();
+    this.shutdown(reason);
     this.socket.end();
     const timer = setTimeout(() => this.socket.destroy(), LINGER_MS);
     timer.unref?.();
   }
 
-  private shutdown(): void {
+  private shutdown(reason: string): void {
     if (this.phaseValue === 'login') this.ctx.loginEnded(this);
     this.phaseValue = 'closed';
     clearTimeout(this.loginTimer);
@@ -355,5 +393,7 @@ export class Connection {
       log('session end failed: %O', err);
     }
     this.ctx.closed(this);
+    if (this.sessionRef !== undefined) this.observer?.sessionClosed(this.sessionRef);
+    this.observer?.connectionClosed(this.ref, reason);
   }
 }

@@ -6,6 +6,7 @@ import { Connection, type ConnectionContext } from './connection.js';
 import { resolveLimits, type TransportLimits } from './limits.js';
 import { LoginBudget } from './login-budget.js';
 import { normalizeIscsiName } from './login/iscsi-name.js';
+import type { SessionRef, TransportObserver } from './observer.js';
 import type { Session } from './session.js';
 import { SessionRegistry } from './session-registry.js';
 import type { TargetPortalConfig } from './target-portal-config.js';
@@ -24,13 +25,21 @@ export interface IscsiServerOptions {
   readonly limits?: Partial<TransportLimits>;
   /** How long close() waits for initiators to log out after the Async request (default 2000 ms). */
   readonly logoutGraceMs?: number;
+  /** Sees connections, sessions, PDUs and digest errors (metrics, wire trace). */
+  readonly observer?: TransportObserver;
 }
+
+/** A live session, for the control server's list. */
+export type SessionSummary = Omit<SessionRef, 'connection'>;
 
 export interface IscsiServer {
   address(): { host: string; port: number };
   /** Sends an Async logout request to every session, waits briefly, then drops the rest. */
   close(): Promise<void>;
   sessionCount(): number;
+  sessions(): SessionSummary[];
+  /** Ends a session at once, as a dropped connection does (tasks ended, nexus loss). */
+  dropSession(tsih: number, reason: string): boolean;
 }
 
 export async function startIscsiServer(options: IscsiServerOptions): Promise<IscsiServer> {
@@ -46,6 +55,7 @@ export async function startIscsiServer(options: IscsiServerOptions): Promise<Isc
   const sockets = new Set<Socket>();
   const graceMs = options.logoutGraceMs ?? 2000;
   let closing: Promise<void> | undefined;
+  let lastConnectionId = 0;
 
   const ctx: ConnectionContext = {
     limits,
@@ -55,6 +65,8 @@ export async function startIscsiServer(options: IscsiServerOptions): Promise<Isc
     sessionsOfTarget: (name) => registry.forTarget(name) as Session[],
     closed: (connection) => connections.delete(connection),
     loginEnded: (connection) => logins.release(connection.remoteAddress),
+    nextConnectionId: () => ++lastConnectionId,
+    ...(options.observer !== undefined ? { observer: options.observer } : {}),
   };
 
   const server: Server = createServer({ noDelay: true }, (socket: Socket) => {
@@ -95,6 +107,20 @@ export async function startIscsiServer(options: IscsiServerOptions): Promise<Isc
   return {
     address: () => address,
     sessionCount: () => registry.size,
+    sessions: () =>
+      (registry.all() as Session[]).map((s) => ({
+        tsih: s.tsih,
+        initiatorName: s.initiatorName,
+        isid: s.isid,
+        targetName: s.targetName,
+        nexusKey: s.nexus?.key,
+      })),
+    dropSession(tsih: number, reason: string): boolean {
+      const session = registry.all().find((s) => s.tsih === tsih);
+      if (session === undefined) return false;
+      session.terminate(reason);
+      return true;
+    },
     close(): Promise<void> {
       closing ??= (async () => {
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));

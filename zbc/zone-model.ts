@@ -26,6 +26,9 @@ import {
   type ZoneType,
 } from './types.js';
 
+/** Run-time zone health (setZoneHealth). */
+export type ZoneHealth = 'read-only' | 'offline' | 'normal';
+
 export class ZoneModel implements ZonedMedium {
   readonly model: ZonedModel;
   readonly layout: ZoneLayoutConfig;
@@ -33,6 +36,8 @@ export class ZoneModel implements ZonedMedium {
   readonly zoneCount: number;
   private readonly state: ZoneState;
   private readonly perPhysical: number;
+  /** Zones whose health changed transiently: the condition to persist in place of theirs. */
+  private readonly transientBase = new Map<number, ZoneCondition>();
 
   /**
    * Throws RangeError on an invalid or non-zoned layout, or a restored state of another
@@ -131,7 +136,60 @@ export class ZoneModel implements ZonedMedium {
    */
   captureDurable(): ZoneCapture {
     const s = this.state;
-    return captureZones(s, s.takeDirty((i) => s.hasInflight(i)));
+    const capture = captureZones(s, s.takeDirty((i) => s.hasInflight(i)));
+    if (this.transientBase.size === 0) return capture;
+    // A transient READ ONLY / OFFLINE is never persisted: its zone's record keeps the condition
+    // it had before, normalised as it would load (open -> CLOSED or EMPTY).
+    for (let k = 0; k < capture.zones.length; k++) {
+      const zone = capture.zones[k] as number;
+      const base = this.transientBase.get(zone);
+      if (base !== undefined) capture.condition[k] = this.loadedCondition(zone, base);
+    }
+    return capture;
+  }
+
+  private loadedCondition(i: number, base: ZoneCondition): ZoneCondition {
+    const kept = base === C.READ_ONLY || base === C.OFFLINE || base === C.INACTIVE;
+    return kept || base === C.FULL ? base : this.healthyCondition(i);
+  }
+
+  /** The condition of a healthy zone with the current WP: EMPTY, FULL or CLOSED (ZBC-2 4.4.3). */
+  private healthyCondition(i: number): ZoneCondition {
+    const s = this.state;
+    const wp = s.wp[i] as number;
+    if (wp === s.start(i)) return C.EMPTY;
+    return wp === s.end(i) ? C.FULL : C.CLOSED;
+  }
+
+  /**
+   * Changes a write pointer zone's health at run time, as a drive does when a head degrades
+   * (ZBC-2 4.4.3.5 READ ONLY, 4.4.3.6 OFFLINE) or recovers ('normal': EMPTY, CLOSED or FULL from
+   * its WP). An open zone leaves the open counts. A transient change is reported as it is but
+   * persisted as the zone was before; a persisted one is captured like any other change.
+   * Returns an error message for a zone that has no write pointer or does not exist.
+   */
+  setZoneHealth(index: number, health: ZoneHealth, transient: boolean): string | null {
+    const s = this.state;
+    if (!Number.isInteger(index) || index < 0 || index >= this.zoneCount) {
+      return `zone ${index} does not exist (0-${this.zoneCount - 1})`;
+    }
+    if (!s.isWritePointerZone(index)) return `zone ${index} has no write pointer`;
+    const base = this.transientBase.get(index);
+    if (!transient) this.transientBase.delete(index);
+    else if (base === undefined) this.transientBase.set(index, s.cond(index));
+    // Undoing a transient change of a healthy zone: what is persisted is true again.
+    else if (health === 'normal' && base !== C.READ_ONLY && base !== C.OFFLINE) {
+      this.transientBase.delete(index);
+    }
+    const next =
+      health === 'read-only'
+        ? C.READ_ONLY
+        : health === 'offline'
+          ? C.OFFLINE
+          : this.healthyCondition(index);
+    s.setCondition(index, next);
+    s.markDirty(index);
+    return null;
   }
 
   /** Bytes of the per-zone typed arrays the model holds (bench: <= 24 per zone). */
@@ -158,6 +216,19 @@ export class ZoneModel implements ZonedMedium {
   /** Zone index holding an LBA below the capacity. */
   zoneIndexOf(lba: number): number {
     return this.geometry.indexOf(lba);
+  }
+
+  /**
+   * The live per-zone condition and WP arrays, in REPORT ZONES order, for callers that scan every
+   * zone (metrics, the zone map's change detection) without an object per zone. Read only.
+   */
+  liveArrays(): { readonly condition: Uint8Array; readonly writePointer: Float64Array } {
+    return { condition: this.state.condition, writePointer: this.state.wp };
+  }
+
+  /** Zone transitions since start (implicit/explicit opens, resets, finishes), for metrics. */
+  get transitions(): Readonly<ZoneState['transitions']> {
+    return this.state.transitions;
   }
 
   /** I, E and CLOSED counts (ZBC-2 manage open zone resources). */

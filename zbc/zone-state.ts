@@ -50,6 +50,8 @@ export class ZoneState {
   implicitOpen = 0;
   explicitOpen = 0;
   closed = 0;
+  /** Transitions since start, for metrics: one increment in the primitive that makes each. */
+  readonly transitions = { implicitOpens: 0, explicitOpens: 0, resets: 0, finishes: 0 };
 
   private readonly dirty: Uint8Array;
   private dirtyList: Uint32Array;
@@ -121,7 +123,10 @@ export class ZoneState {
     this.count(prev, -1);
     this.count(next, 1);
     this.condition[i] = next;
-    if (next === C.IMPLICITLY_OPENED && i < this.iopenFloor) this.iopenFloor = i;
+    if (next === C.IMPLICITLY_OPENED) {
+      this.transitions.implicitOpens++;
+      if (i < this.iopenFloor) this.iopenFloor = i;
+    } else if (next === C.EXPLICITLY_OPENED) this.transitions.explicitOpens++;
     this.markDirty(i);
   }
 
@@ -149,6 +154,7 @@ export class ZoneState {
   }
 
   finishZone(i: number): void {
+    this.transitions.finishes++;
     for (const w of this.inflightOf(i)) w.finished = true;
     this.setWritePointer(i, this.end(i));
     this.setCondition(i, C.FULL);
@@ -157,6 +163,7 @@ export class ZoneState {
   /** RESET WRITE POINTER: EMPTY, WP at the start, RESET and NON_SEQ cleared (ZBC-2). */
   resetZone(i: number): void {
     const start = this.start(i);
+    this.transitions.resets++;
     for (const w of this.inflightOf(i)) w.resets++;
     this.setWritePointer(i, start);
     this.dataEnd[i] = start;

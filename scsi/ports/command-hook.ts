@@ -1,0 +1,52 @@
+// Command interception and observation port: src/ implements it (fault injection, metrics).
+// dispatch calls `before` once preflight has passed, just before the handler, and the target
+// calls `after` for every command it answered. Nothing here runs while no hook is set.
+import type { SenseCode } from '../../sense-tables/index.js';
+import type { NexusId, ScsiStatus } from '../target.js';
+
+/** Coarse command families that fault rules and latency histograms match on. */
+export type CommandClass = 'read' | 'write' | 'zone' | 'other';
+
+/** What a hook may know about a command (decoded once, only while a hook is set). */
+export interface CommandView {
+  readonly lun: number;
+  readonly nexus: NexusId;
+  readonly opcode: number;
+  /** Service action for opcodes that have one (ZBC IN/OUT, 9Eh, A3h...), else -1. */
+  readonly serviceAction: number;
+  readonly commandClass: CommandClass;
+  /** First LBA the command touches (zone ID for zone operations), or -1 for none. */
+  readonly lba: number;
+  /** Blocks it moves; 0 when it names no range (a zone operation, INQUIRY...). */
+  readonly blocks: number;
+}
+
+/** A hook's answer instead of running the handler: CHECK CONDITION with sense, or a status. */
+export type HookAnswer =
+  | { readonly kind: 'sense'; readonly code: SenseCode; readonly information?: number }
+  | { readonly kind: 'status'; readonly status: ScsiStatus };
+
+/** What happened to one command, reported after its outcome is known. */
+export interface CommandObservation {
+  readonly view: CommandView;
+  readonly status: ScsiStatus;
+  /** Sense key, ASC and ASCQ of a CHECK CONDITION, else -1. */
+  readonly senseKey: number;
+  readonly asc: number;
+  readonly ascq: number;
+  /** Data-In bytes sent / Data-Out bytes received. */
+  readonly bytesIn: number;
+  readonly bytesOut: number;
+  /** From the target receiving the command to its outcome, in milliseconds. */
+  readonly latencyMs: number;
+}
+
+export interface CommandHook {
+  /**
+   * Undefined: run the handler now. An answer: end the command with it (the handler never
+   * runs, so an injected write error writes nothing). A promise: wait (added latency, a stall
+   * until released), then act on what it resolves to.
+   */
+  before(view: CommandView): HookAnswer | undefined | Promise<HookAnswer | undefined>;
+  after(observation: CommandObservation): void;
+}
