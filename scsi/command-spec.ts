@@ -55,6 +55,8 @@ export interface CommandSpec {
   readonly allowedUnderReservation?: boolean;
   /** Only on zoned LUs (ZBC IN/OUT); others answer INVALID COMMAND OPERATION CODE. */
   readonly zonedOnly?: boolean;
+  /** Only on zone domains LUs (REPORT REALMS, ZONE ACTIVATE...); others answer as unknown. */
+  readonly domainsOnly?: boolean;
   /** Only on non-zoned LUs (UNMAP: ZBC-2, no provisioning); zoned ones answer 5/20/00. */
   readonly unzonedOnly?: boolean;
   /**

@@ -4,6 +4,7 @@ import type { LogicalUnit } from './logical-unit.js';
 
 export function supportedOn(spec: CommandSpec, lu: LogicalUnit): boolean {
   if (spec.zonedOnly === true && lu.zones === undefined) return false;
+  if (spec.domainsOnly === true && lu.zones?.domains === undefined) return false;
   if (spec.unzonedOnly === true && lu.zones !== undefined) return false;
   return true;
 }

@@ -31,7 +31,11 @@ export interface LogicalUnitConfig {
   readonly rotationRate?: number;
   /** VPD B0h MAXIMUM TRANSFER LENGTH in blocks (default 16 MiB worth). */
   readonly maxTransferBlocks?: number;
+  /** Zone domains LUs: ZONE ACTIVATE/QUERY(16) layout, libzbc's draft (default) or zbc2r12. */
+  readonly activateLayout?: ActivateLayout;
 }
+
+export type ActivateLayout = 'libzbc' | 'zbc2r12';
 
 /** What an LU knows of its target (REPORT LUNS, SCSI name string designators). */
 export interface TargetInfo {
@@ -59,6 +63,7 @@ export class LogicalUnit {
   readonly readOnly: boolean;
   readonly rotationRate: number;
   readonly maxTransferBlocks: number;
+  readonly activateLayout: ActivateLayout;
   readonly target: TargetInfo;
   readonly unitAttentions = new UnitAttentions();
   /** Range lock that makes COMPARE AND WRITE atomic against other medium access (SBC-4 5.3). */
@@ -103,6 +108,7 @@ export class LogicalUnit {
     this.maxTransferBlocks =
       config.maxTransferBlocks ??
       Math.max(1, Math.floor(DEFAULT_MAX_TRANSFER_BYTES / config.blockSize));
+    this.activateLayout = config.activateLayout ?? 'libzbc';
     this.target = target;
     this.deallocated = config.zones === undefined ? new LbaExtentSet() : undefined;
   }

@@ -1,5 +1,7 @@
 // Mode parameter pages (SPC-4 7.5, SBC-4 6.5): per-LU current values, their defaults and the
 // changeable mask, plus the encoders MODE SENSE uses and the validators MODE SELECT uses.
+import type { LogicalUnit } from './logical-unit.js';
+import { ZONE_DOMAINS_PAGE } from './zone-domains-mode-page.js';
 
 export interface ModeState {
   /** Caching page WCE (SBC-4 table 197): write-back cache, so Linux sends SYNCHRONIZE CACHE. */
@@ -8,12 +10,18 @@ export interface ModeState {
   dSense: boolean;
   /** Control page SWP (software write protect): writes answer DATA PROTECT / WRITE PROTECTED. */
   swp: boolean;
+  /** Zone Domains page FSNOZ: zones a ZONE ACTIVATE without a zone count acts on. */
+  fsnoz: number;
+  /** Zone Domains page MAXIMUM ACTIVATION: realms per ZONE ACTIVATE, 0 = unlimited. */
+  maxActivation: number;
 }
 
 export const DEFAULT_MODE_STATE: Readonly<ModeState> = Object.freeze({
   wce: true,
   dSense: false,
   swp: false,
+  fsnoz: 1,
+  maxActivation: 0,
 });
 
 /** Page control field (SPC-4 table 451). */
@@ -22,16 +30,23 @@ export type PageControl = (typeof PageControl)[keyof typeof PageControl];
 
 export interface ModePageDef {
   readonly code: number;
+  /** SUBPAGE CODE of a page in SPF format (4-byte header); absent for page_0 format. */
+  readonly subpage?: number;
   readonly name: string;
-  /** Whole page length, header (2 bytes) included. */
+  /** Whole page length, header (2 or 4 bytes) included. */
   readonly length: number;
-  /** Writes the page for `state`; `changeable` writes the mask of changeable bits instead. */
-  encode(out: Buffer, state: Readonly<ModeState>, changeable: boolean): void;
+  /** Only some LUs have the page (default: every LU). */
+  readonly appliesTo?: (lu: LogicalUnit) => boolean;
+  /**
+   * Writes the page for `state`; `changeable` writes the mask of changeable bits instead (an SPF
+   * page writes its header in both cases).
+   */
+  encode(out: Buffer, state: Readonly<ModeState>, changeable: boolean, lu?: LogicalUnit): void;
   /**
    * Checks a page from MODE SELECT against the changeable mask and applies it to `next`.
    * Returns the byte offset (within the page) of the first bad field, or -1 when valid.
    */
-  apply(page: Buffer, next: ModeState): number;
+  apply(page: Buffer, next: ModeState, lu?: LogicalUnit): number;
 }
 
 /** Caching mode page 08h, SBC-4 6.5.5 (table 197): 20 bytes. Only WCE is changeable. */
@@ -92,10 +107,26 @@ function firstUnchangeable(
 }
 
 /** Served pages in ascending page-code order (3Fh returns them in this order). */
-export const MODE_PAGES: readonly ModePageDef[] = [CACHING, CONTROL];
+export const MODE_PAGES: readonly ModePageDef[] = [CACHING, CONTROL, ZONE_DOMAINS_PAGE];
 
 export const ALL_PAGES = 0x3f;
+export const ALL_SUBPAGES = 0xff;
 
-export function findModePage(code: number): ModePageDef | undefined {
-  return MODE_PAGES.find((p) => p.code === code);
+/** The pages this LU has. */
+export function modePagesOf(lu: LogicalUnit): readonly ModePageDef[] {
+  return MODE_PAGES.filter((p) => p.appliesTo === undefined || p.appliesTo(lu));
+}
+
+/** A page by page code and subpage code (0 = page_0 format), if this LU has it. */
+export function findModePage(lu: LogicalUnit, code: number, subpage = 0): ModePageDef | undefined {
+  return modePagesOf(lu).find((p) => p.code === code && (p.subpage ?? 0) === subpage);
+}
+
+/** MODE SENSE selection (SPC-4 6.13): page/subpage codes, with 3Fh and FFh as wildcards. */
+export function selectModePages(lu: LogicalUnit, code: number, subpage: number): readonly ModePageDef[] {
+  return modePagesOf(lu).filter(
+    (p) =>
+      (code === ALL_PAGES || p.code === code) &&
+      (subpage === ALL_SUBPAGES || (p.subpage ?? 0) === subpage),
+  );
 }

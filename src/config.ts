@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve as resolvePath } from 'node:path';
 import { z } from 'zod';
 import { iscsiNameProblem } from '../transport/login/iscsi-name.js';
+import { DomainMap } from '../zbc/domains/domain-map.js';
 import { validateLayout } from '../zbc/geometry.js';
 import type { ZoneLayoutConfig, ZonedModel } from '../zbc/types.js';
 import type { AdminListen } from './admin/control-plane.js';
@@ -74,8 +75,11 @@ const lunSchema = z
     blockSize: z.number().int('must be an integer').optional(),
     physicalBlockSize: z.number().int('must be an integer').optional(),
     profile: z.string().optional(),
-    model: z.enum(['host-managed', 'host-aware', 'none'], {
-      errorMap: () => ({ message: 'must be host-managed, host-aware or none' }),
+    model: z.enum(['host-managed', 'host-aware', 'none', 'zone-domains'], {
+      errorMap: () => ({ message: 'must be host-managed, host-aware, none or zone-domains' }),
+    }).optional(),
+    activateLayout: z.enum(['libzbc', 'zbc2r12'], {
+      errorMap: () => ({ message: 'must be libzbc or zbc2r12' }),
     }).optional(),
     zoneSize: size.optional(),
     zoneCapacity: size.optional(),
@@ -150,6 +154,8 @@ export interface ResolvedLun {
   readonly product?: string;
   readonly readOnly: boolean;
   readonly profile: string;
+  /** Zone domains LUs: the ZONE ACTIVATE/QUERY(16) CDB and results layout. */
+  readonly activateLayout?: 'libzbc' | 'zbc2r12';
 }
 
 export interface ResolvedTarget {
@@ -227,9 +233,15 @@ const LAYOUT_WORDS: readonly [RegExp, string][] = [
   [/blockSize/g, 'the block size'],
 ];
 
+const DEFAULT_DOMAINS_PROFILE = 'zd-hybrid';
+
+function domainProfiles(): string {
+  return listProfiles().filter((p) => p.layout.domains !== undefined).map((p) => p.name).join(', ');
+}
+
 function resolveLun(raw: ParsedLun, target: ParsedTarget, at: ConfigPath, opts: ResolveOptions): ResolvedLun {
   const namer = opts.namer ?? configPathNamer;
-  const profileName = raw.profile ?? 'default';
+  const profileName = raw.profile ?? (raw.model === 'zone-domains' ? DEFAULT_DOMAINS_PROFILE : 'default');
   const profile = findProfile(profileName);
   if (!profile) {
     fail(namer, [...at, 'profile'], `unknown profile "${profileName}" (known: ${listProfiles().map((p) => p.name).join(', ')})`);
@@ -237,7 +249,15 @@ function resolveLun(raw: ParsedLun, target: ParsedTarget, at: ConfigPath, opts: 
   const p = profile.layout;
   const blockSize = raw.blockSize ?? p.blockSize;
   const physicalBlockSize = raw.physicalBlockSize ?? Math.max(p.physicalBlockSize, blockSize);
-  const model: ZonedModel = raw.model ?? p.model;
+  // zone-domains is a host-managed LU (PDT 14h) with the profile's domains and realms.
+  const domains = raw.model === 'zone-domains' || (raw.model === undefined && p.domains) ? p.domains : undefined;
+  if (raw.model === 'zone-domains' && domains === undefined) {
+    fail(namer, [...at, 'profile'], `"${profileName}" has no zone domains (use ${domainProfiles()})`);
+  }
+  if (raw.activateLayout !== undefined && domains === undefined) {
+    fail(namer, [...at, 'activateLayout'], 'only for model zone-domains');
+  }
+  const model: ZonedModel = raw.model === 'zone-domains' ? 'host-managed' : (raw.model ?? p.model);
 
   const inBlocks = (field: string, bytes: number): number => {
     if (bytes % blockSize !== 0) fail(namer, [...at, field], `${formatSize(bytes)} is not a multiple of the block size (${blockSize} bytes)`);
@@ -246,7 +266,10 @@ function resolveLun(raw: ParsedLun, target: ParsedTarget, at: ConfigPath, opts: 
   if (blockSize !== 512 && blockSize !== 1024 && blockSize !== 2048 && blockSize !== 4096) {
     fail(namer, [...at, 'blockSize'], 'must be 512, 1024, 2048 or 4096');
   }
-  const capacityBlocks = inBlocks('capacity', raw.capacity ?? p.capacityBlocks * p.blockSize);
+  const defaultCapacity = domains !== undefined && raw.zoneSize !== undefined
+    ? new DomainMap(domains).zoneCount * raw.zoneSize
+    : p.capacityBlocks * p.blockSize;
+  const capacityBlocks = inBlocks('capacity', raw.capacity ?? defaultCapacity);
   if (capacityBlocks === 0) fail(namer, [...at, 'capacity'], 'must be more than 0');
   const profileZoneBytes = p.zoneSizeBlocks * p.blockSize;
   const zoneSizeBytes = raw.zoneSize ?? profileZoneBytes;
@@ -266,6 +289,7 @@ function resolveLun(raw: ParsedLun, target: ParsedTarget, at: ConfigPath, opts: 
     urswrz: raw.urswrz ?? p.urswrz,
     readOnlyZones: zoned ? (raw.readOnlyZones ?? p.readOnlyZones) : [],
     offlineZones: zoned ? (raw.offlineZones ?? p.offlineZones) : [],
+    ...(domains !== undefined ? { domains } : {}),
   };
   if (zoned && zoneCapBytes > zoneSizeBytes) {
     fail(namer, [...at, 'zoneCapacity'], `${formatSize(zoneCapBytes)} is larger than the zone size (${formatSize(zoneSizeBytes)})`);
@@ -293,6 +317,7 @@ function resolveLun(raw: ParsedLun, target: ParsedTarget, at: ConfigPath, opts: 
     ...(raw.product !== undefined ? { product: raw.product } : {}),
     readOnly: raw.readOnly ?? false,
     profile: profileName,
+    ...(domains !== undefined ? { activateLayout: raw.activateLayout ?? 'libzbc' } : {}),
   };
 }
 

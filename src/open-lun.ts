@@ -51,6 +51,7 @@ export async function openLun(lun: ResolvedLun): Promise<OpenedLun> {
       ...(journal !== undefined ? { journal } : {}),
       ...(lun.vendor !== undefined ? { vendor: lun.vendor } : {}),
       ...(lun.product !== undefined ? { product: lun.product } : {}),
+      ...(lun.activateLayout !== undefined ? { activateLayout: lun.activateLayout } : {}),
     };
     return { config, store, ...(journal !== undefined ? { journal } : {}) };
   } catch (e) {

@@ -3,6 +3,7 @@
 // sequential zone per zone pitch, each followed by a GAP zone when the zone capacity is below the
 // pitch (ZBC-2 zone alignment method 8, "constant zone starting LBA offset"). The last pitch may be
 // short (a runt), as Linux allows a smaller last zone.
+import { DomainMap, validateDomains } from './domains/domain-map.js';
 import { ZoneType, type ZoneLayoutConfig } from './types.js';
 
 /** Linux refuses zones above UINT_MAX 512-byte sectors (sd_zbc.c, blk-zoned.c). */
@@ -55,6 +56,8 @@ export function validateLayout(layout: ZoneLayoutConfig): string | null {
     return 'maxOpen: must be null (no limit) or an integer from 1 to FFFFFFFEh';
   }
   if (typeof layout.urswrz !== 'boolean') return 'urswrz: must be a boolean';
+  const domainsError = validateDomains(layout);
+  if (domainsError !== null) return domainsError;
 
   const geometry = new ZoneGeometry(layout);
   const seen = new Set<number>();
@@ -93,6 +96,8 @@ export class ZoneGeometry {
   readonly sequentialType: ZoneType;
   /** Zone index of the first sequential zone. */
   readonly firstSequential: number;
+  /** Zone types by domain on a domains-and-realms layout, else null. */
+  readonly domainMap: DomainMap | null;
 
   constructor(layout: ZoneLayoutConfig) {
     this.zoneSize = layout.zoneSizeBlocks;
@@ -105,6 +110,7 @@ export class ZoneGeometry {
     const pitches = Math.ceil(this.capacity / this.zoneSize);
     this.sequentialZones = pitches - this.conventionalZones;
     this.firstSequential = this.conventionalZones;
+    this.domainMap = layout.domains === undefined ? null : new DomainMap(layout.domains);
     if (!this.hasGaps) {
       this.zoneCount = pitches;
     } else {
@@ -141,6 +147,7 @@ export class ZoneGeometry {
   }
 
   type(index: number): ZoneType {
+    if (this.domainMap !== null) return this.domainMap.type(index);
     if (index < this.conventionalZones) return ZoneType.CONVENTIONAL;
     if (this.hasGaps && ((index - this.conventionalZones) & 1) === 1) return ZoneType.GAP;
     return this.sequentialType;
@@ -149,6 +156,11 @@ export class ZoneGeometry {
   isSequential(index: number): boolean {
     const t = this.type(index);
     return t === ZoneType.SEQUENTIAL_WRITE_REQUIRED || t === ZoneType.SEQUENTIAL_WRITE_PREFERRED;
+  }
+
+  /** SWR, SWP and SOBR zones have a write pointer (ZBC-2 4.4.3). */
+  hasWritePointer(index: number): boolean {
+    return this.isSequential(index) || this.type(index) === ZoneType.SEQUENTIAL_OR_BEFORE_REQUIRED;
   }
 
   /** ZONE STARTING LBA GRANULARITY (B6h bytes 24–31, report header 16–23): the pitch with gaps. */

@@ -1,5 +1,6 @@
 // Named drive profiles (docs/zones.md, Profiles): ZoneLayoutConfig factories the CLI lists by name.
-import type { ZoneLayoutConfig } from './types.js';
+import { DomainMap } from './domains/domain-map.js';
+import { ZoneType, type DomainsLayout, type ZoneLayoutConfig } from './types.js';
 
 const MiB = 1024 * 1024;
 
@@ -35,6 +36,35 @@ function layoutOf(shape: Shape): ZoneLayoutConfig {
     readOnlyZones: [],
     offlineZones: [],
   };
+}
+
+/**
+ * A hybrid CMR/SMR drive of `realms` realms, 512/4096-byte blocks, 4 MiB zones: domain 0 holds
+ * each realm's CMR range, one GAP zone, then domain 1 the larger SMR range (3 zones for 2). The
+ * first half of the realms starts active as CMR, the rest as SMR, so both kinds are in use.
+ */
+function hybridLayout(realms: number, cmrType: ZoneType, restrictedRealms: readonly number[] = []): ZoneLayoutConfig {
+  const domains: DomainsLayout = {
+    realms,
+    domains: [
+      { type: cmrType, zonesPerRealm: 2 },
+      { type: ZoneType.SEQUENTIAL_WRITE_REQUIRED, zonesPerRealm: 3 },
+    ],
+    gapZones: 1,
+    initialDomain: Array.from({ length: realms }, (_, r) => (r < realms / 2 ? 0 : 1)),
+    restrictedRealms,
+  };
+  const zoneBytes = 4 * MiB;
+  const base = layoutOf({
+    model: 'host-managed',
+    blockSize: 512,
+    physicalBlockSize: 4096,
+    capacityBytes: new DomainMap(domains).zoneCount * zoneBytes,
+    zoneBytes,
+    conventionalZones: 0,
+    maxOpen: 8,
+  });
+  return { ...base, domains };
 }
 
 /** 20 TB, decimal as drives are sold: 74,507 zones of 256 MiB, the last one short. */
@@ -101,6 +131,20 @@ export const PROFILES: readonly DriveProfile[] = [
         conventionalZones: 4,
         maxOpen: 8,
       }),
+  },
+  {
+    name: 'zd-hybrid',
+    description:
+      'zone domains: 16 realms of 2 CMR (conventional) or 3 SMR (SWR) 4 MiB zones, a GAP zone ' +
+      'between the domains, realms 0-7 CMR and 8-15 SMR (--model zone-domains)',
+    layout: () => hybridLayout(16, ZoneType.CONVENTIONAL),
+  },
+  {
+    name: 'zd-sobr',
+    description:
+      'zone domains: as zd-hybrid with a sequential-or-before-required CMR domain; realm 15 ' +
+      'restricted (no activation)',
+    layout: () => hybridLayout(16, ZoneType.SEQUENTIAL_OR_BEFORE_REQUIRED, [15]),
   },
   {
     name: 'none-small',

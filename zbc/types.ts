@@ -1,5 +1,6 @@
 // Shared zone-model vocabulary. Pure data: no I/O, no SCSI sense, no Node modules.
 // CONTRACT between scsi/ (caller) and zbc/ (implementation); extend, do not rename.
+import type { ZoneDomainsAccess } from './domains/zone-domains.js';
 
 export type ZonedModel = 'host-managed' | 'host-aware' | 'none';
 
@@ -8,6 +9,8 @@ export const ZoneType = {
   CONVENTIONAL: 0x1,
   SEQUENTIAL_WRITE_REQUIRED: 0x2,
   SEQUENTIAL_WRITE_PREFERRED: 0x3,
+  /** ZBC-2: sequential or before required (a domains device's CMR-like type). */
+  SEQUENTIAL_OR_BEFORE_REQUIRED: 0x4,
   GAP: 0x5,
 } as const;
 export type ZoneType = (typeof ZoneType)[keyof typeof ZoneType];
@@ -47,6 +50,30 @@ export interface ZoneLayoutConfig {
   /** Zone indexes (in REPORT ZONES order, gap zones included) that start READ ONLY / OFFLINE. */
   readonly readOnlyZones: readonly number[];
   readonly offlineZones: readonly number[];
+  /**
+   * ZBC-2 zone domains and zone realms (VPD B6h extension 2h). When present, the zones are the
+   * domains' zones (zbc/domains/domain-map.ts); conventionalZones is 0, zone capacity = size.
+   */
+  readonly domains?: DomainsLayout;
+}
+
+/** One zone domain of a domains-and-realms layout, in zone domain ID order. */
+export interface DomainSpec {
+  /** Conventional, SWR, SWP or SOBR (ZBC-2 REPORT ZONE DOMAINS ZONE DOMAIN ZONE TYPE). */
+  readonly type: ZoneType;
+  /** Zones each realm has in this domain. */
+  readonly zonesPerRealm: number;
+}
+
+export interface DomainsLayout {
+  readonly realms: number;
+  readonly domains: readonly DomainSpec[];
+  /** GAP zones between two consecutive domains. */
+  readonly gapZones: number;
+  /** Zone domain ID each realm starts active in (the power-on state of a formatted medium). */
+  readonly initialDomain: readonly number[];
+  /** Realms with REALM RESTRICTIONS bit 0 (no activation or deactivation). */
+  readonly restrictedRealms: readonly number[];
 }
 
 /**
@@ -132,6 +159,8 @@ export interface ZonedMedium {
   reportZones(request: ReportZonesRequest): ZoneFault | ZoneReport;
   /** Zones in REPORT ZONES order, gap zones included. */
   readonly zoneCount: number;
+  /** Zone domains and realms (layout.domains set), else undefined. */
+  readonly domains?: ZoneDomainsAccess;
   /** One zone's current state (tests, metrics, the zone map). */
   zoneAt(index: number): ZoneInfo;
 }
@@ -223,4 +252,6 @@ export interface ZoneCapture {
   readonly condition: Uint8Array;
   readonly writePointer: Float64Array;
   readonly attributes: Uint8Array;
+  /** Domains layouts, after ZONE ACTIVATE: the active zone domain ID of every realm. */
+  readonly realmDomains?: Uint8Array;
 }

@@ -18,10 +18,17 @@ export function zonedField(model: ZonedModel): number {
   return model === 'host-aware' ? 0b01 : 0b00;
 }
 
-/** B6h byte 4 bits 7:4 ZONED BLOCK DEVICE EXTENSION (ZBC-2): 1h host aware, 0h otherwise. */
-function deviceExtension(model: ZonedModel): number {
-  return model === 'host-aware' ? 0x1 : 0x0;
+/**
+ * B6h byte 4 bits 7:4 ZONED BLOCK DEVICE EXTENSION (ZBC-2): 1h host aware, 2h domains and realms,
+ * 0h otherwise.
+ */
+function deviceExtension(layout: ZoneLayoutConfig): number {
+  if (layout.domains !== undefined) return 0x2;
+  return layout.model === 'host-aware' ? 0x1 : 0x0;
 }
+
+/** B6h byte 4 bit 1 AAORB: ZONE ACTIVATE works on whole realms only (zbc/domains/activation.ts). */
+const AAORB = 0x02;
 
 /**
  * ZONE ALIGNMENT METHOD (byte 23 bits 3:0): 8 when gap zones follow each sequential zone
@@ -46,7 +53,8 @@ export function encodeZonedVpdPage(layout: ZoneLayoutConfig, out: Uint8Array): v
   out[1] = ZONED_VPD_PAGE_CODE;
   view.setUint16(2, ZONED_VPD_PAGE_BYTES - 4);
   // Linux refuses a host-managed disk with URSWRZ = 0; the option exists for libzbc read tests.
-  out[4] = (deviceExtension(layout.model) << 4) | (layout.urswrz || hostAware ? 1 : 0);
+  const aaorb = layout.domains !== undefined ? AAORB : 0;
+  out[4] = (deviceExtension(layout) << 4) | aaorb | (layout.urswrz || hostAware ? 1 : 0);
   // Never 0 in bytes 8–19: libzbc reads 0 as "not reported" with a warning.
   const hint = hostAware && layout.maxOpen !== null ? layout.maxOpen : NOT_REPORTED;
   view.setUint32(8, hint); // OPTIMAL NUMBER OF OPEN SEQUENTIAL WRITE PREFERRED ZONES

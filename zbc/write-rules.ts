@@ -2,6 +2,7 @@
 // host-managed (SWR) writes, reads, and host-aware (SWP) writes.
 // planWrite and checkRead never change state; commitWrite applies an accepted plan, completeWrite
 // and failWrite settle it.
+import { isSobr, planSobrWrite, sobrReadFault } from './domains/sobr-rules.js';
 import type { InFlight, ZoneState } from './zone-state.js';
 import {
   ZoneAttribute,
@@ -19,6 +20,7 @@ function unavailable(
   last: number,
   lba: number,
   write: boolean,
+  inactiveReadable = false,
 ): ZoneFault | null {
   // Precedence over the whole range: OFFLINE, then READ ONLY (writes only), then INACTIVE.
   let readOnly = -1;
@@ -27,7 +29,9 @@ function unavailable(
     const c = state.condition[i];
     if (c === C.OFFLINE) return { kind: 'zone-offline', lba: Math.max(lba, state.start(i)) };
     if (write && c === C.READ_ONLY && readOnly < 0) readOnly = i;
-    if (c === C.INACTIVE && inactive < 0) inactive = i;
+    // URSWRZ governs write pointer zones only: an INACTIVE conventional zone always reads.
+    const readable = !write && (inactiveReadable || state.type(i) === ZoneType.CONVENTIONAL);
+    if (c === C.INACTIVE && inactive < 0 && !readable) inactive = i;
   }
   if (readOnly >= 0) return { kind: 'zone-read-only', lba: Math.max(lba, state.start(readOnly)) };
   if (inactive >= 0) return { kind: 'zone-inactive', lba: Math.max(lba, state.start(inactive)) };
@@ -53,7 +57,12 @@ export function planWrite(
   // HM and HA: a write starting in a gap zone, then unavailable zones anywhere in the range.
   if (firstType === ZoneType.GAP) return { kind: 'gap-zone-access', lba };
   const bad = unavailable(state, first, last, lba, true);
+  // An SWR write running into an INACTIVE zone crosses a zone boundary first (libzbc 05/077).
+  if (bad?.kind === 'zone-inactive' && crossesFromSwr(state, first, last)) return { kind: 'write-boundary', lba };
   if (bad) return bad;
+  if (firstType === ZoneType.SEQUENTIAL_OR_BEFORE_REQUIRED) {
+    return planSobrWrite(state, lba, blocks, first, last, perPhysical);
+  }
   // Conventional writes stay within conventional zones (they may span several).
   if (firstType === ZoneType.CONVENTIONAL) {
     if (state.type(last) !== ZoneType.CONVENTIONAL) return { kind: 'write-boundary', lba };
@@ -74,6 +83,11 @@ export function planWrite(
   if (lba % perPhysical !== 0 || blocks % perPhysical !== 0) return { kind: 'unaligned-write', lba };
   if ((c === C.EMPTY || c === C.CLOSED) && !state.canAcquire()) return { kind: 'insufficient-zone-resources' };
   return { lba, blocks, zoneIndex: first, inOrderZone: first };
+}
+
+function crossesFromSwr(state: ZoneState, first: number, last: number): boolean {
+  const swr = state.type(first) === ZoneType.SEQUENTIAL_WRITE_REQUIRED && !state.hostAware;
+  return swr && last !== first && state.condition[first] !== C.INACTIVE;
 }
 
 /**
@@ -99,7 +113,8 @@ export function commitWrite(state: ZoneState, plan: WritePlan): void {
       state.setAttributes(i, (state.attributes[i] as number) | ZoneAttribute.NON_SEQ);
     }
     if (c === C.EMPTY || c === C.CLOSED) {
-      state.acquire(); // planWrite checked that it succeeds (always, on host-aware LUs)
+      // planWrite checked that it succeeds (always, on host-aware LUs); SOBR zones take none.
+      if (state.usesOpenResources(i)) state.acquire();
       state.setCondition(i, C.IMPLICITLY_OPENED);
     }
     const next = Math.max(wp, to);
@@ -215,7 +230,8 @@ export function checkRead(
   const g = state.geometry;
   const first = g.indexOf(lba);
   const last = g.indexOf(lba + blocks - 1);
-  const bad = unavailable(state, first, last, lba, false);
+  // ZBC-2 4.4.3.x: with URSWRZ = 1 an INACTIVE zone reads (as its data, or zeros above the WP).
+  const bad = unavailable(state, first, last, lba, false, urswrz);
   if (bad) return bad;
   if (!state.hostAware) {
     // ZBC-2: a read crossing zone types (conventional/SWR/gap) is a READ BOUNDARY VIOLATION.
@@ -228,6 +244,10 @@ export function checkRead(
         const c = state.condition[first];
         const readable = c === C.FULL || c === C.READ_ONLY;
         if (!readable && lba + blocks > (state.wp[first] as number)) return { kind: 'read-invalid-data', lba };
+      }
+      if (isSobr(state, first)) {
+        const fault = sobrReadFault(state, lba, blocks, first, last);
+        if (fault) return fault;
       }
     }
   }

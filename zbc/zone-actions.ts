@@ -1,10 +1,12 @@
 // ZBC OUT zone actions (ZBC-2 5.x and the zone condition state machine): validation first, then the
 // transitions, so a refused request changes nothing.
+import { isSobr } from './domains/sobr-rules.js';
 import { captureZones } from './zone-capture.js';
 import type { ZoneState } from './zone-state.js';
 import {
   ZoneAttribute,
   ZoneCondition as C,
+  ZoneType,
   type ZoneActionKind,
   type ZoneActionRequest,
   type ZoneActionResult,
@@ -65,6 +67,9 @@ const ALL_SELECT: Record<ZoneActionKind, (s: ZoneState, i: number) => boolean> =
   sequentialize: (s, i) => s.isWritePointerZone(i) && ((s.attributes[i] as number) & ZoneAttribute.NON_SEQ) !== 0,
 };
 
+/** Zone actions an SOBR zone takes. */
+const SOBR_ACTIONS: ReadonlySet<ZoneActionKind> = new Set<ZoneActionKind>(['reset']);
+
 function unavailableFault(s: ZoneState, i: number): ZoneFault | null {
   const c = s.condition[i];
   const lba = s.start(i);
@@ -85,12 +90,18 @@ function actOnRange(s: ZoneState, req: ZoneActionRequest): ZoneFault | ZoneActio
   if (typeof req.zoneId === 'bigint' || req.zoneId >= g.capacity) return { kind: 'zone-id-out-of-range' };
   const zoneId = req.zoneId;
   const first = g.indexOf(zoneId);
+  // ZBC-2 5.x: a ZONE ID naming a gap zone is ATTEMPT TO ACCESS GAP ZONE.
+  if (s.start(first) === zoneId && s.type(first) === ZoneType.GAP) return { kind: 'gap-zone-access', lba: zoneId };
   if (s.start(first) !== zoneId || !s.isWritePointerZone(first)) return { kind: 'invalid-zone-id' };
+  // SOBR zones have no explicit open, closed or finished state (ZBC-2 4.4.3.5; libzbc 02/001-007).
+  if (isSobr(s, first) && !SOBR_ACTIONS.has(req.action)) return { kind: 'invalid-zone-id' };
   // ZONE COUNT: 0 and 1 mean one zone; the whole range is checked before any change.
   const count = Math.max(1, req.count);
   const last = first + count - 1;
   if (last >= s.zoneCount) return { kind: 'zone-id-out-of-range' };
-  for (let i = first + 1; i <= last; i++) if (!s.isWritePointerZone(i)) return { kind: 'invalid-zone-count' };
+  for (let i = first + 1; i <= last; i++) {
+    if (!s.isWritePointerZone(i) || s.type(i) !== s.type(first)) return { kind: 'invalid-zone-count' };
+  }
   // Then READ ONLY / OFFLINE / INACTIVE, zone by zone in ascending order.
   for (let i = first; i <= last; i++) {
     const fault = unavailableFault(s, i);
@@ -128,7 +139,13 @@ function actOnAll(s: ZoneState, action: ZoneActionKind): ZoneFault | ZoneActionR
   const chosen: number[] = [];
   const select = ALL_SELECT[action];
   for (let i = s.geometry.firstSequential; i < s.zoneCount; i++) {
-    if (s.isWritePointerZone(i) && select(s, i)) chosen.push(i);
+    if (!s.isWritePointerZone(i) || !select(s, i)) continue;
+    if (isSobr(s, i) && !SOBR_ACTIONS.has(action)) {
+      // FINISH ALL cannot finish an open SOBR zone (libzbc 02/031); OPEN/CLOSE ALL pass it by.
+      if (action === 'finish') return { kind: 'invalid-zone-id' };
+      continue;
+    }
+    chosen.push(i);
   }
   // OPEN ALL opens every CLOSED zone or none.
   if (action === 'open' && s.maxOpen !== null && s.explicitOpen + chosen.length > s.maxOpen) {

@@ -10,6 +10,11 @@ export interface PersistedZoneState {
    */
   readonly writePointer: Float64Array;
   readonly attributes: Uint8Array;
+  /**
+   * Domains layouts: the active zone domain ID of every realm, authoritative over the zone
+   * records (ZoneModel re-derives INACTIVE conditions from it); absent = the layout's initial.
+   */
+  readonly realmDomains?: Uint8Array;
 }
 
 export interface ZoneJournal {

@@ -1,6 +1,7 @@
 // The zone model of one zoned logical unit: ZonedMedium for scsi/, pure and synchronous.
 // State lives in typed arrays (zone-state.ts); the rules live in write-rules.ts (data commands),
 // zone-actions.ts (ZBC OUT) and report-zones.ts (ZBC IN).
+import { ZoneDomains } from './domains/zone-domains.js';
 import { validateLayout, ZoneGeometry } from './geometry.js';
 import { reportZones } from './report-zones.js';
 import { undoZoneAction, zoneAction } from './zone-actions.js';
@@ -34,6 +35,7 @@ export class ZoneModel implements ZonedMedium {
   readonly layout: ZoneLayoutConfig;
   readonly geometry: ZoneGeometry;
   readonly zoneCount: number;
+  readonly domains?: ZoneDomains;
   private readonly state: ZoneState;
   private readonly perPhysical: number;
   /** Zones whose health changed transiently: the condition to persist in place of theirs. */
@@ -54,6 +56,8 @@ export class ZoneModel implements ZonedMedium {
     this.state = new ZoneState(layout, this.geometry);
     this.perPhysical = layout.physicalBlockSize / layout.blockSize;
     if (restored) this.restore(restored);
+    const map = this.geometry.domainMap;
+    if (map !== null) this.domains = new ZoneDomains(map, this.state, restored?.realmDomains);
     for (const i of layout.readOnlyZones) this.state.setCondition(i, C.READ_ONLY);
     for (const i of layout.offlineZones) this.state.setCondition(i, C.OFFLINE);
     this.state.takeDirty(() => false);

@@ -110,8 +110,12 @@ export class ZoneState {
   }
 
   isWritePointerZone(i: number): boolean {
-    const t = this.geometry.type(i);
-    return t === ZoneType.SEQUENTIAL_WRITE_REQUIRED || t === ZoneType.SEQUENTIAL_WRITE_PREFERRED;
+    return this.geometry.hasWritePointer(i);
+  }
+
+  /** SOBR zones take no open zone resources (ZBC-2 4.4.3.2): only SWR and SWP zones count. */
+  usesOpenResources(i: number): boolean {
+    return this.geometry.isSequential(i);
   }
 
   // ---- primitives -------------------------------------------------------------------------
@@ -120,14 +124,14 @@ export class ZoneState {
   setCondition(i: number, next: ZoneCondition): void {
     const prev = this.condition[i];
     if (prev === next) return;
+    this.condition[i] = next;
+    this.markDirty(i);
+    if (next === C.IMPLICITLY_OPENED) this.transitions.implicitOpens++;
+    else if (next === C.EXPLICITLY_OPENED) this.transitions.explicitOpens++;
+    if (!this.usesOpenResources(i)) return;
     this.count(prev, -1);
     this.count(next, 1);
-    this.condition[i] = next;
-    if (next === C.IMPLICITLY_OPENED) {
-      this.transitions.implicitOpens++;
-      if (i < this.iopenFloor) this.iopenFloor = i;
-    } else if (next === C.EXPLICITLY_OPENED) this.transitions.explicitOpens++;
-    this.markDirty(i);
+    if (next === C.IMPLICITLY_OPENED && i < this.iopenFloor) this.iopenFloor = i;
   }
 
   private count(c: number | undefined, delta: number): void {
@@ -175,7 +179,7 @@ export class ZoneState {
   lowestImplicitlyOpen(): number {
     if (this.implicitOpen === 0) return -1;
     for (let i = this.iopenFloor; i < this.zoneCount; i++) {
-      if (this.condition[i] === C.IMPLICITLY_OPENED) {
+      if (this.condition[i] === C.IMPLICITLY_OPENED && this.usesOpenResources(i)) {
         this.iopenFloor = i;
         return i;
       }

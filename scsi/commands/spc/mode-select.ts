@@ -64,17 +64,19 @@ function modeSelect(decode: (cdb: Buffer) => ModeSelectCdb) {
       if (data.length - at < 2) return check(SENSE.PARAMETER_LIST_LENGTH_ERROR);
       const b0 = data[at] ?? 0;
       if ((b0 & 0x80) !== 0) return paramField(at, 7); // PS is reserved in MODE SELECT
-      if ((b0 & 0x40) !== 0) return paramField(at, 6); // SPF: we have no subpages
-      const page = findModePage(b0 & 0x3f);
-      if (page === undefined) return paramField(at, 5);
-      if ((data[at + 1] ?? 0) !== page.length - 2) return paramField(at + 1);
-      if (data.length - at < page.length) return check(SENSE.PARAMETER_LIST_LENGTH_ERROR);
-      const bad = page.apply(data.subarray(at, at + page.length), next);
+      const spf = (b0 & 0x40) !== 0;
+      if (spf && data.length - at < 4) return check(SENSE.PARAMETER_LIST_LENGTH_ERROR);
+      const page = findModePage(lu, b0 & 0x3f, spf ? (data[at + 1] ?? 0) : 0);
+      if (page === undefined) return spf ? paramField(at, 6) : paramField(at, 5);
+      // page_0: PAGE LENGTH must match; SPF: at least ours (the page checks any extra bytes).
+      const length = spf ? data.readUInt16BE(at + 2) + 4 : (data[at + 1] ?? 0) + 2;
+      if (spf ? length < page.length : length !== page.length) return paramField(spf ? at + 2 : at + 1);
+      if (data.length - at < length) return check(SENSE.PARAMETER_LIST_LENGTH_ERROR);
+      const bad = page.apply(data.subarray(at, at + length), next, lu);
       if (bad >= 0) return paramField(at + bad);
-      at += page.length;
+      at += length;
     }
-    const changed =
-      next.wce !== lu.mode.wce || next.dSense !== lu.mode.dSense || next.swp !== lu.mode.swp;
+    const changed = (Object.keys(next) as (keyof ModeState)[]).some((k) => next[k] !== lu.mode[k]);
     lu.mode = next;
     // SPC-4 6.11: other I_T nexuses learn of the change by MODE PARAMETERS CHANGED.
     if (changed) lu.unitAttentions.establishAll(SENSE.MODE_PARAMETERS_CHANGED, cmd.nexus.key);

@@ -3,13 +3,7 @@
 import { SENSE } from '../../../sense-tables/index.js';
 import type { CommandContext, CommandResult, CommandSpec } from '../../command-spec.js';
 import type { LogicalUnit } from '../../logical-unit.js';
-import {
-  ALL_PAGES,
-  DEFAULT_MODE_STATE,
-  MODE_PAGES,
-  type ModePageDef,
-  PageControl,
-} from '../../mode-pages.js';
+import { DEFAULT_MODE_STATE, PageControl, selectModePages } from '../../mode-pages.js';
 import { check, dataIn } from '../../response.js';
 import { writeU64 } from '../../cdb.js';
 
@@ -49,20 +43,18 @@ function modeSense(decode: (cdb: Buffer) => ModeSenseCdb) {
   return ({ cdb, lu }: CommandContext): CommandResult => {
     const c = decode(cdb);
     if (c.pc === PageControl.SAVED) return check(SENSE.SAVING_PARAMETERS_NOT_SUPPORTED);
-    // Subpages: only 00h, or FFh with "all pages" (we have no subpages to add).
-    if (c.subpage !== 0 && !(c.subpage === 0xff && c.pageCode === ALL_PAGES)) {
-      return check(SENSE.INVALID_FIELD_IN_CDB, { field: { in: 'cdb', byte: 3 } });
-    }
-    let pages: readonly ModePageDef[];
-    if (c.pageCode === ALL_PAGES) pages = MODE_PAGES;
-    else {
-      const page = MODE_PAGES.find((p) => p.code === c.pageCode);
-      if (page === undefined)
-        return check(SENSE.INVALID_FIELD_IN_CDB, { field: { in: 'cdb', byte: 2, bit: 5 } });
-      pages = [page];
+    const pages = selectModePages(lu, c.pageCode, c.subpage);
+    if (pages.length === 0) {
+      // No such page at all, or the page exists without that subpage.
+      const pageExists = selectModePages(lu, c.pageCode, 0xff).length > 0;
+      const field = pageExists ? { in: 'cdb' as const, byte: 3 } : { in: 'cdb' as const, byte: 2, bit: 5 };
+      return check(SENSE.INVALID_FIELD_IN_CDB, { field });
     }
     const headerLength = c.long ? 8 : 4;
-    const descriptorLength = c.dbd ? 0 : c.llbaa ? 16 : 8;
+    // SPC-4 6.14: with DBD = 0 the device server may still return no block descriptor. We
+    // return none to a request naming a subpage: libzbc reads the Zone Domains page (0Ah/0Fh)
+    // with DBD = 0 and assumes it starts right after the 8-byte header.
+    const descriptorLength = c.dbd || c.subpage !== 0 ? 0 : c.llbaa ? 16 : 8;
     const pagesLength = pages.reduce((n, p) => n + p.length, 0);
     const total = headerLength + descriptorLength + pagesLength;
     const state = c.pc === PageControl.DEFAULT ? DEFAULT_MODE_STATE : lu.mode;
@@ -92,8 +84,8 @@ function modeSense(decode: (cdb: Buffer) => ModeSenseCdb) {
       }
       let at = headerLength + descriptorLength;
       for (const p of pages) {
-        p.encode(out.subarray(at, at + p.length), state, changeable);
-        if (changeable) {
+        p.encode(out.subarray(at, at + p.length), state, changeable, lu);
+        if (changeable && p.subpage === undefined) {
           out[at] = p.code; // page code and length are reported, not masked
           out[at + 1] = p.length - 2;
         }

@@ -34,6 +34,7 @@ export interface HarnessOptions {
   readOnly?: boolean;
   discard?: boolean;
   maxTransferBlocks?: number;
+  activateLayout?: 'libzbc' | 'zbc2r12';
   /** Leave the login unit attention pending (default: cleared). */
   keepUnitAttention?: boolean;
 }
@@ -91,6 +92,7 @@ export function harness(o: HarnessOptions = {}): Harness {
         ...(o.journal ? { journal: o.journal } : {}),
         ...(o.readOnly ? { readOnly: true } : {}),
         ...(o.maxTransferBlocks ? { maxTransferBlocks: o.maxTransferBlocks } : {}),
+        ...(o.activateLayout ? { activateLayout: o.activateLayout } : {}),
       },
     ],
   });

@@ -1,0 +1,47 @@
+// ZBC IN (95h) REPORT REALMS (06h) and REPORT ZONE DOMAINS (07h), ZBC-2 5.x: CDB decoding; the
+// zone model selects and encodes (zbc/domains/domain-reports.ts). Both share REPORT ZONES' CDB
+// shape: locator in bytes 2-9, ALLOCATION LENGTH 10-13, REPORTING OPTIONS byte 14 bits 5:0.
+import { isZoneFault } from '../../../zbc/types.js';
+import type { DomainsReport, DomainsReportRequest } from '../../../zbc/domains/domain-reports.js';
+import type { ZoneDomainsAccess } from '../../../zbc/domains/zone-domains.js';
+import type { ZoneFault } from '../../../zbc/types.js';
+import { readU32, readU64 } from '../../cdb.js';
+import type { CommandContext, CommandResult, CommandSpec } from '../../command-spec.js';
+import { dataIn } from '../../response.js';
+import { zoneFaultResult } from './zone-fault-sense.js';
+import { notZoned } from './zoned-lu.js';
+import { ZBC_IN } from './zbc-in.js';
+
+type Report = (d: ZoneDomainsAccess, req: DomainsReportRequest) => ZoneFault | DomainsReport;
+
+function handlerFor(report: Report) {
+  return ({ cdb, lu }: CommandContext): CommandResult => {
+    const domains = lu.zones?.domains;
+    if (domains === undefined) return notZoned();
+    const allocationLength = readU32(cdb, 10);
+    const result = report(domains, {
+      locator: readU64(cdb, 2),
+      allocationLength,
+      option: (cdb[14] ?? 0) & 0x3f,
+    });
+    if (isZoneFault(result)) return zoneFaultResult(result, cdb);
+    return dataIn(result.size, allocationLength, (out) => result.encode(out));
+  };
+}
+
+function spec(name: string, serviceAction: number, report: Report): CommandSpec {
+  return {
+    name,
+    opcode: ZBC_IN,
+    serviceAction,
+    cdbLength: 16,
+    direction: 'in',
+    // CDB USAGE DATA (SPC-4 6.35.3): locator, ALLOCATION LENGTH and REPORTING OPTIONS.
+    usage: [ZBC_IN, 0x1f, ...Array<number>(12).fill(0xff), 0x3f, 0x04],
+    domainsOnly: true,
+    handler: handlerFor(report),
+  };
+}
+
+export const REPORT_REALMS = spec('REPORT REALMS', 0x06, (d, req) => d.reportRealms(req));
+export const REPORT_ZONE_DOMAINS = spec('REPORT ZONE DOMAINS', 0x07, (d, req) => d.reportZoneDomains(req));

@@ -1,0 +1,103 @@
+// ZONE ACTIVATE and ZONE QUERY (ZBC-2 5.x): ZBC IN 95h service actions 08h/09h (16-byte CDB, in
+// the LU's layout) and 7Fh service actions F800h/F801h (32-byte CDB, libzbc's draft). The zone
+// model decides (zbc/domains/activation.ts); an activation is durable before GOOD: it persists
+// the changed zone records and the realm table through the journal without a data flush (no WP
+// goes up over unwritten data: every activated zone is EMPTY).
+import createDebug from 'debug';
+import { SENSE } from '../../../sense-tables/index.js';
+import { isActivationFault, type ActivationFault } from '../../../zbc/domains/activation.js';
+import { readU16 } from '../../cdb.js';
+import type { CommandContext, CommandResult, CommandSpec } from '../../command-spec.js';
+import { check, dataIn } from '../../response.js';
+import {
+  type ActivationLayout,
+  encodeResults,
+  LIBZBC_16,
+  LIBZBC_32,
+  RESULTS_HEADER_BYTES,
+  ZBC2R12_16,
+} from './activation-layouts.js';
+import { notZoned } from './zoned-lu.js';
+import { ZBC_IN } from './zbc-in.js';
+
+const log = createDebug('zbc:scsi:zbc');
+
+const VARIABLE_LENGTH = 0x7f;
+const ACTIVATE_32_SA = 0xf800;
+const QUERY_32_SA = 0xf801;
+
+function faultResult(fault: ActivationFault, layout: ActivationLayout): CommandResult {
+  if (fault.kind === 'activation-lba-out-of-range') return check(SENSE.LOGICAL_BLOCK_ADDRESS_OUT_OF_RANGE);
+  return check(SENSE.INVALID_FIELD_IN_CDB, { field: layout.fields[fault.field] });
+}
+
+async function run(ctx: CommandContext, layout: ActivationLayout, query: boolean): Promise<CommandResult> {
+  const { cdb, lu } = ctx;
+  const domains = lu.zones?.domains;
+  if (domains === undefined) return notZoned();
+  // ZONE ACTIVATE changes the medium's zones; ZONE QUERY only reads (SBC-4 4.11).
+  if (!query && lu.writeProtected) return check(SENSE.WRITE_PROTECTED);
+  const c = layout.decode(cdb);
+  const outcome = domains.activate({
+    query,
+    all: c.all,
+    zoneId: c.zoneId,
+    // No zone count in the CDB: the Zone Domains mode page's FSNOZ.
+    zoneCount: c.zoneCount ?? lu.mode.fsnoz,
+    domainId: c.domainId,
+    maxActivation: lu.mode.maxActivation,
+  });
+  if (isActivationFault(outcome)) return faultResult(outcome, layout);
+  if (outcome.capture !== undefined) {
+    try {
+      await lu.persistZoneCapture(outcome.capture);
+    } catch (err) {
+      log('ZONE ACTIVATE on lun %d: journal failed: %O', lu.lun, err);
+      return check(SENSE.INTERNAL_TARGET_FAILURE);
+    }
+  }
+  const size = RESULTS_HEADER_BYTES + outcome.ranges.length * layout.descriptorBytes;
+  return dataIn(size, c.allocationLength, (out) => encodeResults(out, outcome, c, layout));
+}
+
+const layout16 = (ctx: CommandContext): ActivationLayout =>
+  ctx.lu.activateLayout === 'zbc2r12' ? ZBC2R12_16 : LIBZBC_16;
+
+function spec16(name: string, serviceAction: number, query: boolean): CommandSpec {
+  return {
+    name,
+    opcode: ZBC_IN,
+    serviceAction,
+    cdbLength: 16,
+    direction: 'in',
+    // CDB USAGE DATA (SPC-4 6.35.3), covering both layouts' fields.
+    usage: [ZBC_IN, 0x9f, ...Array<number>(13).fill(0xff), 0x04],
+    domainsOnly: true,
+    handler: (ctx) => run(ctx, layout16(ctx), query),
+  };
+}
+
+export const ZONE_ACTIVATE_16 = spec16('ZONE ACTIVATE(16)', 0x08, false);
+export const ZONE_QUERY_16 = spec16('ZONE QUERY(16)', 0x09, true);
+
+/**
+ * 7Fh variable-length CDB: the command table keys service actions by byte 1, so the one 7Fh
+ * entry tells ZONE ACTIVATE(32) and ZONE QUERY(32) apart by bytes 8-9 itself.
+ */
+export const ZONE_ACTIVATE_QUERY_32: CommandSpec = {
+  name: 'ZONE ACTIVATE(32)/ZONE QUERY(32)',
+  opcode: VARIABLE_LENGTH,
+  cdbLength: 32,
+  direction: 'in',
+  usage: [VARIABLE_LENGTH, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xc0, 0x3f, ...Array<number>(20).fill(0xff)],
+  domainsOnly: true,
+  handler: (ctx) => {
+    const sa = readU16(ctx.cdb, 8);
+    // ADDITIONAL CDB LENGTH (byte 7) is 18h for a 32-byte CDB (SPC-4 4.2.3).
+    if ((ctx.cdb[7] ?? 0) !== 0x18) return check(SENSE.INVALID_FIELD_IN_CDB, { field: { in: 'cdb', byte: 7 } });
+    if (sa !== ACTIVATE_32_SA && sa !== QUERY_32_SA) {
+      return check(SENSE.INVALID_FIELD_IN_CDB, { field: { in: 'cdb', byte: 8 } });
+    }
+    return run(ctx, LIBZBC_32, sa === QUERY_32_SA);
+  },
+};

@@ -1,0 +1,46 @@
+// Sequential-or-before-required zones (ZBC-2 4.4.3.5): a write may start at or below the write
+// pointer and may cross into the next SOBR zone; a FULL zone still takes overwrites; the WP only
+// moves up. SOBR zones take no open zone resources and refuse OPEN, CLOSE and FINISH.
+import type { ZoneState } from '../zone-state.js';
+import { ZoneCondition as C, ZoneType, type WritePlan, type ZoneFault } from '../types.js';
+
+const SOBR = ZoneType.SEQUENTIAL_OR_BEFORE_REQUIRED;
+
+export function isSobr(s: ZoneState, i: number): boolean {
+  return s.type(i) === SOBR;
+}
+
+/** A write starting in SOBR zone `first` (available zones already checked). */
+export function planSobrWrite(
+  s: ZoneState,
+  lba: number,
+  blocks: number,
+  first: number,
+  last: number,
+  perPhysical: number,
+): ZoneFault | WritePlan {
+  for (let i = first + 1; i <= last; i++) if (s.type(i) !== SOBR) return { kind: 'write-boundary', lba };
+  const wp = s.wp[first] as number;
+  if (lba > wp) return { kind: 'unaligned-write', lba };
+  // A write that reaches the WP moves it: it must end on a physical block (libzbc ZT 0x4 rule).
+  const movesWp = lba + blocks >= wp && s.condition[first] !== C.FULL;
+  if (movesWp && (lba % perPhysical !== 0 || blocks % perPhysical !== 0)) {
+    return { kind: 'unaligned-write', lba };
+  }
+  // Settled in commit order like SWR writes: a failed one puts the WP back (zbc/write-rules.ts).
+  return { lba, blocks, zoneIndex: first, inOrderZone: first };
+}
+
+/**
+ * Reads with URSWRZ = 0: as in SWR zones, data above the WP is invalid (5/21/06), but a read may
+ * cross SOBR zone boundaries (ZBC-2 4.4.3.5).
+ */
+export function sobrReadFault(s: ZoneState, lba: number, blocks: number, first: number, last: number): ZoneFault | null {
+  const end = lba + blocks;
+  for (let i = first; i <= last; i++) {
+    const c = s.condition[i];
+    if (c === C.FULL || c === C.READ_ONLY) continue;
+    if (Math.min(end, s.end(i)) > (s.wp[i] as number)) return { kind: 'read-invalid-data', lba };
+  }
+  return null;
+}
