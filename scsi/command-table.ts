@@ -72,6 +72,11 @@ export function commandTable(): CommandTable {
   return table;
 }
 
+/** Where the CONTROL byte is: the last byte, or byte 1 of a variable-length CDB (SPC-4 4.2.3). */
+export function controlByteIndex(opcode: number, cdbLength: number): number {
+  return opcode === 0x7f ? 1 : cdbLength - 1;
+}
+
 /** CDB length implied by the GROUP CODE (SPC-4 4.2.5.1), for opcodes we do not know. */
 export function groupCdbLength(opcode: number): number | undefined {
   return [6, 10, 10, undefined, 16, 12, undefined, undefined][opcode >> 5];

@@ -4,7 +4,7 @@
 import createDebug from 'debug';
 import { SENSE } from '../sense-tables/index.js';
 import type { CommandResult, CommandSpec } from './command-spec.js';
-import { groupCdbLength } from './command-table.js';
+import { controlByteIndex, groupCdbLength } from './command-table.js';
 import { supportedOn } from './command-support.js';
 import { inquiryForMissingLun } from './commands/spc/inquiry.js';
 import { reportLunsFor } from './commands/spc/report-luns.js';
@@ -100,9 +100,10 @@ export function dispatch(
     );
   }
   // CONTROL byte NACA (SAM-5 5.9.2): we do not support ACA (INQUIRY NORMACA = 0).
-  if (cdbLength !== undefined && ((cdb[cdbLength - 1] ?? 0) & 0x04) !== 0) {
+  const control = cdbLength === undefined ? -1 : controlByteIndex(opcode, cdbLength);
+  if (control >= 0 && ((cdb[control] ?? 0) & 0x04) !== 0) {
     return toOutcome(
-      check(SENSE.INVALID_FIELD_IN_CDB, { field: { in: 'cdb', byte: cdbLength - 1, bit: 2 } }),
+      check(SENSE.INVALID_FIELD_IN_CDB, { field: { in: 'cdb', byte: control, bit: 2 } }),
       descriptor,
       spdtl,
     );
@@ -143,7 +144,9 @@ export function dispatch(
     // An unknown service action of an opcode this LU serves at all (ZBC IN/OUT are not
     // served on non-zoned LUs, so any of their service actions is an unknown opcode there).
     const opcodeServed = target.commands.all.some((s) => s.opcode === opcode && supportedOn(s, lu));
-    if (found.kind === 'unknown-service-action' && opcodeServed) {
+    // A service action this LU does not serve (REPORT REALMS on a plain zoned LU) is unknown here.
+    const saUnknown = found.kind === 'unknown-service-action' || spec?.domainsOnly === true;
+    if (saUnknown && opcodeServed) {
       return toOutcome(
         check(SENSE.INVALID_FIELD_IN_CDB, { field: { in: 'cdb', byte: 1, bit: 4 } }),
         descriptor,

@@ -21,6 +21,7 @@ import { ZoneCondition, type ZoneCapture, type ZoneLayoutConfig } from '../../zb
 import type { PersistedZoneState, ZoneJournal } from '../../zbc/zone-journal.js';
 import { formatSize } from '../sizes.js';
 import { errnoOf } from './errno.js';
+import { decodeRealmPage, DOMAINS_FORMAT_VERSION, domainsSignature, encodeRealmPage } from './realm-page.js';
 import { ZoneShapes } from './zone-shape.js';
 
 const log = createDebug('zbc:storage:journal');
@@ -75,6 +76,21 @@ const GEOMETRY: readonly GeometryField[] = [
   { what: 'zone count', flag: '--capacity/--zone-size', unit: '', at: 64, kind: 'u32', value: (_l, n) => n },
 ];
 
+/** Version 2 (zone-domains) superblock fields, after version 1's. */
+const DOMAINS_GEOMETRY: readonly GeometryField[] = [
+  { what: 'realm count', flag: '--profile', unit: '', at: 88, kind: 'u32', value: (l) => l.domains?.realms ?? 0 },
+  {
+    what: 'zone domains layout', flag: '--profile', unit: '', at: 92, kind: 'u32', value: domainsSignature,
+    show: (v) => `#${v.toString(16)}`,
+  },
+];
+
+/** Format version and superblock fields of a layout: version 2 adds the realm table. */
+function formatOf(layout: ZoneLayoutConfig): { version: number; fields: readonly GeometryField[] } {
+  if (layout.domains === undefined) return { version: FORMAT_VERSION, fields: GEOMETRY };
+  return { version: DOMAINS_FORMAT_VERSION, fields: [...GEOMETRY, ...DOMAINS_GEOMETRY] };
+}
+
 function readField(buf: Buffer, f: GeometryField): number {
   if (f.kind === 'u8') return buf.readUInt8(f.at);
   if (f.kind === 'u32') return buf.readUInt32LE(f.at);
@@ -116,6 +132,11 @@ export class FileZoneJournal implements ZoneJournal {
   private readonly pageGen: Float64Array;
   private readonly pageCopy: Uint8Array;
   private readonly dirty = new Set<number>();
+  /** Zone-domains LUs: the realm table, its page's newest generation and copy, unwritten change. */
+  private realmDomains: Uint8Array | null;
+  private realmGen = 0;
+  private realmCopy = 0;
+  private realmDirty = false;
   private tail: Promise<void> = Promise.resolve();
   private next: Promise<void> | null = null;
   private closed = false;
@@ -137,7 +158,14 @@ export class FileZoneJournal implements ZoneJournal {
     this.attributes = state.attributes;
     this.pageGen = pageGen;
     this.pageCopy = pageCopy;
+    this.realmDomains = state.realmDomains ?? null;
     this.loaded = fresh ? null : state;
+  }
+
+  /** After load or format: where the realm page's newest copy is. */
+  private setRealmPage(gen: number, copy: number): void {
+    this.realmGen = gen;
+    this.realmCopy = copy;
   }
 
   /** Metadata path used for a backing file. */
@@ -175,7 +203,11 @@ export class FileZoneJournal implements ZoneJournal {
 
   private static initialState(shapes: ZoneShapes): PersistedZoneState {
     const n = shapes.count;
-    const state = { condition: new Uint8Array(n), writePointer: new Float64Array(n), attributes: new Uint8Array(n) };
+    const domains = shapes.layout.domains;
+    const state = {
+      condition: new Uint8Array(n), writePointer: new Float64Array(n), attributes: new Uint8Array(n),
+      ...(domains !== undefined ? { realmDomains: Uint8Array.from(domains.initialDomain) } : {}),
+    };
     for (let i = 0; i < n; i++) {
       state.condition[i] = shapes.initialCondition(i);
       state.writePointer[i] = shapes.shape(i).start;
@@ -207,6 +239,14 @@ export class FileZoneJournal implements ZoneJournal {
         }
         await fh.write(chunk, 0, chunk.length, pageOffset(first, 0));
       }
+      const realms = state.realmDomains;
+      if (realms !== undefined) {
+        // Zone-domains LUs: the realm table page pair right after, copy A generation 1, B zeros.
+        const pair = Buffer.alloc(2 * PAGE_SIZE);
+        encodeRealmPage(PAGE_SIZE, realms, formatId, 1).copy(pair, 0);
+        await fh.write(pair, 0, pair.length, pageOffset(pageCount, 0));
+        journal.setRealmPage(1, 0);
+      }
       await fh.write(encodeSuperblock(layout, shapes.count, pageCount, formatId), 0, PAGE_SIZE, 0);
       log('formatted %s: %d zones in %d pages', path, shapes.count, pageCount);
       return journal;
@@ -226,9 +266,16 @@ export class FileZoneJournal implements ZoneJournal {
     await fh.read(sb, 0, PAGE_SIZE, 0);
     if (!sb.subarray(0, 8).equals(SUPER_MAGIC)) fail('META_MAGIC', 'wrong magic (not a zbc-target metadata file)');
     const version = sb.readUInt32LE(8);
-    if (version !== FORMAT_VERSION) fail('META_VERSION', `unsupported format version ${version} (this build reads ${FORMAT_VERSION})`);
+    const format = formatOf(layout);
+    if (version !== FORMAT_VERSION && version !== DOMAINS_FORMAT_VERSION) {
+      fail('META_VERSION', `unsupported format version ${version} (this build reads ${FORMAT_VERSION} and ${DOMAINS_FORMAT_VERSION})`);
+    }
     if (sb.readUInt32LE(12) !== crc32c(sb.subarray(16))) fail('META_CRC', 'superblock CRC32C mismatch');
-    for (const f of GEOMETRY) {
+    if (version !== format.version) {
+      const has = (v: number): string => (v === DOMAINS_FORMAT_VERSION ? 'zone domains' : 'no zone domains');
+      fail('META_GEOMETRY', `has ${has(version)} but --model asks for ${has(format.version)}`);
+    }
+    for (const f of format.fields) {
       const stored = readField(sb, f);
       const wanted = f.value(layout, shapes.count);
       if (stored !== wanted) {
@@ -240,10 +287,11 @@ export class FileZoneJournal implements ZoneJournal {
     }
     const formatId = sb.readUInt32LE(16);
     const pageCount = Math.ceil(shapes.count / RECORDS_PER_PAGE);
-    const needed = pageOffset(pageCount, 0);
+    const realmCount = layout.domains?.realms;
+    const needed = pageOffset(realmCount === undefined ? pageCount : pageCount + 1, 0);
     if (size < needed) fail('META_TRUNCATED', `is truncated (${size} bytes, the zone table needs ${needed})`);
 
-    const table = Buffer.alloc(needed - PAGE_SIZE);
+    const table = Buffer.alloc(pageOffset(pageCount, 0) - PAGE_SIZE);
     await fh.read(table, 0, table.length, PAGE_SIZE);
     const n = shapes.count;
     const state = { condition: new Uint8Array(n), writePointer: new Float64Array(n), attributes: new Uint8Array(n) };
@@ -275,8 +323,20 @@ export class FileZoneJournal implements ZoneJournal {
       }
     }
     powerOn(state, shapes);
+    let realmPage: { gen: number; copy: number } | null = null;
+    if (realmCount !== undefined) {
+      const pair = Buffer.alloc(2 * PAGE_SIZE);
+      await fh.read(pair, 0, pair.length, pageOffset(pageCount, 0));
+      const copies = [0, 1].map((c) => decodeRealmPage(pair.subarray(c * PAGE_SIZE, (c + 1) * PAGE_SIZE), formatId, realmCount));
+      const best = (copies[1]?.gen ?? -1) > (copies[0]?.gen ?? -1) ? 1 : 0;
+      const chosen = copies[best] ?? fail('META_PAGE_CRC', 'realm table page: CRC32C mismatch in both copies');
+      Object.assign(state, { realmDomains: chosen.table });
+      realmPage = { gen: chosen.gen, copy: best };
+    }
     log('loaded %s: %d zones, %d pages', path, n, pageCount);
-    return new FileZoneJournal(fh, path, formatId, shapes, state, pageGen, pageCopy, false);
+    const journal = new FileZoneJournal(fh, path, formatId, shapes, state, pageGen, pageCopy, false);
+    if (realmPage !== null) journal.setRealmPage(realmPage.gen, realmPage.copy);
+    return journal;
   }
 
   persist(capture: ZoneCapture): Promise<void> {
@@ -289,6 +349,10 @@ export class FileZoneJournal implements ZoneJournal {
       this.writePointer[z] = writePointer[i] as number;
       this.attributes[z] = attributes[i] as number;
       this.dirty.add(Math.floor(z / RECORDS_PER_PAGE));
+    }
+    if (capture.realmDomains !== undefined && this.realmDomains !== null) {
+      this.realmDomains.set(capture.realmDomains.subarray(0, this.realmDomains.length));
+      this.realmDirty = true;
     }
     // Coalesce: every persist that arrives while a round is queued joins that round.
     if (this.next === null) {
@@ -303,9 +367,10 @@ export class FileZoneJournal implements ZoneJournal {
   }
 
   private async writeDirtyPages(): Promise<void> {
-    if (this.dirty.size === 0) return;
+    if (this.dirty.size === 0 && !this.realmDirty) return;
     const pages = [...this.dirty].sort((a, b) => a - b);
     this.dirty.clear();
+    const realm = this.takeRealmImage();
     try {
       // Pages are encoded before the first await, so later captures cannot tear a page image.
       const images = pages.map((p) => ({ p, gen: (this.pageGen[p] as number) + 1, copy: 1 - (this.pageCopy[p] as number) }));
@@ -323,10 +388,24 @@ export class FileZoneJournal implements ZoneJournal {
         this.pageGen[p] = gen;
         this.pageCopy[p] = copy;
       }
+      // The realm table last: the authority at load, it settles any zone record written before.
+      if (realm !== null) {
+        await this.fh.write(realm.image, 0, PAGE_SIZE, pageOffset(this.pageCount, realm.copy));
+        this.setRealmPage(realm.gen, realm.copy);
+      }
     } catch (e) {
       for (const p of pages) this.dirty.add(p); // retried by the next persist
+      if (realm !== null) this.realmDirty = true;
       throw new JournalError('META_IO', `metadata ${this.path}: write failed: ${(e as Error).message}`);
     }
+  }
+
+  /** The realm page image to write, if the realm table changed (encoded before any await). */
+  private takeRealmImage(): { image: Buffer; gen: number; copy: number } | null {
+    if (!this.realmDirty || this.realmDomains === null) return null;
+    this.realmDirty = false;
+    const gen = this.realmGen + 1;
+    return { image: encodeRealmPage(PAGE_SIZE, this.realmDomains, this.formatId, gen), gen, copy: 1 - this.realmCopy };
   }
 
   private encodePage(page: number, gen: number): Buffer {
@@ -359,10 +438,11 @@ export class FileZoneJournal implements ZoneJournal {
 
 function encodeSuperblock(layout: ZoneLayoutConfig, zoneCount: number, pageCount: number, formatId: number): Buffer {
   const sb = Buffer.alloc(PAGE_SIZE);
+  const format = formatOf(layout);
   SUPER_MAGIC.copy(sb, 0);
-  sb.writeUInt32LE(FORMAT_VERSION, 8);
+  sb.writeUInt32LE(format.version, 8);
   sb.writeUInt32LE(formatId, 16);
-  for (const f of GEOMETRY) writeField(sb, f, f.value(layout, zoneCount));
+  for (const f of format.fields) writeField(sb, f, f.value(layout, zoneCount));
   sb.writeUInt32LE(RECORDS_PER_PAGE, 68);
   sb.writeUInt32LE(pageCount, 72);
   sb.writeDoubleLE(1, 80); // superblock generation: written once per format

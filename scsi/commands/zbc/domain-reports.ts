@@ -38,6 +38,7 @@ function spec(name: string, serviceAction: number, report: Report): CommandSpec 
     direction: 'in',
     // CDB USAGE DATA (SPC-4 6.35.3): locator, ALLOCATION LENGTH and REPORTING OPTIONS.
     usage: [ZBC_IN, 0x1f, ...Array<number>(12).fill(0xff), 0x3f, 0x04],
+    zonedOnly: true,
     domainsOnly: true,
     handler: handlerFor(report),
   };

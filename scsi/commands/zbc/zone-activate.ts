@@ -72,6 +72,7 @@ function spec16(name: string, serviceAction: number, query: boolean): CommandSpe
     direction: 'in',
     // CDB USAGE DATA (SPC-4 6.35.3), covering both layouts' fields.
     usage: [ZBC_IN, 0x9f, ...Array<number>(13).fill(0xff), 0x04],
+    zonedOnly: true,
     domainsOnly: true,
     handler: (ctx) => run(ctx, layout16(ctx), query),
   };
@@ -89,7 +90,9 @@ export const ZONE_ACTIVATE_QUERY_32: CommandSpec = {
   opcode: VARIABLE_LENGTH,
   cdbLength: 32,
   direction: 'in',
-  usage: [VARIABLE_LENGTH, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xc0, 0x3f, ...Array<number>(20).fill(0xff)],
+  // CONTROL is byte 1 of a variable-length CDB (SPC-4 4.2.3).
+  usage: [VARIABLE_LENGTH, 0x04, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xc0, 0x3f, ...Array<number>(20).fill(0xff)],
+  zonedOnly: true,
   domainsOnly: true,
   handler: (ctx) => {
     const sa = readU16(ctx.cdb, 8);

@@ -2,7 +2,7 @@
 // restore from PersistedZoneState (docs/zones.md, Power-on and Crash consistency).
 import { describe, expect, it } from 'vitest';
 import { ZoneModel } from '../../../zbc/zone-model.js';
-import { ZoneCondition as C, type ZoneCapture } from '../../../zbc/types.js';
+import { ZoneCondition as C, type ZoneCapture, type ZoneLayoutConfig } from '../../../zbc/types.js';
 import { act, cond, expectRestoredMatches, journalOf, plan, smallLayout, wp, write, zs } from './fixtures.js';
 
 const rows = (c: ZoneCapture) =>
@@ -109,17 +109,20 @@ describe('restore', () => {
 });
 
 describe('restored INACTIVE zones and RESET attributes (not configurable otherwise)', () => {
-  function restoredModel(): ZoneModel {
-    const { state } = journalOf(new ZoneModel(smallLayout()));
+  function restoredModel(over: Partial<ZoneLayoutConfig> = {}): ZoneModel {
+    const { state } = journalOf(new ZoneModel(smallLayout(over)));
     state.condition[4] = C.INACTIVE;
     state.attributes[5] = 0x1; // RESET recommended
-    return new ZoneModel(smallLayout(), state);
+    return new ZoneModel(smallLayout(over), state);
   }
 
-  it('INACTIVE refuses writes, reads and zone actions with zone-inactive', () => {
+  it('INACTIVE refuses writes, reads (URSWRZ = 0) and zone actions with zone-inactive', () => {
     const m = restoredModel();
     expect(m.planWrite(zs(4), 8)).toEqual({ kind: 'zone-inactive', lba: zs(4) });
-    expect(m.checkRead(zs(4) + 8, 8)).toEqual({ kind: 'zone-inactive', lba: zs(4) + 8 });
+    // URSWRZ = 1 (this layout): an INACTIVE zone reads, as zeros (libzbc zbc_read_check_available).
+    expect(m.checkRead(zs(4) + 8, 8)).toEqual([{ lba: zs(4) + 8, blocks: 8, zeroFill: true }]);
+    const strict = restoredModel({ urswrz: false });
+    expect(strict.checkRead(zs(4) + 8, 8)).toEqual({ kind: 'zone-inactive', lba: zs(4) + 8 });
     expect(act(m, 'reset', zs(4))).toEqual({ kind: 'zone-inactive', lba: zs(4) });
     expect(act(m, 'reset', 0, { all: true })).toMatchObject({ changed: 1 }); // zone 5's RESET attribute
     expect(cond(m, 4)).toBe(C.INACTIVE);

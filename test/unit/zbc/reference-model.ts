@@ -223,6 +223,7 @@ export class ReferenceModel {
     }
     if (zoneId >= this.layout.capacityBlocks) return 'zone-id-out-of-range';
     const f = this.at(zoneId);
+    if (this.zones[f]!.start === zoneId && this.zones[f]!.type === GAP) return 'gap-zone-access';
     if (this.zones[f]!.start !== zoneId || this.zones[f]!.type !== SWR) return 'invalid-zone-id';
     const n = Math.max(1, count);
     if (f + n > this.zones.length) return 'zone-id-out-of-range';

@@ -526,11 +526,16 @@ describe('ZBC_COMMANDS specs', () => {
       [0x94, 0x04, 'RESET WRITE POINTER'],
       [0x94, 0x10, 'SEQUENTIALIZE ZONE'],
       [0x95, 0x00, 'REPORT ZONES'],
+      [0x95, 0x06, 'REPORT REALMS'],
+      [0x95, 0x07, 'REPORT ZONE DOMAINS'],
+      [0x95, 0x08, 'ZONE ACTIVATE(16)'],
+      [0x95, 0x09, 'ZONE QUERY(16)'],
+      [0x7f, undefined, 'ZONE ACTIVATE(32)/ZONE QUERY(32)'],
     ]);
     for (const s of ZBC_COMMANDS) {
       expect(s.zonedOnly).toBe(true);
-      expect(s.cdbLength).toBe(16);
-      expect(s.usage).toHaveLength(16);
+      expect(s.cdbLength).toBe(s.opcode === 0x7f ? 32 : 16);
+      expect(s.usage).toHaveLength(s.cdbLength);
       expect(s.usage[0]).toBe(s.opcode);
     }
   });

@@ -228,7 +228,7 @@ describe('FileZoneJournal', () => {
     await fh.write(Buffer.from([9, 0, 0, 0]), 0, 4, 8);
     await fh.close();
     expect((await openError()).message).toBe(
-      `metadata ${path}: unsupported format version 9 (this build reads 1) (use --format to re-create)`,
+      `metadata ${path}: unsupported format version 9 (this build reads 1 and 2) (use --format to re-create)`,
     );
     await (await FileZoneJournal.open(path, layout, { format: true })).close();
     await corrupt(40);

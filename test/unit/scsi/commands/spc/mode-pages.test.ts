@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SENSE } from '../../../../../sense-tables/index.js';
 import { NEXUS, OTHER_NEXUS, expectCheck, expectGood, harness } from '../../harness.js';
+import { DEFAULT_MODE_STATE } from '../../../../../scsi/mode-pages.js';
 
 const sense6 = (page: number, alloc = 255, dbd = 0, subpage = 0) => [
   0x1a,
@@ -101,7 +102,7 @@ describe('MODE SELECT', () => {
     expectGood(
       await h.run(select6(data.length), { dataOut: [data.subarray(0, 10), data.subarray(10)] }),
     );
-    expect(h.lu.mode).toEqual({ wce: false, dSense: true, swp: false });
+    expect(h.lu.mode).toEqual({ ...DEFAULT_MODE_STATE, wce: false, dSense: true });
     const again = await currentPages(h);
     expect(again[6]! & 0x04).toBe(0);
     expect(again[26]! & 0x04).toBe(0x04);
@@ -179,7 +180,7 @@ describe('MODE SELECT', () => {
       const o = await h.run(select6(data.length), { dataOut: [data] });
       expect(o.dataOutLength, title).toBe(data.length);
       expectCheck(o, code, field ?? null);
-      expect(h.lu.mode, title).toEqual({ wce: true, dSense: false, swp: false });
+      expect(h.lu.mode, title).toEqual(DEFAULT_MODE_STATE);
     }
   });
 

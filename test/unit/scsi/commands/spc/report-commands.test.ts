@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SENSE } from '../../../../../sense-tables/index.js';
-import { commandTable } from '../../../../../scsi/command-table.js';
+import { commandTable, controlByteIndex } from '../../../../../scsi/command-table.js';
 import { SUPPORTED_TMFS } from '../../../../../scsi/commands/spc/report-supported-tmfs.js';
 import { ScsiStatus } from '../../../../../scsi/target.js';
 import { ZoneModel } from '../../../../../zbc/zone-model.js';
@@ -54,7 +54,7 @@ describe('REPORT SUPPORTED OPERATION CODES', () => {
     for (const s of all) {
       expect(s.usage.length, s.name).toBe(s.cdbLength);
       expect(s.usage[0], s.name).toBe(s.opcode);
-      expect(s.usage[s.cdbLength - 1], `${s.name} control byte`).toBe(0x04);
+      expect(s.usage[controlByteIndex(s.opcode, s.cdbLength)], `${s.name} control byte`).toBe(0x04);
       const found = commandTable().lookup(s.opcode, s.serviceAction ?? 0);
       expect(found.kind === 'found' && found.spec === s, s.name).toBe(true);
     }
