@@ -20,6 +20,14 @@ export function describeLun(l: ResolvedConfig['targets'][number]['luns'][number]
   const size = `${formatSize(bytes)}, ${y.blockSize}/${y.physicalBlockSize}-byte blocks`;
   if (y.model === 'none') return `LUN ${l.lun}: non-zoned, ${size}, ${where}${l.readOnly ? ', read-only' : ''}`;
   const gaps = y.zoneCapacityBlocks < y.zoneSizeBlocks ? `, capacity ${formatSize(y.zoneCapacityBlocks * y.blockSize)}` : '';
+  if (y.domains !== undefined) {
+    const d = y.domains;
+    return (
+      `LUN ${l.lun}: zone-domains, ${size}, zones of ${formatSize(y.zoneSizeBlocks * y.blockSize)}, ` +
+      `${d.realms} realms in ${d.domains.length} domains, ZONE ACTIVATE layout ${l.activateLayout ?? 'libzbc'}, ` +
+      `max open ${y.maxOpen ?? 'unlimited'}, ${where}${l.readOnly ? ', read-only' : ''}`
+    );
+  }
   return (
     `LUN ${l.lun}: ${y.model}, ${size}, zones of ${formatSize(y.zoneSizeBlocks * y.blockSize)}${gaps}, ` +
     `${y.conventionalZones} conventional, max open ${y.maxOpen ?? 'unlimited'}, ${where}${l.readOnly ? ', read-only' : ''}`

@@ -2,6 +2,15 @@
 // each must meet, and the zone ranges that change. An unmet prerequisite is not an error: the
 // command completes with GOOD and the results header carries the unmet bits and the ZONE ID WITH
 // UNMET PREREQUISITES (ZIWUP). Only CDB errors are faults. ZONE QUERY never changes anything.
+//
+// Decisions where the drafts we could read (libzbc v6.2.0, sg3_utils' zbc2r12, WDC's 2018
+// emulator) are silent, taken from ZBC-2's model of realms:
+//  - a range leaving the target domain reports MULTIPLE DOMAINS | MULTIPLE ZONE TYPES with ZIWUP =
+//    the first zone outside it, and nothing else (libzbc 05/409 expects exactly 28h);
+//  - realm alignment is checked next (AAORB = 1), ZIWUP = the misaligned ZONE ID, or the start of
+//    the realm the range ends inside; then per realm: restricted, not inactive, not empty;
+//  - ALL takes every realm not yet active in the target and not restricted;
+//  - ZONE QUERY leaves ACTIVATED 0: nothing was activated.
 import type { ZoneState } from '../zone-state.js';
 import { captureZones } from '../zone-capture.js';
 import { ZoneCondition as C, ZoneType, type ZoneCapture, type ZoneCondition } from '../types.js';

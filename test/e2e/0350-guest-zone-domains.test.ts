@@ -1,0 +1,68 @@
+// Zone domains and realms (ZBC-2) from a Linux guest: the guest's open-iscsi attaches two
+// zone-domains LUNs of profile zd-hybrid (LUN 0 file-backed, libzbc's ZONE ACTIVATE layout; LUN 1
+// in memory, the zbc2r12 layout sg_z_act_query speaks), then sg3_utils 1.48 reads VPD B6h, REPORT
+// ZONE DOMAINS, REPORT REALMS, REPORT ZONES (INACTIVE, statistics) and the Zone Domains mode page,
+// raw ZONE ACTIVATE / ZONE QUERY CDBs go through sg_raw with their exact results, and an
+// activation survives a target crash (SIGKILL) and restart on the same port and backing file.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startTargetProcess, type TargetProcess } from '../helpers/target-process.js';
+import { composeScript, runGuest } from './guest/run-guest.js';
+import { defineGuestSuite, guestImage, portalFor } from './guest/suite.js';
+
+const IQN = 'iqn.2026-11.dev.zbc-target:e2e-domains';
+
+defineGuestSuite({
+  title: 'guest: zone domains and realms through open-iscsi and sg3_utils',
+  groups: ['attach', 'vpd', 'domains', 'realms', 'rep_zones', 'mode', 'activate', 'query', 'rules', 'restart', 'zbc2r12'],
+  run: async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zbc-e2e-domains-'));
+    const config = join(dir, 'targets.json');
+    writeFileSync(
+      config,
+      JSON.stringify({
+        targets: [
+          {
+            name: IQN,
+            luns: [
+              { lun: 0, model: 'zone-domains', backing: join(dir, 'zd.img') },
+              { lun: 1, model: 'zone-domains', memory: true, activateLayout: 'zbc2r12' },
+            ],
+          },
+        ],
+      }),
+    );
+    const args = ['--config', config];
+    let target: TargetProcess | undefined;
+    let restartError: unknown;
+    try {
+      target = await startTargetProcess(args);
+      const port = target.port;
+      const result = await runGuest({
+        image: guestImage(),
+        script: composeScript(['domains.sh'], { attach: false }),
+        env: { PORTAL: portalFor(target), IQN },
+        timeoutMs: 420_000,
+        onLine: (line, reply) => {
+          if (line.trim() !== '@@CRASH_TARGET') return;
+          void (async () => {
+            try {
+              await target?.kill('SIGKILL');
+              target = await startTargetProcess([...args, '--listen', `127.0.0.1:${port}`]);
+              reply('restarted\n');
+            } catch (e) {
+              restartError = e;
+              reply('restart-failed\n');
+            }
+          })();
+        },
+      });
+      if (restartError) result.checks.push({ name: 'restart.host_side', ok: false, skipped: false, detail: String(restartError) });
+      return result;
+    } finally {
+      await target?.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+});
