@@ -278,7 +278,8 @@ describe('Zone Domains mode page (0Ah/0Fh)', () => {
 
 describe('on an LU without zone domains', () => {
   it('REPORT REALMS / ZONE DOMAINS / ACTIVATE / QUERY are unknown service actions; 7Fh an unknown opcode', async () => {
-    const h = harness({ zones: new ZoneModel({ ...domainsLayout(), domains: undefined, capacityBlocks: 1344 }), capacityBlocks: 1344 });
+    const { domains: _none, ...plain } = domainsLayout();
+    const h = harness({ zones: new ZoneModel({ ...plain, capacityBlocks: 1344 }), capacityBlocks: 1344 });
     for (const sa of [0x06, 0x07, 0x08, 0x09]) {
       expectCheck(await h.run(zbcIn(sa, 0, 4096)), SENSE.INVALID_FIELD_IN_CDB, { in: 'cdb', byte: 1, bit: 4 });
     }

@@ -87,7 +87,7 @@ describe('FileZoneJournal, zone domains', () => {
 
   it('refuses metadata of another model or another domains layout', async () => {
     await (await FileZoneJournal.open(path, layout)).close();
-    const plain: ZoneLayoutConfig = { ...layout, domains: undefined };
+    const { domains: _none, ...plain } = layout;
     const other = domainsLayout(ZoneType.CONVENTIONAL, { restrictedRealms: [2] });
     const msg = async (l: ZoneLayoutConfig) => ((await FileZoneJournal.open(path, l).catch((x: unknown) => x)) as Error).message;
     expect(await msg(plain)).toBe(`metadata ${path}: has zone domains but --model asks for no zone domains (use --format to re-create)`);
