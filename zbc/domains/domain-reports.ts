@@ -129,6 +129,9 @@ export function reportRealms(
     size,
     encode(out) {
       const view = viewOf(out);
+      // Bytes of every matching descriptor: sg_rep_zones sizes its decode from bytes 0-3 as it
+      // does for the other ZBC IN reports (libzbc does not read them).
+      view.setUint32(0, realms.length * descriptor);
       view.setUint32(4, realms.length); // REALMS COUNT: every matching realm
       view.setUint32(8, descriptor); // REALM DESCRIPTOR LENGTH
       // NEXT REALM LOCATOR: 0 when every matching realm fits (libzbc requires it then).

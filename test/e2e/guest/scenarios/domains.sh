@@ -7,6 +7,8 @@ ZB=8192
 cmr() { echo $((2 * $1 * ZB)); }        # first LBA of realm N's CMR range
 smr() { echo $(((33 + 3 * $1) * ZB)); } # first LBA of realm N's SMR range
 hex48() { printf '%012x' "$1" | sed 's/../& /g; s/ $//'; }
+# field NAME: the value of sg3_utils' "NAME=V" (decimal or 0x hex) lines, in decimal, one a line
+field() { sed -n "s/.*$1=\(0x[0-9a-fA-F]*\|[0-9]*\).*/\1/p" | while read -r v; do printf '%d\n' "$v"; done; }
 # bytes FILE OFFSET COUNT: the bytes as one hex string
 bytes() { od -An -tx1 -j "$2" -N "$3" -v "$1" | tr -d ' \n'; }
 
@@ -46,18 +48,20 @@ dmesg | grep -i -E 'zbc|zone' | tail -n 5 | while read -r l; do note "dmesg: $l"
 
 # --- identity and reports -----------------------------------------------------------------------
 vpd=$(sg_vpd -p zbdc "$SGDEV" 2>&1)
-case "$vpd" in
-  *"Domains and realms zoned block device model"*) pass vpd.zbdc.domains_and_realms ;;
-  *) fail vpd.zbdc.domains_and_realms "$(echo "$vpd" | oneline)" ;;
-esac
+expect_eq vpd.zbdc.extension 2 "$(echo "$vpd" | sed -n 's/.*extension: *\(0x[0-9a-f]*\).*/\1/p' | head -n 1 | xargs printf '%d')"
 expect_eq vpd.zbdc.aaorb 1 "$(echo "$vpd" | sed -n 's/.*AAORB: *\([01]\).*/\1/p')"
+# sg_vpd 1.48 prints the model's name in its JSON output only.
+case "$(sg_vpd -p zbdc -j "$SGDEV" 2>&1)" in
+  *"Domains and realms zoned block device model"*) pass vpd.zbdc.named_domains_and_realms ;;
+  *) fail vpd.zbdc.named_domains_and_realms "$(sg_vpd -p zbdc -j "$SGDEV" 2>&1 | oneline)" ;;
+esac
 
 dom=$(sg_rep_zones --domain "$SGDEV" 2>&1)
-expect_eq domains.reported 2 "$(echo "$dom" | sed -n 's/.*Zone domains reported=\([0-9]*\).*/\1/p')"
+expect_eq domains.reported 2 "$(echo "$dom" | field 'Zone domains reported')"
 expect_eq domains.types "0x1 0x2" "$(echo "$dom" | sed -n 's/.*Zone domain zone type=\(0x[0-9a-f]*\).*/\1/p' | tr '\n' ' ' | sed 's/ $//')"
 
 realms=$(sg_rep_zones --realm "$SGDEV" 2>&1)
-expect_eq realms.count 16 "$(echo "$realms" | sed -n 's/.*Realms count=\([0-9]*\).*/\1/p')"
+expect_eq realms.count 16 "$(echo "$realms" | field 'Realms count')"
 expect_eq realms.listed 16 "$(echo "$realms" | grep -c 'Realm id=')"
 
 inactive() { sg_rep_zones --report=8 "$1" 2>/dev/null | grep -c 'Zone condition: Inactive'; }
@@ -83,7 +87,7 @@ expect_eq query.no_change 40 "$(inactive "$SGDEV")"
 zact 0 1 "$(smr 0)" 3 /tmp/a.bin && pass activate.realm0_smr || fail activate.realm0_smr "sg_raw failed"
 expect_eq activate.header "000000300000003081000100020000000000000300000000" "$(bytes /tmp/a.bin 0 24)"
 expect_eq activate.inactive_after 39 "$(inactive "$SGDEV")"
-expect_eq activate.realm0_domain 1 "$(sg_rep_zones --realm "$SGDEV" 2>/dev/null | sed -n 's/.*Active zone domain id=\([0-9]*\).*/\1/p' | head -n 1)"
+expect_eq activate.realm0_domain 1 "$(sg_rep_zones --realm "$SGDEV" 2>/dev/null | field 'Active zone domain id' | head -n 1)"
 
 # An SWR zone of realm 8 written: deactivating it is refused with NOT EMPTY and its LBA as ZIWUP.
 dd if=/dev/urandom of=/tmp/d4k bs=4k count=1 2>/dev/null
@@ -116,7 +120,7 @@ read -r ack </dev/ttyS0
 note "host says: $ack"
 tur_until_ready "$SGDEV"
 tur_until_ready "$SGDEV"
-expect_eq restart.realm_domains "1 1 0" "$(sg_rep_zones --realm "$SGDEV" 2>/dev/null | sed -n 's/.*Active zone domain id=\([0-9]*\).*/\1/p' | head -n 3 | tr '\n' ' ' | sed 's/ $//')"
+expect_eq restart.realm_domains "1 1 0" "$(sg_rep_zones --realm "$SGDEV" 2>/dev/null | field 'Active zone domain id' | head -n 3 | tr '\n' ' ' | sed 's/ $//')"
 expect_eq restart.inactive 38 "$(inactive "$SGDEV")"
 expect_sense restart.write_activated_swr good "$SGDEV" -s 4096 -i /tmp/d4k $(write16_cdb "$(smr 0)" 8)
 

@@ -122,7 +122,7 @@ describe('REPORT ZONE DOMAINS (95h/07h)', () => {
 describe('REPORT REALMS (95h/06h)', () => {
   it('realm descriptors: ID, restrictions, active domain, start/end per domain', async () => {
     const d = expectGood(await lu().run(zbcIn(0x06, 0, 4096)));
-    expect([d.readUInt32BE(4), d.readUInt32BE(8), Number(d.readBigUInt64BE(12))]).toEqual([4, 48, 0]);
+    expect([d.readUInt32BE(0), d.readUInt32BE(4), d.readUInt32BE(8), Number(d.readBigUInt64BE(12))]).toEqual([192, 4, 48, 0]);
     const realm = (r: number) => {
       const at = 64 + 48 * r;
       const range = (k: number) => [Number(d.readBigUInt64BE(at + 16 + 16 * k)), Number(d.readBigUInt64BE(at + 24 + 16 * k))];
