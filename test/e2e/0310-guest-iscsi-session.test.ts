@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTargetProcess, type TargetProcess } from '../helpers/target-process.js';
 import { composeScript, runGuest } from './guest/run-guest.js';
-import { HM_TARGET_ARGS, defineGuestSuite, guestImage, portalFor } from './guest/suite.js';
+import { HM_TARGET_ARGS, defineGuestSuite, guestImage, portalFor, restartOnMarkers } from './guest/suite.js';
 
 const CHAP = { user: 'zbc-guest', secret: 'sixteen-chars-ok' };
 const PLAIN_IQN = 'iqn.2026-11.dev.zbc-target:e2e-session';
@@ -20,18 +20,16 @@ defineGuestSuite({
     const dir = mkdtempSync(join(tmpdir(), 'zbc-e2e-session-'));
     const backing = join(dir, 'disk.img');
     const plainArgs = [...HM_TARGET_ARGS, '--iqn', PLAIN_IQN, '--backing', backing];
-    let plain: TargetProcess | undefined;
+    const holder: { target: TargetProcess | undefined; error?: unknown } = { target: undefined };
     let chap: TargetProcess | undefined;
-    let restartError: unknown;
     try {
-      plain = await startTargetProcess(plainArgs);
+      holder.target = await startTargetProcess(plainArgs);
       chap = await startTargetProcess(['--iqn', CHAP_IQN, '--chap-user', CHAP.user, '--chap-secret', CHAP.secret]);
-      const port = plain.port;
       const result = await runGuest({
         image: guestImage(),
         script: composeScript(['session.sh'], { attach: false }),
         env: {
-          PORTAL: portalFor(plain),
+          PORTAL: portalFor(holder.target),
           IQN: PLAIN_IQN,
           CHAP_PORTAL: portalFor(chap),
           CHAP_IQN,
@@ -39,27 +37,13 @@ defineGuestSuite({
           CHAP_SECRET: CHAP.secret,
         },
         timeoutMs: 420_000,
-        onLine: (line, reply) => {
-          const signal = { '@@RESTART_TARGET': 'SIGINT', '@@CRASH_TARGET': 'SIGKILL' }[line.trim()];
-          if (signal === undefined) return;
-          // Clean stop (SIGINT) or crash (SIGKILL), then the same target on the same port and file.
-          void (async () => {
-            try {
-              if (signal === 'SIGINT') await plain?.stop();
-              else await plain?.kill('SIGKILL');
-              plain = await startTargetProcess([...plainArgs, '--listen', `127.0.0.1:${port}`]);
-              reply('restarted\n');
-            } catch (e) {
-              restartError = e;
-              reply('restart-failed\n');
-            }
-          })();
-        },
+        // Clean stop (SIGINT) or crash (SIGKILL), then the same target on the same port and file.
+        onLine: restartOnMarkers(holder, plainArgs, { '@@RESTART_TARGET': 'SIGINT', '@@CRASH_TARGET': 'SIGKILL' }),
       });
-      if (restartError) result.checks.push({ name: 'restart.host_side', ok: false, skipped: false, detail: String(restartError) });
+      if (holder.error) result.checks.push({ name: 'restart.host_side', ok: false, skipped: false, detail: String(holder.error) });
       return result;
     } finally {
-      await plain?.stop();
+      await holder.target?.stop();
       await chap?.stop();
       rmSync(dir, { recursive: true, force: true });
     }

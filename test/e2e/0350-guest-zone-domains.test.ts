@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTargetProcess, type TargetProcess } from '../helpers/target-process.js';
 import { composeScript, runGuest } from './guest/run-guest.js';
-import { defineGuestSuite, guestImage, portalFor } from './guest/suite.js';
+import { defineGuestSuite, guestImage, portalFor, restartOnMarkers } from './guest/suite.js';
 
 const IQN = 'iqn.2026-11.dev.zbc-target:e2e-domains';
 
@@ -34,34 +34,20 @@ defineGuestSuite({
       }),
     );
     const args = ['--config', config];
-    let target: TargetProcess | undefined;
-    let restartError: unknown;
+    const holder: { target: TargetProcess | undefined; error?: unknown } = { target: undefined };
     try {
-      target = await startTargetProcess(args);
-      const port = target.port;
+      holder.target = await startTargetProcess(args);
       const result = await runGuest({
         image: guestImage(),
         script: composeScript(['domains.sh'], { attach: false }),
-        env: { PORTAL: portalFor(target), IQN },
+        env: { PORTAL: portalFor(holder.target), IQN },
         timeoutMs: 420_000,
-        onLine: (line, reply) => {
-          if (line.trim() !== '@@CRASH_TARGET') return;
-          void (async () => {
-            try {
-              await target?.kill('SIGKILL');
-              target = await startTargetProcess([...args, '--listen', `127.0.0.1:${port}`]);
-              reply('restarted\n');
-            } catch (e) {
-              restartError = e;
-              reply('restart-failed\n');
-            }
-          })();
-        },
+        onLine: restartOnMarkers(holder, args, { '@@CRASH_TARGET': 'SIGKILL' }),
       });
-      if (restartError) result.checks.push({ name: 'restart.host_side', ok: false, skipped: false, detail: String(restartError) });
+      if (holder.error) result.checks.push({ name: 'restart.host_side', ok: false, skipped: false, detail: String(holder.error) });
       return result;
     } finally {
-      await target?.stop();
+      await holder.target?.stop();
       rmSync(dir, { recursive: true, force: true });
     }
   },

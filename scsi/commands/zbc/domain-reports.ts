@@ -29,20 +29,29 @@ function handlerFor(report: Report) {
   };
 }
 
-function spec(name: string, serviceAction: number, report: Report): CommandSpec {
-  return {
-    name,
-    opcode: ZBC_IN,
-    serviceAction,
-    cdbLength: 16,
-    direction: 'in',
-    // CDB USAGE DATA (SPC-4 6.35.3): locator, ALLOCATION LENGTH and REPORTING OPTIONS.
-    usage: [ZBC_IN, 0x1f, ...Array<number>(12).fill(0xff), 0x3f, 0x04],
-    zonedOnly: true,
-    domainsOnly: true,
-    handler: handlerFor(report),
-  };
+/** A ZBC IN service action of zone domains LUs; `usage` is CDB USAGE DATA (SPC-4 6.35.3). */
+export function zbcInDomainsSpec(
+  name: string,
+  serviceAction: number,
+  usage: readonly number[],
+  handler: CommandSpec['handler'],
+): CommandSpec {
+  const shape = { opcode: ZBC_IN, cdbLength: 16, direction: 'in' } as const;
+  return { name, serviceAction, usage, ...shape, zonedOnly: true, domainsOnly: true, handler };
 }
 
-export const REPORT_REALMS = spec('REPORT REALMS', 0x06, (d, req) => d.reportRealms(req));
-export const REPORT_ZONE_DOMAINS = spec('REPORT ZONE DOMAINS', 0x07, (d, req) => d.reportZoneDomains(req));
+/** Locator, ALLOCATION LENGTH and REPORTING OPTIONS. */
+const REPORT_USAGE = [ZBC_IN, 0x1f, ...Array<number>(12).fill(0xff), 0x3f, 0x04];
+
+export const REPORT_REALMS = zbcInDomainsSpec(
+  'REPORT REALMS',
+  0x06,
+  REPORT_USAGE,
+  handlerFor((d, req) => d.reportRealms(req)),
+);
+export const REPORT_ZONE_DOMAINS = zbcInDomainsSpec(
+  'REPORT ZONE DOMAINS',
+  0x07,
+  REPORT_USAGE,
+  handlerFor((d, req) => d.reportZoneDomains(req)),
+);

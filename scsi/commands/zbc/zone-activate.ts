@@ -17,6 +17,7 @@ import {
   RESULTS_HEADER_BYTES,
   ZBC2R12_16,
 } from './activation-layouts.js';
+import { zbcInDomainsSpec } from './domain-reports.js';
 import { notZoned } from './zoned-lu.js';
 import { ZBC_IN } from './zbc-in.js';
 
@@ -63,19 +64,11 @@ async function run(ctx: CommandContext, layout: ActivationLayout, query: boolean
 const layout16 = (ctx: CommandContext): ActivationLayout =>
   ctx.lu.activateLayout === 'zbc2r12' ? ZBC2R12_16 : LIBZBC_16;
 
+/** CDB USAGE DATA covering both layouts' fields. */
+const USAGE_16 = [ZBC_IN, 0x9f, ...Array<number>(13).fill(0xff), 0x04];
+
 function spec16(name: string, serviceAction: number, query: boolean): CommandSpec {
-  return {
-    name,
-    opcode: ZBC_IN,
-    serviceAction,
-    cdbLength: 16,
-    direction: 'in',
-    // CDB USAGE DATA (SPC-4 6.35.3), covering both layouts' fields.
-    usage: [ZBC_IN, 0x9f, ...Array<number>(13).fill(0xff), 0x04],
-    zonedOnly: true,
-    domainsOnly: true,
-    handler: (ctx) => run(ctx, layout16(ctx), query),
-  };
+  return zbcInDomainsSpec(name, serviceAction, USAGE_16, (ctx) => run(ctx, layout16(ctx), query));
 }
 
 export const ZONE_ACTIVATE_16 = spec16('ZONE ACTIVATE(16)', 0x08, false);

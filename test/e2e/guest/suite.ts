@@ -106,6 +106,35 @@ export async function withTarget<T>(args: string[], fn: (t: TargetProcess) => Pr
   }
 }
 
+/**
+ * A guest console hook (runGuest onLine) for scenarios that have the host stop or crash the
+ * target: on a marker line it stops (SIGINT) or kills (SIGKILL) `holder.target`, starts it again
+ * with `args` on the same port (same backing files), and answers `restarted` (or
+ * `restart-failed`, keeping the error in holder.error) on the guest's console.
+ */
+export function restartOnMarkers(
+  holder: { target: TargetProcess | undefined; error?: unknown },
+  args: readonly string[],
+  markers: Readonly<Record<string, 'SIGINT' | 'SIGKILL'>>,
+): (line: string, reply: (text: string) => void) => void {
+  return (line, reply) => {
+    const signal = markers[line.trim()];
+    if (signal === undefined) return;
+    void (async () => {
+      try {
+        const port = holder.target?.port;
+        if (signal === 'SIGINT') await holder.target?.stop();
+        else await holder.target?.kill('SIGKILL');
+        holder.target = await startTargetProcess([...args, '--listen', `127.0.0.1:${port}`]);
+        reply('restarted\n');
+      } catch (e) {
+        holder.error = e;
+        reply('restart-failed\n');
+      }
+    })();
+  };
+}
+
 /** The guest's view of a target on the host's loopback. */
 export function portalFor(t: TargetProcess): string {
   return `10.0.2.2:${t.port}`;
