@@ -118,7 +118,8 @@ expect_sense rules.read_cross_domain 5/21/07 "$SGDEV" -r 8192 $(read16_cdb $((32
 echo "@@CRASH_TARGET"
 read -r ack </dev/ttyS0
 note "host says: $ack"
-tur_until_ready "$SGDEV"
+# The session comes back by itself; its first commands get the unit attentions of the restart.
+for _i in $(seq 1 40); do sg_turs "$SGDEV" >/dev/null 2>&1 && break; sleep 0.5; done
 tur_until_ready "$SGDEV"
 expect_eq restart.realm_domains "1 1 0" "$(sg_rep_zones --realm "$SGDEV" 2>/dev/null | field 'Active zone domain id' | head -n 3 | tr '\n' ' ' | sed 's/ $//')"
 expect_eq restart.inactive 38 "$(inactive "$SGDEV")"
