@@ -121,7 +121,8 @@ note "host says: $ack"
 # The session comes back by itself; its first commands get the unit attentions of the restart.
 for _i in $(seq 1 40); do sg_turs "$SGDEV" >/dev/null 2>&1 && break; sleep 0.5; done
 tur_until_ready "$SGDEV"
-expect_eq restart.realm_domains "1 1 0" "$(sg_rep_zones --realm "$SGDEV" 2>/dev/null | field 'Active zone domain id' | head -n 3 | tr '\n' ' ' | sed 's/ $//')"
+for _i in 1 2 3; do rr=$(sg_rep_zones --realm "$SGDEV" 2>&1) && break; note "sg_rep_zones: $(echo "$rr" | oneline)"; sleep 1; done
+expect_eq restart.realm_domains "1 1 0" "$(echo "$rr" | field 'Active zone domain id' | head -n 3 | tr '\n' ' ' | sed 's/ $//')"
 expect_eq restart.inactive 38 "$(inactive "$SGDEV")"
 expect_sense restart.write_activated_swr good "$SGDEV" -s 4096 -i /tmp/d4k $(write16_cdb "$(smr 0)" 8)
 
