@@ -11,7 +11,8 @@ const FSNOZ_AT = 4;
 const URSWRZ_AT = 10;
 const MAX_ACTIVATION_AT = 16;
 
-const urswrzOf = (lu: LogicalUnit | undefined): number => (lu?.zones?.layout.urswrz === true ? 1 : 0);
+const urswrzOf = (lu: LogicalUnit | undefined): number =>
+  lu?.zones?.layout.urswrz === true ? 1 : 0;
 
 export const ZONE_DOMAINS_PAGE: ModePageDef = {
   code: 0x0a,
@@ -37,7 +38,10 @@ export const ZONE_DOMAINS_PAGE: ModePageDef = {
     // when the bytes past ours are zero (SPC-4 leaves a device free to check only what it uses).
     for (let i = LENGTH; i < page.length; i++) if (page[i] !== 0) return i;
     for (let i = 4; i < LENGTH; i++) {
-      const field = (i >= FSNOZ_AT && i < FSNOZ_AT + 4) || i === MAX_ACTIVATION_AT || i === MAX_ACTIVATION_AT + 1;
+      const field =
+        (i >= FSNOZ_AT && i < FSNOZ_AT + 4) ||
+        i === MAX_ACTIVATION_AT ||
+        i === MAX_ACTIVATION_AT + 1;
       if (field) continue;
       const want = i === URSWRZ_AT ? urswrzOf(lu) : 0;
       if ((page[i] ?? 0) !== want) return i;

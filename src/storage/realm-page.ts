@@ -15,7 +15,12 @@ const HEADER = 32;
 /** Zone metadata format version of a zone-domains LU (version 1 has no realm table). */
 export const DOMAINS_FORMAT_VERSION = 2;
 
-export function encodeRealmPage(pageSize: number, realms: Uint8Array, formatId: number, gen: number): Buffer {
+export function encodeRealmPage(
+  pageSize: number,
+  realms: Uint8Array,
+  formatId: number,
+  gen: number,
+): Buffer {
   const buf = Buffer.alloc(pageSize);
   buf.writeUInt32LE(REALM_MAGIC, 0);
   buf.writeUInt32LE(REALM_RECORD_VERSION, 8);
@@ -28,7 +33,11 @@ export function encodeRealmPage(pageSize: number, realms: Uint8Array, formatId: 
 }
 
 /** The page's generation and realm table, or null when the copy is not a valid realm page. */
-export function decodeRealmPage(page: Buffer, formatId: number, realms: number): { gen: number; table: Uint8Array } | null {
+export function decodeRealmPage(
+  page: Buffer,
+  formatId: number,
+  realms: number,
+): { gen: number; table: Uint8Array } | null {
   const valid =
     page.readUInt32LE(0) === REALM_MAGIC &&
     page.readUInt32LE(4) === crc32c(page.subarray(8)) &&
@@ -36,13 +45,21 @@ export function decodeRealmPage(page: Buffer, formatId: number, realms: number):
     page.readUInt32LE(12) === formatId &&
     page.readUInt32LE(24) === realms;
   if (!valid) return null;
-  return { gen: page.readDoubleLE(16), table: Uint8Array.from(page.subarray(HEADER, HEADER + realms)) };
+  return {
+    gen: page.readDoubleLE(16),
+    table: Uint8Array.from(page.subarray(HEADER, HEADER + realms)),
+  };
 }
 
 /** Superblock field of version 2: a digest of the domains layout, so another one is refused. */
 export function domainsSignature(layout: ZoneLayoutConfig): number {
   const d = layout.domains;
   if (d === undefined) return 0;
-  const text = JSON.stringify([d.realms, d.domains.map((x) => [x.type, x.zonesPerRealm]), d.gapZones, d.restrictedRealms]);
+  const text = JSON.stringify([
+    d.realms,
+    d.domains.map((x) => [x.type, x.zonesPerRealm]),
+    d.gapZones,
+    d.restrictedRealms,
+  ]);
   return createHash('sha256').update(text).digest().readUInt32LE(0);
 }

@@ -15,7 +15,19 @@ const IQN = 'iqn.2026-11.dev.zbc-target:e2e-domains';
 
 defineGuestSuite({
   title: 'guest: zone domains and realms through open-iscsi and sg3_utils',
-  groups: ['attach', 'vpd', 'domains', 'realms', 'rep_zones', 'mode', 'activate', 'query', 'rules', 'restart', 'zbc2r12'],
+  groups: [
+    'attach',
+    'vpd',
+    'domains',
+    'realms',
+    'rep_zones',
+    'mode',
+    'activate',
+    'query',
+    'rules',
+    'restart',
+    'zbc2r12',
+  ],
   run: async () => {
     const dir = mkdtempSync(join(tmpdir(), 'zbc-e2e-domains-'));
     const config = join(dir, 'targets.json');
@@ -44,7 +56,13 @@ defineGuestSuite({
         timeoutMs: 420_000,
         onLine: restartOnMarkers(holder, args, { '@@CRASH_TARGET': 'SIGKILL' }),
       });
-      if (holder.error) result.checks.push({ name: 'restart.host_side', ok: false, skipped: false, detail: String(holder.error) });
+      if (holder.error)
+        result.checks.push({
+          name: 'restart.host_side',
+          ok: false,
+          skipped: false,
+          detail: String(holder.error),
+        });
       return result;
     } finally {
       await holder.target?.stop();

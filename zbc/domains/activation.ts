@@ -104,11 +104,23 @@ export function activate(
   if (unmet !== 0) return { ...base, activated: false, unmet, ziwup, ranges: [] };
   const ranges = changedRanges(map, s, active, domainId, realms);
   if (req.query) return { ...base, activated: false, unmet: 0, ziwup: null, ranges };
-  return { ...base, activated: true, unmet: 0, ziwup: null, ranges, capture: apply(map, s, active, domainId, realms) };
+  return {
+    ...base,
+    activated: true,
+    unmet: 0,
+    ziwup: null,
+    ranges,
+    capture: apply(map, s, active, domainId, realms),
+  };
 }
 
 /** ALL: every realm not yet active in the target domain and not restricted. */
-function selectAll(map: DomainMap, s: ZoneState, active: Uint8Array, req: ActivationRequest): ActivationFault | Selection {
+function selectAll(
+  map: DomainMap,
+  s: ZoneState,
+  active: Uint8Array,
+  req: ActivationRequest,
+): ActivationFault | Selection {
   // zbc2r12 names the domain by a ZONE ID in it, also with ALL.
   const { zoneId } = req;
   const inRange = typeof zoneId === 'number' && zoneId < s.geometry.capacity;
@@ -117,17 +129,23 @@ function selectAll(map: DomainMap, s: ZoneState, active: Uint8Array, req: Activa
     return req.domainId === null ? fault('zone-id') : fault('domain-id');
   }
   const realms: number[] = [];
-  for (let r = 0; r < map.realms; r++) if (active[r] !== domainId && !map.isRestricted(r)) realms.push(r);
+  for (let r = 0; r < map.realms; r++)
+    if (active[r] !== domainId && !map.isRestricted(r)) realms.push(r);
   if (req.maxActivation !== 0 && realms.length > req.maxActivation) return fault('zone-count');
   const perRealm = map.domain(domainId).zonesPerRealm;
   return { domainId, realms, zoneCount: realms.length * perRealm, unmet: 0, ziwup: null };
 }
 
 /** ZONE ID + NUMBER OF ZONES: CDB checks, then domain crossing and realm alignment. */
-function selectRange(map: DomainMap, s: ZoneState, req: ActivationRequest): ActivationFault | Selection {
+function selectRange(
+  map: DomainMap,
+  s: ZoneState,
+  req: ActivationRequest,
+): ActivationFault | Selection {
   const g = s.geometry;
   if (req.domainId !== null && req.domainId >= map.domains.length) return fault('domain-id');
-  if (typeof req.zoneId === 'bigint' || req.zoneId >= g.capacity) return { kind: 'activation-lba-out-of-range' };
+  if (typeof req.zoneId === 'bigint' || req.zoneId >= g.capacity)
+    return { kind: 'activation-lba-out-of-range' };
   const first = g.indexOf(req.zoneId);
   if (s.start(first) !== req.zoneId) return fault('zone-id');
   if (req.zoneCount === 0 || first + req.zoneCount > s.zoneCount) return fault('zone-count');
@@ -140,7 +158,11 @@ function selectRange(map: DomainMap, s: ZoneState, req: ActivationRequest): Acti
   const lo = Math.max(first, d.firstZone);
   const hi = Math.min(last, d.firstZone + d.zoneCount - 1);
   const realms: number[] = [];
-  for (let r = lo <= hi ? map.realmOf(lo, domainId) : 0; lo <= hi && r <= map.realmOf(hi, domainId); r++) {
+  for (
+    let r = lo <= hi ? map.realmOf(lo, domainId) : 0;
+    lo <= hi && r <= map.realmOf(hi, domainId);
+    r++
+  ) {
     realms.push(r);
   }
   if (req.maxActivation !== 0 && realms.length > req.maxActivation) return fault('zone-count');
@@ -212,12 +234,22 @@ function changedRanges(
   const add = (domainId: number, realm: number, condition: ZoneCondition): void => {
     const d = map.domain(domainId);
     const startZone = map.realmStart(realm, domainId);
-    const prev = ranges.find((x) => x.domainId === domainId && x.startLba + x.zones * s.geometry.zoneSize === s.start(startZone));
+    const prev = ranges.find(
+      (x) =>
+        x.domainId === domainId &&
+        x.startLba + x.zones * s.geometry.zoneSize === s.start(startZone),
+    );
     if (prev !== undefined) {
       ranges[ranges.indexOf(prev)] = { ...prev, zones: prev.zones + d.zonesPerRealm };
       return;
     }
-    ranges.push({ type: d.type, condition, domainId, zones: d.zonesPerRealm, startLba: s.start(startZone) });
+    ranges.push({
+      type: d.type,
+      condition,
+      domainId,
+      zones: d.zonesPerRealm,
+      startLba: s.start(startZone),
+    });
   };
   for (const r of realms) {
     add(active[r] as number, r, C.INACTIVE);
@@ -227,7 +259,13 @@ function changedRanges(
 }
 
 /** Moves the realms to the target domain; returns what to persist before GOOD. */
-function apply(map: DomainMap, s: ZoneState, active: Uint8Array, target: number, realms: readonly number[]): ZoneCapture {
+function apply(
+  map: DomainMap,
+  s: ZoneState,
+  active: Uint8Array,
+  target: number,
+  realms: readonly number[],
+): ZoneCapture {
   const touched: number[] = [];
   for (const r of realms) {
     const from = active[r] as number;

@@ -41,7 +41,13 @@ export class DomainMap {
     layout.domains.forEach((d, id) => {
       if (id > 0) next += layout.gapZones;
       const zoneCount = d.zonesPerRealm * layout.realms;
-      domains.push({ id, type: d.type, firstZone: next, zoneCount, zonesPerRealm: d.zonesPerRealm });
+      domains.push({
+        id,
+        type: d.type,
+        firstZone: next,
+        zoneCount,
+        zonesPerRealm: d.zonesPerRealm,
+      });
       next += zoneCount;
     });
     this.domains = domains;
@@ -108,14 +114,16 @@ export function validateDomains(layout: ZoneLayoutConfig): string | null {
     }
   }
   if (!count(dl.gapZones)) return 'domains.gapZones: must be a non-negative integer';
-  if (dl.initialDomain.length !== dl.realms) return 'domains.initialDomain: one domain ID per realm';
+  if (dl.initialDomain.length !== dl.realms)
+    return 'domains.initialDomain: one domain ID per realm';
   if (dl.initialDomain.some((id) => !Number.isInteger(id) || id < 0 || id >= dl.domains.length)) {
     return 'domains.initialDomain: not a zone domain ID';
   }
   if (dl.restrictedRealms.some((r) => !Number.isInteger(r) || r < 0 || r >= dl.realms)) {
     return 'domains.restrictedRealms: not a realm number';
   }
-  if (layout.conventionalZones !== 0) return 'conventionalZones: must be 0 (the domains set zone types)';
+  if (layout.conventionalZones !== 0)
+    return 'conventionalZones: must be 0 (the domains set zone types)';
   if (layout.zoneCapacityBlocks !== layout.zoneSizeBlocks) {
     return 'zoneCapacityBlocks: must equal zoneSizeBlocks (domains need uniform zones)';
   }

@@ -52,11 +52,13 @@ function putU64(view: DataView, at: number, value: number): void {
   view.setUint32(at + 4, value >>> 0);
 }
 
-const viewOf = (out: Uint8Array): DataView => new DataView(out.buffer, out.byteOffset, out.byteLength);
+const viewOf = (out: Uint8Array): DataView =>
+  new DataView(out.buffer, out.byteOffset, out.byteLength);
 
 /** Locator checks shared by both reports: ZBC-2 LOGICAL BLOCK ADDRESS OUT OF RANGE above MAXIMUM LBA. */
 function locatorZone(s: ZoneState, locator: number | bigint): number | ZoneFault {
-  if (typeof locator === 'bigint' || locator >= s.geometry.capacity) return { kind: 'zone-id-out-of-range' };
+  if (typeof locator === 'bigint' || locator >= s.geometry.capacity)
+    return { kind: 'zone-id-out-of-range' };
   return s.geometry.indexOf(locator);
 }
 
@@ -124,7 +126,10 @@ export function reportRealms(
   }
   const descriptor = realmDescriptorBytes(map);
   const size = REALMS_HEADER_BYTES + realms.length * descriptor;
-  const fits = Math.max(0, Math.floor((Math.min(size, req.allocationLength) - REALMS_HEADER_BYTES) / descriptor));
+  const fits = Math.max(
+    0,
+    Math.floor((Math.min(size, req.allocationLength) - REALMS_HEADER_BYTES) / descriptor),
+  );
   return {
     size,
     encode(out) {
@@ -136,7 +141,8 @@ export function reportRealms(
       view.setUint32(8, descriptor); // REALM DESCRIPTOR LENGTH
       // NEXT REALM LOCATOR: 0 when every matching realm fits (libzbc requires it then).
       const next = realms[fits];
-      if (next !== undefined) putU64(view, 12, s.start(map.realmStart(next, active[next] as number)));
+      if (next !== undefined)
+        putU64(view, 12, s.start(map.realmStart(next, active[next] as number)));
       let at = REALMS_HEADER_BYTES;
       for (const r of realms) {
         view.setUint32(at, r);

@@ -19,7 +19,8 @@ export function planSobrWrite(
   last: number,
   perPhysical: number,
 ): ZoneFault | WritePlan {
-  for (let i = first + 1; i <= last; i++) if (s.type(i) !== SOBR) return { kind: 'write-boundary', lba };
+  for (let i = first + 1; i <= last; i++)
+    if (s.type(i) !== SOBR) return { kind: 'write-boundary', lba };
   const wp = s.wp[first] as number;
   if (lba > wp) return { kind: 'unaligned-write', lba };
   // A write that reaches the WP moves it: it must end on a physical block (libzbc ZT 0x4 rule).
@@ -35,7 +36,13 @@ export function planSobrWrite(
  * Reads with URSWRZ = 0: as in SWR zones, data above the WP is invalid (5/21/06), but a read may
  * cross SOBR zone boundaries (ZBC-2 4.4.3.5).
  */
-export function sobrReadFault(s: ZoneState, lba: number, blocks: number, first: number, last: number): ZoneFault | null {
+export function sobrReadFault(
+  s: ZoneState,
+  lba: number,
+  blocks: number,
+  first: number,
+  last: number,
+): ZoneFault | null {
   const end = lba + blocks;
   for (let i = first; i <= last; i++) {
     const c = s.condition[i];

@@ -2,9 +2,20 @@
 // per realm) over the zone state, and the commands that read or change it. ZoneModel owns it.
 import type { ZoneState } from '../zone-state.js';
 import { ZoneCondition as C, ZoneType, type ZoneFault } from '../types.js';
-import { activate, type ActivationFault, type ActivationOutcome, type ActivationRequest, setRealmZones } from './activation.js';
+import {
+  activate,
+  type ActivationFault,
+  type ActivationOutcome,
+  type ActivationRequest,
+  setRealmZones,
+} from './activation.js';
 import type { DomainMap } from './domain-map.js';
-import { reportRealms, reportZoneDomains, type DomainsReport, type DomainsReportRequest } from './domain-reports.js';
+import {
+  reportRealms,
+  reportZoneDomains,
+  type DomainsReport,
+  type DomainsReportRequest,
+} from './domain-reports.js';
 
 /** What scsi/ uses of a domains-and-realms LU (ZonedMedium.domains). */
 export interface ZoneDomainsAccess {
@@ -29,14 +40,18 @@ export class ZoneDomains implements ZoneDomainsAccess {
     private readonly state: ZoneState,
     restored?: Uint8Array,
   ) {
-    const valid = restored !== undefined && restored.length === map.realms && restored.every((d) => d < map.domains.length);
+    const valid =
+      restored !== undefined &&
+      restored.length === map.realms &&
+      restored.every((d) => d < map.domains.length);
     this.activeDomains = valid ? restored.slice() : Uint8Array.from(map.layout.initialDomain);
     for (let r = 0; r < map.realms; r++) {
       for (const d of map.domains) {
         const first = map.realmStart(r, d.id);
         const isActive = this.activeDomains[r] === d.id;
         if (!isActive) {
-          if (!allInactive(state, first, d.zonesPerRealm)) setRealmZones(map, state, r, d.id, C.INACTIVE);
+          if (!allInactive(state, first, d.zonesPerRealm))
+            setRealmZones(map, state, r, d.id, C.INACTIVE);
         } else if (someInactive(state, first, d.zonesPerRealm)) {
           const active = d.type === ZoneType.CONVENTIONAL ? C.NOT_WRITE_POINTER : C.EMPTY;
           setRealmZones(map, state, r, d.id, active);

@@ -105,7 +105,12 @@ export const ZBC2R12_16: ActivationLayout = {
 export const RESULTS_HEADER_BYTES = 64;
 
 /** The zone activation results (ZBC-2): header, then one descriptor per changed zone range. */
-export function encodeResults(out: Buffer, o: ActivationOutcome, c: ActivationCdb, layout: ActivationLayout): void {
+export function encodeResults(
+  out: Buffer,
+  o: ActivationOutcome,
+  c: ActivationCdb,
+  layout: ActivationLayout,
+): void {
   const size = layout.descriptorBytes;
   const all = o.ranges.length * size;
   const room = Math.max(0, Math.min(out.length, c.allocationLength) - RESULTS_HEADER_BYTES);

@@ -28,11 +28,16 @@ const ACTIVATE_32_SA = 0xf800;
 const QUERY_32_SA = 0xf801;
 
 function faultResult(fault: ActivationFault, layout: ActivationLayout): CommandResult {
-  if (fault.kind === 'activation-lba-out-of-range') return check(SENSE.LOGICAL_BLOCK_ADDRESS_OUT_OF_RANGE);
+  if (fault.kind === 'activation-lba-out-of-range')
+    return check(SENSE.LOGICAL_BLOCK_ADDRESS_OUT_OF_RANGE);
   return check(SENSE.INVALID_FIELD_IN_CDB, { field: layout.fields[fault.field] });
 }
 
-async function run(ctx: CommandContext, layout: ActivationLayout, query: boolean): Promise<CommandResult> {
+async function run(
+  ctx: CommandContext,
+  layout: ActivationLayout,
+  query: boolean,
+): Promise<CommandResult> {
   const { cdb, lu } = ctx;
   const domains = lu.zones?.domains;
   if (domains === undefined) return notZoned();
@@ -84,13 +89,28 @@ export const ZONE_ACTIVATE_QUERY_32: CommandSpec = {
   cdbLength: 32,
   direction: 'in',
   // CONTROL is byte 1 of a variable-length CDB (SPC-4 4.2.3).
-  usage: [VARIABLE_LENGTH, 0x04, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xc0, 0x3f, ...Array<number>(20).fill(0xff)],
+  usage: [
+    VARIABLE_LENGTH,
+    0x04,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0xff,
+    0xff,
+    0xff,
+    0xc0,
+    0x3f,
+    ...Array<number>(20).fill(0xff),
+  ],
   zonedOnly: true,
   domainsOnly: true,
   handler: (ctx) => {
     const sa = readU16(ctx.cdb, 8);
     // ADDITIONAL CDB LENGTH (byte 7) is 18h for a 32-byte CDB (SPC-4 4.2.3).
-    if ((ctx.cdb[7] ?? 0) !== 0x18) return check(SENSE.INVALID_FIELD_IN_CDB, { field: { in: 'cdb', byte: 7 } });
+    if ((ctx.cdb[7] ?? 0) !== 0x18)
+      return check(SENSE.INVALID_FIELD_IN_CDB, { field: { in: 'cdb', byte: 7 } });
     if (sa !== ACTIVATE_32_SA && sa !== QUERY_32_SA) {
       return check(SENSE.INVALID_FIELD_IN_CDB, { field: { in: 'cdb', byte: 8 } });
     }

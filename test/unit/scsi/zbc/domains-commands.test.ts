@@ -41,7 +41,15 @@ const zbcIn = (sa: number, locator: number, alloc: number, option = 0): Buffer =
 };
 
 /** libzbc ZONE ACTIVATE(16)/QUERY(16). */
-function act16(o: { query?: boolean; all?: boolean; zsrc?: boolean; domain: number; zoneId: number; count?: number; alloc?: number }): Buffer {
+function act16(o: {
+  query?: boolean;
+  all?: boolean;
+  zsrc?: boolean;
+  domain: number;
+  zoneId: number;
+  count?: number;
+  alloc?: number;
+}): Buffer {
   const c = cdb([0x95, o.query ? 0x09 : 0x08]);
   c[2] = (o.all ? 0x80 : 0) | (o.zsrc === false ? 0 : 0x40) | o.domain;
   c.writeUIntBE(o.zoneId, 3, 6);
@@ -51,7 +59,14 @@ function act16(o: { query?: boolean; all?: boolean; zsrc?: boolean; domain: numb
 }
 
 /** zbc2r12 ZONE ACTIVATE(16)/QUERY(16), as sg_z_act_query builds it. */
-function act2r12(o: { query?: boolean; all?: boolean; zoneId: number; count: number; alloc?: number; other?: number }): Buffer {
+function act2r12(o: {
+  query?: boolean;
+  all?: boolean;
+  zoneId: number;
+  count: number;
+  alloc?: number;
+  other?: number;
+}): Buffer {
   const c = cdb([0x95, (o.query ? 0x09 : 0x08) | (o.all ? 0x80 : 0)]);
   c.writeBigUInt64BE(BigInt(o.zoneId), 2);
   c.writeUInt16BE(o.count, 10);
@@ -61,7 +76,13 @@ function act2r12(o: { query?: boolean; all?: boolean; zoneId: number; count: num
 }
 
 /** libzbc ZONE ACTIVATE(32)/QUERY(32). */
-function act32(o: { query?: boolean; domain: number; zoneId: number; count: number; alloc?: number }): Buffer {
+function act32(o: {
+  query?: boolean;
+  domain: number;
+  zoneId: number;
+  count: number;
+  alloc?: number;
+}): Buffer {
   const c = Buffer.alloc(32);
   c[0] = 0x7f;
   c[7] = 0x18;
@@ -90,7 +111,14 @@ describe('REPORT ZONE DOMAINS (95h/07h)', () => {
     expect([d.readUInt32BE(0), d.readUInt32BE(4), d[8], d[9], d[10]]).toEqual([192, 192, 2, 2, 0]);
     const desc = (k: number) => {
       const at = 64 + 96 * k;
-      return [d[at], Number(d.readBigUInt64BE(at + 16)), Number(d.readBigUInt64BE(at + 24)), Number(d.readBigUInt64BE(at + 32)), d[at + 40], d[at + 42]];
+      return [
+        d[at],
+        Number(d.readBigUInt64BE(at + 16)),
+        Number(d.readBigUInt64BE(at + 24)),
+        Number(d.readBigUInt64BE(at + 32)),
+        d[at + 40],
+        d[at + 42],
+      ];
     };
     expect(desc(0)).toEqual([0, 8, 0, 8 * Z - 1, ZoneType.CONVENTIONAL, 0x02]);
     expect(desc(1)).toEqual([1, 12, zs(9), 21 * Z - 1, ZoneType.SEQUENTIAL_WRITE_REQUIRED, 0x02]);
@@ -98,7 +126,8 @@ describe('REPORT ZONE DOMAINS (95h/07h)', () => {
 
   it('reporting options 01h-03h, the locator, and any allocation length', async () => {
     const h = lu();
-    const count = async (locator: number, option: number) => expectGood(await h.run(zbcIn(0x07, locator, 4096, option)))[9];
+    const count = async (locator: number, option: number) =>
+      expectGood(await h.run(zbcIn(0x07, locator, 4096, option)))[9];
     expect([await count(0, 1), await count(0, 2), await count(0, 3)]).toEqual([0, 2, 0]);
     // ALL to SMR: every realm is then SMR (restricted realm 3 already was).
     expectGood(await h.run(act16({ all: true, domain: 1, zoneId: 0 })));
@@ -108,24 +137,43 @@ describe('REPORT ZONE DOMAINS (95h/07h)', () => {
     for (const alloc of [0, 10, 64, 100, 160, 256]) {
       const d = expectGood(await h.run(zbcIn(0x07, 0, alloc)));
       expect(d.length, `alloc ${alloc}`).toBe(Math.min(alloc, 256));
-      if (alloc >= 8) expect(d.readUInt32BE(4), `alloc ${alloc}`).toBe(Math.max(0, Math.floor((Math.min(alloc, 256) - 64) / 96)) * 96);
+      if (alloc >= 8)
+        expect(d.readUInt32BE(4), `alloc ${alloc}`).toBe(
+          Math.max(0, Math.floor((Math.min(alloc, 256) - 64) / 96)) * 96,
+        );
     }
   });
 
   it('refuses a locator past the last LBA (5/21/00) and a reserved option (5/24/00 byte 14)', async () => {
     const h = lu();
-    expectCheck(await h.run(zbcIn(0x07, 21 * Z, 4096)), SENSE.LOGICAL_BLOCK_ADDRESS_OUT_OF_RANGE, null);
-    expectCheck(await h.run(zbcIn(0x07, 0, 4096, 0x04)), SENSE.INVALID_FIELD_IN_CDB, { in: 'cdb', byte: 14, bit: 5 });
+    expectCheck(
+      await h.run(zbcIn(0x07, 21 * Z, 4096)),
+      SENSE.LOGICAL_BLOCK_ADDRESS_OUT_OF_RANGE,
+      null,
+    );
+    expectCheck(await h.run(zbcIn(0x07, 0, 4096, 0x04)), SENSE.INVALID_FIELD_IN_CDB, {
+      in: 'cdb',
+      byte: 14,
+      bit: 5,
+    });
   });
 });
 
 describe('REPORT REALMS (95h/06h)', () => {
   it('realm descriptors: ID, restrictions, active domain, start/end per domain', async () => {
     const d = expectGood(await lu().run(zbcIn(0x06, 0, 4096)));
-    expect([d.readUInt32BE(0), d.readUInt32BE(4), d.readUInt32BE(8), Number(d.readBigUInt64BE(12))]).toEqual([192, 4, 48, 0]);
+    expect([
+      d.readUInt32BE(0),
+      d.readUInt32BE(4),
+      d.readUInt32BE(8),
+      Number(d.readBigUInt64BE(12)),
+    ]).toEqual([192, 4, 48, 0]);
     const realm = (r: number) => {
       const at = 64 + 48 * r;
-      const range = (k: number) => [Number(d.readBigUInt64BE(at + 16 + 16 * k)), Number(d.readBigUInt64BE(at + 24 + 16 * k))];
+      const range = (k: number) => [
+        Number(d.readBigUInt64BE(at + 16 + 16 * k)),
+        Number(d.readBigUInt64BE(at + 24 + 16 * k)),
+      ];
       return [d.readUInt32BE(at), d.readUInt16BE(at + 4), d[at + 7], ...range(0), ...range(1)];
     };
     expect(realm(0)).toEqual([0, 0, 0, 0, 2 * Z - 1, zs(9), zs(12) - 1]);
@@ -134,19 +182,32 @@ describe('REPORT REALMS (95h/06h)', () => {
 
   it('options 01h-03h select by the active domain type; a short allocation sets NEXT REALM LOCATOR', async () => {
     const h = lu();
-    const count = async (option: number) => expectGood(await h.run(zbcIn(0x06, 0, 4096, option))).readUInt32BE(4);
+    const count = async (option: number) =>
+      expectGood(await h.run(zbcIn(0x06, 0, 4096, option))).readUInt32BE(4);
     expect([await count(1), await count(2), await count(3)]).toEqual([0, 2, 0]);
     const short = expectGood(await h.run(zbcIn(0x06, 0, 64 + 48)));
-    expect([short.length, short.readUInt32BE(4), Number(short.readBigUInt64BE(12))]).toEqual([112, 4, zs(2)]);
+    expect([short.length, short.readUInt32BE(4), Number(short.readBigUInt64BE(12))]).toEqual([
+      112,
+      4,
+      zs(2),
+    ]);
     const fromLocator = expectGood(await h.run(zbcIn(0x06, zs(smrZone(2)), 4096)));
     expect([fromLocator.readUInt32BE(4), fromLocator.readUInt32BE(64)]).toEqual([2, 2]);
   });
 
   it('refuses a locator past the last LBA, in a GAP zone, and a reserved option', async () => {
     const h = lu();
-    expectCheck(await h.run(zbcIn(0x06, 21 * Z, 4096)), SENSE.LOGICAL_BLOCK_ADDRESS_OUT_OF_RANGE, null);
+    expectCheck(
+      await h.run(zbcIn(0x06, 21 * Z, 4096)),
+      SENSE.LOGICAL_BLOCK_ADDRESS_OUT_OF_RANGE,
+      null,
+    );
     expectCheck(await h.run(zbcIn(0x06, zs(8), 4096)), SENSE.ATTEMPT_TO_ACCESS_GAP_ZONE);
-    expectCheck(await h.run(zbcIn(0x06, 0, 4096, 0x3f)), SENSE.INVALID_FIELD_IN_CDB, { in: 'cdb', byte: 14, bit: 5 });
+    expectCheck(await h.run(zbcIn(0x06, 0, 4096, 0x3f)), SENSE.INVALID_FIELD_IN_CDB, {
+      in: 'cdb',
+      byte: 14,
+      bit: 5,
+    });
   });
 });
 
@@ -155,9 +216,25 @@ describe('ZONE ACTIVATE / ZONE QUERY, libzbc layout (default)', () => {
     const h = lu();
     const d = expectGood(await h.run(act16({ domain: 1, zoneId: zs(smrZone(0)), count: 3 })));
     expect(d.length).toBe(64 + 2 * 24);
-    expect([d.readUInt32BE(0), d.readUInt32BE(4), d[8], d[9], d[10], d[12], d.readUInt32BE(16)]).toEqual([48, 48, 0x81, 0, 1, 0x02, 3]);
-    expect([...d.subarray(64, 67), Number(d.readBigUInt64BE(72)), Number(d.readBigUInt64BE(80))]).toEqual([0x01, 0x50, 0, 2, 0]);
-    expect([...d.subarray(88, 91), Number(d.readBigUInt64BE(96)), Number(d.readBigUInt64BE(104))]).toEqual([0x02, 0x10, 1, 3, zs(9)]);
+    expect([
+      d.readUInt32BE(0),
+      d.readUInt32BE(4),
+      d[8],
+      d[9],
+      d[10],
+      d[12],
+      d.readUInt32BE(16),
+    ]).toEqual([48, 48, 0x81, 0, 1, 0x02, 3]);
+    expect([
+      ...d.subarray(64, 67),
+      Number(d.readBigUInt64BE(72)),
+      Number(d.readBigUInt64BE(80)),
+    ]).toEqual([0x01, 0x50, 0, 2, 0]);
+    expect([
+      ...d.subarray(88, 91),
+      Number(d.readBigUInt64BE(96)),
+      Number(d.readBigUInt64BE(104)),
+    ]).toEqual([0x02, 0x10, 1, 3, zs(9)]);
     expect(Array.from(h.journal.captures.at(-1)?.realmDomains ?? [])).toEqual([1, 0, 1, 1]);
     expect(h.zones.zoneAt(cmrZone(0)).condition).toBe(C.INACTIVE);
   });
@@ -165,8 +242,12 @@ describe('ZONE ACTIVATE / ZONE QUERY, libzbc layout (default)', () => {
   it('unmet prerequisite: GOOD, ACTIVATED 0, ZIWUP VALID with a 48-bit ZIWUP at byte 24', async () => {
     const h = lu();
     const d = expectGood(await h.run(act16({ domain: 0, zoneId: zs(cmrZone(0)), count: 2 })));
-    expect([d.readUInt32BE(0), d[8], d[9], d.readUIntBE(24, 6), d.length]).toEqual([0, 0xc0, 0x01, 0, 64]);
-    const q = expectGood(await h.run(act16({ query: true, domain: 1, zoneId: zs(smrZone(0, 1)), count: 3 })));
+    expect([d.readUInt32BE(0), d[8], d[9], d.readUIntBE(24, 6), d.length]).toEqual([
+      0, 0xc0, 0x01, 0, 64,
+    ]);
+    const q = expectGood(
+      await h.run(act16({ query: true, domain: 1, zoneId: zs(smrZone(0, 1)), count: 3 })),
+    );
     expect([q[8], q[9], q.readUIntBE(24, 6)]).toEqual([0xc0, 0x04, zs(smrZone(0, 1))]);
     expect(h.journal.captures).toHaveLength(0);
   });
@@ -174,26 +255,55 @@ describe('ZONE ACTIVATE / ZONE QUERY, libzbc layout (default)', () => {
   it('ZSRC = 0 takes NUMBER OF ZONES from the mode page FSNOZ', async () => {
     const h = lu();
     h.lu.mode.fsnoz = 3;
-    const d = expectGood(await h.run(act16({ domain: 1, zoneId: zs(smrZone(1)), zsrc: false, count: 99 })));
+    const d = expectGood(
+      await h.run(act16({ domain: 1, zoneId: zs(smrZone(1)), zsrc: false, count: 99 })),
+    );
     expect([d[8], d.readUInt32BE(16), d[12]]).toEqual([0x81, 3, 0]);
   });
 
   it('ZONE QUERY changes nothing; the allocation length cuts descriptors, not the counts', async () => {
     const h = lu();
-    const d = expectGood(await h.run(act16({ query: true, domain: 1, zoneId: zs(smrZone(0)), count: 3, alloc: 64 + 30 })));
+    const d = expectGood(
+      await h.run(
+        act16({ query: true, domain: 1, zoneId: zs(smrZone(0)), count: 3, alloc: 64 + 30 }),
+      ),
+    );
     expect([d.length, d.readUInt32BE(0), d.readUInt32BE(4), d[8]]).toEqual([94, 48, 24, 0x80]);
     expect(h.zones.zoneAt(cmrZone(0)).condition).toBe(C.NOT_WRITE_POINTER);
-    expect(expectGood(await h.run(act16({ query: true, domain: 1, zoneId: 0, count: 2, alloc: 0 }))).length).toBe(0);
+    expect(
+      expectGood(await h.run(act16({ query: true, domain: 1, zoneId: 0, count: 2, alloc: 0 })))
+        .length,
+    ).toBe(0);
   });
 
   it('CDB errors with their field pointers', async () => {
     const h = lu();
-    expectCheck(await h.run(act16({ domain: 2, zoneId: 0, count: 2 })), SENSE.INVALID_FIELD_IN_CDB, { in: 'cdb', byte: 2, bit: 5 });
-    expectCheck(await h.run(act16({ domain: 1, zoneId: 21 * Z, count: 3 })), SENSE.LOGICAL_BLOCK_ADDRESS_OUT_OF_RANGE, null);
-    expectCheck(await h.run(act16({ domain: 1, zoneId: zs(9) + 1, count: 3 })), SENSE.INVALID_FIELD_IN_CDB, { in: 'cdb', byte: 3 });
-    expectCheck(await h.run(act16({ domain: 1, zoneId: zs(9), count: 0 })), SENSE.INVALID_FIELD_IN_CDB, { in: 'cdb', byte: 13 });
+    expectCheck(
+      await h.run(act16({ domain: 2, zoneId: 0, count: 2 })),
+      SENSE.INVALID_FIELD_IN_CDB,
+      { in: 'cdb', byte: 2, bit: 5 },
+    );
+    expectCheck(
+      await h.run(act16({ domain: 1, zoneId: 21 * Z, count: 3 })),
+      SENSE.LOGICAL_BLOCK_ADDRESS_OUT_OF_RANGE,
+      null,
+    );
+    expectCheck(
+      await h.run(act16({ domain: 1, zoneId: zs(9) + 1, count: 3 })),
+      SENSE.INVALID_FIELD_IN_CDB,
+      { in: 'cdb', byte: 3 },
+    );
+    expectCheck(
+      await h.run(act16({ domain: 1, zoneId: zs(9), count: 0 })),
+      SENSE.INVALID_FIELD_IN_CDB,
+      { in: 'cdb', byte: 13 },
+    );
     h.lu.mode.maxActivation = 1;
-    expectCheck(await h.run(act16({ domain: 1, zoneId: zs(9), count: 6 })), SENSE.INVALID_FIELD_IN_CDB, { in: 'cdb', byte: 13 });
+    expectCheck(
+      await h.run(act16({ domain: 1, zoneId: zs(9), count: 6 })),
+      SENSE.INVALID_FIELD_IN_CDB,
+      { in: 'cdb', byte: 13 },
+    );
   });
 
   it('a write-protected LU refuses ZONE ACTIVATE, not ZONE QUERY', async () => {
@@ -204,7 +314,9 @@ describe('ZONE ACTIVATE / ZONE QUERY, libzbc layout (default)', () => {
 
   it('ZONE ACTIVATE(32) / ZONE QUERY(32) (7Fh F800h/F801h)', async () => {
     const h = lu();
-    const q = expectGood(await h.run(act32({ query: true, domain: 1, zoneId: zs(smrZone(1)), count: 3 })));
+    const q = expectGood(
+      await h.run(act32({ query: true, domain: 1, zoneId: zs(smrZone(1)), count: 3 })),
+    );
     expect([q[8], q.readUInt32BE(0)]).toEqual([0x80, 48]);
     const a = expectGood(await h.run(act32({ domain: 1, zoneId: zs(smrZone(1)), count: 3 })));
     expect(a[8]).toBe(0x81);
@@ -212,7 +324,11 @@ describe('ZONE ACTIVATE / ZONE QUERY, libzbc layout (default)', () => {
     const bad = act32({ domain: 1, zoneId: 0, count: 3 });
     bad.writeUInt16BE(0xf802, 8);
     expectCheck(await h.run(bad), SENSE.INVALID_FIELD_IN_CDB, { in: 'cdb', byte: 8 });
-    expectCheck(await h.run(act32({ domain: 7, zoneId: 0, count: 3 })), SENSE.INVALID_FIELD_IN_CDB, { in: 'cdb', byte: 11 });
+    expectCheck(
+      await h.run(act32({ domain: 7, zoneId: 0, count: 3 })),
+      SENSE.INVALID_FIELD_IN_CDB,
+      { in: 'cdb', byte: 11 },
+    );
   });
 });
 
@@ -221,17 +337,34 @@ describe('ZONE ACTIVATE / ZONE QUERY, zbc2r12 layout (sg_z_act_query)', () => {
     const h = lu({ layout: 'zbc2r12' });
     const d = expectGood(await h.run(act2r12({ zoneId: zs(smrZone(0)), count: 3 })));
     expect(d.length).toBe(64 + 2 * 32);
-    expect([d.readUInt32BE(0), d.readUInt32BE(4), d[8], d[9], d[10], d[11]]).toEqual([64, 64, 0x81, 0, 0, 0]);
-    expect([d[96], d[97], d[98], Number(d.readBigUInt64BE(104)), Number(d.readBigUInt64BE(112))]).toEqual([0x02, 0x10, 1, 3, zs(9)]);
+    expect([d.readUInt32BE(0), d.readUInt32BE(4), d[8], d[9], d[10], d[11]]).toEqual([
+      64, 64, 0x81, 0, 0, 0,
+    ]);
+    expect([
+      d[96],
+      d[97],
+      d[98],
+      Number(d.readBigUInt64BE(104)),
+      Number(d.readBigUInt64BE(112)),
+    ]).toEqual([0x02, 0x10, 1, 3, zs(9)]);
     const q = expectGood(await h.run(act2r12({ query: true, zoneId: zs(smrZone(0)), count: 3 })));
     expect([q[8], q[9], Number(q.readBigUInt64BE(24))]).toEqual([0xc0, 0x01, zs(smrZone(0))]);
   });
 
   it('field pointers follow the layout', async () => {
     const h = lu({ layout: 'zbc2r12' });
-    expectCheck(await h.run(act2r12({ zoneId: zs(9) + 8, count: 3 })), SENSE.INVALID_FIELD_IN_CDB, { in: 'cdb', byte: 2 });
-    expectCheck(await h.run(act2r12({ zoneId: zs(9), count: 0 })), SENSE.INVALID_FIELD_IN_CDB, { in: 'cdb', byte: 10 });
-    expectCheck(await h.run(act2r12({ zoneId: zs(8), count: 1 })), SENSE.INVALID_FIELD_IN_CDB, { in: 'cdb', byte: 2 });
+    expectCheck(await h.run(act2r12({ zoneId: zs(9) + 8, count: 3 })), SENSE.INVALID_FIELD_IN_CDB, {
+      in: 'cdb',
+      byte: 2,
+    });
+    expectCheck(await h.run(act2r12({ zoneId: zs(9), count: 0 })), SENSE.INVALID_FIELD_IN_CDB, {
+      in: 'cdb',
+      byte: 10,
+    });
+    expectCheck(await h.run(act2r12({ zoneId: zs(8), count: 1 })), SENSE.INVALID_FIELD_IN_CDB, {
+      in: 'cdb',
+      byte: 2,
+    });
   });
 });
 
@@ -247,9 +380,13 @@ describe('Zone Domains mode page (0Ah/0Fh)', () => {
     h.lu.mode.maxActivation = 5;
     const d = expectGood(await h.run(sense10()));
     expect([d.readUInt16BE(0), d.readUInt16BE(6), d.length]).toEqual([26, 0, 28]);
-    expect([d[8], d[9], d.readUInt16BE(10), d.readUInt32BE(12), d[18], d.readUInt16BE(24)]).toEqual([0x4a, 0x0f, 16, 1, 1, 5]);
+    expect([d[8], d[9], d.readUInt16BE(10), d.readUInt32BE(12), d[18], d.readUInt16BE(24)]).toEqual(
+      [0x4a, 0x0f, 16, 1, 1, 5],
+    );
     const mask = expectGood(await h.run(sense10(1)));
-    expect([mask.readUInt32BE(12), mask[18], mask.readUInt16BE(24)]).toEqual([0xffff_ffff, 0, 0xffff]);
+    expect([mask.readUInt32BE(12), mask[18], mask.readUInt16BE(24)]).toEqual([
+      0xffff_ffff, 0, 0xffff,
+    ]);
     const all = expectGood(await h.run(sense10(0, 0x3f, 0xff, 0x08)));
     expect(all.length).toBe(8 + 20 + 12 + 20);
   });
@@ -268,10 +405,16 @@ describe('Zone Domains mode page (0Ah/0Fh)', () => {
     expect([h.lu.mode.fsnoz, h.lu.mode.maxActivation]).toEqual([6, 2]);
     const badUrswrz = Buffer.from(page);
     badUrswrz[18] = 0;
-    expectCheck(await h.run(sel, { dataOut: [badUrswrz] }), SENSE.INVALID_FIELD_IN_PARAMETER_LIST, { in: 'parameter', byte: 18 });
+    expectCheck(await h.run(sel, { dataOut: [badUrswrz] }), SENSE.INVALID_FIELD_IN_PARAMETER_LIST, {
+      in: 'parameter',
+      byte: 18,
+    });
     const zero = Buffer.from(page);
     zero.writeUInt32BE(0, 12);
-    expectCheck(await h.run(sel, { dataOut: [zero] }), SENSE.INVALID_FIELD_IN_PARAMETER_LIST, { in: 'parameter', byte: 12 });
+    expectCheck(await h.run(sel, { dataOut: [zero] }), SENSE.INVALID_FIELD_IN_PARAMETER_LIST, {
+      in: 'parameter',
+      byte: 12,
+    });
     expect([h.lu.mode.fsnoz, h.lu.mode.maxActivation]).toEqual([6, 2]);
   });
 });
@@ -279,11 +422,25 @@ describe('Zone Domains mode page (0Ah/0Fh)', () => {
 describe('on an LU without zone domains', () => {
   it('REPORT REALMS / ZONE DOMAINS / ACTIVATE / QUERY are unknown service actions; 7Fh an unknown opcode', async () => {
     const { domains: _none, ...plain } = domainsLayout();
-    const h = harness({ zones: new ZoneModel({ ...plain, capacityBlocks: 1344 }), capacityBlocks: 1344 });
+    const h = harness({
+      zones: new ZoneModel({ ...plain, capacityBlocks: 1344 }),
+      capacityBlocks: 1344,
+    });
     for (const sa of [0x06, 0x07, 0x08, 0x09]) {
-      expectCheck(await h.run(zbcIn(sa, 0, 4096)), SENSE.INVALID_FIELD_IN_CDB, { in: 'cdb', byte: 1, bit: 4 });
+      expectCheck(await h.run(zbcIn(sa, 0, 4096)), SENSE.INVALID_FIELD_IN_CDB, {
+        in: 'cdb',
+        byte: 1,
+        bit: 4,
+      });
     }
-    expectCheck(await h.run(act32({ domain: 1, zoneId: 0, count: 3 })), SENSE.INVALID_COMMAND_OPERATION_CODE);
-    expectCheck(await h.run(cdb([0x5a, 0x08, 0x0a, 0x0f, 0, 0, 0, 1, 0])), SENSE.INVALID_FIELD_IN_CDB, { in: 'cdb', byte: 3 });
+    expectCheck(
+      await h.run(act32({ domain: 1, zoneId: 0, count: 3 })),
+      SENSE.INVALID_COMMAND_OPERATION_CODE,
+    );
+    expectCheck(
+      await h.run(cdb([0x5a, 0x08, 0x0a, 0x0f, 0, 0, 0, 1, 0])),
+      SENSE.INVALID_FIELD_IN_CDB,
+      { in: 'cdb', byte: 3 },
+    );
   });
 });

@@ -5,7 +5,11 @@ import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FileZoneJournal, JournalError, PAGE_SIZE } from '../../../../src/storage/file-zone-journal.js';
+import {
+  FileZoneJournal,
+  JournalError,
+  PAGE_SIZE,
+} from '../../../../src/storage/file-zone-journal.js';
 import { isActivationFault } from '../../../../zbc/domains/activation.js';
 import { ZoneModel } from '../../../../zbc/zone-model.js';
 import { ZoneCondition as C, ZoneType, type ZoneLayoutConfig } from '../../../../zbc/types.js';
@@ -27,7 +31,14 @@ const REALM_PAGE_A = PAGE_SIZE * 3;
 
 /** Activates realm r as SMR through the model and persists what ZONE ACTIVATE persists. */
 async function activateSmr(j: FileZoneJournal, m: ZoneModel, r: number): Promise<void> {
-  const o = m.domains!.activate({ query: false, all: false, zoneId: zs(smrZone(r)), zoneCount: 3, domainId: 1, maxActivation: 0 });
+  const o = m.domains!.activate({
+    query: false,
+    all: false,
+    zoneId: zs(smrZone(r)),
+    zoneCount: 3,
+    domainId: 1,
+    maxActivation: 0,
+  });
   if (isActivationFault(o) || o.capture === undefined) throw new Error('not activated');
   await j.persist(o.capture);
 }
@@ -54,7 +65,12 @@ describe('FileZoneJournal, zone domains', () => {
     const again = await FileZoneJournal.open(path, layout);
     expect(Array.from(again.loaded?.realmDomains ?? [])).toEqual([1, 1, 1, 1]);
     const n = new ZoneModel(layout, again.loaded);
-    expect(conds(n, [cmrZone(0), cmrZone(1, 1), smrZone(0), smrZone(1, 2)])).toEqual([C.INACTIVE, C.INACTIVE, C.EMPTY, C.EMPTY]);
+    expect(conds(n, [cmrZone(0), cmrZone(1, 1), smrZone(0), smrZone(1, 2)])).toEqual([
+      C.INACTIVE,
+      C.INACTIVE,
+      C.EMPTY,
+      C.EMPTY,
+    ]);
     await again.close();
     await j.close();
   });
@@ -82,15 +98,22 @@ describe('FileZoneJournal, zone domains', () => {
     await fh.close();
     const e = await FileZoneJournal.open(path, layout).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(JournalError);
-    expect((e as Error).message).toBe(`metadata ${path}: realm table page: CRC32C mismatch in both copies (use --format to re-create)`);
+    expect((e as Error).message).toBe(
+      `metadata ${path}: realm table page: CRC32C mismatch in both copies (use --format to re-create)`,
+    );
   });
 
   it('refuses metadata of another model or another domains layout', async () => {
     await (await FileZoneJournal.open(path, layout)).close();
     const { domains: _none, ...plain } = layout;
     const other = domainsLayout(ZoneType.CONVENTIONAL, { restrictedRealms: [2] });
-    const msg = async (l: ZoneLayoutConfig) => ((await FileZoneJournal.open(path, l).catch((x: unknown) => x)) as Error).message;
-    expect(await msg(plain)).toBe(`metadata ${path}: has zone domains but --model asks for no zone domains (use --format to re-create)`);
-    expect(await msg(other)).toMatch(/^metadata .*: zone domains layout #[0-9a-f]+ does not match --profile #[0-9a-f]+ \(use --format/);
+    const msg = async (l: ZoneLayoutConfig) =>
+      ((await FileZoneJournal.open(path, l).catch((x: unknown) => x)) as Error).message;
+    expect(await msg(plain)).toBe(
+      `metadata ${path}: has zone domains but --model asks for no zone domains (use --format to re-create)`,
+    );
+    expect(await msg(other)).toMatch(
+      /^metadata .*: zone domains layout #[0-9a-f]+ does not match --profile #[0-9a-f]+ \(use --format/,
+    );
   });
 });

@@ -52,14 +52,30 @@ export class ActivationReference {
     d.domains.forEach((dom, id) => {
       if (id > 0) {
         for (let g = 0; g < d.gapZones; g++) {
-          this.zones.push({ start: lba, len: layout.zoneSizeBlocks, type: GAP, domain: -1, realm: -1, cond: NWP, wp: lba });
+          this.zones.push({
+            start: lba,
+            len: layout.zoneSizeBlocks,
+            type: GAP,
+            domain: -1,
+            realm: -1,
+            cond: NWP,
+            wp: lba,
+          });
           lba += layout.zoneSizeBlocks;
         }
       }
       for (let r = 0; r < d.realms; r++) {
         for (let k = 0; k < dom.zonesPerRealm; k++) {
           const cond = this.active[r] !== id ? INACTIVE : dom.type === CONV ? NWP : EMPTY;
-          this.zones.push({ start: lba, len: layout.zoneSizeBlocks, type: dom.type, domain: id, realm: r, cond, wp: lba });
+          this.zones.push({
+            start: lba,
+            len: layout.zoneSizeBlocks,
+            type: dom.type,
+            domain: id,
+            realm: r,
+            cond,
+            wp: lba,
+          });
           lba += layout.zoneSizeBlocks;
         }
       }
@@ -101,21 +117,26 @@ export class ActivationReference {
     let ziwup: number | null = null;
     if (req.all) {
       target = req.domainId ?? (req.zoneId < capacity ? this.zoneAt(req.zoneId).domain : -1);
-      if (target < 0 || target >= d.domains.length) return { fault: req.domainId === null ? 'zone-id' : 'domain-id' };
+      if (target < 0 || target >= d.domains.length)
+        return { fault: req.domainId === null ? 'zone-id' : 'domain-id' };
       realms = [];
-      for (let r = 0; r < d.realms; r++) if (this.active[r] !== target && !d.restrictedRealms.includes(r)) realms.push(r);
-      if (req.maxActivation > 0 && realms.length > req.maxActivation) return { fault: 'zone-count' };
+      for (let r = 0; r < d.realms; r++)
+        if (this.active[r] !== target && !d.restrictedRealms.includes(r)) realms.push(r);
+      if (req.maxActivation > 0 && realms.length > req.maxActivation)
+        return { fault: 'zone-count' };
     } else {
       if (req.domainId !== null && req.domainId >= d.domains.length) return { fault: 'domain-id' };
       if (req.zoneId >= capacity) return { fault: 'lba-out-of-range' };
       const first = this.zones.indexOf(this.zoneAt(req.zoneId));
       if (this.zones[first]!.start !== req.zoneId) return { fault: 'zone-id' };
-      if (req.zoneCount === 0 || first + req.zoneCount > this.zones.length) return { fault: 'zone-count' };
+      if (req.zoneCount === 0 || first + req.zoneCount > this.zones.length)
+        return { fault: 'zone-count' };
       target = req.domainId ?? this.zones[first]!.domain;
       if (target < 0) return { fault: 'zone-id' };
       const range = this.zones.slice(first, first + req.zoneCount);
       realms = [...new Set(range.filter((z) => z.domain === target).map((z) => z.realm))];
-      if (req.maxActivation > 0 && realms.length > req.maxActivation) return { fault: 'zone-count' };
+      if (req.maxActivation > 0 && realms.length > req.maxActivation)
+        return { fault: 'zone-count' };
       const foreign = range.find((z) => z.domain !== target);
       const head = range[0]!;
       const tail = range[range.length - 1]!;
@@ -142,7 +163,9 @@ export class ActivationReference {
           ziwup ??= into;
           continue;
         }
-        const busy = this.realmZones(r, this.active[r]!).find((z) => z.cond !== EMPTY && z.cond !== NWP);
+        const busy = this.realmZones(r, this.active[r]!).find(
+          (z) => z.cond !== EMPTY && z.cond !== NWP,
+        );
         if (busy !== undefined) {
           unmet |= 0x02;
           ziwup ??= busy.start;
@@ -153,9 +176,18 @@ export class ActivationReference {
     const ranges: RefRange[] = [];
     const note = (zones: RefZone[], condition: number): void => {
       const z0 = zones[0]!;
-      const prev = ranges.find((x) => x.domainId === z0.domain && x.startLba + x.zones * z0.len === z0.start);
+      const prev = ranges.find(
+        (x) => x.domainId === z0.domain && x.startLba + x.zones * z0.len === z0.start,
+      );
       if (prev) prev.zones += zones.length;
-      else ranges.push({ type: z0.type, condition, domainId: z0.domain, zones: zones.length, startLba: z0.start });
+      else
+        ranges.push({
+          type: z0.type,
+          condition,
+          domainId: z0.domain,
+          zones: zones.length,
+          startLba: z0.start,
+        });
     };
     const targetType = d.domains[target]!.type;
     for (const r of realms) {

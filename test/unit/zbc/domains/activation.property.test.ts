@@ -31,8 +31,18 @@ const cmdArb = (zones: number): fc.Arbitrary<Cmd> =>
         }),
       }),
     },
-    { weight: 3, arbitrary: fc.record({ t: fc.constant('write' as const), zone: fc.nat(zones - 1), blocks: fc.constantFrom(8, 64) }) },
-    { weight: 1, arbitrary: fc.record({ t: fc.constant('reset' as const), zone: fc.nat(zones - 1) }) },
+    {
+      weight: 3,
+      arbitrary: fc.record({
+        t: fc.constant('write' as const),
+        zone: fc.nat(zones - 1),
+        blocks: fc.constantFrom(8, 64),
+      }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.record({ t: fc.constant('reset' as const), zone: fc.nat(zones - 1) }),
+    },
   );
 
 /** What the runs reached, so a property that never activates anything cannot pass. */
@@ -88,22 +98,39 @@ describe('ZONE ACTIVATE / ZONE QUERY against the reference model', () => {
   const cases: [string, ZoneLayoutConfig][] = [
     ['conventional + SWR', domainsLayout(ZoneType.CONVENTIONAL)],
     ['SOBR + SWR', domainsLayout(ZoneType.SEQUENTIAL_OR_BEFORE_REQUIRED)],
-    ['conventional + SWR, realm 1 restricted', domainsLayout(ZoneType.CONVENTIONAL, { restrictedRealms: [1] })],
-    ['SWR + conventional (SMR first), no gap', (() => {
-      const l = domainsLayout(ZoneType.SEQUENTIAL_WRITE_REQUIRED, { gapZones: 0 });
-      const d = l.domains!;
-      const domains = { ...d, domains: [d.domains[0]!, { type: ZoneType.CONVENTIONAL, zonesPerRealm: 3 }] };
-      return { ...l, capacityBlocks: 20 * Z, domains };
-    })()],
+    [
+      'conventional + SWR, realm 1 restricted',
+      domainsLayout(ZoneType.CONVENTIONAL, { restrictedRealms: [1] }),
+    ],
+    [
+      'SWR + conventional (SMR first), no gap',
+      (() => {
+        const l = domainsLayout(ZoneType.SEQUENTIAL_WRITE_REQUIRED, { gapZones: 0 });
+        const d = l.domains!;
+        const domains = {
+          ...d,
+          domains: [d.domains[0]!, { type: ZoneType.CONVENTIONAL, zonesPerRealm: 3 }],
+        };
+        return { ...l, capacityBlocks: 20 * Z, domains };
+      })(),
+    ],
   ];
   it.each(cases)('%s', (_name, layout) => {
     const zones = new ZoneModel(layout).zoneCount;
-    fc.assert(fc.property(fc.array(cmdArb(zones), { maxLength: 40 }), (cmds) => run(layout, cmds)), { numRuns: 150 });
+    fc.assert(
+      fc.property(fc.array(cmdArb(zones), { maxLength: 40 }), (cmds) => run(layout, cmds)),
+      { numRuns: 150 },
+    );
   });
 
   it('reached activations, every unmet prerequisite and every CDB fault', () => {
     expect(seen.activated).toBeGreaterThan(50);
     expect([...seen.unmet].sort((a, b) => a - b)).toEqual([0x01, 0x02, 0x04, 0x08, 0x10, 0x20]);
-    expect([...seen.faults].sort()).toEqual(['domain-id', 'lba-out-of-range', 'zone-count', 'zone-id']);
+    expect([...seen.faults].sort()).toEqual([
+      'domain-id',
+      'lba-out-of-range',
+      'zone-count',
+      'zone-id',
+    ]);
   });
 });

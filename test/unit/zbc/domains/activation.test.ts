@@ -1,7 +1,11 @@
 // ZONE ACTIVATE / ZONE QUERY tables (ZBC-2 5.x): every unmet prerequisite with its ZIWUP, every
 // CDB fault, every domain combination in both directions, query vs activate.
 import { describe, expect, it } from 'vitest';
-import { type ActivationRequest, isActivationFault, Unmet } from '../../../../zbc/domains/activation.js';
+import {
+  type ActivationRequest,
+  isActivationFault,
+  Unmet,
+} from '../../../../zbc/domains/activation.js';
 import { ZoneModel } from '../../../../zbc/zone-model.js';
 import { ZoneCondition as C, ZoneType, type ZoneLayoutConfig } from '../../../../zbc/types.js';
 import { cmrZone, domainsLayout, smrZone, Z, zs } from './fixtures.js';
@@ -27,8 +31,16 @@ function outcome(m: ZoneModel, r: Partial<ActivationRequest>) {
 }
 
 /** Realm r (CMR today) as SMR: its 3 zones in domain 1. */
-const toSmr = (r: number): Partial<ActivationRequest> => ({ zoneId: zs(smrZone(r)), zoneCount: 3, domainId: 1 });
-const toCmr = (r: number): Partial<ActivationRequest> => ({ zoneId: zs(cmrZone(r)), zoneCount: 2, domainId: 0 });
+const toSmr = (r: number): Partial<ActivationRequest> => ({
+  zoneId: zs(smrZone(r)),
+  zoneCount: 3,
+  domainId: 1,
+});
+const toCmr = (r: number): Partial<ActivationRequest> => ({
+  zoneId: zs(cmrZone(r)),
+  zoneCount: 2,
+  domainId: 0,
+});
 
 function writeAt(m: ZoneModel, lba: number, blocks = 8): void {
   const plan = m.planWrite(lba, blocks);
@@ -46,10 +58,23 @@ describe('ZONE ACTIVATE: domain combinations', () => {
     const m = model(domainsLayout(cmrType));
     const cmrActive = cmrType === ZoneType.CONVENTIONAL ? C.NOT_WRITE_POINTER : C.EMPTY;
     const o = outcome(m, toSmr(0));
-    expect(o).toMatchObject({ activated: true, unmet: 0, ziwup: null, domainId: 1, otherDomainId: 0, zoneCount: 3 });
+    expect(o).toMatchObject({
+      activated: true,
+      unmet: 0,
+      ziwup: null,
+      domainId: 1,
+      otherDomainId: 0,
+      zoneCount: 3,
+    });
     expect(o.ranges).toEqual([
       { type: cmrType, condition: C.INACTIVE, domainId: 0, zones: 2, startLba: zs(0) },
-      { type: ZoneType.SEQUENTIAL_WRITE_REQUIRED, condition: C.EMPTY, domainId: 1, zones: 3, startLba: zs(smrZone(0)) },
+      {
+        type: ZoneType.SEQUENTIAL_WRITE_REQUIRED,
+        condition: C.EMPTY,
+        domainId: 1,
+        zones: 3,
+        startLba: zs(smrZone(0)),
+      },
     ]);
     expect(o.capture?.realmDomains).toEqual(Uint8Array.from([1, 0, 1, 1]));
     expect(m.zoneAt(cmrZone(0)).condition).toBe(C.INACTIVE);
@@ -102,16 +127,35 @@ describe('ZONE QUERY', () => {
   it('reports unmet prerequisites the same way', () => {
     const m = model();
     writeAt(m, zs(smrZone(2)));
-    expect(outcome(m, { ...toCmr(2), query: true })).toMatchObject({ unmet: Unmet.NOT_EMPTY, ziwup: zs(smrZone(2)) });
+    expect(outcome(m, { ...toCmr(2), query: true })).toMatchObject({
+      unmet: Unmet.NOT_EMPTY,
+      ziwup: zs(smrZone(2)),
+    });
   });
 });
 
 describe('unmet prerequisites: GOOD, ACTIVATED = 0, the bits and ZIWUP; nothing changes', () => {
-  type Row = [string, (m: ZoneModel) => Partial<ActivationRequest>, number, number, ZoneLayoutConfig?];
+  type Row = [
+    string,
+    (m: ZoneModel) => Partial<ActivationRequest>,
+    number,
+    number,
+    ZoneLayoutConfig?,
+  ];
   const rows: Row[] = [
     ['already active (not inactive)', () => toCmr(0), Unmet.NOT_INACTIVE, zs(cmrZone(0))],
-    ['an SWR zone to deactivate written (not empty)', (m) => (writeAt(m, zs(smrZone(2, 1))), toCmr(2)), Unmet.NOT_EMPTY, zs(smrZone(2, 1))],
-    ['an SWR zone FULL', (m) => (writeAt(m, zs(smrZone(3)), Z), toCmr(3)), Unmet.NOT_EMPTY, zs(smrZone(3))],
+    [
+      'an SWR zone to deactivate written (not empty)',
+      (m) => (writeAt(m, zs(smrZone(2, 1))), toCmr(2)),
+      Unmet.NOT_EMPTY,
+      zs(smrZone(2, 1)),
+    ],
+    [
+      'an SWR zone FULL',
+      (m) => (writeAt(m, zs(smrZone(3)), Z), toCmr(3)),
+      Unmet.NOT_EMPTY,
+      zs(smrZone(3)),
+    ],
     [
       'an SOBR zone written below its end (implicitly open)',
       (m) => (writeAt(m, zs(cmrZone(1, 1))), toSmr(1)),
@@ -119,8 +163,18 @@ describe('unmet prerequisites: GOOD, ACTIVATED = 0, the bits and ZIWUP; nothing 
       zs(cmrZone(1, 1)),
       domainsLayout(ZoneType.SEQUENTIAL_OR_BEFORE_REQUIRED),
     ],
-    ['ZONE ID not on a realm start', () => ({ zoneId: zs(smrZone(0, 1)), zoneCount: 3, domainId: 1 }), Unmet.REALM_ALIGNMENT, zs(smrZone(0, 1))],
-    ['range ending inside a realm', () => ({ zoneId: zs(smrZone(0)), zoneCount: 4, domainId: 1 }), Unmet.REALM_ALIGNMENT, zs(smrZone(1))],
+    [
+      'ZONE ID not on a realm start',
+      () => ({ zoneId: zs(smrZone(0, 1)), zoneCount: 3, domainId: 1 }),
+      Unmet.REALM_ALIGNMENT,
+      zs(smrZone(0, 1)),
+    ],
+    [
+      'range ending inside a realm',
+      () => ({ zoneId: zs(smrZone(0)), zoneCount: 4, domainId: 1 }),
+      Unmet.REALM_ALIGNMENT,
+      zs(smrZone(1)),
+    ],
     [
       'range running past the domain end',
       () => ({ zoneId: zs(cmrZone(3)), zoneCount: 4, domainId: 0 }),
@@ -165,16 +219,56 @@ describe('unmet prerequisites: GOOD, ACTIVATED = 0, the bits and ZIWUP; nothing 
 
 describe('CDB faults (CHECK CONDITION)', () => {
   const rows: [string, Partial<ActivationRequest>, unknown][] = [
-    ['ZONE DOMAIN ID past the last domain', { ...toSmr(0), domainId: 2 }, { kind: 'activation-field', field: 'domain-id' }],
-    ['ZONE ID past the last LBA', { zoneId: 21 * Z, domainId: 1 }, { kind: 'activation-lba-out-of-range' }],
-    ['ZONE ID above 2^53', { zoneId: 2n ** 60n, domainId: 1 }, { kind: 'activation-lba-out-of-range' }],
-    ['ZONE ID not a zone start', { zoneId: zs(smrZone(0)) + 8, zoneCount: 3, domainId: 1 }, { kind: 'activation-field', field: 'zone-id' }],
-    ['NUMBER OF ZONES 0', { ...toSmr(0), zoneCount: 0 }, { kind: 'activation-field', field: 'zone-count' }],
-    ['range past the last zone', { zoneId: zs(smrZone(3)), zoneCount: 4, domainId: 1 }, { kind: 'activation-field', field: 'zone-count' }],
-    ['more realms than MAXIMUM ACTIVATION', { zoneId: zs(smrZone(0)), zoneCount: 6, domainId: 1, maxActivation: 1 }, { kind: 'activation-field', field: 'zone-count' }],
-    ['ALL beyond MAXIMUM ACTIVATION', { all: true, domainId: 1, maxActivation: 1 }, { kind: 'activation-field', field: 'zone-count' }],
-    ['ALL to a domain that does not exist', { all: true, domainId: 5 }, { kind: 'activation-field', field: 'domain-id' }],
-    ['zbc2r12: ZONE ID of a GAP zone', { zoneId: zs(8), zoneCount: 1 }, { kind: 'activation-field', field: 'zone-id' }],
+    [
+      'ZONE DOMAIN ID past the last domain',
+      { ...toSmr(0), domainId: 2 },
+      { kind: 'activation-field', field: 'domain-id' },
+    ],
+    [
+      'ZONE ID past the last LBA',
+      { zoneId: 21 * Z, domainId: 1 },
+      { kind: 'activation-lba-out-of-range' },
+    ],
+    [
+      'ZONE ID above 2^53',
+      { zoneId: 2n ** 60n, domainId: 1 },
+      { kind: 'activation-lba-out-of-range' },
+    ],
+    [
+      'ZONE ID not a zone start',
+      { zoneId: zs(smrZone(0)) + 8, zoneCount: 3, domainId: 1 },
+      { kind: 'activation-field', field: 'zone-id' },
+    ],
+    [
+      'NUMBER OF ZONES 0',
+      { ...toSmr(0), zoneCount: 0 },
+      { kind: 'activation-field', field: 'zone-count' },
+    ],
+    [
+      'range past the last zone',
+      { zoneId: zs(smrZone(3)), zoneCount: 4, domainId: 1 },
+      { kind: 'activation-field', field: 'zone-count' },
+    ],
+    [
+      'more realms than MAXIMUM ACTIVATION',
+      { zoneId: zs(smrZone(0)), zoneCount: 6, domainId: 1, maxActivation: 1 },
+      { kind: 'activation-field', field: 'zone-count' },
+    ],
+    [
+      'ALL beyond MAXIMUM ACTIVATION',
+      { all: true, domainId: 1, maxActivation: 1 },
+      { kind: 'activation-field', field: 'zone-count' },
+    ],
+    [
+      'ALL to a domain that does not exist',
+      { all: true, domainId: 5 },
+      { kind: 'activation-field', field: 'domain-id' },
+    ],
+    [
+      'zbc2r12: ZONE ID of a GAP zone',
+      { zoneId: zs(8), zoneCount: 1 },
+      { kind: 'activation-field', field: 'zone-id' },
+    ],
   ];
   it.each(rows)('%s', (_n, r, want) => {
     const m = model();
@@ -183,6 +277,9 @@ describe('CDB faults (CHECK CONDITION)', () => {
   });
 
   it('MAXIMUM ACTIVATION equal to the realms asked for is fine', () => {
-    expect(outcome(model(), { zoneId: zs(smrZone(0)), zoneCount: 6, domainId: 1, maxActivation: 2 }).activated).toBe(true);
+    expect(
+      outcome(model(), { zoneId: zs(smrZone(0)), zoneCount: 6, domainId: 1, maxActivation: 2 })
+        .activated,
+    ).toBe(true);
   });
 });

@@ -2,12 +2,18 @@
 // type, SOBR zones, GAP zones between domains, REPORT ZONES options 08h / 3Eh.
 import { describe, expect, it } from 'vitest';
 import { ZoneModel } from '../../../../zbc/zone-model.js';
-import { ZoneCondition as C, ZoneType, isZoneFault, type ZoneActionKind } from '../../../../zbc/types.js';
+import {
+  ZoneCondition as C,
+  ZoneType,
+  isZoneFault,
+  type ZoneActionKind,
+} from '../../../../zbc/types.js';
 import { cmrZone, domainsLayout, smrZone, Z, zs } from './fixtures.js';
 
 const SOBR = ZoneType.SEQUENTIAL_OR_BEFORE_REQUIRED;
 const sobrModel = (urswrz = true) => new ZoneModel(domainsLayout(SOBR, {}, { urswrz, maxOpen: 1 }));
-const convModel = (urswrz = true) => new ZoneModel(domainsLayout(ZoneType.CONVENTIONAL, {}, { urswrz }));
+const convModel = (urswrz = true) =>
+  new ZoneModel(domainsLayout(ZoneType.CONVENTIONAL, {}, { urswrz }));
 
 function write(m: ZoneModel, lba: number, blocks: number): string {
   const p = m.planWrite(lba, blocks);
@@ -29,8 +35,14 @@ describe('INACTIVE zones', () => {
   // Realm 2 is SMR: its CMR zones (4, 5) are INACTIVE; realm 0 is CMR: SMR zones 9-11 INACTIVE.
   it('report condition 5h with type kept, and REPORT ZONES option 08h lists exactly them', () => {
     const m = convModel();
-    expect([m.zoneAt(cmrZone(2)).type, m.zoneAt(cmrZone(2)).condition]).toEqual([ZoneType.CONVENTIONAL, C.INACTIVE]);
-    expect([m.zoneAt(smrZone(0)).type, m.zoneAt(smrZone(0)).condition]).toEqual([ZoneType.SEQUENTIAL_WRITE_REQUIRED, C.INACTIVE]);
+    expect([m.zoneAt(cmrZone(2)).type, m.zoneAt(cmrZone(2)).condition]).toEqual([
+      ZoneType.CONVENTIONAL,
+      C.INACTIVE,
+    ]);
+    expect([m.zoneAt(smrZone(0)).type, m.zoneAt(smrZone(0)).condition]).toEqual([
+      ZoneType.SEQUENTIAL_WRITE_REQUIRED,
+      C.INACTIVE,
+    ]);
     const r = m.reportZones({ startLba: 0, option: 0x08, partial: false, allocationLength: 8192 });
     if (isZoneFault(r)) throw new Error(r.kind);
     expect(r.fullSize).toBe(64 + 64 * (4 + 6)); // 2 CMR realms x 2 + 2 SMR realms x 3
@@ -41,7 +53,12 @@ describe('INACTIVE zones', () => {
     ['CLOSE an INACTIVE SWR zone', smrZone(0), 'close', 'zone-inactive'],
     ['FINISH an INACTIVE SWR zone', smrZone(0), 'finish', 'zone-inactive'],
     ['RESET an INACTIVE SWR zone', smrZone(0), 'reset', 'zone-inactive'],
-    ['OPEN an INACTIVE conventional zone (5/24/00, libzbc 05/320)', cmrZone(2), 'open', 'invalid-zone-id'],
+    [
+      'OPEN an INACTIVE conventional zone (5/24/00, libzbc 05/320)',
+      cmrZone(2),
+      'open',
+      'invalid-zone-id',
+    ],
     ['RESET an INACTIVE conventional zone', cmrZone(2), 'reset', 'invalid-zone-id'],
   ];
   it.each(rows)('%s -> %s', (_n, zone, action, want) => {
@@ -64,7 +81,9 @@ describe('INACTIVE zones', () => {
     expect(read(convModel(false), zs(smrZone(0)), 8)).toBe('zone-inactive');
     expect(read(convModel(false), zs(cmrZone(2)), 8)).toBe('ok');
     expect(read(convModel(true), zs(smrZone(0)), 8)).toBe('ok');
-    expect(convModel(true).checkRead(zs(smrZone(0)), 8)).toEqual([{ lba: zs(smrZone(0)), blocks: 8, zeroFill: true }]);
+    expect(convModel(true).checkRead(zs(smrZone(0)), 8)).toEqual([
+      { lba: zs(smrZone(0)), blocks: 8, zeroFill: true },
+    ]);
   });
 });
 
@@ -74,18 +93,30 @@ describe('GAP zones between domains', () => {
     expect([m.zoneAt(8).type, m.zoneAt(8).condition]).toEqual([ZoneType.GAP, C.NOT_WRITE_POINTER]);
     expect(write(m, zs(8), 8)).toBe('gap-zone-access');
     expect(read(m, zs(8), 8)).toBe('gap-zone-access');
-    for (const a of ['open', 'close', 'finish', 'reset'] as const) expect(act(m, a, 8)).toBe('gap-zone-access');
+    for (const a of ['open', 'close', 'finish', 'reset'] as const)
+      expect(act(m, a, 8)).toBe('gap-zone-access');
   });
 
   it('REPORT ZONES option 3Eh lists every zone but the GAP zone', () => {
     const m = convModel();
-    const r = m.reportZones({ startLba: 0, option: 0x3e, partial: false, allocationLength: 1 << 16 });
+    const r = m.reportZones({
+      startLba: 0,
+      option: 0x3e,
+      partial: false,
+      allocationLength: 1 << 16,
+    });
     if (isZoneFault(r)) throw new Error(r.kind);
     expect(r.fullSize).toBe(64 + 64 * (m.zoneCount - 1));
   });
 
   it('a read or write across a domain boundary is a boundary violation', () => {
-    const m = new ZoneModel(domainsLayout(ZoneType.CONVENTIONAL, { gapZones: 0, initialDomain: [1, 0, 0, 0] }, { capacityBlocks: 20 * Z }));
+    const m = new ZoneModel(
+      domainsLayout(
+        ZoneType.CONVENTIONAL,
+        { gapZones: 0, initialDomain: [1, 0, 0, 0] },
+        { capacityBlocks: 20 * Z },
+      ),
+    );
     expect(read(m, zs(7) + 60, 8)).toBe('read-boundary');
     expect(write(m, zs(7) + 56, 16)).toBe('write-boundary');
   });
@@ -113,7 +144,11 @@ describe('SOBR zones', () => {
   it('crosses into the next SOBR zone and fills a FULL zone again', () => {
     const m = sobrModel();
     expect(write(m, zs(0), Z + 16)).toBe('ok');
-    expect([m.zoneAt(0).condition, m.zoneAt(1).condition, m.zoneAt(1).writePointer]).toEqual([C.FULL, C.IMPLICITLY_OPENED, zs(1) + 16]);
+    expect([m.zoneAt(0).condition, m.zoneAt(1).condition, m.zoneAt(1).writePointer]).toEqual([
+      C.FULL,
+      C.IMPLICITLY_OPENED,
+      zs(1) + 16,
+    ]);
     expect(write(m, zs(0), 8)).toBe('ok');
     expect(m.zoneAt(0).condition).toBe(C.FULL);
   });
@@ -129,7 +164,8 @@ describe('SOBR zones', () => {
   it('OPEN, CLOSE, FINISH answer 5/24/00 and change nothing; RESET empties (libzbc 02/001-008)', () => {
     const m = sobrModel();
     write(m, zs(0), 8);
-    for (const a of ['open', 'close', 'finish'] as const) expect(act(m, a, 0)).toBe('invalid-zone-id');
+    for (const a of ['open', 'close', 'finish'] as const)
+      expect(act(m, a, 0)).toBe('invalid-zone-id');
     expect(m.zoneAt(0).condition).toBe(C.IMPLICITLY_OPENED);
     expect(act(m, 'finish', 1)).toBe('invalid-zone-id');
     expect(m.zoneAt(1).condition).toBe(C.EMPTY);
