@@ -123,7 +123,11 @@ export function findModePage(lu: LogicalUnit, code: number, subpage = 0): ModePa
 }
 
 /** MODE SENSE selection (SPC-4 6.13): page/subpage codes, with 3Fh and FFh as wildcards. */
-export function selectModePages(lu: LogicalUnit, code: number, subpage: number): readonly ModePageDef[] {
+export function selectModePages(
+  lu: LogicalUnit,
+  code: number,
+  subpage: number,
+): readonly ModePageDef[] {
   return modePagesOf(lu).filter(
     (p) =>
       (code === ALL_PAGES || p.code === code) &&

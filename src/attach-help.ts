@@ -23,8 +23,10 @@ export function describeLun(l: ResolvedConfig['targets'][number]['luns'][number]
   if (y.domains !== undefined) {
     const d = y.domains;
     return (
-      `LUN ${l.lun}: zone-domains, ${size}, zones of ${formatSize(y.zoneSizeBlocks * y.blockSize)}, ` +
-      `${d.realms} realms in ${d.domains.length} domains, ZONE ACTIVATE layout ${l.activateLayout ?? 'libzbc'}, ` +
+      `LUN ${l.lun}: zone-domains, ${size}, ` +
+      `zones of ${formatSize(y.zoneSizeBlocks * y.blockSize)}, ` +
+      `${d.realms} realms in ${d.domains.length} domains, ` +
+      `ZONE ACTIVATE layout ${l.activateLayout ?? 'libzbc'}, ` +
       `max open ${y.maxOpen ?? 'unlimited'}, ${where}${l.readOnly ? ', read-only' : ''}`
     );
   }

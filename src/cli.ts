@@ -108,8 +108,14 @@ function buildProgram(): Command {
     .option('--physical-block-size <bytes>', 'physical block size (default 4096)')
     .option('--profile <name>', 'drive profile (see --list-profiles; default "default")')
     .option('--list-profiles', 'list drive profiles and exit')
-    .option('--model <model>', 'host-managed | host-aware | none (scsi_debug zbc=) | zone-domains (ZBC-2)')
-    .option('--activate-layout <layout>', 'zone-domains: ZONE ACTIVATE/QUERY(16) layout, libzbc (default) | zbc2r12 (sg_z_act_query)')
+    .option(
+      '--model <model>',
+      'host-managed | host-aware | none (scsi_debug zbc=) | zone-domains (ZBC-2)',
+    )
+    .option(
+      '--activate-layout <layout>',
+      'zone-domains: ZONE ACTIVATE/QUERY(16) layout, libzbc (default) | zbc2r12 (sg_z_act_query)',
+    )
     .option('--zone-size <size>', 'zone size, a power of two, e.g. 256MiB (scsi_debug zone_size_mb)')
     .option('--zone-capacity <size>', 'zone capacity; below the zone size adds gap zones (zone_cap_mb)')
     .option('--conventional-zones <n>', 'conventional zones at LBA 0 (zone_nr_conv)')
@@ -162,7 +168,8 @@ function buildProgram(): Command {
 
 type Options = Record<string, string | boolean | string[] | undefined>;
 const LUN_FLAGS = [
-  'lun', 'backing', 'memory', 'capacity', 'blockSize', 'physicalBlockSize', 'profile', 'model', 'activateLayout', 'zoneSize', 'zoneCapacity',
+  'lun', 'backing', 'memory', 'capacity', 'blockSize', 'physicalBlockSize', 'profile', 'model',
+  'activateLayout', 'zoneSize', 'zoneCapacity',
   'conventionalZones', 'maxOpen', 'urswrz', 'readOnlyZones', 'offlineZones', 'format', 'readOnly', 'serial', 'vendor',
   'product', 'iqn', 'alias', 'chapUser', 'chapSecret', 'mutualChapUser', 'mutualChapSecret', 'initiator',
 ] as const;
@@ -189,12 +196,16 @@ function rawFromFlags(o: Options): RawConfig {
   const model = str(o, 'model');
   if (model !== undefined) {
     const models = ['host-managed', 'host-aware', 'none', 'zone-domains'];
-    if (!models.includes(model)) flagError('--model', `must be host-managed, host-aware, none or zone-domains, not "${model}"`);
+    if (!models.includes(model)) {
+      flagError('--model', `must be host-managed, host-aware, none or zone-domains, not "${model}"`);
+    }
     set('model', model as RawLun['model']);
   }
   const activateLayout = str(o, 'activateLayout');
   if (activateLayout !== undefined) {
-    if (activateLayout !== 'libzbc' && activateLayout !== 'zbc2r12') flagError('--activate-layout', `must be libzbc or zbc2r12, not "${activateLayout}"`);
+    if (activateLayout !== 'libzbc' && activateLayout !== 'zbc2r12') {
+      flagError('--activate-layout', `must be libzbc or zbc2r12, not "${activateLayout}"`);
+    }
     set('activateLayout', activateLayout);
   }
   set('zoneSize', str(o, 'zoneSize'));

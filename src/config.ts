@@ -241,7 +241,8 @@ function domainProfiles(): string {
 
 function resolveLun(raw: ParsedLun, target: ParsedTarget, at: ConfigPath, opts: ResolveOptions): ResolvedLun {
   const namer = opts.namer ?? configPathNamer;
-  const profileName = raw.profile ?? (raw.model === 'zone-domains' ? DEFAULT_DOMAINS_PROFILE : 'default');
+  const defaultProfile = raw.model === 'zone-domains' ? DEFAULT_DOMAINS_PROFILE : 'default';
+  const profileName = raw.profile ?? defaultProfile;
   const profile = findProfile(profileName);
   if (!profile) {
     fail(namer, [...at, 'profile'], `unknown profile "${profileName}" (known: ${listProfiles().map((p) => p.name).join(', ')})`);
@@ -250,9 +251,11 @@ function resolveLun(raw: ParsedLun, target: ParsedTarget, at: ConfigPath, opts: 
   const blockSize = raw.blockSize ?? p.blockSize;
   const physicalBlockSize = raw.physicalBlockSize ?? Math.max(p.physicalBlockSize, blockSize);
   // zone-domains is a host-managed LU (PDT 14h) with the profile's domains and realms.
-  const domains = raw.model === 'zone-domains' || (raw.model === undefined && p.domains) ? p.domains : undefined;
+  const wantsDomains = raw.model === 'zone-domains' || (raw.model === undefined && p.domains);
+  const domains = wantsDomains ? p.domains : undefined;
   if (raw.model === 'zone-domains' && domains === undefined) {
-    fail(namer, [...at, 'profile'], `"${profileName}" has no zone domains (use ${domainProfiles()})`);
+    const use = domainProfiles();
+    fail(namer, [...at, 'profile'], `"${profileName}" has no zone domains (use ${use})`);
   }
   if (raw.activateLayout !== undefined && domains === undefined) {
     fail(namer, [...at, 'activateLayout'], 'only for model zone-domains');

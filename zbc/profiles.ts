@@ -43,7 +43,11 @@ function layoutOf(shape: Shape): ZoneLayoutConfig {
  * each realm's CMR range, one GAP zone, then domain 1 the larger SMR range (3 zones for 2). The
  * first half of the realms starts active as CMR, the rest as SMR, so both kinds are in use.
  */
-function hybridLayout(realms: number, cmrType: ZoneType, restrictedRealms: readonly number[] = []): ZoneLayoutConfig {
+function hybridLayout(
+  realms: number,
+  cmrType: ZoneType,
+  restrictedRealms: readonly number[] = [],
+): ZoneLayoutConfig {
   const domains: DomainsLayout = {
     realms,
     domains: [

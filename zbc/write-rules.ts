@@ -58,7 +58,9 @@ export function planWrite(
   if (firstType === ZoneType.GAP) return { kind: 'gap-zone-access', lba };
   const bad = unavailable(state, first, last, lba, true);
   // An SWR write running into an INACTIVE zone crosses a zone boundary first (libzbc 05/077).
-  if (bad?.kind === 'zone-inactive' && crossesFromSwr(state, first, last)) return { kind: 'write-boundary', lba };
+  if (bad?.kind === 'zone-inactive' && crossesFromSwr(state, first, last)) {
+    return { kind: 'write-boundary', lba };
+  }
   if (bad) return bad;
   if (firstType === ZoneType.SEQUENTIAL_OR_BEFORE_REQUIRED) {
     return planSobrWrite(state, lba, blocks, first, last, perPhysical);

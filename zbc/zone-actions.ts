@@ -91,7 +91,9 @@ function actOnRange(s: ZoneState, req: ZoneActionRequest): ZoneFault | ZoneActio
   const zoneId = req.zoneId;
   const first = g.indexOf(zoneId);
   // ZBC-2 5.x: a ZONE ID naming a gap zone is ATTEMPT TO ACCESS GAP ZONE.
-  if (s.start(first) === zoneId && s.type(first) === ZoneType.GAP) return { kind: 'gap-zone-access', lba: zoneId };
+  if (s.start(first) === zoneId && s.type(first) === ZoneType.GAP) {
+    return { kind: 'gap-zone-access', lba: zoneId };
+  }
   if (s.start(first) !== zoneId || !s.isWritePointerZone(first)) return { kind: 'invalid-zone-id' };
   // SOBR zones have no explicit open, closed or finished state (ZBC-2 4.4.3.5; libzbc 02/001-007).
   if (isSobr(s, first) && !SOBR_ACTIONS.has(req.action)) return { kind: 'invalid-zone-id' };
@@ -100,7 +102,8 @@ function actOnRange(s: ZoneState, req: ZoneActionRequest): ZoneFault | ZoneActio
   const last = first + count - 1;
   if (last >= s.zoneCount) return { kind: 'zone-id-out-of-range' };
   for (let i = first + 1; i <= last; i++) {
-    if (!s.isWritePointerZone(i) || s.type(i) !== s.type(first)) return { kind: 'invalid-zone-count' };
+    const sameKind = s.isWritePointerZone(i) && s.type(i) === s.type(first);
+    if (!sameKind) return { kind: 'invalid-zone-count' };
   }
   // Then READ ONLY / OFFLINE / INACTIVE, zone by zone in ascending order.
   for (let i = first; i <= last; i++) {

@@ -21,7 +21,12 @@ import { ZoneCondition, type ZoneCapture, type ZoneLayoutConfig } from '../../zb
 import type { PersistedZoneState, ZoneJournal } from '../../zbc/zone-journal.js';
 import { formatSize } from '../sizes.js';
 import { errnoOf } from './errno.js';
-import { decodeRealmPage, DOMAINS_FORMAT_VERSION, domainsSignature, encodeRealmPage } from './realm-page.js';
+import {
+  decodeRealmPage,
+  DOMAINS_FORMAT_VERSION,
+  domainsSignature,
+  encodeRealmPage,
+} from './realm-page.js';
 import { ZoneShapes } from './zone-shape.js';
 
 const log = createDebug('zbc:storage:journal');
@@ -78,10 +83,13 @@ const GEOMETRY: readonly GeometryField[] = [
 
 /** Version 2 (zone-domains) superblock fields, after version 1's. */
 const DOMAINS_GEOMETRY: readonly GeometryField[] = [
-  { what: 'realm count', flag: '--profile', unit: '', at: 88, kind: 'u32', value: (l) => l.domains?.realms ?? 0 },
   {
-    what: 'zone domains layout', flag: '--profile', unit: '', at: 92, kind: 'u32', value: domainsSignature,
-    show: (v) => `#${v.toString(16)}`,
+    what: 'realm count', flag: '--profile', unit: '', at: 88, kind: 'u32',
+    value: (l) => l.domains?.realms ?? 0,
+  },
+  {
+    what: 'zone domains layout', flag: '--profile', unit: '', at: 92, kind: 'u32',
+    value: domainsSignature, show: (v) => `#${v.toString(16)}`,
   },
 ];
 
@@ -205,7 +213,9 @@ export class FileZoneJournal implements ZoneJournal {
     const n = shapes.count;
     const domains = shapes.layout.domains;
     const state = {
-      condition: new Uint8Array(n), writePointer: new Float64Array(n), attributes: new Uint8Array(n),
+      condition: new Uint8Array(n),
+      writePointer: new Float64Array(n),
+      attributes: new Uint8Array(n),
       ...(domains !== undefined ? { realmDomains: Uint8Array.from(domains.initialDomain) } : {}),
     };
     for (let i = 0; i < n; i++) {
@@ -268,11 +278,13 @@ export class FileZoneJournal implements ZoneJournal {
     const version = sb.readUInt32LE(8);
     const format = formatOf(layout);
     if (version !== FORMAT_VERSION && version !== DOMAINS_FORMAT_VERSION) {
-      fail('META_VERSION', `unsupported format version ${version} (this build reads ${FORMAT_VERSION} and ${DOMAINS_FORMAT_VERSION})`);
+      const reads = `${FORMAT_VERSION} and ${DOMAINS_FORMAT_VERSION}`;
+      fail('META_VERSION', `unsupported format version ${version} (this build reads ${reads})`);
     }
     if (sb.readUInt32LE(12) !== crc32c(sb.subarray(16))) fail('META_CRC', 'superblock CRC32C mismatch');
     if (version !== format.version) {
-      const has = (v: number): string => (v === DOMAINS_FORMAT_VERSION ? 'zone domains' : 'no zone domains');
+      const has = (v: number): string =>
+        v === DOMAINS_FORMAT_VERSION ? 'zone domains' : 'no zone domains';
       fail('META_GEOMETRY', `has ${has(version)} but --model asks for ${has(format.version)}`);
     }
     for (const f of format.fields) {
@@ -327,14 +339,18 @@ export class FileZoneJournal implements ZoneJournal {
     if (realmCount !== undefined) {
       const pair = Buffer.alloc(2 * PAGE_SIZE);
       await fh.read(pair, 0, pair.length, pageOffset(pageCount, 0));
-      const copies = [0, 1].map((c) => decodeRealmPage(pair.subarray(c * PAGE_SIZE, (c + 1) * PAGE_SIZE), formatId, realmCount));
+      const copyOf = (c: number): Buffer => pair.subarray(c * PAGE_SIZE, (c + 1) * PAGE_SIZE);
+      const copies = [0, 1].map((c) => decodeRealmPage(copyOf(c), formatId, realmCount));
       const best = (copies[1]?.gen ?? -1) > (copies[0]?.gen ?? -1) ? 1 : 0;
-      const chosen = copies[best] ?? fail('META_PAGE_CRC', 'realm table page: CRC32C mismatch in both copies');
+      const chosen =
+        copies[best] ?? fail('META_PAGE_CRC', 'realm table page: CRC32C mismatch in both copies');
       Object.assign(state, { realmDomains: chosen.table });
       realmPage = { gen: chosen.gen, copy: best };
     }
     log('loaded %s: %d zones, %d pages', path, n, pageCount);
-    const journal = new FileZoneJournal(fh, path, formatId, shapes, state, pageGen, pageCopy, false);
+    const journal = new FileZoneJournal(
+      fh, path, formatId, shapes, state, pageGen, pageCopy, false,
+    );
     if (realmPage !== null) journal.setRealmPage(realmPage.gen, realmPage.copy);
     return journal;
   }
@@ -405,7 +421,8 @@ export class FileZoneJournal implements ZoneJournal {
     if (!this.realmDirty || this.realmDomains === null) return null;
     this.realmDirty = false;
     const gen = this.realmGen + 1;
-    return { image: encodeRealmPage(PAGE_SIZE, this.realmDomains, this.formatId, gen), gen, copy: 1 - this.realmCopy };
+    const image = encodeRealmPage(PAGE_SIZE, this.realmDomains, this.formatId, gen);
+    return { image, gen, copy: 1 - this.realmCopy };
   }
 
   private encodePage(page: number, gen: number): Buffer {

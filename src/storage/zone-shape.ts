@@ -32,7 +32,9 @@ export class ZoneShapes {
 
   /** Condition of a zone on a freshly formatted medium. */
   initialCondition(index: number): ZoneCondition {
-    if (this.geometry === null || !this.geometry.hasWritePointer(index)) return ZoneCondition.NOT_WRITE_POINTER;
+    if (this.geometry === null || !this.geometry.hasWritePointer(index)) {
+      return ZoneCondition.NOT_WRITE_POINTER;
+    }
     if (this.offline.has(index)) return ZoneCondition.OFFLINE;
     if (this.readOnly.has(index)) return ZoneCondition.READ_ONLY;
     return ZoneCondition.EMPTY;

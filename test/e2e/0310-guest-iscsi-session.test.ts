@@ -7,7 +7,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTargetProcess, type TargetProcess } from '../helpers/target-process.js';
 import { composeScript, runGuest } from './guest/run-guest.js';
-import { HM_TARGET_ARGS, defineGuestSuite, guestImage, portalFor, restartOnMarkers } from './guest/suite.js';
+import {
+  HM_TARGET_ARGS,
+  defineGuestSuite,
+  guestImage,
+  hostSideFailure,
+  portalFor,
+  restartOnMarkers,
+} from './guest/suite.js';
 
 const CHAP = { user: 'zbc-guest', secret: 'sixteen-chars-ok' };
 const PLAIN_IQN = 'iqn.2026-11.dev.zbc-target:e2e-session';
@@ -38,9 +45,12 @@ defineGuestSuite({
         },
         timeoutMs: 420_000,
         // Clean stop (SIGINT) or crash (SIGKILL), then the same target on the same port and file.
-        onLine: restartOnMarkers(holder, plainArgs, { '@@RESTART_TARGET': 'SIGINT', '@@CRASH_TARGET': 'SIGKILL' }),
+        onLine: restartOnMarkers(holder, plainArgs, {
+          '@@RESTART_TARGET': 'SIGINT',
+          '@@CRASH_TARGET': 'SIGKILL',
+        }),
       });
-      if (holder.error) result.checks.push({ name: 'restart.host_side', ok: false, skipped: false, detail: String(holder.error) });
+      if (holder.error) result.checks.push(hostSideFailure(holder.error));
       return result;
     } finally {
       await holder.target?.stop();

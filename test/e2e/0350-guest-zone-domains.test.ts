@@ -9,7 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTargetProcess, type TargetProcess } from '../helpers/target-process.js';
 import { composeScript, runGuest } from './guest/run-guest.js';
-import { defineGuestSuite, guestImage, portalFor, restartOnMarkers } from './guest/suite.js';
+import {
+  defineGuestSuite,
+  guestImage,
+  hostSideFailure,
+  portalFor,
+  restartOnMarkers,
+} from './guest/suite.js';
 
 const IQN = 'iqn.2026-11.dev.zbc-target:e2e-domains';
 
@@ -56,13 +62,7 @@ defineGuestSuite({
         timeoutMs: 420_000,
         onLine: restartOnMarkers(holder, args, { '@@CRASH_TARGET': 'SIGKILL' }),
       });
-      if (holder.error)
-        result.checks.push({
-          name: 'restart.host_side',
-          ok: false,
-          skipped: false,
-          detail: String(holder.error),
-        });
+      if (holder.error) result.checks.push(hostSideFailure(holder.error));
       return result;
     } finally {
       await holder.target?.stop();

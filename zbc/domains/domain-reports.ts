@@ -55,7 +55,7 @@ function putU64(view: DataView, at: number, value: number): void {
 const viewOf = (out: Uint8Array): DataView =>
   new DataView(out.buffer, out.byteOffset, out.byteLength);
 
-/** Locator checks shared by both reports: ZBC-2 LOGICAL BLOCK ADDRESS OUT OF RANGE above MAXIMUM LBA. */
+/** The locator's zone; above MAXIMUM LBA, LOGICAL BLOCK ADDRESS OUT OF RANGE (ZBC-2). */
 function locatorZone(s: ZoneState, locator: number | bigint): number | ZoneFault {
   if (typeof locator === 'bigint' || locator >= s.geometry.capacity)
     return { kind: 'zone-id-out-of-range' };

@@ -70,7 +70,8 @@ function modeSelect(decode: (cdb: Buffer) => ModeSelectCdb) {
       if (page === undefined) return spf ? paramField(at, 6) : paramField(at, 5);
       // page_0: PAGE LENGTH must match; SPF: at least ours (the page checks any extra bytes).
       const length = spf ? data.readUInt16BE(at + 2) + 4 : (data[at + 1] ?? 0) + 2;
-      if (spf ? length < page.length : length !== page.length) return paramField(spf ? at + 2 : at + 1);
+      const lengthBad = spf ? length < page.length : length !== page.length;
+      if (lengthBad) return paramField(spf ? at + 2 : at + 1);
       if (data.length - at < length) return check(SENSE.PARAMETER_LIST_LENGTH_ERROR);
       const bad = page.apply(data.subarray(at, at + length), next, lu);
       if (bad >= 0) return paramField(at + bad);

@@ -47,8 +47,8 @@ function modeSense(decode: (cdb: Buffer) => ModeSenseCdb) {
     if (pages.length === 0) {
       // No such page at all, or the page exists without that subpage.
       const pageExists = selectModePages(lu, c.pageCode, 0xff).length > 0;
-      const field = pageExists ? { in: 'cdb' as const, byte: 3 } : { in: 'cdb' as const, byte: 2, bit: 5 };
-      return check(SENSE.INVALID_FIELD_IN_CDB, { field });
+      const field = pageExists ? { byte: 3 } : { byte: 2, bit: 5 };
+      return check(SENSE.INVALID_FIELD_IN_CDB, { field: { in: 'cdb', ...field } });
     }
     const headerLength = c.long ? 8 : 4;
     // SPC-4 6.14: with DBD = 0 the device server may still return no block descriptor. We

@@ -135,6 +135,11 @@ export function restartOnMarkers(
   };
 }
 
+/** The check that reports a failed host-side restart (restartOnMarkers' holder.error). */
+export function hostSideFailure(error: unknown): GuestResult['checks'][number] {
+  return { name: 'restart.host_side', ok: false, skipped: false, detail: String(error) };
+}
+
 /** The guest's view of a target on the host's loopback. */
 export function portalFor(t: TargetProcess): string {
   return `10.0.2.2:${t.port}`;

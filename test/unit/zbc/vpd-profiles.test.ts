@@ -54,7 +54,9 @@ describe('VPD B6h', () => {
 
 describe('profiles', () => {
   it('every profile is valid and listed', () => {
-    expect(PROFILE_NAMES).toEqual(['default', 'hm-20tb', 'hm-gap-small', 'ha-small', 'zd-hybrid', 'zd-sobr', 'none-small']);
+    expect(PROFILE_NAMES).toEqual([
+      'default', 'hm-20tb', 'hm-gap-small', 'ha-small', 'zd-hybrid', 'zd-sobr', 'none-small',
+    ]);
     for (const p of PROFILES) expect(validateLayout(p.layout()), p.name).toBeNull();
     expect(profileLayout('nope')).toBeUndefined();
   });

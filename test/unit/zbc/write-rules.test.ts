@@ -204,7 +204,7 @@ describe('gap zones (ZBC-2 alignment method 8)', () => {
     expect(strict.checkRead(176, 8)).toEqual({ kind: 'gap-zone-access', lba: 176 });
   });
 
-  it('zone actions naming a gap zone are ATTEMPT TO ACCESS GAP ZONE; inside one, invalid-zone-id', () => {
+  it('actions naming a gap zone: ATTEMPT TO ACCESS GAP ZONE; inside one: invalid-zone-id', () => {
     const m = new ZoneModel(gapLayout());
     expect(act(m, 'reset', 176)).toEqual({ kind: 'gap-zone-access', lba: 176 });
     expect(act(m, 'open', 177)).toEqual({ kind: 'invalid-zone-id' });

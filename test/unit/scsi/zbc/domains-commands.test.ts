@@ -96,7 +96,7 @@ function act32(o: {
 }
 
 describe('VPD B6h on a zone domains LU', () => {
-  it('ZONED BLOCK DEVICE EXTENSION 2h (domains and realms), AAORB and URSWRZ, PDT 14h', async () => {
+  it('ZONED BLOCK DEVICE EXTENSION 2h, AAORB, URSWRZ, PDT 14h', async () => {
     const d = expectGood(await lu().run([0x12, 0x01, 0xb6, 0x00, 0x40]));
     expect(d[0]).toBe(0x14);
     expect(d[4]).toBe(0x23);
@@ -144,7 +144,7 @@ describe('REPORT ZONE DOMAINS (95h/07h)', () => {
     }
   });
 
-  it('refuses a locator past the last LBA (5/21/00) and a reserved option (5/24/00 byte 14)', async () => {
+  it('refuses a locator past the last LBA (5/21/00), a reserved option (5/24/00)', async () => {
     const h = lu();
     expectCheck(
       await h.run(zbcIn(0x07, 21 * Z, 4096)),
@@ -180,7 +180,7 @@ describe('REPORT REALMS (95h/06h)', () => {
     expect(realm(3)).toEqual([3, 1, 1, zs(6), zs(8) - 1, zs(18), zs(21) - 1]);
   });
 
-  it('options 01h-03h select by the active domain type; a short allocation sets NEXT REALM LOCATOR', async () => {
+  it('options 01h-03h by active domain type; a short allocation sets NEXT REALM LOCATOR', async () => {
     const h = lu();
     const count = async (option: number) =>
       expectGood(await h.run(zbcIn(0x06, 0, 4096, option))).readUInt32BE(4);
@@ -212,7 +212,7 @@ describe('REPORT REALMS (95h/06h)', () => {
 });
 
 describe('ZONE ACTIVATE / ZONE QUERY, libzbc layout (default)', () => {
-  it('activates realm 0 as SMR: header and 24-byte descriptors, durable through the journal', async () => {
+  it('activates realm 0 as SMR: header, 24-byte descriptors, journal', async () => {
     const h = lu();
     const d = expectGood(await h.run(act16({ domain: 1, zoneId: zs(smrZone(0)), count: 3 })));
     expect(d.length).toBe(64 + 2 * 24);
@@ -239,7 +239,7 @@ describe('ZONE ACTIVATE / ZONE QUERY, libzbc layout (default)', () => {
     expect(h.zones.zoneAt(cmrZone(0)).condition).toBe(C.INACTIVE);
   });
 
-  it('unmet prerequisite: GOOD, ACTIVATED 0, ZIWUP VALID with a 48-bit ZIWUP at byte 24', async () => {
+  it('unmet prerequisite: GOOD, ACTIVATED 0, ZIWUP VALID, 48-bit ZIWUP at 24', async () => {
     const h = lu();
     const d = expectGood(await h.run(act16({ domain: 0, zoneId: zs(cmrZone(0)), count: 2 })));
     expect([d.readUInt32BE(0), d[8], d[9], d.readUIntBE(24, 6), d.length]).toEqual([
@@ -261,7 +261,7 @@ describe('ZONE ACTIVATE / ZONE QUERY, libzbc layout (default)', () => {
     expect([d[8], d.readUInt32BE(16), d[12]]).toEqual([0x81, 3, 0]);
   });
 
-  it('ZONE QUERY changes nothing; the allocation length cuts descriptors, not the counts', async () => {
+  it('ZONE QUERY changes nothing; allocation cuts descriptors, not counts', async () => {
     const h = lu();
     const d = expectGood(
       await h.run(
@@ -333,7 +333,7 @@ describe('ZONE ACTIVATE / ZONE QUERY, libzbc layout (default)', () => {
 });
 
 describe('ZONE ACTIVATE / ZONE QUERY, zbc2r12 layout (sg_z_act_query)', () => {
-  it('ZONE ID names the target domain; 32-byte descriptors; 64-bit ZIWUP; OTHER ZONE DOMAIN ID', async () => {
+  it('ZONE ID names the domain; 32-byte descriptors; 64-bit ZIWUP', async () => {
     const h = lu({ layout: 'zbc2r12' });
     const d = expectGood(await h.run(act2r12({ zoneId: zs(smrZone(0)), count: 3 })));
     expect(d.length).toBe(64 + 2 * 32);
@@ -375,7 +375,7 @@ describe('Zone Domains mode page (0Ah/0Fh)', () => {
     return c;
   };
 
-  it("libzbc's read: no block descriptor, page at byte 12, FSNOZ / URSWRZ / MAXIMUM ACTIVATION", async () => {
+  it("libzbc's read: no block descriptor, FSNOZ / URSWRZ / MAXIMUM ACTIVATION", async () => {
     const h = lu();
     h.lu.mode.maxActivation = 5;
     const d = expectGood(await h.run(sense10()));
@@ -391,7 +391,7 @@ describe('Zone Domains mode page (0Ah/0Fh)', () => {
     expect(all.length).toBe(8 + 20 + 12 + 20);
   });
 
-  it("libzbc's write-back (page length = MODE DATA LENGTH) sets FSNOZ and MAXIMUM ACTIVATION", async () => {
+  it("libzbc's write-back (page length = MODE DATA LENGTH) sets both", async () => {
     const h = lu();
     const page = Buffer.alloc(12 + 26);
     page[8] = 0x4a;
@@ -420,7 +420,7 @@ describe('Zone Domains mode page (0Ah/0Fh)', () => {
 });
 
 describe('on an LU without zone domains', () => {
-  it('REPORT REALMS / ZONE DOMAINS / ACTIVATE / QUERY are unknown service actions; 7Fh an unknown opcode', async () => {
+  it('the four service actions are unknown; 7Fh is an unknown opcode', async () => {
     const { domains: _none, ...plain } = domainsLayout();
     const h = harness({
       zones: new ZoneModel({ ...plain, capacityBlocks: 1344 }),

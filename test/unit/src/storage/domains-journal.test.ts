@@ -75,7 +75,7 @@ describe('FileZoneJournal, zone domains', () => {
     await j.close();
   });
 
-  it('a torn newest realm page falls back to the older copy; zone records follow the realm table', async () => {
+  it('a torn realm page falls back to the older copy; zone records follow it', async () => {
     const j = await FileZoneJournal.open(path, layout);
     const m = new ZoneModel(layout, j.loaded);
     await activateSmr(j, m, 0); // realm page copy B, generation 2

@@ -87,7 +87,7 @@ describe('ZONE ACTIVATE: domain combinations', () => {
     expect(Array.from(m.domains!.activeDomains)).toEqual([0, 0, 1, 1]);
   });
 
-  it('two adjacent realms merge into one range per domain; NUMBER OF ZONES counts the target', () => {
+  it('adjacent realms merge into one range per domain; NUMBER OF ZONES counts the target', () => {
     const m = model();
     const o = outcome(m, { zoneId: zs(smrZone(0)), zoneCount: 6, domainId: 1 });
     expect(o.zoneCount).toBe(6);

@@ -73,11 +73,12 @@ describe('INACTIVE zones', () => {
     const n = new ZoneModel(domainsLayout(ZoneType.CONVENTIONAL, { initialDomain: [0, 0, 1, 0] }));
     write(n, zs(smrZone(2, 2)), 56);
     expect(write(n, zs(smrZone(2, 2)) + 56, 16)).toBe('write-boundary');
-    expect(write(n, zs(cmrZone(1, 1)) + 56, 16)).toBe('zone-inactive'); // conventional into INACTIVE
+    // conventional into INACTIVE
+    expect(write(n, zs(cmrZone(1, 1)) + 56, 16)).toBe('zone-inactive');
     expect(write(n, zs(smrZone(2, 1)) + 56, 16)).toBe('write-boundary'); // SWR into active SWR
   });
 
-  it('reads: URSWRZ = 0 refuses INACTIVE write pointer zones, never INACTIVE conventional ones', () => {
+  it('reads: URSWRZ = 0 refuses INACTIVE WP zones, never INACTIVE conventional ones', () => {
     expect(read(convModel(false), zs(smrZone(0)), 8)).toBe('zone-inactive');
     expect(read(convModel(false), zs(cmrZone(2)), 8)).toBe('ok');
     expect(read(convModel(true), zs(smrZone(0)), 8)).toBe('ok');
@@ -88,7 +89,7 @@ describe('INACTIVE zones', () => {
 });
 
 describe('GAP zones between domains', () => {
-  it('type 5h, condition 0h; reads, writes and zone actions answer ATTEMPT TO ACCESS GAP ZONE', () => {
+  it('type 5h, condition 0h; reads, writes, zone actions: ATTEMPT TO ACCESS GAP ZONE', () => {
     const m = convModel(false);
     expect([m.zoneAt(8).type, m.zoneAt(8).condition]).toEqual([ZoneType.GAP, C.NOT_WRITE_POINTER]);
     expect(write(m, zs(8), 8)).toBe('gap-zone-access');
@@ -161,7 +162,7 @@ describe('SOBR zones', () => {
     expect(m.openCounts.implicit).toBe(1);
   });
 
-  it('OPEN, CLOSE, FINISH answer 5/24/00 and change nothing; RESET empties (libzbc 02/001-008)', () => {
+  it('OPEN, CLOSE, FINISH: 5/24/00, no change; RESET empties (libzbc 02/001-008)', () => {
     const m = sobrModel();
     write(m, zs(0), 8);
     for (const a of ['open', 'close', 'finish'] as const)
