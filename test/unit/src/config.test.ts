@@ -54,6 +54,17 @@ describe('resolveConfig', () => {
     expect(lun?.storage).toEqual({ kind: 'file', path: '/base/d.img', format: true });
   });
 
+  it('model zone-domains: zd-hybrid, host-managed with domains, libzbc layout', () => {
+    const lun = resolveConfig(
+      { targets: [{ name: T, luns: [{ lun: 0, model: 'zone-domains', zoneSize: '8MiB' }] }] },
+      { baseDir: '/' },
+    ).targets[0]?.luns[0];
+    const summary = [lun?.profile, lun?.layout.model, lun?.activateLayout];
+    expect(summary).toEqual(['zd-hybrid', 'host-managed', 'libzbc']);
+    expect(lun?.layout.domains?.realms).toBe(16);
+    expect(lun?.layout.capacityBlocks).toBe(81 * 16384); // the domains' zones at the new zone size
+  });
+
   it('resolves several targets and LUNs, sorted by LUN', () => {
     const c = resolve({
       listen: '[::1]:3261',
@@ -79,6 +90,22 @@ describe('resolveConfig', () => {
     [one({ blockSize: 1000 }), 'config: targets[0].luns[0].blockSize: must be 512, 1024, 2048 or 4096'],
     [one({ physicalBlockSize: 256 }), 'config: targets[0].luns[0].physicalBlockSize: must be a power of two between the block size and 65536'],
     [one({ model: 'drive-managed' }), 'config: targets[0].luns[0].model: must be host-managed, host-aware, none or zone-domains'],
+    [
+      one({ model: 'zone-domains', profile: 'default' }),
+      'config: targets[0].luns[0].profile: "default" has no zone domains (use zd-hybrid, zd-sobr)',
+    ],
+    [
+      one({ activateLayout: 'zbc2r12' }),
+      'config: targets[0].luns[0].activateLayout: only for model zone-domains',
+    ],
+    [
+      one({ model: 'zone-domains', activateLayout: 'draft' }),
+      'config: targets[0].luns[0].activateLayout: must be libzbc or zbc2r12',
+    ],
+    [
+      one({ model: 'zone-domains', capacity: '1GiB' }),
+      'config: targets[0].luns[0].capacity: must be 81 zones of the zone size (the domains\' zones)',
+    ],
     [one({ maxOpen: 0 }), 'config: targets[0].luns[0].maxOpen: must be at least 1'],
     [one({ maxOpen: 'many' }), 'config: targets[0].luns[0].maxOpen: must be a positive integer or "unlimited"'],
     [one({ profile: 'nope' }), 'config: targets[0].luns[0].profile: unknown profile "nope" (known: default, hm-20tb, hm-gap-small, ha-small, zd-hybrid, zd-sobr, none-small)'],
