@@ -85,7 +85,9 @@ export function dispatch(
 
   const found = target.commands.lookup(opcode, cdb[1] ?? 0);
   const spec = found.kind === 'found' ? found.spec : undefined;
-  const cdbLength = spec?.cdbLength ?? groupCdbLength(opcode);
+  // A command this LU does not serve has no CDB length of its own (7Fh on a plain LU: 5/20/00).
+  const served = spec !== undefined && (lu === undefined || supportedOn(spec, lu));
+  const cdbLength = served ? spec.cdbLength : groupCdbLength(opcode);
   const spdtl =
     lu !== undefined && spec?.dataOutLength && cdb.length >= spec.cdbLength
       ? spec.dataOutLength(cdbOf(cdb, spec.cdbLength), lu.blockSize)

@@ -49,20 +49,27 @@ type Expected =
 function classify(cdb: Buffer, zoned: boolean): Expected {
   const opcode = cdb[0]!;
   const found = table.lookup(opcode, cdb[1]!);
-  const served = (s: CommandSpec) => (zoned ? !s.unzonedOnly : !s.zonedOnly);
+  // Neither LU here has zone domains: domains-only commands are never served.
+  const served = (s: CommandSpec) => !s.domainsOnly && (zoned ? !s.unzonedOnly : !s.zonedOnly);
   const spec = found.kind === 'found' ? found.spec : undefined;
-  // GROUP CODE lengths (SPC-5 4.2.5.1); reserved and vendor-specific groups have none.
-  const length = spec?.cdbLength ?? [6, 10, 10, 0, 16, 12, 0, 0][opcode >> 5]!;
-  if (length > 0 && (cdb[length - 1]! & 0x04) !== 0) {
+  // GROUP CODE lengths (SPC-5 4.2.5.1); reserved and vendor-specific groups have none. A command
+  // the LU does not serve has no length of its own.
+  const own = spec !== undefined && served(spec) ? spec.cdbLength : undefined;
+  const length = own ?? [6, 10, 10, 0, 16, 12, 0, 0][opcode >> 5]!;
+  // CONTROL is the last byte, or byte 1 of a variable-length (7Fh) CDB (SPC-5 4.2.3).
+  const control = opcode === 0x7f ? 1 : length - 1;
+  if (length > 0 && (cdb[control]! & 0x04) !== 0) {
     return {
       kind: 'exact',
       code: SENSE.INVALID_FIELD_IN_CDB,
-      field: { in: 'cdb', byte: length - 1, bit: 2 },
+      field: { in: 'cdb', byte: control, bit: 2 },
     };
   }
   if (spec !== undefined && served(spec)) return { kind: 'handler', spec };
   const opcodeServed = table.all.some((s) => s.opcode === opcode && served(s));
-  if (found.kind === 'unknown-service-action' && opcodeServed) {
+  // A domains-only service action (REPORT REALMS...) is an unknown one on these LUs.
+  const saUnknown = found.kind === 'unknown-service-action' || spec?.domainsOnly === true;
+  if (saUnknown && opcodeServed) {
     return {
       kind: 'exact',
       code: SENSE.INVALID_FIELD_IN_CDB,

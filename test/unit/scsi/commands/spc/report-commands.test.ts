@@ -4,6 +4,7 @@ import { commandTable, controlByteIndex } from '../../../../../scsi/command-tabl
 import { SUPPORTED_TMFS } from '../../../../../scsi/commands/spc/report-supported-tmfs.js';
 import { ScsiStatus } from '../../../../../scsi/target.js';
 import { ZoneModel } from '../../../../../zbc/zone-model.js';
+import { domainsLayout } from '../../../zbc/domains/fixtures.js';
 import { smallLayout } from '../../../zbc/fixtures.js';
 import {
   FakeZones,
@@ -66,8 +67,12 @@ describe('REPORT SUPPORTED OPERATION CODES', () => {
   it('every row handler serves its own command, refusing only fields in its usage', async () => {
     const zoned = (): Harness =>
       harness({ capacityBlocks: 512, zones: new ZoneModel(smallLayout()) });
+    const domains = (): Harness => {
+      const layout = domainsLayout();
+      return harness({ capacityBlocks: layout.capacityBlocks, zones: new ZoneModel(layout) });
+    };
     for (const s of commandTable().all) {
-      const h = s.zonedOnly ? zoned() : harness({ capacityBlocks: 512 });
+      const h = s.domainsOnly ? domains() : s.zonedOnly ? zoned() : harness({ capacityBlocks: 512 });
       const base = Buffer.alloc(s.cdbLength);
       base[0] = s.opcode;
       if (s.serviceAction !== undefined) base[1] = s.serviceAction;
