@@ -42,6 +42,7 @@ const FLAG_FOR: Readonly<Record<string, string>> = {
   physicalBlockSize: '--physical-block-size',
   profile: '--profile',
   model: '--model',
+  interface: '--interface',
   zoneSize: '--zone-size',
   zoneCapacity: '--zone-capacity',
   conventionalZones: '--conventional-zones',
@@ -108,6 +109,7 @@ function buildProgram(): Command {
     .option('--profile <name>', 'drive profile (see --list-profiles; default "default")')
     .option('--list-profiles', 'list drive profiles and exit')
     .option('--model <model>', 'host-managed | host-aware | none (scsi_debug zbc=)')
+    .option('--interface <kind>', 'sas | sata (vendor ATA, ATA PASS-THROUGH with ZAC; default sas)')
     .option('--zone-size <size>', 'zone size, a power of two, e.g. 256MiB (scsi_debug zone_size_mb)')
     .option('--zone-capacity <size>', 'zone capacity; below the zone size adds gap zones (zone_cap_mb)')
     .option('--conventional-zones <n>', 'conventional zones at LBA 0 (zone_nr_conv)')
@@ -160,7 +162,7 @@ function buildProgram(): Command {
 
 type Options = Record<string, string | boolean | string[] | undefined>;
 const LUN_FLAGS = [
-  'lun', 'backing', 'memory', 'capacity', 'blockSize', 'physicalBlockSize', 'profile', 'model', 'zoneSize', 'zoneCapacity',
+  'lun', 'backing', 'memory', 'capacity', 'blockSize', 'physicalBlockSize', 'profile', 'model', 'interface', 'zoneSize', 'zoneCapacity',
   'conventionalZones', 'maxOpen', 'urswrz', 'readOnlyZones', 'offlineZones', 'format', 'readOnly', 'serial', 'vendor',
   'product', 'iqn', 'alias', 'chapUser', 'chapSecret', 'mutualChapUser', 'mutualChapSecret', 'initiator',
 ] as const;
@@ -188,6 +190,11 @@ function rawFromFlags(o: Options): RawConfig {
   if (model !== undefined) {
     if (model !== 'host-managed' && model !== 'host-aware' && model !== 'none') flagError('--model', `must be host-managed, host-aware or none, not "${model}"`);
     set('model', model as RawLun['model']);
+  }
+  const face = str(o, 'interface');
+  if (face !== undefined) {
+    if (face !== 'sas' && face !== 'sata') flagError('--interface', `must be sas or sata, not "${face}"`);
+    set('interface', face as RawLun['interface']);
   }
   set('zoneSize', str(o, 'zoneSize'));
   set('zoneCapacity', str(o, 'zoneCapacity'));

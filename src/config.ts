@@ -77,6 +77,9 @@ const lunSchema = z
     model: z.enum(['host-managed', 'host-aware', 'none'], {
       errorMap: () => ({ message: 'must be host-managed, host-aware or none' }),
     }).optional(),
+    interface: z.enum(['sas', 'sata'], {
+      errorMap: () => ({ message: 'must be sas or sata' }),
+    }).optional(),
     zoneSize: size.optional(),
     zoneCapacity: size.optional(),
     conventionalZones: count.optional(),
@@ -150,7 +153,11 @@ export interface ResolvedLun {
   readonly product?: string;
   readonly readOnly: boolean;
   readonly profile: string;
+  /** 'sata': the SCSI face of a SATA drive behind a SATL (vendor ATA, ATA PASS-THROUGH). */
+  readonly interface: LunInterface;
 }
+
+export type LunInterface = 'sas' | 'sata';
 
 export interface ResolvedTarget {
   readonly name: string;
@@ -293,6 +300,7 @@ function resolveLun(raw: ParsedLun, target: ParsedTarget, at: ConfigPath, opts: 
     ...(raw.product !== undefined ? { product: raw.product } : {}),
     readOnly: raw.readOnly ?? false,
     profile: profileName,
+    interface: raw.interface ?? 'sas',
   };
 }
 

@@ -36,6 +36,7 @@ export interface HarnessOptions {
   maxTransferBlocks?: number;
   /** Leave the login unit attention pending (default: cleared). */
   keepUnitAttention?: boolean;
+  interface?: 'sas' | 'sata';
 }
 
 export interface RunOptions {
@@ -91,6 +92,7 @@ export function harness(o: HarnessOptions = {}): Harness {
         ...(o.journal ? { journal: o.journal } : {}),
         ...(o.readOnly ? { readOnly: true } : {}),
         ...(o.maxTransferBlocks ? { maxTransferBlocks: o.maxTransferBlocks } : {}),
+        ...(o.interface ? { interface: o.interface } : {}),
       },
     ],
   });

@@ -37,6 +37,7 @@ describe('resolveConfig', () => {
       readOnlyZones: [], offlineZones: [],
     });
     expect(lun?.serial).toMatch(/^[0-9A-F]{16}$/);
+    expect(lun?.interface).toBe('sas');
   });
 
   it('applies overrides on top of a profile; sizes in bytes become blocks', () => {
@@ -79,6 +80,7 @@ describe('resolveConfig', () => {
     [one({ blockSize: 1000 }), 'config: targets[0].luns[0].blockSize: must be 512, 1024, 2048 or 4096'],
     [one({ physicalBlockSize: 256 }), 'config: targets[0].luns[0].physicalBlockSize: must be a power of two between the block size and 65536'],
     [one({ model: 'drive-managed' }), 'config: targets[0].luns[0].model: must be host-managed, host-aware or none'],
+    [one({ interface: 'nvme' }), 'config: targets[0].luns[0].interface: must be sas or sata'],
     [one({ maxOpen: 0 }), 'config: targets[0].luns[0].maxOpen: must be at least 1'],
     [one({ maxOpen: 'many' }), 'config: targets[0].luns[0].maxOpen: must be a positive integer or "unlimited"'],
     [one({ profile: 'nope' }), 'config: targets[0].luns[0].profile: unknown profile "nope" (known: default, hm-20tb, hm-gap-small, ha-small, none-small)'],
