@@ -5,5 +5,6 @@ import type { LogicalUnit } from './logical-unit.js';
 export function supportedOn(spec: CommandSpec, lu: LogicalUnit): boolean {
   if (spec.zonedOnly === true && lu.zones === undefined) return false;
   if (spec.unzonedOnly === true && lu.zones !== undefined) return false;
+  if (spec.sataOnly === true && lu.sata === undefined) return false;
   return true;
 }

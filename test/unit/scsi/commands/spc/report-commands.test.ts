@@ -98,12 +98,16 @@ describe('REPORT SUPPORTED OPERATION CODES', () => {
 
   it('every data-out command states its SPDTL for residuals, and only those', () => {
     for (const s of commandTable().all) {
-      expect(s.dataOutLength !== undefined, s.name).toBe(s.direction === 'out');
+      expect(s.dataOutLength !== undefined, s.name).toBe(s.direction === 'out' || s.direction === 'either');
     }
   });
 
   it('option 0 lists exactly the commands that dispatch accepts on the LU', async () => {
-    for (const h of [harness(), harness({ zones: new FakeZones('host-managed') })]) {
+    for (const h of [
+      harness(),
+      harness({ zones: new FakeZones('host-managed') }),
+      harness({ zones: new FakeZones('host-managed'), interface: 'sata' }),
+    ]) {
       const d = expectGood(await h.run(rsoc(0)));
       const n = d.readUInt32BE(0) / 8;
       const listed = new Set<string>();
@@ -123,6 +127,8 @@ describe('REPORT SUPPORTED OPERATION CODES', () => {
       expect(listed.has('148/-') || listed.has('148/4')).toBe(h.lu.zones !== undefined); // 94h ZBC OUT
       expect(listed.has('66/-')).toBe(h.lu.zones === undefined); // 42h UNMAP
       expect(listed.has('158/16')).toBe(true); // READ CAPACITY(16)
+      const sata = h.lu.sata !== undefined;
+      expect([listed.has('133/-'), listed.has('161/-')]).toEqual([sata, sata]); // ATA PT(16)/(12)
     }
   });
 
