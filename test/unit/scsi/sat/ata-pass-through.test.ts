@@ -121,6 +121,7 @@ describe('malformed pass-through CDBs: 5/24/00 and the field pointer, as libata'
     ['MULTIPLE_COUNT without READ/WRITE MULTIPLE', ata16({ ...IDENTIFY, multiple: 1 }), 512, 1],
     ['T_LENGTH 0 with a data-in buffer', ata16({ ...IDENTIFY, tLength: 0 }), 512, 2],
     ['T_LENGTH 0 with a data-in buffer (12)', ata12({ ...IDENTIFY, tLength: 0 }), 512, 2],
+    ['T_LENGTH 0 with a data buffer, unknown command', ata16(nonData(0x77)), 512, 2],
     ['IDENTIFY with T_DIR to the device', ata16({ ...IDENTIFY, toHost: false }), 512, 2],
     ['IDENTIFY with a data-out protocol', ata16({ ...IDENTIFY, protocol: 5 }), 512, 1],
     ['IDENTIFY with the length in FEATURES', ata16({ ...IDENTIFY, tLength: 1, features: 1 }), 512, 2],
