@@ -146,7 +146,10 @@ interface GeneralPurposeLog {
 
 const LOGS: ReadonlyMap<number, GeneralPurposeLog> = new Map<number, GeneralPurposeLog>([
   [LogAddress.DIRECTORY, { pages: 1, encode: (_dev, _page, out) => encodeDirectory(out) }],
-  [LogAddress.SATA_PHY_EVENT_COUNTERS, { pages: 1, encode: (_d, _p, out) => encodePhyEventCounters(out) }],
+  [
+    LogAddress.SATA_PHY_EVENT_COUNTERS,
+    { pages: 1, encode: (_dev, _page, out) => encodePhyEventCounters(out) },
+  ],
   [
     LogAddress.IDENTIFY_DEVICE_DATA,
     {
@@ -164,21 +167,21 @@ function encodeDirectory(out: Uint8Array): void {
 }
 
 /**
- * Reads `count` pages of log `address` from `page` into `out` (zeroed, count x 512 bytes), or
- * returns false when the log or a page is not supported (the command then aborts).
+ * Reads `count` pages of log `address` from `page`, or returns null when the log or a page is not
+ * supported (the command then aborts): nothing is allocated for a request that fails.
  */
 export function readLog(
   dev: AtaDevice,
   address: number,
   page: number,
   count: number,
-  out: Uint8Array,
-): boolean {
+): Uint8Array | null {
   const log = LOGS.get(address);
-  if (log === undefined || count === 0 || page + count > log.pages) return false;
+  if (log === undefined || count === 0 || page + count > log.pages) return null;
+  const out = new Uint8Array(count * LOG_PAGE_BYTES);
   for (let i = 0; i < count; i++) {
     const at = i * LOG_PAGE_BYTES;
     log.encode(dev, page + i, out.subarray(at, at + LOG_PAGE_BYTES));
   }
-  return true;
+  return out;
 }

@@ -12,7 +12,8 @@ export function setWord(view: DataView, n: number, value: number): void {
 /** Writes a 64-bit LE field from a number below 2^53 plus flag bits 63:48 (e.g. bit 63 valid). */
 export function setQword(view: DataView, at: number, value: number, flagsHigh = 0): void {
   view.setUint32(at, value >>> 0, true);
-  view.setUint32(at + 4, ((Math.floor(value / 0x1_0000_0000) & 0xffff) | (flagsHigh << 16)) >>> 0, true);
+  const high = (Math.floor(value / 0x1_0000_0000) & 0xffff) | (flagsHigh << 16);
+  view.setUint32(at + 4, high >>> 0, true);
 }
 
 /** Bit 63 of a log qword: the field is valid (ACS-4 9.10: "supported/valid"). */

@@ -17,7 +17,8 @@ export function buildAtaCommandTable(rows: readonly AtaCommandRow[]) {
     if (slot !== undefined && !(slot instanceof Map)) {
       throw new Error(`ATA command table: ${row.name} with and without a feature`);
     }
-    const map = (slot as Map<number, AtaCommandRow> | undefined) ?? new Map<number, AtaCommandRow>();
+    const map =
+      (slot as Map<number, AtaCommandRow> | undefined) ?? new Map<number, AtaCommandRow>();
     if (map.has(row.feature)) throw new Error(`ATA command table: ${row.name} twice`);
     map.set(row.feature, row);
     slots.set(row.command, map);

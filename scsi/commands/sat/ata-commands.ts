@@ -53,7 +53,11 @@ function blockAccess(lba: number, blocks: number, fua: boolean): BlockAccessCdb 
   };
 }
 
-const scsiContext = (ctx: AtaContext): CommandContext => ({ cmd: ctx.cmd, cdb: ctx.cdb, lu: ctx.lu });
+const scsiContext = (ctx: AtaContext): CommandContext => ({
+  cmd: ctx.cmd,
+  cdb: ctx.cdb,
+  lu: ctx.lu,
+});
 
 async function flush(ctx: AtaContext): Promise<AtaResult> {
   try {
@@ -68,9 +72,9 @@ function readLogCommand({ tf, dev }: AtaContext): AtaResult {
   const address = tf.lba & 0xff;
   const page = Math.floor(tf.lba / 0x100) & 0xff;
   const pageHigh = Math.floor(tf.lba / 0x1_0000_0000) & 0xff;
-  const out = Buffer.alloc(pages(tf));
-  if (!readLog(dev, address, page | (pageHigh << 8), tf.count, out)) return UNSUPPORTED;
-  return done(out);
+  const out = readLog(dev, address, page | (pageHigh << 8), tf.count);
+  if (out === null) return UNSUPPORTED;
+  return done(Buffer.from(out.buffer, out.byteOffset, out.length));
 }
 
 function reportZonesExt({ tf, lu, cdb }: AtaContext): AtaResult {
@@ -113,10 +117,22 @@ const zacOutRows: AtaCommandRow[] = ZAC_OUT_ACTIONS.map((a) => ({
 
 /** SET FEATURES subcommands (ACS-4 7.41): COUNT(7:0) carries the value where there is one. */
 const setFeaturesRows: AtaCommandRow[] = [
-  { feature: 0x02, name: 'enable volatile write cache', apply: (c: AtaContext) => (c.lu.mode.wce = true) },
-  { feature: 0x82, name: 'disable volatile write cache', apply: (c: AtaContext) => (c.lu.mode.wce = false) },
-  { feature: 0xaa, name: 'enable read look-ahead', apply: (c: AtaContext) => setSata(c, 'readLookAhead', true) },
-  { feature: 0x55, name: 'disable read look-ahead', apply: (c: AtaContext) => setSata(c, 'readLookAhead', false) },
+  { feature: 0x02, name: 'enable volatile write cache', apply: (c: AtaContext) => setWce(c, true) },
+  {
+    feature: 0x82,
+    name: 'disable volatile write cache',
+    apply: (c: AtaContext) => setWce(c, false),
+  },
+  {
+    feature: 0xaa,
+    name: 'enable read look-ahead',
+    apply: (c: AtaContext) => setSata(c, 'readLookAhead', true),
+  },
+  {
+    feature: 0x55,
+    name: 'disable read look-ahead',
+    apply: (c: AtaContext) => setSata(c, 'readLookAhead', false),
+  },
   {
     feature: 0xc3,
     name: 'sense data reporting',
@@ -134,8 +150,15 @@ const setFeaturesRows: AtaCommandRow[] = [
   },
 }));
 
-function setSata(ctx: AtaContext, key: 'readLookAhead' | 'senseReporting' | 'smart', on: boolean): void {
+type SataSetting = 'readLookAhead' | 'senseReporting' | 'smart';
+
+function setSata(ctx: AtaContext, key: SataSetting, on: boolean): void {
   if (ctx.lu.sata !== undefined) ctx.lu.sata[key] = on;
+}
+
+/** The volatile write cache is the Caching page WCE: both faces see one state. */
+function setWce(ctx: AtaContext, on: boolean): void {
+  ctx.lu.mode.wce = on;
 }
 
 /** SMART commands carry C24Fh in LBA(23:8) (ACS-3 7.45); others abort. */
@@ -158,81 +181,78 @@ function smartPage(encode: (out: Uint8Array) => void): (ctx: AtaContext) => AtaR
   });
 }
 
+/** A SMART subcommand row: data-in ones read one 512-byte structure (or COUNT log pages). */
+function smartRow(
+  name: string,
+  feature: number,
+  data: 'in' | 'none',
+  handler: (ctx: AtaContext) => AtaResult,
+  bytes: AtaCommandRow['bytes'] = () => SMART_DATA_BYTES,
+): AtaCommandRow {
+  const common = { name, command: 0xb0, feature, handler };
+  return data === 'in'
+    ? { ...common, protocols: [P.PIO_DATA_IN], data, bytes }
+    : { ...common, protocols: [P.NON_DATA], data };
+}
+
 const smartRows: AtaCommandRow[] = [
-  {
-    name: 'SMART READ DATA',
-    command: 0xb0,
-    feature: SmartFeature.READ_DATA,
-    protocols: [P.PIO_DATA_IN],
-    data: 'in',
-    bytes: () => SMART_DATA_BYTES,
-    handler: smartPage(encodeSmartData),
-  },
-  {
-    name: 'SMART READ THRESHOLDS',
-    command: 0xb0,
-    feature: SmartFeature.READ_THRESHOLDS,
-    protocols: [P.PIO_DATA_IN],
-    data: 'in',
-    bytes: () => SMART_DATA_BYTES,
-    handler: smartPage(encodeSmartThresholds),
-  },
-  {
-    name: 'SMART READ LOG',
-    command: 0xb0,
-    feature: SmartFeature.READ_LOG,
-    protocols: [P.PIO_DATA_IN],
-    data: 'in',
-    bytes: pages,
-    // Only the SMART log directory: no SMART error or self-test logs are kept.
-    handler: smart(({ tf }) => {
+  smartRow('SMART READ DATA', SmartFeature.READ_DATA, 'in', smartPage(encodeSmartData)),
+  smartRow(
+    'SMART READ THRESHOLDS',
+    SmartFeature.READ_THRESHOLDS,
+    'in',
+    smartPage(encodeSmartThresholds),
+  ),
+  // Only the SMART log directory: no SMART error or self-test logs are kept.
+  smartRow(
+    'SMART READ LOG',
+    SmartFeature.READ_LOG,
+    'in',
+    smart(({ tf }) => {
       if ((tf.lba & 0xff) !== 0x00 || tf.count !== 1) return UNSUPPORTED;
       const out = Buffer.alloc(SMART_DATA_BYTES);
       encodeSmartLogDirectory(out);
       return done(out);
     }),
-  },
-  {
-    name: 'SMART ENABLE OPERATIONS',
-    command: 0xb0,
-    feature: SmartFeature.ENABLE,
-    protocols: [P.NON_DATA],
-    data: 'none',
-    handler: smart((ctx) => {
+    pages,
+  ),
+  smartRow(
+    'SMART ENABLE OPERATIONS',
+    SmartFeature.ENABLE,
+    'none',
+    smart((ctx) => {
       setSata(ctx, 'smart', true);
       return done();
     }, true),
-  },
-  {
-    name: 'SMART DISABLE OPERATIONS',
-    command: 0xb0,
-    feature: SmartFeature.DISABLE,
-    protocols: [P.NON_DATA],
-    data: 'none',
-    handler: smart((ctx) => {
+  ),
+  smartRow(
+    'SMART DISABLE OPERATIONS',
+    SmartFeature.DISABLE,
+    'none',
+    smart((ctx) => {
       setSata(ctx, 'smart', false);
       return done();
     }),
-  },
-  {
-    name: 'SMART RETURN STATUS',
-    command: 0xb0,
-    feature: SmartFeature.RETURN_STATUS,
-    protocols: [P.NON_DATA],
-    data: 'none',
-    handler: smart(({ tf }) =>
-      done(undefined, { lba: (SMART_HEALTHY << 8) | (tf.lba & 0xff) }),
-    ),
-  },
+  ),
+  smartRow(
+    'SMART RETURN STATUS',
+    SmartFeature.RETURN_STATUS,
+    'none',
+    smart(({ tf }) => done(undefined, { lba: (SMART_HEALTHY << 8) | (tf.lba & 0xff) })),
+  ),
 ];
 
 const readDma = (sectors: (tf: AtaContext['tf']) => number) => (ctx: AtaContext) => {
   const r = readCommand(scsiContext(ctx), blockAccess(ctx.tf.lba, sectors(ctx.tf), false));
   return r instanceof Promise ? r.then(fromScsi) : fromScsi(r);
 };
-const writeDma = (sectors: (tf: AtaContext['tf']) => number, fua: (tf: AtaContext['tf']) => boolean) =>
-  async (ctx: AtaContext): Promise<AtaResult> =>
-    fromScsi(await writeCommand(scsiContext(ctx), blockAccess(ctx.tf.lba, sectors(ctx.tf), fua(ctx.tf))));
+type FromRegisters<T> = (tf: AtaContext['tf']) => T;
+const writeDma =
+  (sectors: FromRegisters<number>, fua: FromRegisters<boolean>) =>
+  async (ctx: AtaContext): Promise<AtaResult> => {
+    const access = blockAccess(ctx.tf.lba, sectors(ctx.tf), fua(ctx.tf));
+    return fromScsi(await writeCommand(scsiContext(ctx), access));
+  };
 
 const FPDMA_FUA = 0x80; // DEVICE bit 7 of READ/WRITE FPDMA QUEUED
 

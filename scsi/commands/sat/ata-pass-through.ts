@@ -51,7 +51,11 @@ function cdbProblem(tf: AtaTaskFile, expectedDataLength: number): CommandResult 
 }
 
 /** The CDB against the command's row: protocol, direction and where the length is. */
-function rowProblem(tf: AtaTaskFile, row: AtaCommandRow, expectedDataLength: number): CommandResult | null {
+function rowProblem(
+  tf: AtaTaskFile,
+  row: AtaCommandRow,
+  expectedDataLength: number,
+): CommandResult | null {
   if (!row.protocols.includes(tf.protocol)) return invalid(1);
   if (row.data === 'none') return expectedDataLength > 0 ? invalid(2) : null;
   const protocols = row.data === 'in' ? DATA_IN_PROTOCOLS : DATA_OUT_PROTOCOLS;

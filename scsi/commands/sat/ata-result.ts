@@ -75,7 +75,11 @@ function registers(tf: AtaTaskFile, out: Partial<AtaOutputRegisters>): AtaStatus
 }
 
 /** The SCSI answer of the SATL for `result` of the command in `tf`. */
-export function toCommandResult(result: AtaResult, tf: AtaTaskFile, lu: LogicalUnit): CommandResult {
+export function toCommandResult(
+  result: AtaResult,
+  tf: AtaTaskFile,
+  lu: LogicalUnit,
+): CommandResult {
   if (result.kind === 'done') {
     if (!tf.ckCond) return good(result.dataIn);
     const ata = registers(tf, result.out ?? {});
