@@ -1,146 +1,14 @@
-# The ATA face of SATA LUs (SAT-4, ACS-4, ZAC) through open-iscsi: lsscsi, sg3_utils' sg_sat_*,
-# sg_vpd, hdparm, smartctl and udev's ata_id, then raw ZAC commands and the zoned block layer on
-# the host-managed LU. Env: LUN 0 host-managed (HM geometry), LUN 1 host-aware (HA_MAX_OPEN),
-# LUN 2 non-zoned, all with interface sata; attach.sh attached LUN 0.
+# The ATA face of SATA LUs (SAT-4, ACS-4, ZAC) through open-iscsi, then raw ZAC commands and the
+# zoned block layer on the host-managed LU. Env: LUN 0 host-managed (HM geometry), LUN 1
+# host-aware (HA_MAX_OPEN), LUN 2 non-zoned, all with interface sata; attach.sh attached LUN 0.
+# Sourced after sata-lib.sh.
 # shellcheck shell=dash
 
-trim() { sed 's/ *$//'; }
-# od of a file region as one lowercase hex string: hexof FILE OFFSET COUNT
-hexof() { od -An -tx1 -v -j "$2" -N "$3" "$1" | tr -d ' \n'; }
-# IDENTIFY word N of a 512-byte file, as 4 hex digits (little-endian word)
-idword() { _b=$(hexof "$1" $(($2 * 2)) 2); echo "${_b#??}${_b%??}"; }
-# Word N of sg_sat_read_gplog -HHH output (hex words, 8 per line, no address).
-gplog_word() { tr -s ' \n' '\n' | grep -E '^[0-9a-f]{4}$' | sed -n "$(($1 + 1))p"; }
-
-# ATA PASS-THROUGH(16) CDB: ata16 BYTE1 BYTE2 FEATURE COUNT LBA COMMAND (SAT-4 12.2.2).
-ata16() {
-  printf '85 %02x %02x %02x %02x %02x %02x %02x %02x %02x %02x %02x %02x 40 %02x 00' "$1" "$2" \
-    $(($3 >> 8 & 255)) $(($3 & 255)) $(($4 >> 8 & 255)) $(($4 & 255)) $(($5 >> 24 & 255)) \
-    $(($5 & 255)) $(($5 >> 32 & 255)) $(($5 >> 8 & 255)) $(($5 >> 40 & 255)) $(($5 >> 16 & 255)) "$6"
-}
-NONDATA=0x07   # protocol 3, EXTEND
-DMA=0x0d       # protocol 6, EXTEND
-DMA_IN=0x0e    # T_DIR from device, BYTE_BLOCK, T_LENGTH = COUNT
-DMA_OUT=0x06
-CK_COND=0x20
-
-# Sense bytes of one sg_raw run, hex, space separated ("" when GOOD).
-sense_bytes() {
-  _dev=$1; shift
-  _opts=""
-  while [ $# -gt 0 ]; do
-    case $1 in -s|-i|-r|-o) _opts="$_opts $1 $2"; shift 2 ;; *) break ;; esac
-  done
-  # shellcheck disable=SC2086
-  sg_raw -vv $_opts "$_dev" "$@" 2>&1 </dev/null | awk '
-    /Raw sense data|[Ss]ense [Bb]uffer|sense data.*hex/ { insense = 1; next }
-    insense && /^[ \t]*[0-9a-fA-F]{2}[ \t]/ {
-      for (i = 1; i <= NF; i++) if ($i ~ /^[0-9a-fA-F][0-9a-fA-F]$/) printf "%s ", tolower($i)
-      next
-    }
-    insense { insense = 0 }'
-}
-
-# "SK/ASC/ASCQ err=ERROR st=STATUS" from fixed-format ATA pass-through sense (SAT-4 12.2.2.8).
-ata_fixed_outcome() {
-  set -- $(sense_bytes "$@")
-  [ $# -ge 14 ] || { echo "no-sense"; return; }
-  printf '%X/%s/%s err=%s st=%s\n' "$((0x$3 & 15))" "$(echo "${13}" | tr a-f A-F)" \
-    "$(echo "${14}" | tr a-f A-F)" "$4" "$5"
-}
-
-# ata_face PREFIX HCTL MODEL: the checks every SATA LU passes, whatever its zone model.
-ata_face() {
-  _p=$1; _h=$2; _model=$3
-  # shellcheck disable=SC2046
-  set -- $(dev_of_hctl "$_h")
-  _sd=$1; _sg=/dev/$2; _dev=/dev/$1
-  tur_until_ready "$_sg"
-  case $_model in
-    host-managed) _type=zbc; _product='ZBCTGT HM-SMR'; _sig=01cdab ;;
-    host-aware) _type=disk; _product='ZBCTGT HA-SMR'; _sig=010000 ;;
-    *) _type=disk; _product='ZBCTGT DISK'; _sig=010000 ;;
-  esac
-  _serial=$(sg_vpd -p sn "$_sg" 2>/dev/null | sed -n 's/^ *\(Unit\|Product\) serial number: *//p' | trim)
-  check "$_p.vpd80.serial" test -n "$_serial"
-  _line=$(lsscsi | grep -F "[$_h]")
-  expect_eq "$_p.lsscsi.vendor" ATA "$(echo "$_line" | awk '{print $3}')"
-  expect_eq "$_p.lsscsi.type" "$_type" "$(echo "$_line" | awk '{print $2}')"
-  expect_eq "$_p.sg_inq.vendor" ATA "$(sg_inq "$_sg" | sed -n 's/^ *Vendor identification: *//p' | trim)"
-  expect_eq "$_p.sg_inq.product" "$_product" \
-    "$(sg_inq "$_sg" | sed -n 's/^ *Product identification: *//p' | trim)"
-  check "$_p.vpd00.lists_ata_information" sh -c "sg_vpd -p 0 $_sg | grep -qi 'ATA information'"
-  _ai=$(sg_vpd -p ai "$_sg" 2>&1)
-  # sg3_utils 1.48 wording ("Device signature indicates SATA transport", "model: ...").
-  expect_eq "$_p.vpd_ai.transport" SATA "$(echo "$_ai" | sed -n 's/.*indicates \(S*ATA\) transport.*/\1/p')"
-  expect_eq "$_p.vpd_ai.model" "$_product" "$(echo "$_ai" | sed -n 's/^ *model: *//p' | trim)"
-  expect_eq "$_p.vpd_ai.serial" "$_serial" "$(echo "$_ai" | sed -n 's/^ *serial number: *//p' | trim)"
-  sg_vpd -p ai -r "$_sg" >/tmp/$_p.vpd89 2>/dev/null
-  expect_eq "$_p.vpd_ai.signature" "$_sig" "$(hexof /tmp/$_p.vpd89 40 3)"
-  dd if=/tmp/$_p.vpd89 of=/tmp/$_p.id89 bs=1 skip=60 count=512 2>/dev/null
-
-  # IDENTIFY DEVICE through ATA PASS-THROUGH (16) and (12) with CK_COND, as udev sends it.
-  check "$_p.sat_identify16" sh -c "sg_sat_identify -r $_sg > /tmp/$_p.id16"
-  check "$_p.sat_identify16.is_vpd89_data" cmp /tmp/$_p.id16 /tmp/$_p.id89
-  check "$_p.sat_identify12_ck_cond" sh -c "sg_sat_identify -l 12 -c -r $_sg > /tmp/$_p.id12"
-  check "$_p.sat_identify12.same" cmp /tmp/$_p.id16 /tmp/$_p.id12
-  expect_eq "$_p.sat_identify.wwn_naa5" 5 "$(sg_sat_identify -i "$_sg" 2>/dev/null | cut -c3)"
-  expect_eq "$_p.identify.zoned_caps" "$([ "$_model" = host-aware ] && echo 1 || echo 0)" \
-    "$(($(printf '%d' "0x$(idword /tmp/$_p.id16 69)") & 3))"
-
-  # General purpose logs: directory, IDENTIFY DEVICE data log page 09h, phy event counters.
-  _dir=$(sg_sat_read_gplog -L 0 -HHH "$_sg" 2>&1)
-  expect_eq "$_p.gplog.directory.version" 0001 "$(echo "$_dir" | gplog_word 0)"
-  expect_eq "$_p.gplog.directory.log30_pages" 000a "$(echo "$_dir" | gplog_word 48)"
-  expect_eq "$_p.gplog.directory.log11_pages" 0001 "$(echo "$_dir" | gplog_word 17)"
-  _zi=$(sg_sat_read_gplog -d -L 0x30 -p 9 -HHH "$_sg" 2>&1)
-  expect_eq "$_p.gplog.30_09.header" 8000 "$(echo "$_zi" | gplog_word 3)"
-  if [ "$_model" != none ]; then
-    expect_eq "$_p.gplog.30_09.urswrz" 0001 "$(echo "$_zi" | gplog_word 4)"
-    expect_eq "$_p.gplog.30_09.zac_minor" 05cf "$(echo "$_zi" | gplog_word 24)"
-    if [ "$_model" = host-managed ]; then _w=20; _open=$MAX_OPEN; else _w=12; _open=$HA_MAX_OPEN; fi
-    expect_eq "$_p.gplog.30_09.open_zones" "$(printf '%04x' "$_open")" "$(echo "$_zi" | gplog_word $_w)"
-  fi
-  check "$_p.gplog.read_log_12" sg_sat_read_gplog -l 12 -L 0x30 -p 2 "$_sg"
-  _phy=$(sg_sat_phy_event "$_sg" 2>&1)
-  expect_eq "$_p.phy_event.counters" 2 "$(echo "$_phy" | grep -c ': 0$')"
-
-  # SET FEATURES: write cache off then on again, seen in IDENTIFY word 85 bit 5.
-  check "$_p.set_features.wc_off" sg_sat_set_features -f 0x82 "$_sg"
-  sg_sat_identify -r "$_sg" >/tmp/$_p.idwc 2>/dev/null
-  expect_eq "$_p.set_features.word85_wc" 0 "$(($(printf '%d' "0x$(idword /tmp/$_p.idwc 85)") & 32))"
-  check "$_p.set_features.wc_on" sg_sat_set_features -f 0x02 "$_sg"
-  check "$_p.set_features.sense_reporting" sg_sat_set_features -f 0xc3 -c 1 "$_sg"
-
-  # hdparm, smartctl, udev's ata_id.
-  _hd=$(hdparm -I "$_dev" 2>&1)
-  expect_eq "$_p.hdparm_I.model" "$_product" "$(echo "$_hd" | sed -n 's/^[[:space:]]*Model Number:[[:space:]]*//p' | trim)"
-  expect_eq "$_p.hdparm_I.serial" "$_serial" "$(echo "$_hd" | sed -n 's/^[[:space:]]*Serial Number:[[:space:]]*//p' | trim)"
-  expect_eq "$_p.hdparm_C" active/idle "$(hdparm -C "$_dev" 2>&1 | sed -n 's/.*drive state is: *//p')"
-  _sm=$(smartctl -d sat -a "$_dev" 2>&1); _rc=$?
-  expect_eq "$_p.smartctl.health" PASSED "$(echo "$_sm" | sed -n 's/.*self-assessment test result: *//p')"
-  expect_eq "$_p.smartctl.exit_status" 0 "$((_rc & 7))" || note "$(echo "$_sm" | tail -n 15)"
-  expect_eq "$_p.smartctl_sat12.model" "$_product" \
-    "$(smartctl -d sat,12 -i "$_dev" 2>&1 | sed -n 's/^Device Model: *//p')"
-  if [ -x /usr/lib/udev/ata_id ]; then
-    _id=$(/usr/lib/udev/ata_id --export "$_dev" 2>&1)
-    expect_eq "$_p.ata_id.ata" 1 "$(echo "$_id" | sed -n 's/^ID_ATA=//p')"
-    expect_eq "$_p.ata_id.serial" "$_serial" "$(echo "$_id" | sed -n 's/^ID_SERIAL_SHORT=//p')"
-  else
-    fail "$_p.ata_id" "/usr/lib/udev/ata_id is not in the image"
-  fi
-
-  # A command the drive does not know aborts: 0B/00/00, ERROR ABRT, STATUS with ERR.
-  expect_eq "$_p.unknown_command" "B/00/00 err=04 st=53" "$(ata_fixed_outcome "$_sg" $(ata16 $NONDATA 0 0 0 0 0x77))"
-  if [ "$_model" = none ]; then
-    expect_eq "$_p.report_zones_ext_aborts" "B/00/00 err=04 st=53" \
-      "$(ata_fixed_outcome "$_sg" -r 512 $(ata16 $DMA $DMA_IN 0 1 0 0x4a))"
-  fi
-}
-
 ata_face ata_hm "$HCTL" host-managed
-HA_H=$(iscsi_lun_hctl 1) && ata_face ata_ha "$HA_H" host-aware || fail ata_ha.attach "LUN 1 did not appear"
-NZ_H=$(iscsi_lun_hctl 2) && ata_face ata_none "$NZ_H" none || fail ata_none.attach "LUN 2 did not appear"
+HA_H=$(iscsi_lun_hctl 1) || fail ata_ha.attach "LUN 1 did not appear"
+[ -z "$HA_H" ] || ata_face ata_ha "$HA_H" host-aware
+NZ_H=$(iscsi_lun_hctl 2) || fail ata_none.attach "LUN 2 did not appear"
+[ -z "$NZ_H" ] || ata_face ata_none "$NZ_H" none
 
 # --- ZAC through raw ATA PASS-THROUGH on the host-managed LU -------------------------------------
 DEV=/dev/$SD
@@ -150,57 +18,71 @@ PB=$((PBS / LBS))
 S0=$NR_CONV
 zstart() { echo $((($1) * ZB)); }
 zone_cond() {
-  blkzone report -o $((($1) * ZONE_SECTORS)) -c 1 "$DEV" 2>/dev/null | sed -n 's/.*zcond: *[0-9]*(\([a-z]*\)).*/\1/p'
+  blkzone report -o $((($1) * ZONE_SECTORS)) -c 1 "$DEV" 2>/dev/null |
+    sed -n 's/.*zcond: *[0-9]*(\([a-z]*\)).*/\1/p'
 }
 check zac.reset_all_first blkzone reset "$DEV"
 
-check zac.report_zones_ext sg_raw -r 512 -o /tmp/rz "$SGDEV" $(ata16 $DMA $DMA_IN 0 1 0 0x4a)
-le32() { _b=$(hexof "$1" "$2" 4); printf '%d' "0x$(echo "$_b" | sed 's/\(..\)\(..\)\(..\)\(..\)/\4\3\2\1/')"; }
+check zac.report_zones_ext sg_raw -r 512 -o /tmp/rz "$SGDEV" $(report_ext 0 0)
+# le32 FILE OFFSET: a little-endian dword of the file, in decimal.
+le32() {
+  _b=$(hexof "$1" "$2" 4)
+  printf '%d' "0x$(echo "$_b" | sed 's/\(..\)\(..\)\(..\)\(..\)/\4\3\2\1/')"
+}
+# The CDBs below: REPORT ZONES EXT of one 512-byte block, ZAC MANAGEMENT OUT, READ/WRITE DMA EXT.
+report_ext() { ata16 $DMA $DMA_IN "$1" 1 "$2" 0x4a; }   # report_ext OPTIONS<<8 LOCATOR
+zac_out() { ata16 $NONDATA 0 "$1" 0 "$2" 0x9f; }         # zac_out ACTION|ALL<<8 ZONE_ID
+write_dma() { ata16 $DMA $DMA_OUT 0 "$2" "$1" 0x35; }    # write_dma LBA SECTORS
+read_dma() { ata16 $DMA $DMA_IN 0 "$2" "$1" 0x25; }      # read_dma LBA SECTORS
 expect_eq zac.report_zones_ext.list_length $((NR_ZONES * 64)) "$(le32 /tmp/rz 0)"
 expect_eq zac.report_zones_ext.max_lba $((NR_ZONES * ZB - 1)) "$(le32 /tmp/rz 8)"
-check zac.report_zones_ext.locator sg_raw -r 512 -o /tmp/rzl "$SGDEV" $(ata16 $DMA $DMA_IN 0 1 "$(zstart $S0)" 0x4a)
+check zac.report_zones_ext.locator \
+  sg_raw -r 512 -o /tmp/rzl "$SGDEV" $(report_ext 0 "$(zstart $S0)")
 expect_eq zac.report_zones_ext.first_seq_start "$(zstart $S0)" "$(le32 /tmp/rzl $((64 + 16)))"
 expect_eq zac.report_zones_ext.first_seq_type 02 "$(hexof /tmp/rzl 64 1)"
-check zac.report_zones_ext.partial_empty sg_raw -r 512 -o /tmp/rze "$SGDEV" $(ata16 $DMA $DMA_IN 0x8100 1 0 0x4a)
+check zac.report_zones_ext.partial_empty sg_raw -r 512 -o /tmp/rze "$SGDEV" $(report_ext 0x8100 0)
 expect_eq zac.report_zones_ext.partial_list_length $((7 * 64)) "$(le32 /tmp/rze 0)"
 
-expect_sense zac.open good "$SGDEV" $(ata16 $NONDATA 0 0x03 0 "$(zstart $S0)" 0x9f)
+expect_sense zac.open good "$SGDEV" $(zac_out 0x03 "$(zstart $S0)")
 expect_eq zac.open.condition oe "$(zone_cond $S0)"
-expect_sense zac.close good "$SGDEV" $(ata16 $NONDATA 0 0x01 0 "$(zstart $S0)" 0x9f)
+expect_sense zac.close good "$SGDEV" $(zac_out 0x01 "$(zstart $S0)")
 expect_eq zac.close.condition em "$(zone_cond $S0)"
-expect_sense zac.finish good "$SGDEV" $(ata16 $NONDATA 0 0x02 0 "$(zstart $((S0 + 1)))" 0x9f)
+expect_sense zac.finish good "$SGDEV" $(zac_out 0x02 "$(zstart $((S0 + 1)))")
 expect_eq zac.finish.condition fu "$(zone_cond $((S0 + 1)))"
 i=0
 while [ $i -lt "$MAX_OPEN" ]; do
-  sg_raw "$SGDEV" $(ata16 $NONDATA 0 0x03 0 "$(zstart $((S0 + 2 + i)))" 0x9f) >/dev/null 2>&1
+  sg_raw "$SGDEV" $(zac_out 0x03 "$(zstart $((S0 + 2 + i)))") >/dev/null 2>&1
   i=$((i + 1))
 done
 expect_eq zac.open_beyond_limit "7/55/0E err=04 st=53" \
-  "$(ata_fixed_outcome "$SGDEV" $(ata16 $NONDATA 0 0x03 0 "$(zstart $((S0 + 2 + MAX_OPEN)))" 0x9f))"
-expect_sense zac.reset_all good "$SGDEV" $(ata16 $NONDATA 0 0x0104 0 0 0x9f)
+  "$(ata_fixed_outcome "$SGDEV" $(zac_out 0x03 "$(zstart $((S0 + 2 + MAX_OPEN)))"))"
+expect_sense zac.reset_all good "$SGDEV" $(zac_out 0x0104 0)
 expect_eq zac.reset_all.condition em "$(zone_cond $((S0 + 2)))"
 
 dd if=/dev/urandom of=/tmp/blk bs="$PBS" count=2 2>/dev/null
 expect_eq zac.write_off_wp "5/21/04 err=04 st=53" \
-  "$(ata_fixed_outcome "$SGDEV" -s "$PBS" -i /tmp/blk $(ata16 $DMA $DMA_OUT 0 "$PB" $(($(zstart $S0) + PB)) 0x35))"
+  "$(ata_fixed_outcome "$SGDEV" -s "$PBS" -i /tmp/blk $(write_dma $(($(zstart $S0) + PB)) "$PB"))"
 # REQUEST SENSE DATA EXT with CK_COND: the pending sense in LBA(23:0) of the descriptor.
 rs=$(sense_bytes "$SGDEV" $(ata16 $NONDATA $CK_COND 0 0 0 0x0b))
 expect_eq zac.request_sense_data_ext "052104 50" "$(echo "$rs" | awk '{print $20 $18 $16 " " $22}')"
-expect_sense zac.write_at_wp good "$SGDEV" -s "$PBS" -i /tmp/blk $(ata16 $DMA $DMA_OUT 0 "$PB" "$(zstart $S0)" 0x35)
-check zac.read_dma sg_raw -r "$PBS" -o /tmp/blk.back "$SGDEV" $(ata16 $DMA $DMA_IN 0 "$PB" "$(zstart $S0)" 0x25)
+expect_sense zac.write_at_wp good "$SGDEV" -s "$PBS" -i /tmp/blk $(write_dma "$(zstart $S0)" "$PB")
+check zac.read_dma sg_raw -r "$PBS" -o /tmp/blk.back "$SGDEV" $(read_dma "$(zstart $S0)" "$PB")
 check zac.read_dma.same dd if=/tmp/blk of=/tmp/blk.first bs="$PBS" count=1 2>/dev/null
 check zac.read_dma.cmp cmp /tmp/blk.first /tmp/blk.back
 ZX=$((S0 + 3))
-check zac.fill_zone dd if=/dev/zero of="$DEV" bs="$PBS" seek=$(($(zstart $ZX) / PB)) count=$((ZB / PB - 1)) oflag=direct
+check zac.fill_zone dd if=/dev/zero of="$DEV" bs="$PBS" seek=$(($(zstart $ZX) / PB)) \
+  count=$((ZB / PB - 1)) oflag=direct
 expect_eq zac.write_across_boundary "5/21/05 err=04 st=53" \
-  "$(ata_fixed_outcome "$SGDEV" -s $((2 * PBS)) -i /tmp/blk $(ata16 $DMA $DMA_OUT 0 $((2 * PB)) $(($(zstart $((ZX + 1))) - PB)) 0x35))"
+  "$(ata_fixed_outcome "$SGDEV" -s $((2 * PBS)) -i /tmp/blk \
+    $(write_dma $(($(zstart $((ZX + 1))) - PB)) $((2 * PB))))"
 expect_eq zac.check_power_mode "01001d ff 50" \
-  "$(sense_bytes "$SGDEV" $(ata16 $NONDATA $CK_COND 0 0 0 0xe5) | awk '{print $2 $3 $4 " " $14 " " $22}')"
+  "$(sense_bytes "$SGDEV" $(ata16 $NONDATA $CK_COND 0 0 0 0xe5) |
+    awk '{print $2 $3 $4 " " $14 " " $22}')"
 
 # --- the block layer still sees a zoned disk ---------------------------------------------------
 check sata_zbd.blkzone_reset blkzone reset "$DEV"
 expect_eq sata_zbd.blkzone_count "$NR_ZONES" "$(blkzone report "$DEV" | grep -c 'start:')"
-check sata_zbd.fio_verify fio --name=sata --filename="$DEV" --direct=1 --ioengine=psync --zonemode=zbd \
-  --rw=write --bs=128k --offset=$((S0 * ZONE_SECTORS * 512)) --size=16M --verify=crc32c --do_verify=1 \
-  --output-format=terse --minimal
+check sata_zbd.fio_verify fio --name=sata --filename="$DEV" --direct=1 --ioengine=psync \
+  --zonemode=zbd --rw=write --bs=128k --offset=$((S0 * ZONE_SECTORS * 512)) --size=16M \
+  --verify=crc32c --do_verify=1 --output-format=terse --minimal
 check sata_zbd.blkzone_reset_after blkzone reset "$DEV"
