@@ -3,4 +3,4 @@
 # sata-lib.sh; attach.sh attached the LU (MODE=libiscsi).
 # shellcheck shell=dash
 
-ata_face qemu_sata "$HCTL" host-managed
+ata_face qemu_sata "$HCTL" host-managed fixed

@@ -23,7 +23,6 @@ zone_cond() {
 }
 check zac.reset_all_first blkzone reset "$DEV"
 
-check zac.report_zones_ext sg_raw -r 512 -o /tmp/rz "$SGDEV" $(report_ext 0 0)
 # le32 FILE OFFSET: a little-endian dword of the file, in decimal.
 le32() {
   _b=$(hexof "$1" "$2" 4)
@@ -34,6 +33,8 @@ report_ext() { ata16 $DMA $DMA_IN "$1" 1 "$2" 0x4a; }   # report_ext OPTIONS<<8 
 zac_out() { ata16 $NONDATA 0 "$1" 0 "$2" 0x9f; }         # zac_out ACTION|ALL<<8 ZONE_ID
 write_dma() { ata16 $DMA $DMA_OUT 0 "$2" "$1" 0x35; }    # write_dma LBA SECTORS
 read_dma() { ata16 $DMA $DMA_IN 0 "$2" "$1" 0x25; }      # read_dma LBA SECTORS
+
+check zac.report_zones_ext sg_raw -r 512 -o /tmp/rz "$SGDEV" $(report_ext 0 0)
 expect_eq zac.report_zones_ext.list_length $((NR_ZONES * 64)) "$(le32 /tmp/rz 0)"
 expect_eq zac.report_zones_ext.max_lba $((NR_ZONES * ZB - 1)) "$(le32 /tmp/rz 8)"
 check zac.report_zones_ext.locator \
