@@ -103,7 +103,7 @@ export const ATA_PASS_THROUGH_16: CommandSpec = {
   opcode: 0x85,
   cdbLength: 16,
   direction: 'either',
-  usage: [0x85, 0x1f, 0x3f, ...ff(12), 0x04],
+  usage: [0x85, 0xff, 0x3f, ...ff(12), 0x04], // byte 1: MULTIPLE_COUNT, PROTOCOL, EXTEND
   sataOnly: true,
   dataOutLength,
   handler: passThrough,
@@ -114,7 +114,7 @@ export const ATA_PASS_THROUGH_12: CommandSpec = {
   opcode: 0xa1,
   cdbLength: 12,
   direction: 'either',
-  usage: [0xa1, 0x1e, 0x3f, ...ff(6), 0xff, 0x00, 0x04],
+  usage: [0xa1, 0xfe, 0x3f, ...ff(6), 0xff, 0x00, 0x04], // byte 1: MULTIPLE_COUNT, PROTOCOL
   sataOnly: true,
   dataOutLength,
   handler: passThrough,

@@ -49,7 +49,8 @@ type Expected =
 function classify(cdb: Buffer, zoned: boolean): Expected {
   const opcode = cdb[0]!;
   const found = table.lookup(opcode, cdb[1]!);
-  const served = (s: CommandSpec) => (zoned ? !s.unzonedOnly : !s.zonedOnly);
+  // The harness LUs are SAS LUs: ATA PASS-THROUGH (sataOnly) is not served there.
+  const served = (s: CommandSpec) => !s.sataOnly && (zoned ? !s.unzonedOnly : !s.zonedOnly);
   const spec = found.kind === 'found' ? found.spec : undefined;
   // GROUP CODE lengths (SPC-5 4.2.5.1); reserved and vendor-specific groups have none.
   const length = spec?.cdbLength ?? [6, 10, 10, 0, 16, 12, 0, 0][opcode >> 5]!;

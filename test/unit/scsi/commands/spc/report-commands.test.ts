@@ -64,10 +64,14 @@ describe('REPORT SUPPORTED OPERATION CODES', () => {
   // command: it neither disowns it (5/20/00, 5/24/00 on the service action) nor throws; and every
   // field it refuses with a pointer is one the row's CDB USAGE DATA says the server examines.
   it('every row handler serves its own command, refusing only fields in its usage', async () => {
-    const zoned = (): Harness =>
-      harness({ capacityBlocks: 512, zones: new ZoneModel(smallLayout()) });
+    const zoned = (sata = false): Harness =>
+      harness({
+        capacityBlocks: 512,
+        zones: new ZoneModel(smallLayout()),
+        ...(sata ? { interface: 'sata' as const } : {}),
+      });
     for (const s of commandTable().all) {
-      const h = s.zonedOnly ? zoned() : harness({ capacityBlocks: 512 });
+      const h = s.sataOnly ? zoned(true) : s.zonedOnly ? zoned() : harness({ capacityBlocks: 512 });
       const base = Buffer.alloc(s.cdbLength);
       base[0] = s.opcode;
       if (s.serviceAction !== undefined) base[1] = s.serviceAction;
