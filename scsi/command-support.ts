@@ -6,5 +6,6 @@ export function supportedOn(spec: CommandSpec, lu: LogicalUnit): boolean {
   if (spec.zonedOnly === true && lu.zones === undefined) return false;
   if (spec.domainsOnly === true && lu.zones?.domains === undefined) return false;
   if (spec.unzonedOnly === true && lu.zones !== undefined) return false;
+  if (spec.sataOnly === true && lu.sata === undefined) return false;
   return true;
 }

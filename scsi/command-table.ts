@@ -3,6 +3,7 @@
 // REPORT SUPPORTED OPERATION CODES both read it, so they cannot disagree.
 import type { CommandSpec } from './command-spec.js';
 import { SBC_COMMANDS } from './commands/sbc/index.js';
+import { SAT_COMMANDS } from './commands/sat/index.js';
 import { SPC_COMMANDS } from './commands/spc/index.js';
 import { ZBC_COMMANDS } from './commands/zbc/index.js';
 
@@ -68,7 +69,12 @@ let table: CommandTable | undefined;
 
 /** The project's table, built on first use (command modules import this one back). */
 export function commandTable(): CommandTable {
-  table ??= buildCommandTable([...SPC_COMMANDS, ...SBC_COMMANDS, ...ZBC_COMMANDS]);
+  table ??= buildCommandTable([
+    ...SPC_COMMANDS,
+    ...SBC_COMMANDS,
+    ...ZBC_COMMANDS,
+    ...SAT_COMMANDS,
+  ]);
   return table;
 }
 

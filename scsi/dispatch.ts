@@ -48,11 +48,13 @@ function outcomeOf(result: CommandResult, descriptorSense: boolean): ScsiOutcome
         : { status: ScsiStatus.GOOD, dataIn: result.dataIn };
     case 'reservation-conflict':
       return CONFLICT_OUTCOME;
-    case 'check':
-      return {
-        status: ScsiStatus.CHECK_CONDITION,
-        sense: encodeSense(result.code, result.details, descriptorSense),
-      };
+    case 'check': {
+      const descriptor = descriptorSense || result.details?.descriptorFormat === true;
+      const sense = encodeSense(result.code, result.details, descriptor);
+      return result.dataIn === undefined
+        ? { status: ScsiStatus.CHECK_CONDITION, sense }
+        : { status: ScsiStatus.CHECK_CONDITION, sense, dataIn: result.dataIn };
+    }
   }
 }
 

@@ -10,6 +10,7 @@ import { DEFAULT_MODE_STATE, type ModeState } from './mode-pages.js';
 import { PersistentReservations } from './persistent-reservations.js';
 import type { BlockStore } from './ports/block-store.js';
 import { RangeGate } from './range-gate.js';
+import { SataState } from './sata-state.js';
 import { UnitAttentions } from './unit-attention.js';
 
 const log = createDebug('zbc:scsi:lu');
@@ -29,10 +30,12 @@ export interface LogicalUnitConfig {
   readonly readOnly?: boolean;
   /** VPD B1h MEDIUM ROTATION RATE: 1 = non-rotating, else rpm. */
   readonly rotationRate?: number;
-  /** VPD B0h MAXIMUM TRANSFER LENGTH in blocks (default 16 MiB worth). */
+  /** VPD B0h MAXIMUM TRANSFER LENGTH in blocks (default 16 MiB worth; SATA: 65,536). */
   readonly maxTransferBlocks?: number;
   /** Zone domains LUs: ZONE ACTIVATE/QUERY(16) layout, libzbc's draft (default) or zbc2r12. */
   readonly activateLayout?: ActivateLayout;
+  /** 'sata': the face of a SATA drive behind a SATL (SAT-4); default 'sas'. */
+  readonly interface?: 'sas' | 'sata';
 }
 
 export type ActivateLayout = 'libzbc' | 'zbc2r12';
@@ -48,6 +51,10 @@ export interface TargetInfo {
 }
 
 const DEFAULT_MAX_TRANSFER_BYTES = 16 * 1024 * 1024;
+/** Sectors one ATA READ/WRITE DMA EXT may move (COUNT 0 = 65,536, ACS-4). */
+const ATA_MAX_SECTORS = 65_536;
+/** SAT-4 10.4.2: a SATL reports vendor "ATA". */
+const SAT_VENDOR = 'ATA';
 
 export class LogicalUnit {
   readonly lun: number;
@@ -65,6 +72,8 @@ export class LogicalUnit {
   readonly maxTransferBlocks: number;
   readonly activateLayout: ActivateLayout;
   readonly target: TargetInfo;
+  /** The ATA side of a SATA LU; undefined on a SAS LU. */
+  readonly sata: SataState | undefined;
   readonly unitAttentions = new UnitAttentions();
   /** Range lock that makes COMPARE AND WRITE atomic against other medium access (SBC-4 5.3). */
   readonly gate = new RangeGate();
@@ -99,15 +108,36 @@ export class LogicalUnit {
     this.#capacityBlocks = config.capacityBlocks;
     this.zones = config.zones;
     this.journal = config.journal;
-    this.vendor = config.vendor ?? 'ZBCTGT';
-    this.product = config.product ?? (config.zones ? 'Zoned SMR disk' : 'Virtual disk');
-    this.revision = config.revision ?? '0001';
     this.serial = config.serial;
     this.readOnly = config.readOnly ?? false;
     this.rotationRate = config.rotationRate ?? 1;
+    const revision = config.revision ?? '0001';
+    this.sata =
+      config.interface === 'sata'
+        ? new SataState({
+            ...(config.product !== undefined ? { model: config.product } : {}),
+            serial: config.serial,
+            revision,
+            rotationRate: this.rotationRate,
+            zoning: config.zones?.model ?? 'none',
+          })
+        : undefined;
+    if (this.sata !== undefined) {
+      // INQUIRY as a SATL builds it (SAT-4 10.4.2): model and firmware from IDENTIFY.
+      const { model, firmware } = this.sata.identity;
+      this.vendor = SAT_VENDOR;
+      this.product = model.slice(0, 16);
+      this.revision = firmware.slice(4, 8).trim() === '' ? firmware.slice(0, 4) : firmware.slice(4, 8);
+    } else {
+      this.vendor = config.vendor ?? 'ZBCTGT';
+      this.product = config.product ?? (config.zones ? 'Zoned SMR disk' : 'Virtual disk');
+      this.revision = revision;
+    }
     this.maxTransferBlocks =
       config.maxTransferBlocks ??
-      Math.max(1, Math.floor(DEFAULT_MAX_TRANSFER_BYTES / config.blockSize));
+      (this.sata !== undefined
+        ? ATA_MAX_SECTORS
+        : Math.max(1, Math.floor(DEFAULT_MAX_TRANSFER_BYTES / config.blockSize)));
     this.activateLayout = config.activateLayout ?? 'libzbc';
     this.target = target;
     this.deallocated = config.zones === undefined ? new LbaExtentSet() : undefined;

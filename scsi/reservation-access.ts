@@ -24,6 +24,9 @@ const WRITES_WITHOUT_DATA_OUT = new Set([
   0x94, // ZBC OUT (zone resets and transitions)
   0x16, // RESERVE(6)
   0x17, // RELEASE(6)
+  // ATA PASS-THROUGH (16)/(12): the ATA command inside may write; judged as a write.
+  0x85,
+  0xa1,
 ]);
 
 /** Move data out only to compare it. */

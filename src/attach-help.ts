@@ -18,7 +18,8 @@ export function describeLun(l: ResolvedConfig['targets'][number]['luns'][number]
       ? `file ${storage.path}${extra > 0 ? ` (+${extra} segment file${extra > 1 ? 's' : ''} ${storage.path}.seg1...)` : ''}`
       : 'memory (lost at exit)';
   const size = `${formatSize(bytes)}, ${y.blockSize}/${y.physicalBlockSize}-byte blocks`;
-  if (y.model === 'none') return `LUN ${l.lun}: non-zoned, ${size}, ${where}${l.readOnly ? ', read-only' : ''}`;
+  const face = l.interface === 'sata' ? ' SATA' : '';
+  if (y.model === 'none') return `LUN ${l.lun}: non-zoned${face}, ${size}, ${where}${l.readOnly ? ', read-only' : ''}`;
   const gaps = y.zoneCapacityBlocks < y.zoneSizeBlocks ? `, capacity ${formatSize(y.zoneCapacityBlocks * y.blockSize)}` : '';
   if (y.domains !== undefined) {
     const d = y.domains;
@@ -31,7 +32,7 @@ export function describeLun(l: ResolvedConfig['targets'][number]['luns'][number]
     );
   }
   return (
-    `LUN ${l.lun}: ${y.model}, ${size}, zones of ${formatSize(y.zoneSizeBlocks * y.blockSize)}${gaps}, ` +
+    `LUN ${l.lun}: ${y.model}${face}, ${size}, zones of ${formatSize(y.zoneSizeBlocks * y.blockSize)}${gaps}, ` +
     `${y.conventionalZones} conventional, max open ${y.maxOpen ?? 'unlimited'}, ${where}${l.readOnly ? ', read-only' : ''}`
   );
 }

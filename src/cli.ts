@@ -43,6 +43,7 @@ const FLAG_FOR: Readonly<Record<string, string>> = {
   profile: '--profile',
   model: '--model',
   activateLayout: '--activate-layout',
+  interface: '--interface',
   zoneSize: '--zone-size',
   zoneCapacity: '--zone-capacity',
   conventionalZones: '--conventional-zones',
@@ -116,6 +117,7 @@ function buildProgram(): Command {
       '--activate-layout <layout>',
       'zone-domains: ZONE ACTIVATE/QUERY(16) layout, libzbc (default) | zbc2r12 (sg_z_act_query)',
     )
+    .option('--interface <kind>', 'sas | sata (vendor ATA, ATA PASS-THROUGH with ZAC; default sas)')
     .option('--zone-size <size>', 'zone size, a power of two, e.g. 256MiB (scsi_debug zone_size_mb)')
     .option('--zone-capacity <size>', 'zone capacity; below the zone size adds gap zones (zone_cap_mb)')
     .option('--conventional-zones <n>', 'conventional zones at LBA 0 (zone_nr_conv)')
@@ -169,7 +171,7 @@ function buildProgram(): Command {
 type Options = Record<string, string | boolean | string[] | undefined>;
 const LUN_FLAGS = [
   'lun', 'backing', 'memory', 'capacity', 'blockSize', 'physicalBlockSize', 'profile', 'model',
-  'activateLayout', 'zoneSize', 'zoneCapacity',
+  'interface', 'activateLayout', 'zoneSize', 'zoneCapacity',
   'conventionalZones', 'maxOpen', 'urswrz', 'readOnlyZones', 'offlineZones', 'format', 'readOnly', 'serial', 'vendor',
   'product', 'iqn', 'alias', 'chapUser', 'chapSecret', 'mutualChapUser', 'mutualChapSecret', 'initiator',
 ] as const;
@@ -207,6 +209,11 @@ function rawFromFlags(o: Options): RawConfig {
       flagError('--activate-layout', `must be libzbc or zbc2r12, not "${activateLayout}"`);
     }
     set('activateLayout', activateLayout);
+  }
+  const face = str(o, 'interface');
+  if (face !== undefined) {
+    if (face !== 'sas' && face !== 'sata') flagError('--interface', `must be sas or sata, not "${face}"`);
+    set('interface', face as RawLun['interface']);
   }
   set('zoneSize', str(o, 'zoneSize'));
   set('zoneCapacity', str(o, 'zoneCapacity'));

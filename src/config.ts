@@ -81,6 +81,9 @@ const lunSchema = z
     activateLayout: z.enum(['libzbc', 'zbc2r12'], {
       errorMap: () => ({ message: 'must be libzbc or zbc2r12' }),
     }).optional(),
+    interface: z.enum(['sas', 'sata'], {
+      errorMap: () => ({ message: 'must be sas or sata' }),
+    }).optional(),
     zoneSize: size.optional(),
     zoneCapacity: size.optional(),
     conventionalZones: count.optional(),
@@ -156,7 +159,11 @@ export interface ResolvedLun {
   readonly profile: string;
   /** Zone domains LUs: the ZONE ACTIVATE/QUERY(16) CDB and results layout. */
   readonly activateLayout?: 'libzbc' | 'zbc2r12';
+  /** 'sata': the SCSI face of a SATA drive behind a SATL (vendor ATA, ATA PASS-THROUGH). */
+  readonly interface: LunInterface;
 }
+
+export type LunInterface = 'sas' | 'sata';
 
 export interface ResolvedTarget {
   readonly name: string;
@@ -321,6 +328,7 @@ function resolveLun(raw: ParsedLun, target: ParsedTarget, at: ConfigPath, opts: 
     readOnly: raw.readOnly ?? false,
     profile: profileName,
     ...(domains !== undefined ? { activateLayout: raw.activateLayout ?? 'libzbc' } : {}),
+    interface: raw.interface ?? 'sas',
   };
 }
 

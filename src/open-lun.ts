@@ -45,6 +45,7 @@ export async function openLun(lun: ResolvedLun): Promise<OpenedLun> {
       capacityBlocks: layout.capacityBlocks,
       serial: lun.serial,
       readOnly: lun.readOnly,
+      interface: lun.interface,
       // SMR drives rotate; a memory disk reports non-rotating (VPD B1h).
       rotationRate: lun.storage.kind === 'file' && layout.model !== 'none' ? 7200 : 1,
       ...(zones !== undefined ? { zones } : {}),

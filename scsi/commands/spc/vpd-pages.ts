@@ -2,6 +2,11 @@
 // `servedPages` returns, so the list and the answers cannot disagree.
 import { encodeZonedVpdPage, zonedField } from '../../../zbc/vpd.js';
 import type { LogicalUnit } from '../../logical-unit.js';
+import {
+  ATA_INFORMATION_LENGTH,
+  ATA_INFORMATION_PAGE,
+  encodeAtaInformation,
+} from '../sat/ata-information-vpd.js';
 
 export interface VpdPage {
   readonly code: number;
@@ -41,6 +46,8 @@ const CODE_SET_UTF8 = 0x3;
 const ASSOC_LU = 0;
 const ASSOC_TARGET_PORT = 1;
 const ASSOC_TARGET_DEVICE = 2;
+const CODE_SET_ASCII = 0x2;
+const TYPE_T10_VENDOR = 0x1;
 const TYPE_NAA = 0x3;
 const TYPE_RELATIVE_PORT = 0x4;
 const TYPE_SCSI_NAME = 0x8;
@@ -100,6 +107,7 @@ function designators(lu: LogicalUnit): Designator[] {
   port.writeUInt32BE(lu.target.relativePort);
   const tpgt = `0x${lu.target.relativePort.toString(16).padStart(4, '0')}`;
   return [
+    ...sataDesignators(lu),
     {
       codeSet: CODE_SET_BINARY,
       piv: false,
@@ -133,6 +141,17 @@ function designators(lu: LogicalUnit): Designator[] {
   ];
 }
 
+/**
+ * A SATL's T10 vendor ID designator (SAT-4 10.5.4): "ATA", the 40-character model and the
+ * 20-character serial number from IDENTIFY DEVICE.
+ */
+function sataDesignators(lu: LogicalUnit): Designator[] {
+  if (lu.sata === undefined) return [];
+  const { model, serial } = lu.sata.identity;
+  const value = Buffer.from(`ATA     ${model.padEnd(40)}${serial.padEnd(20)}`, 'latin1');
+  return [{ codeSet: CODE_SET_ASCII, piv: false, association: ASSOC_LU, type: TYPE_T10_VENDOR, value }];
+}
+
 /** Device Identification, SPC-4 7.8.6. */
 const DEVICE_IDENTIFICATION: VpdPage = {
   code: 0x83,
@@ -148,6 +167,15 @@ const DEVICE_IDENTIFICATION: VpdPage = {
       at += 4 + d.value.length;
     }
   },
+};
+
+/** ATA Information, SAT-4 12.4.2: SATA LUs only (libzbc then treats the LU as behind a SATL). */
+const ATA_INFORMATION: VpdPage = {
+  code: ATA_INFORMATION_PAGE,
+  name: 'ATA Information',
+  length: () => ATA_INFORMATION_LENGTH,
+  served: (lu) => lu.sata !== undefined,
+  encode: encodeAtaInformation,
 };
 
 /** Block Limits, SBC-4 6.6.4 (table 209): page length 3Ch. */
@@ -214,11 +242,12 @@ const ZONED_CHARACTERISTICS: VpdPage = {
   },
 };
 
-/** Ascending page codes (SPC-4 7.8.13). Never 89h: libzbc would then treat us as a SATL. */
+/** Ascending page codes (SPC-4 7.8.13). 89h only on SATA LUs: libzbc then sees a SATL. */
 const VPD_PAGES: readonly VpdPage[] = [
   SUPPORTED_PAGES,
   UNIT_SERIAL,
   DEVICE_IDENTIFICATION,
+  ATA_INFORMATION,
   BLOCK_LIMITS,
   BLOCK_DEVICE_CHARACTERISTICS,
   LOGICAL_BLOCK_PROVISIONING,

@@ -6,7 +6,12 @@
 // the WP over written data, which must be durable first (the full flushMedium).
 import createDebug from 'debug';
 import { SENSE } from '../../../sense-tables/index.js';
-import { isZoneFault, type ZoneActionKind, type ZoneActionResult } from '../../../zbc/types.js';
+import {
+  isZoneFault,
+  type ZoneActionKind,
+  type ZoneActionRequest,
+  type ZoneActionResult,
+} from '../../../zbc/types.js';
 import { readU16, readU64 } from '../../cdb.js';
 import type { CommandContext, CommandResult, CommandSpec } from '../../command-spec.js';
 import { check, good } from '../../response.js';
@@ -57,36 +62,49 @@ function makeDurable(row: ZoneActionRow, lu: CommandContext['lu'], result: ZoneA
   return null;
 }
 
-function handlerFor(row: ZoneActionRow) {
-  return async ({ cdb, lu }: CommandContext): Promise<CommandResult> => {
-    const zones = lu.zones;
-    if (zones === undefined) return notZoned();
-    // A write-protected LU refuses what changes the medium's contents (SBC-4 4.11).
-    if (row.durability !== 'none' && lu.writeProtected) return check(SENSE.WRITE_PROTECTED);
-    const result = zones.zoneAction({
-      action: row.action,
-      zoneId: readU64(cdb, 2),
-      count: readU16(cdb, 12),
-      all: ((cdb[14] ?? 0) & 0x01) !== 0,
-    });
-    if (isZoneFault(result)) return zoneFaultResult(result, cdb);
-    const durable = makeDurable(row, lu, result);
-    if (durable !== null) {
-      try {
-        await durable;
-      } catch (err) {
-        log('%s on lun %d: %s failed: %O', row.name, lu.lun, row.durability, err);
-        // A failed command changes no zone state: the zones it changed go back as they were
-        // (those a later command has changed since keep what that command made of them).
-        zones.zoneActionFailed(result);
-        // The journal may still hold the undone records for a retry: persist the restored ones
-        // now, in capture order, so a restart agrees with what the host reads (best effort).
-        await lu.flushMedium().catch(() => undefined);
-        return check(SENSE.INTERNAL_TARGET_FAILURE);
-      }
+/**
+ * Runs one zone action on `lu` and makes it durable as its row says. `cdb` locates the fields a
+ * zone fault's sense points at. ZAC MANAGEMENT OUT (ATA PASS-THROUGH) shares it.
+ */
+export async function performZoneAction(
+  lu: CommandContext['lu'],
+  action: ZoneActionKind,
+  request: Omit<ZoneActionRequest, 'action'>,
+  cdb: Buffer,
+): Promise<CommandResult> {
+  const row = ACTIONS.find((r) => r.action === action) as ZoneActionRow;
+  const zones = lu.zones;
+  if (zones === undefined) return notZoned();
+  // A write-protected LU refuses what changes the medium's contents (SBC-4 4.11).
+  if (row.durability !== 'none' && lu.writeProtected) return check(SENSE.WRITE_PROTECTED);
+  const result = zones.zoneAction({ action, ...request });
+  if (isZoneFault(result)) return zoneFaultResult(result, cdb);
+  const durable = makeDurable(row, lu, result);
+  if (durable !== null) {
+    try {
+      await durable;
+    } catch (err) {
+      log('%s on lun %d: %s failed: %O', row.name, lu.lun, row.durability, err);
+      // A failed command changes no zone state: the zones it changed go back as they were
+      // (those a later command has changed since keep what that command made of them).
+      zones.zoneActionFailed(result);
+      // The journal may still hold the undone records for a retry: persist the restored ones
+      // now, in capture order, so a restart agrees with what the host reads (best effort).
+      await lu.flushMedium().catch(() => undefined);
+      return check(SENSE.INTERNAL_TARGET_FAILURE);
     }
-    return good();
-  };
+  }
+  return good();
+}
+
+function handlerFor(row: ZoneActionRow) {
+  return ({ cdb, lu }: CommandContext): Promise<CommandResult> =>
+    performZoneAction(
+      lu,
+      row.action,
+      { zoneId: readU64(cdb, 2), count: readU16(cdb, 12), all: ((cdb[14] ?? 0) & 0x01) !== 0 },
+      cdb,
+    );
 }
 
 export const ZBC_OUT_COMMANDS: readonly CommandSpec[] = ACTIONS.map((row) => ({

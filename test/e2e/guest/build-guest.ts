@@ -16,7 +16,9 @@ import {
   readFileSync,
   renameSync,
   rmSync,
+  statSync,
   symlinkSync,
+  utimesSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -33,6 +35,8 @@ const USERLAND = [
   'busybox-static', 'dash', 'bash', 'coreutils', 'kmod', 'open-iscsi', 'sg3-utils', 'util-linux',
   'util-linux-extra', 'fio', 'btrfs-progs', 'f2fs-tools', 'zonefs-tools', 'e2fsprogs', 'libiscsi-bin',
   'lsscsi', 'libc6', 'liblzma5', 'libzstd1', 'iproute2',
+  // The ATA face of SATA LUs: smartctl, hdparm and udev's ata_id (run by hand: no udevd).
+  'smartmontools', 'hdparm', 'udev',
 ];
 /** Added for the nested mode: trixie's QEMU inside the guest (guide.md, "Nested guests"). */
 const NESTED_EXTRA = ['qemu-system-x86', 'qemu-system-common', 'qemu-system-data', 'seabios'];
@@ -223,6 +227,8 @@ export function buildGuest(opts: BuildOptions = {}): GuestImage {
   const imageDir = join(guestCacheDir, 'images', key);
   const manifestPath = join(imageDir, 'manifest.json');
   if (existsSync(manifestPath)) {
+    const now = new Date();
+    utimesSync(manifestPath, now, now); // marks the image as in use (pruneImages keeps it)
     const cached = JSON.parse(readFileSync(manifestPath, 'utf8')) as GuestImage;
     return { ...cached, kernel: join(imageDir, 'vmlinuz'), initrd: join(imageDir, 'initramfs.cpio') };
   }
@@ -402,12 +408,16 @@ function buildInnerImage(root: string, dirs: string[], work: string, vmlinuz: st
 }
 
 /** Drops older images of the same flavour (their inputs changed), keeping the cache bounded. */
+/** Images another checkout used this recently stay: worktrees sharing .cache build different ones. */
+const IMAGE_KEEP_MS = 12 * 60 * 60 * 1000;
+
 function pruneImages(current: GuestImage): void {
   const dir = join(guestCacheDir, 'images');
   for (const key of readdirSync(dir)) {
     if (key === current.key) continue;
     const manifest = join(dir, key, 'manifest.json');
     try {
+      if (Date.now() - statSync(manifest).mtimeMs < IMAGE_KEEP_MS) continue;
       const other = JSON.parse(readFileSync(manifest, 'utf8')) as Partial<GuestImage>;
       if ((other.nested === true) === current.nested) rmSync(join(dir, key), { recursive: true, force: true });
     } catch {

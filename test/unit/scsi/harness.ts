@@ -37,6 +37,7 @@ export interface HarnessOptions {
   activateLayout?: 'libzbc' | 'zbc2r12';
   /** Leave the login unit attention pending (default: cleared). */
   keepUnitAttention?: boolean;
+  interface?: 'sas' | 'sata';
 }
 
 export interface RunOptions {
@@ -93,6 +94,7 @@ export function harness(o: HarnessOptions = {}): Harness {
         ...(o.readOnly ? { readOnly: true } : {}),
         ...(o.maxTransferBlocks ? { maxTransferBlocks: o.maxTransferBlocks } : {}),
         ...(o.activateLayout ? { activateLayout: o.activateLayout } : {}),
+        ...(o.interface ? { interface: o.interface } : {}),
       },
     ],
   });

@@ -49,8 +49,10 @@ type Expected =
 function classify(cdb: Buffer, zoned: boolean): Expected {
   const opcode = cdb[0]!;
   const found = table.lookup(opcode, cdb[1]!);
-  // Neither LU here has zone domains: domains-only commands are never served.
-  const served = (s: CommandSpec) => !s.domainsOnly && (zoned ? !s.unzonedOnly : !s.zonedOnly);
+  // Neither LU here has zone domains, and both are SAS LUs: domains-only commands and ATA
+  // PASS-THROUGH (sataOnly) are never served.
+  const served = (s: CommandSpec) =>
+    !s.domainsOnly && !s.sataOnly && (zoned ? !s.unzonedOnly : !s.zonedOnly);
   const spec = found.kind === 'found' ? found.spec : undefined;
   // GROUP CODE lengths (SPC-5 4.2.5.1); reserved and vendor-specific groups have none. A command
   // the LU does not serve has no length of its own.

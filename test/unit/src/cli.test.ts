@@ -36,7 +36,7 @@ describe('parseCli', () => {
   it('maps every zone and identity flag', () => {
     const c = run([
       '--listen', '[::1]:0', '--iqn', 'iqn.2026-11.test:x', '--backing', 'disk.img', '--capacity', '512MiB',
-      '--block-size', '4096', '--physical-block-size', '4096', '--model', 'host-aware', '--zone-size', '8MiB',
+      '--block-size', '4096', '--physical-block-size', '4096', '--model', 'host-aware', '--zone-size', '8MiB', '--interface', 'sata',
       '--zone-capacity', '6MiB', '--conventional-zones', '3', '--max-open', 'unlimited', '--no-urswrz',
       '--read-only-zones', '5,7', '--offline-zones', '9', '--format', '--serial', 'SN1', '--vendor', 'ACME',
       '--chap-user', 'u', '--chap-secret', 'secretsecret', '--mutual-chap-user', 't', '--mutual-chap-secret', 'othersecret1',
@@ -50,7 +50,7 @@ describe('parseCli', () => {
       mutualChap: { user: 't', secret: 'othersecret1' }, initiators: ['iqn.a:1', 'iqn.b:2'],
     });
     expect(t?.luns[0]).toMatchObject({
-      storage: { kind: 'file', path: '/cwd/disk.img', format: true }, serial: 'SN1', vendor: 'ACME',
+      storage: { kind: 'file', path: '/cwd/disk.img', format: true }, serial: 'SN1', vendor: 'ACME', interface: 'sata',
       layout: {
         model: 'host-aware', blockSize: 4096, physicalBlockSize: 4096, capacityBlocks: 131072, zoneSizeBlocks: 2048,
         zoneCapacityBlocks: 1536, conventionalZones: 3, maxOpen: null, urswrz: false, readOnlyZones: [5, 7], offlineZones: [9],
@@ -66,6 +66,7 @@ describe('parseCli', () => {
     [['--block-size', '1000'], 'zbc-target: --block-size: must be 512, 1024, 2048 or 4096'],
     [['--block-size', 'x'], 'zbc-target: --block-size: not an integer: "x"'],
     [['--model', 'dm'], 'zbc-target: --model: must be host-managed, host-aware, none or zone-domains, not "dm"'],
+    [['--interface', 'scsi'], 'zbc-target: --interface: must be sas or sata, not "scsi"'],
     [['--max-open', '0'], 'zbc-target: --max-open: must be 1 to 4294967294'],
     [['--conventional-zones', '-1'], 'zbc-target: --conventional-zones: not an integer: "-1"'],
     [['--conventional-zones', '256'], 'zbc-target: --conventional-zones: leaves no sequential zone (at least one is required)'],

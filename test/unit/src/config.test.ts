@@ -37,6 +37,7 @@ describe('resolveConfig', () => {
       readOnlyZones: [], offlineZones: [],
     });
     expect(lun?.serial).toMatch(/^[0-9A-F]{16}$/);
+    expect(lun?.interface).toBe('sas');
   });
 
   it('applies overrides on top of a profile; sizes in bytes become blocks', () => {
@@ -106,6 +107,7 @@ describe('resolveConfig', () => {
       one({ model: 'zone-domains', capacity: '1GiB' }),
       'config: targets[0].luns[0].capacity: must be 81 zones of the zone size (the domains\' zones)',
     ],
+    [one({ interface: 'nvme' }), 'config: targets[0].luns[0].interface: must be sas or sata'],
     [one({ maxOpen: 0 }), 'config: targets[0].luns[0].maxOpen: must be at least 1'],
     [one({ maxOpen: 'many' }), 'config: targets[0].luns[0].maxOpen: must be a positive integer or "unlimited"'],
     [one({ profile: 'nope' }), 'config: targets[0].luns[0].profile: unknown profile "nope" (known: default, hm-20tb, hm-gap-small, ha-small, zd-hybrid, zd-sobr, none-small)'],

@@ -65,14 +65,24 @@ describe('REPORT SUPPORTED OPERATION CODES', () => {
   // command: it neither disowns it (5/20/00, 5/24/00 on the service action) nor throws; and every
   // field it refuses with a pointer is one the row's CDB USAGE DATA says the server examines.
   it('every row handler serves its own command, refusing only fields in its usage', async () => {
-    const zoned = (): Harness =>
-      harness({ capacityBlocks: 512, zones: new ZoneModel(smallLayout()) });
+    const zoned = (sata = false): Harness =>
+      harness({
+        capacityBlocks: 512,
+        zones: new ZoneModel(smallLayout()),
+        ...(sata ? { interface: 'sata' as const } : {}),
+      });
     const domains = (): Harness => {
       const layout = domainsLayout();
       return harness({ capacityBlocks: layout.capacityBlocks, zones: new ZoneModel(layout) });
     };
     for (const s of commandTable().all) {
-      const h = s.domainsOnly ? domains() : s.zonedOnly ? zoned() : harness({ capacityBlocks: 512 });
+      const h = s.domainsOnly
+        ? domains()
+        : s.sataOnly
+          ? zoned(true)
+          : s.zonedOnly
+            ? zoned()
+            : harness({ capacityBlocks: 512 });
       const base = Buffer.alloc(s.cdbLength);
       base[0] = s.opcode;
       if (s.serviceAction !== undefined) base[1] = s.serviceAction;
@@ -103,12 +113,16 @@ describe('REPORT SUPPORTED OPERATION CODES', () => {
 
   it('every data-out command states its SPDTL for residuals, and only those', () => {
     for (const s of commandTable().all) {
-      expect(s.dataOutLength !== undefined, s.name).toBe(s.direction === 'out');
+      expect(s.dataOutLength !== undefined, s.name).toBe(s.direction === 'out' || s.direction === 'either');
     }
   });
 
   it('option 0 lists exactly the commands that dispatch accepts on the LU', async () => {
-    for (const h of [harness(), harness({ zones: new FakeZones('host-managed') })]) {
+    for (const h of [
+      harness(),
+      harness({ zones: new FakeZones('host-managed') }),
+      harness({ zones: new FakeZones('host-managed'), interface: 'sata' }),
+    ]) {
       const d = expectGood(await h.run(rsoc(0)));
       const n = d.readUInt32BE(0) / 8;
       const listed = new Set<string>();
@@ -128,6 +142,8 @@ describe('REPORT SUPPORTED OPERATION CODES', () => {
       expect(listed.has('148/-') || listed.has('148/4')).toBe(h.lu.zones !== undefined); // 94h ZBC OUT
       expect(listed.has('66/-')).toBe(h.lu.zones === undefined); // 42h UNMAP
       expect(listed.has('158/16')).toBe(true); // READ CAPACITY(16)
+      const sata = h.lu.sata !== undefined;
+      expect([listed.has('133/-'), listed.has('161/-')]).toEqual([sata, sata]); // ATA PT(16)/(12)
     }
   });
 

@@ -1,0 +1,34 @@
+// One row per ATA command (or command + FEATURE subcommand) served under ATA PASS-THROUGH, the
+// ATA counterpart of CommandSpec: the pass-through layer checks the CDB against the row
+// (protocol, direction, length register) before the handler runs.
+import type { AtaDevice } from '../../../zbc/ata/device.js';
+import type { ScsiCommand } from '../../target.js';
+import type { LogicalUnit } from '../../logical-unit.js';
+import type { AtaResult } from './ata-result.js';
+import type { AtaTaskFile } from './task-file.js';
+
+export interface AtaContext {
+  readonly tf: AtaTaskFile;
+  readonly lu: LogicalUnit;
+  readonly dev: AtaDevice;
+  readonly cmd: ScsiCommand;
+  /** The pass-through CDB (zone fault sense may point into it). */
+  readonly cdb: Buffer;
+}
+
+export interface AtaCommandRow {
+  readonly name: string;
+  readonly command: number;
+  /** FEATURE(7:0) subcommand, for commands that have them (SET FEATURES, SMART, ZAC). */
+  readonly feature?: number;
+  /** PROTOCOL values (SAT-4 table 131) the command may arrive with. */
+  readonly protocols: readonly number[];
+  readonly data: 'none' | 'in' | 'out';
+  /** The register holding the transfer length (T_LENGTH 2 = COUNT, 1 = FEATURES). */
+  readonly lengthIn?: 'count' | 'features';
+  /** Bytes the command moves, from its registers (data commands only). */
+  readonly bytes?: (tf: AtaTaskFile, blockSize: number) => number;
+  /** Only on zoned LUs (ZAC); a non-zoned drive aborts it. */
+  readonly zonedOnly?: boolean;
+  readonly handler: (ctx: AtaContext) => AtaResult | Promise<AtaResult>;
+}

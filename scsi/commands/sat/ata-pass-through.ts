@@ -1,0 +1,121 @@
+// ATA PASS-THROUGH (16) 85h and (12) A1h on SATA LUs (SAT-4 12.2.2, 12.2.3): the CDB is
+// checked as libata checks it (PROTOCOL, MULTIPLE_COUNT, T_LENGTH against the data phase, the
+// commands it filters), then against the ATA command's row (protocol, T_DIR, the register
+// holding the length); refusals are 5/24/00 with the field pointer. Then the row runs.
+import { SENSE } from '../../../sense-tables/index.js';
+import type { CommandContext, CommandResult, CommandSpec } from '../../command-spec.js';
+import { check } from '../../response.js';
+import { ataDevice } from './ata-device.js';
+import type { AtaCommandRow } from './ata-command-row.js';
+import { ATA_COMMAND_TABLE } from './ata-command-table.js';
+import { toCommandResult, UNSUPPORTED } from './ata-result.js';
+import { type AtaTaskFile, decodeTaskFile, FIELD_BYTES, Protocol as P } from './task-file.js';
+
+/** Protocols a SATL passes on (SAT-4 table 131); 8 only for EXECUTE DEVICE DIAGNOSTIC. */
+const PASSED_PROTOCOLS = new Set<number>([
+  P.NON_DATA,
+  P.PIO_DATA_IN,
+  P.PIO_DATA_OUT,
+  P.DMA,
+  P.EXECUTE_DEVICE_DIAGNOSTIC,
+  P.UDMA_DATA_IN,
+  P.UDMA_DATA_OUT,
+  P.FPDMA,
+]);
+const DATA_IN_PROTOCOLS = new Set<number>([P.PIO_DATA_IN, P.DMA, P.UDMA_DATA_IN, P.FPDMA]);
+const DATA_OUT_PROTOCOLS = new Set<number>([P.PIO_DATA_OUT, P.DMA, P.UDMA_DATA_OUT, P.FPDMA]);
+
+const SET_FEATURES = 0xef;
+const SET_TRANSFER_MODE = 0x03;
+/** TRUSTED commands libata filters (5Ch-5Fh). */
+const isTrusted = (command: number): boolean => command >= 0x5c && command <= 0x5f;
+
+const T_LENGTH_FEATURES = 1;
+const T_LENGTH_COUNT = 2;
+const T_LENGTH_STPSIU = 3;
+
+const invalid = (byte: number): CommandResult =>
+  check(SENSE.INVALID_FIELD_IN_CDB, { field: { in: 'cdb', byte } });
+
+/** Checks that hold for any ATA command (libata's ata_scsi_pass_thru). */
+function cdbProblem(tf: AtaTaskFile, expectedDataLength: number): CommandResult | null {
+  if (!PASSED_PROTOCOLS.has(tf.protocol)) return invalid(1);
+  if (tf.multipleCount !== 0) return invalid(1); // no READ/WRITE MULTIPLE here
+  if (tf.tLength === 0 && expectedDataLength > 0) return invalid(2);
+  const fields = FIELD_BYTES[tf.form];
+  if (tf.command === SET_FEATURES && (tf.features & 0xff) === SET_TRANSFER_MODE) {
+    return invalid(fields.features);
+  }
+  if (isTrusted(tf.command)) return invalid(fields.command);
+  return null;
+}
+
+/** The CDB against the command's row: protocol, direction and where the length is. */
+function rowProblem(
+  tf: AtaTaskFile,
+  row: AtaCommandRow,
+  expectedDataLength: number,
+): CommandResult | null {
+  if (!row.protocols.includes(tf.protocol)) return invalid(1);
+  if (row.data === 'none') return expectedDataLength > 0 ? invalid(2) : null;
+  const protocols = row.data === 'in' ? DATA_IN_PROTOCOLS : DATA_OUT_PROTOCOLS;
+  if (!protocols.has(tf.protocol)) return invalid(1);
+  if (tf.toHost !== (row.data === 'in') || tf.tLength === 0) return invalid(2);
+  if (tf.tLength === T_LENGTH_STPSIU) return null;
+  const wanted = row.lengthIn === 'features' ? T_LENGTH_FEATURES : T_LENGTH_COUNT;
+  if (tf.tLength !== wanted) return invalid(2);
+  // BYTE_BLOCK 0: the register counts bytes, which must then be the command's own byte count.
+  if (!tf.byteBlock) {
+    const register = tf.tLength === T_LENGTH_COUNT ? tf.count : tf.features;
+    if (register !== (row.bytes?.(tf, 512) ?? 0)) return invalid(2);
+  }
+  return null;
+}
+
+function passThrough(ctx: CommandContext): CommandResult | Promise<CommandResult> {
+  const { cdb, lu, cmd } = ctx;
+  const dev = ataDevice(lu);
+  if (dev === undefined) return check(SENSE.INVALID_COMMAND_OPERATION_CODE);
+  const tf = decodeTaskFile(cdb);
+  const refused = cdbProblem(tf, cmd.expectedDataLength);
+  if (refused !== null) return refused;
+  const row = ATA_COMMAND_TABLE.lookup(tf.command, tf.features);
+  if (row === undefined) return toCommandResult(UNSUPPORTED, tf, lu);
+  const mismatch = rowProblem(tf, row, cmd.expectedDataLength);
+  if (mismatch !== null) return mismatch;
+  if (row.zonedOnly === true && lu.zones === undefined) return toCommandResult(UNSUPPORTED, tf, lu);
+  const result = row.handler({ tf, lu, dev, cmd, cdb });
+  if (result instanceof Promise) return result.then((r) => toCommandResult(r, tf, lu));
+  return toCommandResult(result, tf, lu);
+}
+
+/** Data-out bytes the ATA command moves (for residuals), 0 when it moves none out. */
+function dataOutLength(cdb: Buffer, blockSize: number): number {
+  const tf = decodeTaskFile(cdb);
+  const row = ATA_COMMAND_TABLE.lookup(tf.command, tf.features);
+  return row?.data === 'out' ? (row.bytes?.(tf, blockSize) ?? 0) : 0;
+}
+
+const ff = (n: number): number[] => new Array<number>(n).fill(0xff);
+
+export const ATA_PASS_THROUGH_16: CommandSpec = {
+  name: 'ATA PASS-THROUGH(16)',
+  opcode: 0x85,
+  cdbLength: 16,
+  direction: 'either',
+  usage: [0x85, 0xff, 0x3f, ...ff(12), 0x04], // byte 1: MULTIPLE_COUNT, PROTOCOL, EXTEND
+  sataOnly: true,
+  dataOutLength,
+  handler: passThrough,
+};
+
+export const ATA_PASS_THROUGH_12: CommandSpec = {
+  name: 'ATA PASS-THROUGH(12)',
+  opcode: 0xa1,
+  cdbLength: 12,
+  direction: 'either',
+  usage: [0xa1, 0xfe, 0x3f, ...ff(6), 0xff, 0x00, 0x04], // byte 1: MULTIPLE_COUNT, PROTOCOL
+  sataOnly: true,
+  dataOutLength,
+  handler: passThrough,
+};

@@ -1,0 +1,5 @@
+// SAT-4 commands of a SATA LU: ATA PASS-THROUGH (16) and (12).
+import type { CommandSpec } from '../../command-spec.js';
+import { ATA_PASS_THROUGH_12, ATA_PASS_THROUGH_16 } from './ata-pass-through.js';
+
+export const SAT_COMMANDS: readonly CommandSpec[] = [ATA_PASS_THROUGH_12, ATA_PASS_THROUGH_16];
