@@ -36,6 +36,8 @@ export class Task {
   readonly lun: number;
   readonly cmdSN: number;
   readonly immediate: boolean;
+  /** SAM-5 task attribute (RFC 7143 §11.3.1 ATTR): session/start-order.ts TaskAttribute. */
+  readonly attr: number;
   readonly read: boolean;
   readonly write: boolean;
   readonly expectedDataLength: number;
@@ -70,6 +72,7 @@ export class Task {
     this.lun = pdu.lun;
     this.cmdSN = pdu.cmdSN;
     this.immediate = pdu.immediate;
+    this.attr = pdu.attr;
     this.read = pdu.read;
     this.write = pdu.write;
     this.expectedDataLength = pdu.expectedDataLength;
