@@ -117,8 +117,13 @@ export class Task {
     return this.nextR2TOffset >= this.expectedDataLength;
   }
 
-  /** Data-Out segments as received, in offset order, never concatenated. */
-  dataOut(): Buffer[] {
+  /**
+   * Data-Out segments as received, in offset order, never concatenated. Without R2T bursts (all
+   * data immediate or unsolicited, the usual write up to FirstBurstLength) the task's own list,
+   * not a copy: no Data-Out is accepted once the task has started.
+   */
+  dataOut(): readonly Buffer[] {
+    if (this.bursts.length === 0) return this.unsolicited;
     const out = [...this.unsolicited];
     for (const b of this.bursts) out.push(...b.segments);
     return out;
