@@ -9,9 +9,11 @@ import { observe } from './hook-observation.js';
 import { LogicalUnit, type LogicalUnitConfig, type TargetInfo } from './logical-unit.js';
 import type { CommandHook } from './ports/command-hook.js';
 import { check } from './response.js';
+import { mayStartAhead } from './start-ahead.js';
 import {
   type LunInfo,
   type NexusId,
+  type QueuedCommand,
   type ScsiCommand,
   type ScsiOutcome,
   type ScsiTarget,
@@ -122,6 +124,10 @@ export function createScsiTarget(config: ScsiTargetConfig): ManagedScsiTarget {
       // One settled promise for a synchronous outcome, not one per layer.
       if (outcome instanceof Promise) return outcome.catch((err: unknown) => dispatchBug(cmd.lun, err));
       return Promise.resolve(outcome);
+    },
+
+    mayStartAhead(nexus: NexusId, later: QueuedCommand, earlier: readonly QueuedCommand[]) {
+      return mayStartAhead(units, nexus.key, later, earlier);
     },
 
     checkCondition(lun: number, code: TransportSense): ScsiOutcome {

@@ -97,6 +97,12 @@ export const TransportSense = {
 } as const;
 export type TransportSense = (typeof TransportSense)[keyof typeof TransportSense];
 
+/** A command delivered to the device server and not started yet (its Data-Out may be arriving). */
+export interface QueuedCommand {
+  readonly lun: number;
+  readonly cdb: Buffer;
+}
+
 /** One iSCSI target's SCSI side: its LUN map and device servers. */
 export interface ScsiTarget {
   readonly name: string;
@@ -104,6 +110,13 @@ export interface ScsiTarget {
   luns(): readonly LunInfo[];
   /** Runs a command; never rejects (a handler bug becomes HARDWARE ERROR). */
   execute(cmd: ScsiCommand): Promise<ScsiOutcome>;
+  /**
+   * SAM-5 reordering of SIMPLE commands: true when `later`, a command without Data-Out, may start
+   * now, ahead of `earlier` (older commands of the nexus not started yet, in order), without
+   * changing their outcomes or the medium's data (QUEUE ALGORITHM MODIFIER 0). The transport
+   * checks the task attributes. A target without it keeps strict order.
+   */
+  mayStartAhead?(nexus: NexusId, later: QueuedCommand, earlier: readonly QueuedCommand[]): boolean;
   /** CHECK CONDITION for an iSCSI-detected error, in the LU's sense format. */
   checkCondition(lun: number, code: TransportSense): ScsiOutcome;
   /**

@@ -36,6 +36,8 @@ export class Task {
   readonly lun: number;
   readonly cmdSN: number;
   readonly immediate: boolean;
+  /** SAM-5 task attribute (RFC 7143 §11.3.1 ATTR): session/start-order.ts TaskAttribute. */
+  readonly attr: number;
   readonly read: boolean;
   readonly write: boolean;
   readonly expectedDataLength: number;
@@ -70,6 +72,7 @@ export class Task {
     this.lun = pdu.lun;
     this.cmdSN = pdu.cmdSN;
     this.immediate = pdu.immediate;
+    this.attr = pdu.attr;
     this.read = pdu.read;
     this.write = pdu.write;
     this.expectedDataLength = pdu.expectedDataLength;
@@ -114,8 +117,13 @@ export class Task {
     return this.nextR2TOffset >= this.expectedDataLength;
   }
 
-  /** Data-Out segments as received, in offset order, never concatenated. */
-  dataOut(): Buffer[] {
+  /**
+   * Data-Out segments as received, in offset order, never concatenated. Without R2T bursts (all
+   * data immediate or unsolicited, the usual write up to FirstBurstLength) the task's own list,
+   * not a copy: no Data-Out is accepted once the task has started.
+   */
+  dataOut(): readonly Buffer[] {
+    if (this.bursts.length === 0) return this.unsolicited;
     const out = [...this.unsolicited];
     for (const b of this.bursts) out.push(...b.segments);
     return out;

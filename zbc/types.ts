@@ -163,6 +163,8 @@ export interface ZonedMedium {
   readonly domains?: ZoneDomainsAccess;
   /** One zone's current state (tests, metrics, the zone map). */
   zoneAt(index: number): ZoneInfo;
+  /** Index of the zone holding an LBA below the capacity (REPORT ZONES order). */
+  zoneIndexOf(lba: number): number;
 }
 
 /** ZBC OUT service actions, ZBC-2 table 47 (94h). */

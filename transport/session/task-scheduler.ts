@@ -1,6 +1,7 @@
 // The SCSI tasks of one session: which exist, which may start (CmdSN order once their data is
-// complete), and the R2T bursts that fetch their data (RFC 7143 §11.8). It alone opens bursts,
-// counts the open ones and owns their Data-Out deadlines; Task checks the data that fills them.
+// complete, with the exceptions of start-order.ts), and the R2T bursts that fetch their data
+// (RFC 7143 §11.8). It alone opens bursts, counts the open ones and owns their Data-Out
+// deadlines; Task checks the data that fills them.
 import createDebug from 'debug';
 import type { NexusId, ScsiOutcome, ScsiTarget } from '../../scsi/target.js';
 import { MAX_OPEN_R2T_BURSTS, type TransportLimits } from '../limits.js';
@@ -11,6 +12,7 @@ import { type Task, TaskCommand } from '../task.js';
 import type { CommandWindow } from './command-window.js';
 import type { ScsiResponses } from './scsi-responses.js';
 import type { SessionIo } from './session-context.js';
+import { nextToStart, type StartAheadJudge } from './start-order.js';
 
 const log = createDebug('zbc:transport:session');
 
@@ -36,7 +38,7 @@ export interface SchedulerHost {
 
 export class TaskScheduler {
   private readonly tasks = new Map<number, Task>();
-  /** Delivered tasks in CmdSN order, executed one after another as their data completes. */
+  /** Delivered tasks not started, in CmdSN order; start-order.ts picks the next to start. */
   private readonly execQueue: Task[] = [];
   private pendingImmediate = 0;
   /** Tasks waiting for R2Ts, in arrival order. */
@@ -46,7 +48,15 @@ export class TaskScheduler {
   private waitingForDrain = false;
   private stopped = false;
 
-  constructor(private readonly host: SchedulerHost) {}
+  /** The SCSI target's reordering judgement (start-order.ts), when it has one. */
+  private readonly judge: StartAheadJudge | undefined;
+
+  constructor(private readonly host: SchedulerHost) {
+    const { scsi, nexus } = host;
+    if (scsi?.mayStartAhead !== undefined && nexus !== undefined) {
+      this.judge = (later, earlier) => scsi.mayStartAhead?.(nexus, later, earlier) ?? false;
+    }
+  }
 
   get size(): number {
     return this.tasks.size;
@@ -174,14 +184,11 @@ export class TaskScheduler {
         }
         return;
       }
-      const head = this.execQueue[0] as Task;
-      if (head.terminated) {
-        this.execQueue.shift();
-        continue;
-      }
-      if (!head.dataComplete) return;
-      this.execQueue.shift();
-      this.start(head);
+      const next = nextToStart(this.execQueue, this.judge);
+      if (next < 0) return;
+      const queue = this.execQueue;
+      const task = (next === 0 ? queue.shift() : queue.splice(next, 1)[0]) as Task;
+      if (!task.terminated) this.start(task);
     }
   }
 

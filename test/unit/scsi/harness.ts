@@ -253,6 +253,9 @@ export class FakeZones implements ZonedMedium {
   zoneAt(): never {
     throw new Error('not used');
   }
+  zoneIndexOf(lba: number): number {
+    return Math.floor(lba / 256);
+  }
 }
 
 export class FakeJournal implements ZoneJournal {

@@ -2,6 +2,7 @@
 import {
   type LunInfo,
   type NexusId,
+  type QueuedCommand,
   type ScsiCommand,
   type ScsiOutcome,
   ScsiStatus,
@@ -54,6 +55,16 @@ export class FakeScsiTarget implements ScsiTarget {
   waitForStalled(count: number): Promise<void> {
     if (this.stalled.length >= count) return Promise.resolve();
     return new Promise((resolve) => this.stallWaiters.push({ count, resolve }));
+  }
+
+  /** The reordering judgement tests set (none: strict CmdSN order); every question is recorded. */
+  startAhead: ((later: QueuedCommand, earlier: readonly QueuedCommand[]) => boolean) | undefined;
+  readonly startAheadAsked: { later: number; earlier: number[] }[] = [];
+
+  mayStartAhead(_nexus: NexusId, later: QueuedCommand, earlier: readonly QueuedCommand[]): boolean {
+    const opcodes = { later: later.cdb[0] ?? -1, earlier: earlier.map((e) => e.cdb[0] ?? -1) };
+    this.startAheadAsked.push(opcodes);
+    return this.startAhead?.(later, earlier) ?? false;
   }
 
   luns(): readonly LunInfo[] {
