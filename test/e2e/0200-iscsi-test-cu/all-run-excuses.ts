@@ -38,14 +38,3 @@ export const ISCSI_AGAINST_RFC_120: ReadonlySet<string> = new Set([
   'iSCSISendTargets.Simple',
   'iSCSISendTargets.Invalid',
 ]);
-
-/**
- * Tool skips of the 1.20 ALL run that no target can avoid, by test, with the skip line they
- * print: iSCSITMF.AbortTaskSimpleAsync logs out and drops its session context at its end
- * (test_async_abort_simple.c), and the suite logs in only once, so the rest of the suite finds
- * "no iSCSI device" (tgt alike). The e2e runs those two again, one process each.
- */
-export const ALL_TOOL_SKIPS_120: Readonly<Record<string, RegExp>> = Object.freeze({
-  'iSCSITMF.LUNResetSimpleAsync': /^\[SKIPPED\] Not an iSCSI device/,
-  'iSCSITMF.LogoutDuringIOAsync': /^\[SKIPPED\] Not an iSCSI device/,
-});

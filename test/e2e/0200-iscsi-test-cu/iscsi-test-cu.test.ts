@@ -3,7 +3,7 @@
 // guest image), on a thin 512e LU as `npm start -- --model none --memory` serves it. Verdicts
 // (all-run.ts): the run finishes, ours fails no more tests than tgt, none in the iSCSI family,
 // and each failure is named in all-run-excuses.ts. Every other test passes on ours, or is skipped
-// by the tool for an accepted reason (skip-table.ts). Per-suite runs remain only where a suite
+// by the tool with exactly the line skip-table.ts names for it on that LU (tool-skips.ts). Per-suite runs remain only where a suite
 // needs its own LU or target: the iSCSI family on our host-managed LU, GetLBAStatus on a 512/512
 // LU, iSCSICHAP on a CHAP target. Reports land in .cache/interop/ for docs/interop.md.
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -16,7 +16,7 @@ import { iscsiUrl, startTgt } from '../../helpers/tgt.js';
 import { buildGuest } from '../guest/build-guest.js';
 import { type OneProcessRun, judgeAllRun } from './all-run.js';
 import {
-  ALL_EXCUSES_119, ALL_EXCUSES_120, ALL_TOOL_SKIPS_120, ISCSI_AGAINST_RFC_120,
+  ALL_EXCUSES_119, ALL_EXCUSES_120, ISCSI_AGAINST_RFC_120,
 } from './all-run-excuses.js';
 import type { TestResult } from './cunit-output.js';
 import {
@@ -24,8 +24,9 @@ import {
   type TestCuRun,
 } from './run-test-cu.js';
 import {
-  SKIP_HOST_MANAGED, TOOL_SKIP_ACCEPTED, TOOL_SKIP_ACCEPTED_HOST_MANAGED,
+  NO_SKIPS, SKIPS_HOST_MANAGED_119, SKIPS_THIN_119, SKIPS_THIN_120, type SkipTable,
 } from './skip-table.js';
+import { judgeToolSkips, skipProblem } from './tool-skips.js';
 
 const MiB = 1024 * 1024;
 const DISK_BYTES = 64 * MiB;
@@ -45,21 +46,11 @@ const allTests = (bin: TestCuBinary): string[] => [...listTests(bin, ['ALL']).va
 const iscsiSuiteNames = (bin: TestCuBinary): Set<string> =>
   new Set([...listTests(bin, ['iSCSI']).keys()].map((s) => s.slice('iSCSI.'.length)));
 
-/** Why `r` is neither a pass nor a tool skip for an accepted reason; null when it is one. */
-function problemWith(r: TestResult | undefined, accepted: readonly RegExp[]): string | null {
-  if (r?.outcome === 'passed') return null;
-  if (r?.outcome === 'skipped') {
-    const reasons = r.detail.filter((d) => d.startsWith('[SKIPPED]'));
-    const unexplained = reasons.filter((d) => !accepted.some((re) => re.test(d)));
-    if (unexplained.length === 0) return null;
-    return `tool skip not in TOOL_SKIP_ACCEPTED: ${unexplained.join(' | ')}`;
-  }
-  if (!r) return 'not reported (crash, hang or login failure)';
-  return `${r.outcome}${r.detail.length ? `: ${r.detail.slice(0, 6).join(' | ')}` : ''}`;
-}
+const expectAcceptable = (name: string, r: TestResult | undefined, table: SkipTable): void =>
+  expect(skipProblem(name, r, table)).toBeNull();
 
-const expectAcceptable = (r: TestResult | undefined, accepted: readonly RegExp[]): void =>
-  expect(problemWith(r, accepted)).toBeNull();
+/** The iSCSITMF tests the 1.20 ALL run cannot reach (SKIPS_THIN_120), run one process each. */
+const LONE_TMF = ['iSCSITMF.LUNResetSimpleAsync', 'iSCSITMF.LogoutDuringIOAsync'];
 
 function count(run: OneProcessRun | undefined, outcome: TestResult['outcome']): number {
   return [...(run?.parsed.results.values() ?? [])].filter((r) => r.outcome === outcome).length;
@@ -92,29 +83,6 @@ function writeAllReport(
   }));
   const report = { tests: tests.length, ours: side(ours), tgt: side(tgt), rows };
   writeFileSync(join(dir, file), JSON.stringify(report, null, 2));
-}
-
-/**
- * Tests of an ALL run on ours that are neither excused nor acceptable, with what happened.
- * `toolSkips`: a skip line accepted for that one test only.
- */
-function unacceptable(
-  tests: readonly string[],
-  run: OneProcessRun | undefined,
-  excuses: Readonly<Record<string, string>>,
-  toolSkips: Readonly<Record<string, RegExp>> = {},
-): string[] {
-  return tests
-    .filter((n) => excuses[n] === undefined)
-    .flatMap((n) => {
-      const own = toolSkips[n];
-      const accepted = own ? [...TOOL_SKIP_ACCEPTED, own] : TOOL_SKIP_ACCEPTED;
-      const r = run?.parsed.results.get(n);
-      const hung = run?.parsed.unfinished;
-      if (r === undefined && hung !== undefined) return [`${n}: no outcome (the run hung in ${hung})`];
-      const problem = problemWith(r, accepted);
-      return problem === null ? [] : [`${n}: ${problem}`];
-    });
 }
 
 describe('iscsi-test-cu 1.19 -d -t ALL in one process: ours vs tgt', () => {
@@ -187,8 +155,8 @@ describe('iscsi-test-cu 1.19 -d -t ALL in one process: ours vs tgt', () => {
     expect(tests.filter((n) => !tgtAll?.parsed.results.has(n))).toEqual([]);
   });
 
-  it('every test not excused passes on ours, or the tool skipped it for an accepted reason', () => {
-    expect(unacceptable(tests, oursAll, ALL_EXCUSES_119)).toEqual([]);
+  it('every test not excused passes on ours, or the tool skipped it with its accepted line', () => {
+    expect(judgeToolSkips(tests, oursAll?.parsed, SKIPS_THIN_119, ALL_EXCUSES_119)).toEqual([]);
   });
 
   it('COMPARE AND WRITE really ran: none of its tests was skipped on ours', () => {
@@ -200,19 +168,18 @@ describe('iscsi-test-cu 1.19 -d -t ALL in one process: ours vs tgt', () => {
 
   describe('512/512 LU: GetLBAStatus, whose UnmapSingle needs one logical block per physical block', () => {
     for (const name of bySuiteOf(LBPPB1_SUITE)) {
-      it(name, () => expectAcceptable(lbppb1Run?.results.get(name), TOOL_SKIP_ACCEPTED));
+      it(name, () => expectAcceptable(name, lbppb1Run?.results.get(name), NO_SKIPS));
     }
   });
 
   describe('host-managed LU with conventional low LBAs: the iSCSI family', () => {
     for (const name of ISCSI_TESTS) {
-      const reason = SKIP_HOST_MANAGED[name];
-      if (reason !== undefined) {
-        it.skip(`${name} (skipped: ${reason})`, () => {});
-        continue;
-      }
-      it(name, () => expectAcceptable(hmRun?.results.get(name), TOOL_SKIP_ACCEPTED_HOST_MANAGED));
+      it(name, () => expectAcceptable(name, hmRun?.results.get(name), SKIPS_HOST_MANAGED_119));
     }
+
+    it('every accepted skip of the host-managed LU still happens', () => {
+      expect(judgeToolSkips(ISCSI_TESTS, hmRun, SKIPS_HOST_MANAGED_119)).toEqual([]);
+    });
 
     it('the CmdSN tests really ran (they need no SBC device type)', () => {
       expect(hmRun?.results.get('iSCSIcmdsn.iSCSICmdSnTooHigh')?.outcome).toBe('passed');
@@ -275,7 +242,7 @@ describe('iscsi-test-cu 1.20 -d -t ALL in one process: ours vs tgt', () => {
       oursAll = await runAllInOneProcess(bin, { url, timeoutMs: ALL_TIMEOUT_MS });
       oursAlone = await runTestCu(bin, {
         url,
-        suites: Object.keys(ALL_TOOL_SKIPS_120).map((t) => `iSCSI.${t}`),
+        suites: LONE_TMF.map((t) => `iSCSI.${t}`),
         dataloss: true,
         timeoutMs: 60_000,
       });
@@ -309,23 +276,20 @@ describe('iscsi-test-cu 1.20 -d -t ALL in one process: ours vs tgt', () => {
     expect(problems).toEqual([]);
   });
 
-  it('every test not excused passes on ours, or the tool skipped it for an accepted reason', () => {
-    // iSCSICHAP skips without a CHAP session; it is checked on the CHAP target below.
-    const plain = tests.filter((t) => !t.startsWith('iSCSICHAP.'));
-    expect(unacceptable(plain, oursAll, ALL_EXCUSES_120, ALL_TOOL_SKIPS_120)).toEqual([]);
+  it('every test not excused passes on ours, or the tool skipped it with its accepted line', () => {
+    // iSCSICHAP skips without a CHAP session; it passes on the CHAP target below.
+    expect(judgeToolSkips(tests, oursAll?.parsed, SKIPS_THIN_120, ALL_EXCUSES_120)).toEqual([]);
   });
 
   it('the iSCSITMF tests the ALL run cannot reach pass when run on their own', () => {
-    for (const name of Object.keys(ALL_TOOL_SKIPS_120)) {
-      expect(problemWith(oursAlone?.results.get(name), TOOL_SKIP_ACCEPTED), name).toBeNull();
-    }
+    expect(judgeToolSkips(LONE_TMF, oursAlone, NO_SKIPS)).toEqual([]);
   });
 
   it('iSCSICHAP passes on a CHAP session', () => {
     const chap = tests.filter((t) => t.startsWith('iSCSICHAP.'));
     expect(chap.length).toBeGreaterThan(0);
     expect(chap.flatMap((n) => {
-      const p = problemWith(oursChap?.results.get(n), TOOL_SKIP_ACCEPTED);
+      const p = skipProblem(n, oursChap?.results.get(n), NO_SKIPS);
       return p === null ? [] : [`${n}: ${p}`];
     })).toEqual([]);
     expect(oursChap?.results.get('iSCSICHAP.Simple')?.outcome).toBe('passed');
