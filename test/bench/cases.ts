@@ -57,8 +57,28 @@ export const QUICK_SIZES: BenchSizes = {
   reportSeconds: 1,
 };
 
-/** Which LU of a target a case runs on: ours has a plain LU and a host-managed one. */
-export type LuRole = 'plain' | 'zoned';
+/**
+ * Which LU of a target a case runs on. tgt has only 'plain'. Ours runs one process per role it
+ * needs: a plain LU and a host-managed one (control server off, `--no-admin`), the same two with
+ * metrics and the control server on (`--admin`), and a host-managed one with `--interface sata`.
+ */
+export const LU_ROLES = ['plain', 'zoned', 'plain-admin', 'zoned-admin', 'zoned-sata'] as const;
+export type LuRole = (typeof LU_ROLES)[number];
+
+export interface LuRoleKind {
+  readonly zoned: boolean;
+  /** Metrics on and the control server up (no fault armed). */
+  readonly admin: boolean;
+  readonly sata: boolean;
+}
+
+export const LU_ROLE_KINDS: Readonly<Record<LuRole, LuRoleKind>> = {
+  plain: { zoned: false, admin: false, sata: false },
+  zoned: { zoned: true, admin: false, sata: false },
+  'plain-admin': { zoned: false, admin: true, sata: false },
+  'zoned-admin': { zoned: true, admin: true, sata: false },
+  'zoned-sata': { zoned: true, admin: false, sata: true },
+};
 
 /** One run's result plus the CPU time the target process(es) spent during it. */
 export type Measurement = LoadResult & {
@@ -123,6 +143,32 @@ const seqRead64k = io('seqread', 64 * KiB, 8, (s) => s.readRegion);
 const rand1 = io('randread', 4096, 1, (s) => s.readRegion);
 const rand32 = io('randread', 4096, 32, (s) => s.readRegion);
 
+/** The zoned writer over the write region's sequential zones (`mode` picks SCSI or ATA). */
+function zonedWrite(mode: 'zonedwrite' | 'zonedwrite-ata', label: string, s: BenchSizes): LoadSpec {
+  return {
+    mode,
+    bs: MiB,
+    qd: 8,
+    seconds: s.seconds,
+    offset: s.conventionalZones * s.zoneBytes,
+    region: s.writeRegion,
+    label,
+  };
+}
+
+/** Ours with the control server up ÷ ours without, on the same case: at most 3 % slower. */
+function adminCost(oursCase: string): Goal[] {
+  return [
+    { metric: 'mbps', ref: { oursCase }, min: 0.97, text: '≥ 0.97× with --no-admin' },
+    {
+      metric: 'cpu_us_per_op',
+      ref: { oursCase },
+      max: 1.03,
+      text: '≤ 1.03× with --no-admin',
+    },
+  ];
+}
+
 const vsTgt = (metric: MetricKey, bound: { min?: number; max?: number }, text: string): Goal => ({
   metric,
   ref: 'tgt-tuned',
@@ -170,26 +216,50 @@ export const BENCH_CASES: readonly BenchCase[] = [
     title: 'zoned write 1 MiB QD8 (tgt: its seq write)',
     metrics: ['mbps', 'p50_us', 'p99_us', 'cpu_us_per_op'],
     plan: (t, s) =>
-      t === 'ours'
-        ? {
-            lu: 'zoned',
-            spec: {
-              mode: 'zonedwrite',
-              bs: MiB,
-              qd: 8,
-              seconds: s.seconds,
-              offset: s.conventionalZones * s.zoneBytes,
-              region: s.writeRegion,
-              label: 'ours zonedwrite',
-            },
-          }
-        : undefined,
+      t === 'ours' ? { lu: 'zoned', spec: zonedWrite('zonedwrite', 'ours zonedwrite', s) } : undefined,
     tgtFrom: 'seqwrite-1m-qd8',
     extraMetrics: ['reset_p50_us', 'reset_p99_us'],
     goals: [
       ofCeiling(0.6),
       { metric: 'reset_p50_us', ref: 'absolute', max: 2000, text: '≤ 2 ms' },
       { metric: 'reset_p99_us', ref: 'absolute', max: 10_000, text: '≤ 10 ms' },
+    ],
+  },
+  {
+    id: 'seqread-1m-qd8-admin',
+    title: 'seq read 1 MiB QD8, metrics and control server on',
+    metrics: ['mbps', 'p50_us', 'p99_us', 'cpu_us_per_op'],
+    plan: (t, s) =>
+      t === 'ours' ? { lu: 'plain-admin', spec: seqRead('ours seqread admin', s) } : undefined,
+    goals: adminCost('seqread-1m-qd8'),
+  },
+  {
+    id: 'zonedwrite-1m-qd8-admin',
+    title: 'zoned write 1 MiB QD8, metrics and control server on',
+    metrics: ['mbps', 'p50_us', 'p99_us', 'cpu_us_per_op'],
+    extraMetrics: ['reset_p50_us', 'reset_p99_us'],
+    plan: (t, s) =>
+      t === 'ours'
+        ? { lu: 'zoned-admin', spec: zonedWrite('zonedwrite', 'ours zonedwrite admin', s) }
+        : undefined,
+    goals: adminCost('zonedwrite-1m-qd8'),
+  },
+  {
+    id: 'zonedwrite-1m-qd8-sata',
+    title: 'zoned write 1 MiB QD8, SATA: ATA WRITE DMA EXT, ZAC RESET',
+    metrics: ['mbps', 'p50_us', 'p99_us', 'cpu_us_per_op'],
+    extraMetrics: ['reset_p50_us', 'reset_p99_us'],
+    plan: (t, s) =>
+      t === 'ours'
+        ? { lu: 'zoned-sata', spec: zonedWrite('zonedwrite-ata', 'ours zonedwrite sata', s) }
+        : undefined,
+    goals: [
+      {
+        metric: 'mbps',
+        ref: { oursCase: 'zonedwrite-1m-qd8' },
+        min: 0.9,
+        text: '≥ 0.9× the SCSI zoned write',
+      },
     ],
   },
   {
@@ -246,45 +316,63 @@ export const BENCH_CASES: readonly BenchCase[] = [
   },
 ];
 
-/** Prefill before the rounds: stamps the read region and makes writes overwrite, as in steady use. */
-export function prefillSpecs(target: TargetId, sizes: BenchSizes): { lu: LuRole; spec: LoadSpec }[] {
-  const plain: { lu: LuRole; spec: LoadSpec } = {
-    lu: 'plain',
-    spec: {
-      mode: 'seqwrite',
-      bs: MiB,
-      qd: 8,
-      seconds: 0,
-      offset: 0,
-      region: Math.max(sizes.readRegion, sizes.writeRegion),
-      once: true,
-      label: `${target} prefill`,
-    },
-  };
-  if (target !== 'ours') return [plain];
-  // One pass of the zoned writer over every sequential zone of the write region, so the measured
-  // rounds find full zones and reset them as they go.
-  const zoned: { lu: LuRole; spec: LoadSpec } = {
-    lu: 'zoned',
-    spec: {
-      mode: 'zonedwrite',
-      bs: MiB,
-      qd: 8,
-      seconds: 0,
-      ops: Math.floor(sizes.writeRegion / MiB),
-      offset: sizes.conventionalZones * sizes.zoneBytes,
-      region: sizes.writeRegion,
-      label: 'ours zoned prefill',
-    },
-  };
-  return [plain, zoned];
+/** The LU roles a target needs for these cases: 'plain' always (the warm-up runs there). */
+export function rolesFor(target: TargetId, cases: readonly BenchCase[], sizes: BenchSizes): LuRole[] {
+  const roles = new Set<LuRole>(['plain']);
+  for (const c of cases) {
+    const lu = c.plan(target, sizes)?.lu;
+    if (lu) roles.add(lu);
+  }
+  return LU_ROLES.filter((r) => roles.has(r));
 }
 
 /**
- * Warm-up after the prefill, unmeasured and the same for every target: the prefill only writes,
- * so without it our first measured read round also pays for V8 compiling the read path (seen as
- * a slow first QD1 round in --quick runs).
+ * Prefill before the rounds, one per LU role: stamps the read region and makes writes overwrite,
+ * as in steady use; on a zoned LU one pass of the zoned writer over every sequential zone of the
+ * write region (through ATA on the SATA LU), so the measured rounds find full zones and reset
+ * them as they go.
  */
-export function warmupSpec(target: TargetId, sizes: BenchSizes): { lu: LuRole; spec: LoadSpec } {
-  return { lu: 'plain', spec: { ...rand32(`${target} warm-up`, sizes), seconds: 1 } };
+export function prefillSpecs(
+  target: TargetId,
+  sizes: BenchSizes,
+  roles: readonly LuRole[] = target === 'ours' ? ['plain', 'zoned'] : ['plain'],
+): { lu: LuRole; spec: LoadSpec }[] {
+  return roles.map((lu) => {
+    const kind = LU_ROLE_KINDS[lu];
+    if (!kind.zoned) {
+      const spec: LoadSpec = {
+        mode: 'seqwrite',
+        bs: MiB,
+        qd: 8,
+        seconds: 0,
+        offset: 0,
+        region: Math.max(sizes.readRegion, sizes.writeRegion),
+        once: true,
+        label: `${target} ${lu} prefill`,
+      };
+      return { lu, spec };
+    }
+    const mode = kind.sata ? 'zonedwrite-ata' : 'zonedwrite';
+    const spec: LoadSpec = {
+      ...zonedWrite(mode, `${target} ${lu} prefill`, sizes),
+      seconds: 0,
+      ops: Math.floor(sizes.writeRegion / MiB),
+    };
+    return { lu, spec };
+  });
+}
+
+/**
+ * Warm-up after the prefill, unmeasured, on every plain LU and the same for every target: the
+ * prefill only writes, so without it our first measured read round also pays for V8 compiling
+ * the read path (seen as a slow first QD1 round in --quick runs).
+ */
+export function warmupSpecs(
+  target: TargetId,
+  sizes: BenchSizes,
+  roles: readonly LuRole[] = ['plain'],
+): { lu: LuRole; spec: LoadSpec }[] {
+  return roles
+    .filter((lu) => !LU_ROLE_KINDS[lu].zoned)
+    .map((lu) => ({ lu, spec: { ...rand32(`${target} ${lu} warm-up`, sizes), seconds: 1 } }));
 }

@@ -1,11 +1,11 @@
-// Starts the targets under test: ours (a plain LU and a host-managed LU, one process each, as a
-// user would start them) and private tgtd instances (test/helpers/tgt.ts: stock, tuned, and a
+// Starts the targets under test: ours (one process per LU role the cases need, as a user would
+// start them: plain, host-managed, each also with the control server up, and host-managed SATA) and private tgtd instances (test/helpers/tgt.ts: stock, tuned, and a
 // second tuned one whose difference to the first is the noise floor), each on its own sparse
 // backing file of one size in one folder, so all sit on the same file system.
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startTargetProcess, type TargetProcess } from '../helpers/target-process.js';
-import type { BenchSizes, LuRole, TargetId } from './cases.js';
+import { type BenchSizes, LU_ROLE_KINDS, type LuRole, type TargetId } from './cases.js';
 import { startTgt } from '../helpers/tgt.js';
 
 export interface Contender {
@@ -14,6 +14,8 @@ export interface Contender {
   readonly urls: Readonly<Partial<Record<LuRole, string>>>;
   /** Process ids, for RSS and profiles. */
   readonly pids: readonly number[];
+  /** Control server base URL (http://HOST:PORT) of each LU role started with one. */
+  readonly adminUrls: Readonly<Partial<Record<LuRole, string>>>;
   stop(): Promise<void>;
 }
 
@@ -52,6 +54,16 @@ export function ourZonedArgs(iqn: string, backing: string, sizes: BenchSizes): s
   ];
 }
 
+/** The flags of one of our LU roles: the control server on (port chosen by the OS) or off. */
+export function ourRoleArgs(role: LuRole, iqn: string, backing: string, sizes: BenchSizes): string[] {
+  const kind = LU_ROLE_KINDS[role];
+  const lu = kind.zoned ? ourZonedArgs(iqn, backing, sizes) : ourPlainArgs(iqn, backing, sizes);
+  const admin = kind.admin ? ['--admin', '127.0.0.1:0'] : ['--no-admin'];
+  return [...lu, ...(kind.sata ? ['--interface', 'sata'] : []), ...admin];
+}
+
+const ADMIN_RE = /^zbc-target: control server on (http:\/\/\S+?)\/?\s*$/m;
+
 function lunUrl(p: TargetProcess, iqn: string, lun = 0): string {
   return `iscsi://${p.host}:${p.port}/${p.iqns[0] ?? iqn}/${lun}`;
 }
@@ -59,37 +71,15 @@ function lunUrl(p: TargetProcess, iqn: string, lun = 0): string {
 export interface StartOptions {
   readonly dir: string;
   readonly sizes: BenchSizes;
+  /** The LU roles to offer (ours: one process each; tgt offers 'plain' only). */
+  readonly roles: readonly LuRole[];
   /** Extra environment for our target (e.g. NODE_OPTIONS=--cpu-prof). */
   readonly ourEnv?: NodeJS.ProcessEnv;
 }
 
 export async function startContender(id: TargetId, opts: StartOptions): Promise<Contender> {
   const { dir, sizes } = opts;
-  if (id === 'ours') {
-    const plainFile = join(dir, 'ours-plain.img');
-    const zonedFile = join(dir, 'ours-zoned.img');
-    await createSparseFile(plainFile, sizes.lunBytes);
-    await createSparseFile(zonedFile, sizes.lunBytes);
-    const env = ourEnv(opts.ourEnv);
-    const plainIqn = `${OUR_IQN_PREFIX}-plain`;
-    const zonedIqn = `${OUR_IQN_PREFIX}-zoned`;
-    const plain = await startTargetProcess(ourPlainArgs(plainIqn, plainFile, sizes), { env });
-    let zoned: TargetProcess;
-    try {
-      zoned = await startTargetProcess(ourZonedArgs(zonedIqn, zonedFile, sizes), { env });
-    } catch (err) {
-      await plain.stop();
-      throw err;
-    }
-    return {
-      id,
-      urls: { plain: lunUrl(plain, plainIqn), zoned: lunUrl(zoned, zonedIqn) },
-      pids: [plain.child.pid ?? 0, zoned.child.pid ?? 0],
-      async stop() {
-        await Promise.all([plain.stop(), zoned.stop()]);
-      },
-    };
-  }
+  if (id === 'ours') return startOurs(opts);
   const backing = join(dir, `${id}.img`);
   await createSparseFile(backing, sizes.lunBytes);
   const tgt = await startTgt({
@@ -102,12 +92,46 @@ export async function startContender(id: TargetId, opts: StartOptions): Promise<
     id,
     urls: { plain: tgt.url() },
     pids: [tgt.child.pid ?? 0],
+    adminUrls: {},
     // tgtd 1.0.85 answers `tgtadm --mode system --op delete` with "invalid request" while it has
     // targets, so the helper's stop() waits 5 s before SIGKILL; tgtd keeps no state of its own
     // (writes went to the file with pwrite), so kill it at once and let stop() clean up.
     stop: async () => {
       tgt.child.kill('SIGKILL');
       await tgt.stop();
+    },
+  };
+}
+
+async function startOurs(opts: StartOptions): Promise<Contender> {
+  const env = ourEnv(opts.ourEnv);
+  const started: TargetProcess[] = [];
+  const urls: Partial<Record<LuRole, string>> = {};
+  const adminUrls: Partial<Record<LuRole, string>> = {};
+  try {
+    for (const role of opts.roles) {
+      const file = join(opts.dir, `ours-${role}.img`);
+      await createSparseFile(file, opts.sizes.lunBytes);
+      const iqn = `${OUR_IQN_PREFIX}-${role}`;
+      const p = await startTargetProcess(ourRoleArgs(role, iqn, file, opts.sizes), { env });
+      started.push(p);
+      urls[role] = lunUrl(p, iqn);
+      if (!LU_ROLE_KINDS[role].admin) continue;
+      const admin = ADMIN_RE.exec(p.output().stdout)?.[1];
+      if (admin === undefined) throw new Error(`ours ${role}: no 'control server on' line`);
+      adminUrls[role] = admin;
+    }
+  } catch (err) {
+    await Promise.all(started.map((p) => p.stop()));
+    throw err;
+  }
+  return {
+    id: 'ours',
+    urls,
+    adminUrls,
+    pids: started.map((p) => p.child.pid ?? 0),
+    async stop() {
+      await Promise.all(started.map((p) => p.stop()));
     },
   };
 }

@@ -19,6 +19,11 @@
  *               written from its start to its capacity with WRITE(16) at the write pointer; a zone
  *               that is not empty is reset (ZBC OUT RESET WRITE POINTER, ZBC-2 5.5) before reuse;
  *               only zones wholly inside the region take part
+ *   zonedwrite-ata the same zone pattern through ATA PASS-THROUGH(16) (SAT-4 12.2.2), for a LU
+ *               with the SATA interface: WRITE DMA EXT (35h, ACS-4 7.60; PROTOCOL 6 DMA, T_DIR 0,
+ *               BYTE_BLOCK 1, T_LENGTH 2: the sector count in COUNT) at the write pointer, and
+ *               ZAC MANAGEMENT OUT RESET WRITE POINTER EXT (9Fh/04h, ZAC-2, non-data) before reuse;
+ *               the zone list still comes from the SCSI REPORT ZONES (the SATL serves both)
  *   reportzones REPORT ZONES (ZBC IN 95h/00h, ZBC-2 5.2) at QD1: --report full (PARTIAL=0,
  *               allocation length = the whole list) or --report page (PARTIAL=1, one 4 KiB page
  *               from a random zone start); the descriptors are checked for contiguity
@@ -47,9 +52,9 @@
 #define INITIATOR_NAME "iqn.2026-11.dev.zbc-target:bench"
 #define MAX_QD 256
 
-enum mode { SEQWRITE, SEQREAD, RANDREAD, ZONEDWRITE, REPORTZONES };
-static const char *const MODE_NAMES[] = {"seqwrite", "seqread", "randread", "zonedwrite",
-                                         "reportzones"};
+enum mode { SEQWRITE, SEQREAD, RANDREAD, ZONEDWRITE, REPORTZONES, ZONEDWRITE_ATA };
+static const char *const MODE_NAMES[] = {"seqwrite",    "seqread",    "randread",
+                                         "zonedwrite",  "reportzones", "zonedwrite-ata"};
 
 struct options {
   const char *url;
@@ -196,6 +201,43 @@ static void check_status(struct scsi_task *task, int status, const char *what, u
   fail("%s at LBA %" PRIu64 ": SCSI status 0x%x: %s", what, lba, status, iscsi_get_error(iscsi));
 }
 
+static int zoned_mode(void) { return opt.mode == ZONEDWRITE || opt.mode == ZONEDWRITE_ATA; }
+static const char *write_name(void) {
+  return opt.mode == ZONEDWRITE_ATA ? "ATA WRITE DMA EXT" : "WRITE(16)";
+}
+
+/*
+ * ATA PASS-THROUGH(16) (SAT-4 12.2.2) with EXTEND=1: the 48-bit LBA and the 16-bit FEATURES and
+ * COUNT spread over the CDB, high bytes first in each pair; DEVICE bit 6 = LBA addressing.
+ */
+static void ata_pass_through_16(unsigned char cdb[16], int protocol, int flags, uint16_t features,
+                                uint16_t count, uint64_t lba, unsigned char command) {
+  memset(cdb, 0, 16);
+  cdb[0] = 0x85;
+  cdb[1] = (unsigned char)(protocol << 1 | 1);
+  cdb[2] = (unsigned char)flags;
+  cdb[3] = (unsigned char)(features >> 8);
+  cdb[4] = (unsigned char)features;
+  cdb[5] = (unsigned char)(count >> 8);
+  cdb[6] = (unsigned char)count;
+  cdb[7] = (unsigned char)(lba >> 24);
+  cdb[8] = (unsigned char)lba;
+  cdb[9] = (unsigned char)(lba >> 32);
+  cdb[10] = (unsigned char)(lba >> 8);
+  cdb[11] = (unsigned char)(lba >> 40);
+  cdb[12] = (unsigned char)(lba >> 16);
+  cdb[13] = 0x40;
+  cdb[14] = command;
+}
+
+#define ATA_PROTOCOL_NON_DATA 3
+#define ATA_PROTOCOL_DMA 6
+#define ATA_BYTE_BLOCK_COUNT 0x06 /* T_DIR 0 (to the device), BYTE_BLOCK 1, T_LENGTH 2 (COUNT) */
+#define ATA_WRITE_DMA_EXT 0x35
+#define ZAC_MANAGEMENT_OUT 0x9f
+#define ZAC_RESET_WRITE_POINTER 0x04
+#define ATA_MAX_SECTORS 65536 /* COUNT 0 means 65,536 (ACS-4 7.60) */
+
 static int time_is_up(void) {
   if (opt.max_ops && ops_submitted >= opt.max_ops) return 1;
   if (opt.seconds > 0) {
@@ -216,7 +258,7 @@ static void io_done(struct iscsi_context *ctx, int status, void *command_data, v
   struct slot *s = private_data;
   struct timespec now;
   clock_gettime(CLOCK_MONOTONIC, &now);
-  int is_write = opt.mode == SEQWRITE || opt.mode == ZONEDWRITE;
+  int is_write = opt.mode == SEQWRITE || zoned_mode();
   if (s->resetting) {
     check_status(task, status, "RESET WRITE POINTER", s->lba);
     scsi_free_scsi_task(task);
@@ -229,17 +271,18 @@ static void io_done(struct iscsi_context *ctx, int status, void *command_data, v
     submit(s);
     return;
   }
-  check_status(task, status, is_write ? "WRITE(16)" : "READ(16)", s->lba);
+  const char *what = is_write ? write_name() : "READ(16)";
+  check_status(task, status, what, s->lba);
   if (task->residual_status != SCSI_RESIDUAL_NO_RESIDUAL && task->residual != 0)
-    fail("%s at LBA %" PRIu64 ": residual %zu bytes (short transfer)",
-         is_write ? "WRITE(16)" : "READ(16)", s->lba, task->residual);
+    fail("%s at LBA %" PRIu64 ": residual %zu bytes (short transfer)", what, s->lba,
+         task->residual);
   if (!is_write) verify(s->buf, s->lba, s->blocks);
   scsi_free_scsi_task(task);
   record_latency(&lat, &s->t0, &now);
   t_last = now;
   ops_done++;
   bytes_done += (uint64_t)s->blocks * block_size;
-  if (opt.mode == ZONEDWRITE) zones[s->zone].wp += s->blocks;
+  if (zoned_mode()) zones[s->zone].wp += s->blocks;
   in_flight--;
   s->active = 0;
   submit(s);
@@ -262,6 +305,9 @@ static void submit_reset(struct slot *s) {
   struct zone *z = &zones[s->zone];
   unsigned char cdb[16] = {0x94, 0x04}; /* ZBC OUT, RESET WRITE POINTER (ZBC-2 5.5) */
   for (int i = 0; i < 8; i++) cdb[2 + i] = (unsigned char)(z->start >> (56 - 8 * i));
+  if (opt.mode == ZONEDWRITE_ATA) /* ZONE ID in the LBA, COUNT 0 = this zone, ALL 0 */
+    ata_pass_through_16(cdb, ATA_PROTOCOL_NON_DATA, 0, ZAC_RESET_WRITE_POINTER, 0, z->start,
+                        ZAC_MANAGEMENT_OUT);
   struct scsi_task *task = scsi_create_task(16, cdb, SCSI_XFER_NONE, 0);
   if (!task) fail("scsi_create_task failed");
   s->resetting = 1;
@@ -271,6 +317,22 @@ static void submit_reset(struct slot *s) {
   clock_gettime(CLOCK_MONOTONIC, &s->t0);
   if (iscsi_scsi_command_async(iscsi, lun, task, io_done, NULL, s) != 0)
     fail("queueing RESET WRITE POINTER failed: %s", iscsi_get_error(iscsi));
+}
+
+/* WRITE DMA EXT of `blocks` sectors at `lba` from the slot's buffer, queued. */
+static struct scsi_task *ata_write_task(struct slot *s, uint64_t lba, uint32_t blocks) {
+  unsigned char cdb[16];
+  ata_pass_through_16(cdb, ATA_PROTOCOL_DMA, ATA_BYTE_BLOCK_COUNT, 0, (uint16_t)blocks, lba,
+                      ATA_WRITE_DMA_EXT);
+  struct scsi_task *task =
+      scsi_create_task(16, cdb, SCSI_XFER_WRITE, (int)(blocks * block_size));
+  if (!task) return NULL;
+  scsi_task_set_iov_out(task, &s->iov, 1);
+  if (iscsi_scsi_command_async(iscsi, lun, task, io_done, NULL, s) != 0) {
+    scsi_free_scsi_task(task);
+    return NULL;
+  }
+  return task;
 }
 
 static void submit(struct slot *s) {
@@ -297,7 +359,8 @@ static void submit(struct slot *s) {
   case RANDREAD:
     lba = region_first + (next_random() % (region_blocks / bs_blocks)) * bs_blocks;
     break;
-  case ZONEDWRITE: {
+  case ZONEDWRITE:
+  case ZONEDWRITE_ATA: {
     if (s->zone >= 0 && zones[s->zone].wp >= zones[s->zone].start + zones[s->zone].capacity) {
       zones[s->zone].busy = 0;
       s->zone = -1;
@@ -330,6 +393,9 @@ static void submit(struct slot *s) {
   if (opt.mode == SEQREAD || opt.mode == RANDREAD) {
     task = iscsi_read16_iov_task(iscsi, lun, lba, blocks * block_size, block_size, 0, 0, 0, 0,
                                  0, io_done, s, &s->iov, 1);
+  } else if (opt.mode == ZONEDWRITE_ATA) {
+    stamp(s->buf, lba, blocks);
+    task = ata_write_task(s, lba, blocks);
   } else {
     stamp(s->buf, lba, blocks);
     task = iscsi_write16_iov_task(iscsi, lun, lba, NULL, blocks * block_size, block_size, 0, 0, 0,
@@ -496,7 +562,7 @@ static uint64_t parse_size(const char *s) {
 static void usage(void) {
   fprintf(stderr,
           "usage: zbc-load --url iscsi://HOST:PORT/IQN/LUN --mode "
-          "seqwrite|seqread|randread|zonedwrite|reportzones\n"
+          "seqwrite|seqread|randread|zonedwrite|zonedwrite-ata|reportzones\n"
           "  [--bs SIZE] [--qd N] [--seconds S] [--ops N] [--offset SIZE] [--region SIZE] "
           "[--once]\n  [--report full|page] [--seed N] [--label TEXT]\n");
   exit(2);
@@ -588,14 +654,16 @@ int main(int argc, char **argv) {
   if (region_first + region_blocks > capacity_blocks)
     fail("region [%" PRIu64 ", +%" PRIu64 ") is beyond the capacity of %" PRIu64 " blocks",
          region_first, region_blocks, capacity_blocks);
-  if (opt.mode != REPORTZONES && opt.mode != ZONEDWRITE && region_blocks < opt.bs / block_size)
+  if (opt.mode != REPORTZONES && !zoned_mode() && region_blocks < opt.bs / block_size)
     fail("region is smaller than one command");
   cursor = region_first;
 
   if (opt.mode == REPORTZONES) {
     run_report_zones();
   } else {
-    if (opt.mode == ZONEDWRITE) load_zones();
+    if (zoned_mode()) load_zones();
+    if (opt.mode == ZONEDWRITE_ATA && opt.bs / block_size > ATA_MAX_SECTORS)
+      fail("--bs %" PRIu64 " is more than one ATA command's %d sectors", opt.bs, ATA_MAX_SECTORS);
     for (int i = 0; i < opt.qd; i++) {
       struct slot *s = &slots[i];
       s->index = i;

@@ -29,7 +29,13 @@ export function buildLoadGenerator(): string {
   return binary;
 }
 
-export type LoadMode = 'seqwrite' | 'seqread' | 'randread' | 'zonedwrite' | 'reportzones';
+export type LoadMode =
+  | 'seqwrite'
+  | 'seqread'
+  | 'randread'
+  | 'zonedwrite'
+  | 'zonedwrite-ata'
+  | 'reportzones';
 
 export interface LoadSpec {
   readonly mode: LoadMode;

@@ -12,16 +12,19 @@ import {
   BENCH_CASES,
   type BenchSizes,
   FULL_SIZES,
+  type LuRole,
   type Measurement,
   prefillSpecs,
+  rolesFor,
   sessionSpec,
-  warmupSpec,
+  warmupSpecs,
   QUICK_SIZES,
   TARGET_IDS,
   TARGET_TITLES,
   type TargetId,
 } from './cases.js';
 import { type Contender, startContender } from './contenders.js';
+import { type ControlCheck, controlCheckLines, scrapeCommands } from './control-check.js';
 import { cpuNanosecondsOf } from './process-cpu.js';
 import { repoRoot } from '../helpers/target-process.js';
 import { buildLoadGenerator, type LoadResult, runLoad, runSessions } from './load-generator.js';
@@ -150,6 +153,12 @@ async function main(): Promise<number> {
   const ceilings: CeilingSample[] = [];
   let zoneScale: ZoneScaleResult | undefined;
   let failure: string | undefined;
+  // Commands completed per LU role of ours, checked against the control server's counter.
+  const oursOps = new Map<LuRole, number>();
+  const countOurs = (id: TargetId, lu: LuRole, r: LoadResult): void => {
+    if (id === 'ours') oursOps.set(lu, (oursOps.get(lu) ?? 0) + r.ops);
+  };
+  const controlChecks: ControlCheck[] = [];
   const cpuProfDir = join(resultsDir, `cpu-prof-${stamp}`);
   // node refuses --cpu-prof in NODE_OPTIONS; a preload module does the same job.
   const preload = pathToFileURL(join(repoRoot, 'test', 'bench', 'cpu-profile-preload.mjs')).href;
@@ -171,14 +180,17 @@ async function main(): Promise<number> {
   try {
     for (const id of targets) {
       progress(`starting ${TARGET_TITLES[id]}`);
-      contenders.set(id, await startContender(id, { dir, sizes, ourEnv: ourExtraEnv }));
+      const roles = rolesFor(id, cases, sizes);
+      contenders.set(id, await startContender(id, { dir, sizes, roles, ourEnv: ourExtraEnv }));
     }
     for (const [id, c] of contenders) {
-      for (const { lu, spec } of prefillSpecs(id, sizes)) {
+      for (const { lu, spec } of prefillSpecs(id, sizes, rolesFor(id, cases, sizes))) {
         const url = c.urls[lu];
         if (!url) continue;
         progress(`prefill ${TARGET_TITLES[id]} (${lu} LU)`);
-        record('prefill', id, await runLoad(binary, url, spec));
+        const r = await runLoad(binary, url, spec);
+        countOurs(id, lu, r);
+        record('prefill', id, r);
       }
     }
     // Write the prefill's freshly allocated blocks back before measuring: left dirty, they make
@@ -187,11 +199,14 @@ async function main(): Promise<number> {
     progress('writing the prefilled backing files back to disk');
     await syncFiles(dir);
     for (const [id, c] of contenders) {
-      const { lu, spec } = warmupSpec(id, sizes);
-      const url = c.urls[lu];
-      if (!url) continue;
-      progress(`warm-up ${TARGET_TITLES[id]}`);
-      record('warm-up', id, await runLoad(binary, url, spec));
+      for (const { lu, spec } of warmupSpecs(id, sizes, rolesFor(id, cases, sizes))) {
+        const url = c.urls[lu];
+        if (!url) continue;
+        progress(`warm-up ${TARGET_TITLES[id]} (${lu} LU)`);
+        const r = await runLoad(binary, url, spec);
+        countOurs(id, lu, r);
+        record('warm-up', id, r);
+      }
     }
     // Profile the measured rounds only, not the prefill (cpu-profile-preload.mjs).
     if (args['cpu-prof']) for (const pid of contenders.get('ours')?.pids ?? []) process.kill(pid, 'SIGUSR2');
@@ -204,7 +219,9 @@ async function main(): Promise<number> {
       const ceiling = await measureTcpCeiling(sizes.seconds);
       ceilings.push(ceiling);
       record('tcp-ceiling', 'loopback', { round, ...ceiling });
-      for (const c of cases) {
+      // Cases rotate too, so a variant and its reference (control server on / off, SATA / SCSI)
+      // do not always run in the same order, one after the other's writeback.
+      for (const c of roundOrder(cases, round)) {
         for (const id of roundOrder(targets, round)) {
           const planned = c.plan(id, sizes);
           const url = planned ? contenders.get(id)?.urls[planned.lu] : undefined;
@@ -219,6 +236,7 @@ async function main(): Promise<number> {
             sessionSpec(spec, sessions, i),
           );
           const cpuNs = (await cpuNanosecondsOf(pids)) - cpuBefore;
+          countOurs(id, planned.lu, result);
           const measurement: Measurement = { ...result, cpu_us_per_op: cpuNs / 1000 / result.ops };
           addSample(samples, c.id, id, measurement);
           record(c.id, id, { round, ...measurement });
@@ -228,6 +246,14 @@ async function main(): Promise<number> {
   } catch (err) {
     failure = (err as Error).message;
   } finally {
+    for (const [role, adminUrl] of Object.entries(contenders.get('ours')?.adminUrls ?? {})) {
+      const sent = oursOps.get(role as LuRole) ?? 0;
+      try {
+        controlChecks.push({ role, sent, counted: await scrapeCommands(adminUrl) });
+      } catch (err) {
+        controlChecks.push({ role, sent, error: (err as Error).message });
+      }
+    }
     progress('stopping the targets');
     await Promise.all([...contenders.values()].map((c) => c.stop().catch(() => undefined)));
     await rm(dir, { recursive: true, force: true });
@@ -255,6 +281,7 @@ async function main(): Promise<number> {
     '',
     throughputTable(summarize(samples, cases, runCeiling(ceilings))),
   ];
+  if (controlChecks.length > 0) parts.push('', ...controlCheckLines(controlChecks));
   if (zoneScale) parts.push('', zoneScaleTable(zoneScale));
   if (args['cpu-prof']) parts.push('', ...profileSections(cpuProfDir));
   if (failure) parts.push('', `**FAILED:** ${failure}`);

@@ -59,7 +59,14 @@ export interface Row {
   readonly noise: number;
   /** Our MB/s ÷ the run's TCP ceiling (MB/s rows only). */
   readonly oursVsCeiling: number;
-  readonly goals: readonly { readonly text: string; readonly verdict: Verdict }[];
+  readonly goals: readonly GoalResult[];
+}
+
+export interface GoalResult {
+  readonly text: string;
+  readonly verdict: Verdict;
+  /** Ours ÷ our own median of another case (no column shows it, so the Goal cell does). */
+  readonly ratio?: number;
 }
 
 const METRIC_TITLES: Readonly<Record<MetricKey, string>> = {
@@ -132,9 +139,12 @@ export function summarize(
       };
       const goals = (c.goals ?? [])
         .filter((g) => g.metric === metric)
-        .flatMap((g) => {
+        .flatMap((g): GoalResult[] => {
           const { value, noise } = goalValue(g, row, samples, ceiling);
-          return Number.isFinite(value) ? [{ text: g.text, verdict: judge(g, value, noise) }] : [];
+          if (!Number.isFinite(value)) return [];
+          const verdict = judge(g, value, noise);
+          const own = typeof g.ref === 'object';
+          return [own ? { text: g.text, verdict, ratio: value } : { text: g.text, verdict }];
         });
       rows.push({ ...row, goals });
     }
@@ -164,7 +174,12 @@ export function throughputTable(rows: readonly Row[]): string {
   const lines = [head, `|${' --- |'.repeat(11)}`];
   for (const r of rows) {
     const v = (t: TargetId): string => formatValue(r.cells[t]?.median ?? Number.NaN, r.metric);
-    const goal = r.goals.map((g) => `${g.text}: **${g.verdict}**`).join('; ');
+    const goal = r.goals
+      .map((g) => {
+        const shown = g.ratio === undefined ? '' : ` (${formatRatio(g.ratio)})`;
+        return `${g.text}${shown}: **${g.verdict}**`;
+      })
+      .join('; ');
     const vsCeiling = Number.isFinite(r.oursVsCeiling) ? r.oursVsCeiling.toFixed(2) : '–';
     lines.push(
       `| ${r.test} | ${METRIC_TITLES[r.metric]} | ${v('ours')} | ${v('tgt-tuned')} | ${v('tgt-stock')} | ` +

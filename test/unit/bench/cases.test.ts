@@ -2,11 +2,15 @@ import { describe, expect, it } from 'vitest';
 import {
   BENCH_CASES,
   FULL_SIZES,
+  LU_ROLES,
   prefillSpecs,
   QUICK_SIZES,
+  rolesFor,
   sessionSpec,
   TARGET_IDS,
+  warmupSpecs,
 } from '../../bench/cases.js';
+import { ourRoleArgs } from '../../bench/contenders.js';
 
 describe('bench cases', () => {
   it.each([FULL_SIZES, QUICK_SIZES])('fit the LU and give the zoned writer more zones than its queue depth (%#)', (sizes) => {
@@ -32,6 +36,53 @@ describe('bench cases', () => {
         expect((p.spec.offset ?? 0) + (p.spec.region ?? 0)).toBeLessThanOrEqual((fill?.offset ?? 0) + (fill?.region ?? 0));
       }
     }
+  });
+});
+
+describe('control server and SATA variants', () => {
+  const byId = (id: string) => BENCH_CASES.find((c) => c.id === id);
+
+  it('run on ours only, each on its own LU role, with the reference case in the same run', () => {
+    const variants = {
+      'seqread-1m-qd8-admin': ['plain-admin', 'seqread-1m-qd8'],
+      'zonedwrite-1m-qd8-admin': ['zoned-admin', 'zonedwrite-1m-qd8'],
+      'zonedwrite-1m-qd8-sata': ['zoned-sata', 'zonedwrite-1m-qd8'],
+    } as const;
+    for (const [id, [lu, reference]] of Object.entries(variants)) {
+      const c = byId(id);
+      for (const t of TARGET_IDS) expect(c?.plan(t, QUICK_SIZES)?.lu).toBe(t === 'ours' ? lu : undefined);
+      expect(c?.goals?.every((g) => typeof g.ref === 'object' && g.ref.oursCase === reference)).toBe(true);
+      const ref = byId(reference)?.plan('ours', QUICK_SIZES)?.spec;
+      const spec = c?.plan('ours', QUICK_SIZES)?.spec;
+      expect({ ...spec, mode: ref?.mode, label: '' }).toEqual({ ...ref, label: '' });
+    }
+    expect(byId('zonedwrite-1m-qd8-sata')?.plan('ours', QUICK_SIZES)?.spec.mode).toBe('zonedwrite-ata');
+  });
+
+  it('start only the processes the chosen cases need, with the right flags', () => {
+    const cases = ['seqread-1m-qd8-admin', 'zonedwrite-1m-qd8-sata'].map((id) => byId(id)!);
+    expect(rolesFor('ours', cases, QUICK_SIZES)).toEqual(['plain', 'plain-admin', 'zoned-sata']);
+    expect(rolesFor('tgt-tuned', BENCH_CASES, QUICK_SIZES)).toEqual(['plain']);
+    expect(rolesFor('ours', BENCH_CASES, QUICK_SIZES)).toEqual([...LU_ROLES]);
+    const args = (role: (typeof LU_ROLES)[number]) => ourRoleArgs(role, 'iqn.x', 'f.img', QUICK_SIZES);
+    expect(args('plain')).toContain('--no-admin');
+    expect(args('zoned')).toContain('--no-admin');
+    expect(args('plain-admin').join(' ')).toContain('--admin 127.0.0.1:0');
+    expect(args('zoned-admin').join(' ')).toContain('--model host-managed');
+    expect(args('zoned-sata').join(' ')).toMatch(/--model host-managed.*--interface sata --no-admin/);
+  });
+
+  it('prefill every role (the SATA LU through ATA) and warm up every plain LU', () => {
+    const fill = prefillSpecs('ours', QUICK_SIZES, ['plain', 'plain-admin', 'zoned-sata']);
+    expect(fill.map((f) => [f.lu, f.spec.mode])).toEqual([
+      ['plain', 'seqwrite'],
+      ['plain-admin', 'seqwrite'],
+      ['zoned-sata', 'zonedwrite-ata'],
+    ]);
+    expect(warmupSpecs('ours', QUICK_SIZES, ['plain', 'zoned', 'plain-admin']).map((w) => w.lu)).toEqual([
+      'plain',
+      'plain-admin',
+    ]);
   });
 });
 

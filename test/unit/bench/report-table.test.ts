@@ -66,7 +66,43 @@ describe('summarize', () => {
       ['randread-4k-qd32-x8', 'ours', [m('randread', 0, 50_000, 5)]],
     ]);
     const row = summarize(s).find((r) => r.caseId === 'randread-4k-qd32-x8' && r.metric === 'iops');
-    expect(row?.goals).toEqual([{ text: '≥ 1.3× our one session', verdict: 'missed' }]);
+    expect(row?.goals).toEqual([
+      { text: '≥ 1.3× our one session', verdict: 'missed', ratio: 1.25 },
+    ]);
+  });
+
+  it('divides the control-server-on runs by the --no-admin runs, throughput and CPU', () => {
+    const s = samplesOf([
+      ['seqread-1m-qd8', 'ours', [m('seqread', 1000, 0, 5, { cpu_us_per_op: 800 })]],
+      ['seqread-1m-qd8-admin', 'ours', [m('seqread', 980, 0, 5, { cpu_us_per_op: 840 })]],
+      ['zonedwrite-1m-qd8', 'ours', [m('zonedwrite', 800, 0, 5)]],
+      ['zonedwrite-1m-qd8-admin', 'ours', [m('zonedwrite', 760, 0, 5)]],
+    ]);
+    const rows = summarize(s);
+    const goals = (caseId: string, metric: string) =>
+      rows.find((r) => r.caseId === caseId && r.metric === metric)?.goals;
+    expect(goals('seqread-1m-qd8-admin', 'mbps')).toEqual([
+      { text: '≥ 0.97× with --no-admin', verdict: 'met', ratio: 0.98 },
+    ]);
+    expect(goals('seqread-1m-qd8-admin', 'cpu_us_per_op')).toEqual([
+      { text: '≤ 1.03× with --no-admin', verdict: 'missed', ratio: 1.05 },
+    ]);
+    expect(goals('zonedwrite-1m-qd8-admin', 'mbps')?.[0]?.verdict).toBe('missed'); // 0.95
+    expect(throughputTable(rows)).toContain('≥ 0.97× with --no-admin (0.98×): **met**');
+  });
+
+  it('divides the SATA zoned write by the SCSI zoned write of the same run', () => {
+    const sata = m('zonedwrite-ata', 850, 0, 5, { reset_p50_us: 1500 });
+    const s = samplesOf([
+      ['zonedwrite-1m-qd8', 'ours', [m('zonedwrite', 1000, 0, 5)]],
+      ['zonedwrite-1m-qd8-sata', 'ours', [sata]],
+    ]);
+    const rows = summarize(s).filter((r) => r.caseId === 'zonedwrite-1m-qd8-sata');
+    expect(rows.find((r) => r.metric === 'mbps')?.goals).toEqual([
+      { text: '≥ 0.9× the SCSI zoned write', verdict: 'missed', ratio: 0.85 },
+    ]);
+    expect(rows.find((r) => r.metric === 'reset_p50_us')?.cells.ours?.median).toBe(1500);
+    expect(rows.every((r) => r.cells['tgt-tuned'] === undefined)).toBe(true);
   });
 
   it('judges RESET WRITE POINTER latency against fixed bounds', () => {
