@@ -216,7 +216,9 @@ export const BENCH_CASES: readonly BenchCase[] = [
     title: 'zoned write 1 MiB QD8 (tgt: its seq write)',
     metrics: ['mbps', 'p50_us', 'p99_us', 'cpu_us_per_op'],
     plan: (t, s) =>
-      t === 'ours' ? { lu: 'zoned', spec: zonedWrite('zonedwrite', 'ours zonedwrite', s) } : undefined,
+      t === 'ours'
+        ? { lu: 'zoned', spec: zonedWrite('zonedwrite', 'ours zonedwrite', s) }
+        : undefined,
     tgtFrom: 'seqwrite-1m-qd8',
     extraMetrics: ['reset_p50_us', 'reset_p99_us'],
     goals: [
@@ -317,7 +319,11 @@ export const BENCH_CASES: readonly BenchCase[] = [
 ];
 
 /** The LU roles a target needs for these cases: 'plain' always (the warm-up runs there). */
-export function rolesFor(target: TargetId, cases: readonly BenchCase[], sizes: BenchSizes): LuRole[] {
+export function rolesFor(
+  target: TargetId,
+  cases: readonly BenchCase[],
+  sizes: BenchSizes,
+): LuRole[] {
   const roles = new Set<LuRole>(['plain']);
   for (const c of cases) {
     const lu = c.plan(target, sizes)?.lu;

@@ -1,7 +1,8 @@
 // Starts the targets under test: ours (one process per LU role the cases need, as a user would
-// start them: plain, host-managed, each also with the control server up, and host-managed SATA) and private tgtd instances (test/helpers/tgt.ts: stock, tuned, and a
-// second tuned one whose difference to the first is the noise floor), each on its own sparse
-// backing file of one size in one folder, so all sit on the same file system.
+// start them: plain, host-managed, each also with the control server up, and host-managed SATA)
+// and private tgtd instances (test/helpers/tgt.ts: stock, tuned, and a second tuned one whose
+// difference to the first is the noise floor), each on its own sparse backing file of one size
+// in one folder, so all sit on the same file system.
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startTargetProcess, type TargetProcess } from '../helpers/target-process.js';
@@ -55,7 +56,12 @@ export function ourZonedArgs(iqn: string, backing: string, sizes: BenchSizes): s
 }
 
 /** The flags of one of our LU roles: the control server on (port chosen by the OS) or off. */
-export function ourRoleArgs(role: LuRole, iqn: string, backing: string, sizes: BenchSizes): string[] {
+export function ourRoleArgs(
+  role: LuRole,
+  iqn: string,
+  backing: string,
+  sizes: BenchSizes,
+): string[] {
   const kind = LU_ROLE_KINDS[role];
   const lu = kind.zoned ? ourZonedArgs(iqn, backing, sizes) : ourPlainArgs(iqn, backing, sizes);
   const admin = kind.admin ? ['--admin', '127.0.0.1:0'] : ['--no-admin'];
