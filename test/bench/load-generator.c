@@ -24,6 +24,8 @@
  *               BYTE_BLOCK 1, T_LENGTH 2: the sector count in COUNT) at the write pointer, and
  *               ZAC MANAGEMENT OUT RESET WRITE POINTER EXT (9Fh/04h, ZAC-2, non-data) before reuse;
  *               the zone list still comes from the SCSI REPORT ZONES (the SATL serves both)
+ *   Both zoned modes end, after the clock stops, by reading back the last --bs written in every
+ *   zone they wrote (READ(16), verified), so data that landed at the wrong LBA fails the run.
  *   reportzones REPORT ZONES (ZBC IN 95h/00h, ZBC-2 5.2) at QD1: --report full (PARTIAL=0,
  *               allocation length = the whole list) or --report page (PARTIAL=1, one 4 KiB page
  *               from a random zone start); the descriptors are checked for contiguity
@@ -74,7 +76,8 @@ struct options {
 struct zone {
   uint64_t start, length, capacity, wp;
   uint8_t type, cond;
-  int busy; /* owned by a slot */
+  int busy;    /* owned by a slot */
+  int written; /* this run wrote to it */
 };
 
 struct slot {
@@ -282,7 +285,10 @@ static void io_done(struct iscsi_context *ctx, int status, void *command_data, v
   t_last = now;
   ops_done++;
   bytes_done += (uint64_t)s->blocks * block_size;
-  if (zoned_mode()) zones[s->zone].wp += s->blocks;
+  if (zoned_mode()) {
+    zones[s->zone].wp += s->blocks;
+    zones[s->zone].written = 1;
+  }
   in_flight--;
   s->active = 0;
   submit(s);
@@ -311,6 +317,7 @@ static void submit_reset(struct slot *s) {
   struct scsi_task *task = scsi_create_task(16, cdb, SCSI_XFER_NONE, 0);
   if (!task) fail("scsi_create_task failed");
   s->resetting = 1;
+  z->written = 0;
   s->lba = z->start;
   s->active = 1;
   in_flight++;
@@ -402,6 +409,26 @@ static void submit(struct slot *s) {
                                   0, 0, io_done, s, &s->iov, 1);
   }
   if (!task) fail("queueing the command at LBA %" PRIu64 " failed: %s", lba, iscsi_get_error(iscsi));
+}
+
+/* After the run: the last --bs below the write pointer of each zone written carries our stamps
+   (a zone reset after its last write has written = 0 again: see submit_reset). */
+static void verify_zone_tails(void) {
+  uint32_t bs_blocks = (uint32_t)(opt.bs / block_size);
+  for (size_t i = 0; i < zone_count; i++) {
+    struct zone *z = &zones[i];
+    if (!z->written) continue;
+    uint64_t n = z->wp - z->start < bs_blocks ? z->wp - z->start : bs_blocks;
+    uint64_t lba = z->wp - n;
+    struct scsi_task *task =
+        iscsi_read16_sync(iscsi, lun, lba, (uint32_t)(n * block_size), block_size, 0, 0, 0, 0, 0);
+    if (!task) fail("READ(16) back at LBA %" PRIu64 " failed: %s", lba, iscsi_get_error(iscsi));
+    check_status(task, task->status, "READ(16) back", lba);
+    if ((uint64_t)task->datain.size != n * block_size)
+      fail("READ(16) back at LBA %" PRIu64 ": %d bytes", lba, task->datain.size);
+    verify(task->datain.data, lba, (uint32_t)n);
+    scsi_free_scsi_task(task);
+  }
 }
 
 /* ---- REPORT ZONES ---- */
@@ -685,6 +712,7 @@ int main(int argc, char **argv) {
 
   double secs = seconds_between(&t_start, &t_last);
   if (ops_done == 0 || secs <= 0) fail("no command completed");
+  if (zoned_mode()) verify_zone_tails();
   qsort(lat.us, lat.len, sizeof *lat.us, cmp_double);
   if (reset_lat.len) qsort(reset_lat.us, reset_lat.len, sizeof *reset_lat.us, cmp_double);
   printf("{\"label\":\"%s\",\"mode\":\"%s\",\"bs\":%" PRIu64 ",\"qd\":%d,\"block_size\":%u,"
