@@ -182,6 +182,25 @@ const ofCeiling = (min: number): Goal => ({
   text: `≥ ${min} of the TCP ceiling`,
 });
 
+/** A variant of the zoned write on another LU of ours (tgt has no counterpart to run). */
+function oursZonedWrite(v: {
+  id: string;
+  title: string;
+  lu: LuRole;
+  mode: 'zonedwrite' | 'zonedwrite-ata';
+  goals: readonly Goal[];
+}): BenchCase {
+  return {
+    id: v.id,
+    title: v.title,
+    metrics: ['mbps', 'p50_us', 'p99_us', 'cpu_us_per_op'],
+    extraMetrics: ['reset_p50_us', 'reset_p99_us'],
+    plan: (t, s) =>
+      t === 'ours' ? { lu: v.lu, spec: zonedWrite(v.mode, `ours ${v.id}`, s) } : undefined,
+    goals: v.goals,
+  };
+}
+
 /**
  * Session `i` of `n` running `spec`: sequential I/O gets its own slice of the region (n streams,
  * not one stream read n times over), random I/O its own seed.
@@ -235,26 +254,18 @@ export const BENCH_CASES: readonly BenchCase[] = [
       t === 'ours' ? { lu: 'plain-admin', spec: seqRead('ours seqread admin', s) } : undefined,
     goals: adminCost('seqread-1m-qd8'),
   },
-  {
+  oursZonedWrite({
     id: 'zonedwrite-1m-qd8-admin',
     title: 'zoned write 1 MiB QD8, metrics and control server on',
-    metrics: ['mbps', 'p50_us', 'p99_us', 'cpu_us_per_op'],
-    extraMetrics: ['reset_p50_us', 'reset_p99_us'],
-    plan: (t, s) =>
-      t === 'ours'
-        ? { lu: 'zoned-admin', spec: zonedWrite('zonedwrite', 'ours zonedwrite admin', s) }
-        : undefined,
+    lu: 'zoned-admin',
+    mode: 'zonedwrite',
     goals: adminCost('zonedwrite-1m-qd8'),
-  },
-  {
+  }),
+  oursZonedWrite({
     id: 'zonedwrite-1m-qd8-sata',
     title: 'zoned write 1 MiB QD8, SATA: ATA WRITE DMA EXT, ZAC RESET',
-    metrics: ['mbps', 'p50_us', 'p99_us', 'cpu_us_per_op'],
-    extraMetrics: ['reset_p50_us', 'reset_p99_us'],
-    plan: (t, s) =>
-      t === 'ours'
-        ? { lu: 'zoned-sata', spec: zonedWrite('zonedwrite-ata', 'ours zonedwrite sata', s) }
-        : undefined,
+    lu: 'zoned-sata',
+    mode: 'zonedwrite-ata',
     goals: [
       {
         metric: 'mbps',
@@ -263,7 +274,7 @@ export const BENCH_CASES: readonly BenchCase[] = [
         text: '≥ 0.9× the SCSI zoned write',
       },
     ],
-  },
+  }),
   {
     id: 'seqread-64k-qd8',
     title: 'seq read 64 KiB QD8',
