@@ -1,6 +1,6 @@
 // CDB field readers and the READ/WRITE-family decoders (SBC-4 5.x). Decoders read fields only;
 // handlers validate them.
-import type { FieldPointer } from './command-spec.js';
+import type { FieldPointer } from './command-result.js';
 
 export function readU16(buf: Buffer, at: number): number {
   return buf.readUInt16BE(at);

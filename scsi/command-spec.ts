@@ -1,55 +1,15 @@
 // CONTRACT for command handlers (scsi/commands/**). One CommandSpec per opcode or service action;
 // scsi/command-table.ts collects them, and dispatch plus REPORT SUPPORTED OPERATION CODES read it.
-import type { ScsiCommand } from './target.js';
+import type { CommandResult } from './command-result.js';
 import type { LogicalUnit } from './logical-unit.js';
-import type { SenseCode } from '../sense-tables/index.js';
-import type { AtaOutputRegisters } from '../zbc/ata/signature.js';
-
-/** Where a field pointer points (SPC-4 sense-key-specific field pointer bytes). */
-export interface FieldPointer {
-  readonly in: 'cdb' | 'parameter';
-  /** Byte index of the field's most significant byte. */
-  readonly byte: number;
-  /** Most significant bit of the field within that byte, when the field is not whole bytes. */
-  readonly bit?: number;
-}
-
-/** ATA registers after an ATA PASS-THROUGH command (SAT-4 12.2.2.7). */
-export interface AtaStatusReturn extends AtaOutputRegisters {
-  /** The command used 48-bit registers (EXTEND). */
-  readonly extend: boolean;
-}
-
-export interface SenseDetails {
-  readonly field?: FieldPointer;
-  /** INFORMATION field (e.g. the LBA of a write-pointer violation). */
-  readonly information?: number | bigint;
-  /** ATA Status Return descriptor (descriptor format) or the fixed-format ATA fields. */
-  readonly ata?: AtaStatusReturn;
-  /**
-   * Descriptor format whatever D_SENSE says: a successful CK_COND=1 pass-through, as libata
-   * answers it because hdparm, hddtemp and udisks read only that format.
-   */
-  readonly descriptorFormat?: boolean;
-}
-
-/** A handler's answer before encoding: dispatch encodes sense once, in the LU's format. */
-export type CommandResult =
-  | { readonly status: 'good'; readonly dataIn?: Buffer }
-  | {
-      readonly status: 'check';
-      readonly code: SenseCode;
-      readonly details?: SenseDetails;
-      /** Data moved before the CHECK CONDITION (ATA PASS-THROUGH with CK_COND=1). */
-      readonly dataIn?: Buffer;
-    }
-  /** RESERVATION CONFLICT status (SAM-5), no sense: PERSISTENT RESERVE OUT refusals. */
-  | { readonly status: 'reservation-conflict' };
+import type { ScsiCommand } from './target.js';
 
 export interface CommandContext {
   readonly cmd: ScsiCommand;
   readonly cdb: Buffer;
   readonly lu: LogicalUnit;
+  /** The table dispatch looked the command up in (REPORT SUPPORTED OPERATION CODES lists it). */
+  readonly commands: CommandTable;
 }
 
 export type CommandHandler = (ctx: CommandContext) => CommandResult | Promise<CommandResult>;
@@ -88,4 +48,18 @@ export interface CommandSpec {
    */
   readonly dataOutLength?: (cdb: Buffer, blockSize: number) => number;
   readonly handler: CommandHandler;
+}
+
+export type Lookup =
+  | { readonly kind: 'found'; readonly spec: CommandSpec }
+  | { readonly kind: 'unknown-opcode' }
+  | { readonly kind: 'unknown-service-action' };
+
+/** The table of every supported command (built by scsi/command-table.ts). */
+export interface CommandTable {
+  /** Every spec, ordered by opcode then service action. */
+  readonly all: readonly CommandSpec[];
+  lookup(opcode: number, serviceAction: number): Lookup;
+  /** True when the opcode's commands are told apart by a service action. */
+  hasServiceActions(opcode: number): boolean;
 }

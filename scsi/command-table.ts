@@ -1,26 +1,13 @@
 // One table of every supported command (tgt's ops[] with service-action sub-tables): 256 opcode
 // slots; opcodes with service actions hold a map keyed by CDB byte 1 bits 4:0. Dispatch and
 // REPORT SUPPORTED OPERATION CODES both read it, so they cannot disagree.
-import type { CommandSpec } from './command-spec.js';
+import type { CommandSpec, CommandTable, Lookup } from './command-spec.js';
 import { SBC_COMMANDS } from './commands/sbc/index.js';
 import { SAT_COMMANDS } from './commands/sat/index.js';
 import { SPC_COMMANDS } from './commands/spc/index.js';
 import { ZBC_COMMANDS } from './commands/zbc/index.js';
 
 type Slot = CommandSpec | ReadonlyMap<number, CommandSpec> | undefined;
-
-export type Lookup =
-  | { readonly kind: 'found'; readonly spec: CommandSpec }
-  | { readonly kind: 'unknown-opcode' }
-  | { readonly kind: 'unknown-service-action' };
-
-export interface CommandTable {
-  /** Every spec, ordered by opcode then service action. */
-  readonly all: readonly CommandSpec[];
-  lookup(opcode: number, serviceAction: number): Lookup;
-  /** True when the opcode's commands are told apart by a service action. */
-  hasServiceActions(opcode: number): boolean;
-}
 
 const UNKNOWN_OPCODE: Lookup = { kind: 'unknown-opcode' };
 const UNKNOWN_SA: Lookup = { kind: 'unknown-service-action' };

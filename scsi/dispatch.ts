@@ -3,7 +3,8 @@
 // encoded once, in the LU's format (Control page D_SENSE).
 import createDebug from 'debug';
 import { SENSE } from '../sense-tables/index.js';
-import type { CommandResult, CommandSpec } from './command-spec.js';
+import type { CommandResult } from './command-result.js';
+import type { CommandContext, CommandSpec, CommandTable } from './command-spec.js';
 import { controlByteIndex, groupCdbLength } from './command-table.js';
 import { supportedOn } from './command-support.js';
 import { inquiryForMissingLun } from './commands/spc/inquiry.js';
@@ -77,6 +78,7 @@ export function dispatch(
   cmd: ScsiCommand,
   lu: LogicalUnit | undefined,
   target: TargetInfo,
+  commands: CommandTable,
   intercept?: Intercept,
 ): ScsiOutcome | Promise<ScsiOutcome> {
   const cdb = cmd.cdb;
@@ -85,7 +87,7 @@ export function dispatch(
   if (opcode === undefined)
     return toOutcome(check(SENSE.INVALID_COMMAND_OPERATION_CODE), descriptor);
 
-  const found = target.commands.lookup(opcode, cdb[1] ?? 0);
+  const found = commands.lookup(opcode, cdb[1] ?? 0);
   const spec = found.kind === 'found' ? found.spec : undefined;
   // A command this LU does not serve has no CDB length of its own (7Fh on a plain LU: 5/20/00).
   const served = spec !== undefined && (lu === undefined || supportedOn(spec, lu));
@@ -147,7 +149,7 @@ export function dispatch(
   if (found.kind === 'unknown-opcode' || spec === undefined || !supportedOn(spec, lu)) {
     // An unknown service action of an opcode this LU serves at all (ZBC IN/OUT are not
     // served on non-zoned LUs, so any of their service actions is an unknown opcode there).
-    const opcodeServed = target.commands.all.some((s) => s.opcode === opcode && supportedOn(s, lu));
+    const opcodeServed = commands.all.some((s) => s.opcode === opcode && supportedOn(s, lu));
     // A service action this LU does not serve (REPORT REALMS on a plain zoned LU) is unknown here.
     const saUnknown = found.kind === 'unknown-service-action' || spec?.domainsOnly === true;
     if (saUnknown && opcodeServed) {
@@ -167,18 +169,18 @@ export function dispatch(
       spdtl,
     );
   }
-  if (intercept !== undefined) return intercepted(intercept, spec, cmd, lu, spdtl);
-  return run(spec, cmd, lu, descriptor, spdtl);
+  const ctx: CommandContext = { cmd, cdb: cdbOf(cdb, spec.cdbLength), lu, commands };
+  if (intercept !== undefined) return intercepted(intercept, spec, ctx, spdtl);
+  return run(spec, ctx, descriptor, spdtl);
 }
 
 function run(
   spec: CommandSpec,
-  cmd: ScsiCommand,
-  lu: LogicalUnit,
+  ctx: CommandContext,
   descriptor: boolean,
   spdtl: number | undefined,
 ): ScsiOutcome | Promise<ScsiOutcome> {
-  const result = runHandler(spec, cmd, cdbOf(cmd.cdb, spec.cdbLength), lu);
+  const result = runHandler(spec, ctx);
   if (result instanceof Promise) return result.then((r) => toOutcome(r, descriptor, spdtl));
   return toOutcome(result, descriptor, spdtl);
 }
@@ -188,13 +190,13 @@ function run(
 function intercepted(
   intercept: Intercept,
   spec: CommandSpec,
-  cmd: ScsiCommand,
-  lu: LogicalUnit,
+  ctx: CommandContext,
   spdtl: number | undefined,
 ): ScsiOutcome | Promise<ScsiOutcome> {
+  const lu = ctx.lu;
   const act = (answer: HookAnswer | undefined): ScsiOutcome | Promise<ScsiOutcome> => {
     // The LU's sense format is read when the answer is known: a delay may span a MODE SELECT.
-    if (answer === undefined) return run(spec, cmd, lu, lu.descriptorSense, spdtl);
+    if (answer === undefined) return run(spec, ctx, lu.descriptorSense, spdtl);
     if (answer.kind === 'status') {
       const status: ScsiOutcome = { status: answer.status };
       return spdtl === undefined ? status : { ...status, dataOutLength: spdtl };
@@ -208,19 +210,16 @@ function intercepted(
 }
 
 /** The handler's result as it comes (value or promise); a throw or rejection is a handler bug. */
-function runHandler(
-  spec: CommandSpec,
-  cmd: ScsiCommand,
-  cdb: Buffer,
-  lu: LogicalUnit,
-): CommandResult | Promise<CommandResult> {
+function runHandler(spec: CommandSpec, ctx: CommandContext): CommandResult | Promise<CommandResult> {
   let result: CommandResult | Promise<CommandResult>;
   try {
-    result = spec.handler({ cmd, cdb, lu });
+    result = spec.handler(ctx);
   } catch (err) {
-    return handlerBug(spec, lu, err);
+    return handlerBug(spec, ctx.lu, err);
   }
-  if (result instanceof Promise) return result.catch((err: unknown) => handlerBug(spec, lu, err));
+  if (result instanceof Promise) {
+    return result.catch((err: unknown) => handlerBug(spec, ctx.lu, err));
+  }
   return result;
 }
 

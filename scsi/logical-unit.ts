@@ -4,7 +4,6 @@ import createDebug from 'debug';
 import { SENSE } from '../sense-tables/index.js';
 import type { ZoneCapture, ZonedMedium } from '../zbc/types.js';
 import type { ZoneJournal } from '../zbc/zone-journal.js';
-import type { CommandTable } from './command-table.js';
 import { LbaExtentSet } from './lba-extent-set.js';
 import { DEFAULT_MODE_STATE, type ModeState } from './mode-pages.js';
 import { PersistentReservations } from './persistent-reservations.js';
@@ -46,8 +45,6 @@ export interface TargetInfo {
   /** RELATIVE TARGET PORT IDENTIFIER / target port group, 1 for our single port. */
   readonly relativePort: number;
   lunNumbers(): readonly number[];
-  /** The command table dispatch uses (REPORT SUPPORTED OPERATION CODES lists from it). */
-  readonly commands: CommandTable;
 }
 
 const DEFAULT_MAX_TRANSFER_BYTES = 16 * 1024 * 1024;

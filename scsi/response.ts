@@ -1,7 +1,7 @@
 // Handler answers as plain values: GOOD (optionally with data) or CHECK CONDITION with a named
 // sense code. dispatch.ts encodes the sense once, in the LU's format.
 import type { SenseCode } from '../sense-tables/index.js';
-import type { CommandResult, SenseDetails } from './command-spec.js';
+import type { CommandResult, SenseDetails } from './command-result.js';
 
 export type GoodResult = Extract<CommandResult, { status: 'good' }>;
 export type CheckResult = Extract<CommandResult, { status: 'check' }>;

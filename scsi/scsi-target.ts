@@ -56,8 +56,8 @@ export function createScsiTarget(config: ScsiTargetConfig): ManagedScsiTarget {
     name: config.name,
     relativePort: 1,
     lunNumbers: () => lunNumbers,
-    commands: commandTable(),
   };
+  const commands = commandTable();
   for (const lc of config.luns) {
     if (!Number.isInteger(lc.lun) || lc.lun < 0 || lc.lun > MAX_LUN) {
       throw new RangeError(`LUN ${lc.lun} is outside 0-${MAX_LUN}`);
@@ -85,7 +85,7 @@ export function createScsiTarget(config: ScsiTargetConfig): ManagedScsiTarget {
     const view = commandView(cmd);
     let outcome: ScsiOutcome;
     try {
-      outcome = await dispatch(cmd, units.get(cmd.lun), info, { hook: armed, view });
+      outcome = await dispatch(cmd, units.get(cmd.lun), info, commands, { hook: armed, view });
     } catch (err) {
       outcome = dispatchBug(cmd.lun, err);
     }
@@ -117,7 +117,7 @@ export function createScsiTarget(config: ScsiTargetConfig): ManagedScsiTarget {
       if (hook !== undefined) return executeHooked(hook, cmd);
       let outcome: ScsiOutcome | Promise<ScsiOutcome>;
       try {
-        outcome = dispatch(cmd, units.get(cmd.lun), info);
+        outcome = dispatch(cmd, units.get(cmd.lun), info, commands);
       } catch (err) {
         return Promise.resolve(dispatchBug(cmd.lun, err));
       }

@@ -1,7 +1,7 @@
 // Sense data encoders, SPC-4 4.5: fixed format (70h, table 48) and descriptor format (72h,
 // table 27) with the information (00h) and sense key specific (02h) descriptors.
 import type { SenseCode } from '../sense-tables/index.js';
-import type { AtaStatusReturn, FieldPointer, SenseDetails } from './command-spec.js';
+import type { AtaStatusReturn, FieldPointer, SenseDetails } from './command-result.js';
 
 export const FIXED_SENSE_LENGTH = 18;
 

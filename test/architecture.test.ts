@@ -1,5 +1,6 @@
-// The layering rule of the project (transport -> scsi -> zbc; sense-tables imports nothing),
-// checked over every source file's import and export-from specifiers, `import type` included.
+// The layering rule of the project (transport -> scsi -> zbc; sense-tables imports nothing) and
+// an import graph without cycles, checked over every source file's import and export-from
+// specifiers, `import type` included.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -69,5 +70,51 @@ describe('layering', () => {
       if (layer === 'src') continue;
       for (const spec of specifiers(join(root, file))) expect(spec.includes('/src/'), `${file} -> ${spec}`).toBe(false);
     }
+  });
+});
+
+/** The source file a relative specifier names, repo-relative with '/' separators. */
+function resolveLocal(file: string, spec: string): string {
+  return relative(root, resolve(root, dirname(file), spec)).split(sep).join('/').replace(/\.js$/, '.ts');
+}
+
+/** One import cycle per strongly connected component, as a path that returns to its start. */
+function importCycles(graph: ReadonlyMap<string, readonly string[]>): string[][] {
+  const cycles: string[][] = [];
+  const state = new Map<string, 'open' | 'done'>();
+  const path: string[] = [];
+  const visit = (node: string): void => {
+    state.set(node, 'open');
+    path.push(node);
+    for (const next of graph.get(node) ?? []) {
+      const s = state.get(next);
+      if (s === 'open') cycles.push([...path.slice(path.indexOf(next)), next]);
+      else if (s === undefined) visit(next);
+    }
+    path.pop();
+    state.set(node, 'done');
+  };
+  for (const node of graph.keys()) if (!state.has(node)) visit(node);
+  return cycles;
+}
+
+describe('import graph', () => {
+  const sources = new Set(files.map((f) => f.file.split(sep).join('/')));
+  const graph = new Map(
+    [...sources].map((file) => [
+      file,
+      specifiers(join(root, file))
+        .filter((spec) => spec.startsWith('.'))
+        .map((spec) => resolveLocal(file, spec))
+        .filter((target) => sources.has(target)),
+    ]),
+  );
+
+  it('resolves local imports to source files', () => {
+    expect([...graph.values()].some((targets) => targets.length > 0)).toBe(true);
+  });
+
+  it('has no cycle, type imports included', () => {
+    expect(importCycles(graph).map((c) => c.join(' -> '))).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@
 // ATA counterpart of CommandSpec: the pass-through layer checks the CDB against the row
 // (protocol, direction, length register) before the handler runs.
 import type { AtaDevice } from '../../../zbc/ata/device.js';
+import type { CommandContext } from '../../command-spec.js';
 import type { ScsiCommand } from '../../target.js';
 import type { LogicalUnit } from '../../logical-unit.js';
 import type { AtaResult } from './ata-result.js';
@@ -14,6 +15,8 @@ export interface AtaContext {
   readonly cmd: ScsiCommand;
   /** The pass-through CDB (zone fault sense may point into it). */
   readonly cdb: Buffer;
+  /** The ATA PASS-THROUGH command's own context (SCSI block I/O runs the data commands). */
+  readonly scsi: CommandContext;
 }
 
 export interface AtaCommandRow {

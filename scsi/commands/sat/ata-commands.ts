@@ -53,11 +53,7 @@ function blockAccess(lba: number, blocks: number, fua: boolean): BlockAccessCdb 
   };
 }
 
-const scsiContext = (ctx: AtaContext): CommandContext => ({
-  cmd: ctx.cmd,
-  cdb: ctx.cdb,
-  lu: ctx.lu,
-});
+const scsiContext = (ctx: AtaContext): CommandContext => ctx.scsi;
 
 async function flush(ctx: AtaContext): Promise<AtaResult> {
   try {

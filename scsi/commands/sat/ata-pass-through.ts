@@ -3,7 +3,8 @@
 // commands it filters), then against the ATA command's row (protocol, T_DIR, the register
 // holding the length); refusals are 5/24/00 with the field pointer. Then the row runs.
 import { SENSE } from '../../../sense-tables/index.js';
-import type { CommandContext, CommandResult, CommandSpec } from '../../command-spec.js';
+import type { CommandResult } from '../../command-result.js';
+import type { CommandContext, CommandSpec } from '../../command-spec.js';
 import { check } from '../../response.js';
 import { ataDevice } from './ata-device.js';
 import type { AtaCommandRow } from './ata-command-row.js';
@@ -84,7 +85,7 @@ function passThrough(ctx: CommandContext): CommandResult | Promise<CommandResult
   const mismatch = rowProblem(tf, row, cmd.expectedDataLength);
   if (mismatch !== null) return mismatch;
   if (row.zonedOnly === true && lu.zones === undefined) return toCommandResult(UNSUPPORTED, tf, lu);
-  const result = row.handler({ tf, lu, dev, cmd, cdb });
+  const result = row.handler({ tf, lu, dev, cmd, cdb, scsi: ctx });
   if (result instanceof Promise) return result.then((r) => toCommandResult(r, tf, lu));
   return toCommandResult(result, tf, lu);
 }

@@ -5,7 +5,7 @@
 // DATA EXT.
 import { SENSE, type SenseCode } from '../../../sense-tables/index.js';
 import type { AtaOutputRegisters } from '../../../zbc/ata/signature.js';
-import type { AtaStatusReturn, CommandResult } from '../../command-spec.js';
+import type { AtaStatusReturn, CommandResult } from '../../command-result.js';
 import type { LogicalUnit } from '../../logical-unit.js';
 import { check, good } from '../../response.js';
 import type { AtaTaskFile } from './task-file.js';

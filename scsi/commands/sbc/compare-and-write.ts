@@ -5,12 +5,8 @@
 import { SENSE } from '../../../sense-tables/index.js';
 import { isZoneFault, type ReadSegment, type ZoneFault } from '../../../zbc/types.js';
 import { decodeRw16 } from '../../cdb.js';
-import type {
-  CommandContext,
-  CommandResult,
-  CommandSpec,
-  FieldPointer,
-} from '../../command-spec.js';
+import type { CommandResult, FieldPointer } from '../../command-result.js';
+import type { CommandContext, CommandSpec } from '../../command-spec.js';
 import type { LogicalUnit } from '../../logical-unit.js';
 import { copyParameterData } from '../../parameter-data.js';
 import { check, good } from '../../response.js';

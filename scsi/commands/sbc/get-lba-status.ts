@@ -4,7 +4,8 @@
 // REPORT TYPE (byte 14) is not processed: RTP 0 says every status is reported.
 import { SENSE } from '../../../sense-tables/index.js';
 import { readU64, writeU64 } from '../../cdb.js';
-import type { CommandContext, CommandResult, CommandSpec } from '../../command-spec.js';
+import type { CommandResult } from '../../command-result.js';
+import type { CommandContext, CommandSpec } from '../../command-spec.js';
 import type { LogicalUnit } from '../../logical-unit.js';
 import { check, dataIn } from '../../response.js';
 

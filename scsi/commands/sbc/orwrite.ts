@@ -2,7 +2,8 @@
 // (a read-modify-write has no place in a sequential zone). Reads and writes the range once.
 import { SENSE } from '../../../sense-tables/index.js';
 import { decodeRw16 } from '../../cdb.js';
-import type { CommandContext, CommandResult, CommandSpec } from '../../command-spec.js';
+import type { CommandResult } from '../../command-result.js';
+import type { CommandContext, CommandSpec } from '../../command-spec.js';
 import { check, good } from '../../response.js';
 import {
   flushIfNeeded,

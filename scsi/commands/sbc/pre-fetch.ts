@@ -1,7 +1,8 @@
 // PRE-FETCH(10/16), SBC-4 5.9-5.10: range and zone read checks; we keep no cache to fill, so the
 // answer is GOOD ("not all blocks fit in the cache"), never CONDITION MET.
 import { type BlockAccessDecoder, decodeRw10, decodeRw16 } from '../../cdb.js';
-import type { CommandHandler, CommandResult, CommandSpec } from '../../command-spec.js';
+import type { CommandResult } from '../../command-result.js';
+import type { CommandHandler, CommandSpec } from '../../command-spec.js';
 import { good } from '../../response.js';
 import { readSegments, validateAccess } from './block-io.js';
 

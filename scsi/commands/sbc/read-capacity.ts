@@ -1,7 +1,8 @@
 // READ CAPACITY(10) 25h (SBC-4 5.20) and READ CAPACITY(16) 9Eh/10h (SBC-4 5.21, table 128).
 import { SENSE } from '../../../sense-tables/index.js';
 import { writeU64 } from '../../cdb.js';
-import type { CommandContext, CommandResult, CommandSpec } from '../../command-spec.js';
+import type { CommandResult } from '../../command-result.js';
+import type { CommandContext, CommandSpec } from '../../command-spec.js';
 import { check, dataIn } from '../../response.js';
 
 function readCapacity10({ cdb, lu }: CommandContext): CommandResult {

@@ -3,7 +3,8 @@
 // makes the LU active again. A non-removable medium refuses LOEJ; only POWER CONDITION 0h
 // (START_VALID) is supported. IMMED needs nothing: we complete before answering anyway.
 import { SENSE } from '../../../sense-tables/index.js';
-import type { CommandContext, CommandResult, CommandSpec } from '../../command-spec.js';
+import type { CommandResult } from '../../command-result.js';
+import type { CommandContext, CommandSpec } from '../../command-spec.js';
 import { check, good } from '../../response.js';
 
 async function startStopUnit({ cdb, lu }: CommandContext): Promise<CommandResult> {

@@ -2,7 +2,8 @@
 // (LogicalUnit.flushMedium). The range is checked but the whole medium is flushed.
 import { SENSE } from '../../../sense-tables/index.js';
 import { type BlockAccessDecoder, decodeRw10, decodeRw16 } from '../../cdb.js';
-import type { CommandHandler, CommandResult, CommandSpec } from '../../command-spec.js';
+import type { CommandResult } from '../../command-result.js';
+import type { CommandHandler, CommandSpec } from '../../command-spec.js';
 import { checkLbaRange } from '../../lba.js';
 import { check, good } from '../../response.js';
 

@@ -4,7 +4,8 @@
 // store, so B2h reports LBPRZ 0 (they would reappear after a restart).
 import { SENSE } from '../../../sense-tables/index.js';
 import { readU64 } from '../../cdb.js';
-import type { CommandContext, CommandResult, CommandSpec } from '../../command-spec.js';
+import type { CommandResult } from '../../command-result.js';
+import type { CommandContext, CommandSpec } from '../../command-spec.js';
 import { checkLbaRange } from '../../lba.js';
 import { check, good } from '../../response.js';
 import { MAX_UNMAP_DESCRIPTORS } from '../spc/vpd-pages.js';

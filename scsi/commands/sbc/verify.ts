@@ -2,7 +2,8 @@
 // 01b: compare the Data-Out with the medium; 11b: compare one Data-Out block with every block.
 import { SENSE } from '../../../sense-tables/index.js';
 import type { BlockAccessDecoder } from '../../cdb.js';
-import type { CommandHandler, CommandResult } from '../../command-spec.js';
+import type { CommandResult } from '../../command-result.js';
+import type { CommandHandler } from '../../command-spec.js';
 import { blockAccessSpec } from './block-access-spec.js';
 import { check, good } from '../../response.js';
 import { readBlocks, readSegments, validateAccess } from './block-io.js';

@@ -3,12 +3,8 @@
 // UNMAP 1 on a non-zoned LU deallocates instead when the block is zeros and LBPRZ is 1.
 import { SENSE } from '../../../sense-tables/index.js';
 import { type BlockAccessCdb, type BlockAccessDecoder, decodeRw10, decodeRw16 } from '../../cdb.js';
-import type {
-  CommandContext,
-  CommandHandler,
-  CommandResult,
-  CommandSpec,
-} from '../../command-spec.js';
+import type { CommandResult } from '../../command-result.js';
+import type { CommandContext, CommandHandler, CommandSpec } from '../../command-spec.js';
 import { check, good } from '../../response.js';
 import {
   deallocateBlocks,

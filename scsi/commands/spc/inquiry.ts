@@ -1,6 +1,7 @@
 // INQUIRY (12h), SPC-4 6.6: standard data (table 142) or a VPD page (vpd-pages.ts).
 import { SENSE } from '../../../sense-tables/index.js';
-import type { CommandContext, CommandResult, CommandSpec } from '../../command-spec.js';
+import type { CommandResult } from '../../command-result.js';
+import type { CommandContext, CommandSpec } from '../../command-spec.js';
 import type { LogicalUnit } from '../../logical-unit.js';
 import { check, dataIn } from '../../response.js';
 import { findVpdPage } from './vpd-pages.js';

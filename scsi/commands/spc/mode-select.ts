@@ -1,7 +1,8 @@
 // MODE SELECT(6) 15h and MODE SELECT(10) 55h, SPC-4 6.11/6.12: validate the whole parameter list,
 // then apply it at once; only changeable bits may differ (mode-pages.ts).
 import { SENSE } from '../../../sense-tables/index.js';
-import type { CommandContext, CommandResult, CommandSpec } from '../../command-spec.js';
+import type { CommandResult } from '../../command-result.js';
+import type { CommandContext, CommandSpec } from '../../command-spec.js';
 import { findModePage, type ModeState } from '../../mode-pages.js';
 import { check, good } from '../../response.js';
 import { copyParameterData } from '../../parameter-data.js';

@@ -1,7 +1,8 @@
 // MODE SENSE(6) 1Ah and MODE SENSE(10) 5Ah, SPC-4 6.13/6.14: header, optional block descriptor
 // (SBC-4 6.4.2) and the pages of mode-pages.ts. One handler; the two decoders differ.
 import { SENSE } from '../../../sense-tables/index.js';
-import type { CommandContext, CommandResult, CommandSpec } from '../../command-spec.js';
+import type { CommandResult } from '../../command-result.js';
+import type { CommandContext, CommandSpec } from '../../command-spec.js';
 import type { LogicalUnit } from '../../logical-unit.js';
 import { DEFAULT_MODE_STATE, PageControl, selectModePages } from '../../mode-pages.js';
 import { check, dataIn } from '../../response.js';

@@ -3,7 +3,8 @@
 // APTPL (no persistence through power loss), REGISTER AND MOVE; PREEMPT AND ABORT preempts but
 // aborts no task (the transport owns tasks).
 import { SENSE, type SenseCode } from '../../../sense-tables/index.js';
-import type { CommandContext, CommandResult, CommandSpec } from '../../command-spec.js';
+import type { CommandResult } from '../../command-result.js';
+import type { CommandContext, CommandSpec } from '../../command-spec.js';
 import type { LogicalUnit } from '../../logical-unit.js';
 import { copyParameterData } from '../../parameter-data.js';
 import {

@@ -1,6 +1,7 @@
 // REPORT LUNS (A0h), SPC-4 6.33: LUN LIST LENGTH states the whole list even when truncated.
 import { SENSE } from '../../../sense-tables/index.js';
-import type { CommandResult, CommandSpec } from '../../command-spec.js';
+import type { CommandResult } from '../../command-result.js';
+import type { CommandSpec } from '../../command-spec.js';
 import type { TargetInfo } from '../../logical-unit.js';
 import { check, dataIn } from '../../response.js';
 

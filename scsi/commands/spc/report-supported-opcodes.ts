@@ -1,7 +1,8 @@
 // REPORT SUPPORTED OPERATION CODES (A3h/0Ch), SPC-4 6.35, generated from the command table so that
 // what we list is exactly what dispatch accepts on this LU.
 import { SENSE } from '../../../sense-tables/index.js';
-import type { CommandContext, CommandResult, CommandSpec } from '../../command-spec.js';
+import type { CommandResult } from '../../command-result.js';
+import type { CommandContext, CommandSpec, CommandTable } from '../../command-spec.js';
 import { supportedOn } from '../../command-support.js';
 import type { LogicalUnit } from '../../logical-unit.js';
 import { check, dataIn } from '../../response.js';
@@ -13,8 +14,8 @@ const ALL_COMMANDS_DESCRIPTOR = 8;
 const SUPPORT_NOT = 0b001;
 const SUPPORT_STANDARD = 0b011;
 
-function commandsOn(lu: LogicalUnit): CommandSpec[] {
-  return lu.target.commands.all.filter((s) => supportedOn(s, lu));
+function commandsOn(commands: CommandTable, lu: LogicalUnit): CommandSpec[] {
+  return commands.all.filter((s) => supportedOn(s, lu));
 }
 
 function writeTimeouts(out: Buffer, at: number): void {
@@ -22,8 +23,12 @@ function writeTimeouts(out: Buffer, at: number): void {
   // NOMINAL and RECOMMENDED COMMAND TIMEOUT stay 0: not specified.
 }
 
-function allCommands(lu: LogicalUnit, rctd: boolean, allocation: number): CommandResult {
-  const specs = commandsOn(lu);
+function allCommands(
+  { commands, lu }: CommandContext,
+  rctd: boolean,
+  allocation: number,
+): CommandResult {
+  const specs = commandsOn(commands, lu);
   const each = ALL_COMMANDS_DESCRIPTOR + (rctd ? TIMEOUTS_LENGTH : 0);
   return dataIn(4 + specs.length * each, allocation, (out) => {
     out.writeUInt32BE(specs.length * each, 0); // COMMAND DATA LENGTH
@@ -63,13 +68,13 @@ function oneCommand(
   });
 }
 
-function reportSupportedOpcodes({ cdb, lu }: CommandContext): CommandResult {
+function reportSupportedOpcodes(ctx: CommandContext): CommandResult {
+  const { cdb, lu, commands: table } = ctx;
   const rctd = ((cdb[2] ?? 0) & 0x80) !== 0;
   const options = (cdb[2] ?? 0) & 0x07;
   const opcode = cdb[3] ?? 0;
   const serviceAction = cdb.readUInt16BE(4);
   const allocation = cdb.readUInt32BE(6);
-  const table = lu.target.commands;
   const badOptions = check(SENSE.INVALID_FIELD_IN_CDB, { field: { in: 'cdb', byte: 2, bit: 2 } });
   const onLu = (spec: CommandSpec | undefined) =>
     spec !== undefined && supportedOn(spec, lu) ? spec : undefined;
@@ -79,7 +84,7 @@ function reportSupportedOpcodes({ cdb, lu }: CommandContext): CommandResult {
   };
   switch (options) {
     case 0b000:
-      return allCommands(lu, rctd, allocation);
+      return allCommands(ctx, rctd, allocation);
     case 0b001: // opcode without service action
       if (table.hasServiceActions(opcode)) return badOptions;
       return oneCommand(find(0), rctd, allocation);

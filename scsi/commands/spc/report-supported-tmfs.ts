@@ -1,6 +1,7 @@
 // REPORT SUPPORTED TASK MANAGEMENT FUNCTIONS (A3h/0Dh), SPC-4 6.37, from one TMF table that
 // scsi-target.ts's taskManagement follows.
-import type { CommandContext, CommandResult, CommandSpec } from '../../command-spec.js';
+import type { CommandResult } from '../../command-result.js';
+import type { CommandContext, CommandSpec } from '../../command-spec.js';
 import { dataIn } from '../../response.js';
 import { TaskManagementFunction } from '../../target.js';
 

@@ -2,7 +2,8 @@
 // reports (and clears) a pending unit attention, else the LU's state (NOT READY when stopped, else
 // NO SENSE). DESC picks the format.
 import { SENSE, type SenseCode } from '../../../sense-tables/index.js';
-import type { CommandContext, CommandResult, CommandSpec } from '../../command-spec.js';
+import type { CommandResult } from '../../command-result.js';
+import type { CommandContext, CommandSpec } from '../../command-spec.js';
 import { good } from '../../response.js';
 import { encodeSense } from '../../sense.js';
 

@@ -2,7 +2,8 @@
 // clusters and libiscsi's Reserve6 tests): a whole-LU reservation held by one I_T nexus.
 // Dispatch answers RESERVATION CONFLICT to the other nexuses; resets and nexus loss release it.
 import { SENSE } from '../../../sense-tables/index.js';
-import type { CommandContext, CommandResult, CommandSpec } from '../../command-spec.js';
+import type { CommandResult } from '../../command-result.js';
+import type { CommandContext, CommandSpec } from '../../command-spec.js';
 import { check, good } from '../../response.js';
 
 /** 3RDPTY (bit 4), LONGID (bit 1) and EXTENT (bit 0) are not supported. */

@@ -3,7 +3,7 @@
 //  - 'zbc2r12': ZBC-2 revision 12 as sg3_utils 1.48's sg_z_act_query speaks it, 16-byte only.
 // Byte 1 of the 16-byte CDB is 08h/09h in both (ALL = 0), so the layout is an LU setting.
 import { readU16, readU32, readU64, writeU64 } from '../../cdb.js';
-import type { FieldPointer } from '../../command-spec.js';
+import type { FieldPointer } from '../../command-result.js';
 import type { ActivationOutcome } from '../../../zbc/domains/activation.js';
 
 /** A decoded CDB; zoneCount null = the CDB carries none (use FSNOZ). */

@@ -6,7 +6,8 @@ import type { DomainsReport, DomainsReportRequest } from '../../../zbc/domains/d
 import type { ZoneDomainsAccess } from '../../../zbc/domains/zone-domains.js';
 import type { ZoneFault } from '../../../zbc/types.js';
 import { readU32, readU64 } from '../../cdb.js';
-import type { CommandContext, CommandResult, CommandSpec } from '../../command-spec.js';
+import type { CommandResult } from '../../command-result.js';
+import type { CommandContext, CommandSpec } from '../../command-spec.js';
 import { dataIn } from '../../response.js';
 import { zoneFaultResult } from './zone-fault-sense.js';
 import { notZoned } from './zoned-lu.js';

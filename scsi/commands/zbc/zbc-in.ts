@@ -2,7 +2,8 @@
 // actions are answered by dispatch: INVALID FIELD IN CDB, pointer byte 1 bit 4.
 import { isZoneFault } from '../../../zbc/types.js';
 import { readU32, readU64 } from '../../cdb.js';
-import type { CommandContext, CommandResult, CommandSpec } from '../../command-spec.js';
+import type { CommandResult } from '../../command-result.js';
+import type { CommandContext, CommandSpec } from '../../command-spec.js';
 import { dataIn } from '../../response.js';
 import { zoneFaultResult } from './zone-fault-sense.js';
 import { notZoned } from './zoned-lu.js';

@@ -13,7 +13,8 @@ import {
   type ZoneActionResult,
 } from '../../../zbc/types.js';
 import { readU16, readU64 } from '../../cdb.js';
-import type { CommandContext, CommandResult, CommandSpec } from '../../command-spec.js';
+import type { CommandResult } from '../../command-result.js';
+import type { CommandContext, CommandSpec } from '../../command-spec.js';
 import { check, good } from '../../response.js';
 import { eraseZoneData } from './erase-zone-data.js';
 import { zoneFaultResult } from './zone-fault-sense.js';

@@ -7,7 +7,8 @@ import createDebug from 'debug';
 import { SENSE } from '../../../sense-tables/index.js';
 import { isActivationFault, type ActivationFault } from '../../../zbc/domains/activation.js';
 import { readU16 } from '../../cdb.js';
-import type { CommandContext, CommandResult, CommandSpec } from '../../command-spec.js';
+import type { CommandResult } from '../../command-result.js';
+import type { CommandContext, CommandSpec } from '../../command-spec.js';
 import { check, dataIn } from '../../response.js';
 import {
   type ActivationLayout,

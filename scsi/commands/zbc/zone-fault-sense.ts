@@ -2,7 +2,7 @@
 // missing kind (docs/architecture.md). Codes: ZBC-2; field pointers: SPC-5 sense key specific data.
 import { SENSE, type SenseCode } from '../../../sense-tables/index.js';
 import type { ZoneFault } from '../../../zbc/types.js';
-import type { CommandResult, FieldPointer, SenseDetails } from '../../command-spec.js';
+import type { CommandResult, FieldPointer, SenseDetails } from '../../command-result.js';
 import { check } from '../../response.js';
 
 type FaultOf<K extends ZoneFault['kind']> = Extract<ZoneFault, { kind: K }>;

@@ -1,7 +1,7 @@
 // Builds a target with one LU on a memory store and runs CDBs through the real dispatch path.
 import { expect } from 'vitest';
 import type { SenseCode } from '../../../sense-tables/index.js';
-import type { FieldPointer } from '../../../scsi/command-spec.js';
+import type { FieldPointer } from '../../../scsi/command-result.js';
 import { createScsiTarget, type ManagedScsiTarget } from '../../../scsi/scsi-target.js';
 import type { LogicalUnit } from '../../../scsi/logical-unit.js';
 import { type NexusId, type ScsiOutcome, ScsiStatus } from '../../../scsi/target.js';

@@ -2,7 +2,7 @@
 // descriptor (72h) format (Control page D_SENSE).
 import { describe, expect, it } from 'vitest';
 import { SENSE, type SenseCode } from '../../../sense-tables/index.js';
-import type { FieldPointer } from '../../../scsi/command-spec.js';
+import type { FieldPointer } from '../../../scsi/command-result.js';
 import { ScsiStatus } from '../../../scsi/target.js';
 import { parseSense } from '../../helpers/sense.js';
 import { FakeZones, harness } from './harness.js';

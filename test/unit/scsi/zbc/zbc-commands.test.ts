@@ -2,7 +2,7 @@
 // and field pointer for every error, state changes, durability of RESET / FINISH.
 import { describe, expect, it } from 'vitest';
 import { SENSE, type SenseCode } from '../../../../sense-tables/index.js';
-import type { FieldPointer } from '../../../../scsi/command-spec.js';
+import type { FieldPointer } from '../../../../scsi/command-result.js';
 import {
   ZONE_FAULT_SENSE,
   zoneFaultResult,

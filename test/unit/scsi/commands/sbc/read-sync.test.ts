@@ -3,6 +3,7 @@
 // by segment, with the same bytes and the same sense on failure.
 import { describe, expect, it } from 'vitest';
 import { SENSE } from '../../../../../sense-tables/index.js';
+import { commandTable } from '../../../../../scsi/command-table.js';
 import { dispatch } from '../../../../../scsi/dispatch.js';
 import { type ScsiCommand, type ScsiOutcome, ScsiStatus } from '../../../../../scsi/target.js';
 import { cdb16, expectCheck, expectGood, FakeZones, harness, NEXUS, type Harness } from '../../harness.js';
@@ -42,7 +43,7 @@ describe('READ without a promise when the store reads synchronously', () => {
     const h = harness();
     stamp(h);
     const syncCalls = withSyncReads(h);
-    const outcome = dispatch(command(read16(10, 8)), h.lu, h.lu.target);
+    const outcome = dispatch(command(read16(10, 8)), h.lu, h.lu.target, commandTable());
     expect(outcome).not.toBeInstanceOf(Promise);
     const data = expectGood(outcome as ScsiOutcome);
     expect(data.equals(h.store.bytes.subarray(10 * BS, 18 * BS))).toBe(true);
@@ -56,7 +57,7 @@ describe('READ without a promise when the store reads synchronously', () => {
     const h = harness({ zones });
     stamp(h);
     const syncCalls = withSyncReads(h);
-    const outcome = dispatch(command(read16(296, 8)), h.lu, h.lu.target);
+    const outcome = dispatch(command(read16(296, 8)), h.lu, h.lu.target, commandTable());
     expect(outcome).not.toBeInstanceOf(Promise);
     const data = expectGood(outcome as ScsiOutcome);
     expect(data.subarray(0, 4 * BS).equals(h.store.bytes.subarray(296 * BS, 300 * BS))).toBe(true);
@@ -68,7 +69,7 @@ describe('READ without a promise when the store reads synchronously', () => {
     const h = harness();
     stamp(h);
     const syncCalls = withSyncReads(h, 4 * BS);
-    const outcome = dispatch(command(read16(20, 16)), h.lu, h.lu.target);
+    const outcome = dispatch(command(read16(20, 16)), h.lu, h.lu.target, commandTable());
     expect(outcome).toBeInstanceOf(Promise);
     const data = expectGood(await outcome);
     expect(data.equals(h.store.bytes.subarray(20 * BS, 36 * BS))).toBe(true);
@@ -80,7 +81,7 @@ describe('READ without a promise when the store reads synchronously', () => {
     const h = harness();
     withSyncReads(h);
     h.store.failNext.read = true;
-    const outcome = dispatch(command(read16(33, 1)), h.lu, h.lu.target);
+    const outcome = dispatch(command(read16(33, 1)), h.lu, h.lu.target, commandTable());
     expect(outcome).not.toBeInstanceOf(Promise);
     const sense = expectCheck(outcome as ScsiOutcome, SENSE.UNRECOVERED_READ_ERROR);
     expect(sense.information).toBe(33n);
