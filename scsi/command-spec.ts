@@ -1,20 +1,33 @@
-// CONTRACT for command handlers (scsi/commands/**). One CommandSpec per opcode or service action;
-// scsi/command-table.ts collects them, and dispatch plus REPORT SUPPORTED OPERATION CODES read it.
+// CONTRACT for command handlers (scsi/commands/**). One row per opcode or service action says
+// everything dispatch needs (tgt's ops[] flags): CDB layout and usage data, data direction and
+// length, medium access, reservation class, whether it is served without a LUN, the decoder and
+// the handler. scsi/command-table.ts collects the rows; dispatch and REPORT SUPPORTED OPERATION
+// CODES read them.
 import type { CommandResult } from './command-result.js';
-import type { LogicalUnit } from './logical-unit.js';
+import type { LogicalUnit, TargetInfo } from './logical-unit.js';
+import type { PrAccess } from './persistent-reservations.js';
 import type { ScsiCommand } from './target.js';
 
-export interface CommandContext {
+/** What a command sees when its LUN is not mapped: the command and its target. */
+export interface TargetContext {
   readonly cmd: ScsiCommand;
+  /** The CDB cut to the row's cdbLength. */
   readonly cdb: Buffer;
-  readonly lu: LogicalUnit;
+  readonly target: TargetInfo;
   /** The table dispatch looked the command up in (REPORT SUPPORTED OPERATION CODES lists it). */
   readonly commands: CommandTable;
 }
 
-export type CommandHandler = (ctx: CommandContext) => CommandResult | Promise<CommandResult>;
+export interface CommandContext extends TargetContext {
+  readonly lu: LogicalUnit;
+}
 
-export interface CommandSpec {
+/**
+ * One command. `F` is what `decode` makes of the CDB: dispatch decodes once and hands the
+ * result to `dataOutLength` and `handler` (undefined for rows that read the CDB themselves).
+ * Methods, not function properties, so a row of any `F` fits the table's CommandSpec.
+ */
+export interface CommandSpec<F = unknown> {
   readonly name: string;
   readonly opcode: number;
   /** For opcodes with service actions (9Eh, A3h, 94h, 95h...): CDB byte 1 bits 4:0. */
@@ -27,6 +40,13 @@ export interface CommandSpec {
    * then the bits the device server examines (SPC-4 6.35.3).
    */
   readonly usage: readonly number[];
+  /**
+   * Refused while the LU is stopped (SBC-4 4.20.1: TEST UNIT READY and medium access commands
+   * answer NOT READY, LOGICAL UNIT NOT READY, INITIALIZING COMMAND REQUIRED until START 1).
+   */
+  readonly mediumAccess: boolean;
+  /** How it meets a persistent reservation held by another I_T nexus. */
+  readonly reservation: PrAccess;
   /** Allowed while a unit attention is pending (INQUIRY, REPORT LUNS, REQUEST SENSE). */
   readonly skipsUnitAttention?: boolean;
   /**
@@ -42,13 +62,38 @@ export interface CommandSpec {
   readonly sataOnly?: boolean;
   /** Only on non-zoned LUs (UNMAP: ZBC-2, no provisioning); zoned ones answer 5/20/00. */
   readonly unzonedOnly?: boolean;
+  /** The CDB's fields, read once (the CDB is at least cdbLength bytes). */
+  decode?(cdb: Buffer): F;
   /**
    * Data-out commands: the bytes the CDB asks for (SPDTL: transfer length x block size, or the
    * parameter list length). Dispatch puts it in every outcome so the transport reports residuals.
    */
-  readonly dataOutLength?: (cdb: Buffer, blockSize: number) => number;
-  readonly handler: CommandHandler;
+  dataOutLength?(cdb: Buffer, fields: F, blockSize: number): number;
+  handler(ctx: CommandContext, fields: F): CommandResult | Promise<CommandResult>;
+  /**
+   * The answer when the LUN is not mapped (SPC-4 4.6.4: INQUIRY, REPORT LUNS, REQUEST SENSE);
+   * rows without it answer LOGICAL UNIT NOT SUPPORTED there.
+   */
+  withoutLu?(ctx: TargetContext): CommandResult;
 }
+
+/** A row as written in a command file: usage data after the opcode, the length follows from it. */
+export type CommandRow<F> = Omit<CommandSpec<F>, 'cdbLength' | 'usage'> & {
+  /** CDB USAGE DATA bytes 1 to n-1 (SPC-4 6.35.3); byte 0 is the opcode. */
+  readonly usageAfterOpcode: readonly number[];
+};
+
+/** The CommandSpec of a row: the opcode written once, the CDB length counted from the usage. */
+export function commandRow<F = undefined>(row: CommandRow<F>): CommandSpec<F> {
+  const { usageAfterOpcode, ...rest } = row;
+  return {
+    ...rest,
+    cdbLength: usageAfterOpcode.length + 1,
+    usage: [row.opcode, ...usageAfterOpcode],
+  };
+}
+
+export type CommandHandler<F = unknown> = CommandSpec<F>['handler'];
 
 export type Lookup =
   | { readonly kind: 'found'; readonly spec: CommandSpec }

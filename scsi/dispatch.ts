@@ -1,30 +1,20 @@
 // Runs one command on one LU: preflight in tgt's scsi_cmd_perform order (CDB length, NACA, LUN,
 // unit attention, reservation, opcode/service action, stopped unit), then the handler; sense is
-// encoded once, in the LU's format (Control page D_SENSE).
+// encoded once, in the LU's format (Control page D_SENSE). What each step needs to know of the
+// command is in its row (scsi/command-spec.ts).
 import createDebug from 'debug';
 import { SENSE } from '../sense-tables/index.js';
 import type { CommandResult } from './command-result.js';
 import type { CommandContext, CommandSpec, CommandTable } from './command-spec.js';
 import { controlByteIndex, groupCdbLength } from './command-table.js';
 import { supportedOn } from './command-support.js';
-import { inquiryForMissingLun } from './commands/spc/inquiry.js';
-import { reportLunsFor } from './commands/spc/report-luns.js';
-import { requestSenseForMissingLun } from './commands/spc/request-sense.js';
 import type { LogicalUnit, TargetInfo } from './logical-unit.js';
-import { accessesMedium } from './medium-access.js';
 import type { CommandHook, CommandView, HookAnswer } from './ports/command-hook.js';
 import { check, reservationConflict } from './response.js';
-import { reservationAccess } from './reservation-access.js';
 import { encodeSense } from './sense.js';
 import { type ScsiCommand, type ScsiOutcome, ScsiStatus } from './target.js';
 
 const log = createDebug('zbc:scsi');
-
-const OP_INQUIRY = 0x12;
-const OP_REPORT_LUNS = 0xa0;
-const OP_REQUEST_SENSE = 0x03;
-const OP_RESERVE_6 = 0x16;
-const OP_RELEASE_6 = 0x17;
 
 /** Handler bugs already written to stderr, by command name: each is reported once. */
 const reportedBugs = new Set<string>();
@@ -70,6 +60,9 @@ export interface Intercept {
   readonly view: CommandView;
 }
 
+/** A decoder that threw: a bug, answered like a handler's throw. */
+const DECODE_FAILED = Symbol('decode failed');
+
 /**
  * Preflight, then the handler. The outcome is returned directly when the handler answered
  * synchronously (a READ served from the page cache), so such a command costs no promise here.
@@ -92,19 +85,24 @@ export function dispatch(
   // A command this LU does not serve has no CDB length of its own (7Fh on a plain LU: 5/20/00).
   const served = spec !== undefined && (lu === undefined || supportedOn(spec, lu));
   const cdbLength = served ? spec.cdbLength : groupCdbLength(opcode);
-  const spdtl =
-    lu !== undefined && spec?.dataOutLength && cdb.length >= spec.cdbLength
-      ? spec.dataOutLength(cdbOf(cdb, spec.cdbLength), lu.blockSize)
-      : undefined;
 
   // CDB length: the transport hands us at least 16 bytes; a shorter (AHS-less) CDB is malformed.
   if (cdbLength !== undefined && cdb.length < cdbLength) {
-    return toOutcome(
-      check(SENSE.INVALID_FIELD_IN_CDB, { field: { in: 'cdb', byte: 0 } }),
-      descriptor,
-      spdtl,
-    );
+    const field = { in: 'cdb', byte: 0 } as const;
+    return toOutcome(check(SENSE.INVALID_FIELD_IN_CDB, { field }), descriptor);
   }
+  // The row's view of the CDB, when it holds all of it (a command this LU does not serve may be
+  // longer than the CDB: it is refused below and never decoded).
+  const whole = spec !== undefined && cdb.length >= spec.cdbLength;
+  const rowCdb = whole ? cdbOf(cdb, spec.cdbLength) : cdb;
+  // The CDB is decoded once: its data length for the transport, its fields for the handler.
+  const fields = whole && lu !== undefined ? decode(spec, rowCdb, lu) : undefined;
+  if (fields === DECODE_FAILED) return toOutcome(check(SENSE.INTERNAL_TARGET_FAILURE), descriptor);
+  const spdtl =
+    whole && spec.dataOutLength !== undefined && lu !== undefined
+      ? spec.dataOutLength(rowCdb, fields, lu.blockSize)
+      : undefined;
+
   // CONTROL byte NACA (SAM-5 5.9.2): we do not support ACA (INQUIRY NORMACA = 0).
   const control = cdbLength === undefined ? -1 : controlByteIndex(opcode, cdbLength);
   if (control >= 0 && ((cdb[control] ?? 0) & 0x04) !== 0) {
@@ -115,13 +113,10 @@ export function dispatch(
     );
   }
   if (lu === undefined) {
-    // SPC-4 4.6.4 / SAM-5: a LUN that is not mapped.
-    if (opcode === OP_INQUIRY) return toOutcome(inquiryForMissingLun(cdb.subarray(0, 6)), false);
-    if (opcode === OP_REPORT_LUNS)
-      return toOutcome(reportLunsFor(cdb.subarray(0, 12), target), false);
-    if (opcode === OP_REQUEST_SENSE)
-      return toOutcome(requestSenseForMissingLun(cdb.subarray(0, 6)), false);
-    return toOutcome(check(SENSE.LOGICAL_UNIT_NOT_SUPPORTED), false);
+    // SPC-4 4.6.4 / SAM-5: a LUN that is not mapped; a few commands are still answered.
+    if (spec?.withoutLu === undefined)
+      return toOutcome(check(SENSE.LOGICAL_UNIT_NOT_SUPPORTED), false);
+    return toOutcome(spec.withoutLu({ cmd, cdb: rowCdb, target, commands }), false);
   }
   if (spec?.skipsUnitAttention !== true) {
     const ua = lu.unitAttentions.take(cmd.nexus.key);
@@ -135,16 +130,13 @@ export function dispatch(
   ) {
     return toOutcome(reservationConflict(), descriptor, spdtl);
   }
-  // Persistent reservation held by another nexus (SPC-4 5.13.1 table 61); SPC-2 RESERVE and
-  // RELEASE conflict whenever persistent reservations are in use (SPC-4 5.13.3).
-  if (spec !== undefined && supportedOn(spec, lu)) {
-    const spc2 = spec.opcode === OP_RESERVE_6 || spec.opcode === OP_RELEASE_6;
-    if (
-      (spc2 && lu.persistent.active) ||
-      lu.persistent.conflicts(cmd.nexus.key, reservationAccess(spec))
-    ) {
-      return toOutcome(reservationConflict(), descriptor, spdtl);
-    }
+  // Persistent reservation held by another nexus (SPC-4 5.13.1 table 61, 5.13.3).
+  if (
+    spec !== undefined &&
+    supportedOn(spec, lu) &&
+    lu.persistent.conflicts(cmd.nexus.key, spec.reservation)
+  ) {
+    return toOutcome(reservationConflict(), descriptor, spdtl);
   }
   if (found.kind === 'unknown-opcode' || spec === undefined || !supportedOn(spec, lu)) {
     // An unknown service action of an opcode this LU serves at all (ZBC IN/OUT are not
@@ -162,25 +154,26 @@ export function dispatch(
     return toOutcome(check(SENSE.INVALID_COMMAND_OPERATION_CODE), descriptor, spdtl);
   }
   // Stopped power condition (SBC-4 4.20): START STOP UNIT with START 1 makes it ready again.
-  if (!lu.started && accessesMedium(spec)) {
+  if (!lu.started && spec.mediumAccess) {
     return toOutcome(
       check(SENSE.LOGICAL_UNIT_NOT_READY_INITIALIZING_COMMAND_REQUIRED),
       descriptor,
       spdtl,
     );
   }
-  const ctx: CommandContext = { cmd, cdb: cdbOf(cdb, spec.cdbLength), lu, commands };
-  if (intercept !== undefined) return intercepted(intercept, spec, ctx, spdtl);
-  return run(spec, ctx, descriptor, spdtl);
+  const ctx: CommandContext = { cmd, cdb: rowCdb, lu, target, commands };
+  if (intercept !== undefined) return intercepted(intercept, spec, ctx, fields, spdtl);
+  return run(spec, ctx, fields, descriptor, spdtl);
 }
 
 function run(
   spec: CommandSpec,
   ctx: CommandContext,
+  fields: unknown,
   descriptor: boolean,
   spdtl: number | undefined,
 ): ScsiOutcome | Promise<ScsiOutcome> {
-  const result = runHandler(spec, ctx);
+  const result = runHandler(spec, ctx, fields);
   if (result instanceof Promise) return result.then((r) => toOutcome(r, descriptor, spdtl));
   return toOutcome(result, descriptor, spdtl);
 }
@@ -191,12 +184,13 @@ function intercepted(
   intercept: Intercept,
   spec: CommandSpec,
   ctx: CommandContext,
+  fields: unknown,
   spdtl: number | undefined,
 ): ScsiOutcome | Promise<ScsiOutcome> {
   const lu = ctx.lu;
   const act = (answer: HookAnswer | undefined): ScsiOutcome | Promise<ScsiOutcome> => {
     // The LU's sense format is read when the answer is known: a delay may span a MODE SELECT.
-    if (answer === undefined) return run(spec, ctx, lu.descriptorSense, spdtl);
+    if (answer === undefined) return run(spec, ctx, fields, lu.descriptorSense, spdtl);
     if (answer.kind === 'status') {
       const status: ScsiOutcome = { status: answer.status };
       return spdtl === undefined ? status : { ...status, dataOutLength: spdtl };
@@ -209,11 +203,26 @@ function intercepted(
   return answer instanceof Promise ? answer.then(act) : act(answer);
 }
 
+/** The row's decoder on the CDB (undefined for rows without one); a throw is a bug. */
+function decode(spec: CommandSpec, cdb: Buffer, lu: LogicalUnit): unknown {
+  if (spec.decode === undefined) return undefined;
+  try {
+    return spec.decode(cdb);
+  } catch (err) {
+    handlerBug(spec, lu, err);
+    return DECODE_FAILED;
+  }
+}
+
 /** The handler's result as it comes (value or promise); a throw or rejection is a handler bug. */
-function runHandler(spec: CommandSpec, ctx: CommandContext): CommandResult | Promise<CommandResult> {
+function runHandler(
+  spec: CommandSpec,
+  ctx: CommandContext,
+  fields: unknown,
+): CommandResult | Promise<CommandResult> {
   let result: CommandResult | Promise<CommandResult>;
   try {
-    result = spec.handler(ctx);
+    result = spec.handler(ctx, fields);
   } catch (err) {
     return handlerBug(spec, ctx.lu, err);
   }

@@ -16,8 +16,11 @@ export type PrType = (typeof PrType)[keyof typeof PrType];
 
 export const PR_TYPES: ReadonlySet<number> = new Set(Object.values(PrType));
 
-/** How a command meets a reservation held by another nexus (SPC-4 5.13.1 table 61). */
-export type PrAccess = 'allowed' | 'read' | 'write';
+/**
+ * How a command meets a reservation held by another nexus (SPC-4 5.13.1 table 61); SPC-2
+ * RESERVE/RELEASE(6) conflict whenever persistent reservations are in use (SPC-4 5.13.3).
+ */
+export type PrAccess = 'allowed' | 'read' | 'write' | 'reserve-release';
 
 export interface Registration {
   readonly nexus: NexusId;
@@ -78,6 +81,7 @@ export class PersistentReservations {
 
   /** SPC-4 table 61: does a command of `access` from this nexus conflict with the reservation? */
   conflicts(nexusKey: string, access: PrAccess): boolean {
+    if (access === 'reserve-release') return this.active;
     const r = this.reservation;
     if (r === null || access === 'allowed' || this.isHolder(nexusKey)) return false;
     if (isRegistrantsType(r.type) && this.registrations.has(nexusKey)) return false;

@@ -26,7 +26,8 @@ export interface AtaCommandRow {
   readonly feature?: number;
   /** PROTOCOL values (SAT-4 table 131) the command may arrive with. */
   readonly protocols: readonly number[];
-  readonly data: 'none' | 'in' | 'out';
+  /** Data phase, as a SCSI command row's direction. */
+  readonly direction: 'none' | 'in' | 'out';
   /** The register holding the transfer length (T_LENGTH 2 = COUNT, 1 = FEATURES). */
   readonly lengthIn?: 'count' | 'features';
   /** Bytes the command moves, from its registers (data commands only). */

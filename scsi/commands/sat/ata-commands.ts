@@ -98,7 +98,7 @@ const zacOutRows: AtaCommandRow[] = ZAC_OUT_ACTIONS.map((a) => ({
   command: 0x9f,
   feature: a.feature,
   protocols: [P.NON_DATA],
-  data: 'none',
+  direction: 'none',
   zonedOnly: true,
   handler: async ({ tf, lu, cdb }: AtaContext): Promise<AtaResult> =>
     fromScsi(
@@ -139,7 +139,7 @@ const setFeaturesRows: AtaCommandRow[] = [
   command: 0xef,
   feature: f.feature,
   protocols: [P.NON_DATA],
-  data: 'none' as const,
+  direction: 'none' as const,
   handler: (ctx: AtaContext): AtaResult => {
     f.apply(ctx);
     return done();
@@ -187,8 +187,8 @@ function smartRow(
 ): AtaCommandRow {
   const common = { name, command: 0xb0, feature, handler };
   return data === 'in'
-    ? { ...common, protocols: [P.PIO_DATA_IN], data, bytes }
-    : { ...common, protocols: [P.NON_DATA], data };
+    ? { ...common, protocols: [P.PIO_DATA_IN], direction: data, bytes }
+    : { ...common, protocols: [P.NON_DATA], direction: data };
 }
 
 const smartRows: AtaCommandRow[] = [
@@ -257,7 +257,7 @@ export const ATA_COMMANDS: readonly AtaCommandRow[] = [
     name: 'REQUEST SENSE DATA EXT',
     command: 0x0b,
     protocols: [P.NON_DATA],
-    data: 'none',
+    direction: 'none',
     // ACS-4 7.36: SENSE KEY in LBA(19:16), ASC in LBA(15:8), ASCQ in LBA(7:0); then cleared.
     handler: ({ lu }) => {
       const sense = lu.sata?.pendingSense ?? null;
@@ -270,7 +270,7 @@ export const ATA_COMMANDS: readonly AtaCommandRow[] = [
     name: 'READ DMA EXT',
     command: 0x25,
     protocols: DMA_IN,
-    data: 'in',
+    direction: 'in',
     bytes: (tf, bs) => dmaSectors(tf) * bs,
     handler: readDma(dmaSectors),
   },
@@ -278,7 +278,7 @@ export const ATA_COMMANDS: readonly AtaCommandRow[] = [
     name: 'READ LOG EXT',
     command: 0x2f,
     protocols: [P.PIO_DATA_IN],
-    data: 'in',
+    direction: 'in',
     bytes: pages,
     handler: readLogCommand,
   },
@@ -286,7 +286,7 @@ export const ATA_COMMANDS: readonly AtaCommandRow[] = [
     name: 'WRITE DMA EXT',
     command: 0x35,
     protocols: DMA_OUT,
-    data: 'out',
+    direction: 'out',
     bytes: (tf, bs) => dmaSectors(tf) * bs,
     handler: writeDma(dmaSectors, () => false),
   },
@@ -294,7 +294,7 @@ export const ATA_COMMANDS: readonly AtaCommandRow[] = [
     name: 'WRITE DMA FUA EXT',
     command: 0x3d,
     protocols: DMA_OUT,
-    data: 'out',
+    direction: 'out',
     bytes: (tf, bs) => dmaSectors(tf) * bs,
     handler: writeDma(dmaSectors, () => true),
   },
@@ -302,7 +302,7 @@ export const ATA_COMMANDS: readonly AtaCommandRow[] = [
     name: 'READ LOG DMA EXT',
     command: 0x47,
     protocols: DMA_IN,
-    data: 'in',
+    direction: 'in',
     bytes: pages,
     handler: readLogCommand,
   },
@@ -311,7 +311,7 @@ export const ATA_COMMANDS: readonly AtaCommandRow[] = [
     command: 0x4a,
     feature: REPORT_ZONES_EXT_ACTION,
     protocols: DMA_IN,
-    data: 'in',
+    direction: 'in',
     bytes: pages,
     zonedOnly: true,
     handler: reportZonesExt,
@@ -320,7 +320,7 @@ export const ATA_COMMANDS: readonly AtaCommandRow[] = [
     name: 'READ FPDMA QUEUED',
     command: 0x60,
     protocols: [P.FPDMA],
-    data: 'in',
+    direction: 'in',
     lengthIn: 'features',
     bytes: (tf, bs) => fpdmaSectors(tf) * bs,
     handler: readDma(fpdmaSectors),
@@ -329,7 +329,7 @@ export const ATA_COMMANDS: readonly AtaCommandRow[] = [
     name: 'WRITE FPDMA QUEUED',
     command: 0x61,
     protocols: [P.FPDMA],
-    data: 'out',
+    direction: 'out',
     lengthIn: 'features',
     bytes: (tf, bs) => fpdmaSectors(tf) * bs,
     handler: writeDma(fpdmaSectors, (tf) => (tf.device & FPDMA_FUA) !== 0),
@@ -339,7 +339,7 @@ export const ATA_COMMANDS: readonly AtaCommandRow[] = [
     command: 0x90,
     // SAT-4 names protocol 8; libzbc sends 3 because Linux refuses 8.
     protocols: [P.NON_DATA, P.EXECUTE_DEVICE_DIAGNOSTIC],
-    data: 'none',
+    direction: 'none',
     handler: ({ dev }) => done(undefined, deviceSignature(dev.layout.model)),
   },
   ...zacOutRows,
@@ -348,16 +348,16 @@ export const ATA_COMMANDS: readonly AtaCommandRow[] = [
     name: 'CHECK POWER MODE',
     command: 0xe5,
     protocols: [P.NON_DATA],
-    data: 'none',
+    direction: 'none',
     handler: () => done(undefined, { count: 0xff }), // FFh: active or idle
   },
-  { name: 'FLUSH CACHE', command: 0xe7, protocols: [P.NON_DATA], data: 'none', handler: flush },
-  { name: 'FLUSH CACHE EXT', command: 0xea, protocols: [P.NON_DATA], data: 'none', handler: flush },
+  { name: 'FLUSH CACHE', command: 0xe7, protocols: [P.NON_DATA], direction: 'none', handler: flush },
+  { name: 'FLUSH CACHE EXT', command: 0xea, protocols: [P.NON_DATA], direction: 'none', handler: flush },
   {
     name: 'IDENTIFY DEVICE',
     command: 0xec,
     protocols: [P.PIO_DATA_IN],
-    data: 'in',
+    direction: 'in',
     bytes: () => IDENTIFY_BYTES,
     handler: ({ dev }) => {
       const out = Buffer.alloc(IDENTIFY_BYTES);

@@ -4,7 +4,7 @@
 // holding the length); refusals are 5/24/00 with the field pointer. Then the row runs.
 import { SENSE } from '../../../sense-tables/index.js';
 import type { CommandResult } from '../../command-result.js';
-import type { CommandContext, CommandSpec } from '../../command-spec.js';
+import { type CommandContext, commandRow } from '../../command-spec.js';
 import { check } from '../../response.js';
 import { ataDevice } from './ata-device.js';
 import type { AtaCommandRow } from './ata-command-row.js';
@@ -58,10 +58,10 @@ function rowProblem(
   expectedDataLength: number,
 ): CommandResult | null {
   if (!row.protocols.includes(tf.protocol)) return invalid(1);
-  if (row.data === 'none') return expectedDataLength > 0 ? invalid(2) : null;
-  const protocols = row.data === 'in' ? DATA_IN_PROTOCOLS : DATA_OUT_PROTOCOLS;
+  if (row.direction === 'none') return expectedDataLength > 0 ? invalid(2) : null;
+  const protocols = row.direction === 'in' ? DATA_IN_PROTOCOLS : DATA_OUT_PROTOCOLS;
   if (!protocols.has(tf.protocol)) return invalid(1);
-  if (tf.toHost !== (row.data === 'in') || tf.tLength === 0) return invalid(2);
+  if (tf.toHost !== (row.direction === 'in') || tf.tLength === 0) return invalid(2);
   if (tf.tLength === T_LENGTH_STPSIU) return null;
   const wanted = row.lengthIn === 'features' ? T_LENGTH_FEATURES : T_LENGTH_COUNT;
   if (tf.tLength !== wanted) return invalid(2);
@@ -73,11 +73,13 @@ function rowProblem(
   return null;
 }
 
-function passThrough(ctx: CommandContext): CommandResult | Promise<CommandResult> {
+function passThrough(
+  ctx: CommandContext,
+  tf: AtaTaskFile,
+): CommandResult | Promise<CommandResult> {
   const { cdb, lu, cmd } = ctx;
   const dev = ataDevice(lu);
   if (dev === undefined) return check(SENSE.INVALID_COMMAND_OPERATION_CODE);
-  const tf = decodeTaskFile(cdb);
   const refused = cdbProblem(tf, cmd.expectedDataLength);
   if (refused !== null) return refused;
   const row = ATA_COMMAND_TABLE.lookup(tf.command, tf.features);
@@ -91,32 +93,37 @@ function passThrough(ctx: CommandContext): CommandResult | Promise<CommandResult
 }
 
 /** Data-out bytes the ATA command moves (for residuals), 0 when it moves none out. */
-function dataOutLength(cdb: Buffer, blockSize: number): number {
-  const tf = decodeTaskFile(cdb);
+function dataOutLength(_cdb: Buffer, tf: AtaTaskFile, blockSize: number): number {
   const row = ATA_COMMAND_TABLE.lookup(tf.command, tf.features);
-  return row?.data === 'out' ? (row.bytes?.(tf, blockSize) ?? 0) : 0;
+  return row?.direction === 'out' ? (row.bytes?.(tf, blockSize) ?? 0) : 0;
 }
 
 const ff = (n: number): number[] => new Array<number>(n).fill(0xff);
 
-export const ATA_PASS_THROUGH_16: CommandSpec = {
+/**
+ * The ATA command inside may write: judged as a write under persistent reservations. The task
+ * file is decoded once, for the data length and for the handler.
+ */
+const passThroughRow = { direction: 'either', mediumAccess: false, reservation: 'write' } as const;
+
+export const ATA_PASS_THROUGH_16 = commandRow({
+  ...passThroughRow,
   name: 'ATA PASS-THROUGH(16)',
   opcode: 0x85,
-  cdbLength: 16,
-  direction: 'either',
-  usage: [0x85, 0xff, 0x3f, ...ff(12), 0x04], // byte 1: MULTIPLE_COUNT, PROTOCOL, EXTEND
+  usageAfterOpcode: [0xff, 0x3f, ...ff(12), 0x04], // byte 1: MULTIPLE_COUNT, PROTOCOL, EXTEND
   sataOnly: true,
+  decode: decodeTaskFile,
   dataOutLength,
   handler: passThrough,
-};
+});
 
-export const ATA_PASS_THROUGH_12: CommandSpec = {
+export const ATA_PASS_THROUGH_12 = commandRow({
+  ...passThroughRow,
   name: 'ATA PASS-THROUGH(12)',
   opcode: 0xa1,
-  cdbLength: 12,
-  direction: 'either',
-  usage: [0xa1, 0xfe, 0x3f, ...ff(6), 0xff, 0x00, 0x04], // byte 1: MULTIPLE_COUNT, PROTOCOL
+  usageAfterOpcode: [0xfe, 0x3f, ...ff(6), 0xff, 0x00, 0x04], // byte 1: MULTIPLE_COUNT, PROTOCOL
   sataOnly: true,
+  decode: decodeTaskFile,
   dataOutLength,
   handler: passThrough,
-};
+});

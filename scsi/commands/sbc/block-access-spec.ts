@@ -1,17 +1,20 @@
 // One builder for the READ/WRITE/VERIFY families (6/10/12/16-byte forms): the CDB layouts and their
 // CDB USAGE DATA (SPC-4 6.35.3) differ only by form, so each family states its opcode and byte 1.
+// Every family is a medium access command; the decoder of the form is the row's decode.
 import {
+  type BlockAccessCdb,
   type BlockAccessDecoder,
   decodeRw6,
   decodeRw10,
   decodeRw12,
   decodeRw16,
 } from '../../cdb.js';
-import type { CommandHandler, CommandSpec } from '../../command-spec.js';
+import { type CommandHandler, type CommandSpec, commandRow } from '../../command-spec.js';
+import type { PrAccess } from '../../persistent-reservations.js';
 
 export type BlockAccessForm = 6 | 10 | 12 | 16;
 
-const DECODERS: Record<BlockAccessForm, BlockAccessDecoder> = {
+export const BLOCK_ACCESS_DECODERS: Readonly<Record<BlockAccessForm, BlockAccessDecoder>> = {
   6: decodeRw6,
   10: decodeRw10,
   12: decodeRw12,
@@ -28,32 +31,38 @@ const USAGE_TAIL: Record<BlockAccessForm, readonly number[]> = {
   16: [...ff(8), ...ff(4), 0x00, 0x04],
 };
 
-export interface BlockAccessSpecInit {
+export interface BlockAccessSpecInit<F extends BlockAccessCdb> {
   readonly name: string;
   readonly opcode: number;
   readonly form: BlockAccessForm;
   readonly direction: CommandSpec['direction'];
-  /** CDB byte 1 bits the device server examines (RDPROTECT/DPO/FUA/BYTCHK..., or LBA for 6-byte). */
+  readonly reservation: PrAccess;
+  /** CDB byte 1 bits the device server examines (xPROTECT/DPO/FUA/BYTCHK..., 6-byte: LBA). */
   readonly byte1: number;
-  readonly handler: (decode: BlockAccessDecoder) => CommandHandler;
-  readonly dataOutLength?: (decode: BlockAccessDecoder) => NonNullable<CommandSpec['dataOutLength']>;
+  /** The form's fields, extended when the family has more (VERIFY's BYTCHK). */
+  readonly decode?: (form: BlockAccessDecoder) => (cdb: Buffer) => F;
+  readonly handler: CommandHandler<F>;
+  readonly dataOutLength?: NonNullable<CommandSpec<F>['dataOutLength']>;
 }
 
-export function blockAccessSpec(init: BlockAccessSpecInit): CommandSpec {
-  const decode = DECODERS[init.form];
-  const spec: CommandSpec = {
+export function blockAccessSpec<F extends BlockAccessCdb = BlockAccessCdb>(
+  init: BlockAccessSpecInit<F>,
+): CommandSpec<F> {
+  const form = BLOCK_ACCESS_DECODERS[init.form];
+  const decode = init.decode?.(form) ?? (form as (cdb: Buffer) => F);
+  return commandRow<F>({
     name: init.name,
     opcode: init.opcode,
-    cdbLength: init.form,
     direction: init.direction,
-    usage: [init.opcode, init.byte1, ...USAGE_TAIL[init.form]],
-    handler: init.handler(decode),
-  };
-  return init.dataOutLength ? { ...spec, dataOutLength: init.dataOutLength(decode) } : spec;
+    mediumAccess: true,
+    reservation: init.reservation,
+    usageAfterOpcode: [init.byte1, ...USAGE_TAIL[init.form]],
+    decode,
+    handler: init.handler,
+    ...(init.dataOutLength ? { dataOutLength: init.dataOutLength } : {}),
+  });
 }
 
 /** dataOutLength for commands that move TRANSFER LENGTH blocks. */
-export const transferBlocks =
-  (decode: BlockAccessDecoder) =>
-  (cdb: Buffer, bs: number): number =>
-    decode(cdb).blocks * bs;
+export const transferBlocks = (_cdb: Buffer, c: BlockAccessCdb, bs: number): number =>
+  c.blocks * bs;

@@ -4,9 +4,9 @@
 // write is planned like a WRITE of the same blocks (ZBC-2 write rules), before anything is read.
 import { SENSE } from '../../../sense-tables/index.js';
 import { isZoneFault, type ReadSegment, type ZoneFault } from '../../../zbc/types.js';
-import { decodeRw16 } from '../../cdb.js';
+import { type BlockAccessCdb, decodeRw16 } from '../../cdb.js';
 import type { CommandResult, FieldPointer } from '../../command-result.js';
-import type { CommandContext, CommandSpec } from '../../command-spec.js';
+import { type CommandContext, commandRow } from '../../command-spec.js';
 import type { LogicalUnit } from '../../logical-unit.js';
 import { copyParameterData } from '../../parameter-data.js';
 import { check, good } from '../../response.js';
@@ -23,11 +23,16 @@ import {
 /** Byte 13: NUMBER OF LOGICAL BLOCKS (one byte; bytes 10-12 are reserved). */
 const BLOCKS_FIELD: FieldPointer = Object.freeze({ in: 'cdb', byte: 13 });
 
-async function compareAndWrite(ctx: CommandContext): Promise<CommandResult> {
+/** The WRITE(16) layout minus TRANSFER LENGTH: LBA, WRPROTECT/DPO/FUA and field pointers alike. */
+const decode = (cdb: Buffer): BlockAccessCdb => ({
+  ...decodeRw16(cdb),
+  blocks: cdb[13] ?? 0,
+  lengthField: BLOCKS_FIELD,
+});
+
+async function compareAndWrite(ctx: CommandContext, c: BlockAccessCdb): Promise<CommandResult> {
   const { lu, cmd, cdb } = ctx;
-  const blocks = cdb[13] ?? 0;
-  // The WRITE(16) layout minus TRANSFER LENGTH: LBA, WRPROTECT/DPO/FUA and field pointers alike.
-  const c = { ...decodeRw16(cdb), blocks, lengthField: BLOCKS_FIELD };
+  const blocks = c.blocks;
   const lba = validateAccess(lu, c, { write: true });
   if (typeof lba !== 'number') return lba;
   if (blocks > lu.maxCompareAndWriteBlocks) {
@@ -89,15 +94,17 @@ function compareSegments(lu: LogicalUnit, lba: number, blocks: number): readonly
   return isZoneFault(r) ? [{ lba, blocks, zeroFill: true }] : r;
 }
 
-export const COMPARE_AND_WRITE: CommandSpec = {
+export const COMPARE_AND_WRITE = commandRow({
   name: 'COMPARE AND WRITE',
   opcode: 0x89,
-  cdbLength: 16,
   direction: 'out',
+  mediumAccess: true,
+  reservation: 'write',
   // WRPROTECT, DPO, FUA; LBA; NUMBER OF LOGICAL BLOCKS; GROUP NUMBER not examined; CONTROL NACA.
-  usage: [
-    0x89, 0xf8, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0xff, 0x00, 0x04,
+  usageAfterOpcode: [
+    0xf8, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0xff, 0x00, 0x04,
   ],
-  dataOutLength: (cdb, bs) => 2 * (cdb[13] ?? 0) * bs,
+  decode,
+  dataOutLength: (_cdb, c, bs) => 2 * c.blocks * bs,
   handler: compareAndWrite,
-};
+});

@@ -5,7 +5,7 @@
 import { SENSE } from '../../../sense-tables/index.js';
 import { readU64, writeU64 } from '../../cdb.js';
 import type { CommandResult } from '../../command-result.js';
-import type { CommandContext, CommandSpec } from '../../command-spec.js';
+import { type CommandContext, commandRow } from '../../command-spec.js';
 import type { LogicalUnit } from '../../logical-unit.js';
 import { check, dataIn } from '../../response.js';
 
@@ -77,15 +77,16 @@ function getLbaStatus({ cdb, lu }: CommandContext): CommandResult {
   });
 }
 
-export const GET_LBA_STATUS: CommandSpec = {
+export const GET_LBA_STATUS = commandRow({
   name: 'GET LBA STATUS',
   opcode: 0x9e,
   serviceAction: 0x12,
-  cdbLength: 16,
   direction: 'in',
-  usage: [
-    0x9e, 0x12, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00, 0x04,
+  mediumAccess: true,
+  reservation: 'allowed',
+  usageAfterOpcode: [
+    0x12, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00, 0x04,
   ],
   unzonedOnly: true,
   handler: getLbaStatus,
-};
+});

@@ -1,9 +1,9 @@
 // ORWRITE(16) 8Bh, SBC-4 5.8: the Data-Out is ORed into the stored blocks. Non-zoned LUs only
 // (a read-modify-write has no place in a sequential zone). Reads and writes the range once.
 import { SENSE } from '../../../sense-tables/index.js';
-import { decodeRw16 } from '../../cdb.js';
+import { type BlockAccessCdb, decodeRw16 } from '../../cdb.js';
 import type { CommandResult } from '../../command-result.js';
-import type { CommandContext, CommandSpec } from '../../command-spec.js';
+import { type CommandContext, commandRow } from '../../command-spec.js';
 import { check, good } from '../../response.js';
 import {
   flushIfNeeded,
@@ -13,10 +13,10 @@ import {
   validateAccess,
   writeBlocks,
 } from './block-io.js';
+import { transferBlocks } from './block-access-spec.js';
 
-async function orWrite(ctx: CommandContext): Promise<CommandResult> {
+async function orWrite(ctx: CommandContext, c: BlockAccessCdb): Promise<CommandResult> {
   const { lu, cmd, cdb } = ctx;
-  const c = decodeRw16(cdb);
   const lba = validateAccess(lu, c, { write: true });
   if (typeof lba !== 'number') return lba;
   const bs = lu.blockSize;
@@ -40,15 +40,17 @@ async function orWrite(ctx: CommandContext): Promise<CommandResult> {
   return failed ?? (await flushIfNeeded(lu, c.fua)) ?? good();
 }
 
-export const ORWRITE_16: CommandSpec = {
+export const ORWRITE_16 = commandRow({
   name: 'ORWRITE(16)',
   opcode: 0x8b,
-  cdbLength: 16,
   direction: 'out',
-  usage: [
-    0x8b, 0xf8, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00, 0x04,
+  mediumAccess: true,
+  reservation: 'write',
+  usageAfterOpcode: [
+    0xf8, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00, 0x04,
   ],
   unzonedOnly: true,
-  dataOutLength: (cdb, bs) => decodeRw16(cdb).blocks * bs,
+  decode: decodeRw16,
+  dataOutLength: transferBlocks,
   handler: orWrite,
-};
+});

@@ -2,7 +2,7 @@
 import { SENSE } from '../../../sense-tables/index.js';
 import { writeU64 } from '../../cdb.js';
 import type { CommandResult } from '../../command-result.js';
-import type { CommandContext, CommandSpec } from '../../command-spec.js';
+import { type CommandContext, commandRow } from '../../command-spec.js';
 import { check, dataIn } from '../../response.js';
 
 function readCapacity10({ cdb, lu }: CommandContext): CommandResult {
@@ -30,22 +30,24 @@ function readCapacity16({ cdb, lu }: CommandContext): CommandResult {
   });
 }
 
-export const READ_CAPACITY_10: CommandSpec = {
+export const READ_CAPACITY_10 = commandRow({
   name: 'READ CAPACITY(10)',
   opcode: 0x25,
-  cdbLength: 10,
   direction: 'in',
-  usage: [0x25, 0x00, 0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x01, 0x04],
+  mediumAccess: false,
+  reservation: 'allowed',
+  usageAfterOpcode: [0x00, 0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x01, 0x04],
   handler: readCapacity10,
-};
-export const READ_CAPACITY_16: CommandSpec = {
+});
+export const READ_CAPACITY_16 = commandRow({
   name: 'READ CAPACITY(16)',
   opcode: 0x9e,
   serviceAction: 0x10,
-  cdbLength: 16,
   direction: 'in',
-  usage: [
-    0x9e, 0x10, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0x00, 0x04,
+  mediumAccess: false,
+  reservation: 'allowed',
+  usageAfterOpcode: [
+    0x10, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0x00, 0x04,
   ],
   handler: readCapacity16,
-};
+});

@@ -1,10 +1,10 @@
 // START STOP UNIT (1Bh), SBC-4 5.25: START 0 flushes (unless NO_FLUSH) and enters the stopped
-// power condition, where medium access commands answer NOT READY (scsi/medium-access.ts); START 1
+// power condition, where medium access commands (rows with mediumAccess) answer NOT READY; START 1
 // makes the LU active again. A non-removable medium refuses LOEJ; only POWER CONDITION 0h
 // (START_VALID) is supported. IMMED needs nothing: we complete before answering anyway.
 import { SENSE } from '../../../sense-tables/index.js';
 import type { CommandResult } from '../../command-result.js';
-import type { CommandContext, CommandSpec } from '../../command-spec.js';
+import { type CommandContext, commandRow } from '../../command-spec.js';
 import { check, good } from '../../response.js';
 
 async function startStopUnit({ cdb, lu }: CommandContext): Promise<CommandResult> {
@@ -25,11 +25,12 @@ async function startStopUnit({ cdb, lu }: CommandContext): Promise<CommandResult
   return good();
 }
 
-export const START_STOP_UNIT: CommandSpec = {
+export const START_STOP_UNIT = commandRow({
   name: 'START STOP UNIT',
   opcode: 0x1b,
-  cdbLength: 6,
   direction: 'none',
-  usage: [0x1b, 0x01, 0x00, 0x0f, 0xf7, 0x04],
+  mediumAccess: false,
+  reservation: 'write',
+  usageAfterOpcode: [0x01, 0x00, 0x0f, 0xf7, 0x04],
   handler: startStopUnit,
-};
+});

@@ -5,7 +5,7 @@
 import { SENSE } from '../../../sense-tables/index.js';
 import { readU64 } from '../../cdb.js';
 import type { CommandResult } from '../../command-result.js';
-import type { CommandContext, CommandSpec } from '../../command-spec.js';
+import { type CommandContext, commandRow } from '../../command-spec.js';
 import { checkLbaRange } from '../../lba.js';
 import { check, good } from '../../response.js';
 import { MAX_UNMAP_DESCRIPTORS } from '../spc/vpd-pages.js';
@@ -13,12 +13,14 @@ import { deallocateBlocks, flushIfNeeded } from './block-io.js';
 import { copyParameterData } from '../../parameter-data.js';
 
 const HEADER = 8;
+/** PARAMETER LIST LENGTH, bytes 7-8. */
+const parameterListLength = (cdb: Buffer): number => cdb.readUInt16BE(7);
 const DESCRIPTOR = 16;
 
 async function unmap({ cmd, cdb, lu }: CommandContext): Promise<CommandResult> {
   if (((cdb[1] ?? 0) & 0x01) !== 0)
     return check(SENSE.INVALID_FIELD_IN_CDB, { field: { in: 'cdb', byte: 1, bit: 0 } }); // ANCHOR
-  const listLength = cdb.readUInt16BE(7);
+  const listLength = parameterListLength(cdb);
   if (listLength === 0) return good();
   if (listLength < HEADER) return check(SENSE.PARAMETER_LIST_LENGTH_ERROR);
   if (lu.writeProtected) return check(SENSE.WRITE_PROTECTED);
@@ -47,13 +49,14 @@ async function unmap({ cmd, cdb, lu }: CommandContext): Promise<CommandResult> {
   return lu.store.discard === undefined ? good() : ((await flushIfNeeded(lu, false)) ?? good());
 }
 
-export const UNMAP: CommandSpec = {
+export const UNMAP = commandRow({
   name: 'UNMAP',
   opcode: 0x42,
-  cdbLength: 10,
   direction: 'out',
-  usage: [0x42, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0x04],
+  mediumAccess: true,
+  reservation: 'write',
+  usageAfterOpcode: [0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0x04],
   unzonedOnly: true,
-  dataOutLength: (cdb) => cdb.readUInt16BE(7),
+  dataOutLength: (cdb) => parameterListLength(cdb),
   handler: unmap,
-};
+});

@@ -4,7 +4,7 @@
 import { SENSE } from '../../../sense-tables/index.js';
 import { type BlockAccessCdb, type BlockAccessDecoder, decodeRw10, decodeRw16 } from '../../cdb.js';
 import type { CommandResult } from '../../command-result.js';
-import type { CommandContext, CommandHandler, CommandSpec } from '../../command-spec.js';
+import { type CommandContext, commandRow } from '../../command-spec.js';
 import { check, good } from '../../response.js';
 import {
   deallocateBlocks,
@@ -89,30 +89,30 @@ async function writeSame(ctx: CommandContext, c: WriteSameCdb): Promise<CommandR
   return failed ?? (await flushIfNeeded(lu, false)) ?? good();
 }
 
-const handler =
-  (decode: (cdb: Buffer) => WriteSameCdb): CommandHandler =>
-  (ctx) =>
-    writeSame(ctx, decode(ctx.cdb));
 const decode10 = decodeWithFlags(decodeRw10, false);
 const decode16 = decodeWithFlags(decodeRw16, true);
 
-export const WRITE_SAME_10: CommandSpec = {
+export const WRITE_SAME_10 = commandRow({
   name: 'WRITE SAME(10)',
   opcode: 0x41,
-  cdbLength: 10,
   direction: 'out',
-  usage: [0x41, 0xf8, 0xff, 0xff, 0xff, 0xff, 0x00, 0xff, 0xff, 0x04],
-  dataOutLength: (_cdb, bs) => bs,
-  handler: handler(decode10),
-};
-export const WRITE_SAME_16: CommandSpec = {
+  mediumAccess: true,
+  reservation: 'write',
+  usageAfterOpcode: [0xf8, 0xff, 0xff, 0xff, 0xff, 0x00, 0xff, 0xff, 0x04],
+  decode: decode10,
+  dataOutLength: (_cdb, _c, bs) => bs,
+  handler: writeSame,
+});
+export const WRITE_SAME_16 = commandRow({
   name: 'WRITE SAME(16)',
   opcode: 0x93,
-  cdbLength: 16,
   direction: 'out',
-  usage: [
-    0x93, 0xf9, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00, 0x04,
+  mediumAccess: true,
+  reservation: 'write',
+  usageAfterOpcode: [
+    0xf9, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00, 0x04,
   ],
-  dataOutLength: (cdb, bs) => (((cdb[1] ?? 0) & 0x01) !== 0 ? 0 : bs),
-  handler: handler(decode16),
-};
+  decode: decode16,
+  dataOutLength: (_cdb, c, bs) => (c.ndob ? 0 : bs),
+  handler: writeSame,
+});

@@ -1,7 +1,7 @@
 // INQUIRY (12h), SPC-4 6.6: standard data (table 142) or a VPD page (vpd-pages.ts).
 import { SENSE } from '../../../sense-tables/index.js';
 import type { CommandResult } from '../../command-result.js';
-import type { CommandContext, CommandSpec } from '../../command-spec.js';
+import { type CommandContext, commandRow, type TargetContext } from '../../command-spec.js';
 import type { LogicalUnit } from '../../logical-unit.js';
 import { check, dataIn } from '../../response.js';
 import { findVpdPage } from './vpd-pages.js';
@@ -80,8 +80,7 @@ function inquiry({ cdb, lu }: CommandContext): CommandResult {
  * INQUIRY to a LUN that is not mapped (SPC-4 6.6.2): PERIPHERAL QUALIFIER 011b, PDT 1Fh, so
  * Linux and libiscsi skip it. VPD requests get the same byte 0 with an empty page.
  */
-export function inquiryForMissingLun(cdb: Buffer): CommandResult {
-  if (cdb.length < 6) return check(SENSE.INVALID_FIELD_IN_CDB, { field: { in: 'cdb', byte: 0 } });
+function inquiryForMissingLun({ cdb }: TargetContext): CommandResult {
   const allocation = cdb.readUInt16BE(3);
   if (((cdb[1] ?? 0) & 0x01) !== 0) {
     return dataIn(4, allocation, (out) => {
@@ -94,13 +93,15 @@ export function inquiryForMissingLun(cdb: Buffer): CommandResult {
   );
 }
 
-export const INQUIRY: CommandSpec = {
+export const INQUIRY = commandRow({
   name: 'INQUIRY',
   opcode: 0x12,
-  cdbLength: 6,
   direction: 'in',
-  usage: [0x12, 0x03, 0xff, 0xff, 0xff, 0x04],
+  mediumAccess: false,
+  reservation: 'allowed',
+  usageAfterOpcode: [0x03, 0xff, 0xff, 0xff, 0x04],
   skipsUnitAttention: true,
   allowedUnderReservation: true,
   handler: inquiry,
-};
+  withoutLu: inquiryForMissingLun,
+});

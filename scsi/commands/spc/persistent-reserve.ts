@@ -4,7 +4,7 @@
 // aborts no task (the transport owns tasks).
 import { SENSE, type SenseCode } from '../../../sense-tables/index.js';
 import type { CommandResult } from '../../command-result.js';
-import type { CommandContext, CommandSpec } from '../../command-spec.js';
+import { type CommandContext, type CommandSpec, commandRow } from '../../command-spec.js';
 import type { LogicalUnit } from '../../logical-unit.js';
 import { copyParameterData } from '../../parameter-data.js';
 import {
@@ -264,25 +264,28 @@ function prOut(handler: OutHandler, typed: boolean) {
 }
 
 export const PERSISTENT_RESERVE_COMMANDS: readonly CommandSpec[] = [
-  ...IN_ACTIONS.map(
-    ([name, sa, handler]): CommandSpec => ({
+  ...IN_ACTIONS.map(([name, sa, handler]) =>
+    commandRow({
       name: `PERSISTENT RESERVE IN (${name})`,
       opcode: PR_IN,
       serviceAction: sa,
-      cdbLength: 10,
       direction: 'in',
-      usage: [PR_IN, sa, 0x00, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0x04],
+      mediumAccess: false,
+      reservation: 'allowed',
+      usageAfterOpcode: [sa, 0x00, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0x04],
       handler: ({ cdb, lu }) => handler(lu, cdb.readUInt16BE(7)),
     }),
   ),
-  ...OUT_ACTIONS.map(
-    ([name, sa, handler, typed]): CommandSpec => ({
+  ...OUT_ACTIONS.map(([name, sa, handler, typed]) =>
+    commandRow({
       name: `PERSISTENT RESERVE OUT (${name})`,
       opcode: PR_OUT,
       serviceAction: sa,
-      cdbLength: 10,
       direction: 'out',
-      usage: [PR_OUT, sa, typed ? 0xff : 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0x04],
+      mediumAccess: false,
+      // Checks registrations itself (SPC-4 5.13.1 table 61).
+      reservation: 'allowed',
+      usageAfterOpcode: [sa, typed ? 0xff : 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0x04],
       dataOutLength: (cdb) => cdb.readUInt32BE(5),
       handler: prOut(handler, typed),
     }),

@@ -1,15 +1,15 @@
 // REPORT LUNS (A0h), SPC-4 6.33: LUN LIST LENGTH states the whole list even when truncated.
 import { SENSE } from '../../../sense-tables/index.js';
 import type { CommandResult } from '../../command-result.js';
-import type { CommandSpec } from '../../command-spec.js';
-import type { TargetInfo } from '../../logical-unit.js';
+import { commandRow, type TargetContext } from '../../command-spec.js';
 import { check, dataIn } from '../../response.js';
 
 /** SELECT REPORT (SPC-4 table 202): 00h all, 01h well known only (we have none), 02h all. */
 const SELECT_ALL = new Set([0x00, 0x02]);
 const SELECT_WELL_KNOWN = 0x01;
 
-export function reportLunsFor(cdb: Buffer, target: TargetInfo): CommandResult {
+/** The same answer with or without a LUN (SPC-4 6.33: REPORT LUNS is addressed to any LUN). */
+function reportLuns({ cdb, target }: TargetContext): CommandResult {
   const select = cdb[2] ?? 0;
   if (!SELECT_ALL.has(select) && select !== SELECT_WELL_KNOWN) {
     return check(SENSE.INVALID_FIELD_IN_CDB, { field: { in: 'cdb', byte: 2 } });
@@ -25,13 +25,15 @@ export function reportLunsFor(cdb: Buffer, target: TargetInfo): CommandResult {
   });
 }
 
-export const REPORT_LUNS: CommandSpec = {
+export const REPORT_LUNS = commandRow({
   name: 'REPORT LUNS',
   opcode: 0xa0,
-  cdbLength: 12,
   direction: 'in',
-  usage: [0xa0, 0x00, 0xff, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0x00, 0x04],
+  mediumAccess: false,
+  reservation: 'allowed',
+  usageAfterOpcode: [0x00, 0xff, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0x00, 0x04],
   skipsUnitAttention: true,
   allowedUnderReservation: true,
-  handler: ({ cdb, lu }) => reportLunsFor(cdb, lu.target),
-};
+  handler: reportLuns,
+  withoutLu: reportLuns,
+});

@@ -2,7 +2,12 @@
 // what we list is exactly what dispatch accepts on this LU.
 import { SENSE } from '../../../sense-tables/index.js';
 import type { CommandResult } from '../../command-result.js';
-import type { CommandContext, CommandSpec, CommandTable } from '../../command-spec.js';
+import {
+  type CommandContext,
+  type CommandSpec,
+  type CommandTable,
+  commandRow,
+} from '../../command-spec.js';
 import { supportedOn } from '../../command-support.js';
 import type { LogicalUnit } from '../../logical-unit.js';
 import { check, dataIn } from '../../response.js';
@@ -102,12 +107,13 @@ function reportSupportedOpcodes(ctx: CommandContext): CommandResult {
   }
 }
 
-export const REPORT_SUPPORTED_OPERATION_CODES: CommandSpec = {
+export const REPORT_SUPPORTED_OPERATION_CODES = commandRow({
   name: 'REPORT SUPPORTED OPERATION CODES',
   opcode: 0xa3,
   serviceAction: 0x0c,
-  cdbLength: 12,
   direction: 'in',
-  usage: [0xa3, 0x0c, 0x87, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00, 0x04],
+  mediumAccess: false,
+  reservation: 'allowed',
+  usageAfterOpcode: [0x0c, 0x87, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00, 0x04],
   handler: reportSupportedOpcodes,
-};
+});

@@ -1,7 +1,7 @@
 // REPORT SUPPORTED TASK MANAGEMENT FUNCTIONS (A3h/0Dh), SPC-4 6.37, from one TMF table that
 // scsi-target.ts's taskManagement follows.
 import type { CommandResult } from '../../command-result.js';
-import type { CommandContext, CommandSpec } from '../../command-spec.js';
+import { type CommandContext, commandRow } from '../../command-spec.js';
 import { dataIn } from '../../response.js';
 import { TaskManagementFunction } from '../../target.js';
 
@@ -24,12 +24,13 @@ function reportSupportedTmfs({ cdb }: CommandContext): CommandResult {
   });
 }
 
-export const REPORT_SUPPORTED_TASK_MANAGEMENT_FUNCTIONS: CommandSpec = {
+export const REPORT_SUPPORTED_TASK_MANAGEMENT_FUNCTIONS = commandRow({
   name: 'REPORT SUPPORTED TASK MANAGEMENT FUNCTIONS',
   opcode: 0xa3,
   serviceAction: 0x0d,
-  cdbLength: 12,
   direction: 'in',
-  usage: [0xa3, 0x0d, 0x80, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0x00, 0x04],
+  mediumAccess: false,
+  reservation: 'allowed',
+  usageAfterOpcode: [0x0d, 0x80, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0x00, 0x04],
   handler: reportSupportedTmfs,
-};
+});

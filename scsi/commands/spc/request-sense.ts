@@ -3,7 +3,7 @@
 // NO SENSE). DESC picks the format.
 import { SENSE, type SenseCode } from '../../../sense-tables/index.js';
 import type { CommandResult } from '../../command-result.js';
-import type { CommandContext, CommandSpec } from '../../command-spec.js';
+import { type CommandContext, commandRow, type TargetContext } from '../../command-spec.js';
 import { good } from '../../response.js';
 import { encodeSense } from '../../sense.js';
 
@@ -23,17 +23,19 @@ function requestSense({ cmd, cdb, lu }: CommandContext): CommandResult {
 }
 
 /** SPC-4 6.39.2: to an unmapped LUN, GOOD with LOGICAL UNIT NOT SUPPORTED sense data. */
-export function requestSenseForMissingLun(cdb: Buffer): CommandResult {
+function requestSenseForMissingLun({ cdb }: TargetContext): CommandResult {
   return senseData(cdb, SENSE.LOGICAL_UNIT_NOT_SUPPORTED);
 }
 
-export const REQUEST_SENSE: CommandSpec = {
+export const REQUEST_SENSE = commandRow({
   name: 'REQUEST SENSE',
   opcode: 0x03,
-  cdbLength: 6,
   direction: 'in',
-  usage: [0x03, 0x01, 0x00, 0x00, 0xff, 0x04],
+  mediumAccess: false,
+  reservation: 'allowed',
+  usageAfterOpcode: [0x01, 0x00, 0x00, 0xff, 0x04],
   skipsUnitAttention: true,
   allowedUnderReservation: true,
   handler: requestSense,
-};
+  withoutLu: requestSenseForMissingLun,
+});

@@ -3,7 +3,7 @@
 // Dispatch answers RESERVATION CONFLICT to the other nexuses; resets and nexus loss release it.
 import { SENSE } from '../../../sense-tables/index.js';
 import type { CommandResult } from '../../command-result.js';
-import type { CommandContext, CommandSpec } from '../../command-spec.js';
+import { type CommandContext, commandRow } from '../../command-spec.js';
 import { check, good } from '../../response.js';
 
 /** 3RDPTY (bit 4), LONGID (bit 1) and EXTENT (bit 0) are not supported. */
@@ -32,21 +32,23 @@ function release({ cmd, cdb, lu }: CommandContext): CommandResult {
   return good();
 }
 
-export const RESERVE_6: CommandSpec = {
+export const RESERVE_6 = commandRow({
   name: 'RESERVE(6)',
   opcode: 0x16,
-  cdbLength: 6,
   direction: 'none',
-  usage: [0x16, 0x13, 0x00, 0x00, 0x00, 0x04],
+  mediumAccess: false,
+  reservation: 'reserve-release',
+  usageAfterOpcode: [0x13, 0x00, 0x00, 0x00, 0x04],
   handler: reserve,
-};
+});
 
-export const RELEASE_6: CommandSpec = {
+export const RELEASE_6 = commandRow({
   name: 'RELEASE(6)',
   opcode: 0x17,
-  cdbLength: 6,
   direction: 'none',
-  usage: [0x17, 0x13, 0x00, 0x00, 0x00, 0x04],
+  mediumAccess: false,
+  reservation: 'reserve-release',
+  usageAfterOpcode: [0x13, 0x00, 0x00, 0x00, 0x04],
   allowedUnderReservation: true,
   handler: release,
-};
+});

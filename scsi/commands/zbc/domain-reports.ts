@@ -7,7 +7,8 @@ import type { ZoneDomainsAccess } from '../../../zbc/domains/zone-domains.js';
 import type { ZoneFault } from '../../../zbc/types.js';
 import { readU32, readU64 } from '../../cdb.js';
 import type { CommandResult } from '../../command-result.js';
-import type { CommandContext, CommandSpec } from '../../command-spec.js';
+import { type CommandContext, type CommandSpec, commandRow } from '../../command-spec.js';
+import type { PrAccess } from '../../persistent-reservations.js';
 import { dataIn } from '../../response.js';
 import { zoneFaultResult } from './zone-fault-sense.js';
 import { notZoned } from './zoned-lu.js';
@@ -30,19 +31,34 @@ function handlerFor(report: Report) {
   };
 }
 
-/** A ZBC IN service action of zone domains LUs; `usage` is CDB USAGE DATA (SPC-4 6.35.3). */
+/**
+ * A ZBC IN service action of zone domains LUs; `usageAfterOpcode` is its CDB USAGE DATA after
+ * byte 0 (SPC-4 6.35.3). ZONE ACTIVATE changes zones (a write under reservations), the others
+ * only report.
+ */
 export function zbcInDomainsSpec(
   name: string,
   serviceAction: number,
-  usage: readonly number[],
+  usageAfterOpcode: readonly number[],
   handler: CommandSpec['handler'],
+  reservation: PrAccess = 'read',
 ): CommandSpec {
-  const shape = { opcode: ZBC_IN, cdbLength: 16, direction: 'in' } as const;
-  return { name, serviceAction, usage, ...shape, zonedOnly: true, domainsOnly: true, handler };
+  return commandRow({
+    name,
+    opcode: ZBC_IN,
+    serviceAction,
+    direction: 'in',
+    mediumAccess: true,
+    reservation,
+    usageAfterOpcode,
+    zonedOnly: true,
+    domainsOnly: true,
+    handler,
+  });
 }
 
 /** Locator, ALLOCATION LENGTH and REPORTING OPTIONS. */
-const REPORT_USAGE = [ZBC_IN, 0x1f, ...Array<number>(12).fill(0xff), 0x3f, 0x04];
+const REPORT_USAGE = [0x1f, ...Array<number>(12).fill(0xff), 0x3f, 0x04];
 
 export const REPORT_REALMS = zbcInDomainsSpec(
   'REPORT REALMS',

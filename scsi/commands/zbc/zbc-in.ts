@@ -3,7 +3,7 @@
 import { isZoneFault } from '../../../zbc/types.js';
 import { readU32, readU64 } from '../../cdb.js';
 import type { CommandResult } from '../../command-result.js';
-import type { CommandContext, CommandSpec } from '../../command-spec.js';
+import { type CommandContext, commandRow } from '../../command-spec.js';
 import { dataIn } from '../../response.js';
 import { zoneFaultResult } from './zone-fault-sense.js';
 import { notZoned } from './zoned-lu.js';
@@ -26,14 +26,17 @@ function reportZones({ cdb, lu }: CommandContext): CommandResult {
   return dataIn(report.size, allocationLength, (out) => report.encode(out));
 }
 
-export const REPORT_ZONES: CommandSpec = {
+export const REPORT_ZONES = commandRow({
   name: 'REPORT ZONES',
   opcode: ZBC_IN,
   serviceAction: REPORT_ZONES_SA,
-  cdbLength: 16,
   direction: 'in',
+  mediumAccess: true,
+  reservation: 'read',
   // CDB USAGE DATA (SPC-4 6.35.3): ZONE START LBA, ALLOCATION LENGTH, PARTIAL and REPORTING OPTIONS.
-  usage: [ZBC_IN, 0x1f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xbf, 0x04],
+  usageAfterOpcode: [
+    0x1f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xbf, 0x04,
+  ],
   zonedOnly: true,
   handler: reportZones,
-};
+});

@@ -14,7 +14,7 @@ import {
 } from '../../../zbc/types.js';
 import { readU16, readU64 } from '../../cdb.js';
 import type { CommandResult } from '../../command-result.js';
-import type { CommandContext, CommandSpec } from '../../command-spec.js';
+import { type CommandContext, type CommandSpec, commandRow } from '../../command-spec.js';
 import { check, good } from '../../response.js';
 import { eraseZoneData } from './erase-zone-data.js';
 import { zoneFaultResult } from './zone-fault-sense.js';
@@ -108,14 +108,20 @@ function handlerFor(row: ZoneActionRow) {
     );
 }
 
-export const ZBC_OUT_COMMANDS: readonly CommandSpec[] = ACTIONS.map((row) => ({
-  name: row.name,
-  opcode: ZBC_OUT,
-  serviceAction: row.serviceAction,
-  cdbLength: 16,
-  direction: 'none',
-  // CDB USAGE DATA (SPC-4 6.35.3): ZONE ID, ZONE COUNT and ALL.
-  usage: [ZBC_OUT, 0x1f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0xff, 0xff, 0x01, 0x04],
-  zonedOnly: true,
-  handler: handlerFor(row),
-}));
+export const ZBC_OUT_COMMANDS: readonly CommandSpec[] = ACTIONS.map((row) =>
+  commandRow({
+    name: row.name,
+    opcode: ZBC_OUT,
+    serviceAction: row.serviceAction,
+    direction: 'none',
+    mediumAccess: true,
+    // Zone resets and transitions change the medium though they move no data out.
+    reservation: 'write',
+    // CDB USAGE DATA (SPC-4 6.35.3): ZONE ID, ZONE COUNT and ALL.
+    usageAfterOpcode: [
+      0x1f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0xff, 0xff, 0x01, 0x04,
+    ],
+    zonedOnly: true,
+    handler: handlerFor(row),
+  }),
+);

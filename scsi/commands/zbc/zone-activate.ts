@@ -8,7 +8,7 @@ import { SENSE } from '../../../sense-tables/index.js';
 import { isActivationFault, type ActivationFault } from '../../../zbc/domains/activation.js';
 import { readU16 } from '../../cdb.js';
 import type { CommandResult } from '../../command-result.js';
-import type { CommandContext, CommandSpec } from '../../command-spec.js';
+import { type CommandContext, type CommandSpec, commandRow } from '../../command-spec.js';
 import { check, dataIn } from '../../response.js';
 import {
   type ActivationLayout,
@@ -20,7 +20,6 @@ import {
 } from './activation-layouts.js';
 import { zbcInDomainsSpec } from './domain-reports.js';
 import { notZoned } from './zoned-lu.js';
-import { ZBC_IN } from './zbc-in.js';
 
 const log = createDebug('zbc:scsi:zbc');
 
@@ -71,10 +70,11 @@ const layout16 = (ctx: CommandContext): ActivationLayout =>
   ctx.lu.activateLayout === 'zbc2r12' ? ZBC2R12_16 : LIBZBC_16;
 
 /** CDB USAGE DATA covering both layouts' fields. */
-const USAGE_16 = [ZBC_IN, 0x9f, ...Array<number>(13).fill(0xff), 0x04];
+const USAGE_16 = [0x9f, ...Array<number>(13).fill(0xff), 0x04];
 
 function spec16(name: string, serviceAction: number, query: boolean): CommandSpec {
-  return zbcInDomainsSpec(name, serviceAction, USAGE_16, (ctx) => run(ctx, layout16(ctx), query));
+  const handler: CommandSpec['handler'] = (ctx) => run(ctx, layout16(ctx), query);
+  return zbcInDomainsSpec(name, serviceAction, USAGE_16, handler, query ? 'read' : 'write');
 }
 
 export const ZONE_ACTIVATE_16 = spec16('ZONE ACTIVATE(16)', 0x08, false);
@@ -84,14 +84,15 @@ export const ZONE_QUERY_16 = spec16('ZONE QUERY(16)', 0x09, true);
  * 7Fh variable-length CDB: the command table keys service actions by byte 1, so the one 7Fh
  * entry tells ZONE ACTIVATE(32) and ZONE QUERY(32) apart by bytes 8-9 itself.
  */
-export const ZONE_ACTIVATE_QUERY_32: CommandSpec = {
+export const ZONE_ACTIVATE_QUERY_32 = commandRow({
   name: 'ZONE ACTIVATE(32)/ZONE QUERY(32)',
   opcode: VARIABLE_LENGTH,
-  cdbLength: 32,
   direction: 'in',
+  mediumAccess: true,
+  // One row for both: judged as ZONE ACTIVATE, which changes zones.
+  reservation: 'write',
   // CONTROL is byte 1 of a variable-length CDB (SPC-4 4.2.3).
-  usage: [
-    VARIABLE_LENGTH,
+  usageAfterOpcode: [
     0x04,
     0,
     0,
@@ -117,4 +118,4 @@ export const ZONE_ACTIVATE_QUERY_32: CommandSpec = {
     }
     return run(ctx, LIBZBC_32, sa === QUERY_32_SA);
   },
-};
+});
