@@ -3,6 +3,7 @@
 // the handlers and the sense encoder all use these types, and it imports none of them.
 import type { SenseCode } from '../sense-tables/index.js';
 import type { AtaOutputRegisters } from '../zbc/ata/signature.js';
+import type { Result } from '../zbc/result.js';
 
 /** Where a field pointer points (SPC-4 sense-key-specific field pointer bytes). */
 export interface FieldPointer {
@@ -44,3 +45,9 @@ export type CommandResult =
     }
   /** RESERVATION CONFLICT status (SAM-5), no sense: PERSISTENT RESERVE OUT refusals. */
   | { readonly status: 'reservation-conflict' };
+
+/**
+ * A step of a command that may end it (block access checks, zone rules, store I/O): ok with its
+ * value, or the result that answers the command.
+ */
+export type Step<T> = Result<T, CommandResult>;

@@ -1,5 +1,6 @@
 // Public surface of the zone layer.
 export * from './types.js';
+export { ok, refused, type Ok, type Refused, type Result } from './result.js';
 export type { PersistedZoneState, ZoneJournal } from './zone-journal.js';
 export { validateLayout, ZoneGeometry } from './geometry.js';
 export { ZoneModel } from './zone-model.js';

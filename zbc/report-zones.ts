@@ -1,13 +1,14 @@
 // REPORT ZONES (ZBC IN 95h/00h; ZBC-2 5.x): zone selection and the reply,
 // encoded straight into the caller's buffer. No BigInt per zone: 8-byte fields are written as two
 // 32-bit halves, and the reply is built at most once, cut to the allocation length rounded up to 64.
+import { ok, refused } from './result.js';
 import type { ZoneState } from './zone-state.js';
 import {
   ZoneAttribute,
   ZoneCondition as C,
   ZoneType,
   type ReportZonesRequest,
-  type ZoneFault,
+  type ZoneResult,
   type ZoneReport,
 } from './types.js';
 
@@ -79,12 +80,12 @@ function sameField(s: ZoneState, listed: readonly [number, number], count: numbe
   return 0;
 }
 
-export function reportZones(s: ZoneState, req: ReportZonesRequest): ZoneFault | ZoneReport {
+export function reportZones(s: ZoneState, req: ReportZonesRequest): ZoneResult<ZoneReport> {
   const match = REPORTING_OPTIONS.get(req.option);
-  if (!match) return { kind: 'invalid-reporting-option' };
+  if (!match) return refused({ kind: 'invalid-reporting-option' });
   const g = s.geometry;
   // ZONE START LBA above MAXIMUM LBA: LOGICAL BLOCK ADDRESS OUT OF RANGE (ZBC-2).
-  if (typeof req.startLba === 'bigint' || req.startLba >= g.capacity) return { kind: 'zone-id-out-of-range' };
+  if (typeof req.startLba === 'bigint' || req.startLba >= g.capacity) return refused({ kind: 'zone-id-out-of-range' });
   const first = g.indexOf(req.startLba);
   const alloc = Math.max(0, req.allocationLength);
   // PARTIAL = 1: the list holds what fits; PARTIAL = 0: every match to the end of the LU.
@@ -105,7 +106,7 @@ export function reportZones(s: ZoneState, req: ReportZonesRequest): ZoneFault | 
   const fullSize = HEADER_BYTES + listed * DESCRIPTOR_BYTES;
   const size = Math.min(fullSize, Math.ceil(alloc / DESCRIPTOR_BYTES) * DESCRIPTOR_BYTES);
   const same = sameField(s, [firstListed, lastListed], listed, match);
-  return {
+  return ok({
     size,
     fullSize,
     encode(out: Uint8Array): void {
@@ -122,7 +123,7 @@ export function reportZones(s: ZoneState, req: ReportZonesRequest): ZoneFault | 
         at += DESCRIPTOR_BYTES;
       }
     },
-  };
+  });
 }
 
 /** Zone descriptor, ZBC-2 table 41. */

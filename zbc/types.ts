@@ -1,6 +1,7 @@
 // Shared zone-model vocabulary. Pure data: no I/O, no SCSI sense, no Node modules.
 // CONTRACT between scsi/ (caller) and zbc/ (implementation); extend, do not rename.
 import type { ZoneDomainsAccess } from './domains/zone-domains.js';
+import type { Result } from './result.js';
 
 export type ZonedModel = 'host-managed' | 'host-aware' | 'none';
 
@@ -96,9 +97,8 @@ export type ZoneFault =
   | { readonly kind: 'invalid-zone-count' } //                              5/24/00, pointer byte 12
   | { readonly kind: 'invalid-reporting-option' }; //                       5/24/00, pointer byte 14 bit 5
 
-export function isZoneFault(v: unknown): v is ZoneFault {
-  return typeof v === 'object' && v !== null && 'kind' in v;
-}
+/** A zone-model answer: ok with its value, or the fault that refused the request. */
+export type ZoneResult<T> = Result<T, ZoneFault>;
 
 /** A run of a read: stored data, or blocks that read as zeros (at/above a WP, gap zones). */
 export interface ReadSegment {
@@ -131,8 +131,8 @@ export interface ZonedMedium {
   readonly model: ZonedModel;
   readonly layout: ZoneLayoutConfig;
   /** Range already checked against capacity by the caller. */
-  checkRead(lba: number, blocks: number): ZoneFault | readonly ReadSegment[];
-  planWrite(lba: number, blocks: number): ZoneFault | WritePlan;
+  checkRead(lba: number, blocks: number): ZoneResult<readonly ReadSegment[]>;
+  planWrite(lba: number, blocks: number): ZoneResult<WritePlan>;
   commitWrite(plan: WritePlan): void;
   /**
    * The plan's data is stored: its blocks read back as data. False when the write no longer
@@ -149,14 +149,14 @@ export interface ZonedMedium {
    */
   writeFailed(plan: WritePlan): void;
   /** ZBC OUT zone actions (CLOSE, FINISH, OPEN, RESET WRITE POINTER, SEQUENTIALIZE). */
-  zoneAction(request: ZoneActionRequest): ZoneFault | ZoneActionResult;
+  zoneAction(request: ZoneActionRequest): ZoneResult<ZoneActionResult>;
   /**
    * A zone action could not be made durable (its journal write or data flush failed): every zone
    * it changed that no later command has changed since is put back as it was.
    */
   zoneActionFailed(result: ZoneActionResult): void;
   /** REPORT ZONES: selects zones and sizes the reply; encode() fills the caller's buffer. */
-  reportZones(request: ReportZonesRequest): ZoneFault | ZoneReport;
+  reportZones(request: ReportZonesRequest): ZoneResult<ZoneReport>;
   /** Zones in REPORT ZONES order, gap zones included. */
   readonly zoneCount: number;
   /** Zone domains and realms (layout.domains set), else undefined. */

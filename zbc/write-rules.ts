@@ -11,7 +11,9 @@ import {
   type ReadSegment,
   type WritePlan,
   type ZoneFault,
+  type ZoneResult,
 } from './types.js';
+import { ok, refused } from './result.js';
 
 /** Conditions refusing any access, ZBC-2 4.4.3.x (OFFLINE, INACTIVE) — checked for reads and writes. */
 function unavailable(
@@ -48,43 +50,43 @@ export function planWrite(
   lba: number,
   blocks: number,
   perPhysical: number,
-): ZoneFault | WritePlan {
-  if (blocks === 0) return { lba, blocks, zoneIndex: NO_ZONE, ...UNORDERED };
+): ZoneResult<WritePlan> {
+  if (blocks === 0) return ok({ lba, blocks, zoneIndex: NO_ZONE, ...UNORDERED });
   const g = state.geometry;
   const first = g.indexOf(lba);
   const last = g.indexOf(lba + blocks - 1);
   const firstType = state.type(first);
   // HM and HA: a write starting in a gap zone, then unavailable zones anywhere in the range.
-  if (firstType === ZoneType.GAP) return { kind: 'gap-zone-access', lba };
+  if (firstType === ZoneType.GAP) return refused({ kind: 'gap-zone-access', lba });
   const bad = unavailable(state, first, last, lba, true);
   // An SWR write running into an INACTIVE zone crosses a zone boundary first (libzbc 05/077).
   if (bad?.kind === 'zone-inactive' && crossesFromSwr(state, first, last)) {
-    return { kind: 'write-boundary', lba };
+    return refused({ kind: 'write-boundary', lba });
   }
-  if (bad) return bad;
+  if (bad) return refused(bad);
   if (firstType === ZoneType.SEQUENTIAL_OR_BEFORE_REQUIRED) {
     return planSobrWrite(state, lba, blocks, first, last, perPhysical);
   }
   // Conventional writes stay within conventional zones (they may span several).
   if (firstType === ZoneType.CONVENTIONAL) {
-    if (state.type(last) !== ZoneType.CONVENTIONAL) return { kind: 'write-boundary', lba };
-    return { lba, blocks, zoneIndex: first, ...UNORDERED };
+    if (state.type(last) !== ZoneType.CONVENTIONAL) return refused({ kind: 'write-boundary', lba });
+    return ok({ lba, blocks, zoneIndex: first, ...UNORDERED });
   }
   if (state.hostAware) {
     // Host-aware: any write within SWP zones is accepted; crossing into another zone type is not.
     for (let i = first + 1; i <= last; i++) {
-      if (state.type(i) !== ZoneType.SEQUENTIAL_WRITE_PREFERRED) return { kind: 'write-boundary', lba };
+      if (state.type(i) !== ZoneType.SEQUENTIAL_WRITE_PREFERRED) return refused({ kind: 'write-boundary', lba });
     }
-    return { lba, blocks, zoneIndex: first, ...UNORDERED };
+    return ok({ lba, blocks, zoneIndex: first, ...UNORDERED });
   }
   // SWR zones, in scsi_debug's order: boundary, FULL, WP, physical alignment, resources.
-  if (last !== first) return { kind: 'write-boundary', lba };
+  if (last !== first) return refused({ kind: 'write-boundary', lba });
   const c = state.condition[first];
-  if (c === C.FULL) return { kind: 'write-to-full-zone', lba };
-  if (lba !== state.wp[first]) return { kind: 'unaligned-write', lba };
-  if (lba % perPhysical !== 0 || blocks % perPhysical !== 0) return { kind: 'unaligned-write', lba };
-  if ((c === C.EMPTY || c === C.CLOSED) && !state.canAcquire()) return { kind: 'insufficient-zone-resources' };
-  return { lba, blocks, zoneIndex: first, inOrderZone: first };
+  if (c === C.FULL) return refused({ kind: 'write-to-full-zone', lba });
+  if (lba !== state.wp[first]) return refused({ kind: 'unaligned-write', lba });
+  if (lba % perPhysical !== 0 || blocks % perPhysical !== 0) return refused({ kind: 'unaligned-write', lba });
+  if ((c === C.EMPTY || c === C.CLOSED) && !state.canAcquire()) return refused({ kind: 'insufficient-zone-resources' });
+  return ok({ lba, blocks, zoneIndex: first, inOrderZone: first });
 }
 
 function crossesFromSwr(state: ZoneState, first: number, last: number): boolean {
@@ -218,6 +220,8 @@ function restoreAfterWrite(state: ZoneState, i: number, before: number): void {
   else if (c === C.CLOSED) state.closeZone(i); // EMPTY again when the WP is back at the start
 }
 
+const NOTHING_TO_READ: ZoneResult<readonly ReadSegment[]> = Object.freeze(ok(Object.freeze([])));
+
 /**
  * Reads (ZBC-2, URSWRZ). Returns stored-data and zero-fill runs covering the range, or a fault.
  * The caller has checked the range against the capacity.
@@ -227,33 +231,33 @@ export function checkRead(
   lba: number,
   blocks: number,
   urswrz: boolean,
-): ZoneFault | readonly ReadSegment[] {
-  if (blocks === 0) return [];
+): ZoneResult<readonly ReadSegment[]> {
+  if (blocks === 0) return NOTHING_TO_READ;
   const g = state.geometry;
   const first = g.indexOf(lba);
   const last = g.indexOf(lba + blocks - 1);
   // ZBC-2 4.4.3.x: with URSWRZ = 1 an INACTIVE zone reads (as its data, or zeros above the WP).
   const bad = unavailable(state, first, last, lba, false, urswrz);
-  if (bad) return bad;
+  if (bad) return refused(bad);
   if (!state.hostAware) {
     // ZBC-2: a read crossing zone types (conventional/SWR/gap) is a READ BOUNDARY VIOLATION.
     const t = state.type(first);
-    for (let i = first + 1; i <= last; i++) if (state.type(i) !== t) return { kind: 'read-boundary', lba };
+    for (let i = first + 1; i <= last; i++) if (state.type(i) !== t) return refused({ kind: 'read-boundary', lba });
     if (!urswrz) {
-      if (t === ZoneType.GAP) return { kind: 'gap-zone-access', lba };
+      if (t === ZoneType.GAP) return refused({ kind: 'gap-zone-access', lba });
       if (t === ZoneType.SEQUENTIAL_WRITE_REQUIRED) {
-        if (last !== first) return { kind: 'read-boundary', lba };
+        if (last !== first) return refused({ kind: 'read-boundary', lba });
         const c = state.condition[first];
         const readable = c === C.FULL || c === C.READ_ONLY;
-        if (!readable && lba + blocks > (state.wp[first] as number)) return { kind: 'read-invalid-data', lba };
+        if (!readable && lba + blocks > (state.wp[first] as number)) return refused({ kind: 'read-invalid-data', lba });
       }
       if (isSobr(state, first)) {
         const fault = sobrReadFault(state, lba, blocks, first, last);
-        if (fault) return fault;
+        if (fault) return refused(fault);
       }
     }
   }
-  return readSegments(state, lba, blocks, first, last);
+  return ok(readSegments(state, lba, blocks, first, last));
 }
 
 /** Appends [from, to) to the runs, merged into the previous run when it continues it. */

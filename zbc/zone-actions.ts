@@ -2,6 +2,7 @@
 // transitions, so a refused request changes nothing.
 import { isSobr } from './domains/sobr-rules.js';
 import { captureZones } from './zone-capture.js';
+import { ok, refused } from './result.js';
 import type { ZoneState } from './zone-state.js';
 import {
   ZoneAttribute,
@@ -12,6 +13,7 @@ import {
   type ZoneActionResult,
   type ZoneChange,
   type ZoneFault,
+  type ZoneResult,
   type ZoneSnapshot,
   type ZoneUndo,
 } from './types.js';
@@ -80,39 +82,39 @@ function unavailableFault(s: ZoneState, i: number): ZoneFault | null {
 }
 
 /** Runs one ZBC OUT request. Every check runs before the first change. */
-export function zoneAction(s: ZoneState, req: ZoneActionRequest): ZoneFault | ZoneActionResult {
+export function zoneAction(s: ZoneState, req: ZoneActionRequest): ZoneResult<ZoneActionResult> {
   return req.all ? actOnAll(s, req.action) : actOnRange(s, req);
 }
 
-function actOnRange(s: ZoneState, req: ZoneActionRequest): ZoneFault | ZoneActionResult {
+function actOnRange(s: ZoneState, req: ZoneActionRequest): ZoneResult<ZoneActionResult> {
   const g = s.geometry;
   // Range, zone start, write-pointer zone.
-  if (typeof req.zoneId === 'bigint' || req.zoneId >= g.capacity) return { kind: 'zone-id-out-of-range' };
+  if (typeof req.zoneId === 'bigint' || req.zoneId >= g.capacity) return refused({ kind: 'zone-id-out-of-range' });
   const zoneId = req.zoneId;
   const first = g.indexOf(zoneId);
   // ZBC-2 5.x: a ZONE ID naming a gap zone is ATTEMPT TO ACCESS GAP ZONE.
   if (s.start(first) === zoneId && s.type(first) === ZoneType.GAP) {
-    return { kind: 'gap-zone-access', lba: zoneId };
+    return refused({ kind: 'gap-zone-access', lba: zoneId });
   }
-  if (s.start(first) !== zoneId || !s.isWritePointerZone(first)) return { kind: 'invalid-zone-id' };
+  if (s.start(first) !== zoneId || !s.isWritePointerZone(first)) return refused({ kind: 'invalid-zone-id' });
   // SOBR zones have no explicit open, closed or finished state (ZBC-2 4.4.3.5; libzbc 02/001-007).
-  if (isSobr(s, first) && !SOBR_ACTIONS.has(req.action)) return { kind: 'invalid-zone-id' };
+  if (isSobr(s, first) && !SOBR_ACTIONS.has(req.action)) return refused({ kind: 'invalid-zone-id' });
   // ZONE COUNT: 0 and 1 mean one zone; the whole range is checked before any change.
   const count = Math.max(1, req.count);
   const last = first + count - 1;
-  if (last >= s.zoneCount) return { kind: 'zone-id-out-of-range' };
+  if (last >= s.zoneCount) return refused({ kind: 'zone-id-out-of-range' });
   for (let i = first + 1; i <= last; i++) {
     const sameKind = s.isWritePointerZone(i) && s.type(i) === s.type(first);
-    if (!sameKind) return { kind: 'invalid-zone-count' };
+    if (!sameKind) return refused({ kind: 'invalid-zone-count' });
   }
   // Then READ ONLY / OFFLINE / INACTIVE, zone by zone in ascending order.
   for (let i = first; i <= last; i++) {
     const fault = unavailableFault(s, i);
-    if (fault) return fault;
+    if (fault) return refused(fault);
   }
   // Then open zone resources for the whole range (ZBC-2).
-  if (!resourcesSuffice(s, req.action, first, last)) return { kind: 'insufficient-zone-resources' };
-  return apply(s, req.action, first, last, (i) => i);
+  if (!resourcesSuffice(s, req.action, first, last)) return refused({ kind: 'insufficient-zone-resources' });
+  return ok(apply(s, req.action, first, last, (i) => i));
 }
 
 /**
@@ -138,25 +140,25 @@ function resourcesSuffice(s: ZoneState, action: ZoneActionKind, first: number, l
   return true;
 }
 
-function actOnAll(s: ZoneState, action: ZoneActionKind): ZoneFault | ZoneActionResult {
+function actOnAll(s: ZoneState, action: ZoneActionKind): ZoneResult<ZoneActionResult> {
   const chosen: number[] = [];
   const select = ALL_SELECT[action];
   for (let i = s.geometry.firstSequential; i < s.zoneCount; i++) {
     if (!s.isWritePointerZone(i) || !select(s, i)) continue;
     if (isSobr(s, i) && !SOBR_ACTIONS.has(action)) {
       // FINISH ALL cannot finish an open SOBR zone (libzbc 02/031); OPEN/CLOSE ALL pass it by.
-      if (action === 'finish') return { kind: 'invalid-zone-id' };
+      if (action === 'finish') return refused({ kind: 'invalid-zone-id' });
       continue;
     }
     chosen.push(i);
   }
   // OPEN ALL opens every CLOSED zone or none.
   if (action === 'open' && s.maxOpen !== null && s.explicitOpen + chosen.length > s.maxOpen) {
-    return { kind: 'insufficient-zone-resources' };
+    return refused({ kind: 'insufficient-zone-resources' });
   }
   // FINISH ALL never fails and never evicts: it only finishes zones that are open or closed.
   const effective = action === 'finish' ? 'finishAll' : action;
-  return apply(s, effective, 0, chosen.length - 1, (k) => chosen[k] as number);
+  return ok(apply(s, effective, 0, chosen.length - 1, (k) => chosen[k] as number));
 }
 
 function apply(

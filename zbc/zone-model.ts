@@ -20,7 +20,7 @@ import {
   type ZoneCondition,
   type ZonedMedium,
   type ZonedModel,
-  type ZoneFault,
+  type ZoneResult,
   type ZoneInfo,
   type ZoneLayoutConfig,
   type ZoneReport,
@@ -102,11 +102,11 @@ export class ZoneModel implements ZonedMedium {
     }
   }
 
-  checkRead(lba: number, blocks: number): ZoneFault | readonly ReadSegment[] {
+  checkRead(lba: number, blocks: number): ZoneResult<readonly ReadSegment[]> {
     return checkRead(this.state, lba, blocks, this.layout.urswrz);
   }
 
-  planWrite(lba: number, blocks: number): ZoneFault | WritePlan {
+  planWrite(lba: number, blocks: number): ZoneResult<WritePlan> {
     return planWrite(this.state, lba, blocks, this.perPhysical);
   }
 
@@ -122,7 +122,7 @@ export class ZoneModel implements ZonedMedium {
     failWrite(this.state, plan);
   }
 
-  zoneAction(request: ZoneActionRequest): ZoneFault | ZoneActionResult {
+  zoneAction(request: ZoneActionRequest): ZoneResult<ZoneActionResult> {
     return zoneAction(this.state, request);
   }
 
@@ -130,7 +130,7 @@ export class ZoneModel implements ZonedMedium {
     undoZoneAction(this.state, result.undo);
   }
 
-  reportZones(request: ReportZonesRequest): ZoneFault | ZoneReport {
+  reportZones(request: ReportZonesRequest): ZoneResult<ZoneReport> {
     return reportZones(this.state, request);
   }
 

@@ -3,7 +3,8 @@
 // the SCSI layer cuts it to the allocation length). Layouts as libzbc v6.2.0 and sg3_utils 1.48
 // (zbc2r12) both read them.
 import type { ZoneState } from '../zone-state.js';
-import { ZoneType, type ZoneFault } from '../types.js';
+import { ok, refused } from '../result.js';
+import { ZoneType, type ZoneFault, type ZoneResult } from '../types.js';
 import { NO_DOMAIN, type DomainExtent, type DomainMap } from './domain-map.js';
 
 export const DOMAINS_HEADER_BYTES = 64;
@@ -67,18 +68,18 @@ export function reportZoneDomains(
   s: ZoneState,
   active: Uint8Array,
   req: DomainsReportRequest,
-): ZoneFault | DomainsReport {
+): ZoneResult<DomainsReport> {
   const match = DOMAIN_OPTIONS.get(req.option);
-  if (match === undefined) return { kind: 'invalid-reporting-option' };
+  if (match === undefined) return refused({ kind: 'invalid-reporting-option' });
   const zone = locatorZone(s, req.locator);
-  if (typeof zone !== 'number') return zone;
+  if (typeof zone !== 'number') return refused(zone);
   // The first domain reported is the one holding the locator, or the next one after a GAP zone.
   const listed = map.domains.filter(
     (d) => d.firstZone + d.zoneCount > zone && match(activeZones(map, active, d), d),
   );
   const size = DOMAINS_HEADER_BYTES + listed.length * DOMAIN_DESCRIPTOR_BYTES;
   const returned = Math.max(0, Math.min(size, req.allocationLength) - DOMAINS_HEADER_BYTES);
-  return {
+  return ok({
     size,
     encode(out) {
       const view = viewOf(out);
@@ -100,7 +101,7 @@ export function reportZoneDomains(
         at += DOMAIN_DESCRIPTOR_BYTES;
       }
     },
-  };
+  });
 }
 
 export function realmDescriptorBytes(map: DomainMap): number {
@@ -112,14 +113,14 @@ export function reportRealms(
   s: ZoneState,
   active: Uint8Array,
   req: DomainsReportRequest,
-): ZoneFault | DomainsReport {
-  if (!REALM_OPTIONS.has(req.option)) return { kind: 'invalid-reporting-option' };
+): ZoneResult<DomainsReport> {
+  if (!REALM_OPTIONS.has(req.option)) return refused({ kind: 'invalid-reporting-option' });
   const type = REALM_OPTIONS.get(req.option) ?? null;
   const zone = locatorZone(s, req.locator);
-  if (typeof zone !== 'number') return zone;
+  if (typeof zone !== 'number') return refused(zone);
   const domainId = map.domainOf(zone);
   // A locator in a GAP zone names no realm (the WDC emulator answers the same).
-  if (domainId === NO_DOMAIN) return { kind: 'gap-zone-access', lba: Number(req.locator) };
+  if (domainId === NO_DOMAIN) return refused({ kind: 'gap-zone-access', lba: Number(req.locator) });
   const realms: number[] = [];
   for (let r = map.realmOf(zone, domainId); r < map.realms; r++) {
     if (type === null || map.domain(active[r] as number).type === type) realms.push(r);
@@ -130,7 +131,7 @@ export function reportRealms(
     0,
     Math.floor((Math.min(size, req.allocationLength) - REALMS_HEADER_BYTES) / descriptor),
   );
-  return {
+  return ok({
     size,
     encode(out) {
       const view = viewOf(out);
@@ -157,5 +158,5 @@ export function reportRealms(
         at += descriptor;
       }
     },
-  };
+  });
 }

@@ -2,7 +2,8 @@
 // pointer and may cross into the next SOBR zone; a FULL zone still takes overwrites; the WP only
 // moves up. SOBR zones take no open zone resources and refuse OPEN, CLOSE and FINISH.
 import type { ZoneState } from '../zone-state.js';
-import { ZoneCondition as C, ZoneType, type WritePlan, type ZoneFault } from '../types.js';
+import { ok, refused } from '../result.js';
+import { ZoneCondition as C, ZoneType, type WritePlan, type ZoneFault, type ZoneResult } from '../types.js';
 
 const SOBR = ZoneType.SEQUENTIAL_OR_BEFORE_REQUIRED;
 
@@ -18,18 +19,18 @@ export function planSobrWrite(
   first: number,
   last: number,
   perPhysical: number,
-): ZoneFault | WritePlan {
+): ZoneResult<WritePlan> {
   for (let i = first + 1; i <= last; i++)
-    if (s.type(i) !== SOBR) return { kind: 'write-boundary', lba };
+    if (s.type(i) !== SOBR) return refused({ kind: 'write-boundary', lba });
   const wp = s.wp[first] as number;
-  if (lba > wp) return { kind: 'unaligned-write', lba };
+  if (lba > wp) return refused({ kind: 'unaligned-write', lba });
   // A write that reaches the WP moves it: it must end on a physical block (libzbc ZT 0x4 rule).
   const movesWp = lba + blocks >= wp && s.condition[first] !== C.FULL;
   if (movesWp && (lba % perPhysical !== 0 || blocks % perPhysical !== 0)) {
-    return { kind: 'unaligned-write', lba };
+    return refused({ kind: 'unaligned-write', lba });
   }
   // Settled in commit order like SWR writes: a failed one puts the WP back (zbc/write-rules.ts).
-  return { lba, blocks, zoneIndex: first, inOrderZone: first };
+  return ok({ lba, blocks, zoneIndex: first, inOrderZone: first });
 }
 
 /**

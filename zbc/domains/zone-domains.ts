@@ -1,7 +1,7 @@
 // The zone domains and zone realms of one LU (ZBC-2 4.6): the realm table (active zone domain ID
 // per realm) over the zone state, and the commands that read or change it. ZoneModel owns it.
 import type { ZoneState } from '../zone-state.js';
-import { ZoneCondition as C, ZoneType, type ZoneFault } from '../types.js';
+import { ZoneCondition as C, ZoneType, type ZoneResult } from '../types.js';
 import {
   activate,
   type ActivationFault,
@@ -22,8 +22,8 @@ export interface ZoneDomainsAccess {
   readonly map: DomainMap;
   /** Active zone domain ID per realm (read-only for callers). */
   readonly activeDomains: Uint8Array;
-  reportZoneDomains(req: DomainsReportRequest): ZoneFault | DomainsReport;
-  reportRealms(req: DomainsReportRequest): ZoneFault | DomainsReport;
+  reportZoneDomains(req: DomainsReportRequest): ZoneResult<DomainsReport>;
+  reportRealms(req: DomainsReportRequest): ZoneResult<DomainsReport>;
   activate(req: ActivationRequest): ActivationFault | ActivationOutcome;
 }
 
@@ -60,11 +60,11 @@ export class ZoneDomains implements ZoneDomainsAccess {
     }
   }
 
-  reportZoneDomains(req: DomainsReportRequest): ZoneFault | DomainsReport {
+  reportZoneDomains(req: DomainsReportRequest): ZoneResult<DomainsReport> {
     return reportZoneDomains(this.map, this.state, this.activeDomains, req);
   }
 
-  reportRealms(req: DomainsReportRequest): ZoneFault | DomainsReport {
+  reportRealms(req: DomainsReportRequest): ZoneResult<DomainsReport> {
     return reportRealms(this.map, this.state, this.activeDomains, req);
   }
 

@@ -21,7 +21,6 @@ import {
   REPORTING_OPTIONS_MASK,
   ZAC_OUT_ACTIONS,
 } from '../../../zbc/ata/zac-management.js';
-import { isZoneFault } from '../../../zbc/types.js';
 import type { BlockAccessCdb } from '../../cdb.js';
 import type { CommandContext } from '../../command-spec.js';
 import { readCommand, writeCommand } from '../sbc/block-io.js';
@@ -84,9 +83,9 @@ function reportZonesExt({ tf, lu, cdb }: AtaContext): AtaResult {
     partial: (options & PARTIAL) !== 0,
     option: options & REPORTING_OPTIONS_MASK,
   });
-  if (isZoneFault(report)) return fromScsi(zoneFaultResult(report, cdb));
-  const out = Buffer.alloc(Math.min(report.size, allocationLength));
-  report.encode(out);
+  if (!report.ok) return fromScsi(zoneFaultResult(report.fault, cdb));
+  const out = Buffer.alloc(Math.min(report.value.size, allocationLength));
+  report.value.encode(out);
   toZacByteOrder(out);
   return done(out);
 }

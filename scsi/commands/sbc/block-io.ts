@@ -2,10 +2,10 @@
 // documented order, zone checks, reads into one buffer and writes of whole received blocks.
 import createDebug from 'debug';
 import { SENSE } from '../../../sense-tables/index.js';
-import type { ReadSegment, ZoneFault } from '../../../zbc/types.js';
-import { isZoneFault } from '../../../zbc/types.js';
+import { ok, refused } from '../../../zbc/result.js';
+import type { ReadSegment } from '../../../zbc/types.js';
 import type { BlockAccessCdb } from '../../cdb.js';
-import type { CommandResult } from '../../command-result.js';
+import type { CommandResult, Step } from '../../command-result.js';
 import type { CommandContext } from '../../command-spec.js';
 import { checkLbaRange } from '../../lba.js';
 import type { LogicalUnit } from '../../logical-unit.js';
@@ -22,24 +22,32 @@ export interface AccessRules {
 /**
  * Range, then transfer length, then write protection (ZBC-2 write checks). PROTECT fields
  * need protection information, which we do not support (READ CAPACITY(16) PROT_EN 0).
- * Returns the numeric LBA when the access may proceed.
+ * Ok with the numeric LBA when the access may proceed.
  */
 export function validateAccess(
   lu: LogicalUnit,
   c: BlockAccessCdb,
   rules: AccessRules,
-): CommandResult | number {
+): Step<number> {
   if (c.protect !== 0)
-    return check(SENSE.INVALID_FIELD_IN_CDB, { field: { in: 'cdb', byte: 1, bit: 7 } });
+    return refused(check(SENSE.INVALID_FIELD_IN_CDB, { field: { in: 'cdb', byte: 1, bit: 7 } }));
   if (!checkLbaRange(c.lba, c.blocks, lu.capacityBlocks) || typeof c.lba === 'bigint') {
-    return check(SENSE.LOGICAL_BLOCK_ADDRESS_OUT_OF_RANGE);
+    return refused(check(SENSE.LOGICAL_BLOCK_ADDRESS_OUT_OF_RANGE));
   }
   // B0h MAXIMUM TRANSFER LENGTH (also its MAXIMUM WRITE SAME LENGTH and MAXIMUM PREFETCH LENGTH).
   if (c.blocks > lu.maxTransferBlocks) {
-    return check(SENSE.INVALID_FIELD_IN_CDB, { field: c.lengthField });
+    return refused(check(SENSE.INVALID_FIELD_IN_CDB, { field: c.lengthField }));
   }
-  if (rules.write && lu.writeProtected) return check(SENSE.WRITE_PROTECTED);
-  return c.lba;
+  if (rules.write && lu.writeProtected) return refused(check(SENSE.WRITE_PROTECTED));
+  return ok(c.lba);
+}
+
+/** A step that succeeded with nothing to hand on: shared, so finishing one costs nothing. */
+export const DONE: Step<void> = Object.freeze(ok(undefined));
+
+/** The command's answer once its last step ran: GOOD, or the step's failure. */
+export function answer(step: Step<unknown>): CommandResult {
+  return step.ok ? good() : step.fault;
 }
 
 /**
@@ -52,10 +60,10 @@ export function readSegments(
   lba: number,
   blocks: number,
   cdb: Buffer,
-): CommandResult | readonly ReadSegment[] {
-  if (lu.zones === undefined) return provisionedSegments(lu, lba, blocks);
+): Step<readonly ReadSegment[]> {
+  if (lu.zones === undefined) return ok(provisionedSegments(lu, lba, blocks));
   const r = lu.zones.checkRead(lba, blocks);
-  return isZoneFault(r) ? zoneFaultResult(r, cdb) : r;
+  return r.ok ? r : refused(zoneFaultResult(r.fault, cdb));
 }
 
 /** Non-zoned read segments: mapped runs from the store, deallocated runs as zeros. */
@@ -75,31 +83,27 @@ export function provisionedSegments(
 /**
  * Deallocates [lba, lba + blocks) of a non-zoned LU (UNMAP, WRITE SAME with UNMAP): the store
  * releases the range when it can, then the provisioning state records it, so a concurrent read
- * sees either the old data or zeros. Returns a failure, or null.
+ * sees either the old data or zeros.
  */
 export function deallocateBlocks(
   lu: LogicalUnit,
   lba: number,
   blocks: number,
-): Promise<CommandResult | null> {
-  if (blocks === 0 || lu.deallocated === undefined) return Promise.resolve(null);
+): Promise<Step<void>> {
+  if (blocks === 0 || lu.deallocated === undefined) return Promise.resolve(DONE);
   return lu.gate.shared(lba, blocks, () => deallocateRange(lu, lba, blocks));
 }
 
-async function deallocateRange(
-  lu: LogicalUnit,
-  lba: number,
-  blocks: number,
-): Promise<CommandResult | null> {
+async function deallocateRange(lu: LogicalUnit, lba: number, blocks: number): Promise<Step<void>> {
   const bs = lu.blockSize;
   try {
     await lu.store.discard?.(lba * bs, blocks * bs);
   } catch (err) {
     log('discard lun %d lba %d: %O', lu.lun, lba, err);
-    return check(SENSE.WRITE_ERROR, { information: lba });
+    return refused(check(SENSE.WRITE_ERROR, { information: lba }));
   }
   lu.deallocated?.add(lba, blocks);
-  return null;
+  return DONE;
 }
 
 /**
@@ -168,7 +172,8 @@ async function readRestAsync(
   return out;
 }
 
-const READ_RULES: AccessRules = Object.freeze({ write: false });
+export const READ_RULES: AccessRules = Object.freeze({ write: false });
+export const WRITE_RULES: AccessRules = Object.freeze({ write: true });
 
 /** READ-family body: zone checks, then one buffer returned as Data-In (synchronously if it can). */
 export function readCommand(
@@ -176,14 +181,15 @@ export function readCommand(
   c: BlockAccessCdb,
 ): CommandResult | Promise<CommandResult> {
   const { lu } = ctx;
-  const lba = validateAccess(lu, c, READ_RULES);
-  if (typeof lba !== 'number') return lba;
+  const access = validateAccess(lu, c, READ_RULES);
+  if (!access.ok) return access.fault;
+  const lba = access.value;
   if (c.blocks === 0) return good();
   const segments = readSegments(lu, lba, c.blocks, ctx.cdb);
-  if (!Array.isArray(segments)) return segments as CommandResult;
+  if (!segments.ok) return segments.fault;
   let data: Buffer | Promise<Buffer>;
   try {
-    data = readBlocks(lu, segments as readonly ReadSegment[], lba, c.blocks);
+    data = readBlocks(lu, segments.value, lba, c.blocks);
   } catch (err) {
     return readFailed(lu, lba, err);
   }
@@ -233,17 +239,24 @@ export function writeBlocks(
   io: StoreIo,
   cdb: Buffer,
   rangeHeld = false,
-): Promise<CommandResult | null> {
-  if (blocks === 0) return Promise.resolve(null);
+): Promise<Step<void>> {
+  if (blocks === 0) return Promise.resolve(DONE);
   if (rangeHeld) return writeRange(lu, lba, blocks, io, cdb);
   return lu.gate.shared(lba, blocks, () => writeRange(lu, lba, blocks, io, cdb));
 }
 
-async function writeRange(lu: LogicalUnit, lba: number, blocks: number, io: StoreIo, cdb: Buffer) {
+async function writeRange(
+  lu: LogicalUnit,
+  lba: number,
+  blocks: number,
+  io: StoreIo,
+  cdb: Buffer,
+): Promise<Step<void>> {
   const zones = lu.zones;
   if (zones === undefined) return writeUnzoned(lu, lba, blocks, io);
-  const plan = zones.planWrite(lba, blocks);
-  if (isZoneFault(plan)) return zoneFaultResult(plan as ZoneFault, cdb);
+  const planned = zones.planWrite(lba, blocks);
+  if (!planned.ok) return refused(zoneFaultResult(planned.fault, cdb));
+  const plan = planned.value;
   zones.commitWrite(plan);
   const turn = enterSettleOrder(zones, plan);
   let failure: unknown = null;
@@ -256,11 +269,13 @@ async function writeRange(lu: LogicalUnit, lba: number, blocks: number, io: Stor
     if (turn.previous !== null) await turn.previous;
     if (failure !== null) {
       zones.writeFailed(plan);
-      return writeFailed(lu, lba, failure);
+      return refused(writeFailed(lu, lba, failure));
     }
     // An earlier write to the zone failed: this one did not start at the WP after all.
-    if (!zones.writeCompleted(plan)) return zoneFaultResult({ kind: 'unaligned-write', lba }, cdb);
-    return null;
+    if (!zones.writeCompleted(plan)) {
+      return refused(zoneFaultResult({ kind: 'unaligned-write', lba }, cdb));
+    }
+    return DONE;
   } finally {
     turn.leave();
   }
@@ -271,16 +286,16 @@ async function writeUnzoned(
   lba: number,
   blocks: number,
   io: StoreIo,
-): Promise<CommandResult | null> {
+): Promise<Step<void>> {
   try {
     await io();
   } catch (err) {
-    return writeFailed(lu, lba, err);
+    return refused(writeFailed(lu, lba, err));
   }
   // Written LBAs are mapped (SBC-4 4.7.3.3); only after the data landed, so a concurrent read
   // of a deallocated block never sees stale bytes (a failed write leaves them deallocated).
   lu.deallocated?.remove(lba, blocks);
-  return null;
+  return DONE;
 }
 
 /** Errors of a store that ran out of space (the backing file system is full, or a quota). */
@@ -303,14 +318,14 @@ function writeFailed(lu: LogicalUnit, lba: number, err: unknown): CommandResult 
 }
 
 /** FUA, or write-through when WCE is off (SBC-4 4.15): durable before GOOD. */
-export async function flushIfNeeded(lu: LogicalUnit, fua: boolean): Promise<CommandResult | null> {
-  if (!fua && lu.mode.wce) return null;
+export async function flushIfNeeded(lu: LogicalUnit, fua: boolean): Promise<Step<void>> {
+  if (!fua && lu.mode.wce) return DONE;
   try {
     await lu.flushMedium();
-    return null;
+    return DONE;
   } catch (err) {
     log('flush lun %d: %O', lu.lun, err);
-    return check(SENSE.WRITE_ERROR);
+    return refused(check(SENSE.WRITE_ERROR));
   }
 }
 
@@ -327,8 +342,9 @@ export async function writeCommand(
   forceFua = false,
 ): Promise<CommandResult> {
   const { lu, cmd } = ctx;
-  const lba = validateAccess(lu, c, { write: true });
-  if (typeof lba !== 'number') return lba;
+  const access = validateAccess(lu, c, WRITE_RULES);
+  if (!access.ok) return access.fault;
+  const lba = access.value;
   if (c.blocks === 0) return good();
   const bs = lu.blockSize;
   const received = receivedBytes(cmd.dataOut);
@@ -337,13 +353,13 @@ export async function writeCommand(
   }
   const blocks = Math.min(c.blocks, Math.floor(received / bs));
   const segments = leadingSegments(cmd.dataOut, blocks * bs);
-  const failed = await writeBlocks(
+  const written = await writeBlocks(
     lu,
     lba,
     blocks,
     () => lu.store.writev(segments, lba * bs),
     ctx.cdb,
   );
-  if (failed !== null) return failed;
-  return (await flushIfNeeded(lu, c.fua || forceFua)) ?? good();
+  if (!written.ok) return written.fault;
+  return answer(await flushIfNeeded(lu, c.fua || forceFua));
 }

@@ -3,16 +3,19 @@
 // are one atomic operation (the LU's range gate holds the range exclusively). On zoned LUs the
 // write is planned like a WRITE of the same blocks (ZBC-2 write rules), before anything is read.
 import { SENSE } from '../../../sense-tables/index.js';
-import { isZoneFault, type ReadSegment, type ZoneFault } from '../../../zbc/types.js';
+import { refused } from '../../../zbc/result.js';
+import type { ReadSegment } from '../../../zbc/types.js';
 import { type BlockAccessCdb, decodeRw16 } from '../../cdb.js';
-import type { CommandResult, FieldPointer } from '../../command-result.js';
+import type { CommandResult, FieldPointer, Step } from '../../command-result.js';
 import { type CommandContext, commandRow } from '../../command-spec.js';
 import type { LogicalUnit } from '../../logical-unit.js';
 import { copyParameterData } from '../../parameter-data.js';
 import { check, good } from '../../response.js';
 import { zoneFaultResult } from '../zbc/zone-fault-sense.js';
 import {
+  answer,
   flushIfNeeded,
+  WRITE_RULES,
   provisionedSegments,
   readRange,
   receivedBytes,
@@ -33,8 +36,9 @@ const decode = (cdb: Buffer): BlockAccessCdb => ({
 async function compareAndWrite(ctx: CommandContext, c: BlockAccessCdb): Promise<CommandResult> {
   const { lu, cmd, cdb } = ctx;
   const blocks = c.blocks;
-  const lba = validateAccess(lu, c, { write: true });
-  if (typeof lba !== 'number') return lba;
+  const access = validateAccess(lu, c, WRITE_RULES);
+  if (!access.ok) return access.fault;
+  const lba = access.value;
   if (blocks > lu.maxCompareAndWriteBlocks) {
     return check(SENSE.INVALID_FIELD_IN_CDB, { field: BLOCKS_FIELD });
   }
@@ -45,17 +49,13 @@ async function compareAndWrite(ctx: CommandContext, c: BlockAccessCdb): Promise<
     return check(SENSE.INVALID_FIELD_IN_CDB, { field: BLOCKS_FIELD });
   }
   if (blocks === 0) return good(); // SBC-4 5.3: nothing read, compared or written
-  const refused = planFault(lu, lba, blocks);
-  if (refused !== null) return zoneFaultResult(refused, cdb);
+  // The ZBC write rules for the range, checked without committing.
+  const planned = lu.zones?.planWrite(lba, blocks);
+  if (planned?.ok === false) return zoneFaultResult(planned.fault, cdb);
   const data = copyParameterData(cmd.dataOut, 2 * blocks * bs);
-  const failed = await lu.gate.exclusive(lba, blocks, () => compareThenWrite(ctx, lba, data));
-  return failed ?? (await flushIfNeeded(lu, c.fua)) ?? good();
-}
-
-/** The ZBC write rules for the range, checked without committing (null: writable). */
-function planFault(lu: LogicalUnit, lba: number, blocks: number): ZoneFault | null {
-  const plan = lu.zones?.planWrite(lba, blocks);
-  return plan !== undefined && isZoneFault(plan) ? plan : null;
+  const written = await lu.gate.exclusive(lba, blocks, () => compareThenWrite(ctx, lba, data));
+  if (!written.ok) return written.fault;
+  return answer(await flushIfNeeded(lu, c.fua));
 }
 
 /** Under the exclusive range: read, compare the first half, write the second half. */
@@ -63,21 +63,21 @@ async function compareThenWrite(
   { lu, cdb }: CommandContext,
   lba: number,
   data: Buffer,
-): Promise<CommandResult | null> {
+): Promise<Step<void>> {
   const bs = lu.blockSize;
   const blocks = data.length / (2 * bs);
   let stored: Buffer;
   try {
     stored = await readRange(lu, compareSegments(lu, lba, blocks), lba, blocks);
   } catch {
-    return check(SENSE.UNRECOVERED_READ_ERROR, { information: lba });
+    return refused(check(SENSE.UNRECOVERED_READ_ERROR, { information: lba }));
   }
   const verify = data.subarray(0, blocks * bs);
   if (!stored.equals(verify)) {
     let i = 0;
     while (stored[i] === verify[i]) i++;
     // SBC-4 5.3: INFORMATION = offset in the Data-Out of the first byte that differed.
-    return check(SENSE.MISCOMPARE_DURING_VERIFY_OPERATION, { information: i });
+    return refused(check(SENSE.MISCOMPARE_DURING_VERIFY_OPERATION, { information: i }));
   }
   const write = data.subarray(blocks * bs);
   return writeBlocks(lu, lba, blocks, () => lu.store.writev([write], lba * bs), cdb, true);
@@ -91,7 +91,7 @@ async function compareThenWrite(
 function compareSegments(lu: LogicalUnit, lba: number, blocks: number): readonly ReadSegment[] {
   if (lu.zones === undefined) return provisionedSegments(lu, lba, blocks);
   const r = lu.zones.checkRead(lba, blocks);
-  return isZoneFault(r) ? [{ lba, blocks, zeroFill: true }] : r;
+  return r.ok ? r.value : [{ lba, blocks, zeroFill: true }];
 }
 
 export const COMPARE_AND_WRITE = commandRow({

@@ -6,7 +6,9 @@ import type { CommandResult } from '../../command-result.js';
 import { type CommandContext, commandRow } from '../../command-spec.js';
 import { check, good } from '../../response.js';
 import {
+  answer,
   flushIfNeeded,
+  WRITE_RULES,
   provisionedSegments,
   readBlocks,
   receivedBytes,
@@ -17,8 +19,9 @@ import { transferBlocks } from './block-access-spec.js';
 
 async function orWrite(ctx: CommandContext, c: BlockAccessCdb): Promise<CommandResult> {
   const { lu, cmd, cdb } = ctx;
-  const lba = validateAccess(lu, c, { write: true });
-  if (typeof lba !== 'number') return lba;
+  const access = validateAccess(lu, c, WRITE_RULES);
+  if (!access.ok) return access.fault;
+  const lba = access.value;
   const bs = lu.blockSize;
   // As for WRITE: only the whole blocks that arrived.
   const blocks = Math.min(c.blocks, Math.floor(receivedBytes(cmd.dataOut) / bs));
@@ -36,8 +39,10 @@ async function orWrite(ctx: CommandContext, c: BlockAccessCdb): Promise<CommandR
     at += n;
     if (at >= merged.length) break;
   }
-  const failed = await writeBlocks(lu, lba, blocks, () => lu.store.writev([merged], lba * bs), cdb);
-  return failed ?? (await flushIfNeeded(lu, c.fua)) ?? good();
+  const io = () => lu.store.writev([merged], lba * bs);
+  const written = await writeBlocks(lu, lba, blocks, io, cdb);
+  if (!written.ok) return written.fault;
+  return answer(await flushIfNeeded(lu, c.fua));
 }
 
 export const ORWRITE_16 = commandRow({

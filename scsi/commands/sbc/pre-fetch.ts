@@ -4,7 +4,7 @@ import { type BlockAccessCdb, type BlockAccessDecoder, decodeRw10, decodeRw16 } 
 import type { CommandResult } from '../../command-result.js';
 import { type CommandHandler, commandRow } from '../../command-spec.js';
 import { good } from '../../response.js';
-import { readSegments, validateAccess } from './block-io.js';
+import { READ_RULES, readSegments, validateAccess } from './block-io.js';
 
 /** Byte 1 bits 7:5 are reserved here, not a PROTECT field: validateAccess must not see them. */
 const withoutProtect =
@@ -12,11 +12,12 @@ const withoutProtect =
   (cdb: Buffer): BlockAccessCdb => ({ ...form(cdb), protect: 0 });
 
 const preFetch: CommandHandler<BlockAccessCdb> = ({ cdb, lu }, c): CommandResult => {
-  const lba = validateAccess(lu, c, { write: false });
-  if (typeof lba !== 'number') return lba;
+  const access = validateAccess(lu, c, READ_RULES);
+  if (!access.ok) return access.fault;
+  const lba = access.value;
   if (c.blocks === 0) return good();
   const segments = readSegments(lu, lba, c.blocks, cdb);
-  return Array.isArray(segments) ? good() : (segments as CommandResult);
+  return segments.ok ? good() : segments.fault;
 };
 
 export const PRE_FETCH_10 = commandRow({

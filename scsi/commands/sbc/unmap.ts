@@ -9,7 +9,7 @@ import { type CommandContext, commandRow } from '../../command-spec.js';
 import { checkLbaRange } from '../../lba.js';
 import { check, good } from '../../response.js';
 import { MAX_UNMAP_DESCRIPTORS } from '../spc/vpd-pages.js';
-import { deallocateBlocks, flushIfNeeded } from './block-io.js';
+import { answer, deallocateBlocks, flushIfNeeded } from './block-io.js';
 import { copyParameterData } from '../../parameter-data.js';
 
 const HEADER = 8;
@@ -43,10 +43,10 @@ async function unmap({ cmd, cdb, lu }: CommandContext): Promise<CommandResult> {
     if (blocks > 0) ranges.push([lba, blocks]);
   }
   for (const [lba, blocks] of ranges) {
-    const failed = await deallocateBlocks(lu, lba, blocks);
-    if (failed !== null) return failed;
+    const deallocated = await deallocateBlocks(lu, lba, blocks);
+    if (!deallocated.ok) return deallocated.fault;
   }
-  return lu.store.discard === undefined ? good() : ((await flushIfNeeded(lu, false)) ?? good());
+  return lu.store.discard === undefined ? good() : answer(await flushIfNeeded(lu, false));
 }
 
 export const UNMAP = commandRow({

@@ -1,14 +1,13 @@
 // VERIFY(10/12/16), SBC-4 5.33-5.35. BYTCHK 00b: medium verification under the read rules, no data;
 // 01b: compare the Data-Out with the medium; 11b: compare one Data-Out block with every block.
 import { SENSE } from '../../../sense-tables/index.js';
-import type { ReadSegment } from '../../../zbc/types.js';
 import type { BlockAccessCdb, BlockAccessDecoder } from '../../cdb.js';
 import type { CommandResult } from '../../command-result.js';
 import type { CommandHandler } from '../../command-spec.js';
 import { copyParameterData } from '../../parameter-data.js';
 import { check, good } from '../../response.js';
 import { blockAccessSpec } from './block-access-spec.js';
-import { readBlocks, readSegments, validateAccess } from './block-io.js';
+import { READ_RULES, readBlocks, readSegments, validateAccess } from './block-io.js';
 
 interface VerifyCdb extends BlockAccessCdb {
   /** BYTCHK, byte 1 bits 2:1. */
@@ -23,14 +22,15 @@ const verify: CommandHandler<VerifyCdb> = async ({ cmd, cdb, lu }, c): Promise<C
   const bytchk = c.bytchk;
   if (bytchk === 0b10)
     return check(SENSE.INVALID_FIELD_IN_CDB, { field: { in: 'cdb', byte: 1, bit: 2 } });
-  const lba = validateAccess(lu, c, { write: false });
-  if (typeof lba !== 'number') return lba;
+  const access = validateAccess(lu, c, READ_RULES);
+  if (!access.ok) return access.fault;
+  const lba = access.value;
   if (c.blocks === 0) return good();
   const segments = readSegments(lu, lba, c.blocks, cdb);
-  if (!Array.isArray(segments)) return segments as CommandResult;
+  if (!segments.ok) return segments.fault;
   let stored: Buffer;
   try {
-    stored = await readBlocks(lu, segments as readonly ReadSegment[], lba, c.blocks);
+    stored = await readBlocks(lu, segments.value, lba, c.blocks);
   } catch {
     return check(SENSE.UNRECOVERED_READ_ERROR, { information: lba });
   }

@@ -5,13 +5,15 @@ import { SENSE } from '../../../sense-tables/index.js';
 import { type BlockAccessCdb, type BlockAccessDecoder, decodeRw10, decodeRw16 } from '../../cdb.js';
 import type { CommandResult } from '../../command-result.js';
 import { type CommandContext, commandRow } from '../../command-spec.js';
-import { check, good } from '../../response.js';
+import { check } from '../../response.js';
 import {
+  answer,
   deallocateBlocks,
   flushIfNeeded,
   leadingSegments,
   receivedBytes,
   validateAccess,
+  WRITE_RULES,
   writeBlocks,
 } from './block-io.js';
 
@@ -46,8 +48,9 @@ async function writeSame(ctx: CommandContext, c: WriteSameCdb): Promise<CommandR
   // ANCHOR needs ANC_SUP, which B2h does not claim.
   if (c.anchor) return check(SENSE.INVALID_FIELD_IN_CDB, { field: { in: 'cdb', byte: 1, bit: 4 } });
   // Range first: libiscsi's WriteSame*.0blocks expects 5/21/00 for 0 blocks past the end.
-  const lba = validateAccess(lu, c, { write: true });
-  if (typeof lba !== 'number') return lba;
+  const access = validateAccess(lu, c, WRITE_RULES);
+  if (!access.ok) return access.fault;
+  const lba = access.value;
   // WSNZ 1 (B0h): NUMBER OF LOGICAL BLOCKS 0 ("to the end of the medium") is refused.
   if (c.blocks === 0) return check(SENSE.INVALID_FIELD_IN_CDB, { field: c.lengthField });
   const bs = lu.blockSize;
@@ -64,14 +67,13 @@ async function writeSame(ctx: CommandContext, c: WriteSameCdb): Promise<CommandR
   // SBC-4 5.49: deallocating instead of writing is allowed only when a deallocated LBA reads
   // back what would have been written (LBPRZ 1 and a zero block).
   if (c.unmap && lu.deallocatedReadsZero && block.every((b) => b === 0)) {
-    return (
-      (await deallocateBlocks(lu, lba, c.blocks)) ?? (await flushIfNeeded(lu, false)) ?? good()
-    );
+    const deallocated = await deallocateBlocks(lu, lba, c.blocks);
+    return deallocated.ok ? answer(await flushIfNeeded(lu, false)) : deallocated.fault;
   }
   // One plan for the whole range (nothing is written if the zone model refuses it), then one
   // writev per IOV_MAX blocks, each segment a view of the same block.
   const chunk = new Array<Buffer>(Math.min(SEGMENTS_PER_WRITE, c.blocks)).fill(block);
-  const failed = await writeBlocks(
+  const written = await writeBlocks(
     lu,
     lba,
     c.blocks,
@@ -86,7 +88,8 @@ async function writeSame(ctx: CommandContext, c: WriteSameCdb): Promise<CommandR
     },
     ctx.cdb,
   );
-  return failed ?? (await flushIfNeeded(lu, false)) ?? good();
+  if (!written.ok) return written.fault;
+  return answer(await flushIfNeeded(lu, false));
 }
 
 const decode10 = decodeWithFlags(decodeRw10, false);

@@ -1,10 +1,9 @@
 // ZBC IN (95h) REPORT REALMS (06h) and REPORT ZONE DOMAINS (07h), ZBC-2 5.x: CDB decoding; the
 // zone model selects and encodes (zbc/domains/domain-reports.ts). Both share REPORT ZONES' CDB
 // shape: locator in bytes 2-9, ALLOCATION LENGTH 10-13, REPORTING OPTIONS byte 14 bits 5:0.
-import { isZoneFault } from '../../../zbc/types.js';
 import type { DomainsReport, DomainsReportRequest } from '../../../zbc/domains/domain-reports.js';
 import type { ZoneDomainsAccess } from '../../../zbc/domains/zone-domains.js';
-import type { ZoneFault } from '../../../zbc/types.js';
+import type { ZoneResult } from '../../../zbc/types.js';
 import { readU32, readU64 } from '../../cdb.js';
 import type { CommandResult } from '../../command-result.js';
 import { type CommandContext, type CommandSpec, commandRow } from '../../command-spec.js';
@@ -14,7 +13,7 @@ import { zoneFaultResult } from './zone-fault-sense.js';
 import { notZoned } from './zoned-lu.js';
 import { ZBC_IN } from './zbc-in.js';
 
-type Report = (d: ZoneDomainsAccess, req: DomainsReportRequest) => ZoneFault | DomainsReport;
+type Report = (d: ZoneDomainsAccess, req: DomainsReportRequest) => ZoneResult<DomainsReport>;
 
 function handlerFor(report: Report) {
   return ({ cdb, lu }: CommandContext): CommandResult => {
@@ -26,8 +25,9 @@ function handlerFor(report: Report) {
       allocationLength,
       option: (cdb[14] ?? 0) & 0x3f,
     });
-    if (isZoneFault(result)) return zoneFaultResult(result, cdb);
-    return dataIn(result.size, allocationLength, (out) => result.encode(out));
+    if (!result.ok) return zoneFaultResult(result.fault, cdb);
+    const answer = result.value;
+    return dataIn(answer.size, allocationLength, (out) => answer.encode(out));
   };
 }
 

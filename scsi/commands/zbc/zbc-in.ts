@@ -1,6 +1,5 @@
 // ZBC IN (95h), service action 00h REPORT ZONES (ZBC-2 5.x). Other service
 // actions are answered by dispatch: INVALID FIELD IN CDB, pointer byte 1 bit 4.
-import { isZoneFault } from '../../../zbc/types.js';
 import { readU32, readU64 } from '../../cdb.js';
 import type { CommandResult } from '../../command-result.js';
 import { type CommandContext, commandRow } from '../../command-spec.js';
@@ -22,8 +21,9 @@ function reportZones({ cdb, lu }: CommandContext): CommandResult {
     // Bit 6 is reserved; libzbc and libata mask byte 14 with BFh (docs/initiators.md).
     option: (cdb[14] ?? 0) & 0x3f,
   });
-  if (isZoneFault(report)) return zoneFaultResult(report, cdb);
-  return dataIn(report.size, allocationLength, (out) => report.encode(out));
+  if (!report.ok) return zoneFaultResult(report.fault, cdb);
+  const zoneList = report.value;
+  return dataIn(zoneList.size, allocationLength, (out) => zoneList.encode(out));
 }
 
 export const REPORT_ZONES = commandRow({

@@ -6,11 +6,10 @@
 // the WP over written data, which must be durable first (the full flushMedium).
 import createDebug from 'debug';
 import { SENSE } from '../../../sense-tables/index.js';
-import {
-  isZoneFault,
-  type ZoneActionKind,
-  type ZoneActionRequest,
-  type ZoneActionResult,
+import type {
+  ZoneActionKind,
+  ZoneActionRequest,
+  ZoneActionResult,
 } from '../../../zbc/types.js';
 import { readU16, readU64 } from '../../cdb.js';
 import type { CommandResult } from '../../command-result.js';
@@ -78,8 +77,9 @@ export async function performZoneAction(
   if (zones === undefined) return notZoned();
   // A write-protected LU refuses what changes the medium's contents (SBC-4 4.11).
   if (row.durability !== 'none' && lu.writeProtected) return check(SENSE.WRITE_PROTECTED);
-  const result = zones.zoneAction({ action, ...request });
-  if (isZoneFault(result)) return zoneFaultResult(result, cdb);
+  const acted = zones.zoneAction({ action, ...request });
+  if (!acted.ok) return zoneFaultResult(acted.fault, cdb);
+  const result = acted.value;
   const durable = makeDurable(row, lu, result);
   if (durable !== null) {
     try {

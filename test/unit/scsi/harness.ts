@@ -12,7 +12,9 @@ import type {
   ZoneFault,
   ZoneLayoutConfig,
   ZonedMedium,
+  ZoneResult,
 } from '../../../zbc/types.js';
+import { ok, refused } from '../../../zbc/result.js';
 import type { ZoneJournal } from '../../../zbc/zone-journal.js';
 import { memoryStore, type TestStore } from '../../helpers/memory-store.js';
 import { parseSense, type ParsedSense } from '../../helpers/sense.js';
@@ -202,20 +204,21 @@ export class FakeZones implements ZonedMedium {
     };
   }
 
-  checkRead(lba: number, blocks: number): ZoneFault | readonly ReadSegment[] {
+  checkRead(lba: number, blocks: number): ZoneResult<readonly ReadSegment[]> {
     this.calls.push(`checkRead ${lba} ${blocks}`);
-    if (this.readFault) return this.readFault;
+    if (this.readFault) return refused(this.readFault);
     const end = lba + blocks;
-    if (end <= this.zeroFrom) return [{ lba, blocks, zeroFill: false }];
-    if (lba >= this.zeroFrom) return [{ lba, blocks, zeroFill: true }];
-    return [
+    if (end <= this.zeroFrom) return ok([{ lba, blocks, zeroFill: false }]);
+    if (lba >= this.zeroFrom) return ok([{ lba, blocks, zeroFill: true }]);
+    return ok([
       { lba, blocks: this.zeroFrom - lba, zeroFill: false },
       { lba: this.zeroFrom, blocks: end - this.zeroFrom, zeroFill: true },
-    ];
+    ]);
   }
-  planWrite(lba: number, blocks: number): ZoneFault | WritePlan {
+  planWrite(lba: number, blocks: number): ZoneResult<WritePlan> {
     this.calls.push(`planWrite ${lba} ${blocks}`);
-    return this.writeFault ?? { lba, blocks, zoneIndex: Math.floor(lba / 256), inOrderZone: null };
+    if (this.writeFault) return refused(this.writeFault);
+    return ok({ lba, blocks, zoneIndex: Math.floor(lba / 256), inOrderZone: null });
   }
   commitWrite(plan: WritePlan): void {
     this.calls.push(`commitWrite ${plan.lba} ${plan.blocks}`);
@@ -240,14 +243,14 @@ export class FakeZones implements ZonedMedium {
     };
   }
   /** Zone commands are the zbc helper's; here they only need to answer something valid. */
-  zoneAction(): ZoneFault {
-    return { kind: 'invalid-zone-id' };
+  zoneAction(): ZoneResult<never> {
+    return refused({ kind: 'invalid-zone-id' });
   }
   zoneActionFailed(): void {
     this.calls.push('zoneActionFailed');
   }
-  reportZones(): ZoneFault {
-    return { kind: 'invalid-reporting-option' };
+  reportZones(): ZoneResult<never> {
+    return refused({ kind: 'invalid-reporting-option' });
   }
   readonly zoneCount = 8;
   zoneAt(): never {

@@ -6,7 +6,7 @@ import { resolveConfig } from '../../../src/config.js';
 import { openLun } from '../../../src/open-lun.js';
 import { FileBlockStore } from '../../../src/storage/file-block-store.js';
 import { MemoryBlockStore } from '../../../src/storage/memory-block-store.js';
-import { isZoneFault } from '../../../zbc/types.js';
+import { isZoneFault, settled } from '../../helpers/zone-result.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -41,7 +41,7 @@ describe('openLun', () => {
     expect((await stat(join(dir, 'd.img.zbcmeta'))).isFile()).toBe(true);
     const zones = o.config.zones;
     if (!zones || !o.journal) throw new Error('expected zones');
-    const plan = zones.planWrite(2 * 256, 10);
+    const plan = settled(zones.planWrite(2 * 256, 10));
     if (isZoneFault(plan)) throw new Error(plan.kind);
     zones.commitWrite(plan);
     await o.store.writev([Buffer.alloc(10 * 4096, 1)], 2 * 256 * 4096);
@@ -54,9 +54,9 @@ describe('openLun', () => {
     const again = await openLun(lunOf({ ...small, backing: 'd.img' }));
     const z = again.config.zones;
     if (!z) throw new Error('expected zones');
-    const next = z.planWrite(2 * 256 + 10, 1);
+    const next = settled(z.planWrite(2 * 256 + 10, 1));
     expect(isZoneFault(next)).toBe(false); // the WP came back at +10
-    const wrong = z.planWrite(2 * 256, 1);
+    const wrong = settled(z.planWrite(2 * 256, 1));
     expect(isZoneFault(wrong) && wrong.kind).toBe('unaligned-write');
     await again.journal?.close();
     await again.store.close();
@@ -86,7 +86,7 @@ describe('openLun', () => {
   it('read-only zones from the configuration come up READ ONLY', async () => {
     const o = await openLun(lunOf({ ...small, readOnlyZones: [5] }));
     const zones = o.config.zones;
-    const plan = zones?.planWrite(5 * 256, 1);
+    const plan = settled(zones?.planWrite(5 * 256, 1));
     expect(plan && isZoneFault(plan) && plan.kind).toBe('zone-read-only');
     await o.store.close();
   });
@@ -96,7 +96,7 @@ describe('openLun with a new backing file next to old metadata', () => {
   it('re-creates the metadata: zone state of a deleted image must not survive', async () => {
     const o = await openLun(lunOf({ ...small, backing: 'd.img' }));
     const zones = o.config.zones;
-    const plan = zones?.planWrite(2 * 256, 8);
+    const plan = settled(zones?.planWrite(2 * 256, 8));
     if (!zones || !plan || isZoneFault(plan)) throw new Error('no plan');
     zones.commitWrite(plan);
     zones.writeCompleted(plan);
@@ -106,7 +106,7 @@ describe('openLun with a new backing file next to old metadata', () => {
     await rm(join(dir, 'd.img'));
     const again = await openLun(lunOf({ ...small, backing: 'd.img' }));
     expect(again.journal?.loaded).toBeNull();
-    const first = again.config.zones?.planWrite(2 * 256, 8);
+    const first = settled(again.config.zones?.planWrite(2 * 256, 8));
     expect(first && isZoneFault(first)).toBe(false); // zone 2 is EMPTY again
     await again.journal?.close();
     await again.store.close();

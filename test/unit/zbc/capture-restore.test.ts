@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ZoneModel } from '../../../zbc/zone-model.js';
 import { ZoneCondition as C, type ZoneCapture, type ZoneLayoutConfig } from '../../../zbc/types.js';
 import { act, cond, expectRestoredMatches, journalOf, plan, smallLayout, wp, write, zs } from './fixtures.js';
+import { settled } from '../../helpers/zone-result.js';
 
 const rows = (c: ZoneCapture) =>
   Array.from(c.zones, (z, k) => ({ zone: z, cond: c.condition[k], wp: c.writePointer[k], attrs: c.attributes[k] }));
@@ -82,7 +83,7 @@ describe('restore', () => {
     expect(m.openCounts).toEqual({ implicit: 0, explicit: 0, closed: 1 });
     expect(m.captureDurable().zones.length).toBe(0);
     // Restored data below the WP reads back; above it, zeros.
-    expect(m.checkRead(zs(2), 16)).toEqual([
+    expect(settled(m.checkRead(zs(2), 16))).toEqual([
       { lba: zs(2), blocks: 8, zeroFill: false },
       { lba: zs(2) + 8, blocks: 8, zeroFill: true },
     ]);
@@ -118,11 +119,11 @@ describe('restored INACTIVE zones and RESET attributes (not configurable otherwi
 
   it('INACTIVE refuses writes, reads (URSWRZ = 0) and zone actions with zone-inactive', () => {
     const m = restoredModel();
-    expect(m.planWrite(zs(4), 8)).toEqual({ kind: 'zone-inactive', lba: zs(4) });
+    expect(settled(m.planWrite(zs(4), 8))).toEqual({ kind: 'zone-inactive', lba: zs(4) });
     // URSWRZ = 1 (this layout): an INACTIVE zone reads, as zeros (libzbc zbc_read_check_available).
-    expect(m.checkRead(zs(4) + 8, 8)).toEqual([{ lba: zs(4) + 8, blocks: 8, zeroFill: true }]);
+    expect(settled(m.checkRead(zs(4) + 8, 8))).toEqual([{ lba: zs(4) + 8, blocks: 8, zeroFill: true }]);
     const strict = restoredModel({ urswrz: false });
-    expect(strict.checkRead(zs(4) + 8, 8)).toEqual({ kind: 'zone-inactive', lba: zs(4) + 8 });
+    expect(settled(strict.checkRead(zs(4) + 8, 8))).toEqual({ kind: 'zone-inactive', lba: zs(4) + 8 });
     expect(act(m, 'reset', zs(4))).toEqual({ kind: 'zone-inactive', lba: zs(4) });
     expect(act(m, 'reset', 0, { all: true })).toMatchObject({ changed: 1 }); // zone 5's RESET attribute
     expect(cond(m, 4)).toBe(C.INACTIVE);
@@ -131,7 +132,7 @@ describe('restored INACTIVE zones and RESET attributes (not configurable otherwi
   it('REPORT ZONES options 08h and 10h find them; INACTIVE reports an all-ones WP', () => {
     const m = restoredModel();
     const pick = (option: number) => {
-      const r = m.reportZones({ startLba: 0, option, partial: false, allocationLength: 4096 });
+      const r = settled(m.reportZones({ startLba: 0, option, partial: false, allocationLength: 4096 }));
       if ('kind' in r) throw new Error(r.kind);
       const out = Buffer.alloc(r.size);
       r.encode(out);

@@ -1,15 +1,9 @@
 // Small layouts and helpers shared by the zone-model tests.
 import { expect } from 'vitest';
 import { ZoneModel } from '../../../zbc/zone-model.js';
-import {
-  ZoneCondition as C,
-  isZoneFault,
-  type WritePlan,
-  type ZoneCapture,
-  type ZoneFault,
-  type ZoneLayoutConfig,
-} from '../../../zbc/types.js';
+import { ZoneCondition as C, type WritePlan, type ZoneCapture, type ZoneFault, type ZoneLayoutConfig } from '../../../zbc/types.js';
 import type { PersistedZoneState } from '../../../zbc/zone-journal.js';
+import { isZoneFault, settled } from '../../helpers/zone-result.js';
 
 /** 512/4096 blocks (8 per physical), 64-block zones: 2 conventional + 6 sequential, max 2 open. */
 export function smallLayout(over: Partial<ZoneLayoutConfig> = {}): ZoneLayoutConfig {
@@ -39,7 +33,7 @@ export const Z = 64;
 export const zs = (i: number): number => i * Z;
 
 export function plan(m: ZoneModel, lba: number, blocks: number): WritePlan {
-  const p = m.planWrite(lba, blocks);
+  const p = settled(m.planWrite(lba, blocks));
   if (isZoneFault(p)) throw new Error(`unexpected fault ${p.kind}`);
   return p;
 }
@@ -57,7 +51,7 @@ export function act(
   zoneId: number | bigint,
   opts: { count?: number; all?: boolean } = {},
 ): ZoneFault | { changed: number } {
-  return m.zoneAction({ action, zoneId, count: opts.count ?? 0, all: opts.all ?? false });
+  return settled(m.zoneAction({ action, zoneId, count: opts.count ?? 0, all: opts.all ?? false }));
 }
 
 export function cond(m: ZoneModel, i: number): number {
@@ -107,7 +101,7 @@ export function expectRestoredMatches(original: ZoneModel, restored: ZoneModel, 
     const expected = open ? (a.writePointer === a.start ? C.EMPTY : C.CLOSED) : a.condition;
     expect([b.condition, b.writePointer], `zone ${i}`).toEqual([expected, a.writePointer]);
     if (opts.reads === true) {
-      expect(restored.checkRead(a.start, a.length), `zone ${i} reads`).toEqual(original.checkRead(a.start, a.length));
+      expect(settled(restored.checkRead(a.start, a.length)), `zone ${i} reads`).toEqual(settled(original.checkRead(a.start, a.length)));
     }
   }
 }

@@ -5,8 +5,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ZoneModel } from '../../../zbc/zone-model.js';
-import { ZoneCondition as C, isZoneFault, type WritePlan, type ZoneCapture } from '../../../zbc/types.js';
+import { ZoneCondition as C, type WritePlan, type ZoneCapture } from '../../../zbc/types.js';
 import { expectRestoredMatches, journalOf, smallLayout } from './fixtures.js';
+import { isZoneFault, settled } from '../../helpers/zone-result.js';
 
 type Step =
   | { t: 'start'; zone: number; blocks: number }
@@ -74,7 +75,7 @@ describe('journal invariant under flushes and flush-free RESET captures', () => 
           if (s.t === 'start') {
             const z = m.zoneAt(s.zone);
             if (z.condition === C.FULL) continue; // its WP is the next zone's start
-            const p = m.planWrite(z.writePointer, s.blocks * 8);
+            const p = settled(m.planWrite(z.writePointer, s.blocks * 8));
             if (isZoneFault(p)) continue;
             m.commitWrite(p);
             inflight.push({ plan: p, zone: s.zone, stale: false });
@@ -97,7 +98,7 @@ describe('journal invariant under flushes and flush-free RESET captures', () => 
             check(c);
           } else {
             const before = Array.from({ length: m.zoneCount }, (_, i) => m.zoneAt(i));
-            const r = m.zoneAction({ action: s.kind, zoneId: s.all ? 0 : m.zoneAt(s.zone).start, count: 0, all: s.all });
+            const r = settled(m.zoneAction({ action: s.kind, zoneId: s.all ? 0 : m.zoneAt(s.zone).start, count: 0, all: s.all }));
             if (isZoneFault(r)) continue;
             if (s.kind !== 'reset') {
               expect(r.resetCapture).toBeUndefined();
@@ -123,7 +124,7 @@ describe('journal invariant under flushes and flush-free RESET captures', () => 
         // Every block that reads as data was written by a write that stood (zeros otherwise).
         for (let i = ZONES.first; i <= ZONES.last; i++) {
           const z = m.zoneAt(i);
-          const r = m.checkRead(z.start, z.length);
+          const r = settled(m.checkRead(z.start, z.length));
           if (isZoneFault(r)) throw new Error(r.kind);
           const ranges = stood.get(i) ?? [];
           for (const seg of r.filter((x) => !x.zeroFill)) {

@@ -2,8 +2,9 @@
 // Decoded here by hand (not with the encoder's helpers).
 import { describe, expect, it } from 'vitest';
 import { ZoneModel } from '../../../zbc/zone-model.js';
-import { ZoneCondition as C, isZoneFault, type ReportZonesRequest } from '../../../zbc/types.js';
+import { ZoneCondition as C, type ReportZonesRequest } from '../../../zbc/types.js';
 import { act, gapLayout, smallLayout, write, zs } from './fixtures.js';
+import { isZoneFault, settled } from '../../helpers/zone-result.js';
 
 interface Decoded {
   listLength: number;
@@ -15,7 +16,7 @@ interface Decoded {
 }
 
 function report(m: ZoneModel, req: Partial<ReportZonesRequest>): Decoded | string {
-  const r = m.reportZones({ startLba: 0, option: 0, partial: false, allocationLength: 65536, ...req });
+  const r = settled(m.reportZones({ startLba: 0, option: 0, partial: false, allocationLength: 65536, ...req }));
   if (isZoneFault(r)) return r.kind;
   const out = Buffer.alloc(r.size);
   r.encode(out);
@@ -194,7 +195,7 @@ describe('REPORT ZONES start LBA, PARTIAL and allocation length (ZBC-2)', () => 
     { alloc: 100_000, size: 576 },
   ];
   it.each(sizes)('allocation length $alloc builds $size bytes, never an error', ({ alloc, size }) => {
-    const r = busy().reportZones({ startLba: 0, option: 0, partial: false, allocationLength: alloc });
+    const r = settled(busy().reportZones({ startLba: 0, option: 0, partial: false, allocationLength: alloc }));
     expect(isZoneFault(r)).toBe(false);
     if (isZoneFault(r)) return;
     expect(r.size).toBe(size);

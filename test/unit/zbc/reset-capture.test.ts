@@ -4,30 +4,24 @@
 import { describe, expect, it } from 'vitest';
 import { ZoneModel } from '../../../zbc/zone-model.js';
 import { profileLayout } from '../../../zbc/profiles.js';
-import {
-  ZoneAttribute,
-  ZoneCondition as C,
-  isZoneFault,
-  type ReadSegment,
-  type ZoneActionResult,
-  type ZoneCapture,
-} from '../../../zbc/types.js';
+import { ZoneAttribute, ZoneCondition as C, type ReadSegment, type ZoneActionResult, type ZoneCapture, type ZoneFault } from '../../../zbc/types.js';
 import { act, cond, journalOf, plan, smallLayout, write, zs } from './fixtures.js';
+import { isZoneFault, settled } from '../../helpers/zone-result.js';
 
 const rows = (c: ZoneCapture | undefined) =>
   Array.from(c?.zones ?? [], (z, k) => ({ zone: z, cond: c?.condition[k], wp: c?.writePointer[k], attrs: c?.attributes[k] }));
 
-function result(r: ReturnType<ZoneModel['zoneAction']>): ZoneActionResult {
+function result(r: ZoneActionResult | ZoneFault): ZoneActionResult {
   if (isZoneFault(r)) throw new Error(`unexpected fault ${r.kind}`);
   return r;
 }
 
 function reset(m: ZoneModel, zoneId: number, opts: { count?: number; all?: boolean } = {}): ZoneActionResult {
-  return result(m.zoneAction({ action: 'reset', zoneId, count: opts.count ?? 0, all: opts.all ?? false }));
+  return result(settled(m.zoneAction({ action: 'reset', zoneId, count: opts.count ?? 0, all: opts.all ?? false })));
 }
 
 function read(m: ZoneModel, lba: number, blocks: number): readonly ReadSegment[] {
-  const r = m.checkRead(lba, blocks);
+  const r = settled(m.checkRead(lba, blocks));
   if (isZoneFault(r)) throw new Error(`unexpected fault ${r.kind}`);
   return r;
 }
@@ -92,7 +86,7 @@ describe('resetCapture', () => {
   it('other actions carry no reset capture', () => {
     const m = new ZoneModel(smallLayout());
     for (const action of ['open', 'close', 'finish', 'sequentialize'] as const) {
-      expect(result(m.zoneAction({ action, zoneId: zs(3), count: 0, all: false })).resetCapture).toBeUndefined();
+      expect(result(settled(m.zoneAction({ action, zoneId: zs(3), count: 0, all: false }))).resetCapture).toBeUndefined();
     }
   });
 });

@@ -1,8 +1,9 @@
 // ZBC-2 zone states: every (condition, event) cell for an SWR zone, exact result and counters.
 import { describe, expect, it } from 'vitest';
 import { ZoneModel } from '../../../zbc/zone-model.js';
-import { ZoneCondition as C, isZoneFault, type ZoneFault } from '../../../zbc/types.js';
+import { ZoneCondition as C, type ZoneFault } from '../../../zbc/types.js';
 import { act, cond, smallLayout, wp, write, zs } from './fixtures.js';
+import { isZoneFault, settled } from '../../helpers/zone-result.js';
 
 const ZONE = 3;
 const START = zs(ZONE);
@@ -29,7 +30,7 @@ function setup(from: From): ZoneModel {
 function run(m: ZoneModel, event: Event): ZoneFault | null {
   if (event === 'write') {
     const at = m.zoneAt(ZONE).condition === C.FULL ? START : m.zoneAt(ZONE).writePointer;
-    const p = m.planWrite(at, 8);
+    const p = settled(m.planWrite(at, 8));
     if (isZoneFault(p)) return p;
     m.commitWrite(p);
     m.writeCompleted(p);
@@ -148,14 +149,14 @@ describe('zone state transitions (ZBC-2 zone condition state machine)', () => {
     const m = new ZoneModel(smallLayout());
     write(m, START, 16);
     act(m, 'reset', START);
-    expect(m.checkRead(START, 16)).toEqual([{ lba: START, blocks: 16, zeroFill: true }]);
+    expect(settled(m.checkRead(START, 16))).toEqual([{ lba: START, blocks: 16, zeroFill: true }]);
   });
 
   it('FINISH exposes zeros above the old WP, data below it', () => {
     const m = new ZoneModel(smallLayout());
     write(m, START, 16);
     act(m, 'finish', START);
-    expect(m.checkRead(START, 64)).toEqual([
+    expect(settled(m.checkRead(START, 64))).toEqual([
       { lba: START, blocks: 16, zeroFill: false },
       { lba: START + 16, blocks: 48, zeroFill: true },
     ]);

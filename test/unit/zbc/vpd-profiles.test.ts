@@ -5,6 +5,7 @@ import { PROFILES, PROFILE_NAMES, profileLayout } from '../../../zbc/profiles.js
 import { encodeZonedVpdPage, peripheralDeviceType, zonedField } from '../../../zbc/vpd.js';
 import { ZoneModel } from '../../../zbc/zone-model.js';
 import { gapLayout, smallLayout } from './fixtures.js';
+import { settled } from '../../helpers/zone-result.js';
 
 function page(layout: Parameters<typeof encodeZonedVpdPage>[0]): Buffer {
   const out = Buffer.alloc(64);
@@ -85,7 +86,7 @@ describe('scale: hm-20tb', () => {
   it('constructs and encodes a full report of every zone', () => {
     const m = new ZoneModel(profileLayout('hm-20tb')!);
     expect(m.zoneCount).toBe(74_506);
-    const r = m.reportZones({ startLba: 0, option: 0, partial: false, allocationLength: 0xffff_ffff });
+    const r = settled(m.reportZones({ startLba: 0, option: 0, partial: false, allocationLength: 0xffff_ffff }));
     if ('kind' in r) throw new Error(r.kind);
     expect(r.size).toBe(64 + 74_506 * 64);
     const out = Buffer.alloc(r.size);
@@ -101,7 +102,7 @@ describe('scale: hm-20tb', () => {
     expect(out.readBigUInt64BE(last + 16)).toBe(74_505n * 524_288n);
     expect(out.readBigUInt64BE(last + 8)).toBe(39_062_500_000n - 74_505n * 524_288n);
     // PARTIAL = 1 from the middle, as Linux revalidation reads it.
-    const p = m.reportZones({ startLba: 40_000 * 524_288 + 7, option: 0, partial: true, allocationLength: 512 * 1024 });
+    const p = settled(m.reportZones({ startLba: 40_000 * 524_288 + 7, option: 0, partial: true, allocationLength: 512 * 1024 }));
     if ('kind' in p) throw new Error(p.kind);
     expect(p.size).toBe(512 * 1024);
   });

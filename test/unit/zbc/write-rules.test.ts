@@ -1,8 +1,9 @@
 // ZBC-2 writes to SWR zones (HM), reads, and SWP zones (HA): every fault kind and its precedence.
 import { describe, expect, it } from 'vitest';
 import { ZoneModel } from '../../../zbc/zone-model.js';
-import { ZoneAttribute, ZoneCondition as C, isZoneFault, type ZoneLayoutConfig } from '../../../zbc/types.js';
+import { ZoneAttribute, ZoneCondition as C, type ZoneLayoutConfig } from '../../../zbc/types.js';
 import { act, cond, gapLayout, smallLayout, wp, write, zs } from './fixtures.js';
+import { isZoneFault, settled } from '../../helpers/zone-result.js';
 
 type Prep = (m: ZoneModel) => void;
 interface WriteCase {
@@ -116,7 +117,7 @@ describe('writes (ZBC-2, SWR and SWP zones)', () => {
       const m = modelFor(model, c.layout);
       c.prep?.(m);
       const before = snapshot(m);
-      const p = m.planWrite(c.lba, c.blocks);
+      const p = settled(m.planWrite(c.lba, c.blocks));
       const expected = model === 'host-managed' ? c.hm : c.ha;
       if (expected === 'ok') {
         expect(isZoneFault(p) ? p.kind : 'ok').toBe('ok');
@@ -130,8 +131,8 @@ describe('writes (ZBC-2, SWR and SWP zones)', () => {
 
   it('write-pointer faults carry the command LBA', () => {
     const m = modelFor('host-managed');
-    expect(m.planWrite(zs(3) + 8, 8)).toEqual({ kind: 'unaligned-write', lba: zs(3) + 8 });
-    expect(m.planWrite(zs(3) + 56, 16)).toEqual({ kind: 'write-boundary', lba: zs(3) + 56 });
+    expect(settled(m.planWrite(zs(3) + 8, 8))).toEqual({ kind: 'unaligned-write', lba: zs(3) + 8 });
+    expect(settled(m.planWrite(zs(3) + 56, 16))).toEqual({ kind: 'write-boundary', lba: zs(3) + 56 });
   });
 
   it('a write to an EMPTY zone at the limit closes the lowest-numbered IOPEN zone', () => {
@@ -150,7 +151,7 @@ describe('writes (ZBC-2, SWR and SWP zones)', () => {
 
   it('zero-length writes are accepted and change nothing', () => {
     const m = modelFor('host-managed');
-    const p = m.planWrite(zs(3) + 8, 0);
+    const p = settled(m.planWrite(zs(3) + 8, 0));
     expect(isZoneFault(p)).toBe(false);
     if (!isZoneFault(p)) m.commitWrite(p);
     expect(cond(m, 3)).toBe(C.EMPTY);
@@ -189,19 +190,19 @@ describe('gap zones (ZBC-2 alignment method 8)', () => {
 
   it('a write starting in a gap zone is 5/21/09, a write into one 5/21/05', () => {
     const m = new ZoneModel(gapLayout());
-    expect(m.planWrite(176, 8)).toEqual({ kind: 'gap-zone-access', lba: 176 });
+    expect(settled(m.planWrite(176, 8))).toEqual({ kind: 'gap-zone-access', lba: 176 });
     write(m, 128, 40);
-    expect(m.planWrite(168, 16)).toEqual({ kind: 'write-boundary', lba: 168 });
+    expect(settled(m.planWrite(168, 16))).toEqual({ kind: 'write-boundary', lba: 168 });
     write(m, 168, 8);
     expect(cond(m, 2)).toBe(C.FULL);
   });
 
   it('reads: gap zones read as zeros with URSWRZ, 5/21/09 without; crossing SWR->gap is 5/21/07', () => {
     const m = new ZoneModel(gapLayout());
-    expect(m.checkRead(176, 16)).toEqual([{ lba: 176, blocks: 16, zeroFill: true }]);
-    expect(m.checkRead(170, 16)).toEqual({ kind: 'read-boundary', lba: 170 });
+    expect(settled(m.checkRead(176, 16))).toEqual([{ lba: 176, blocks: 16, zeroFill: true }]);
+    expect(settled(m.checkRead(170, 16))).toEqual({ kind: 'read-boundary', lba: 170 });
     const strict = new ZoneModel(gapLayout({ urswrz: false }));
-    expect(strict.checkRead(176, 8)).toEqual({ kind: 'gap-zone-access', lba: 176 });
+    expect(settled(strict.checkRead(176, 8))).toEqual({ kind: 'gap-zone-access', lba: 176 });
   });
 
   it('actions naming a gap zone: ATTEMPT TO ACCESS GAP ZONE; inside one: invalid-zone-id', () => {
@@ -215,17 +216,17 @@ describe('reads (ZBC-2, URSWRZ)', () => {
   it('URSWRZ = 1: data below the WP, zeros above, across SWR zones', () => {
     const m = new ZoneModel(smallLayout());
     write(m, zs(3), 16);
-    expect(m.checkRead(zs(3), 128)).toEqual([
+    expect(settled(m.checkRead(zs(3), 128))).toEqual([
       { lba: zs(3), blocks: 16, zeroFill: false },
       { lba: zs(3) + 16, blocks: 112, zeroFill: true },
     ]);
-    expect(m.checkRead(0, 64)).toEqual([{ lba: 0, blocks: 64, zeroFill: false }]);
+    expect(settled(m.checkRead(0, 64))).toEqual([{ lba: 0, blocks: 64, zeroFill: false }]);
   });
 
   it('crossing conventional -> SWR is a READ BOUNDARY VIOLATION on HM, fine on HA', () => {
-    expect(new ZoneModel(smallLayout()).checkRead(zs(2) - 8, 16)).toEqual({ kind: 'read-boundary', lba: zs(2) - 8 });
+    expect(settled(new ZoneModel(smallLayout()).checkRead(zs(2) - 8, 16))).toEqual({ kind: 'read-boundary', lba: zs(2) - 8 });
     const ha = new ZoneModel(smallLayout({ model: 'host-aware' }));
-    expect(ha.checkRead(zs(2) - 8, 16)).toEqual([
+    expect(settled(ha.checkRead(zs(2) - 8, 16))).toEqual([
       { lba: zs(2) - 8, blocks: 8, zeroFill: false },
       { lba: zs(2), blocks: 8, zeroFill: true },
     ]);
@@ -233,18 +234,18 @@ describe('reads (ZBC-2, URSWRZ)', () => {
 
   it('offline zones refuse reads; read-only zones read normally', () => {
     const m = new ZoneModel(smallLayout({ offlineZones: [4], readOnlyZones: [3] }));
-    expect(m.checkRead(zs(4), 8)).toEqual({ kind: 'zone-offline', lba: zs(4) });
-    expect(m.checkRead(zs(3) + 60, 8)).toEqual({ kind: 'zone-offline', lba: zs(4) });
-    expect(m.checkRead(zs(3), 8)).toEqual([{ lba: zs(3), blocks: 8, zeroFill: false }]);
+    expect(settled(m.checkRead(zs(4), 8))).toEqual({ kind: 'zone-offline', lba: zs(4) });
+    expect(settled(m.checkRead(zs(3) + 60, 8))).toEqual({ kind: 'zone-offline', lba: zs(4) });
+    expect(settled(m.checkRead(zs(3), 8))).toEqual([{ lba: zs(3), blocks: 8, zeroFill: false }]);
   });
 
   it('URSWRZ = 0: above the WP is 5/21/06, across SWR zones 5/21/07, FULL zones readable', () => {
     const m = new ZoneModel(smallLayout({ urswrz: false }));
     write(m, zs(3), 16);
-    expect(m.checkRead(zs(3), 16)).toEqual([{ lba: zs(3), blocks: 16, zeroFill: false }]);
-    expect(m.checkRead(zs(3) + 8, 16)).toEqual({ kind: 'read-invalid-data', lba: zs(3) + 8 });
-    expect(m.checkRead(zs(3) + 60, 8)).toEqual({ kind: 'read-boundary', lba: zs(3) + 60 });
+    expect(settled(m.checkRead(zs(3), 16))).toEqual([{ lba: zs(3), blocks: 16, zeroFill: false }]);
+    expect(settled(m.checkRead(zs(3) + 8, 16))).toEqual({ kind: 'read-invalid-data', lba: zs(3) + 8 });
+    expect(settled(m.checkRead(zs(3) + 60, 8))).toEqual({ kind: 'read-boundary', lba: zs(3) + 60 });
     act(m, 'finish', zs(4));
-    expect(isZoneFault(m.checkRead(zs(4), 64))).toBe(false);
+    expect(isZoneFault(settled(m.checkRead(zs(4), 64)))).toBe(false);
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ZoneModel } from '../../../zbc/zone-model.js';
 import { ZoneCondition as C } from '../../../zbc/types.js';
 import { journalOf, smallLayout, write, zs } from './fixtures.js';
+import { settled } from '../../helpers/zone-result.js';
 
 describe('run-time zone health (ZoneModel.setZoneHealth)', () => {
   it('an open zone goes OFFLINE: it leaves the open count and refuses reads and writes', () => {
@@ -11,16 +12,16 @@ describe('run-time zone health (ZoneModel.setZoneHealth)', () => {
     expect(m.setZoneHealth(2, 'offline', true)).toBeNull();
     expect(m.zoneAt(2).condition).toBe(C.OFFLINE);
     expect(m.openCounts.implicit).toBe(0);
-    expect(m.planWrite(zs(2) + 8, 8)).toEqual({ kind: 'zone-offline', lba: zs(2) + 8 });
-    expect(m.checkRead(zs(2), 8)).toEqual({ kind: 'zone-offline', lba: zs(2) });
+    expect(settled(m.planWrite(zs(2) + 8, 8))).toEqual({ kind: 'zone-offline', lba: zs(2) + 8 });
+    expect(settled(m.checkRead(zs(2), 8))).toEqual({ kind: 'zone-offline', lba: zs(2) });
   });
 
   it('READ ONLY refuses writes but serves reads; back to normal is CLOSED at the old WP', () => {
     const m = new ZoneModel(smallLayout());
     write(m, zs(3), 16);
     m.setZoneHealth(3, 'read-only', false);
-    expect(m.planWrite(zs(3) + 16, 8)).toEqual({ kind: 'zone-read-only', lba: zs(3) + 16 });
-    expect('kind' in m.checkRead(zs(3), 8)).toBe(false);
+    expect(settled(m.planWrite(zs(3) + 16, 8))).toEqual({ kind: 'zone-read-only', lba: zs(3) + 16 });
+    expect('kind' in settled(m.checkRead(zs(3), 8))).toBe(false);
     m.setZoneHealth(3, 'normal', false);
     expect(m.zoneAt(3)).toMatchObject({ condition: C.CLOSED, writePointer: zs(3) + 16 });
     m.setZoneHealth(4, 'offline', false);

@@ -3,9 +3,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ZoneModel } from '../../../zbc/zone-model.js';
-import { ZoneCondition as C, isZoneFault, type WritePlan, type ZoneLayoutConfig } from '../../../zbc/types.js';
+import { ZoneCondition as C, type WritePlan, type ZoneLayoutConfig } from '../../../zbc/types.js';
 import { expectRestoredMatches, gapLayout, journalOf, smallLayout } from './fixtures.js';
 import { ReferenceModel } from './reference-model.js';
+import { isZoneFault, settled } from '../../helpers/zone-result.js';
 
 type Cmd =
   | { t: 'write'; zone: number; at: 'wp' | number; blocks: number }
@@ -66,7 +67,7 @@ function runAgainstReference(layout: ZoneLayoutConfig, cmds: Cmd[]): void {
       const lba = cmd.at === 'wp' ? z.wp : z.start + cmd.at;
       const blocks = Math.min(cmd.blocks, layout.capacityBlocks - lba);
       if (lba >= layout.capacityBlocks) continue;
-      const p = m.planWrite(lba, blocks);
+      const p = settled(m.planWrite(lba, blocks));
       const got = isZoneFault(p) ? p.kind : 'ok';
       expect(got, JSON.stringify(cmd)).toBe(ref.write(lba, blocks));
       if (!isZoneFault(p)) {
@@ -76,14 +77,14 @@ function runAgainstReference(layout: ZoneLayoutConfig, cmds: Cmd[]): void {
     } else if (cmd.t === 'read') {
       const lba = cmd.lba % layout.capacityBlocks;
       const blocks = Math.min(cmd.blocks, layout.capacityBlocks - lba);
-      const r = m.checkRead(lba, blocks);
+      const r = settled(m.checkRead(lba, blocks));
       const got = isZoneFault(r) ? r.kind : r.filter((s) => s.zeroFill).reduce((a, s) => a + s.blocks, 0);
       expect(got, JSON.stringify(cmd)).toBe(ref.read(lba, blocks));
       if (!isZoneFault(r)) expect(r.reduce((a, s) => a + s.blocks, 0)).toBe(blocks);
     } else {
       const z = ref.zones[cmd.zone];
       const zoneId = (z ? z.start : layout.capacityBlocks) + (cmd.misalign ? 1 : 0);
-      const r = m.zoneAction({ action: cmd.kind, zoneId, count: cmd.count, all: cmd.all });
+      const r = settled(m.zoneAction({ action: cmd.kind, zoneId, count: cmd.count, all: cmd.all }));
       const got = isZoneFault(r) ? r.kind : 'ok';
       expect(got, JSON.stringify(cmd)).toBe(ref.action(cmd.kind, zoneId, cmd.count, cmd.all));
     }
@@ -148,7 +149,7 @@ describe('capture / restore round trips', () => {
         for (const s of steps) {
           if (s.t === 'start') {
             const z = m.zoneAt(s.zone);
-            const p = m.planWrite(z.writePointer, s.blocks * 8);
+            const p = settled(m.planWrite(z.writePointer, s.blocks * 8));
             if (!isZoneFault(p)) {
               m.commitWrite(p);
               inflight.push(p);
@@ -157,7 +158,7 @@ describe('capture / restore round trips', () => {
             if (inflight.length > 0) m.writeCompleted(inflight.splice(s.pick % inflight.length, 1)[0]!);
           } else if (s.t === 'action') {
             if (s.kind === 'reset' && inflight.some((p) => m.zoneIndexOf(p.lba) === s.zone)) continue;
-            m.zoneAction({ action: s.kind, zoneId: s.zone * 64, count: 0, all: false });
+            settled(m.zoneAction({ action: s.kind, zoneId: s.zone * 64, count: 0, all: false }));
           } else {
             journal.apply(m.captureDurable());
             for (let i = 2; i < m.zoneCount; i++) {

@@ -3,19 +3,10 @@
 import { describe, expect, it } from 'vitest';
 import { SENSE, type SenseCode } from '../../../../sense-tables/index.js';
 import type { FieldPointer } from '../../../../scsi/command-result.js';
-import {
-  ZONE_FAULT_SENSE,
-  zoneFaultResult,
-  lbaFieldPointer,
-} from '../../../../scsi/commands/zbc/index.js';
+import { ZONE_FAULT_SENSE, zoneFaultResult, lbaFieldPointer } from '../../../../scsi/commands/zbc/index.js';
 import { ZBC_COMMANDS } from '../../../../scsi/commands/zbc/index.js';
 import { ZoneModel } from '../../../../zbc/zone-model.js';
-import {
-  ZoneCondition as C,
-  type ZoneCapture,
-  type ZoneFault,
-  type ZoneLayoutConfig,
-} from '../../../../zbc/types.js';
+import { ZoneCondition as C, type ZoneCapture, type ZoneFault, type ZoneLayoutConfig } from '../../../../zbc/types.js';
 import type { ZoneJournal } from '../../../../zbc/zone-journal.js';
 import { parseSense } from '../../../helpers/sense.js';
 import { FakeJournal, expectCheck, expectGood, harness, heldFlush, settled } from '../harness.js';

@@ -20,7 +20,8 @@ import {
   RECORDS_PER_PAGE,
 } from '../../../../src/storage/file-zone-journal.js';
 import { ZoneModel } from '../../../../zbc/zone-model.js';
-import { ZoneCondition, type ZoneCapture, type ZoneLayoutConfig, isZoneFault } from '../../../../zbc/types.js';
+import { ZoneCondition, type ZoneCapture, type ZoneLayoutConfig } from '../../../../zbc/types.js';
+import { isZoneFault, settled } from '../../../helpers/zone-result.js';
 
 // 600 zones of 8 blocks: three zone-table pages (254 records each).
 const layout: ZoneLayoutConfig = {
@@ -274,7 +275,7 @@ describe('FileZoneJournal', () => {
     const j = await FileZoneJournal.open(path, big);
     const model = new ZoneModel(big, j.loaded);
     for (const [lba, blocks] of [[128, 64], [192, 16], [16000, 8]] as const) {
-      const plan = model.planWrite(lba, blocks);
+      const plan = settled(model.planWrite(lba, blocks));
       if (isZoneFault(plan)) throw new Error(`unexpected fault ${plan.kind}`);
       model.commitWrite(plan);
       model.writeCompleted(plan);

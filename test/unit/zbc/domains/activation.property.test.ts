@@ -5,9 +5,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isActivationFault } from '../../../../zbc/domains/activation.js';
 import { ZoneModel } from '../../../../zbc/zone-model.js';
-import { isZoneFault, ZoneType, type ZoneLayoutConfig } from '../../../../zbc/types.js';
+import { ZoneType, type ZoneLayoutConfig } from '../../../../zbc/types.js';
 import { ActivationReference, type RefOutcome, type RefRequest } from './activation-reference.js';
 import { domainsLayout, Z } from './fixtures.js';
+import { isZoneFault, settled } from '../../../helpers/zone-result.js';
 
 type Cmd =
   | { t: 'activate'; req: RefRequest; misalign: boolean }
@@ -72,7 +73,7 @@ function run(layout: ZoneLayoutConfig, cmds: Cmd[]): void {
       // At the WP, within the zone; a FULL zone is written from its start (SOBR overwrites).
       const full = z.wp === z.start + z.len;
       const blocks = full ? cmd.blocks : Math.min(cmd.blocks, z.start + z.len - z.wp);
-      const got = m.planWrite(full ? z.start : z.wp, blocks);
+      const got = settled(m.planWrite(full ? z.start : z.wp, blocks));
       const want = ref.write(cmd.zone, blocks);
       if (isZoneFault(got)) expect(got.kind, label).toBe(want);
       else {
@@ -81,7 +82,7 @@ function run(layout: ZoneLayoutConfig, cmds: Cmd[]): void {
         m.writeCompleted(got);
       }
     } else {
-      const got = m.zoneAction({ action: 'reset', zoneId: cmd.zone * Z, count: 0, all: false });
+      const got = settled(m.zoneAction({ action: 'reset', zoneId: cmd.zone * Z, count: 0, all: false }));
       const want = ref.reset(cmd.zone);
       expect(isZoneFault(got) ? got.kind : 'ok', label).toBe(want);
     }

@@ -9,6 +9,7 @@ import {
 import { ZoneModel } from '../../../../zbc/zone-model.js';
 import { ZoneCondition as C, ZoneType, type ZoneLayoutConfig } from '../../../../zbc/types.js';
 import { cmrZone, domainsLayout, smrZone, Z, zs } from './fixtures.js';
+import { settled } from '../../../helpers/zone-result.js';
 
 const req = (over: Partial<ActivationRequest>): ActivationRequest => ({
   query: false,
@@ -43,7 +44,7 @@ const toCmr = (r: number): Partial<ActivationRequest> => ({
 });
 
 function writeAt(m: ZoneModel, lba: number, blocks = 8): void {
-  const plan = m.planWrite(lba, blocks);
+  const plan = settled(m.planWrite(lba, blocks));
   if ('kind' in plan) throw new Error(plan.kind);
   m.commitWrite(plan);
   m.writeCompleted(plan);

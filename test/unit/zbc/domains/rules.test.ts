@@ -2,13 +2,9 @@
 // type, SOBR zones, GAP zones between domains, REPORT ZONES options 08h / 3Eh.
 import { describe, expect, it } from 'vitest';
 import { ZoneModel } from '../../../../zbc/zone-model.js';
-import {
-  ZoneCondition as C,
-  ZoneType,
-  isZoneFault,
-  type ZoneActionKind,
-} from '../../../../zbc/types.js';
+import { ZoneCondition as C, ZoneType, type ZoneActionKind } from '../../../../zbc/types.js';
 import { cmrZone, domainsLayout, smrZone, Z, zs } from './fixtures.js';
+import { isZoneFault, settled } from '../../../helpers/zone-result.js';
 
 const SOBR = ZoneType.SEQUENTIAL_OR_BEFORE_REQUIRED;
 const sobrModel = (urswrz = true) => new ZoneModel(domainsLayout(SOBR, {}, { urswrz, maxOpen: 1 }));
@@ -16,18 +12,18 @@ const convModel = (urswrz = true) =>
   new ZoneModel(domainsLayout(ZoneType.CONVENTIONAL, {}, { urswrz }));
 
 function write(m: ZoneModel, lba: number, blocks: number): string {
-  const p = m.planWrite(lba, blocks);
+  const p = settled(m.planWrite(lba, blocks));
   if (isZoneFault(p)) return p.kind;
   m.commitWrite(p);
   m.writeCompleted(p);
   return 'ok';
 }
 const read = (m: ZoneModel, lba: number, blocks: number): string => {
-  const r = m.checkRead(lba, blocks);
+  const r = settled(m.checkRead(lba, blocks));
   return isZoneFault(r) ? r.kind : 'ok';
 };
 const act = (m: ZoneModel, action: ZoneActionKind, zone: number, all = false): string => {
-  const r = m.zoneAction({ action, zoneId: zs(zone), count: 0, all });
+  const r = settled(m.zoneAction({ action, zoneId: zs(zone), count: 0, all }));
   return isZoneFault(r) ? r.kind : 'ok';
 };
 
@@ -43,7 +39,7 @@ describe('INACTIVE zones', () => {
       ZoneType.SEQUENTIAL_WRITE_REQUIRED,
       C.INACTIVE,
     ]);
-    const r = m.reportZones({ startLba: 0, option: 0x08, partial: false, allocationLength: 8192 });
+    const r = settled(m.reportZones({ startLba: 0, option: 0x08, partial: false, allocationLength: 8192 }));
     if (isZoneFault(r)) throw new Error(r.kind);
     expect(r.fullSize).toBe(64 + 64 * (4 + 6)); // 2 CMR realms x 2 + 2 SMR realms x 3
   });
@@ -82,7 +78,7 @@ describe('INACTIVE zones', () => {
     expect(read(convModel(false), zs(smrZone(0)), 8)).toBe('zone-inactive');
     expect(read(convModel(false), zs(cmrZone(2)), 8)).toBe('ok');
     expect(read(convModel(true), zs(smrZone(0)), 8)).toBe('ok');
-    expect(convModel(true).checkRead(zs(smrZone(0)), 8)).toEqual([
+    expect(settled(convModel(true).checkRead(zs(smrZone(0)), 8))).toEqual([
       { lba: zs(smrZone(0)), blocks: 8, zeroFill: true },
     ]);
   });
@@ -100,12 +96,12 @@ describe('GAP zones between domains', () => {
 
   it('REPORT ZONES option 3Eh lists every zone but the GAP zone', () => {
     const m = convModel();
-    const r = m.reportZones({
+    const r = settled(m.reportZones({
       startLba: 0,
       option: 0x3e,
       partial: false,
       allocationLength: 1 << 16,
-    });
+    }));
     if (isZoneFault(r)) throw new Error(r.kind);
     expect(r.fullSize).toBe(64 + 64 * (m.zoneCount - 1));
   });
