@@ -109,7 +109,7 @@ export class LbaExtentSet {
     return out;
   }
 
-  /** The extents as [start, end) pairs (tests and diagnostics). */
+  /** The extents as [start, end) pairs. */
   toArray(): Array<[number, number]> {
     return this.#starts.map((s, i) => [s, this.#ends[i] ?? s]);
   }

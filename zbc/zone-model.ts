@@ -196,7 +196,7 @@ export class ZoneModel implements ZonedMedium {
     return null;
   }
 
-  /** Bytes of the per-zone typed arrays the model holds (bench: <= 24 per zone). */
+  /** Bytes of the per-zone typed arrays the model holds (at most 24 per zone). */
   memoryBytes(): number {
     return this.state.memoryBytes();
   }
