@@ -19,20 +19,18 @@ import { handleLogout } from './session/handlers/logout.js';
 import { handleNopOut } from './session/handlers/nop-out.js';
 import { handleScsiCommand } from './session/handlers/scsi-command.js';
 import { handleTaskManagement } from './session/handlers/task-management.js';
-import { handleText, TextExchange } from './session/handlers/text.js';
+import { handleText } from './session/handlers/text.js';
 import { NopPing } from './session/nop-ping.js';
 import { ScsiResponses } from './session/scsi-responses.js';
-import type {
-  PduHandler,
-  SessionContext,
-  SessionEnvironment,
-  SessionIo,
-} from './session/session-context.js';
+import type { PduHandler, SessionContext, SessionEnvironment } from './session/session-context.js';
+import type { SessionIo } from './session/session-io.js';
 import { TaskScheduler } from './session/task-scheduler.js';
+import { TextExchange } from './session/text-exchange.js';
 import type { TargetPortalConfig } from './target-portal-config.js';
 import type { Task } from './task.js';
 
-export type { SessionEnvironment, SessionIo } from './session/session-context.js';
+export type { SessionEnvironment } from './session/session-context.js';
+export type { SessionIo } from './session/session-io.js';
 
 const log = createDebug('zbc:transport:session');
 

@@ -6,7 +6,7 @@ import type { TransportLimits } from '../limits.js';
 import type { SequenceNumbers } from '../pdu/bhs.js';
 import { encodeNopIn } from '../pdu/nop-in.js';
 import { RESERVED_TAG } from '../pdu/opcodes.js';
-import type { SessionIo } from './session-context.js';
+import type { SessionIo } from './session-io.js';
 
 const log = createDebug('zbc:transport:session');
 

@@ -13,7 +13,7 @@ import {
 } from '../pdu/scsi-response.js';
 import { cutDataIn, type Task } from '../task.js';
 import type { CommandWindow } from './command-window.js';
-import type { SessionIo } from './session-context.js';
+import type { SessionIo } from './session-io.js';
 
 export class ScsiResponses {
   constructor(

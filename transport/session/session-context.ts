@@ -1,8 +1,7 @@
-// What a session's parts see of each other and of their connection: the connection's side
-// (SessionIo), the server's side (SessionEnvironment), and what a per-PDU handler may use
-// (SessionContext, implemented by Session).
+// What a session's parts see of each other: the server's side (SessionEnvironment) and what a
+// per-PDU handler may use (SessionContext, implemented by Session). The connection's side is
+// session-io.ts, a leaf, so the parts that only send do not import this module back.
 import type { NexusId, ScsiTarget } from '../../scsi/target.js';
-import type { Portal } from '../discovery.js';
 import type { TransportLimits } from '../limits.js';
 import type { LoginOutcome } from '../login/login-stages.js';
 import type { SessionParams } from '../login/negotiate.js';
@@ -16,24 +15,8 @@ import type { CommandWindow } from './command-window.js';
 import type { NopPing } from './nop-ping.js';
 import type { ScsiResponses } from './scsi-responses.js';
 import type { TaskScheduler } from './task-scheduler.js';
-import type { TextExchange } from './handlers/text.js';
-
-/** What a session needs from its connection. */
-export interface SessionIo {
-  send(header: Buffer, data?: readonly Buffer[]): void;
-  /** The current StatSN, advancing it. */
-  takeStatSN(): number;
-  /** The current StatSN, unadvanced. */
-  peekStatSN(): number;
-  /** The one failure path: closes the connection (and so ends this session). */
-  fail(reason: string): void;
-  /** Graceful end after a final response (logout, cold reset): flush, half-close, destroy. */
-  finishLogout(): void;
-  readonly portal: Portal;
-  /** Queued output above the high-water mark. */
-  readonly congested: boolean;
-  whenDrained(resume: () => void): void;
-}
+import type { SessionIo } from './session-io.js';
+import type { TextExchange } from './text-exchange.js';
 
 /** A session as the registry and other sessions see it (LU reset, target reset). */
 export interface PeerSession extends RegisteredSession {

@@ -11,7 +11,7 @@ import { encodeR2t } from '../pdu/r2t.js';
 import { type Task, TaskCommand } from '../task.js';
 import type { CommandWindow } from './command-window.js';
 import type { ScsiResponses } from './scsi-responses.js';
-import type { SessionIo } from './session-context.js';
+import type { SessionIo } from './session-io.js';
 import { nextToStart, type StartAheadJudge } from './start-order.js';
 
 const log = createDebug('zbc:transport:session');

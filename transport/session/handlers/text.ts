@@ -14,26 +14,7 @@ import type { RawPdu } from '../../pdu/framer.js';
 import { RejectReason, RESERVED_TAG } from '../../pdu/opcodes.js';
 import { decodeTextRequest, encodeTextResponse } from '../../pdu/text.js';
 import type { SessionContext } from '../session-context.js';
-
-/** A Text Response being sent in parts: its ITT, our TTT and the parts not sent yet. */
-interface TextReply {
-  readonly itt: number;
-  readonly ttt: number;
-  readonly parts: Buffer[];
-}
-
-/** The text state of one session: a request being received, an answer being sent. */
-export class TextExchange {
-  parts: Buffer[] = [];
-  bytes = 0;
-  /** The rest of a long Text Response, fetched by empty requests echoing its TTT (§11.11). */
-  reply: TextReply | undefined;
-
-  clearRequest(): void {
-    this.parts = [];
-    this.bytes = 0;
-  }
-}
+import type { TextReply } from '../text-exchange.js';
 
 export function handleText(s: SessionContext, raw: RawPdu): void {
   const pdu = decodeTextRequest(raw.bhs);

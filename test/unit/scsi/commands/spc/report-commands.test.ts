@@ -96,7 +96,8 @@ describe('REPORT SUPPORTED OPERATION CODES', () => {
       }
       for (const [i, cdb] of variants.entries()) {
         const cmd = { nexus: NEXUS, lun: 0, tag: 1, expectedDataLength: 0, cdb, dataOut: [] };
-        const r = await s.handler({ cmd, cdb, lu: h.lu });
+        const ctx = { cmd, cdb, lu: h.lu, target: h.lu.target, commands: commandTable() };
+        const r = await s.handler(ctx, s.decode?.(cdb));
         const what = `${s.name} cdb ${cdb.toString('hex')}`;
         if (r.status !== 'check') continue;
         expect(r.code, what).not.toEqual(SENSE.INTERNAL_TARGET_FAILURE);
