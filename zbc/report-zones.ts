@@ -85,7 +85,9 @@ export function reportZones(s: ZoneState, req: ReportZonesRequest): ZoneResult<Z
   if (!match) return refused({ kind: 'invalid-reporting-option' });
   const g = s.geometry;
   // ZONE START LBA above MAXIMUM LBA: LOGICAL BLOCK ADDRESS OUT OF RANGE (ZBC-2).
-  if (typeof req.startLba === 'bigint' || req.startLba >= g.capacity) return refused({ kind: 'zone-id-out-of-range' });
+  if (typeof req.startLba === 'bigint' || req.startLba >= g.capacity) {
+    return refused({ kind: 'zone-id-out-of-range' });
+  }
   const first = g.indexOf(req.startLba);
   const alloc = Math.max(0, req.allocationLength);
   // PARTIAL = 1: the list holds what fits; PARTIAL = 0: every match to the end of the LU.

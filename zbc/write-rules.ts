@@ -75,7 +75,9 @@ export function planWrite(
   if (state.hostAware) {
     // Host-aware: any write within SWP zones is accepted; crossing into another zone type is not.
     for (let i = first + 1; i <= last; i++) {
-      if (state.type(i) !== ZoneType.SEQUENTIAL_WRITE_PREFERRED) return refused({ kind: 'write-boundary', lba });
+      if (state.type(i) !== ZoneType.SEQUENTIAL_WRITE_PREFERRED) {
+        return refused({ kind: 'write-boundary', lba });
+      }
     }
     return ok({ lba, blocks, zoneIndex: first, ...UNORDERED });
   }
@@ -84,8 +86,12 @@ export function planWrite(
   const c = state.condition[first];
   if (c === C.FULL) return refused({ kind: 'write-to-full-zone', lba });
   if (lba !== state.wp[first]) return refused({ kind: 'unaligned-write', lba });
-  if (lba % perPhysical !== 0 || blocks % perPhysical !== 0) return refused({ kind: 'unaligned-write', lba });
-  if ((c === C.EMPTY || c === C.CLOSED) && !state.canAcquire()) return refused({ kind: 'insufficient-zone-resources' });
+  if (lba % perPhysical !== 0 || blocks % perPhysical !== 0) {
+    return refused({ kind: 'unaligned-write', lba });
+  }
+  if ((c === C.EMPTY || c === C.CLOSED) && !state.canAcquire()) {
+    return refused({ kind: 'insufficient-zone-resources' });
+  }
   return ok({ lba, blocks, zoneIndex: first, inOrderZone: first });
 }
 
@@ -242,14 +248,18 @@ export function checkRead(
   if (!state.hostAware) {
     // ZBC-2: a read crossing zone types (conventional/SWR/gap) is a READ BOUNDARY VIOLATION.
     const t = state.type(first);
-    for (let i = first + 1; i <= last; i++) if (state.type(i) !== t) return refused({ kind: 'read-boundary', lba });
+    for (let i = first + 1; i <= last; i++) {
+      if (state.type(i) !== t) return refused({ kind: 'read-boundary', lba });
+    }
     if (!urswrz) {
       if (t === ZoneType.GAP) return refused({ kind: 'gap-zone-access', lba });
       if (t === ZoneType.SEQUENTIAL_WRITE_REQUIRED) {
         if (last !== first) return refused({ kind: 'read-boundary', lba });
         const c = state.condition[first];
         const readable = c === C.FULL || c === C.READ_ONLY;
-        if (!readable && lba + blocks > (state.wp[first] as number)) return refused({ kind: 'read-invalid-data', lba });
+        if (!readable && lba + blocks > (state.wp[first] as number)) {
+          return refused({ kind: 'read-invalid-data', lba });
+        }
       }
       if (isSobr(state, first)) {
         const fault = sobrReadFault(state, lba, blocks, first, last);

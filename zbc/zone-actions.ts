@@ -89,16 +89,22 @@ export function zoneAction(s: ZoneState, req: ZoneActionRequest): ZoneResult<Zon
 function actOnRange(s: ZoneState, req: ZoneActionRequest): ZoneResult<ZoneActionResult> {
   const g = s.geometry;
   // Range, zone start, write-pointer zone.
-  if (typeof req.zoneId === 'bigint' || req.zoneId >= g.capacity) return refused({ kind: 'zone-id-out-of-range' });
+  if (typeof req.zoneId === 'bigint' || req.zoneId >= g.capacity) {
+    return refused({ kind: 'zone-id-out-of-range' });
+  }
   const zoneId = req.zoneId;
   const first = g.indexOf(zoneId);
   // ZBC-2 5.x: a ZONE ID naming a gap zone is ATTEMPT TO ACCESS GAP ZONE.
   if (s.start(first) === zoneId && s.type(first) === ZoneType.GAP) {
     return refused({ kind: 'gap-zone-access', lba: zoneId });
   }
-  if (s.start(first) !== zoneId || !s.isWritePointerZone(first)) return refused({ kind: 'invalid-zone-id' });
+  if (s.start(first) !== zoneId || !s.isWritePointerZone(first)) {
+    return refused({ kind: 'invalid-zone-id' });
+  }
   // SOBR zones have no explicit open, closed or finished state (ZBC-2 4.4.3.5; libzbc 02/001-007).
-  if (isSobr(s, first) && !SOBR_ACTIONS.has(req.action)) return refused({ kind: 'invalid-zone-id' });
+  if (isSobr(s, first) && !SOBR_ACTIONS.has(req.action)) {
+    return refused({ kind: 'invalid-zone-id' });
+  }
   // ZONE COUNT: 0 and 1 mean one zone; the whole range is checked before any change.
   const count = Math.max(1, req.count);
   const last = first + count - 1;
@@ -113,7 +119,9 @@ function actOnRange(s: ZoneState, req: ZoneActionRequest): ZoneResult<ZoneAction
     if (fault) return refused(fault);
   }
   // Then open zone resources for the whole range (ZBC-2).
-  if (!resourcesSuffice(s, req.action, first, last)) return refused({ kind: 'insufficient-zone-resources' });
+  if (!resourcesSuffice(s, req.action, first, last)) {
+    return refused({ kind: 'insufficient-zone-resources' });
+  }
   return ok(apply(s, req.action, first, last, (i) => i));
 }
 
