@@ -3,7 +3,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { ZoneType } from '../../zbc/types.js';
 import type { ZoneHealth } from '../../zbc/zone-model.js';
-import type { ControlPlane } from './control-plane.js';
+import type { AdminSurface } from './admin-surface.js';
 import { FaultRuleError, parseFaultRule } from './fault-rules.js';
 import type { LunHandle } from './lun-registry.js';
 import {
@@ -35,7 +35,7 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function lunOf(plane: ControlPlane, p: LunParams): LunHandle | undefined {
+function lunOf(plane: AdminSurface, p: LunParams): LunHandle | undefined {
   return /^\d+$/.test(p.lun) ? plane.luns.find(p.target, Number(p.lun)) : undefined;
 }
 
@@ -78,7 +78,7 @@ async function answer(reply: FastifyReply, h: LunHandle, index: number, r: ZoneO
   return reply.send(zoneDetail(h, index));
 }
 
-export function registerApiRoutes(app: FastifyInstance, plane: ControlPlane): void {
+export function registerApiRoutes(app: FastifyInstance, plane: AdminSurface): void {
   app.get('/api/luns', async () => plane.luns.all.map(lunInfo));
 
   app.get<{ Params: LunParams }>('/api/targets/:target/luns/:lun', async (req, reply) => {

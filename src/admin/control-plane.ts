@@ -12,6 +12,7 @@ import type {
 import type { ManagedScsiTarget } from '../../scsi/scsi-target.js';
 import type { ConnectionRef, SessionRef, TransportObserver } from '../../transport/observer.js';
 import type { IscsiServer } from '../../transport/server.js';
+import type { AdminSurface } from './admin-surface.js';
 import { FaultEngine } from './fault-engine.js';
 import type { FaultRule } from './fault-rules.js';
 import { buildAdminApp } from './http-server.js';
@@ -40,7 +41,7 @@ export class AdminListenError extends Error {
   readonly code = 'ADMIN_LISTEN';
 }
 
-export class ControlPlane {
+export class ControlPlane implements AdminSurface {
   readonly luns: LunRegistry;
   readonly faults: FaultEngine;
   readonly metrics: Metrics;

@@ -2,12 +2,12 @@
 // JSON API (api-routes.ts). docs/admin-api.md documents every route.
 import Fastify, { type FastifyInstance } from 'fastify';
 import { registerApiRoutes } from './api-routes.js';
-import type { ControlPlane } from './control-plane.js';
+import type { AdminSurface } from './admin-surface.js';
 import { type GuardPolicy, refusal } from './request-guard.js';
 import { registerZoneMapRoutes } from './zone-map-routes.js';
 
 export async function buildAdminApp(
-  plane: ControlPlane,
+  plane: AdminSurface,
   policy: GuardPolicy,
 ): Promise<FastifyInstance> {
   // Open event streams must not hold close() up: their sockets are destroyed.

@@ -1,13 +1,13 @@
 // The zone map: the page, the full zone tables (base64 bytes per zone) and the server-sent
 // events stream of changed zones and activity, one message per tick.
 import type { FastifyInstance } from 'fastify';
-import type { ControlPlane } from './control-plane.js';
+import type { AdminSurface } from './admin-surface.js';
 import { ZONE_MAP_HTML } from './zone-map-page.js';
 
 const b64 = (a: Uint8Array): string =>
   Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
 
-export function registerZoneMapRoutes(app: FastifyInstance, plane: ControlPlane): void {
+export function registerZoneMapRoutes(app: FastifyInstance, plane: AdminSurface): void {
   app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').send(ZONE_MAP_HTML));
 
   app.get('/api/zone-tables', async () => {
