@@ -6,6 +6,7 @@
 import type { CommandResult } from './command-result.js';
 import type { LogicalUnit, TargetInfo } from './logical-unit.js';
 import type { PrAccess } from './persistent-reservations.js';
+import type { CommandClass } from './ports/command-hook.js';
 import type { ScsiCommand } from './target.js';
 
 /** What a command sees when its LUN is not mapped: the command and its target. */
@@ -62,6 +63,13 @@ export interface CommandSpec<F = unknown> {
   readonly sataOnly?: boolean;
   /** Only on non-zoned LUs (UNMAP: ZBC-2, no provisioning); zoned ones answer 5/20/00. */
   readonly unzonedOnly?: boolean;
+  /** The family a command hook matches on (fault rules, latency histograms); absent: 'other'. */
+  readonly commandClass?: Exclude<CommandClass, 'other'>;
+  /**
+   * The LBA range the CDB names, for a command hook's view (a zone operation: its ZONE ID and
+   * no blocks). Read only while a hook is armed.
+   */
+  span?(cdb: Buffer): LbaSpan;
   /** The CDB's fields, read once (the CDB is at least cdbLength bytes). */
   decode?(cdb: Buffer): F;
   /**
@@ -75,6 +83,12 @@ export interface CommandSpec<F = unknown> {
    * rows without it answer LOGICAL UNIT NOT SUPPORTED there.
    */
   withoutLu?(ctx: TargetContext): CommandResult;
+}
+
+/** First LBA and block count a CDB names; a bigint LBA is at or above 2^53. */
+export interface LbaSpan {
+  readonly lba: number | bigint;
+  readonly blocks: number;
 }
 
 /** A row as written in a command file: usage data after the opcode, the length follows from it. */

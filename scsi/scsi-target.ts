@@ -82,7 +82,7 @@ export function createScsiTarget(config: ScsiTargetConfig): ManagedScsiTarget {
   /** The armed path: the hook may answer before the handler and sees every outcome. */
   async function executeHooked(armed: CommandHook, cmd: ScsiCommand): Promise<ScsiOutcome> {
     const started = performance.now();
-    const view = commandView(cmd);
+    const view = commandView(cmd, commands);
     let outcome: ScsiOutcome;
     try {
       outcome = await dispatch(cmd, units.get(cmd.lun), info, commands, { hook: armed, view });

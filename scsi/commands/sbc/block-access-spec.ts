@@ -37,6 +37,7 @@ export interface BlockAccessSpecInit<F extends BlockAccessCdb> {
   readonly form: BlockAccessForm;
   readonly direction: CommandSpec['direction'];
   readonly reservation: PrAccess;
+  readonly commandClass: 'read' | 'write';
   /** CDB byte 1 bits the device server examines (xPROTECT/DPO/FUA/BYTCHK..., 6-byte: LBA). */
   readonly byte1: number;
   /** The form's fields, extended when the family has more (VERIFY's BYTCHK). */
@@ -56,6 +57,8 @@ export function blockAccessSpec<F extends BlockAccessCdb = BlockAccessCdb>(
     direction: init.direction,
     mediumAccess: true,
     reservation: init.reservation,
+    commandClass: init.commandClass,
+    span: form,
     usageAfterOpcode: [init.byte1, ...USAGE_TAIL[init.form]],
     decode,
     handler: init.handler,

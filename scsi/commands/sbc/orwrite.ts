@@ -55,6 +55,8 @@ export const ORWRITE_16 = commandRow({
     0xf8, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00, 0x04,
   ],
   unzonedOnly: true,
+  commandClass: 'write',
+  span: decodeRw16,
   decode: decodeRw16,
   dataOutLength: transferBlocks,
   handler: orWrite,

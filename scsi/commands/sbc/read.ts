@@ -2,7 +2,12 @@
 import { blockAccessSpec } from './block-access-spec.js';
 import { readCommand } from './block-io.js';
 
-const common = { direction: 'in', reservation: 'read', handler: readCommand } as const;
+const common = {
+  direction: 'in',
+  reservation: 'read',
+  commandClass: 'read',
+  handler: readCommand,
+} as const;
 export const READ_6 = blockAccessSpec({
   ...common,
   name: 'READ(6)',

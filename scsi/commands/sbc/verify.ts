@@ -62,6 +62,7 @@ const dataOut = (_cdb: Buffer, c: VerifyCdb, bs: number): number =>
 const common = {
   direction: 'out',
   reservation: 'read',
+  commandClass: 'read',
   decode: withBytchk,
   handler: verify,
   dataOutLength: dataOut,

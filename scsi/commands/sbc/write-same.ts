@@ -102,6 +102,8 @@ export const WRITE_SAME_10 = commandRow({
   mediumAccess: true,
   reservation: 'write',
   usageAfterOpcode: [0xf8, 0xff, 0xff, 0xff, 0xff, 0x00, 0xff, 0xff, 0x04],
+  commandClass: 'write',
+  span: decodeRw10,
   decode: decode10,
   dataOutLength: (_cdb, _c, bs) => bs,
   handler: writeSame,
@@ -115,6 +117,8 @@ export const WRITE_SAME_16 = commandRow({
   usageAfterOpcode: [
     0xf9, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00, 0x04,
   ],
+  commandClass: 'write',
+  span: decodeRw16,
   decode: decode16,
   dataOutLength: (_cdb, c, bs) => (c.ndob ? 0 : bs),
   handler: writeSame,

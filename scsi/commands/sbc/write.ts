@@ -24,6 +24,7 @@ const writeAndVerify: CommandHandler<BlockAccessCdb> = (ctx, c) => {
 const plain = {
   direction: 'out',
   reservation: 'write',
+  commandClass: 'write',
   handler: write,
   dataOutLength: transferBlocks,
 } as const;

@@ -122,6 +122,8 @@ export const ZBC_OUT_COMMANDS: readonly CommandSpec[] = ACTIONS.map((row) =>
       0x1f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0xff, 0xff, 0x01, 0x04,
     ],
     zonedOnly: true,
+    commandClass: 'zone',
+    span: (cdb) => ({ lba: readU64(cdb, 2), blocks: 0 }),
     handler: handlerFor(row),
   }),
 );
