@@ -2,10 +2,11 @@
 // attentions. Commands read it through CommandContext.lu.
 import createDebug from 'debug';
 import { SENSE } from '../sense-tables/index.js';
-import type { ZoneCapture, ZonedMedium } from '../zbc/types.js';
+import type { ZoneCapture } from '../zbc/types.js';
+import type { ZonedMedium } from '../zbc/zone-model-contract.js';
 import type { ZoneJournal } from '../zbc/zone-journal.js';
 import { LbaExtentSet } from './lba-extent-set.js';
-import { DEFAULT_MODE_STATE, type ModeState } from './mode-pages.js';
+import { DEFAULT_MODE_STATE, type ModeState } from './mode-state.js';
 import { PersistentReservations } from './persistent-reservations.js';
 import type { BlockStore } from './ports/block-store.js';
 import { RangeGate } from './range-gate.js';

@@ -1,53 +1,13 @@
 // Mode parameter pages (SPC-4 7.5, SBC-4 6.5): per-LU current values, their defaults and the
 // changeable mask, plus the encoders MODE SENSE uses and the validators MODE SELECT uses.
 import type { LogicalUnit } from './logical-unit.js';
+import type { ModePageDef } from './mode-page-def.js';
+import { DEFAULT_MODE_STATE } from './mode-state.js';
 import { ZONE_DOMAINS_PAGE } from './zone-domains-mode-page.js';
-
-export interface ModeState {
-  /** Caching page WCE (SBC-4 table 197): write-back cache, so Linux sends SYNCHRONIZE CACHE. */
-  wce: boolean;
-  /** Control page D_SENSE (SPC-4 table 458): descriptor-format sense data. */
-  dSense: boolean;
-  /** Control page SWP (software write protect): writes answer DATA PROTECT / WRITE PROTECTED. */
-  swp: boolean;
-  /** Zone Domains page FSNOZ: zones a ZONE ACTIVATE without a zone count acts on. */
-  fsnoz: number;
-  /** Zone Domains page MAXIMUM ACTIVATION: realms per ZONE ACTIVATE, 0 = unlimited. */
-  maxActivation: number;
-}
-
-export const DEFAULT_MODE_STATE: Readonly<ModeState> = Object.freeze({
-  wce: true,
-  dSense: false,
-  swp: false,
-  fsnoz: 1,
-  maxActivation: 0,
-});
 
 /** Page control field (SPC-4 table 451). */
 export const PageControl = { CURRENT: 0, CHANGEABLE: 1, DEFAULT: 2, SAVED: 3 } as const;
 export type PageControl = (typeof PageControl)[keyof typeof PageControl];
-
-export interface ModePageDef {
-  readonly code: number;
-  /** SUBPAGE CODE of a page in SPF format (4-byte header); absent for page_0 format. */
-  readonly subpage?: number;
-  readonly name: string;
-  /** Whole page length, header (2 or 4 bytes) included. */
-  readonly length: number;
-  /** Only some LUs have the page (default: every LU). */
-  readonly appliesTo?: (lu: LogicalUnit) => boolean;
-  /**
-   * Writes the page for `state`; `changeable` writes the mask of changeable bits instead (an SPF
-   * page writes its header in both cases).
-   */
-  encode(out: Buffer, state: Readonly<ModeState>, changeable: boolean, lu?: LogicalUnit): void;
-  /**
-   * Checks a page from MODE SELECT against the changeable mask and applies it to `next`.
-   * Returns the byte offset (within the page) of the first bad field, or -1 when valid.
-   */
-  apply(page: Buffer, next: ModeState, lu?: LogicalUnit): number;
-}
 
 /** Caching mode page 08h, SBC-4 6.5.5 (table 197): 20 bytes. Only WCE is changeable. */
 const CACHING: ModePageDef = {

@@ -4,7 +4,8 @@
 // URSWRZ (byte 10 bit 0) and MAXIMUM ACTIVATION (bytes 16-17, realms per command, 0 = no limit).
 // The final ZBC-2 text of this page was not available; offsets follow libzbc (zbc_scsi.c).
 import type { LogicalUnit } from './logical-unit.js';
-import type { ModePageDef, ModeState } from './mode-pages.js';
+import type { ModePageDef } from './mode-page-def.js';
+import type { ModeState } from './mode-state.js';
 
 const LENGTH = 20;
 const FSNOZ_AT = 4;

@@ -18,7 +18,6 @@ import {
   type ZoneActionResult,
   type ZoneCapture,
   type ZoneCondition,
-  type ZonedMedium,
   type ZonedModel,
   type ZoneResult,
   type ZoneInfo,
@@ -26,6 +25,7 @@ import {
   type ZoneReport,
   type ZoneType,
 } from './types.js';
+import type { ZonedMedium } from './zone-model-contract.js';
 
 /** Run-time zone health (setZoneHealth). */
 export type ZoneHealth = 'read-only' | 'offline' | 'normal';

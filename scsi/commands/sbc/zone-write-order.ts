@@ -2,7 +2,8 @@
 // each starts at the WP the one before it left). Their store writes still run concurrently; only
 // the outcome of a write waits for the outcome of the write before it in its zone, so a failure
 // can undo that zone's WP before a later write is answered GOOD (zbc/write-rules.ts failWrite).
-import type { WritePlan, ZonedMedium } from '../../../zbc/types.js';
+import type { WritePlan } from '../../../zbc/types.js';
+import type { ZonedMedium } from '../../../zbc/zone-model-contract.js';
 
 /** A write's place in its zone's line: wait for `previous`, then call `leave` once settled. */
 export interface SettleTurn {

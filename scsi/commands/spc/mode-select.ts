@@ -3,7 +3,8 @@
 import { SENSE } from '../../../sense-tables/index.js';
 import type { CommandResult } from '../../command-result.js';
 import { type CommandContext, commandRow } from '../../command-spec.js';
-import { findModePage, type ModeState } from '../../mode-pages.js';
+import { findModePage } from '../../mode-pages.js';
+import type { ModeState } from '../../mode-state.js';
 import { check, good } from '../../response.js';
 import { copyParameterData } from '../../parameter-data.js';
 

@@ -4,7 +4,8 @@ import { SENSE } from '../../../sense-tables/index.js';
 import type { CommandResult } from '../../command-result.js';
 import { type CommandContext, commandRow } from '../../command-spec.js';
 import type { LogicalUnit } from '../../logical-unit.js';
-import { DEFAULT_MODE_STATE, PageControl, selectModePages } from '../../mode-pages.js';
+import { PageControl, selectModePages } from '../../mode-pages.js';
+import { DEFAULT_MODE_STATE } from '../../mode-state.js';
 import { check, dataIn } from '../../response.js';
 import { writeU64 } from '../../cdb.js';
 

@@ -11,9 +11,9 @@ import type {
   ZoneCapture,
   ZoneFault,
   ZoneLayoutConfig,
-  ZonedMedium,
   ZoneResult,
 } from '../../../zbc/types.js';
+import type { ZonedMedium } from '../../../zbc/zone-model-contract.js';
 import { ok, refused } from '../../../zbc/result.js';
 import type { ZoneJournal } from '../../../zbc/zone-journal.js';
 import { memoryStore, type TestStore } from '../../helpers/memory-store.js';

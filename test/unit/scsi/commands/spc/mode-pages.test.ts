@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SENSE } from '../../../../../sense-tables/index.js';
 import { NEXUS, OTHER_NEXUS, expectCheck, expectGood, harness } from '../../harness.js';
-import { DEFAULT_MODE_STATE } from '../../../../../scsi/mode-pages.js';
+import { DEFAULT_MODE_STATE } from '../../../../../scsi/mode-state.js';
 
 const sense6 = (page: number, alloc = 255, dbd = 0, subpage = 0) => [
   0x1a,
