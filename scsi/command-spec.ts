@@ -7,7 +7,7 @@ import type { CommandResult } from './command-result.js';
 import type { LogicalUnit, TargetInfo } from './logical-unit.js';
 import type { PrAccess } from './persistent-reservations.js';
 import type { CommandClass } from './ports/command-hook.js';
-import type { ScsiCommand } from './target.js';
+import type { ScsiCommand } from './target-contract.js';
 
 /** What a command sees when its LUN is not mapped: the command and its target. */
 export interface TargetContext {

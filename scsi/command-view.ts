@@ -3,7 +3,7 @@
 // path never pays for it.
 import type { CommandTable } from './command-spec.js';
 import type { CommandView } from './ports/command-hook.js';
-import type { ScsiCommand } from './target.js';
+import type { ScsiCommand } from './target-contract.js';
 
 export function commandView(cmd: ScsiCommand, commands: CommandTable): CommandView {
   const cdb = cmd.cdb;

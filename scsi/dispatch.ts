@@ -12,7 +12,7 @@ import type { LogicalUnit, TargetInfo } from './logical-unit.js';
 import type { CommandHook, CommandView, HookAnswer } from './ports/command-hook.js';
 import { check, reservationConflict } from './response.js';
 import { encodeSense } from './sense.js';
-import { type ScsiCommand, type ScsiOutcome, ScsiStatus } from './target.js';
+import { type ScsiCommand, type ScsiOutcome, ScsiStatus } from './target-contract.js';
 
 const log = createDebug('zbc:scsi');
 

@@ -1,7 +1,7 @@
 // The observation a command hook receives after an outcome: status, the sense triple read back
 // from the encoded sense (fixed format SPC-4 4.4.3, descriptor format 4.4.2) and bytes moved.
 import type { CommandObservation, CommandView } from './ports/command-hook.js';
-import { type ScsiCommand, type ScsiOutcome, ScsiStatus } from './target.js';
+import { type ScsiCommand, type ScsiOutcome, ScsiStatus } from './target-contract.js';
 
 function dataOutBytes(cmd: ScsiCommand): number {
   let n = 0;

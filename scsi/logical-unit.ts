@@ -68,6 +68,7 @@ export class LogicalUnit {
   readonly readOnly: boolean;
   readonly rotationRate: number;
   readonly maxTransferBlocks: number;
+  readonly capacityBlocks: number;
   readonly activateLayout: ActivateLayout;
   readonly target: TargetInfo;
   /** The ATA side of a SATA LU; undefined on a SAS LU. */
@@ -77,7 +78,6 @@ export class LogicalUnit {
   readonly gate = new RangeGate();
   /** Current mode page values; reset to defaults by LU reset (no saved pages). */
   mode: ModeState = { ...DEFAULT_MODE_STATE };
-  #capacityBlocks: number;
   #flushRunning: Promise<void> | null = null;
   #flushQueued: Promise<void> | null = null;
   /** Settles when the last queued journal persist has been called (not when it is durable). */
@@ -103,7 +103,7 @@ export class LogicalUnit {
     this.store = config.store;
     this.blockSize = config.blockSize;
     this.physicalBlockSize = config.physicalBlockSize;
-    this.#capacityBlocks = config.capacityBlocks;
+    this.capacityBlocks = config.capacityBlocks;
     this.zones = config.zones;
     this.journal = config.journal;
     this.serial = config.serial;
@@ -148,18 +148,6 @@ export class LogicalUnit {
    */
   get deallocatedReadsZero(): boolean {
     return this.deallocated !== undefined && this.store.discard !== undefined;
-  }
-
-  get capacityBlocks(): number {
-    return this.#capacityBlocks;
-  }
-
-  /** Changes the capacity and tells every nexus (SBC-4 4.10: CAPACITY DATA HAS CHANGED). */
-  setCapacity(blocks: number): void {
-    if (blocks === this.#capacityBlocks) return;
-    this.#capacityBlocks = blocks;
-    this.deallocated?.truncate(blocks);
-    this.unitAttentions.establishAll(SENSE.CAPACITY_DATA_HAS_CHANGED);
   }
 
   /**

@@ -1,7 +1,7 @@
 // Persistent reservations state of one LU (SPC-4 5.13): registrations per I_T nexus, at most one
 // reservation, the PRgeneration counter and the access rules of SPC-4 table 61. Not persisted
 // across restarts (REPORT CAPABILITIES says PTPL_C 0).
-import type { NexusId } from './target.js';
+import type { NexusId } from './target-contract.js';
 
 /** PERSISTENT RESERVATION TYPE codes, SPC-4 table 185. */
 export const PrType = {

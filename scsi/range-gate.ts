@@ -56,7 +56,7 @@ export class RangeGate {
     }
   }
 
-  /** Shared accesses and exclusive spans in flight (tests, metrics). */
+  /** Shared accesses and exclusive spans in flight. */
   get busy(): number {
     return this.#shared.size + this.#exclusive.length;
   }

@@ -11,7 +11,7 @@
 import { type BlockAccessDecoder, decodeRw6, decodeRw10, decodeRw12, decodeRw16 } from './cdb.js';
 import { readU16, readU64 } from './cdb.js';
 import type { LogicalUnit } from './logical-unit.js';
-import type { QueuedCommand } from './target.js';
+import type { QueuedCommand } from './target-contract.js';
 import { ZoneCondition } from '../zbc/types.js';
 
 /** What a command reads or changes of its LU: an LBA span [lba, end) and the zone resources. */

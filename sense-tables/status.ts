@@ -1,5 +1,5 @@
 // SAM-5 table 43 (status codes), as rows so that names and texts come from one place.
-// scsi/target.ts carries the same values as the transport-facing ScsiStatus constant.
+// scsi/target-contract.ts carries the same values as the transport-facing ScsiStatus constant.
 
 export interface StatusRow {
   readonly name: string;

@@ -2,7 +2,7 @@
 // ScsiTarget; one iSCSI server for all of them. Anything opened before a failure is closed again,
 // so a refused start leaves no file handle behind.
 import createDebug from 'debug';
-import { createScsiTarget, type ManagedScsiTarget } from '../scsi/scsi-target.js';
+import { createScsiTarget, type ManagedScsiTarget } from '../scsi/target-device.js';
 import type { LogicalUnitConfig } from '../scsi/logical-unit.js';
 import { type IscsiServer, startIscsiServer } from '../transport/server.js';
 import type { TargetPortalConfig } from '../transport/target-portal-config.js';

@@ -15,7 +15,7 @@ const ALLOWED_LOCAL: Record<Layer, readonly string[]> = {
   'sense-tables': [],
   zbc: [],
   scsi: ['zbc/', 'sense-tables/'],
-  transport: ['scsi/target.ts', 'sense-tables/'],
+  transport: ['scsi/target-contract.ts', 'sense-tables/'],
   src: ['transport/', 'scsi/', 'zbc/', 'sense-tables/'],
 };
 /** Packages (and node: modules) a layer may import. */

@@ -4,7 +4,7 @@
 // ping (session/nop-ping.ts), and one handler per initiator PDU (session/handlers/*.ts). It also
 // numbers StatSN-carrying PDUs (RFC 7143 §4.2.2.2), Rejects (§11.17) and Async logout (§11.9).
 import createDebug from 'debug';
-import type { NexusId, ScsiTarget } from '../scsi/target.js';
+import type { NexusId, ScsiTarget } from '../scsi/target-contract.js';
 import type { LoginOutcome } from './login/login-stages.js';
 import type { SessionParams } from './login/negotiate.js';
 import { AsyncEvent, encodeAsyncMessage } from './pdu/async-message.js';

@@ -1,5 +1,5 @@
 // What one exported target looks like to the transport (the contract of server.ts).
-import type { ScsiTarget } from '../scsi/target.js';
+import type { ScsiTarget } from '../scsi/target-contract.js';
 import type { ChapCredentials } from './login/chap.js';
 import { normalizeIscsiName } from './login/iscsi-name.js';
 

@@ -7,7 +7,7 @@ import {
   type ScsiTarget,
   TaskManagementFunction,
   TaskManagementResult,
-} from '../scsi/target.js';
+} from '../scsi/target-contract.js';
 import { TmfResponse } from './pdu/tmf-response.js';
 import type { TmfRequestPdu } from './pdu/tmf-request.js';
 import type { Task } from './task.js';

@@ -5,7 +5,7 @@ import type { ScsiCommandPdu } from './pdu/scsi-command.js';
 import { RESERVED_TAG } from './pdu/opcodes.js';
 import type { DataOutPdu } from './pdu/data-out.js';
 import type { SessionParams } from './login/negotiate.js';
-import { type NexusId, type ScsiCommand, TransportSense } from '../scsi/target.js';
+import { type NexusId, type ScsiCommand, TransportSense } from '../scsi/target-contract.js';
 
 /** One R2T-solicited burst (sequence), deadline kept by session/task-scheduler.ts. */
 export interface Burst {

@@ -55,7 +55,7 @@ export interface ZonedMedium {
   readonly zoneCount: number;
   /** Zone domains and realms (layout.domains set), else undefined. */
   readonly domains?: ZoneDomainsAccess;
-  /** One zone's current state (tests, metrics, the zone map). */
+  /** One zone's current state. */
   zoneAt(index: number): ZoneInfo;
   /** Index of the zone holding an LBA below the capacity (REPORT ZONES order). */
   zoneIndexOf(lba: number): number;

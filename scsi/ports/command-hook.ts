@@ -2,7 +2,7 @@
 // dispatch calls `before` once preflight has passed, just before the handler, and the target
 // calls `after` for every command it answered. Nothing here runs while no hook is set.
 import type { SenseCode } from '../../sense-tables/index.js';
-import type { NexusId, ScsiStatus } from '../target.js';
+import type { NexusId, ScsiStatus } from '../target-contract.js';
 
 /** Coarse command families that fault rules and latency histograms match on. */
 export type CommandClass = 'read' | 'write' | 'zone' | 'other';

@@ -9,7 +9,7 @@ import type {
   CommandView,
   HookAnswer,
 } from '../../scsi/ports/command-hook.js';
-import type { ManagedScsiTarget } from '../../scsi/scsi-target.js';
+import type { ManagedScsiTarget } from '../../scsi/target-device.js';
 import type { ConnectionRef, SessionRef, TransportObserver } from '../../transport/observer.js';
 import type { IscsiServer } from '../../transport/server.js';
 import type { AdminSurface } from './admin-surface.js';

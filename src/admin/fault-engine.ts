@@ -2,7 +2,7 @@
 // released, dropped sessions. The command hook asks `before` for every command; with no rule armed
 // that is one length check.
 import type { CommandView, HookAnswer } from '../../scsi/ports/command-hook.js';
-import { ScsiStatus } from '../../scsi/target.js';
+import { ScsiStatus } from '../../scsi/target-contract.js';
 import {
   decideFire,
   exhausted,

@@ -1,7 +1,7 @@
 // Every exported LU with what the control server needs of it: the SCSI target (to run zone
 // actions as commands), the logical unit (flushes) and the zone model (zone map, health).
 import type { LogicalUnit } from '../../scsi/logical-unit.js';
-import type { ManagedScsiTarget } from '../../scsi/scsi-target.js';
+import type { ManagedScsiTarget } from '../../scsi/target-device.js';
 import { ZoneModel } from '../../zbc/zone-model.js';
 
 export interface LunHandle {

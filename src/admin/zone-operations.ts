@@ -2,7 +2,7 @@
 // when persisted), RESET WRITE POINTER and FINISH ZONE as real ZBC OUT commands from an admin
 // nexus, so erase, journal order and durability are exactly those of a host's command.
 import { senseTriple } from '../../scsi/hook-observation.js';
-import type { NexusId, ScsiOutcome } from '../../scsi/target.js';
+import type { NexusId, ScsiOutcome } from '../../scsi/target-contract.js';
 import type { ZoneHealth } from '../../zbc/zone-model.js';
 import type { LunHandle } from './lun-registry.js';
 

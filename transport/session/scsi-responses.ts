@@ -1,6 +1,6 @@
 // The end of a SCSI task on the wire: Data-In (phase-collapsed when allowed), SCSI Response with
 // residuals (RFC 7143 §11.4, §11.7), status-only answers (TASK SET FULL) and target failures.
-import { type ScsiOutcome, ScsiStatus } from '../../scsi/target.js';
+import { type ScsiOutcome, ScsiStatus } from '../../scsi/target-contract.js';
 import type { SessionParams } from '../login/negotiate.js';
 import { type DataInStatus, encodeDataIn } from '../pdu/data-in.js';
 import {

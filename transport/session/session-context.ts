@@ -1,7 +1,7 @@
 // What a session's parts see of each other: the server's side (SessionEnvironment) and what a
 // per-PDU handler may use (SessionContext, implemented by Session). The connection's side is
 // session-io.ts, a leaf, so the parts that only send do not import this module back.
-import type { NexusId, ScsiTarget } from '../../scsi/target.js';
+import type { NexusId, ScsiTarget } from '../../scsi/target-contract.js';
 import type { TransportLimits } from '../limits.js';
 import type { LoginOutcome } from '../login/login-stages.js';
 import type { SessionParams } from '../login/negotiate.js';

@@ -3,7 +3,7 @@
 // (RFC 7143 §11.8). It alone opens bursts, counts the open ones and owns their Data-Out
 // deadlines; Task checks the data that fills them.
 import createDebug from 'debug';
-import type { NexusId, ScsiOutcome, ScsiTarget } from '../../scsi/target.js';
+import type { NexusId, ScsiOutcome, ScsiTarget } from '../../scsi/target-contract.js';
 import { MAX_OPEN_R2T_BURSTS, type TransportLimits } from '../limits.js';
 import type { SessionParams } from '../login/negotiate.js';
 import type { SequenceNumbers } from '../pdu/bhs.js';

@@ -3,7 +3,7 @@
 // (protocol, direction, length register) before the handler runs.
 import type { AtaDevice } from '../../../zbc/ata/device.js';
 import type { CommandContext } from '../../command-spec.js';
-import type { ScsiCommand } from '../../target.js';
+import type { ScsiCommand } from '../../target-contract.js';
 import type { LogicalUnit } from '../../logical-unit.js';
 import type { AtaResult } from './ata-result.js';
 import type { AtaTaskFile } from './task-file.js';

@@ -1,9 +1,9 @@
 // REPORT SUPPORTED TASK MANAGEMENT FUNCTIONS (A3h/0Dh), SPC-4 6.37, from one TMF table that
-// scsi-target.ts's taskManagement follows.
+// target-device.ts's taskManagement follows.
 import type { CommandResult } from '../../command-result.js';
 import { type CommandContext, commandRow } from '../../command-spec.js';
 import { dataIn } from '../../response.js';
-import { TaskManagementFunction } from '../../target.js';
+import { TaskManagementFunction } from '../../target-contract.js';
 
 /** Each supported TMF and its support bit (byte, mask) in the SPC-4 table 262 data. */
 export const SUPPORTED_TMFS: readonly { fn: TaskManagementFunction; byte: number; mask: number }[] =

@@ -2,7 +2,7 @@
 // test's own initiator, loopback) against an in-process target on a memory store, each response
 // and every REPORT ZONES compared with the separately written reference model. A divergence
 // throws with the seed and step, which replay it (`npm run test:model -- --seed S --steps N`).
-import { createScsiTarget } from '../../../scsi/scsi-target.js';
+import { createScsiTarget } from '../../../scsi/target-device.js';
 import { type IscsiServer, startIscsiServer } from '../../../transport/server.js';
 import { ZoneModel } from '../../../zbc/zone-model.js';
 import type { ZoneLayoutConfig } from '../../../zbc/types.js';

@@ -6,7 +6,7 @@ import { buildCommandTable } from '../../../scsi/command-table.js';
 import { commandRow } from '../../../scsi/command-spec.js';
 import { dispatch } from '../../../scsi/dispatch.js';
 import { good } from '../../../scsi/response.js';
-import { ScsiStatus, type ScsiOutcome } from '../../../scsi/target.js';
+import { ScsiStatus, type ScsiOutcome } from '../../../scsi/target-contract.js';
 import { expectCheck, harness, NEXUS } from './harness.js';
 
 interface Fields {

@@ -5,7 +5,7 @@ import {
   TaskManagementFunction,
   TaskManagementResult,
   TransportSense,
-} from '../../../scsi/target.js';
+} from '../../../scsi/target-contract.js';
 import { parseSense } from '../../helpers/sense.js';
 import {
   FakeJournal,
@@ -15,6 +15,7 @@ import {
   expectCheck,
   expectGood,
   harness,
+  setCapacity,
 } from './harness.js';
 
 const TUR = [0x00, 0, 0, 0, 0, 0];
@@ -199,7 +200,7 @@ describe('unit attentions', () => {
     const h = harness();
     h.target.nexusCreated(OTHER_NEXUS);
     h.lu.unitAttentions.take(OTHER_NEXUS.key);
-    h.lu.setCapacity(1024);
+    setCapacity(h.lu, 1024);
     expectCheck(await h.run(TUR), SENSE.CAPACITY_DATA_HAS_CHANGED);
     expectCheck(await h.run(TUR, { nexus: OTHER_NEXUS }), SENSE.CAPACITY_DATA_HAS_CHANGED);
     const cap = expectGood(await h.run([0x25, 0, 0, 0, 0, 0, 0, 0, 0, 0]));

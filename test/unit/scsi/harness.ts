@@ -1,10 +1,10 @@
 // Builds a target with one LU on a memory store and runs CDBs through the real dispatch path.
 import { expect } from 'vitest';
-import type { SenseCode } from '../../../sense-tables/index.js';
+import { SENSE, type SenseCode } from '../../../sense-tables/index.js';
 import type { FieldPointer } from '../../../scsi/command-result.js';
-import { createScsiTarget, type ManagedScsiTarget } from '../../../scsi/scsi-target.js';
+import { createScsiTarget, type ManagedScsiTarget } from '../../../scsi/target-device.js';
 import type { LogicalUnit } from '../../../scsi/logical-unit.js';
-import { type NexusId, type ScsiOutcome, ScsiStatus } from '../../../scsi/target.js';
+import { type NexusId, type ScsiOutcome, ScsiStatus } from '../../../scsi/target-contract.js';
 import type {
   ReadSegment,
   WritePlan,
@@ -270,4 +270,16 @@ export class FakeJournal implements ZoneJournal {
   async close(): Promise<void> {
     this.log.push('journal close');
   }
+}
+
+/**
+ * What a resize of the backing store would do to the LU (SBC-4 4.10): the new capacity, the
+ * provisioning state cut to it, CAPACITY DATA HAS CHANGED for every nexus. No product path
+ * resizes an LU, so this lives with the tests.
+ */
+export function setCapacity(lu: LogicalUnit, blocks: number): void {
+  if (blocks === lu.capacityBlocks) return;
+  (lu as { capacityBlocks: number }).capacityBlocks = blocks;
+  lu.deallocated?.truncate(blocks);
+  lu.unitAttentions.establishAll(SENSE.CAPACITY_DATA_HAS_CHANGED);
 }

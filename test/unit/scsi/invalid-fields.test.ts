@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { SENSE, type SenseCode } from '../../../sense-tables/index.js';
 import type { FieldPointer } from '../../../scsi/command-result.js';
-import { ScsiStatus } from '../../../scsi/target.js';
+import { ScsiStatus } from '../../../scsi/target-contract.js';
 import { parseSense } from '../../helpers/sense.js';
 import { FakeZones, harness } from './harness.js';
 

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { SENSE, type SenseCode } from '../../../sense-tables/index.js';
 import type { CommandSpec } from '../../../scsi/command-spec.js';
 import { commandTable } from '../../../scsi/command-table.js';
-import { type ScsiOutcome, ScsiStatus } from '../../../scsi/target.js';
+import { type ScsiOutcome, ScsiStatus } from '../../../scsi/target-contract.js';
 import { ZoneModel } from '../../../zbc/zone-model.js';
 import { fuzzProgress, fuzzRuns } from '../../helpers/fuzz-runs.js';
 import { parseSense, type ParsedSense, triple } from '../../helpers/sense.js';

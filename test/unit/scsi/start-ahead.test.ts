@@ -6,7 +6,7 @@ import { SENSE } from '../../../sense-tables/index.js';
 import { ZoneCondition as C } from '../../../zbc/types.js';
 import { ZoneModel } from '../../../zbc/zone-model.js';
 import { smallLayout, zs } from '../zbc/fixtures.js';
-import type { QueuedCommand } from '../../../scsi/target.js';
+import type { QueuedCommand } from '../../../scsi/target-contract.js';
 import { cdb, cdb16, expectGood, FakeJournal, type Harness, harness, NEXUS } from './harness.js';
 
 const READ_16 = 0x88;

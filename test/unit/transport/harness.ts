@@ -10,7 +10,7 @@ import {
   type TaskManagementRequest,
   TaskManagementResult,
   type TransportSense,
-} from '../../../scsi/target.js';
+} from '../../../scsi/target-contract.js';
 import { type IscsiServer, startIscsiServer, type TargetPortalConfig } from '../../../transport/server.js';
 import type { TransportLimits } from '../../../transport/limits.js';
 import { WireInitiator } from '../../helpers/wire.js';

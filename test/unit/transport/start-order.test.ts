@@ -3,8 +3,8 @@
 // still waiting for their Data-Out. The fake target's judgement is set per test; the last test
 // runs a real zoned LU (scsi/start-ahead.ts) to show writes to one zone never reorder.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { QueuedCommand, ScsiTarget } from '../../../scsi/target.js';
-import { createScsiTarget } from '../../../scsi/scsi-target.js';
+import type { QueuedCommand, ScsiTarget } from '../../../scsi/target-contract.js';
+import { createScsiTarget } from '../../../scsi/target-device.js';
 import { ZoneCondition as C } from '../../../zbc/types.js';
 import { ZoneModel } from '../../../zbc/zone-model.js';
 import {

@@ -1,7 +1,7 @@
 // SCSI Command (RFC 7143 §11.3): checks, the CmdSN window, TASK SET FULL, then a Task the
 // scheduler feeds with data and starts in order.
 import createDebug from 'debug';
-import { ScsiStatus } from '../../../scsi/target.js';
+import { ScsiStatus } from '../../../scsi/target-contract.js';
 import { MAX_PENDING_IMMEDIATE } from '../../limits.js';
 import type { SessionParams } from '../../login/negotiate.js';
 import type { RawPdu } from '../../pdu/framer.js';

@@ -1,7 +1,7 @@
 // Task Management Function Request (RFC 7143 §11.5): runs in CmdSN order unless immediate;
 // what a function does is transport/task-management.ts, this file wires it to the session.
 import createDebug from 'debug';
-import type { NexusId, ScsiTarget } from '../../../scsi/target.js';
+import type { NexusId, ScsiTarget } from '../../../scsi/target-contract.js';
 import type { RawPdu } from '../../pdu/framer.js';
 import { decodeTmfRequest } from '../../pdu/tmf-request.js';
 import { encodeTmfResponse } from '../../pdu/tmf-response.js';

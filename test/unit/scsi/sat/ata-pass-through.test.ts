@@ -3,7 +3,7 @@
 // the SCSI path's sense plus the ATA Status Return descriptor.
 import { describe, expect, it } from 'vitest';
 import { SENSE, type SenseCode } from '../../../../sense-tables/index.js';
-import { ScsiStatus } from '../../../../scsi/target.js';
+import { ScsiStatus } from '../../../../scsi/target-contract.js';
 import { ZoneModel } from '../../../../zbc/zone-model.js';
 import type { ZoneLayoutConfig } from '../../../../zbc/types.js';
 import { parseSense } from '../../../helpers/sense.js';

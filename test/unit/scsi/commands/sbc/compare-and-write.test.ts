@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SENSE } from '../../../../../sense-tables/index.js';
-import { ScsiStatus } from '../../../../../scsi/target.js';
+import { ScsiStatus } from '../../../../../scsi/target-contract.js';
 import { ZoneModel } from '../../../../../zbc/zone-model.js';
 import { smallLayout } from '../../../zbc/fixtures.js';
 import {

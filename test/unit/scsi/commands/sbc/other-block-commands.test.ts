@@ -9,6 +9,7 @@ import {
   expectGood,
   harness,
   unmapParameterList,
+  setCapacity,
 } from '../../harness.js';
 
 const BS = 512;
@@ -19,7 +20,7 @@ describe('READ CAPACITY', () => {
     const d = expectGood(await harness().run(cdb10(0x25, 0, 0)));
     expect([d.readUInt32BE(0), d.readUInt32BE(4)]).toEqual([2047, 512]);
     const h = harness();
-    h.lu.setCapacity(2 ** 33);
+    setCapacity(h.lu, 2 ** 33);
     h.lu.unitAttentions.take('n1');
     expect(expectGood(await h.run(cdb10(0x25, 0, 0))).readUInt32BE(0)).toBe(0xffffffff);
     expectCheck(await h.run([0x25, 0, 0, 0, 0, 1, 0, 0, 0, 0]), SENSE.INVALID_FIELD_IN_CDB, {

@@ -2,7 +2,14 @@
 // deallocate, writes map, reads of deallocated LBAs return zeros, GET LBA STATUS reports it.
 import { describe, expect, it } from 'vitest';
 import { SENSE } from '../../../../../sense-tables/index.js';
-import { cdb16, expectCheck, expectGood, harness, unmapParameterList } from '../../harness.js';
+import {
+  cdb16,
+  expectCheck,
+  expectGood,
+  harness,
+  unmapParameterList,
+  setCapacity,
+} from '../../harness.js';
 
 const BS = 512;
 const CAPACITY = 2048;
@@ -87,7 +94,7 @@ describe('GET LBA STATUS with provisioning state', () => {
 
   it('splits extents longer than 2^32 - 1 blocks into several descriptors', async () => {
     const { h } = await setup();
-    h.lu.setCapacity(2 ** 33 + 5);
+    setCapacity(h.lu, 2 ** 33 + 5);
     h.lu.unitAttentions.take('n1');
     const r = parseLbaStatus(expectGood(await h.run(gls(0, 1024))));
     expect(r.descriptors).toEqual([
@@ -188,7 +195,7 @@ describe('LBPRZ and the store', () => {
   it('a capacity reduction drops deallocated extents beyond it', async () => {
     const { h, unmap } = await setup(true);
     expectGood(await unmap([[1000, 1048]]));
-    h.lu.setCapacity(1500);
+    setCapacity(h.lu, 1500);
     expect(h.lu.deallocated?.toArray()).toEqual([[1000, 1500]]);
   });
 });

@@ -1,7 +1,7 @@
 // START STOP UNIT and the stopped power condition (SBC-4 4.20, 5.25).
 import { describe, expect, it } from 'vitest';
 import { SENSE } from '../../../../../sense-tables/index.js';
-import { TaskManagementFunction } from '../../../../../scsi/target.js';
+import { TaskManagementFunction } from '../../../../../scsi/target-contract.js';
 import { FakeZones, NEXUS, OTHER_NEXUS, expectCheck, expectGood, harness } from '../../harness.js';
 
 const BS = 512;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SENSE } from '../../../../../sense-tables/index.js';
 import { PrType } from '../../../../../scsi/persistent-reservations.js';
-import { type ScsiOutcome, ScsiStatus } from '../../../../../scsi/target.js';
+import { type ScsiOutcome, ScsiStatus } from '../../../../../scsi/target-contract.js';
 import { NEXUS, OTHER_NEXUS, expectCheck, expectGood, harness } from '../../harness.js';
 
 const K1 = 0x1111_2222_3333_4444n;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { SENSE } from '../../../../../sense-tables/index.js';
 import { commandTable, controlByteIndex } from '../../../../../scsi/command-table.js';
 import { SUPPORTED_TMFS } from '../../../../../scsi/commands/spc/report-supported-tmfs.js';
-import { ScsiStatus } from '../../../../../scsi/target.js';
+import { ScsiStatus } from '../../../../../scsi/target-contract.js';
 import { ZoneModel } from '../../../../../zbc/zone-model.js';
 import { domainsLayout } from '../../../zbc/domains/fixtures.js';
 import { smallLayout } from '../../../zbc/fixtures.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SENSE } from '../../../../../sense-tables/index.js';
-import { ScsiStatus, TaskManagementFunction } from '../../../../../scsi/target.js';
+import { ScsiStatus, TaskManagementFunction } from '../../../../../scsi/target-contract.js';
 import { NEXUS, OTHER_NEXUS, expectCheck, expectGood, harness } from '../../harness.js';
 
 const RESERVE = [0x16, 0, 0, 0, 0, 0];

@@ -21,7 +21,7 @@ import {
   type TaskManagementRequest,
   TaskManagementResult,
   TransportSense,
-} from './target.js';
+} from './target-contract.js';
 
 const log = createDebug('zbc:scsi:target');
 
