@@ -3,7 +3,7 @@
 import createDebug from 'debug';
 import { SENSE } from '../sense-tables/index.js';
 import type { ZoneCapture } from '../zbc/types.js';
-import type { ZonedMedium } from '../zbc/zone-model-contract.js';
+import type { ZoneModelContract } from '../zbc/zone-model-contract.js';
 import type { ZoneJournal } from '../zbc/zone-journal.js';
 import { LbaExtentSet } from './lba-extent-set.js';
 import { DEFAULT_MODE_STATE, type ModeState } from './mode-state.js';
@@ -21,7 +21,7 @@ export interface LogicalUnitConfig {
   readonly blockSize: number;
   readonly physicalBlockSize: number;
   readonly capacityBlocks: number;
-  readonly zones?: ZonedMedium;
+  readonly zones?: ZoneModelContract;
   readonly journal?: ZoneJournal;
   readonly vendor?: string;
   readonly product?: string;
@@ -59,7 +59,7 @@ export class LogicalUnit {
   readonly store: BlockStore;
   readonly blockSize: number;
   readonly physicalBlockSize: number;
-  readonly zones: ZonedMedium | undefined;
+  readonly zones: ZoneModelContract | undefined;
   readonly journal: ZoneJournal | undefined;
   readonly vendor: string;
   readonly product: string;

@@ -1,6 +1,6 @@
 // Public surface of the zone layer.
 export * from './types.js';
-export type { ZonedMedium } from './zone-model-contract.js';
+export type { ZoneModelContract } from './zone-model-contract.js';
 export { ok, refused, type Ok, type Refused, type Result } from './result.js';
 export type { PersistedZoneState, ZoneJournal } from './zone-journal.js';
 export { validateLayout, ZoneGeometry } from './geometry.js';

@@ -2,7 +2,7 @@
 // encoded straight into the caller's buffer. No BigInt per zone: 8-byte fields are written as two
 // 32-bit halves, and the reply is built at most once, cut to the allocation length rounded up to 64.
 import { ok, refused } from './result.js';
-import type { ZoneState } from './zone-state.js';
+import type { ZoneTable } from './zone-table.js';
 import {
   ZoneAttribute,
   ZoneCondition as C,
@@ -12,7 +12,7 @@ import {
   type ZoneReport,
 } from './types.js';
 
-type Match = (s: ZoneState, i: number) => boolean;
+type Match = (s: ZoneTable, i: number) => boolean;
 const byCondition =
   (c: number): Match =>
   (s, i) =>
@@ -53,7 +53,7 @@ function putU64(view: DataView, at: number, value: number): void {
 }
 
 /** SAME field (ZBC-2 table 40) for the listed descriptors; 0 when they are none. */
-function sameField(s: ZoneState, listed: readonly [number, number], count: number, match: Match): number {
+function sameField(s: ZoneTable, listed: readonly [number, number], count: number, match: Match): number {
   if (count === 0) return 0;
   const [first, lastIndex] = listed;
   const g = s.geometry;
@@ -80,7 +80,7 @@ function sameField(s: ZoneState, listed: readonly [number, number], count: numbe
   return 0;
 }
 
-export function reportZones(s: ZoneState, req: ReportZonesRequest): ZoneResult<ZoneReport> {
+export function reportZones(s: ZoneTable, req: ReportZonesRequest): ZoneResult<ZoneReport> {
   const match = REPORTING_OPTIONS.get(req.option);
   if (!match) return refused({ kind: 'invalid-reporting-option' });
   const g = s.geometry;
@@ -129,7 +129,7 @@ export function reportZones(s: ZoneState, req: ReportZonesRequest): ZoneResult<Z
 }
 
 /** Zone descriptor, ZBC-2 table 41. */
-function encodeDescriptor(s: ZoneState, i: number, view: DataView, at: number): void {
+function encodeDescriptor(s: ZoneTable, i: number, view: DataView, at: number): void {
   const c = s.condition[i] as number;
   view.setUint8(at, s.type(i));
   view.setUint8(at + 1, (c << 4) | ((s.attributes[i] as number) & 0x3));

@@ -3,7 +3,7 @@
 // planWrite and checkRead never change state; commitWrite applies an accepted plan, completeWrite
 // and failWrite settle it.
 import { isSobr, planSobrWrite, sobrReadFault } from './domains/sobr-rules.js';
-import type { InFlight, ZoneState } from './zone-state.js';
+import type { InFlight, ZoneTable } from './zone-table.js';
 import {
   ZoneAttribute,
   ZoneCondition as C,
@@ -17,7 +17,7 @@ import { ok, refused } from './result.js';
 
 /** Conditions refusing any access, ZBC-2 4.4.3.x (OFFLINE, INACTIVE) — checked for reads and writes. */
 function unavailable(
-  state: ZoneState,
+  state: ZoneTable,
   first: number,
   last: number,
   lba: number,
@@ -46,7 +46,7 @@ const NO_ZONE = -1;
 const UNORDERED = { inOrderZone: null } as const;
 
 export function planWrite(
-  state: ZoneState,
+  state: ZoneTable,
   lba: number,
   blocks: number,
   perPhysical: number,
@@ -95,7 +95,7 @@ export function planWrite(
   return ok({ lba, blocks, zoneIndex: first, inOrderZone: first });
 }
 
-function crossesFromSwr(state: ZoneState, first: number, last: number): boolean {
+function crossesFromSwr(state: ZoneTable, first: number, last: number): boolean {
   const swr = state.type(first) === ZoneType.SEQUENTIAL_WRITE_REQUIRED && !state.hostAware;
   return swr && last !== first && state.condition[first] !== C.INACTIVE;
 }
@@ -105,7 +105,7 @@ function crossesFromSwr(state: ZoneState, first: number, last: number): boolean 
  * moves now, so the next write in CmdSN order is checked against it; the blocks read back as data
  * only once the write completes (completeWrite), so a read never returns what was there before.
  */
-export function commitWrite(state: ZoneState, plan: WritePlan): void {
+export function commitWrite(state: ZoneTable, plan: WritePlan): void {
   if (plan.blocks === 0 || plan.zoneIndex === NO_ZONE) return;
   const first = plan.zoneIndex;
   if (state.type(first) === ZoneType.CONVENTIONAL) return;
@@ -134,7 +134,7 @@ export function commitWrite(state: ZoneState, plan: WritePlan): void {
 }
 
 /** The zones a committed plan touched, or null for one that changed no zone. */
-function zonesOf(state: ZoneState, plan: WritePlan): { first: number; last: number } | null {
+function zonesOf(state: ZoneTable, plan: WritePlan): { first: number; last: number } | null {
   if (plan.blocks === 0 || plan.zoneIndex === NO_ZONE) return null;
   if (state.type(plan.zoneIndex) === ZoneType.CONVENTIONAL) return null;
   return { first: plan.zoneIndex, last: state.geometry.indexOf(plan.lba + plan.blocks - 1) };
@@ -146,7 +146,7 @@ function zonesOf(state: ZoneState, plan: WritePlan): { first: number; last: numb
  * drive processing the writes in order would). Host-managed writes of one zone must settle in
  * commit order (WritePlan.inOrderZone); host-aware writes settle in any order.
  */
-export function completeWrite(state: ZoneState, plan: WritePlan): boolean {
+export function completeWrite(state: ZoneTable, plan: WritePlan): boolean {
   const zones = zonesOf(state, plan);
   if (zones === null) return true;
   let stands = true;
@@ -173,7 +173,7 @@ export function completeWrite(state: ZoneState, plan: WritePlan): boolean {
  * and above the WP), and on a host-managed LU the later writes to the zone committed behind it
  * are doomed (completeWrite answers false). What a RESET or FINISH did since the commit stands.
  */
-export function failWrite(state: ZoneState, plan: WritePlan): void {
+export function failWrite(state: ZoneTable, plan: WritePlan): void {
   const zones = zonesOf(state, plan);
   if (zones === null) return;
   for (let i = zones.first; i <= zones.last; i++) {
@@ -189,7 +189,7 @@ export function failWrite(state: ZoneState, plan: WritePlan): void {
 }
 
 /** Host-managed: every later write of the zone depended on this one's WP. */
-function rollBackSequential(state: ZoneState, i: number, failed: InFlight): void {
+function rollBackSequential(state: ZoneTable, i: number, failed: InFlight): void {
   let after = false;
   for (const w of state.inflightOf(i)) {
     if (w === failed) after = true;
@@ -206,7 +206,7 @@ function rollBackSequential(state: ZoneState, i: number, failed: InFlight): void
  * Host-aware: other writes stand on their own. The WP goes back to the highest of the WP before
  * this write, the data of writes completed since and the ends of the other writes in flight.
  */
-function rollBackUnordered(state: ZoneState, i: number, failed: InFlight): void {
+function rollBackUnordered(state: ZoneTable, i: number, failed: InFlight): void {
   if (failed.resets > 0 || failed.finished) return;
   let wp = Math.max(failed.wpBefore, state.dataEnd[i] as number);
   for (const w of state.inflightOf(i)) if (w !== failed && w.resets === 0 && w.to > wp) wp = w.to;
@@ -220,7 +220,7 @@ function rollBackUnordered(state: ZoneState, i: number, failed: InFlight): void 
  * The condition after a failed write moved the WP back: what the write (or a doomed one after it)
  * made of the zone, IMPLICITLY OPENED or FULL, is undone; an OPEN or CLOSE since stands.
  */
-function restoreAfterWrite(state: ZoneState, i: number, before: number): void {
+function restoreAfterWrite(state: ZoneTable, i: number, before: number): void {
   const c = state.condition[i];
   if (c === C.IMPLICITLY_OPENED || c === C.FULL) state.restoreCondition(i, before);
   else if (c === C.CLOSED) state.closeZone(i); // EMPTY again when the WP is back at the start
@@ -233,7 +233,7 @@ const NOTHING_TO_READ: ZoneResult<readonly ReadSegment[]> = Object.freeze(ok(Obj
  * The caller has checked the range against the capacity.
  */
 export function checkRead(
-  state: ZoneState,
+  state: ZoneTable,
   lba: number,
   blocks: number,
   urswrz: boolean,
@@ -282,7 +282,7 @@ function pushRun(out: ReadSegment[], from: number, to: number, zeroFill: boolean
 }
 
 // Per READ: no closure, and usually a single run (one zone, all below or all above its data end).
-function readSegments(state: ZoneState, lba: number, blocks: number, first: number, last: number): ReadSegment[] {
+function readSegments(state: ZoneTable, lba: number, blocks: number, first: number, last: number): ReadSegment[] {
   const out: ReadSegment[] = [];
   const end = lba + blocks;
   for (let i = first; i <= last; i++) {

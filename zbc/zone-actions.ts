@@ -3,7 +3,7 @@
 import { isSobr } from './domains/sobr-rules.js';
 import { captureZones } from './zone-capture.js';
 import { ok, refused } from './result.js';
-import type { ZoneState } from './zone-state.js';
+import type { ZoneTable } from './zone-table.js';
 import {
   ZoneAttribute,
   ZoneCondition as C,
@@ -21,7 +21,7 @@ import {
 type Range = { readonly lba: number; readonly blocks: number };
 
 /** One zone's transition for an action; the caller has validated the zone and the resources. */
-const APPLY: Record<ZoneActionKind, (s: ZoneState, i: number) => void> = {
+const APPLY: Record<ZoneActionKind, (s: ZoneTable, i: number) => void> = {
   close(s, i) {
     const c = s.condition[i];
     if (c === C.IMPLICITLY_OPENED || c === C.EXPLICITLY_OPENED) s.closeZone(i);
@@ -54,7 +54,7 @@ const APPLY: Record<ZoneActionKind, (s: ZoneState, i: number) => void> = {
 };
 
 /** Which zones an ALL request acts on; READ ONLY, OFFLINE, INACTIVE are never chosen. */
-const ALL_SELECT: Record<ZoneActionKind, (s: ZoneState, i: number) => boolean> = {
+const ALL_SELECT: Record<ZoneActionKind, (s: ZoneTable, i: number) => boolean> = {
   close: (s, i) => s.condition[i] === C.IMPLICITLY_OPENED || s.condition[i] === C.EXPLICITLY_OPENED,
   finish: (s, i) => {
     const c = s.condition[i];
@@ -72,7 +72,7 @@ const ALL_SELECT: Record<ZoneActionKind, (s: ZoneState, i: number) => boolean> =
 /** Zone actions an SOBR zone takes. */
 const SOBR_ACTIONS: ReadonlySet<ZoneActionKind> = new Set<ZoneActionKind>(['reset']);
 
-function unavailableFault(s: ZoneState, i: number): ZoneFault | null {
+function unavailableFault(s: ZoneTable, i: number): ZoneFault | null {
   const c = s.condition[i];
   const lba = s.start(i);
   if (c === C.READ_ONLY) return { kind: 'zone-read-only', lba };
@@ -82,11 +82,11 @@ function unavailableFault(s: ZoneState, i: number): ZoneFault | null {
 }
 
 /** Runs one ZBC OUT request. Every check runs before the first change. */
-export function zoneAction(s: ZoneState, req: ZoneActionRequest): ZoneResult<ZoneActionResult> {
+export function zoneAction(s: ZoneTable, req: ZoneActionRequest): ZoneResult<ZoneActionResult> {
   return req.all ? actOnAll(s, req.action) : actOnRange(s, req);
 }
 
-function actOnRange(s: ZoneState, req: ZoneActionRequest): ZoneResult<ZoneActionResult> {
+function actOnRange(s: ZoneTable, req: ZoneActionRequest): ZoneResult<ZoneActionResult> {
   const g = s.geometry;
   // Range, zone start, write-pointer zone.
   if (typeof req.zoneId === 'bigint' || req.zoneId >= g.capacity) {
@@ -130,7 +130,7 @@ function actOnRange(s: ZoneState, req: ZoneActionRequest): ZoneResult<ZoneAction
  * CLOSED zone needs a free resource or an IOPEN zone to close; explicitly open zones are never
  * taken away.
  */
-function resourcesSuffice(s: ZoneState, action: ZoneActionKind, first: number, last: number): boolean {
+function resourcesSuffice(s: ZoneTable, action: ZoneActionKind, first: number, last: number): boolean {
   const max = s.maxOpen;
   if (max === null || (action !== 'open' && action !== 'finish')) return true;
   let explicit = s.explicitOpen;
@@ -148,7 +148,7 @@ function resourcesSuffice(s: ZoneState, action: ZoneActionKind, first: number, l
   return true;
 }
 
-function actOnAll(s: ZoneState, action: ZoneActionKind): ZoneResult<ZoneActionResult> {
+function actOnAll(s: ZoneTable, action: ZoneActionKind): ZoneResult<ZoneActionResult> {
   const chosen: number[] = [];
   const select = ALL_SELECT[action];
   for (let i = s.geometry.firstSequential; i < s.zoneCount; i++) {
@@ -170,7 +170,7 @@ function actOnAll(s: ZoneState, action: ZoneActionKind): ZoneResult<ZoneActionRe
 }
 
 function apply(
-  s: ZoneState,
+  s: ZoneTable,
   action: ZoneActionKind | 'finishAll',
   from: number,
   to: number,
@@ -209,7 +209,7 @@ function apply(
   return { changed, discard, resetCapture: captureZones(s, Uint32Array.from(persist)), undo: undone };
 }
 
-function snapshot(s: ZoneState, i: number): ZoneSnapshot {
+function snapshot(s: ZoneTable, i: number): ZoneSnapshot {
   return {
     condition: s.condition[i] as number,
     writePointer: s.wp[i] as number,
@@ -218,7 +218,7 @@ function snapshot(s: ZoneState, i: number): ZoneSnapshot {
   };
 }
 
-function same(s: ZoneState, i: number, v: ZoneSnapshot): boolean {
+function same(s: ZoneTable, i: number, v: ZoneSnapshot): boolean {
   const now = snapshot(s, i);
   return (
     now.condition === v.condition &&
@@ -233,7 +233,7 @@ function same(s: ZoneState, i: number, v: ZoneSnapshot): boolean {
  * unless a later command has changed it since (that command built on the new state, which stands)
  * or a write to it is in flight. An open zone gets its resource back only if one is free.
  */
-export function undoZoneAction(s: ZoneState, undo: ZoneUndo): void {
+export function undoZoneAction(s: ZoneTable, undo: ZoneUndo): void {
   for (const { zone: i, before, after } of undo) {
     if (s.hasInflight(i) || !same(s, i, after)) continue;
     s.setWritePointer(i, before.writePointer);

@@ -1,6 +1,6 @@
 // Zone captures: the records a ZoneJournal persists, normalised as they will load (open zones
 // as CLOSED or EMPTY) and never ahead of completed writes (docs/zones.md).
-import type { ZoneState } from './zone-state.js';
+import type { ZoneTable } from './zone-table.js';
 import { ZoneCondition as C, type ZoneCapture } from './types.js';
 
 /** Conditions persisted as they are: the WP of such a zone never moves. */
@@ -13,7 +13,7 @@ const KEPT: ReadonlySet<number> = new Set([C.READ_ONLY, C.OFFLINE, C.INACTIVE, C
  * (ZBC-2), with the journal format unchanged. Journals written before this kept the zone end
  * there, which restores as "all written", the old behaviour.
  */
-export function captureZones(s: ZoneState, zones: Uint32Array): ZoneCapture {
+export function captureZones(s: ZoneTable, zones: Uint32Array): ZoneCapture {
   const n = zones.length;
   const condition = new Uint8Array(n);
   const writePointer = new Float64Array(n);

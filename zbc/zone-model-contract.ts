@@ -1,4 +1,4 @@
-// The zone model as scsi/ calls it (ZonedMedium); ZoneModel (zone-model.ts) implements it. Apart
+// The zone model as scsi/ calls it (ZoneModelContract); ZoneModel implements it. Apart
 // from types.ts so that the vocabulary imports nothing of zone domains, which build on it.
 import type { ZoneDomainsAccess } from './domains/zone-domains.js';
 import type {
@@ -16,12 +16,13 @@ import type {
 } from './types.js';
 
 /**
- * What the SCSI block commands need from a zoned LU. The zbc ZoneModel implements it.
+ * The zone model as scsi/ sees it: what the SCSI commands need from a zoned LU. ZoneModel
+ * (zone-model.ts) implements it over a ZoneTable (zone-table.ts, the per-zone state arrays).
  * Order per WRITE: planWrite -> commitWrite (before awaiting I/O, so the next command in CmdSN
  * order sees the new WP) -> store.writev -> writeCompleted or writeFailed (in commit order for
  * the plans of one inOrderZone).
  */
-export interface ZonedMedium {
+export interface ZoneModelContract {
   readonly model: ZonedModel;
   readonly layout: ZoneLayoutConfig;
   /** Range already checked against capacity by the caller. */

@@ -1,5 +1,5 @@
-// The zone model of one zoned logical unit: ZonedMedium for scsi/, pure and synchronous.
-// State lives in typed arrays (zone-state.ts); the rules live in write-rules.ts (data commands),
+// The zone model of one zoned logical unit: ZoneModelContract for scsi/, pure and synchronous.
+// State lives in typed arrays (zone-table.ts); the rules live in write-rules.ts (data commands),
 // zone-actions.ts (ZBC OUT) and report-zones.ts (ZBC IN).
 import { ZoneDomains } from './domains/zone-domains.js';
 import { validateLayout, ZoneGeometry } from './geometry.js';
@@ -7,7 +7,7 @@ import { reportZones } from './report-zones.js';
 import { undoZoneAction, zoneAction } from './zone-actions.js';
 import { captureZones } from './zone-capture.js';
 import type { PersistedZoneState } from './zone-journal.js';
-import { ZoneState } from './zone-state.js';
+import { ZoneTable } from './zone-table.js';
 import { checkRead, commitWrite, completeWrite, failWrite, planWrite } from './write-rules.js';
 import {
   ZoneCondition as C,
@@ -25,18 +25,18 @@ import {
   type ZoneReport,
   type ZoneType,
 } from './types.js';
-import type { ZonedMedium } from './zone-model-contract.js';
+import type { ZoneModelContract } from './zone-model-contract.js';
 
 /** Run-time zone health (setZoneHealth). */
 export type ZoneHealth = 'read-only' | 'offline' | 'normal';
 
-export class ZoneModel implements ZonedMedium {
+export class ZoneModel implements ZoneModelContract {
   readonly model: ZonedModel;
   readonly layout: ZoneLayoutConfig;
   readonly geometry: ZoneGeometry;
   readonly zoneCount: number;
   readonly domains?: ZoneDomains;
-  private readonly state: ZoneState;
+  private readonly state: ZoneTable;
   private readonly perPhysical: number;
   /** Zones whose health changed transiently: the condition to persist in place of theirs. */
   private readonly transientBase = new Map<number, ZoneCondition>();
@@ -53,7 +53,7 @@ export class ZoneModel implements ZonedMedium {
     this.layout = layout;
     this.geometry = new ZoneGeometry(layout);
     this.zoneCount = this.geometry.zoneCount;
-    this.state = new ZoneState(layout, this.geometry);
+    this.state = new ZoneTable(layout, this.geometry);
     this.perPhysical = layout.physicalBlockSize / layout.blockSize;
     if (restored) this.restore(restored);
     const map = this.geometry.domainMap;
@@ -231,7 +231,7 @@ export class ZoneModel implements ZonedMedium {
   }
 
   /** Zone transitions since start (implicit/explicit opens, resets, finishes), for metrics. */
-  get transitions(): Readonly<ZoneState['transitions']> {
+  get transitions(): Readonly<ZoneTable['transitions']> {
     return this.state.transitions;
   }
 

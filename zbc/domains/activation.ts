@@ -11,7 +11,7 @@
 //    the realm the range ends inside; then per realm: restricted, not inactive, not empty;
 //  - ALL takes every realm not yet active in the target and not restricted;
 //  - ZONE QUERY leaves ACTIVATED 0: nothing was activated.
-import type { ZoneState } from '../zone-state.js';
+import type { ZoneTable } from '../zone-table.js';
 import { captureZones } from '../zone-capture.js';
 import { ZoneCondition as C, ZoneType, type ZoneCapture, type ZoneCondition } from '../types.js';
 import { NO_DOMAIN, type DomainMap } from './domain-map.js';
@@ -90,7 +90,7 @@ export function isActivationFault(v: ActivationFault | ActivationOutcome): v is 
 /** Runs one request against the realm table `active` (one domain ID per realm). */
 export function activate(
   map: DomainMap,
-  s: ZoneState,
+  s: ZoneTable,
   active: Uint8Array,
   req: ActivationRequest,
 ): ActivationFault | ActivationOutcome {
@@ -117,7 +117,7 @@ export function activate(
 /** ALL: every realm not yet active in the target domain and not restricted. */
 function selectAll(
   map: DomainMap,
-  s: ZoneState,
+  s: ZoneTable,
   active: Uint8Array,
   req: ActivationRequest,
 ): ActivationFault | Selection {
@@ -139,7 +139,7 @@ function selectAll(
 /** ZONE ID + NUMBER OF ZONES: CDB checks, then domain crossing and realm alignment. */
 function selectRange(
   map: DomainMap,
-  s: ZoneState,
+  s: ZoneTable,
   req: ActivationRequest,
 ): ActivationFault | Selection {
   const g = s.geometry;
@@ -185,7 +185,7 @@ function selectRange(
 /** Per realm, in order: restricted, already active in the target, zones to deactivate not EMPTY. */
 function checkRealms(
   map: DomainMap,
-  s: ZoneState,
+  s: ZoneTable,
   active: Uint8Array,
   sel: Selection,
 ): { unmet: number; ziwup: number | null } {
@@ -225,7 +225,7 @@ function activeCondition(type: ZoneType): ZoneCondition {
 /** Descriptors for the realms' old and new ranges, adjacent realms merged, by starting LBA. */
 function changedRanges(
   map: DomainMap,
-  s: ZoneState,
+  s: ZoneTable,
   active: Uint8Array,
   target: number,
   realms: readonly number[],
@@ -261,7 +261,7 @@ function changedRanges(
 /** Moves the realms to the target domain; returns what to persist before GOOD. */
 function apply(
   map: DomainMap,
-  s: ZoneState,
+  s: ZoneTable,
   active: Uint8Array,
   target: number,
   realms: readonly number[],
@@ -280,7 +280,7 @@ function apply(
 /** Every zone of realm r in one domain to `condition`, its WP and data end at the zone start. */
 export function setRealmZones(
   map: DomainMap,
-  s: ZoneState,
+  s: ZoneTable,
   r: number,
   domainId: number,
   condition: ZoneCondition,

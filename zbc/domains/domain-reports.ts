@@ -2,7 +2,7 @@
 // parameter data, written into the caller's zeroed buffer (the report's size is the full reply;
 // the SCSI layer cuts it to the allocation length). Layouts as libzbc v6.2.0 and sg3_utils 1.48
 // (zbc2r12) both read them.
-import type { ZoneState } from '../zone-state.js';
+import type { ZoneTable } from '../zone-table.js';
 import { ok, refused } from '../result.js';
 import { ZoneType, type ZoneFault, type ZoneResult } from '../types.js';
 import { NO_DOMAIN, type DomainExtent, type DomainMap } from './domain-map.js';
@@ -57,7 +57,7 @@ const viewOf = (out: Uint8Array): DataView =>
   new DataView(out.buffer, out.byteOffset, out.byteLength);
 
 /** The locator's zone; above MAXIMUM LBA, LOGICAL BLOCK ADDRESS OUT OF RANGE (ZBC-2). */
-function locatorZone(s: ZoneState, locator: number | bigint): number | ZoneFault {
+function locatorZone(s: ZoneTable, locator: number | bigint): number | ZoneFault {
   if (typeof locator === 'bigint' || locator >= s.geometry.capacity)
     return { kind: 'zone-id-out-of-range' };
   return s.geometry.indexOf(locator);
@@ -65,7 +65,7 @@ function locatorZone(s: ZoneState, locator: number | bigint): number | ZoneFault
 
 export function reportZoneDomains(
   map: DomainMap,
-  s: ZoneState,
+  s: ZoneTable,
   active: Uint8Array,
   req: DomainsReportRequest,
 ): ZoneResult<DomainsReport> {
@@ -110,7 +110,7 @@ export function realmDescriptorBytes(map: DomainMap): number {
 
 export function reportRealms(
   map: DomainMap,
-  s: ZoneState,
+  s: ZoneTable,
   active: Uint8Array,
   req: DomainsReportRequest,
 ): ZoneResult<DomainsReport> {

@@ -1,19 +1,19 @@
 // Sequential-or-before-required zones (ZBC-2 4.4.3.5): a write may start at or below the write
 // pointer and may cross into the next SOBR zone; a FULL zone still takes overwrites; the WP only
 // moves up. SOBR zones take no open zone resources and refuse OPEN, CLOSE and FINISH.
-import type { ZoneState } from '../zone-state.js';
+import type { ZoneTable } from '../zone-table.js';
 import { ok, refused } from '../result.js';
 import { ZoneCondition as C, ZoneType, type WritePlan, type ZoneFault, type ZoneResult } from '../types.js';
 
 const SOBR = ZoneType.SEQUENTIAL_OR_BEFORE_REQUIRED;
 
-export function isSobr(s: ZoneState, i: number): boolean {
+export function isSobr(s: ZoneTable, i: number): boolean {
   return s.type(i) === SOBR;
 }
 
 /** A write starting in SOBR zone `first` (available zones already checked). */
 export function planSobrWrite(
-  s: ZoneState,
+  s: ZoneTable,
   lba: number,
   blocks: number,
   first: number,
@@ -38,7 +38,7 @@ export function planSobrWrite(
  * cross SOBR zone boundaries (ZBC-2 4.4.3.5).
  */
 export function sobrReadFault(
-  s: ZoneState,
+  s: ZoneTable,
   lba: number,
   blocks: number,
   first: number,

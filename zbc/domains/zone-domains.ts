@@ -1,6 +1,6 @@
 // The zone domains and zone realms of one LU (ZBC-2 4.6): the realm table (active zone domain ID
 // per realm) over the zone state, and the commands that read or change it. ZoneModel owns it.
-import type { ZoneState } from '../zone-state.js';
+import type { ZoneTable } from '../zone-table.js';
 import { ZoneCondition as C, ZoneType, type ZoneResult } from '../types.js';
 import {
   activate,
@@ -17,7 +17,7 @@ import {
   type DomainsReportRequest,
 } from './domain-reports.js';
 
-/** What scsi/ uses of a domains-and-realms LU (ZonedMedium.domains). */
+/** What scsi/ uses of a domains-and-realms LU (ZoneModelContract.domains). */
 export interface ZoneDomainsAccess {
   readonly map: DomainMap;
   /** Active zone domain ID per realm (read-only for callers). */
@@ -37,7 +37,7 @@ export class ZoneDomains implements ZoneDomainsAccess {
    */
   constructor(
     readonly map: DomainMap,
-    private readonly state: ZoneState,
+    private readonly state: ZoneTable,
     restored?: Uint8Array,
   ) {
     const valid =
@@ -73,12 +73,12 @@ export class ZoneDomains implements ZoneDomainsAccess {
   }
 }
 
-function allInactive(s: ZoneState, first: number, n: number): boolean {
+function allInactive(s: ZoneTable, first: number, n: number): boolean {
   for (let z = first; z < first + n; z++) if (s.condition[z] !== C.INACTIVE) return false;
   return true;
 }
 
-function someInactive(s: ZoneState, first: number, n: number): boolean {
+function someInactive(s: ZoneTable, first: number, n: number): boolean {
   for (let z = first; z < first + n; z++) if (s.condition[z] === C.INACTIVE) return true;
   return false;
 }

@@ -227,10 +227,10 @@ type StoreIo = () => Promise<void>;
  * Writes `blocks` blocks at `lba` by `io` (the store writes): plan the whole range first (zoned),
  * commit before awaiting I/O so the next command in CmdSN order sees the new WP, run the writes,
  * then settle the plan (in commit order within a sequential zone, zone-write-order.ts). A refused
- * plan writes nothing; a failed one leaves the zone as it was (ZonedMedium.writeFailed). `cdb`
- * locates the fields a zone fault's sense points at. A shared access of the range gate: it waits
- * while a COMPARE AND WRITE holds an overlapping range (and runs synchronously up to `io` when
- * none does), unless the caller holds the range itself (`rangeHeld`).
+ * plan writes nothing; a failed one leaves the zone as it was (ZoneModelContract.writeFailed).
+ * `cdb` locates the fields a zone fault's sense points at. A shared access of the range gate: it
+ * waits while a COMPARE AND WRITE holds an overlapping range (and runs synchronously up to `io`
+ * when none does), unless the caller holds the range itself (`rangeHeld`).
  */
 export function writeBlocks(
   lu: LogicalUnit,

@@ -3,7 +3,7 @@
 // the outcome of a write waits for the outcome of the write before it in its zone, so a failure
 // can undo that zone's WP before a later write is answered GOOD (zbc/write-rules.ts failWrite).
 import type { WritePlan } from '../../../zbc/types.js';
-import type { ZonedMedium } from '../../../zbc/zone-model-contract.js';
+import type { ZoneModelContract } from '../../../zbc/zone-model-contract.js';
 
 /** A write's place in its zone's line: wait for `previous`, then call `leave` once settled. */
 export interface SettleTurn {
@@ -14,10 +14,10 @@ export interface SettleTurn {
 const NO_TURN: SettleTurn = { previous: null, leave: () => undefined };
 
 /** Per zoned medium: the promise the last committed write of each zone resolves when settled. */
-const tails = new WeakMap<ZonedMedium, Map<number, Promise<void>>>();
+const tails = new WeakMap<ZoneModelContract, Map<number, Promise<void>>>();
 
 /** Takes the plan's place in its zone's line; call right after commitWrite, with no await between. */
-export function enterSettleOrder(zones: ZonedMedium, plan: WritePlan): SettleTurn {
+export function enterSettleOrder(zones: ZoneModelContract, plan: WritePlan): SettleTurn {
   const zone = plan.inOrderZone;
   if (zone === null) return NO_TURN;
   let lines = tails.get(zones);

@@ -54,7 +54,7 @@ function makeDurable(row: ZoneActionRow, lu: CommandContext['lu'], result: ZoneA
   if (row.durability === 'flush') return result.changed > 0 ? lu.flushMedium() : null;
   if (row.durability === 'journal') {
     const capture = result.resetCapture;
-    // A ZonedMedium without reset captures: fall back to the full flush.
+    // A ZoneModelContract without reset captures: fall back to the full flush.
     if (capture === undefined) return result.changed > 0 ? lu.flushMedium() : null;
     if (result.discard.length > 0) return lu.persistZoneCapture(capture, () => eraseZoneData(lu, result.discard));
     return capture.zones.length > 0 ? lu.persistZoneCapture(capture) : null;

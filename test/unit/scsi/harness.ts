@@ -13,7 +13,7 @@ import type {
   ZoneLayoutConfig,
   ZoneResult,
 } from '../../../zbc/types.js';
-import type { ZonedMedium } from '../../../zbc/zone-model-contract.js';
+import type { ZoneModelContract } from '../../../zbc/zone-model-contract.js';
 import { ok, refused } from '../../../zbc/result.js';
 import type { ZoneJournal } from '../../../zbc/zone-journal.js';
 import { memoryStore, type TestStore } from '../../helpers/memory-store.js';
@@ -31,7 +31,7 @@ export interface HarnessOptions {
   blockSize?: number;
   physicalBlockSize?: number;
   capacityBlocks?: number;
-  zones?: ZonedMedium;
+  zones?: ZoneModelContract;
   journal?: ZoneJournal;
   readOnly?: boolean;
   discard?: boolean;
@@ -175,8 +175,8 @@ export function expectCheck(
   return s;
 }
 
-/** A scripted ZonedMedium: faults on demand, every call recorded. */
-export class FakeZones implements ZonedMedium {
+/** A scripted ZoneModelContract: faults on demand, every call recorded. */
+export class FakeZones implements ZoneModelContract {
   readonly calls: string[] = [];
   readFault: ZoneFault | null = null;
   writeFault: ZoneFault | null = null;

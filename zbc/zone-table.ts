@@ -1,4 +1,5 @@
-// Per-zone state in typed arrays, the open-zone counters and the state primitives.
+// ZoneTable: per-zone state in typed arrays, the open-zone counters and the state primitives.
+// ZoneModel (zone-model.ts) owns one and applies the rules to it.
 // Primitives change state and keep the counters exact; they never check limits. Limits and
 // validation live in the public operations (zone-actions.ts, write-rules.ts), as tcmu-runner
 // separates __zbc_open_zone from zbc_open_zone.
@@ -33,7 +34,7 @@ export interface InFlight {
 
 const NONE: readonly InFlight[] = [];
 
-export class ZoneState {
+export class ZoneTable {
   readonly geometry: ZoneGeometry;
   readonly hostAware: boolean;
   /** Maximum open SWR zones; null = no limit (always null on host-aware LUs). */
