@@ -10,8 +10,12 @@ import { ensureDeps, root, run } from './ensure-deps.mjs';
 ensureDeps();
 run('node scripts/ensure-packages.mjs bench', 'package check');
 const viteNode = join(root, 'node_modules', 'vite-node', 'vite-node.mjs');
-const r = spawnSync(process.execPath, [viteNode, join(root, 'test', 'bench', 'main.ts'), '--', ...process.argv.slice(2)], {
-  cwd: root,
-  stdio: 'inherit',
-});
+const r = spawnSync(
+  process.execPath,
+  [viteNode, join(root, 'test', 'bench', 'main.ts'), '--', ...process.argv.slice(2)],
+  {
+    cwd: root,
+    stdio: 'inherit',
+  },
+);
 process.exit(r.status ?? 1);

@@ -20,7 +20,12 @@ export function run(cmd, what = cmd) {
 export function ensureDeps() {
   if (!existsSync(join(root, 'node_modules', '.package-lock.json'))) {
     console.log('zbc-target: installing npm dependencies (first run)...');
-    run(existsSync(join(root, 'package-lock.json')) ? 'npm ci --no-audit --no-fund' : 'npm install --no-audit --no-fund', 'npm dependency install');
+    run(
+      existsSync(join(root, 'package-lock.json'))
+        ? 'npm ci --no-audit --no-fund'
+        : 'npm install --no-audit --no-fund',
+      'npm dependency install',
+    );
   }
 }
 

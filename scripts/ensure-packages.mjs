@@ -45,10 +45,18 @@ if (!set) {
   console.error(`ensure-packages: unknown set ${process.argv[2]}`);
   process.exit(2);
 }
-const missing = [...new Set(Object.entries(set).filter(([p]) => !present(p)).map(([, pkg]) => pkg))];
+const missing = [
+  ...new Set(
+    Object.entries(set)
+      .filter(([p]) => !present(p))
+      .map(([, pkg]) => pkg),
+  ),
+];
 if (missing.length > 0) {
   if (process.getuid?.() !== 0) {
-    console.error(`ensure-packages: missing Debian packages: ${missing.join(' ')} (run as root or install them)`);
+    console.error(
+      `ensure-packages: missing Debian packages: ${missing.join(' ')} (run as root or install them)`,
+    );
     process.exit(1);
   }
   console.log(`ensure-packages: installing ${missing.join(' ')}`);
@@ -62,9 +70,14 @@ if (missing.length > 0) {
       });
     }
     execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
-    execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { stdio: 'inherit', env });
+    execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], {
+      stdio: 'inherit',
+      env,
+    });
   } catch {
-    console.error(`ensure-packages: apt-get could not install ${missing.join(' ')} (see its output above)`);
+    console.error(
+      `ensure-packages: apt-get could not install ${missing.join(' ')} (see its output above)`,
+    );
     process.exit(1);
   }
 }

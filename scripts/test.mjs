@@ -4,6 +4,7 @@ import { ensureDeps, build, run } from './ensure-deps.mjs';
 
 ensureDeps();
 run('node scripts/ensure-packages.mjs test', 'package check');
+run('npx biome format .', 'format check (npm run format fixes it)');
 build();
 run('npx vitest run --project unit', 'unit tests');
 // The guest image is built (or found in .cache/) before vitest starts: the build is synchronous,

@@ -56,12 +56,7 @@ let table: CommandTable | undefined;
 
 /** The project's table, built on first use (command modules import this one back). */
 export function commandTable(): CommandTable {
-  table ??= buildCommandTable([
-    ...SPC_COMMANDS,
-    ...SBC_COMMANDS,
-    ...ZBC_COMMANDS,
-    ...SAT_COMMANDS,
-  ]);
+  table ??= buildCommandTable([...SPC_COMMANDS, ...SBC_COMMANDS, ...ZBC_COMMANDS, ...SAT_COMMANDS]);
   return table;
 }
 

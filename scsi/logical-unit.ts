@@ -125,7 +125,8 @@ export class LogicalUnit {
       const { model, firmware } = this.sata.identity;
       this.vendor = SAT_VENDOR;
       this.product = model.slice(0, 16);
-      this.revision = firmware.slice(4, 8).trim() === '' ? firmware.slice(0, 4) : firmware.slice(4, 8);
+      this.revision =
+        firmware.slice(4, 8).trim() === '' ? firmware.slice(0, 4) : firmware.slice(4, 8);
     } else {
       this.vendor = config.vendor ?? 'ZBCTGT';
       this.product = config.product ?? (config.zones ? 'Zoned SMR disk' : 'Virtual disk');
@@ -243,7 +244,10 @@ export class LogicalUnit {
    * folds every persist that arrives while a sync is running into its next sync (group commit),
    * so resets arriving together share one fdatasync instead of queueing one each.
    */
-  #persistInOrder(before: (() => Promise<void>) | null, capture: ZoneCapture | undefined): Promise<void> {
+  #persistInOrder(
+    before: (() => Promise<void>) | null,
+    capture: ZoneCapture | undefined,
+  ): Promise<void> {
     const journal = this.journal;
     const previous = this.#journalCalls;
     let called!: () => void;

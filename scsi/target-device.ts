@@ -76,7 +76,10 @@ export function createScsiTarget(config: ScsiTargetConfig): ManagedScsiTarget {
   /** dispatch catches handler errors; a throw or rejection reaching execute is a bug in dispatch. */
   function dispatchBug(lun: number, err: unknown): ScsiOutcome {
     log('execute failed: %O', err);
-    return toOutcome(check(SENSE.INTERNAL_TARGET_FAILURE), units.get(lun)?.descriptorSense ?? false);
+    return toOutcome(
+      check(SENSE.INTERNAL_TARGET_FAILURE),
+      units.get(lun)?.descriptorSense ?? false,
+    );
   }
 
   /** The armed path: the hook may answer before the handler and sees every outcome. */
@@ -122,7 +125,8 @@ export function createScsiTarget(config: ScsiTargetConfig): ManagedScsiTarget {
         return Promise.resolve(dispatchBug(cmd.lun, err));
       }
       // One settled promise for a synchronous outcome, not one per layer.
-      if (outcome instanceof Promise) return outcome.catch((err: unknown) => dispatchBug(cmd.lun, err));
+      if (outcome instanceof Promise)
+        return outcome.catch((err: unknown) => dispatchBug(cmd.lun, err));
       return Promise.resolve(outcome);
     },
 

@@ -19,8 +19,12 @@ export function describeLun(l: ResolvedConfig['targets'][number]['luns'][number]
       : 'memory (lost at exit)';
   const size = `${formatSize(bytes)}, ${y.blockSize}/${y.physicalBlockSize}-byte blocks`;
   const face = l.interface === 'sata' ? ' SATA' : '';
-  if (y.model === 'none') return `LUN ${l.lun}: non-zoned${face}, ${size}, ${where}${l.readOnly ? ', read-only' : ''}`;
-  const gaps = y.zoneCapacityBlocks < y.zoneSizeBlocks ? `, capacity ${formatSize(y.zoneCapacityBlocks * y.blockSize)}` : '';
+  if (y.model === 'none')
+    return `LUN ${l.lun}: non-zoned${face}, ${size}, ${where}${l.readOnly ? ', read-only' : ''}`;
+  const gaps =
+    y.zoneCapacityBlocks < y.zoneSizeBlocks
+      ? `, capacity ${formatSize(y.zoneCapacityBlocks * y.blockSize)}`
+      : '';
   if (y.domains !== undefined) {
     const d = y.domains;
     return (
@@ -62,11 +66,16 @@ export function startupLines(config: ResolvedConfig, host: string, port: number)
         `-device ${device},drive=d0,bus=scsi0.0,channel=0,scsi-id=0,lun=0`,
     );
     if (lun?.layout.model === 'host-managed') {
-      lines.push('              (host-managed LUNs reach a QEMU guest only as scsi-generic; scsi-hd/scsi-block refuse PDT 14h)');
+      lines.push(
+        '              (host-managed LUNs reach a QEMU guest only as scsi-generic; scsi-hd/scsi-block refuse PDT 14h)',
+      );
     } else if (lun?.layout.model === 'none') {
       lines.push('              (a non-zoned LUN can also use -device scsi-hd,drive=d0)');
     }
-    if (first.chap) lines.push(`  CHAP:       user ${first.chap.user} (set node.session.auth.* for iscsiadm; iscsi://user%password@... for libiscsi)`);
+    if (first.chap)
+      lines.push(
+        `  CHAP:       user ${first.chap.user} (set node.session.auth.* for iscsiadm; iscsi://user%password@... for libiscsi)`,
+      );
   }
   return lines;
 }

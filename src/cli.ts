@@ -23,7 +23,12 @@ export const USAGE_EXIT_CODE = 2;
 
 export type CliResult =
   | { readonly kind: 'run'; readonly config: ResolvedConfig }
-  | { readonly kind: 'exit'; readonly code: number; readonly stdout: string; readonly stderr: string };
+  | {
+      readonly kind: 'exit';
+      readonly code: number;
+      readonly stdout: string;
+      readonly stderr: string;
+    };
 
 /** Raw-config key -> the flag that sets it (for error messages). */
 const FLAG_FOR: Readonly<Record<string, string>> = {
@@ -118,8 +123,14 @@ function buildProgram(): Command {
       'zone-domains: ZONE ACTIVATE/QUERY(16) layout, libzbc (default) | zbc2r12 (sg_z_act_query)',
     )
     .option('--interface <kind>', 'sas | sata (vendor ATA, ATA PASS-THROUGH with ZAC; default sas)')
-    .option('--zone-size <size>', 'zone size, a power of two, e.g. 256MiB (scsi_debug zone_size_mb)')
-    .option('--zone-capacity <size>', 'zone capacity; below the zone size adds gap zones (zone_cap_mb)')
+    .option(
+      '--zone-size <size>',
+      'zone size, a power of two, e.g. 256MiB (scsi_debug zone_size_mb)',
+    )
+    .option(
+      '--zone-capacity <size>',
+      'zone capacity; below the zone size adds gap zones (zone_cap_mb)',
+    )
     .option('--conventional-zones <n>', 'conventional zones at LBA 0 (zone_nr_conv)')
     .option('--max-open <n>', 'max open zones, or "unlimited" (zone_max_open)')
     .option('--urswrz', 'unrestricted reads of sequential zones (default)')
@@ -135,7 +146,11 @@ function buildProgram(): Command {
     .option('--chap-secret <secret>', 'CHAP secret for --chap-user')
     .option('--mutual-chap-user <name>', 'mutual CHAP: the target answers as this user')
     .option('--mutual-chap-secret <secret>', 'mutual CHAP secret')
-    .option('--initiator <iqn>', 'allow only this initiator (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+    .option(
+      '--initiator <iqn>',
+      'allow only this initiator (repeatable)',
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
     .option('--queue-depth <n>', 'commands in flight per session (CmdSN window)')
     .option(
       '--admin <host:port>',
@@ -146,7 +161,10 @@ function buildProgram(): Command {
       '--admin-token <token>',
       'control server bearer token (required off loopback; or ZBC_ADMIN_TOKEN)',
     )
-    .option('--trace <file.pcap>', 'write iSCSI traffic as a pcap (headers only unless --trace-data)')
+    .option(
+      '--trace <file.pcap>',
+      'write iSCSI traffic as a pcap (headers only unless --trace-data)',
+    )
     .option('--trace-data', 'include data segments in the trace')
     .option('--trace-max-bytes <size>', 'rotate the trace file at this size (keeps 4 files)')
     .addHelpText(
@@ -170,10 +188,35 @@ function buildProgram(): Command {
 
 type Options = Record<string, string | boolean | string[] | undefined>;
 const LUN_FLAGS = [
-  'lun', 'backing', 'memory', 'capacity', 'blockSize', 'physicalBlockSize', 'profile', 'model',
-  'interface', 'activateLayout', 'zoneSize', 'zoneCapacity',
-  'conventionalZones', 'maxOpen', 'urswrz', 'readOnlyZones', 'offlineZones', 'format', 'readOnly', 'serial', 'vendor',
-  'product', 'iqn', 'alias', 'chapUser', 'chapSecret', 'mutualChapUser', 'mutualChapSecret', 'initiator',
+  'lun',
+  'backing',
+  'memory',
+  'capacity',
+  'blockSize',
+  'physicalBlockSize',
+  'profile',
+  'model',
+  'interface',
+  'activateLayout',
+  'zoneSize',
+  'zoneCapacity',
+  'conventionalZones',
+  'maxOpen',
+  'urswrz',
+  'readOnlyZones',
+  'offlineZones',
+  'format',
+  'readOnly',
+  'serial',
+  'vendor',
+  'product',
+  'iqn',
+  'alias',
+  'chapUser',
+  'chapSecret',
+  'mutualChapUser',
+  'mutualChapSecret',
+  'initiator',
 ] as const;
 const kebab = (k: string): string => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 
@@ -183,7 +226,9 @@ function str(o: Options, key: string): string | undefined {
 }
 
 function rawFromFlags(o: Options): RawConfig {
-  const lun: RawLun = { lun: str(o, 'lun') !== undefined ? int('--lun', str(o, 'lun') as string, 0, 255) : 0 };
+  const lun: RawLun = {
+    lun: str(o, 'lun') !== undefined ? int('--lun', str(o, 'lun') as string, 0, 255) : 0,
+  };
   const set = <K extends keyof RawLun>(key: K, value: RawLun[K] | undefined): void => {
     if (value !== undefined) lun[key] = value;
   };
@@ -199,7 +244,10 @@ function rawFromFlags(o: Options): RawConfig {
   if (model !== undefined) {
     const models = ['host-managed', 'host-aware', 'none', 'zone-domains'];
     if (!models.includes(model)) {
-      flagError('--model', `must be host-managed, host-aware, none or zone-domains, not "${model}"`);
+      flagError(
+        '--model',
+        `must be host-managed, host-aware, none or zone-domains, not "${model}"`,
+      );
     }
     set('model', model as RawLun['model']);
   }
@@ -212,15 +260,21 @@ function rawFromFlags(o: Options): RawConfig {
   }
   const face = str(o, 'interface');
   if (face !== undefined) {
-    if (face !== 'sas' && face !== 'sata') flagError('--interface', `must be sas or sata, not "${face}"`);
+    if (face !== 'sas' && face !== 'sata')
+      flagError('--interface', `must be sas or sata, not "${face}"`);
     set('interface', face as RawLun['interface']);
   }
   set('zoneSize', str(o, 'zoneSize'));
   set('zoneCapacity', str(o, 'zoneCapacity'));
   const conv = str(o, 'conventionalZones');
-  if (conv !== undefined) set('conventionalZones', int('--conventional-zones', conv, 0, 0xffff_ffff));
+  if (conv !== undefined)
+    set('conventionalZones', int('--conventional-zones', conv, 0, 0xffff_ffff));
   const maxOpen = str(o, 'maxOpen');
-  if (maxOpen !== undefined) set('maxOpen', maxOpen === 'unlimited' ? 'unlimited' : int('--max-open', maxOpen, 1, 0xffff_fffe));
+  if (maxOpen !== undefined)
+    set(
+      'maxOpen',
+      maxOpen === 'unlimited' ? 'unlimited' : int('--max-open', maxOpen, 1, 0xffff_fffe),
+    );
   if (typeof o.urswrz === 'boolean') lun.urswrz = o.urswrz;
   const ro = str(o, 'readOnlyZones');
   if (ro !== undefined) set('readOnlyZones', intList('--read-only-zones', ro));
@@ -235,20 +289,30 @@ function rawFromFlags(o: Options): RawConfig {
   const chapUser = str(o, 'chapUser');
   const chapSecret = str(o, 'chapSecret');
   if ((chapUser === undefined) !== (chapSecret === undefined)) {
-    flagError(chapUser === undefined ? '--chap-user' : '--chap-secret', `is required with ${chapUser === undefined ? '--chap-secret' : '--chap-user'}`);
+    flagError(
+      chapUser === undefined ? '--chap-user' : '--chap-secret',
+      `is required with ${chapUser === undefined ? '--chap-secret' : '--chap-user'}`,
+    );
   }
   const mUser = str(o, 'mutualChapUser');
   const mSecret = str(o, 'mutualChapSecret');
   if ((mUser === undefined) !== (mSecret === undefined)) {
-    flagError(mUser === undefined ? '--mutual-chap-user' : '--mutual-chap-secret', `is required with ${mUser === undefined ? '--mutual-chap-secret' : '--mutual-chap-user'}`);
+    flagError(
+      mUser === undefined ? '--mutual-chap-user' : '--mutual-chap-secret',
+      `is required with ${mUser === undefined ? '--mutual-chap-secret' : '--mutual-chap-user'}`,
+    );
   }
   const initiators = o.initiator;
   const target: RawConfig['targets'][number] = {
     name: str(o, 'iqn') ?? DEFAULT_IQN,
     luns: [lun],
     ...(str(o, 'alias') !== undefined ? { alias: str(o, 'alias') as string } : {}),
-    ...(chapUser !== undefined && chapSecret !== undefined ? { chap: { user: chapUser, secret: chapSecret } } : {}),
-    ...(mUser !== undefined && mSecret !== undefined ? { mutualChap: { user: mUser, secret: mSecret } } : {}),
+    ...(chapUser !== undefined && chapSecret !== undefined
+      ? { chap: { user: chapUser, secret: chapSecret } }
+      : {}),
+    ...(mUser !== undefined && mSecret !== undefined
+      ? { mutualChap: { user: mUser, secret: mSecret } }
+      : {}),
     ...(Array.isArray(initiators) ? { initiators } : {}),
   };
   return { targets: [target] };
@@ -294,7 +358,10 @@ function withAdminFlags(config: ResolvedConfig, o: Options): ResolvedConfig {
       maxBytes = size;
     }
     const data = o.traceData === true;
-    next = { ...next, trace: { file: trace, data, ...(maxBytes !== undefined ? { maxBytes } : {}) } };
+    next = {
+      ...next,
+      trace: { file: trace, data, ...(maxBytes !== undefined ? { maxBytes } : {}) },
+    };
   }
   return next;
 }
@@ -313,7 +380,8 @@ export function parseCli(argv: readonly string[], cwd: string = process.cwd()): 
     program.parse([...argv], { from: 'user' });
   } catch (e) {
     if (e instanceof CommanderError) {
-      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.help') return { kind: 'exit', code: 0, stdout, stderr };
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.help')
+        return { kind: 'exit', code: 0, stdout, stderr };
       const line = e.message.replace(/^error: /, '').split('\n')[0] ?? e.message;
       return { kind: 'exit', code: USAGE_EXIT_CODE, stdout, stderr: `zbc-target: ${line}\n` };
     }
@@ -326,7 +394,8 @@ export function parseCli(argv: readonly string[], cwd: string = process.cwd()): 
     const configFile = str(o, 'config');
     if (configFile !== undefined) {
       const clash = LUN_FLAGS.find((k) => o[k] !== undefined);
-      if (clash) flagError(kebab(clash), 'cannot be combined with --config (set it in the config file)');
+      if (clash)
+        flagError(kebab(clash), 'cannot be combined with --config (set it in the config file)');
       config = loadConfigFile(configFile);
     } else {
       config = resolveConfig(rawFromFlags(o), { baseDir: cwd, namer: flagNamer });

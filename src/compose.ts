@@ -32,7 +32,14 @@ export async function compose(config: ResolvedConfig): Promise<Composed> {
         const o = await openLun(l);
         opened.push(o);
         luns.push(o.config);
-        log('target %s lun %d: %s, %d blocks of %d', t.name, l.lun, l.layout.model, l.layout.capacityBlocks, l.layout.blockSize);
+        log(
+          'target %s lun %d: %s, %d blocks of %d',
+          t.name,
+          l.lun,
+          l.layout.model,
+          l.layout.capacityBlocks,
+          l.layout.blockSize,
+        );
       }
       const scsi = createScsiTarget({ name: t.name, luns });
       targets.push(scsi);

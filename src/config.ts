@@ -64,32 +64,54 @@ const secret = z
   })
   .strict();
 const printable = (max: number) =>
-  z.string().max(max, `must be at most ${max} characters`).regex(/^[\x20-\x7e]*$/, 'must be printable ASCII');
+  z
+    .string()
+    .max(max, `must be at most ${max} characters`)
+    .regex(/^[\x20-\x7e]*$/, 'must be printable ASCII');
 
 const lunSchema = z
   .object({
-    lun: z.number().int('must be an integer').min(0, 'must be 0 to 255').max(255, 'must be 0 to 255'),
+    lun: z
+      .number()
+      .int('must be an integer')
+      .min(0, 'must be 0 to 255')
+      .max(255, 'must be 0 to 255'),
     backing: z.string().min(1, 'must not be empty').optional(),
     memory: z.boolean().optional(),
     capacity: size.optional(),
     blockSize: z.number().int('must be an integer').optional(),
     physicalBlockSize: z.number().int('must be an integer').optional(),
     profile: z.string().optional(),
-    model: z.enum(['host-managed', 'host-aware', 'none', 'zone-domains'], {
-      errorMap: () => ({ message: 'must be host-managed, host-aware, none or zone-domains' }),
-    }).optional(),
-    activateLayout: z.enum(['libzbc', 'zbc2r12'], {
-      errorMap: () => ({ message: 'must be libzbc or zbc2r12' }),
-    }).optional(),
-    interface: z.enum(['sas', 'sata'], {
-      errorMap: () => ({ message: 'must be sas or sata' }),
-    }).optional(),
+    model: z
+      .enum(['host-managed', 'host-aware', 'none', 'zone-domains'], {
+        errorMap: () => ({ message: 'must be host-managed, host-aware, none or zone-domains' }),
+      })
+      .optional(),
+    activateLayout: z
+      .enum(['libzbc', 'zbc2r12'], {
+        errorMap: () => ({ message: 'must be libzbc or zbc2r12' }),
+      })
+      .optional(),
+    interface: z
+      .enum(['sas', 'sata'], {
+        errorMap: () => ({ message: 'must be sas or sata' }),
+      })
+      .optional(),
     zoneSize: size.optional(),
     zoneCapacity: size.optional(),
     conventionalZones: count.optional(),
-    maxOpen: z.union([z.number().int('must be an integer').positive('must be at least 1'), z.literal('unlimited'), z.null()], {
-      errorMap: () => ({ message: 'must be a positive integer or "unlimited"' }),
-    }).optional(),
+    maxOpen: z
+      .union(
+        [
+          z.number().int('must be an integer').positive('must be at least 1'),
+          z.literal('unlimited'),
+          z.null(),
+        ],
+        {
+          errorMap: () => ({ message: 'must be a positive integer or "unlimited"' }),
+        },
+      )
+      .optional(),
     urswrz: z.boolean().optional(),
     readOnlyZones: z.array(count).optional(),
     offlineZones: z.array(count).optional(),
@@ -103,7 +125,10 @@ const lunSchema = z
 
 const iqn = z
   .string()
-  .regex(/^(iqn\.\d{4}-\d{2}\.[^\s]+|eui\.[0-9A-Fa-f]{16}|naa\.[0-9A-Fa-f]{16,32})$/, 'must be an iqn., eui. or naa. name (RFC 3720 3.2.6)')
+  .regex(
+    /^(iqn\.\d{4}-\d{2}\.[^\s]+|eui\.[0-9A-Fa-f]{16}|naa\.[0-9A-Fa-f]{16,32})$/,
+    'must be an iqn., eui. or naa. name (RFC 3720 3.2.6)',
+  )
   .max(223, 'must be at most 223 bytes')
   // Initiators send the name in RFC 3722 normalized form; one we could never match is refused here.
   .superRefine((name, ctx) => {
@@ -128,7 +153,12 @@ const targetSchema = z
 const configSchema = z
   .object({
     listen: z.string().optional(),
-    queueDepth: z.number().int('must be an integer').min(1, 'must be 1 to 1024').max(1024, 'must be 1 to 1024').optional(),
+    queueDepth: z
+      .number()
+      .int('must be an integer')
+      .min(1, 'must be 1 to 1024')
+      .max(1024, 'must be 1 to 1024')
+      .optional(),
     targets: z.array(targetSchema).min(1, 'must list at least one target'),
     /** Fault rules armed at start (the control API's rule format, docs/admin-api.md). */
     faults: z.array(faultRuleSchema).optional(),
@@ -211,13 +241,18 @@ export function parseListen(text: string): ListenAddress | { error: string } {
   const m = /^(?:\[([^\]]+)\]|([^:[\]]+))(?::(\d+))?$/.exec(text.trim());
   if (!m) return { error: `not HOST:PORT: "${text}" (IPv6 in brackets, e.g. [::1]:3260)` };
   const port = m[3] === undefined ? DEFAULT_PORT : Number(m[3]);
-  if (!Number.isInteger(port) || port > 65535) return { error: `port ${m[3]} is out of range (0-65535)` };
+  if (!Number.isInteger(port) || port > 65535)
+    return { error: `port ${m[3]} is out of range (0-65535)` };
   return { host: (m[1] ?? m[2]) as string, port };
 }
 
 /** Stable default unit serial number: derived from the target name and LUN (16 hex digits). */
 export function defaultSerial(targetName: string, lun: number): string {
-  return createHash('sha256').update(`${targetName}/${lun}`).digest('hex').slice(0, 16).toUpperCase();
+  return createHash('sha256')
+    .update(`${targetName}/${lun}`)
+    .digest('hex')
+    .slice(0, 16)
+    .toUpperCase();
 }
 
 /** zbc's validateLayout names ZoneLayoutConfig fields; map them onto config keys. */
@@ -243,16 +278,30 @@ const LAYOUT_WORDS: readonly [RegExp, string][] = [
 const DEFAULT_DOMAINS_PROFILE = 'zd-hybrid';
 
 function domainProfiles(): string {
-  return listProfiles().filter((p) => p.layout.domains !== undefined).map((p) => p.name).join(', ');
+  return listProfiles()
+    .filter((p) => p.layout.domains !== undefined)
+    .map((p) => p.name)
+    .join(', ');
 }
 
-function resolveLun(raw: ParsedLun, target: ParsedTarget, at: ConfigPath, opts: ResolveOptions): ResolvedLun {
+function resolveLun(
+  raw: ParsedLun,
+  target: ParsedTarget,
+  at: ConfigPath,
+  opts: ResolveOptions,
+): ResolvedLun {
   const namer = opts.namer ?? configPathNamer;
   const defaultProfile = raw.model === 'zone-domains' ? DEFAULT_DOMAINS_PROFILE : 'default';
   const profileName = raw.profile ?? defaultProfile;
   const profile = findProfile(profileName);
   if (!profile) {
-    fail(namer, [...at, 'profile'], `unknown profile "${profileName}" (known: ${listProfiles().map((p) => p.name).join(', ')})`);
+    fail(
+      namer,
+      [...at, 'profile'],
+      `unknown profile "${profileName}" (known: ${listProfiles()
+        .map((p) => p.name)
+        .join(', ')})`,
+    );
   }
   const p = profile.layout;
   const blockSize = raw.blockSize ?? p.blockSize;
@@ -270,22 +319,31 @@ function resolveLun(raw: ParsedLun, target: ParsedTarget, at: ConfigPath, opts: 
   const model: ZonedModel = raw.model === 'zone-domains' ? 'host-managed' : (raw.model ?? p.model);
 
   const inBlocks = (field: string, bytes: number): number => {
-    if (bytes % blockSize !== 0) fail(namer, [...at, field], `${formatSize(bytes)} is not a multiple of the block size (${blockSize} bytes)`);
+    if (bytes % blockSize !== 0)
+      fail(
+        namer,
+        [...at, field],
+        `${formatSize(bytes)} is not a multiple of the block size (${blockSize} bytes)`,
+      );
     return bytes / blockSize;
   };
   if (blockSize !== 512 && blockSize !== 1024 && blockSize !== 2048 && blockSize !== 4096) {
     fail(namer, [...at, 'blockSize'], 'must be 512, 1024, 2048 or 4096');
   }
-  const defaultCapacity = domains !== undefined && raw.zoneSize !== undefined
-    ? new DomainMap(domains).zoneCount * raw.zoneSize
-    : p.capacityBlocks * p.blockSize;
+  const defaultCapacity =
+    domains !== undefined && raw.zoneSize !== undefined
+      ? new DomainMap(domains).zoneCount * raw.zoneSize
+      : p.capacityBlocks * p.blockSize;
   const capacityBlocks = inBlocks('capacity', raw.capacity ?? defaultCapacity);
   if (capacityBlocks === 0) fail(namer, [...at, 'capacity'], 'must be more than 0');
   const profileZoneBytes = p.zoneSizeBlocks * p.blockSize;
   const zoneSizeBytes = raw.zoneSize ?? profileZoneBytes;
   // A profile without gaps keeps capacity = size when only the size is changed.
   const zoneCapBytes =
-    raw.zoneCapacity ?? (p.zoneCapacityBlocks === p.zoneSizeBlocks ? zoneSizeBytes : p.zoneCapacityBlocks * p.blockSize);
+    raw.zoneCapacity ??
+    (p.zoneCapacityBlocks === p.zoneSizeBlocks
+      ? zoneSizeBytes
+      : p.zoneCapacityBlocks * p.blockSize);
   const zoned = model !== 'none';
   const layout: ZoneLayoutConfig = {
     model,
@@ -295,14 +353,19 @@ function resolveLun(raw: ParsedLun, target: ParsedTarget, at: ConfigPath, opts: 
     zoneSizeBlocks: zoned ? inBlocks('zoneSize', zoneSizeBytes) : 0,
     zoneCapacityBlocks: zoned ? inBlocks('zoneCapacity', zoneCapBytes) : 0,
     conventionalZones: zoned ? (raw.conventionalZones ?? p.conventionalZones) : 0,
-    maxOpen: raw.maxOpen === 'unlimited' ? null : raw.maxOpen !== undefined ? raw.maxOpen : p.maxOpen,
+    maxOpen:
+      raw.maxOpen === 'unlimited' ? null : raw.maxOpen !== undefined ? raw.maxOpen : p.maxOpen,
     urswrz: raw.urswrz ?? p.urswrz,
     readOnlyZones: zoned ? (raw.readOnlyZones ?? p.readOnlyZones) : [],
     offlineZones: zoned ? (raw.offlineZones ?? p.offlineZones) : [],
     ...(domains !== undefined ? { domains } : {}),
   };
   if (zoned && zoneCapBytes > zoneSizeBytes) {
-    fail(namer, [...at, 'zoneCapacity'], `${formatSize(zoneCapBytes)} is larger than the zone size (${formatSize(zoneSizeBytes)})`);
+    fail(
+      namer,
+      [...at, 'zoneCapacity'],
+      `${formatSize(zoneCapBytes)} is larger than the zone size (${formatSize(zoneSizeBytes)})`,
+    );
   }
   const problem = validateLayout(layout);
   if (problem !== null) {
@@ -313,7 +376,8 @@ function resolveLun(raw: ParsedLun, target: ParsedTarget, at: ConfigPath, opts: 
     fail(namer, [...at, field], detail);
   }
 
-  if (raw.backing !== undefined && raw.memory === true) fail(namer, [...at, 'backing'], 'conflicts with memory (choose one)');
+  if (raw.backing !== undefined && raw.memory === true)
+    fail(namer, [...at, 'backing'], 'conflicts with memory (choose one)');
   const storage: LunStorage =
     raw.backing !== undefined
       ? { kind: 'file', path: resolvePath(opts.baseDir, raw.backing), format: raw.format ?? false }
@@ -340,9 +404,12 @@ export function resolveConfig(input: unknown, opts: ResolveOptions): ResolvedCon
     const issue = parsed.error.issues[0];
     if (!issue) fail(namer, [], 'invalid');
     let detail = issue.message;
-    if (issue.code === z.ZodIssueCode.unrecognized_keys) detail = `unknown field ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
-    else if (issue.code === z.ZodIssueCode.invalid_type && issue.received === 'undefined') detail = 'is required';
-    else if (issue.code === z.ZodIssueCode.invalid_type) detail = `must be ${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected}, not ${issue.received}`;
+    if (issue.code === z.ZodIssueCode.unrecognized_keys)
+      detail = `unknown field ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+    else if (issue.code === z.ZodIssueCode.invalid_type && issue.received === 'undefined')
+      detail = 'is required';
+    else if (issue.code === z.ZodIssueCode.invalid_type)
+      detail = `must be ${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected}, not ${issue.received}`;
     fail(namer, issue.path, detail);
   }
   const cfg = parsed.data;
@@ -355,9 +422,11 @@ export function resolveConfig(input: unknown, opts: ResolveOptions): ResolvedCon
   const names = new Set<string>();
   const backings = new Map<string, string>();
   const targets = cfg.targets.map((t, ti): ResolvedTarget => {
-    if (names.has(t.name.toLowerCase())) fail(namer, ['targets', ti, 'name'], `duplicate target name ${t.name}`);
+    if (names.has(t.name.toLowerCase()))
+      fail(namer, ['targets', ti, 'name'], `duplicate target name ${t.name}`);
     names.add(t.name.toLowerCase());
-    if (t.mutualChap && !t.chap) fail(namer, ['targets', ti, 'mutualChap'], 'needs chap (the initiator authenticates first)');
+    if (t.mutualChap && !t.chap)
+      fail(namer, ['targets', ti, 'mutualChap'], 'needs chap (the initiator authenticates first)');
     if (t.mutualChap && t.chap && t.mutualChap.secret === t.chap.secret) {
       // RFC 7143 §12.1.3: each direction has its own secret (else a reflected answer passes).
       const why = "must differ from the initiator's CHAP secret (RFC 7143 12.1.3)";
@@ -371,7 +440,8 @@ export function resolveConfig(input: unknown, opts: ResolveOptions): ResolvedCon
       const lun = resolveLun(l, t, at, opts);
       if (lun.storage.kind === 'file') {
         const other = backings.get(lun.storage.path);
-        if (other) fail(namer, [...at, 'backing'], `${lun.storage.path} is already used by ${other}`);
+        if (other)
+          fail(namer, [...at, 'backing'], `${lun.storage.path} is already used by ${other}`);
         backings.set(lun.storage.path, namer(at).replace(/^config: /, ''));
       }
       return lun;
@@ -411,7 +481,11 @@ export function loadConfigFile(path: string): ResolvedConfig {
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new ConfigError(`config: ${path} is not valid JSON: ${(e as Error).message.split('\n')[0]}`, [], 'not JSON');
+    throw new ConfigError(
+      `config: ${path} is not valid JSON: ${(e as Error).message.split('\n')[0]}`,
+      [],
+      'not JSON',
+    );
   }
   return resolveConfig(json, { baseDir: dirname(resolvePath(path)) });
 }

@@ -27,7 +27,8 @@ async function main(argv: readonly string[]): Promise<number | null> {
         ? `cannot listen on ${config.listen.host}:${config.listen.port}: ${err.code}`
         : (err.message ?? String(e));
     process.stderr.write(`zbc-target: ${what}\n`);
-    if (!(e instanceof Error) || !('code' in e)) process.stderr.write(`${(e as Error)?.stack ?? ''}\n`);
+    if (!(e instanceof Error) || !('code' in e))
+      process.stderr.write(`${(e as Error)?.stack ?? ''}\n`);
     return 1;
   }
   installShutdown({ close: () => composed.close() });
@@ -47,7 +48,9 @@ main(process.argv.slice(2)).then(
     if (code !== null) process.exitCode = code;
   },
   (e: unknown) => {
-    process.stderr.write(`zbc-target: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.stderr.write(
+      `zbc-target: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
+    );
     process.exitCode = 1;
   },
 );

@@ -33,7 +33,9 @@ export async function openLun(lun: ResolvedLun): Promise<OpenedLun> {
       const fresh = store instanceof FileBlockStore && store.created;
       journal =
         lun.storage.kind === 'file'
-          ? await FileZoneJournal.open(FileZoneJournal.pathFor(lun.storage.path), layout, { format: lun.storage.format || fresh })
+          ? await FileZoneJournal.open(FileZoneJournal.pathFor(lun.storage.path), layout, {
+              format: lun.storage.format || fresh,
+            })
           : new MemoryZoneJournal();
     }
     const zones = journal !== undefined ? new ZoneModel(layout, journal.loaded) : undefined;
@@ -61,4 +63,3 @@ export async function openLun(lun: ResolvedLun): Promise<OpenedLun> {
     throw e;
   }
 }
-

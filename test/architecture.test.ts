@@ -23,7 +23,8 @@ const ALLOWED_PACKAGES: Record<Layer, (spec: string) => boolean> = {
   'sense-tables': () => false,
   zbc: () => false,
   scsi: (s) => s === 'debug',
-  transport: (s) => s.startsWith('node:') || ['debug', '@node-rs/crc32', 'smart-buffer'].includes(s),
+  transport: (s) =>
+    s.startsWith('node:') || ['debug', '@node-rs/crc32', 'smart-buffer'].includes(s),
   src: () => true,
 };
 
@@ -37,7 +38,8 @@ function sourceFiles(dir: string): string[] {
 
 function specifiers(file: string): string[] {
   const text = readFileSync(file, 'utf8');
-  const re = /(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
+  const re =
+    /(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
   return [...text.matchAll(re)].map((m) => (m[1] ?? m[2]) as string);
 }
 
@@ -47,17 +49,25 @@ const files = LAYERS.flatMap((layer) =>
 
 describe('layering', () => {
   it('finds source files in every layer', () => {
-    for (const layer of LAYERS) expect(files.some((f) => f.layer === layer), layer).toBe(true);
+    for (const layer of LAYERS)
+      expect(
+        files.some((f) => f.layer === layer),
+        layer,
+      ).toBe(true);
   });
 
   it.each(files)('$file imports only what its layer allows', ({ layer, file }) => {
     for (const spec of specifiers(join(root, file))) {
       if (spec.startsWith('.')) {
-        const target = relative(root, resolve(root, dirname(file), spec)).split(sep).join('/');
+        const target = relative(root, resolve(root, dirname(file), spec))
+          .split(sep)
+          .join('/');
         const targetTs = target.replace(/\.js$/, '.ts');
         const ok =
           targetTs.startsWith(`${layer}/`) ||
-          ALLOWED_LOCAL[layer].some((a) => (a.endsWith('/') ? targetTs.startsWith(a) : targetTs === a));
+          ALLOWED_LOCAL[layer].some((a) =>
+            a.endsWith('/') ? targetTs.startsWith(a) : targetTs === a,
+          );
         expect(ok, `${file} -> ${spec}`).toBe(true);
       } else {
         expect(ALLOWED_PACKAGES[layer](spec), `${file} -> ${spec}`).toBe(true);
@@ -68,14 +78,18 @@ describe('layering', () => {
   it('no layer imports src/', () => {
     for (const { layer, file } of files) {
       if (layer === 'src') continue;
-      for (const spec of specifiers(join(root, file))) expect(spec.includes('/src/'), `${file} -> ${spec}`).toBe(false);
+      for (const spec of specifiers(join(root, file)))
+        expect(spec.includes('/src/'), `${file} -> ${spec}`).toBe(false);
     }
   });
 });
 
 /** The source file a relative specifier names, repo-relative with '/' separators. */
 function resolveLocal(file: string, spec: string): string {
-  return relative(root, resolve(root, dirname(file), spec)).split(sep).join('/').replace(/\.js$/, '.ts');
+  return relative(root, resolve(root, dirname(file), spec))
+    .split(sep)
+    .join('/')
+    .replace(/\.js$/, '.ts');
 }
 
 /** One import cycle per strongly connected component, as a path that returns to its start. */

@@ -105,7 +105,10 @@ export class Connection {
     socket.on('error', (err) => this.fail(`socket error: ${err.message}`));
     socket.on('end', () => this.fail('peer closed'));
     socket.on('close', () => this.fail('socket closed'));
-    this.loginTimer = setTimeout(() => this.fail('login deadline passed'), ctx.limits.loginTimeoutMs);
+    this.loginTimer = setTimeout(
+      () => this.fail('login deadline passed'),
+      ctx.limits.loginTimeoutMs,
+    );
     this.loginTimer.unref?.();
     this.observer?.connectionOpened(this.ref);
   }
@@ -215,7 +218,12 @@ export class Connection {
       case 'drop':
         return this.fail(step.reason);
       case 'fail':
-        log('login from %s refused (0x%s): %s', this.remote, step.response.status.toString(16).padStart(4, '0'), step.reason);
+        log(
+          'login from %s refused (0x%s): %s',
+          this.remote,
+          step.response.status.toString(16).padStart(4, '0'),
+          step.reason,
+        );
         this.sendLoginStatus(step.response, req.cmdSN);
         return this.closeAfterFlush('login failed');
       case 'continue':
@@ -265,7 +273,13 @@ export class Connection {
         }
         this.phaseValue = 'full-feature';
         this.ctx.loginEnded(this);
-        log('%s logged in: %s session %d (%s)', this.remote, step.outcome.kind, step.outcome.tsih, step.outcome.initiatorName);
+        log(
+          '%s logged in: %s session %d (%s)',
+          this.remote,
+          step.outcome.kind,
+          step.outcome.tsih,
+          step.outcome.initiatorName,
+        );
         return;
       }
     }

@@ -12,7 +12,10 @@ export interface Portal {
 
 /** The address as the initiator reached us: `::ffff:` stripped, IPv6 in brackets. */
 export function formatPortal(portal: Portal): string {
-  const host = portal.host.startsWith('::ffff:') && portal.host.includes('.') ? portal.host.slice(7) : portal.host;
+  const host =
+    portal.host.startsWith('::ffff:') && portal.host.includes('.')
+      ? portal.host.slice(7)
+      : portal.host;
   const shown = host.includes(':') ? `[${host}]` : host;
   return `${shown}:${portal.port},${TARGET_PORTAL_GROUP_TAG}`;
 }
@@ -28,7 +31,9 @@ export interface SendTargetsContext {
   readonly maxBytes: number;
 }
 
-export type SendTargetsAnswer = { readonly ok: true; readonly pairs: readonly TextPair[] } | { readonly ok: false };
+export type SendTargetsAnswer =
+  | { readonly ok: true; readonly pairs: readonly TextPair[] }
+  | { readonly ok: false };
 
 /**
  * `All` (discovery only), empty (own target, normal only) or a target name. Targets that would
@@ -55,7 +60,10 @@ export function sendTargets(value: string, ctx: SendTargetsContext): SendTargets
       ['TargetName', target.name],
       ['TargetAddress', address],
     ];
-    const entrySize = entry.reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v) + 2, 0);
+    const entrySize = entry.reduce(
+      (n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v) + 2,
+      0,
+    );
     if (size + entrySize > ctx.maxBytes) break;
     size += entrySize;
     pairs.push(...entry);

@@ -82,7 +82,10 @@ export const DEFAULT_LIMITS: TransportLimits = Object.freeze({
   writeHighWater: 8 * 1024 * 1024,
 });
 
-export function resolveLimits(overrides: Partial<TransportLimits> | undefined, queueDepth?: number): TransportLimits {
+export function resolveLimits(
+  overrides: Partial<TransportLimits> | undefined,
+  queueDepth?: number,
+): TransportLimits {
   const depth = queueDepth ?? overrides?.queueDepth ?? DEFAULT_LIMITS.queueDepth;
   return Object.freeze({
     ...DEFAULT_LIMITS,

@@ -2,7 +2,7 @@
 
 /** a < b serially. */
 export function serialLt(a: number, b: number): boolean {
-  return a !== b && ((b - a) >>> 0) < 0x8000_0000;
+  return a !== b && (b - a) >>> 0 < 0x8000_0000;
 }
 
 /** a <= b serially. */

@@ -101,7 +101,9 @@ export async function startIscsiServer(options: IscsiServerOptions): Promise<Isc
   });
   const bound = server.address();
   const address =
-    bound && typeof bound === 'object' ? { host: bound.address, port: bound.port } : { host: options.host, port: options.port };
+    bound && typeof bound === 'object'
+      ? { host: bound.address, port: bound.port }
+      : { host: options.host, port: options.port };
   log('listening on %s:%d', address.host, address.port);
 
   return {
@@ -127,7 +129,8 @@ export async function startIscsiServer(options: IscsiServerOptions): Promise<Isc
         const seconds = Math.max(1, Math.ceil(graceMs / 1000));
         for (const c of connections) c.requestLogout(seconds);
         const deadline = Date.now() + graceMs;
-        while (registry.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+        while (registry.size > 0 && Date.now() < deadline)
+          await new Promise((r) => setTimeout(r, 20));
         for (const c of [...connections]) c.fail('server stopping');
         for (const socket of sockets) socket.destroy();
         await stopped;

@@ -44,14 +44,16 @@ export class SessionRegistry {
     }
     const targetName = req.kind === 'Normal' ? req.target?.name : undefined;
     const old = this.all().find(
-      (s) => s.initiatorName === req.initiatorName && s.isid === req.isid && s.targetName === targetName,
+      (s) =>
+        s.initiatorName === req.initiatorName && s.isid === req.isid && s.targetName === targetName,
     );
     if (old) {
       this.remove(old);
       old.terminate('reinstated by a new login');
     }
     const count = this.all().filter((s) => s.initiatorName === req.initiatorName).length;
-    if (count >= this.maxSessionsPerInitiator) return { ok: false, status: LoginStatus.OUT_OF_RESOURCES };
+    if (count >= this.maxSessionsPerInitiator)
+      return { ok: false, status: LoginStatus.OUT_OF_RESOURCES };
     const tsih = this.allocate();
     if (tsih === undefined) return { ok: false, status: LoginStatus.OUT_OF_RESOURCES };
     return { ok: true, tsih };

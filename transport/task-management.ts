@@ -89,5 +89,8 @@ export async function runTaskManagement(
   }
   const result = await host.scsi.taskManagement({ nexus: host.nexus, fn, lun: req.lun });
   const response = RESULT_TO_RESPONSE[result];
-  return done(response, fn === TaskManagementFunction.TARGET_COLD_RESET && response === TmfResponse.COMPLETE);
+  return done(
+    response,
+    fn === TaskManagementFunction.TARGET_COLD_RESET && response === TmfResponse.COMPLETE,
+  );
 }

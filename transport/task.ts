@@ -67,7 +67,12 @@ export class Task {
   /** Data-In PDUs sent (the response's ExpDataSN). */
   dataInSent = 0;
 
-  constructor(pdu: ScsiCommandPdu, immediateData: readonly Buffer[], immediateLength: number, params: SessionParams) {
+  constructor(
+    pdu: ScsiCommandPdu,
+    immediateData: readonly Buffer[],
+    immediateLength: number,
+    params: SessionParams,
+  ) {
     this.itt = pdu.itt;
     this.lun = pdu.lun;
     this.cmdSN = pdu.cmdSN;
@@ -152,7 +157,12 @@ export class Task {
    * length error marks the task failed (PROTOCOL SERVICE CRC ERROR) and its data is discarded;
    * the burst still closes on F so the initiator's sequence ends cleanly.
    */
-  acceptDataOut(pdu: DataOutPdu, data: readonly Buffer[], length: number, maxSegment: number): DataOutResult {
+  acceptDataOut(
+    pdu: DataOutPdu,
+    data: readonly Buffer[],
+    length: number,
+    maxSegment: number,
+  ): DataOutResult {
     if (pdu.ttt === RESERVED_TAG) {
       if (!this.unsolicitedOpen) {
         this.failure ??= TransportSense.UNEXPECTED_UNSOLICITED_DATA;
@@ -249,7 +259,13 @@ export function cutDataIn(data: Buffer, maxSegment: number, maxBurst: number): D
     const end = offset + size;
     burstLeft -= size;
     const last = end === data.length;
-    pieces.push({ data: data.subarray(offset, end), offset, dataSN: dataSN++, final: last || burstLeft === 0, last });
+    pieces.push({
+      data: data.subarray(offset, end),
+      offset,
+      dataSN: dataSN++,
+      final: last || burstLeft === 0,
+      last,
+    });
     if (burstLeft === 0) burstLeft = maxBurst;
     offset = end;
   }

@@ -22,14 +22,20 @@ const isCount = (n: number): boolean => Number.isSafeInteger(n) && n >= 0;
  */
 export function validateLayout(layout: ZoneLayoutConfig): string | null {
   const { blockSize, physicalBlockSize, capacityBlocks } = layout;
-  if (!BLOCK_SIZES.includes(blockSize)) return `blockSize: must be one of ${BLOCK_SIZES.join(', ')}`;
-  if (!isPowerOfTwo(physicalBlockSize) || physicalBlockSize < blockSize || physicalBlockSize > 65536) {
+  if (!BLOCK_SIZES.includes(blockSize))
+    return `blockSize: must be one of ${BLOCK_SIZES.join(', ')}`;
+  if (
+    !isPowerOfTwo(physicalBlockSize) ||
+    physicalBlockSize < blockSize ||
+    physicalBlockSize > 65536
+  ) {
     return 'physicalBlockSize: must be a power of two between blockSize and 65536';
   }
   if (!Number.isSafeInteger(capacityBlocks) || capacityBlocks < 1) {
     return 'capacityBlocks: must be a positive integer';
   }
-  if (capacityBlocks * blockSize > MAX_CAPACITY_BYTES) return 'capacityBlocks: capacity above 8 PiB';
+  if (capacityBlocks * blockSize > MAX_CAPACITY_BYTES)
+    return 'capacityBlocks: capacity above 8 PiB';
   if (capacityBlocks % (physicalBlockSize / blockSize) !== 0) {
     return 'capacityBlocks: must be a multiple of the physical block';
   }
@@ -46,8 +52,10 @@ export function validateLayout(layout: ZoneLayoutConfig): string | null {
   if (!Number.isSafeInteger(cap) || cap < 1 || cap > size) {
     return 'zoneCapacityBlocks: must be between 1 and zoneSizeBlocks';
   }
-  if (cap % perPhysical !== 0) return 'zoneCapacityBlocks: must be a multiple of the physical block';
-  if (!isCount(layout.conventionalZones)) return 'conventionalZones: must be a non-negative integer';
+  if (cap % perPhysical !== 0)
+    return 'zoneCapacityBlocks: must be a multiple of the physical block';
+  if (!isCount(layout.conventionalZones))
+    return 'conventionalZones: must be a non-negative integer';
   if (layout.conventionalZones * size >= capacityBlocks) {
     return 'conventionalZones: leaves no sequential zone (at least one is required)';
   }
@@ -106,7 +114,9 @@ export class ZoneGeometry {
     this.conventionalZones = layout.conventionalZones;
     this.hasGaps = this.zoneCapacity < this.zoneSize;
     this.sequentialType =
-      layout.model === 'host-aware' ? ZoneType.SEQUENTIAL_WRITE_PREFERRED : ZoneType.SEQUENTIAL_WRITE_REQUIRED;
+      layout.model === 'host-aware'
+        ? ZoneType.SEQUENTIAL_WRITE_PREFERRED
+        : ZoneType.SEQUENTIAL_WRITE_REQUIRED;
     const pitches = Math.ceil(this.capacity / this.zoneSize);
     this.sequentialZones = pitches - this.conventionalZones;
     this.firstSequential = this.conventionalZones;
@@ -141,7 +151,8 @@ export class ZoneGeometry {
     const start = this.start(index);
     let nominal: number;
     if (index < this.conventionalZones || !this.hasGaps) nominal = this.zoneSize;
-    else if (((index - this.conventionalZones) & 1) === 1) nominal = this.zoneSize - this.zoneCapacity;
+    else if (((index - this.conventionalZones) & 1) === 1)
+      nominal = this.zoneSize - this.zoneCapacity;
     else nominal = this.zoneCapacity;
     return Math.min(nominal, this.capacity - start);
   }

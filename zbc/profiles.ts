@@ -93,7 +93,8 @@ export const PROFILES: readonly DriveProfile[] = [
   },
   {
     name: 'hm-20tb',
-    description: 'host-managed 20 TB, 512/4096-byte blocks, 256 MiB zones (745 conventional, ~1%), max 128 open',
+    description:
+      'host-managed 20 TB, 512/4096-byte blocks, 256 MiB zones (745 conventional, ~1%), max 128 open',
     layout: () =>
       layoutOf({
         model: 'host-managed',
@@ -124,7 +125,8 @@ export const PROFILES: readonly DriveProfile[] = [
   },
   {
     name: 'ha-small',
-    description: 'host-aware 256 MiB, 512/4096-byte blocks, 64 zones of 4 MiB (4 conventional), optimal 8 open',
+    description:
+      'host-aware 256 MiB, 512/4096-byte blocks, 64 zones of 4 MiB (4 conventional), optimal 8 open',
     layout: () =>
       layoutOf({
         model: 'host-aware',

@@ -53,7 +53,12 @@ function putU64(view: DataView, at: number, value: number): void {
 }
 
 /** SAME field (ZBC-2 table 40) for the listed descriptors; 0 when they are none. */
-function sameField(s: ZoneTable, listed: readonly [number, number], count: number, match: Match): number {
+function sameField(
+  s: ZoneTable,
+  listed: readonly [number, number],
+  count: number,
+  match: Match,
+): number {
   if (count === 0) return 0;
   const [first, lastIndex] = listed;
   const g = s.geometry;
@@ -91,7 +96,9 @@ export function reportZones(s: ZoneTable, req: ReportZonesRequest): ZoneResult<Z
   const first = g.indexOf(req.startLba);
   const alloc = Math.max(0, req.allocationLength);
   // PARTIAL = 1: the list holds what fits; PARTIAL = 0: every match to the end of the LU.
-  const limit = req.partial ? Math.max(0, Math.floor((alloc - HEADER_BYTES) / DESCRIPTOR_BYTES)) : Infinity;
+  const limit = req.partial
+    ? Math.max(0, Math.floor((alloc - HEADER_BYTES) / DESCRIPTOR_BYTES))
+    : Infinity;
   let listed = 0;
   let firstListed = -1;
   let lastListed = -1;
@@ -119,7 +126,11 @@ export function reportZones(s: ZoneTable, req: ReportZonesRequest): ZoneResult<Z
       putU64(view, 8, g.capacity - 1); // MAXIMUM LBA
       putU64(view, 16, g.startingLbaGranularity); // ZONE STARTING LBA GRANULARITY (ZBC-2)
       let at = HEADER_BYTES;
-      for (let i = firstListed; i >= 0 && i <= lastListed && at + DESCRIPTOR_BYTES <= out.length; i++) {
+      for (
+        let i = firstListed;
+        i >= 0 && i <= lastListed && at + DESCRIPTOR_BYTES <= out.length;
+        i++
+      ) {
         if (!match(s, i)) continue;
         encodeDescriptor(s, i, view, at);
         at += DESCRIPTOR_BYTES;

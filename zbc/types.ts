@@ -120,7 +120,6 @@ export interface WritePlan {
   readonly inOrderZone: number | null;
 }
 
-
 /** ZBC OUT service actions, ZBC-2 table 47 (94h). */
 export type ZoneActionKind = 'close' | 'finish' | 'open' | 'reset' | 'sequentialize';
 

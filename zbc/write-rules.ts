@@ -282,7 +282,13 @@ function pushRun(out: ReadSegment[], from: number, to: number, zeroFill: boolean
 }
 
 // Per READ: no closure, and usually a single run (one zone, all below or all above its data end).
-function readSegments(state: ZoneTable, lba: number, blocks: number, first: number, last: number): ReadSegment[] {
+function readSegments(
+  state: ZoneTable,
+  lba: number,
+  blocks: number,
+  first: number,
+  last: number,
+): ReadSegment[] {
   const out: ReadSegment[] = [];
   const end = lba + blocks;
   for (let i = first; i <= last; i++) {

@@ -63,10 +63,12 @@ const ALL_SELECT: Record<ZoneActionKind, (s: ZoneTable, i: number) => boolean> =
   open: (s, i) => s.condition[i] === C.CLOSED,
   reset: (s, i) => {
     const c = s.condition[i];
-    const active = c === C.IMPLICITLY_OPENED || c === C.EXPLICITLY_OPENED || c === C.CLOSED || c === C.FULL;
+    const active =
+      c === C.IMPLICITLY_OPENED || c === C.EXPLICITLY_OPENED || c === C.CLOSED || c === C.FULL;
     return active || (c === C.EMPTY && s.attributes[i] !== 0);
   },
-  sequentialize: (s, i) => s.isWritePointerZone(i) && ((s.attributes[i] as number) & ZoneAttribute.NON_SEQ) !== 0,
+  sequentialize: (s, i) =>
+    s.isWritePointerZone(i) && ((s.attributes[i] as number) & ZoneAttribute.NON_SEQ) !== 0,
 };
 
 /** Zone actions an SOBR zone takes. */
@@ -130,7 +132,12 @@ function actOnRange(s: ZoneTable, req: ZoneActionRequest): ZoneResult<ZoneAction
  * CLOSED zone needs a free resource or an IOPEN zone to close; explicitly open zones are never
  * taken away.
  */
-function resourcesSuffice(s: ZoneTable, action: ZoneActionKind, first: number, last: number): boolean {
+function resourcesSuffice(
+  s: ZoneTable,
+  action: ZoneActionKind,
+  first: number,
+  last: number,
+): boolean {
   const max = s.maxOpen;
   if (max === null || (action !== 'open' && action !== 'finish')) return true;
   let explicit = s.explicitOpen;
@@ -179,7 +186,8 @@ function apply(
   const discard: Range[] = [];
   const reset = action === 'reset';
   /** RESET and FINISH are made durable before GOOD; if that fails, zoneActionFailed undoes them. */
-  const undo: ZoneChange[] | null = reset || action === 'finish' || action === 'finishAll' ? [] : null;
+  const undo: ZoneChange[] | null =
+    reset || action === 'finish' || action === 'finishAll' ? [] : null;
   /** RESET: zones whose new state must reach the journal (resetCapture). */
   const persist: number[] = [];
   let changed = 0;
@@ -195,7 +203,8 @@ function apply(
     const before = undo !== null ? snapshot(s, i) : null;
     if (action === 'finishAll') s.finishZone(i);
     else APPLY[action](s, i);
-    const changedHere = condBefore !== s.condition[i] || wpBefore !== s.wp[i] || attrBefore !== s.attributes[i];
+    const changedHere =
+      condBefore !== s.condition[i] || wpBefore !== s.wp[i] || attrBefore !== s.attributes[i];
     if (changedHere) changed++;
     if (changedHere && before !== null) undo?.push({ zone: i, before, after: snapshot(s, i) });
     if (reset && (changedHere || unpersisted)) persist.push(i);
@@ -206,7 +215,12 @@ function apply(
   const undone: ZoneUndo = undo ?? [];
   if (!reset) return { changed, discard, undo: undone };
   // The reset zones only: every other zone keeps its dirty flag for the next data flush.
-  return { changed, discard, resetCapture: captureZones(s, Uint32Array.from(persist)), undo: undone };
+  return {
+    changed,
+    discard,
+    resetCapture: captureZones(s, Uint32Array.from(persist)),
+    undo: undone,
+  };
 }
 
 function snapshot(s: ZoneTable, i: number): ZoneSnapshot {

@@ -4,7 +4,12 @@ import type { ZoneTable } from './zone-table.js';
 import { ZoneCondition as C, type ZoneCapture } from './types.js';
 
 /** Conditions persisted as they are: the WP of such a zone never moves. */
-const KEPT: ReadonlySet<number> = new Set([C.READ_ONLY, C.OFFLINE, C.INACTIVE, C.NOT_WRITE_POINTER]);
+const KEPT: ReadonlySet<number> = new Set([
+  C.READ_ONLY,
+  C.OFFLINE,
+  C.INACTIVE,
+  C.NOT_WRITE_POINTER,
+]);
 
 /**
  * Records of the given zones (ascending). A FULL record's WP field carries the zone's durable

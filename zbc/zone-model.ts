@@ -48,7 +48,8 @@ export class ZoneModel implements ZoneModelContract {
   constructor(layout: ZoneLayoutConfig, restored?: PersistedZoneState | null) {
     const error = validateLayout(layout);
     if (error !== null) throw new RangeError(`invalid zone layout: ${error}`);
-    if (layout.model === 'none') throw new RangeError('invalid zone layout: model: none has no zones');
+    if (layout.model === 'none')
+      throw new RangeError('invalid zone layout: model: none has no zones');
     this.model = layout.model;
     this.layout = layout;
     this.geometry = new ZoneGeometry(layout);
@@ -72,7 +73,9 @@ export class ZoneModel implements ZoneModelContract {
     const n = this.zoneCount;
     const { condition, writePointer, attributes } = restored;
     if (condition.length !== n || writePointer.length !== n || attributes.length !== n) {
-      throw new RangeError(`restored zone state has ${restored.condition.length} zones, the layout ${n}`);
+      throw new RangeError(
+        `restored zone state has ${restored.condition.length} zones, the layout ${n}`,
+      );
     }
     for (let i = 0; i < n; i++) {
       if (!s.isWritePointerZone(i)) continue;
@@ -140,7 +143,10 @@ export class ZoneModel implements ZoneModelContract {
    */
   captureDurable(): ZoneCapture {
     const s = this.state;
-    const capture = captureZones(s, s.takeDirty((i) => s.hasInflight(i)));
+    const capture = captureZones(
+      s,
+      s.takeDirty((i) => s.hasInflight(i)),
+    );
     if (this.transientBase.size === 0) return capture;
     // A transient READ ONLY / OFFLINE is never persisted: its zone's record keeps the condition
     // it had before, normalised as it would load (open -> CLOSED or EMPTY).
@@ -236,7 +242,15 @@ export class ZoneModel implements ZoneModelContract {
   }
 
   /** I, E and CLOSED counts (ZBC-2 manage open zone resources). */
-  get openCounts(): { readonly implicit: number; readonly explicit: number; readonly closed: number } {
-    return { implicit: this.state.implicitOpen, explicit: this.state.explicitOpen, closed: this.state.closed };
+  get openCounts(): {
+    readonly implicit: number;
+    readonly explicit: number;
+    readonly closed: number;
+  } {
+    return {
+      implicit: this.state.implicitOpen,
+      explicit: this.state.explicitOpen,
+      closed: this.state.closed,
+    };
   }
 }

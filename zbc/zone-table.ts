@@ -9,7 +9,12 @@
 // length and type come from the geometry (uniform zones, optional runt, gap pitch); writes in
 // flight live in a map holding only the zones that have some.
 import type { ZoneGeometry } from './geometry.js';
-import { ZoneCondition as C, ZoneType, type ZoneCondition, type ZoneLayoutConfig } from './types.js';
+import {
+  ZoneCondition as C,
+  ZoneType,
+  type ZoneCondition,
+  type ZoneLayoutConfig,
+} from './types.js';
 
 /**
  * A committed write not yet settled, with the zone as it was before it. A write's blocks read back
@@ -102,7 +107,14 @@ export class ZoneTable {
 
   /** Bytes of the per-zone typed arrays (bench item 4: at most 23 per zone). */
   memoryBytes(): number {
-    const arrays = [this.wp, this.dataEnd, this.condition, this.attributes, this.dirty, this.dirtyList];
+    const arrays = [
+      this.wp,
+      this.dataEnd,
+      this.condition,
+      this.attributes,
+      this.dirty,
+      this.dirtyList,
+    ];
     return arrays.reduce((sum, a) => sum + a.byteLength, 0);
   }
 

@@ -29,7 +29,8 @@ export interface BackingLock {
 
 export async function lockBacking(backing: string): Promise<BackingLock> {
   const path = `${backing}.zbclock`;
-  if (held.has(path)) throw new BackingLockError(`backing file ${backing} is already open in this process`);
+  if (held.has(path))
+    throw new BackingLockError(`backing file ${backing} is already open in this process`);
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       const fh = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
@@ -45,12 +46,16 @@ export async function lockBacking(backing: string): Promise<BackingLock> {
       };
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') {
-        throw new BackingLockError(`backing file ${backing}: cannot create lock ${path}: ${errnoOf(e)}`);
+        throw new BackingLockError(
+          `backing file ${backing}: cannot create lock ${path}: ${errnoOf(e)}`,
+        );
       }
     }
     const owner = Number((await readFile(path, 'utf8').catch(() => '')).trim());
     if (owner !== process.pid && alive(owner)) {
-      throw new BackingLockError(`backing file ${backing} is in use by process ${owner} (lock ${path})`);
+      throw new BackingLockError(
+        `backing file ${backing} is in use by process ${owner} (lock ${path})`,
+      );
     }
     await unlink(path).catch(() => undefined); // stale: its owner is gone
   }

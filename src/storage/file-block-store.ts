@@ -26,9 +26,17 @@ export const SEGMENT_BYTES = 2 ** 43;
 export const SYNC_READ_MAX = 64 * 1024;
 
 // The callback fs API on the FileHandle's fd: no FileHandle ref/unref or FSReqPromise per call.
-function readAt(fd: number, target: Buffer, offset: number, length: number, position: number): Promise<number> {
+function readAt(
+  fd: number,
+  target: Buffer,
+  offset: number,
+  length: number,
+  position: number,
+): Promise<number> {
   return new Promise((resolve, reject) => {
-    readCallback(fd, target, offset, length, position, (err, n) => (err ? reject(err) : resolve(n)));
+    readCallback(fd, target, offset, length, position, (err, n) =>
+      err ? reject(err) : resolve(n),
+    );
   });
 }
 
@@ -87,7 +95,11 @@ export class FileBlockStore implements BlockStore {
    * Opens `path`, creating it sparse at `byteLength` bytes when absent. An existing file must be a
    * regular file of at least its size; extra bytes beyond it are left alone.
    */
-  static async open(path: string, byteLength: number, opts: FileBlockStoreOptions = {}): Promise<FileBlockStore> {
+  static async open(
+    path: string,
+    byteLength: number,
+    opts: FileBlockStoreOptions = {},
+  ): Promise<FileBlockStore> {
     const lock = await lockBacking(path);
     try {
       return await FileBlockStore.openLocked(path, byteLength, opts, lock);
@@ -110,7 +122,11 @@ export class FileBlockStore implements BlockStore {
       throw new StorageError('BACKING_UNREADABLE', `backing file ${path}: ${errnoOf(e)}`);
     });
     if (existing === null) {
-      if (opts.readOnly) throw new StorageError('BACKING_MISSING', `backing file ${path} does not exist (read-only LUN)`);
+      if (opts.readOnly)
+        throw new StorageError(
+          'BACKING_MISSING',
+          `backing file ${path} does not exist (read-only LUN)`,
+        );
       const files = await FileBlockStore.createAll(segments);
       log('created sparse backing %s (%d bytes in %d file(s))', path, byteLength, files.length);
       return new FileBlockStore(files, lock, segmentBytes, path, byteLength, true);
@@ -125,7 +141,11 @@ export class FileBlockStore implements BlockStore {
             `backing file ${seg.path} is missing (a backing of ${byteLength} bytes spans ${segments.length} files)`,
           );
         }
-        if (!st.isFile()) throw new StorageError('BACKING_NOT_FILE', `backing file ${seg.path} is not a regular file`);
+        if (!st.isFile())
+          throw new StorageError(
+            'BACKING_NOT_FILE',
+            `backing file ${seg.path} is not a regular file`,
+          );
         if (st.size < seg.size) {
           const what = segments.length === 1 ? 'the capacity' : 'its segment size';
           throw new StorageError(
@@ -136,7 +156,10 @@ export class FileBlockStore implements BlockStore {
         try {
           files.push(await open(seg.path, opts.readOnly ? 'r' : 'r+'));
         } catch (e) {
-          throw new StorageError('BACKING_UNREADABLE', `backing file ${seg.path}: cannot open: ${errnoOf(e)}`);
+          throw new StorageError(
+            'BACKING_UNREADABLE',
+            `backing file ${seg.path}: cannot open: ${errnoOf(e)}`,
+          );
         }
       }
     } catch (e) {
@@ -157,14 +180,23 @@ export class FileBlockStore implements BlockStore {
           // O_EXCL: never truncate a file that appeared meanwhile.
           fh = await open(seg.path, constants.O_RDWR | constants.O_CREAT | constants.O_EXCL, 0o644);
         } catch (e) {
-          throw new StorageError('BACKING_UNREADABLE', `backing file ${seg.path}: cannot create: ${errnoOf(e)}`);
+          throw new StorageError(
+            'BACKING_UNREADABLE',
+            `backing file ${seg.path}: cannot create: ${errnoOf(e)}`,
+          );
         }
         files.push(fh);
         try {
           await fh.truncate(seg.size); // sparse: no blocks allocated
         } catch (e) {
-          const hint = errnoOf(e) === 'EFBIG' ? ' (file too large for this file system; choose a smaller --capacity)' : '';
-          throw new StorageError('BACKING_CREATE_FAILED', `backing file ${seg.path}: cannot size it to ${seg.size} bytes: ${errnoOf(e)}${hint}`);
+          const hint =
+            errnoOf(e) === 'EFBIG'
+              ? ' (file too large for this file system; choose a smaller --capacity)'
+              : '';
+          throw new StorageError(
+            'BACKING_CREATE_FAILED',
+            `backing file ${seg.path}: cannot size it to ${seg.size} bytes: ${errnoOf(e)}${hint}`,
+          );
         }
       }
       return files;
@@ -255,10 +287,17 @@ export class FileBlockStore implements BlockStore {
   }
 
   /** One positional writev; a short one (disk full, signal) is finished by finishShortWrite. */
-  private writeAll(index: number, segments: readonly Buffer[], position: number, total: number): Promise<void> {
+  private writeAll(
+    index: number,
+    segments: readonly Buffer[],
+    position: number,
+    total: number,
+  ): Promise<void> {
     const fh = this.files[index];
     if (fh === undefined) {
-      return Promise.reject(new StorageError('OUT_OF_RANGE', `backing ${this.path}: write past the end`));
+      return Promise.reject(
+        new StorageError('OUT_OF_RANGE', `backing ${this.path}: write past the end`),
+      );
     }
     return writevAt(fh.fd, segments, position).then((n) =>
       n < total ? this.finishShortWrite(index, segments, position, total, n) : this.written(index),
@@ -292,7 +331,8 @@ export class FileBlockStore implements BlockStore {
         skip = 0;
       }
       const n = await writevAt(fh.fd, rest, position + bytesWritten);
-      if (n === 0) throw new StorageError('SHORT_WRITE', `backing file ${this.path}: write made no progress`);
+      if (n === 0)
+        throw new StorageError('SHORT_WRITE', `backing file ${this.path}: write made no progress`);
       bytesWritten += n;
     }
     this.written(index);

@@ -63,33 +63,113 @@ interface GeometryField {
 }
 
 const modelName = (v: number): string =>
-  (Object.keys(MODEL_CODES) as (keyof typeof MODEL_CODES)[]).find((k) => MODEL_CODES[k] === v) ?? `code ${v}`;
+  (Object.keys(MODEL_CODES) as (keyof typeof MODEL_CODES)[]).find((k) => MODEL_CODES[k] === v) ??
+  `code ${v}`;
 
 const GEOMETRY: readonly GeometryField[] = [
-  { what: 'zoned model', flag: '--model', unit: '', at: 20, kind: 'u8', value: (l) => MODEL_CODES[l.model], show: modelName },
-  { what: 'block size', flag: '--block-size', unit: 'bytes', at: 24, kind: 'u32', value: (l) => l.blockSize },
-  { what: 'physical block size', flag: '--physical-block-size', unit: 'bytes', at: 28, kind: 'u32', value: (l) => l.physicalBlockSize },
-  { what: 'capacity', flag: '--capacity', unit: 'blocks', at: 32, kind: 'f64', value: (l) => l.capacityBlocks },
-  { what: 'zone size', flag: '--zone-size', unit: 'blocks', at: 40, kind: 'f64', value: (l) => l.zoneSizeBlocks },
-  { what: 'zone capacity', flag: '--zone-capacity', unit: 'blocks', at: 48, kind: 'f64', value: (l) => l.zoneCapacityBlocks },
-  { what: 'conventional zone count', flag: '--conventional-zones', unit: '', at: 56, kind: 'u32', value: (l) => l.conventionalZones },
   {
-    what: 'max open zones', flag: '--max-open', unit: '', at: 60, kind: 'u32',
-    value: (l) => l.maxOpen ?? NO_LIMIT, show: (v) => (v === NO_LIMIT ? 'unlimited' : String(v)),
+    what: 'zoned model',
+    flag: '--model',
+    unit: '',
+    at: 20,
+    kind: 'u8',
+    value: (l) => MODEL_CODES[l.model],
+    show: modelName,
   },
-  { what: 'URSWRZ', flag: '--urswrz', unit: '', at: 21, kind: 'u8', value: (l) => (l.urswrz ? 1 : 0), show: (v) => (v ? 'on' : 'off') },
-  { what: 'zone count', flag: '--capacity/--zone-size', unit: '', at: 64, kind: 'u32', value: (_l, n) => n },
+  {
+    what: 'block size',
+    flag: '--block-size',
+    unit: 'bytes',
+    at: 24,
+    kind: 'u32',
+    value: (l) => l.blockSize,
+  },
+  {
+    what: 'physical block size',
+    flag: '--physical-block-size',
+    unit: 'bytes',
+    at: 28,
+    kind: 'u32',
+    value: (l) => l.physicalBlockSize,
+  },
+  {
+    what: 'capacity',
+    flag: '--capacity',
+    unit: 'blocks',
+    at: 32,
+    kind: 'f64',
+    value: (l) => l.capacityBlocks,
+  },
+  {
+    what: 'zone size',
+    flag: '--zone-size',
+    unit: 'blocks',
+    at: 40,
+    kind: 'f64',
+    value: (l) => l.zoneSizeBlocks,
+  },
+  {
+    what: 'zone capacity',
+    flag: '--zone-capacity',
+    unit: 'blocks',
+    at: 48,
+    kind: 'f64',
+    value: (l) => l.zoneCapacityBlocks,
+  },
+  {
+    what: 'conventional zone count',
+    flag: '--conventional-zones',
+    unit: '',
+    at: 56,
+    kind: 'u32',
+    value: (l) => l.conventionalZones,
+  },
+  {
+    what: 'max open zones',
+    flag: '--max-open',
+    unit: '',
+    at: 60,
+    kind: 'u32',
+    value: (l) => l.maxOpen ?? NO_LIMIT,
+    show: (v) => (v === NO_LIMIT ? 'unlimited' : String(v)),
+  },
+  {
+    what: 'URSWRZ',
+    flag: '--urswrz',
+    unit: '',
+    at: 21,
+    kind: 'u8',
+    value: (l) => (l.urswrz ? 1 : 0),
+    show: (v) => (v ? 'on' : 'off'),
+  },
+  {
+    what: 'zone count',
+    flag: '--capacity/--zone-size',
+    unit: '',
+    at: 64,
+    kind: 'u32',
+    value: (_l, n) => n,
+  },
 ];
 
 /** Version 2 (zone-domains) superblock fields, after version 1's. */
 const DOMAINS_GEOMETRY: readonly GeometryField[] = [
   {
-    what: 'realm count', flag: '--profile', unit: '', at: 88, kind: 'u32',
+    what: 'realm count',
+    flag: '--profile',
+    unit: '',
+    at: 88,
+    kind: 'u32',
     value: (l) => l.domains?.realms ?? 0,
   },
   {
-    what: 'zone domains layout', flag: '--profile', unit: '', at: 92, kind: 'u32',
-    value: domainsSignature, show: (v) => `#${v.toString(16)}`,
+    what: 'zone domains layout',
+    flag: '--profile',
+    unit: '',
+    at: 92,
+    kind: 'u32',
+    value: domainsSignature,
+    show: (v) => `#${v.toString(16)}`,
   },
 ];
 
@@ -185,7 +265,11 @@ export class FileZoneJournal implements ZoneJournal {
    * Opens (or creates) the metadata for `layout`. Any inconsistency stops with a one-line
    * JournalError naming the problem; `format` re-creates the file on purpose.
    */
-  static async open(path: string, layout: ZoneLayoutConfig, opts: FileZoneJournalOptions = {}): Promise<FileZoneJournal> {
+  static async open(
+    path: string,
+    layout: ZoneLayoutConfig,
+    opts: FileZoneJournalOptions = {},
+  ): Promise<FileZoneJournal> {
     const shapes = new ZoneShapes(layout);
     const exists = await stat(path).then(
       () => true,
@@ -225,7 +309,11 @@ export class FileZoneJournal implements ZoneJournal {
     return state;
   }
 
-  private static async create(path: string, layout: ZoneLayoutConfig, shapes: ZoneShapes): Promise<FileZoneJournal> {
+  private static async create(
+    path: string,
+    layout: ZoneLayoutConfig,
+    shapes: ZoneShapes,
+  ): Promise<FileZoneJournal> {
     const fh = await open(path, OPEN_CREATE, 0o644).catch((e: unknown) => {
       throw new JournalError('META_UNREADABLE', `metadata ${path}: cannot create: ${errnoOf(e)}`);
     });
@@ -234,7 +322,14 @@ export class FileZoneJournal implements ZoneJournal {
       const pageCount = Math.ceil(shapes.count / RECORDS_PER_PAGE);
       const state = FileZoneJournal.initialState(shapes);
       const journal = new FileZoneJournal(
-        fh, path, formatId, shapes, state, new Float64Array(pageCount), new Uint8Array(pageCount), true,
+        fh,
+        path,
+        formatId,
+        shapes,
+        state,
+        new Float64Array(pageCount),
+        new Uint8Array(pageCount),
+        true,
       );
       // Zone table first (copy A generation 1, copy B zeros, so no page is ever a hole), superblock
       // last: a torn format has no valid superblock and is refused at the next open instead of
@@ -262,26 +357,36 @@ export class FileZoneJournal implements ZoneJournal {
       return journal;
     } catch (e) {
       await fh.close();
-      throw e instanceof JournalError ? e : new JournalError('META_IO', `metadata ${path}: ${(e as Error).message}`);
+      throw e instanceof JournalError
+        ? e
+        : new JournalError('META_IO', `metadata ${path}: ${(e as Error).message}`);
     }
   }
 
-  private static async load(fh: FileHandle, path: string, layout: ZoneLayoutConfig, shapes: ZoneShapes): Promise<FileZoneJournal> {
+  private static async load(
+    fh: FileHandle,
+    path: string,
+    layout: ZoneLayoutConfig,
+    shapes: ZoneShapes,
+  ): Promise<FileZoneJournal> {
     const fail = (code: string, what: string): never => {
       throw new JournalError(code, `metadata ${path}: ${what} ${FORMAT_HINT}`);
     };
     const { size } = await fh.stat();
-    if (size < PAGE_SIZE) fail('META_TRUNCATED', `is truncated (${size} bytes, the superblock needs ${PAGE_SIZE})`);
+    if (size < PAGE_SIZE)
+      fail('META_TRUNCATED', `is truncated (${size} bytes, the superblock needs ${PAGE_SIZE})`);
     const sb = Buffer.alloc(PAGE_SIZE);
     await fh.read(sb, 0, PAGE_SIZE, 0);
-    if (!sb.subarray(0, 8).equals(SUPER_MAGIC)) fail('META_MAGIC', 'wrong magic (not a zbc-target metadata file)');
+    if (!sb.subarray(0, 8).equals(SUPER_MAGIC))
+      fail('META_MAGIC', 'wrong magic (not a zbc-target metadata file)');
     const version = sb.readUInt32LE(8);
     const format = formatOf(layout);
     if (version !== FORMAT_VERSION && version !== DOMAINS_FORMAT_VERSION) {
       const reads = `${FORMAT_VERSION} and ${DOMAINS_FORMAT_VERSION}`;
       fail('META_VERSION', `unsupported format version ${version} (this build reads ${reads})`);
     }
-    if (sb.readUInt32LE(12) !== crc32c(sb.subarray(16))) fail('META_CRC', 'superblock CRC32C mismatch');
+    if (sb.readUInt32LE(12) !== crc32c(sb.subarray(16)))
+      fail('META_CRC', 'superblock CRC32C mismatch');
     if (version !== format.version) {
       const has = (v: number): string =>
         v === DOMAINS_FORMAT_VERSION ? 'zone domains' : 'no zone domains';
@@ -293,7 +398,9 @@ export class FileZoneJournal implements ZoneJournal {
       if (stored !== wanted) {
         // Block counts also in bytes, as the flags take them (block sizes matched already).
         const show = (v: number): string =>
-          f.unit === 'blocks' ? `${v} blocks (${formatSize(v * layout.blockSize)})` : `${(f.show ?? String)(v)}${f.unit ? ` ${f.unit}` : ''}`;
+          f.unit === 'blocks'
+            ? `${v} blocks (${formatSize(v * layout.blockSize)})`
+            : `${(f.show ?? String)(v)}${f.unit ? ` ${f.unit}` : ''}`;
         fail('META_GEOMETRY', `${f.what} ${show(stored)} does not match ${f.flag} ${show(wanted)}`);
       }
     }
@@ -301,12 +408,17 @@ export class FileZoneJournal implements ZoneJournal {
     const pageCount = Math.ceil(shapes.count / RECORDS_PER_PAGE);
     const realmCount = layout.domains?.realms;
     const needed = pageOffset(realmCount === undefined ? pageCount : pageCount + 1, 0);
-    if (size < needed) fail('META_TRUNCATED', `is truncated (${size} bytes, the zone table needs ${needed})`);
+    if (size < needed)
+      fail('META_TRUNCATED', `is truncated (${size} bytes, the zone table needs ${needed})`);
 
     const table = Buffer.alloc(pageOffset(pageCount, 0) - PAGE_SIZE);
     await fh.read(table, 0, table.length, PAGE_SIZE);
     const n = shapes.count;
-    const state = { condition: new Uint8Array(n), writePointer: new Float64Array(n), attributes: new Uint8Array(n) };
+    const state = {
+      condition: new Uint8Array(n),
+      writePointer: new Float64Array(n),
+      attributes: new Uint8Array(n),
+    };
     const pageGen = new Float64Array(pageCount);
     const pageCopy = new Uint8Array(pageCount);
     for (let p = 0; p < pageCount; p++) {
@@ -321,7 +433,11 @@ export class FileZoneJournal implements ZoneJournal {
           best = copy;
         }
       }
-      if (best < 0) fail('META_PAGE_CRC', `zone table page ${p} (zones ${p * RECORDS_PER_PAGE}-${Math.min(n, (p + 1) * RECORDS_PER_PAGE) - 1}): CRC32C mismatch in both copies`);
+      if (best < 0)
+        fail(
+          'META_PAGE_CRC',
+          `zone table page ${p} (zones ${p * RECORDS_PER_PAGE}-${Math.min(n, (p + 1) * RECORDS_PER_PAGE) - 1}): CRC32C mismatch in both copies`,
+        );
       pageGen[p] = bestGen;
       pageCopy[p] = best;
       const page = table.subarray(PAGE_SIZE * (2 * p + best));
@@ -349,14 +465,24 @@ export class FileZoneJournal implements ZoneJournal {
     }
     log('loaded %s: %d zones, %d pages', path, n, pageCount);
     const journal = new FileZoneJournal(
-      fh, path, formatId, shapes, state, pageGen, pageCopy, false,
+      fh,
+      path,
+      formatId,
+      shapes,
+      state,
+      pageGen,
+      pageCopy,
+      false,
     );
     if (realmPage !== null) journal.setRealmPage(realmPage.gen, realmPage.copy);
     return journal;
   }
 
   persist(capture: ZoneCapture): Promise<void> {
-    if (this.closed) return Promise.reject(new JournalError('META_CLOSED', `metadata ${this.path}: persist after close`));
+    if (this.closed)
+      return Promise.reject(
+        new JournalError('META_CLOSED', `metadata ${this.path}: persist after close`),
+      );
     const { zones, condition, writePointer, attributes } = capture;
     for (let i = 0; i < zones.length; i++) {
       const z = zones[i] as number;
@@ -389,7 +515,11 @@ export class FileZoneJournal implements ZoneJournal {
     const realm = this.takeRealmImage();
     try {
       // Pages are encoded before the first await, so later captures cannot tear a page image.
-      const images = pages.map((p) => ({ p, gen: (this.pageGen[p] as number) + 1, copy: 1 - (this.pageCopy[p] as number) }));
+      const images = pages.map((p) => ({
+        p,
+        gen: (this.pageGen[p] as number) + 1,
+        copy: 1 - (this.pageCopy[p] as number),
+      }));
       const buffers = images.map(({ p, gen }) => this.encodePage(p, gen));
       // Distinct pages, so the writes may run at once; each is durable when it returns (O_DSYNC).
       // All settle before the round ends: the next round may rewrite the same copies.
@@ -412,7 +542,10 @@ export class FileZoneJournal implements ZoneJournal {
     } catch (e) {
       for (const p of pages) this.dirty.add(p); // retried by the next persist
       if (realm !== null) this.realmDirty = true;
-      throw new JournalError('META_IO', `metadata ${this.path}: write failed: ${(e as Error).message}`);
+      throw new JournalError(
+        'META_IO',
+        `metadata ${this.path}: write failed: ${(e as Error).message}`,
+      );
     }
   }
 
@@ -453,7 +586,12 @@ export class FileZoneJournal implements ZoneJournal {
   }
 }
 
-function encodeSuperblock(layout: ZoneLayoutConfig, zoneCount: number, pageCount: number, formatId: number): Buffer {
+function encodeSuperblock(
+  layout: ZoneLayoutConfig,
+  zoneCount: number,
+  pageCount: number,
+  formatId: number,
+): Buffer {
   const sb = Buffer.alloc(PAGE_SIZE);
   const format = formatOf(layout);
   SUPER_MAGIC.copy(sb, 0);
@@ -477,10 +615,18 @@ function pageValid(page: Buffer, index: number, formatId: number): boolean {
 }
 
 /** ZBC power-on: open zones become CLOSED (EMPTY at the zone start); WPs stay inside the zone. */
-function powerOn(state: { condition: Uint8Array; writePointer: Float64Array }, shapes: ZoneShapes): void {
+function powerOn(
+  state: { condition: Uint8Array; writePointer: Float64Array },
+  shapes: ZoneShapes,
+): void {
   for (let z = 0; z < shapes.count; z++) {
     const cond = state.condition[z];
-    if (cond === ZoneCondition.NOT_WRITE_POINTER || cond === ZoneCondition.OFFLINE || cond === ZoneCondition.READ_ONLY) continue;
+    if (
+      cond === ZoneCondition.NOT_WRITE_POINTER ||
+      cond === ZoneCondition.OFFLINE ||
+      cond === ZoneCondition.READ_ONLY
+    )
+      continue;
     const { start, length } = shapes.shape(z);
     const wp = Math.min(Math.max(state.writePointer[z] as number, start), start + length);
     state.writePointer[z] = wp;

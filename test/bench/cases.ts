@@ -116,7 +116,10 @@ export interface BenchCase {
   /** Shown after `metrics`. */
   readonly extraMetrics?: readonly MetricKey[];
   /** Returns undefined where the case does not run on that target. */
-  readonly plan: (target: TargetId, sizes: BenchSizes) => { lu: LuRole; spec: LoadSpec } | undefined;
+  readonly plan: (
+    target: TargetId,
+    sizes: BenchSizes,
+  ) => { lu: LuRole; spec: LoadSpec } | undefined;
   /** For tgt columns: take the samples of this case instead (tgt has no zones). */
   readonly tgtFrom?: string;
   /** Generators (iSCSI sessions) at once; results are summed (runSessions). Default 1. */

@@ -38,20 +38,39 @@ export function ourEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 }
 
 export function ourPlainArgs(iqn: string, backing: string, sizes: BenchSizes): string[] {
-  return ['--iqn', iqn, '--backing', backing, '--capacity', String(sizes.lunBytes), '--model', 'none', '--block-size', '512'];
+  return [
+    '--iqn',
+    iqn,
+    '--backing',
+    backing,
+    '--capacity',
+    String(sizes.lunBytes),
+    '--model',
+    'none',
+    '--block-size',
+    '512',
+  ];
 }
 
 export function ourZonedArgs(iqn: string, backing: string, sizes: BenchSizes): string[] {
   return [
-    '--iqn', iqn,
-    '--backing', backing,
-    '--capacity', String(sizes.lunBytes),
-    '--model', 'host-managed',
-    '--block-size', '512',
-    '--zone-size', String(sizes.zoneBytes),
-    '--conventional-zones', String(sizes.conventionalZones),
+    '--iqn',
+    iqn,
+    '--backing',
+    backing,
+    '--capacity',
+    String(sizes.lunBytes),
+    '--model',
+    'host-managed',
+    '--block-size',
+    '512',
+    '--zone-size',
+    String(sizes.zoneBytes),
+    '--conventional-zones',
+    String(sizes.conventionalZones),
     // More than the zoned writer's 8 zones in flight, so implicit opens never hit the limit.
-    '--max-open', '32',
+    '--max-open',
+    '32',
   ];
 }
 

@@ -26,7 +26,10 @@ if (dir) {
     session.post('Profiler.stop', (err, result) => {
       if (err || !result) return;
       mkdirSync(dir, { recursive: true });
-      writeFileSync(join(dir, `zbc-target-${process.pid}.cpuprofile`), JSON.stringify(result.profile));
+      writeFileSync(
+        join(dir, `zbc-target-${process.pid}.cpuprofile`),
+        JSON.stringify(result.profile),
+      );
     });
   });
 }

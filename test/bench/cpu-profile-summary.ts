@@ -10,7 +10,11 @@ const CallFrame = z.object({
   url: z.string(),
   lineNumber: z.number(),
 });
-const ProfileNode = z.object({ id: z.number(), callFrame: CallFrame, hitCount: z.number().optional() });
+const ProfileNode = z.object({
+  id: z.number(),
+  callFrame: CallFrame,
+  hitCount: z.number().optional(),
+});
 const CpuProfile = z.object({
   nodes: z.array(ProfileNode),
   startTime: z.number(),
@@ -58,7 +62,12 @@ export function summarizeCpuProfile(json: unknown, top = 25, root = ''): Profile
   return {
     totalMs,
     busyShare: 1 - idle / totalHits,
-    top: sorted.map((e) => ({ name: e.name, where: e.where, share: e.hits / totalHits, ms: (e.hits / totalHits) * totalMs })),
+    top: sorted.map((e) => ({
+      name: e.name,
+      where: e.where,
+      share: e.hits / totalHits,
+      ms: (e.hits / totalHits) * totalMs,
+    })),
   };
 }
 

@@ -101,7 +101,9 @@ export function parseLoadOutput(stdout: string, what: string): LoadResult {
   try {
     json = JSON.parse(line);
   } catch {
-    throw new Error(`${what}: load generator printed no JSON line: ${JSON.stringify(stdout.slice(-500))}`);
+    throw new Error(
+      `${what}: load generator printed no JSON line: ${JSON.stringify(stdout.slice(-500))}`,
+    );
   }
   const failed = LoadErrorSchema.safeParse(json);
   if (failed.success) throw new Error(`${what}: ${failed.data.error}`);
@@ -114,14 +116,22 @@ export function runLoad(binary: string, url: string, spec: LoadSpec): Promise<Lo
   const what = `${spec.label ?? spec.mode} (${url})`;
   const timeout = Math.max(60_000, (spec.seconds + 60) * 1000);
   return new Promise((resolvePromise, reject) => {
-    execFile(binary, loadArgs(url, spec), { timeout, maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
-      try {
-        resolvePromise(parseLoadOutput(stdout, what));
-      } catch (parseErr) {
-        const extra = err && !stdout.includes('"error"') ? ` (${err.message.split('\n')[0]}; ${stderr.trim()})` : '';
-        reject(new Error(`${(parseErr as Error).message}${extra}`));
-      }
-    });
+    execFile(
+      binary,
+      loadArgs(url, spec),
+      { timeout, maxBuffer: 1 << 20 },
+      (err, stdout, stderr) => {
+        try {
+          resolvePromise(parseLoadOutput(stdout, what));
+        } catch (parseErr) {
+          const extra =
+            err && !stdout.includes('"error"')
+              ? ` (${err.message.split('\n')[0]}; ${stderr.trim()})`
+              : '';
+          reject(new Error(`${(parseErr as Error).message}${extra}`));
+        }
+      },
+    );
   });
 }
 

@@ -102,7 +102,9 @@ for (const t of targets) {
   }
 }
 
-const cases = args.cases ? BENCH_CASES.filter((c) => args.cases?.split(',').includes(c.id)) : BENCH_CASES;
+const cases = args.cases
+  ? BENCH_CASES.filter((c) => args.cases?.split(',').includes(c.id))
+  : BENCH_CASES;
 if (cases.length === 0) {
   console.error(`bench: no case matches ${args.cases}\n${USAGE}`);
   process.exit(2);
@@ -163,7 +165,11 @@ async function main(): Promise<number> {
   // node refuses --cpu-prof in NODE_OPTIONS; a preload module does the same job.
   const preload = pathToFileURL(join(repoRoot, 'test', 'bench', 'cpu-profile-preload.mjs')).href;
   const ourExtraEnv: NodeJS.ProcessEnv = args['cpu-prof']
-    ? { NODE_OPTIONS: `--import=${preload}`, ZBC_CPU_PROF_DIR: cpuProfDir, ZBC_CPU_PROF_ON_SIGNAL: '1' }
+    ? {
+        NODE_OPTIONS: `--import=${preload}`,
+        ZBC_CPU_PROF_DIR: cpuProfDir,
+        ZBC_CPU_PROF_ON_SIGNAL: '1',
+      }
     : {};
 
   // Ctrl-C: stop the targets (tgtd would outlive us) before leaving.
@@ -209,7 +215,8 @@ async function main(): Promise<number> {
       }
     }
     // Profile the measured rounds only, not the prefill (cpu-profile-preload.mjs).
-    if (args['cpu-prof']) for (const pid of contenders.get('ours')?.pids ?? []) process.kill(pid, 'SIGUSR2');
+    if (args['cpu-prof'])
+      for (const pid of contenders.get('ours')?.pids ?? []) process.kill(pid, 'SIGUSR2');
     const totalRuns =
       sizes.rounds *
       cases.reduce((n, c) => n + targets.filter((t) => c.plan(t, sizes) !== undefined).length, 0);
@@ -227,7 +234,9 @@ async function main(): Promise<number> {
           const url = planned ? contenders.get(id)?.urls[planned.lu] : undefined;
           if (!planned || !url) continue;
           done++;
-          progress(`round ${round + 1}/${sizes.rounds} · ${c.title} · ${TARGET_TITLES[id]} (${done}/${totalRuns})`);
+          progress(
+            `round ${round + 1}/${sizes.rounds} · ${c.title} · ${TARGET_TITLES[id]} (${done}/${totalRuns})`,
+          );
           const pids = contenders.get(id)?.pids ?? [];
           const cpuBefore = await cpuNanosecondsOf(pids);
           const spec = { ...planned.spec, seed: round * 7919 + 1 };

@@ -17,7 +17,12 @@ import { type CeilingSample, ceilingOf } from './tcp-ceiling.js';
 /** caseId -> target -> one result per round. */
 export type Samples = Map<string, Map<TargetId, Measurement[]>>;
 
-export function addSample(samples: Samples, caseId: string, target: TargetId, result: Measurement): void {
+export function addSample(
+  samples: Samples,
+  caseId: string,
+  target: TargetId,
+  result: Measurement,
+): void {
   let byTarget = samples.get(caseId);
   if (!byTarget) {
     byTarget = new Map();
@@ -119,7 +124,9 @@ export function summarize(
       const cells: Partial<Record<TargetId, Cell>> = {};
       const ours = cell(own?.get('ours'), metric);
       if (ours) cells.ours = ours;
-      const tgtIds = OURS_ONLY_METRICS.includes(metric) ? [] : (['tgt-tuned', 'tgt-stock', 'tgt-tuned-b'] as const);
+      const tgtIds = OURS_ONLY_METRICS.includes(metric)
+        ? []
+        : (['tgt-tuned', 'tgt-stock', 'tgt-tuned-b'] as const);
       for (const t of tgtIds) {
         const v = cell(tgt?.get(t), metric);
         if (v) cells[t] = v;
@@ -234,19 +241,25 @@ export interface ZoneScaleResult {
 const MiB = 2 ** 20;
 
 /** Bytes per zone: the large profile's RSS above a small profile's, spread over its zones. */
-export function bytesPerZone(rss: number | undefined, baseline: number | undefined, zones: number): number {
+export function bytesPerZone(
+  rss: number | undefined,
+  baseline: number | undefined,
+  zones: number,
+): number {
   if (rss === undefined || baseline === undefined || zones <= 0) return Number.NaN;
   return (rss - baseline) / zones;
 }
 
 export function zoneScaleTable(z: ZoneScaleResult): string {
   const ms = (us: number | undefined): string => (us === undefined ? '–' : (us / 1000).toFixed(1));
-  const mib = (b: number | undefined): string => (b === undefined ? '–' : `${(b / MiB).toFixed(1)} MiB`);
+  const mib = (b: number | undefined): string =>
+    b === undefined ? '–' : `${(b / MiB).toFixed(1)} MiB`;
   const perStart = bytesPerZone(z.rssAfterStart, z.rssBaseline, z.zones);
   const perReport = bytesPerZone(z.rssAfterReport, z.rssBaseline, z.zones);
   const fullP50 = z.fullReport?.p50_us;
   const fullP99 = z.fullReport?.p99_us;
-  const verdict = (ok: boolean | undefined): string => (ok === undefined ? '' : ok ? ': **met**' : ': **missed**');
+  const verdict = (ok: boolean | undefined): string =>
+    ok === undefined ? '' : ok ? ': **met**' : ': **missed**';
   const under = (v: number | undefined, ms: number): boolean | undefined =>
     v === undefined ? undefined : v <= ms * 1000;
   const lines = [
@@ -265,7 +278,10 @@ export function zoneScaleTable(z: ZoneScaleResult): string {
   ];
   if (z.rssSamples) {
     const list = (xs: readonly number[]): string => xs.map((x) => (x / MiB).toFixed(1)).join(', ');
-    lines.push('', `RSS samples after start (MiB): small ${list(z.rssSamples.small)}; 20 TB ${list(z.rssSamples.large)}.`);
+    lines.push(
+      '',
+      `RSS samples after start (MiB): small ${list(z.rssSamples.small)}; 20 TB ${list(z.rssSamples.large)}.`,
+    );
   }
   if (z.error) lines.push('', `Zone scale run failed: ${z.error}`);
   return lines.join('\n');

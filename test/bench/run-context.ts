@@ -9,7 +9,10 @@ import { repoRoot } from '../helpers/target-process.js';
 
 function tryExec(cmd: string, cmdArgs: string[]): string {
   try {
-    return execFileSync(cmd, cmdArgs, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return execFileSync(cmd, cmdArgs, {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
   } catch {
     return 'unknown';
   }
@@ -33,7 +36,16 @@ export function profileSections(dir: string): string[] {
   return readdirSync(dir)
     .filter((f) => f.endsWith('.cpuprofile'))
     .flatMap((f) => {
-      const summary = summarizeCpuProfile(JSON.parse(readFileSync(join(dir, f), 'utf8')), 20, repoRoot);
-      return [`CPU profile of our target: ${join(dir, f).slice(repoRoot.length + 1)}`, '', formatSummary(summary), ''];
+      const summary = summarizeCpuProfile(
+        JSON.parse(readFileSync(join(dir, f), 'utf8')),
+        20,
+        repoRoot,
+      );
+      return [
+        `CPU profile of our target: ${join(dir, f).slice(repoRoot.length + 1)}`,
+        '',
+        formatSummary(summary),
+        '',
+      ];
     });
 }

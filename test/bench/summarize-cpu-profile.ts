@@ -10,4 +10,8 @@ if (!file) {
   process.exit(2);
 }
 const root = fileURLToPath(new URL('../..', import.meta.url));
-console.log(formatSummary(summarizeCpuProfile(JSON.parse(readFileSync(file, 'utf8')), Number(top ?? 25), root)));
+console.log(
+  formatSummary(
+    summarizeCpuProfile(JSON.parse(readFileSync(file, 'utf8')), Number(top ?? 25), root),
+  ),
+);

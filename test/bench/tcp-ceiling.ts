@@ -54,10 +54,13 @@ const sock = net.connect(port, '127.0.0.1', () => {
 function nodeSocketPair(seconds: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const sink = spawn(process.execPath, ['-e', SINK], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const timer = setTimeout(() => {
-      sink.kill('SIGKILL');
-      reject(new Error('node socket pair: no result'));
-    }, (seconds + 30) * 1000);
+    const timer = setTimeout(
+      () => {
+        sink.kill('SIGKILL');
+        reject(new Error('node socket pair: no result'));
+      },
+      (seconds + 30) * 1000,
+    );
     let out = '';
     let started = false;
     sink.stdout.on('data', (d: Buffer) => {

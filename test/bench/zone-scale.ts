@@ -65,18 +65,38 @@ export async function measureZoneScale(
     large.push(await rssBytes(pid));
     const url = `iscsi://${target.host}:${target.port}/${target.iqns[0] ?? ''}/0`;
     progress('zone scale: one full REPORT ZONES, then RSS');
-    await runLoad(binary, url, { mode: 'reportzones', report: 'full', seconds: 0, ops: 1, label: 'ours report once' });
+    await runLoad(binary, url, {
+      mode: 'reportzones',
+      report: 'full',
+      seconds: 0,
+      ops: 1,
+      label: 'ours report once',
+    });
     rssAfterReport = await rssBytes(pid);
     progress('zone scale: full REPORT ZONES');
     // Unmeasured reports first: the first ones run V8's cold code (25 ms where a warm one takes 2).
     await runLoad(binary, url, {
-      mode: 'reportzones', report: 'full', seconds: 0, ops: 10, label: 'ours report warm-up',
+      mode: 'reportzones',
+      report: 'full',
+      seconds: 0,
+      ops: 10,
+      label: 'ours report warm-up',
     });
     const cpuBefore = await cpuNanosecondsOf([pid]);
-    fullReport = await runLoad(binary, url, { mode: 'reportzones', report: 'full', seconds, label: 'ours report full' });
+    fullReport = await runLoad(binary, url, {
+      mode: 'reportzones',
+      report: 'full',
+      seconds,
+      label: 'ours report full',
+    });
     fullReportCpuUs = ((await cpuNanosecondsOf([pid])) - cpuBefore) / 1000 / fullReport.ops;
     progress('zone scale: one-page REPORT ZONES');
-    pageReport = await runLoad(binary, url, { mode: 'reportzones', report: 'page', seconds, label: 'ours report page' });
+    pageReport = await runLoad(binary, url, {
+      mode: 'reportzones',
+      report: 'page',
+      seconds,
+      label: 'ours report page',
+    });
   } finally {
     await target.stop();
   }

@@ -2,7 +2,14 @@
 // guest, no target involved. The scenarios assert ZBC; where scsi_debug departs from the standard
 // the check must fail exactly as documented (docs/zones.md), and zbc-target must pass it.
 import { composeScript, runGuest } from './guest/run-guest.js';
-import { FS_GROUPS, SCSI_DEBUG_GEOMETRY, SCSI_DEBUG_PARAMS, ZONED_GROUPS, defineGuestSuite, guestImage } from './guest/suite.js';
+import {
+  FS_GROUPS,
+  SCSI_DEBUG_GEOMETRY,
+  SCSI_DEBUG_PARAMS,
+  ZONED_GROUPS,
+  defineGuestSuite,
+  guestImage,
+} from './guest/suite.js';
 
 defineGuestSuite({
   title: 'guest: zoned scenarios on scsi_debug (reference model)',
@@ -41,7 +48,8 @@ defineGuestSuite({
       script: composeScript(['zoned.sh']),
       env: {
         MODE: 'scsi_debug',
-        SCSI_DEBUG_PARAMS: 'zbc=host-managed dev_size_mb=256 zone_size_mb=4 zone_nr_conv=8 zone_max_open=8 sector_size=4096 dsense=1',
+        SCSI_DEBUG_PARAMS:
+          'zbc=host-managed dev_size_mb=256 zone_size_mb=4 zone_nr_conv=8 zone_max_open=8 sector_size=4096 dsense=1',
         ...SCSI_DEBUG_GEOMETRY,
         LBS: 4096,
         PBS: 4096,

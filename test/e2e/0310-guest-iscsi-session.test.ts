@@ -31,7 +31,14 @@ defineGuestSuite({
     let chap: TargetProcess | undefined;
     try {
       holder.target = await startTargetProcess(plainArgs);
-      chap = await startTargetProcess(['--iqn', CHAP_IQN, '--chap-user', CHAP.user, '--chap-secret', CHAP.secret]);
+      chap = await startTargetProcess([
+        '--iqn',
+        CHAP_IQN,
+        '--chap-user',
+        CHAP.user,
+        '--chap-secret',
+        CHAP.secret,
+      ]);
       const result = await runGuest({
         image: guestImage(),
         script: composeScript(['session.sh'], { attach: false }),

@@ -21,7 +21,10 @@ defineGuestSuite({
       }),
     ),
   deviations: {
-    'cu.iSCSI.iSCSISendTargets.Simple': { detail: /test_iscsi_sendtargets\.c/, why: WHY_SENDTARGETS },
+    'cu.iSCSI.iSCSISendTargets.Simple': {
+      detail: /test_iscsi_sendtargets\.c/,
+      why: WHY_SENDTARGETS,
+    },
     'cu.iSCSI.iSCSISendTargets.Invalid': {
       detail: /timed out|status/,
       why: `${WHY_SENDTARGETS}; libiscsi also reconnects on the NotUnderstood answer and never sends the next request (docs/interop.md)`,

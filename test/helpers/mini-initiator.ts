@@ -122,8 +122,20 @@ export class MiniInitiator {
   }
 
   private async doLogin(opts: LoginOptions): Promise<void> {
-    const isid = Buffer.from([0x80, 0x12, 0x34, 0x56, Math.floor(Math.random() * 256), Math.floor(Math.random() * 256)]);
-    const send = async (csg: number, nsg: number, transit: boolean, keys: Record<string, string>) => {
+    const isid = Buffer.from([
+      0x80,
+      0x12,
+      0x34,
+      0x56,
+      Math.floor(Math.random() * 256),
+      Math.floor(Math.random() * 256),
+    ]);
+    const send = async (
+      csg: number,
+      nsg: number,
+      transit: boolean,
+      keys: Record<string, string>,
+    ) => {
       const data = text(keys);
       const bhs = Buffer.alloc(48);
       bhs[0] = 0x40 | Op.LOGIN_REQUEST;
@@ -186,7 +198,10 @@ export class MiniInitiator {
   private closedPromise(): Promise<never> {
     this.closed ??= new Promise<never>((_res, rej) => {
       if (this.closedError) rej(this.closedError);
-      else this.socket.once('close', () => rej(this.closedError ?? new ConnectionLost('connection closed')));
+      else
+        this.socket.once('close', () =>
+          rej(this.closedError ?? new ConnectionLost('connection closed')),
+        );
     });
     this.closed.catch(() => undefined);
     return this.closed;
@@ -342,7 +357,9 @@ export class MiniInitiator {
     const bhs = Buffer.alloc(48);
     bhs[0] = Op.SCSI_COMMAND;
     bhs[1] = 0x80 | (expectedIn > 0 ? 0x40 : 0) | (dataOut.length > 0 ? 0x20 : 0) | 0x01; // F, R, W, SIMPLE
-    const immediate = this.immediateData ? Math.min(dataOut.length, this.firstBurst, this.targetMaxRecv) : 0;
+    const immediate = this.immediateData
+      ? Math.min(dataOut.length, this.firstBurst, this.targetMaxRecv)
+      : 0;
     bhs.writeUIntBE(immediate, 5, 3);
     lunField(lun).copy(bhs, 8);
     bhs.writeUInt32BE(itt, 16);
@@ -408,7 +425,12 @@ export class MiniInitiator {
     return this.command(cdb, { lun, dataInLength: blocks * blockSize });
   }
 
-  async write16(lba: number, data: Buffer, blockSize: number, opts: { fua?: boolean; lun?: number } = {}): Promise<ScsiResult> {
+  async write16(
+    lba: number,
+    data: Buffer,
+    blockSize: number,
+    opts: { fua?: boolean; lun?: number } = {},
+  ): Promise<ScsiResult> {
     const cdb = Buffer.alloc(16);
     cdb[0] = 0x8a;
     cdb[1] = opts.fua ? 0x08 : 0;
@@ -445,7 +467,10 @@ export class MiniInitiator {
     const alloc = 64 + 64 * maxZones;
     cdb.writeUInt32BE(alloc, 10);
     const r = await this.command(cdb, { lun, dataInLength: alloc });
-    if (r.status !== 0) throw new Error(`REPORT ZONES failed: status ${r.status} sense ${JSON.stringify(senseTriple(r.sense))}`);
+    if (r.status !== 0)
+      throw new Error(
+        `REPORT ZONES failed: status ${r.status} sense ${JSON.stringify(senseTriple(r.sense))}`,
+      );
     const listBytes = r.data.readUInt32BE(0);
     const zones: ZoneDescriptor[] = [];
     for (let at = 64; at + 64 <= Math.min(r.data.length, 64 + listBytes); at += 64) {
@@ -472,7 +497,10 @@ export class MiniInitiator {
     bhs.writeUInt32BE(this.cmdSN, 24);
     bhs.writeUInt32BE(this.expStatSN, 28);
     this.write(bhs);
-    await Promise.race([this.closedPromise().catch(() => undefined), new Promise((r) => setTimeout(r, 500))]);
+    await Promise.race([
+      this.closedPromise().catch(() => undefined),
+      new Promise((r) => setTimeout(r, 500)),
+    ]);
     this.fail(new ConnectionLost('closed by initiator'));
   }
 

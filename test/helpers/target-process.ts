@@ -58,7 +58,10 @@ function distIsStale(): boolean {
 export function ensureBuilt(): void {
   if (!distIsStale()) return;
   // A directory lock keeps two test files (or two helpers) from building at once.
-  const lock = join(tmpdir(), `zbc-target-build-${createHash('sha256').update(repoRoot).digest('hex').slice(0, 12)}.lock`);
+  const lock = join(
+    tmpdir(),
+    `zbc-target-build-${createHash('sha256').update(repoRoot).digest('hex').slice(0, 12)}.lock`,
+  );
   const deadline = Date.now() + 180_000;
   for (;;) {
     try {
@@ -68,16 +71,25 @@ export function ensureBuilt(): void {
       // A lock older than 3 minutes was left by a killed build (another waiter may remove it first).
       const age = Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
       if (age > 180_000) rmSync(lock, { recursive: true, force: true });
-      else if (Date.now() > deadline) throw new Error(`target-process: build lock ${lock} held for 3 minutes`);
+      else if (Date.now() > deadline)
+        throw new Error(`target-process: build lock ${lock} held for 3 minutes`);
       else spawnSync(process.execPath, ['-e', 'setTimeout(()=>{},200)']);
     }
   }
   try {
     if (!distIsStale()) return;
     const tsc = join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
-    const r = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: repoRoot, encoding: 'utf8' });
-    if (!existsSync(mainJs) || statSync(mainJs).mtimeMs < newestSourceMtime(join(repoRoot, 'src')) - 1) {
-      throw new Error(`target-process: build failed (tsc exit ${r.status}):\n${r.stdout}${r.stderr}`);
+    const r = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.json'], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+    });
+    if (
+      !existsSync(mainJs) ||
+      statSync(mainJs).mtimeMs < newestSourceMtime(join(repoRoot, 'src')) - 1
+    ) {
+      throw new Error(
+        `target-process: build failed (tsc exit ${r.status}):\n${r.stdout}${r.stderr}`,
+      );
     }
   } finally {
     rmdirSync(lock);
@@ -91,7 +103,10 @@ function hasListen(args: readonly string[]): boolean {
 const LISTEN_RE = /^zbc-target: listening on (\[[^\]]+\]|[^\s:]+):(\d+)\s*$/m;
 const TARGET_RE = /^zbc-target: target (\S+)\s*$/gm;
 
-export async function startTargetProcess(args: readonly string[], opts: StartOptions = {}): Promise<TargetProcess> {
+export async function startTargetProcess(
+  args: readonly string[],
+  opts: StartOptions = {},
+): Promise<TargetProcess> {
   ensureBuilt();
   const fullArgs = hasListen(args) ? [...args] : [...args, '--listen', '127.0.0.1:0'];
   const child = spawn(process.execPath, [mainJs, ...fullArgs], {
@@ -113,7 +128,11 @@ export async function startTargetProcess(args: readonly string[], opts: StartOpt
     const timer = setTimeout(() => {
       cleanup();
       child.kill('SIGKILL');
-      rej(new Error(`target-process: no 'listening on' line within ${timeoutMs} ms; stderr:\n${stderr}\nstdout:\n${stdout}`));
+      rej(
+        new Error(
+          `target-process: no 'listening on' line within ${timeoutMs} ms; stderr:\n${stderr}\nstdout:\n${stdout}`,
+        ),
+      );
     }, timeoutMs);
     const onData = (): void => {
       const m = LISTEN_RE.exec(stdout);
@@ -124,7 +143,11 @@ export async function startTargetProcess(args: readonly string[], opts: StartOpt
     };
     const onExit = (code: number | null, signal: string | null): void => {
       cleanup();
-      rej(new Error(`target-process: exited (code ${code}, signal ${signal}) before listening; stderr:\n${stderr}\nstdout:\n${stdout}`));
+      rej(
+        new Error(
+          `target-process: exited (code ${code}, signal ${signal}) before listening; stderr:\n${stderr}\nstdout:\n${stdout}`,
+        ),
+      );
     };
     const cleanup = (): void => {
       clearTimeout(timer);

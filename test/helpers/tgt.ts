@@ -170,11 +170,10 @@ export async function startTgt(opts: TgtOptions = {}): Promise<TgtProcess> {
     throw new Error(`tgt: portal ${host}:${port} is already taken`);
   }
   const portal = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
-  const child = spawn(
-    'tgtd',
-    ['-f', '-C', String(CONTROL_PORT), '--iscsi', `portal=${portal}`],
-    { env, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const child = spawn('tgtd', ['-f', '-C', String(CONTROL_PORT), '--iscsi', `portal=${portal}`], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   const append = (s: string): void => {
     output += s;
@@ -225,50 +224,125 @@ export async function startTgt(opts: TgtOptions = {}): Promise<TgtProcess> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       if (!alive()) {
-        throw new Error(`tgt: tgtd exited early (${spawnError?.message ?? child.exitCode}):\n${output}`);
+        throw new Error(
+          `tgt: tgtd exited early (${spawnError?.message ?? child.exitCode}):\n${output}`,
+        );
       }
       try {
         await tgtadm(['--lld', 'iscsi', '--mode', 'target', '--op', 'show']);
         break;
       } catch (e) {
-        if (Date.now() > deadline) throw new Error(`tgt: no control socket within ${timeoutMs} ms: ${String(e)}\n${output}`);
+        if (Date.now() > deadline)
+          throw new Error(`tgt: no control socket within ${timeoutMs} ms: ${String(e)}\n${output}`);
         await sleep(50);
       }
     }
     const lld = ['--lld', 'iscsi'];
-    await tgtadm([...lld, '--mode', 'target', '--op', 'new', '--tid', String(TID), '--targetname', iqn]);
+    await tgtadm([
+      ...lld,
+      '--mode',
+      'target',
+      '--op',
+      'new',
+      '--tid',
+      String(TID),
+      '--targetname',
+      iqn,
+    ]);
     const lunArgs = [
-      ...lld, '--mode', 'logicalunit', '--op', 'new', '--tid', String(TID), '--lun', String(DISK_LUN),
-      '--backing-store', backingFile, '--blocksize', String(blockSize),
+      ...lld,
+      '--mode',
+      'logicalunit',
+      '--op',
+      'new',
+      '--tid',
+      String(TID),
+      '--lun',
+      String(DISK_LUN),
+      '--backing-store',
+      backingFile,
+      '--blocksize',
+      String(blockSize),
     ];
     if (opts.bsoflags !== undefined) lunArgs.push('--bsoflags', opts.bsoflags);
     await tgtadm(lunArgs);
     const params = { ...(opts.tuned ? TGT_TUNED_PARAMS : {}), ...(opts.params ?? {}) };
     for (const [name, value] of Object.entries(params)) {
-      await tgtadm([...lld, '--mode', 'target', '--op', 'update', '--tid', String(TID), '--name', name, '--value', value]);
+      await tgtadm([
+        ...lld,
+        '--mode',
+        'target',
+        '--op',
+        'update',
+        '--tid',
+        String(TID),
+        '--name',
+        name,
+        '--value',
+        value,
+      ]);
     }
     const accounts: Array<[TgtCredentials, boolean]> = [];
     if (opts.chap) accounts.push([opts.chap, false]);
     if (opts.mutualChap) accounts.push([opts.mutualChap, true]);
     for (const [acct, outgoing] of accounts) {
-      await tgtadm([...lld, '--mode', 'account', '--op', 'new', '--user', acct.user, '--password', acct.secret]);
       await tgtadm([
-        ...lld, '--mode', 'account', '--op', 'bind', '--tid', String(TID), '--user', acct.user,
+        ...lld,
+        '--mode',
+        'account',
+        '--op',
+        'new',
+        '--user',
+        acct.user,
+        '--password',
+        acct.secret,
+      ]);
+      await tgtadm([
+        ...lld,
+        '--mode',
+        'account',
+        '--op',
+        'bind',
+        '--tid',
+        String(TID),
+        '--user',
+        acct.user,
         ...(outgoing ? ['--outgoing'] : []),
       ]);
     }
     const initiators = opts.initiators;
     if (initiators === undefined) {
-      await tgtadm([...lld, '--mode', 'target', '--op', 'bind', '--tid', String(TID), '--initiator-address', 'ALL']);
+      await tgtadm([
+        ...lld,
+        '--mode',
+        'target',
+        '--op',
+        'bind',
+        '--tid',
+        String(TID),
+        '--initiator-address',
+        'ALL',
+      ]);
     } else {
       for (const name of initiators) {
-        await tgtadm([...lld, '--mode', 'target', '--op', 'bind', '--tid', String(TID), '--initiator-name', name]);
+        await tgtadm([
+          ...lld,
+          '--mode',
+          'target',
+          '--op',
+          'bind',
+          '--tid',
+          String(TID),
+          '--initiator-name',
+          name,
+        ]);
       }
     }
     // Wait for the portal.
     while (!(await canConnect(host, port))) {
       if (!alive()) throw new Error(`tgt: tgtd exited:\n${output}`);
-      if (Date.now() > deadline) throw new Error(`tgt: portal ${portal} not accepting within ${timeoutMs} ms\n${output}`);
+      if (Date.now() > deadline)
+        throw new Error(`tgt: portal ${portal} not accepting within ${timeoutMs} ms\n${output}`);
       await sleep(50);
     }
   } catch (e) {

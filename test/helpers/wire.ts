@@ -50,11 +50,19 @@ function put32(b: Buffer, at: number, n: number): void {
 }
 
 function get32(b: Buffer, at: number): number {
-  return (((b[at] ?? 0) << 24) | ((b[at + 1] ?? 0) << 16) | ((b[at + 2] ?? 0) << 8) | (b[at + 3] ?? 0)) >>> 0;
+  return (
+    (((b[at] ?? 0) << 24) |
+      ((b[at + 1] ?? 0) << 16) |
+      ((b[at + 2] ?? 0) << 8) |
+      (b[at + 3] ?? 0)) >>>
+    0
+  );
 }
 
 /** key=value\0 text, in order. */
-export function text(pairs: Record<string, string> | readonly (readonly [string, string])[]): Buffer {
+export function text(
+  pairs: Record<string, string> | readonly (readonly [string, string])[],
+): Buffer {
   const list = Array.isArray(pairs) ? pairs : Object.entries(pairs);
   return Buffer.from(list.map(([k, v]) => `${k}=${v}\0`).join(''), 'utf8');
 }
@@ -109,7 +117,12 @@ export interface Framing {
 }
 
 /** A whole PDU on the wire: BHS, AHS, digest, data, zero padding, digest. */
-export function frame(bhs: Buffer, data: Buffer = Buffer.alloc(0), f: Framing = {}, ahs?: Buffer): Buffer {
+export function frame(
+  bhs: Buffer,
+  data: Buffer = Buffer.alloc(0),
+  f: Framing = {},
+  ahs?: Buffer,
+): Buffer {
   const parts: Buffer[] = [bhs];
   if (ahs) parts.push(ahs);
   if (f.headerDigest) parts.push(le32(crc32cSlow(ahs ? [bhs, ahs] : [bhs])));
@@ -185,7 +198,8 @@ export function scsiCommand(s: CommandSpec, f: Framing = {}): Buffer {
   const h = header({
     opcode: Op.SCSI_COMMAND,
     immediate: s.immediate ?? false,
-    byte1: ((s.final ?? true) ? 0x80 : 0) | (s.read ? 0x40 : 0) | (s.write ? 0x20 : 0) | (s.attr ?? 1),
+    byte1:
+      ((s.final ?? true) ? 0x80 : 0) | (s.read ? 0x40 : 0) | (s.write ? 0x20 : 0) | (s.attr ?? 1),
     dsl: data.length,
     ahsWords: s.ahs ? s.ahs.length / 4 : 0,
     ...(s.lun === undefined ? {} : { lun: s.lun }),
@@ -198,7 +212,15 @@ export function scsiCommand(s: CommandSpec, f: Framing = {}): Buffer {
 
 /** SCSI Data-Out, RFC 7143 §11.7. */
 export function dataOut(
-  s: { final?: boolean; lun?: number; itt: number; ttt: number; dataSN: number; offset: number; data: Buffer },
+  s: {
+    final?: boolean;
+    lun?: number;
+    itt: number;
+    ttt: number;
+    dataSN: number;
+    offset: number;
+    data: Buffer;
+  },
   f: Framing = {},
 ): Buffer {
   const h = header({
@@ -214,7 +236,14 @@ export function dataOut(
 
 /** NOP-Out, RFC 7143 §11.18. */
 export function nopOut(
-  s: { immediate?: boolean; itt: number; ttt?: number; cmdSN: number; lun?: number | Buffer; data?: Buffer },
+  s: {
+    immediate?: boolean;
+    itt: number;
+    ttt?: number;
+    cmdSN: number;
+    lun?: number | Buffer;
+    data?: Buffer;
+  },
   f: Framing = {},
 ): Buffer {
   const data = s.data ?? Buffer.alloc(0);
@@ -232,7 +261,15 @@ export function nopOut(
 
 /** Task Management Function Request, RFC 7143 §11.5. */
 export function tmfRequest(
-  s: { immediate?: boolean; fn: number; lun?: number; itt: number; rtt?: number; cmdSN: number; refCmdSN?: number },
+  s: {
+    immediate?: boolean;
+    fn: number;
+    lun?: number;
+    itt: number;
+    rtt?: number;
+    cmdSN: number;
+    refCmdSN?: number;
+  },
   f: Framing = {},
 ): Buffer {
   const h = header({
@@ -248,7 +285,10 @@ export function tmfRequest(
 }
 
 /** Logout Request, RFC 7143 §11.14. */
-export function logoutRequest(s: { immediate?: boolean; reason?: number; itt: number; cid?: number; cmdSN: number }, f: Framing = {}): Buffer {
+export function logoutRequest(
+  s: { immediate?: boolean; reason?: number; itt: number; cid?: number; cmdSN: number },
+  f: Framing = {},
+): Buffer {
   const h = header({
     opcode: Op.LOGOUT_REQUEST,
     immediate: s.immediate ?? true,
@@ -262,7 +302,15 @@ export function logoutRequest(s: { immediate?: boolean; reason?: number; itt: nu
 
 /** Text Request, RFC 7143 §11.10. */
 export function textRequest(
-  s: { immediate?: boolean; final?: boolean; cont?: boolean; itt: number; ttt?: number; cmdSN: number; data: Buffer },
+  s: {
+    immediate?: boolean;
+    final?: boolean;
+    cont?: boolean;
+    itt: number;
+    ttt?: number;
+    cmdSN: number;
+    data: Buffer;
+  },
   f: Framing = {},
 ): Buffer {
   const h = header({
@@ -321,9 +369,14 @@ export class PduReader {
     const total = 48 + ahs + hd + padded + dd;
     if (b.length < total) return undefined;
     const bhs = Buffer.from(b.subarray(0, 48));
-    if (hd && b.readUInt32LE(48 + ahs) !== crc32cSlow([b.subarray(0, 48 + ahs)])) throw new Error('bad header digest from target');
+    if (hd && b.readUInt32LE(48 + ahs) !== crc32cSlow([b.subarray(0, 48 + ahs)]))
+      throw new Error('bad header digest from target');
     const data = Buffer.from(b.subarray(48 + ahs + hd, 48 + ahs + hd + dsl));
-    if (dd && b.readUInt32LE(48 + ahs + hd + padded) !== crc32cSlow([b.subarray(48 + ahs + hd, 48 + ahs + hd + padded)])) {
+    if (
+      dd &&
+      b.readUInt32LE(48 + ahs + hd + padded) !==
+        crc32cSlow([b.subarray(48 + ahs + hd, 48 + ahs + hd + padded)])
+    ) {
       throw new Error('bad data digest from target');
     }
     this.buf = this.buf.subarray(total);
@@ -430,7 +483,9 @@ export class WireInitiator {
       for (;;) {
         const p = await this.next();
         if (p === undefined) {
-          throw new Error(`no echo of ping ${itt}: connection ${this.closed ? 'closed' : 'silent'}`);
+          throw new Error(
+            `no echo of ping ${itt}: connection ${this.closed ? 'closed' : 'silent'}`,
+          );
         }
         if (p.opcode === Op.NOP_IN && p.itt === itt) break;
         others.push(p);
@@ -450,15 +505,20 @@ export class WireInitiator {
   }
 
   /** Normal-session login in one PDU, as libiscsi does (stage 1 -> 3). Returns the response. */
-  async login(opts: {
-    targetName?: string;
-    initiatorName?: string;
-    isid?: string;
-    keys?: Record<string, string>;
-    sessionType?: 'Normal' | 'Discovery';
-  } = {}): Promise<TargetPdu> {
-    const pairs: [string, string][] = [['InitiatorName', opts.initiatorName ?? 'iqn.2026-11.test:initiator']];
-    if ((opts.sessionType ?? 'Normal') === 'Normal') pairs.push(['TargetName', opts.targetName ?? 'iqn.2026-11.test:target']);
+  async login(
+    opts: {
+      targetName?: string;
+      initiatorName?: string;
+      isid?: string;
+      keys?: Record<string, string>;
+      sessionType?: 'Normal' | 'Discovery';
+    } = {},
+  ): Promise<TargetPdu> {
+    const pairs: [string, string][] = [
+      ['InitiatorName', opts.initiatorName ?? 'iqn.2026-11.test:initiator'],
+    ];
+    if ((opts.sessionType ?? 'Normal') === 'Normal')
+      pairs.push(['TargetName', opts.targetName ?? 'iqn.2026-11.test:target']);
     pairs.push(['SessionType', opts.sessionType ?? 'Normal']);
     const defaults: Record<string, string> = {
       HeaderDigest: 'None',
@@ -473,7 +533,14 @@ export class WireInitiator {
     };
     const keys = { ...defaults, ...opts.keys };
     for (const [k, v] of Object.entries(keys)) pairs.push([k, v]);
-    this.send(loginRequest({ isid: opts.isid ?? '80123456789a', cmdSN: this.cmdSN, itt: 1, data: text(pairs) }));
+    this.send(
+      loginRequest({
+        isid: opts.isid ?? '80123456789a',
+        cmdSN: this.cmdSN,
+        itt: 1,
+        data: text(pairs),
+      }),
+    );
     const rsp = await this.next();
     if (!rsp) throw new Error('no login response');
     const answers = Object.fromEntries(parseText(rsp.data));

@@ -4,7 +4,15 @@
 // scsi_debug give the reference.
 import { buildGuest } from '../e2e/guest/build-guest.js';
 import { composeScript, runGuest } from '../e2e/guest/run-guest.js';
-import { HM_GEOMETRY, HM_TARGET_ARGS, SCSI_DEBUG_GEOMETRY, SCSI_DEBUG_PARAMS, defineGuestSuite, portalFor, withTarget } from '../e2e/guest/suite.js';
+import {
+  HM_GEOMETRY,
+  HM_TARGET_ARGS,
+  SCSI_DEBUG_GEOMETRY,
+  SCSI_DEBUG_PARAMS,
+  defineGuestSuite,
+  portalFor,
+  withTarget,
+} from '../e2e/guest/suite.js';
 
 const GROUPS = ['scsiblock', 'virtioblk'];
 const nestedImage = () => buildGuest({ nested: true });
@@ -30,7 +38,12 @@ defineGuestSuite({
       runGuest({
         image: nestedImage(),
         script: composeScript(['nested.sh']),
-        env: { MODE: 'iscsi', PORTAL: portalFor(t), IQN: t.iqns[0] ?? 'iqn.2026-11.dev.zbc-target:default', ...HM_GEOMETRY },
+        env: {
+          MODE: 'iscsi',
+          PORTAL: portalFor(t),
+          IQN: t.iqns[0] ?? 'iqn.2026-11.dev.zbc-target:default',
+          ...HM_GEOMETRY,
+        },
         memoryMb: 3072,
         timeoutMs: 1_200_000,
       }),

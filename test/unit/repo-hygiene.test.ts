@@ -8,7 +8,9 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const SELF = relative(root, fileURLToPath(import.meta.url)).split(sep).join('/');
+const SELF = relative(root, fileURLToPath(import.meta.url))
+  .split(sep)
+  .join('/');
 
 /** Spellings that point outside the repository, each with what to write instead. */
 const OUTSIDE_NOTES: readonly { readonly pattern: RegExp; readonly why: string }[] = [
@@ -26,11 +28,15 @@ const SKIPPED_FOLDERS = new Set(['node_modules', '.git', '.cache', 'dist', 'benc
 /** Files git tracks or would track (untracked but not ignored); a plain walk without git. */
 function repositoryFiles(): string[] {
   try {
-    const out = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
-      cwd: root,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
+    const out = execFileSync(
+      'git',
+      ['ls-files', '-z', '--cached', '--others', '--exclude-standard'],
+      {
+        cwd: root,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      },
+    );
     return out.split('\0').filter((f) => f !== '');
   } catch {
     return walk(root).map((f) => relative(root, f).split(sep).join('/'));
@@ -59,7 +65,12 @@ describe('the repository cites only what it contains', () => {
   const files = repositoryFiles().filter((f) => f !== SELF);
 
   it('sees the sources, tests and documents', () => {
-    for (const f of ['README.md', 'docs/interop.md', 'zbc/zone-model.ts', 'test/e2e/guest/init.sh']) {
+    for (const f of [
+      'README.md',
+      'docs/interop.md',
+      'zbc/zone-model.ts',
+      'test/e2e/guest/init.sh',
+    ]) {
       expect(files, f).toContain(f);
     }
   });

@@ -12,7 +12,13 @@ import { initiatorAllowed, type TargetPortalConfig } from '../target-portal-conf
 import { ChapAuthenticator } from './chap.js';
 import { iscsiNameProblem, normalizeIscsiName } from './iscsi-name.js';
 import { LOGIN_DECLARATIONS, SECURITY_KEYS } from './keys.js';
-import { DEFAULT_PARAMS, negotiate, type SessionKind, type SessionParams, withTargetDeclaration } from './negotiate.js';
+import {
+  DEFAULT_PARAMS,
+  negotiate,
+  type SessionKind,
+  type SessionParams,
+  withTargetDeclaration,
+} from './negotiate.js';
 import { encodedLength, parseTextPairs, type TextPair } from './text-pairs.js';
 
 /** Login status, Status-Class << 8 | Status-Detail (RFC 7143 §11.13.5). */
@@ -45,7 +51,9 @@ export interface AdmitRequest {
   readonly kind: SessionKind;
   readonly target: TargetPortalConfig | undefined;
 }
-export type AdmitResult = { readonly ok: true; readonly tsih: number } | { readonly ok: false; readonly status: LoginStatus };
+export type AdmitResult =
+  | { readonly ok: true; readonly tsih: number }
+  | { readonly ok: false; readonly status: LoginStatus };
 
 export interface LoginEnvironment {
   findTarget(name: string): TargetPortalConfig | undefined;
@@ -81,8 +89,17 @@ export interface LoginOutcome {
 }
 
 export type LoginStep =
-  | { readonly kind: 'continue'; readonly response: LoginResponseDraft; readonly text: readonly TextPair[] }
-  | { readonly kind: 'complete'; readonly response: LoginResponseDraft; readonly text: readonly TextPair[]; readonly outcome: LoginOutcome }
+  | {
+      readonly kind: 'continue';
+      readonly response: LoginResponseDraft;
+      readonly text: readonly TextPair[];
+    }
+  | {
+      readonly kind: 'complete';
+      readonly response: LoginResponseDraft;
+      readonly text: readonly TextPair[];
+      readonly outcome: LoginOutcome;
+    }
   /** Answer with a failure status, then close. */
   | { readonly kind: 'fail'; readonly response: LoginResponseDraft; readonly reason: string }
   /** Close without an answer (limits). */
@@ -112,7 +129,8 @@ export class LoginStages {
   /** One Login Request with its data segment (views). */
   handle(req: LoginRequestPdu, data: readonly Buffer[]): LoginStep {
     this.pdus++;
-    if (this.pdus > MAX_LOGIN_PDUS) return { kind: 'drop', reason: `more than ${MAX_LOGIN_PDUS} login PDUs` };
+    if (this.pdus > MAX_LOGIN_PDUS)
+      return { kind: 'drop', reason: `more than ${MAX_LOGIN_PDUS} login PDUs` };
     const fail = (status: LoginStatus, reason: string): LoginStep => ({
       kind: 'fail',
       response: this.draft(req, false, status),
@@ -120,7 +138,10 @@ export class LoginStages {
     });
     if (this.isid === undefined) {
       if (req.versionMin > 0 || req.versionMax < req.versionMin) {
-        return fail(LoginStatus.UNSUPPORTED_VERSION, `version ${req.versionMin}..${req.versionMax}`);
+        return fail(
+          LoginStatus.UNSUPPORTED_VERSION,
+          `version ${req.versionMin}..${req.versionMax}`,
+        );
       }
       if (this.env.overloaded) return fail(LoginStatus.OUT_OF_RESOURCES, 'connection limit');
       this.isid = req.isid;
@@ -159,7 +180,8 @@ export class LoginStages {
     const fresh: TextPair[] = [];
     const inThisPdu = new Set<string>();
     for (const [key, value] of parsed.pairs) {
-      if (inThisPdu.has(key)) return fail(LoginStatus.INITIATOR_ERROR, `key ${key} repeated in one PDU`);
+      if (inThisPdu.has(key))
+        return fail(LoginStatus.INITIATOR_ERROR, `key ${key} repeated in one PDU`);
       inThisPdu.add(key);
       const before = this.seen.get(key);
       if (before !== undefined) {
@@ -197,7 +219,8 @@ export class LoginStages {
           if (!step.ok) return fail(LoginStatus.AUTHENTICATION_FAILURE, step.problem);
           answers.push(['AuthMethod', step.method]);
         } else if (key === 'CHAP_A') {
-          if (!this.chap) return fail(LoginStatus.AUTHENTICATION_FAILURE, 'CHAP_A before AuthMethod=CHAP');
+          if (!this.chap)
+            return fail(LoginStatus.AUTHENTICATION_FAILURE, 'CHAP_A before AuthMethod=CHAP');
           const step = this.chap.chooseAlgorithm(value);
           if (!step.ok) return fail(LoginStatus.AUTHENTICATION_FAILURE, step.problem);
           answers.push(...step.answers);
@@ -209,7 +232,8 @@ export class LoginStages {
       operational.push([key, value]);
     }
     if (chapKeys.size > 0) {
-      if (!this.chap) return fail(LoginStatus.AUTHENTICATION_FAILURE, 'CHAP keys without AuthMethod=CHAP');
+      if (!this.chap)
+        return fail(LoginStatus.AUTHENTICATION_FAILURE, 'CHAP keys without AuthMethod=CHAP');
       const step = this.chap.verify(chapKeys);
       if (!step.ok) return fail(LoginStatus.AUTHENTICATION_FAILURE, step.problem);
       answers.push(...step.answers);
@@ -226,11 +250,17 @@ export class LoginStages {
       if (this.authMethod === undefined && required) {
         return fail(LoginStatus.AUTHENTICATION_FAILURE, 'authentication required');
       }
-      transit = this.authMethod === 'none' || this.authMethod === undefined || this.chap?.authenticated === true;
+      transit =
+        this.authMethod === 'none' ||
+        this.authMethod === undefined ||
+        this.chap?.authenticated === true;
     }
     const final = transit && req.nsg === LoginStage.FULL_FEATURE;
     if (!this.mrdslDeclared && (req.csg === LoginStage.OPERATIONAL || final)) {
-      answers.push(['MaxRecvDataSegmentLength', String(withTargetDeclaration(this.params).targetMaxRecvDataSegmentLength)]);
+      answers.push([
+        'MaxRecvDataSegmentLength',
+        String(withTargetDeclaration(this.params).targetMaxRecvDataSegmentLength),
+      ]);
       this.params = withTargetDeclaration(this.params);
       this.mrdslDeclared = true;
     }
@@ -242,7 +272,12 @@ export class LoginStages {
       return fail(LoginStatus.INITIATOR_ERROR, reason);
     }
     this.stage = transit ? req.nsg : req.csg;
-    if (!final) return { kind: 'continue', response: this.draft(req, transit, LoginStatus.SUCCESS), text: answers };
+    if (!final)
+      return {
+        kind: 'continue',
+        response: this.draft(req, transit, LoginStatus.SUCCESS),
+        text: answers,
+      };
 
     const initiatorName = this.initiatorName as string;
     const admitted = this.env.admit({
@@ -271,7 +306,15 @@ export class LoginStages {
   }
 
   private draft(req: LoginRequestPdu, transit: boolean, status: LoginStatus): LoginResponseDraft {
-    return { transit, csg: req.csg, nsg: transit ? req.nsg : 0, isid: req.isid, tsih: req.tsih, itt: req.itt, status };
+    return {
+      transit,
+      csg: req.csg,
+      nsg: transit ? req.nsg : 0,
+      isid: req.isid,
+      tsih: req.tsih,
+      itt: req.itt,
+      status,
+    };
   }
 
   private chapRequired(): boolean {
@@ -279,10 +322,14 @@ export class LoginStages {
   }
 
   /** Names and session type, from the first complete text (RFC 7143 §13.4–§13.6, §13.21). */
-  private takeNames(pairs: readonly TextPair[], csg: number): { status: LoginStatus; reason: string } | undefined {
+  private takeNames(
+    pairs: readonly TextPair[],
+    csg: number,
+  ): { status: LoginStatus; reason: string } | undefined {
     const get = (key: string): string | undefined => pairs.find(([k]) => k === key)?.[1];
     const initiatorName = get('InitiatorName');
-    if (initiatorName === undefined) return { status: LoginStatus.MISSING_PARAMETER, reason: 'no InitiatorName' };
+    if (initiatorName === undefined)
+      return { status: LoginStatus.MISSING_PARAMETER, reason: 'no InitiatorName' };
     // RFC 7143 §11.13.5: a malformed name is an initiator error (0200h); 0207h means missing.
     const initiatorProblem = iscsiNameProblem(initiatorName);
     if (initiatorProblem) {
@@ -293,12 +340,16 @@ export class LoginStages {
     this.initiatorAlias = get('InitiatorAlias');
     const sessionType = get('SessionType') ?? 'Normal';
     if (sessionType !== 'Normal' && sessionType !== 'Discovery') {
-      return { status: LoginStatus.SESSION_TYPE_NOT_SUPPORTED, reason: `SessionType ${sessionType}` };
+      return {
+        status: LoginStatus.SESSION_TYPE_NOT_SUPPORTED,
+        reason: `SessionType ${sessionType}`,
+      };
     }
     this.kind = sessionType;
     if (sessionType === 'Discovery') return undefined;
     const targetName = get('TargetName');
-    if (targetName === undefined) return { status: LoginStatus.MISSING_PARAMETER, reason: 'no TargetName' };
+    if (targetName === undefined)
+      return { status: LoginStatus.MISSING_PARAMETER, reason: 'no TargetName' };
     const targetProblem = iscsiNameProblem(targetName);
     if (targetProblem) {
       return { status: LoginStatus.INITIATOR_ERROR, reason: `TargetName ${targetProblem}` };
@@ -310,26 +361,36 @@ export class LoginStages {
     // tgt answers 0203h instead (hiding the target); the standard wins. SendTargets still
     // lists only the targets an initiator may use.
     if (!initiatorAllowed(target, this.initiatorName)) {
-      return { status: LoginStatus.AUTHORIZATION_FAILURE, reason: `initiator not allowed on ${shownName}` };
+      return {
+        status: LoginStatus.AUTHORIZATION_FAILURE,
+        reason: `initiator not allowed on ${shownName}`,
+      };
     }
     this.target = target;
     if (csg === LoginStage.OPERATIONAL && target.chap) {
-      return { status: LoginStatus.AUTHENTICATION_FAILURE, reason: 'CHAP required but security stage skipped' };
+      return {
+        status: LoginStatus.AUTHENTICATION_FAILURE,
+        reason: 'CHAP required but security stage skipped',
+      };
     }
     return undefined;
   }
 
-  private chooseAuthMethod(list: string): { ok: true; method: string } | { ok: false; problem: string } {
+  private chooseAuthMethod(
+    list: string,
+  ): { ok: true; method: string } | { ok: false; problem: string } {
     if (this.authMethod !== undefined) return { ok: false, problem: 'AuthMethod negotiated twice' };
     const offered = list.split(',');
     if (this.chapRequired()) {
       const chap = this.target?.chap;
-      if (!offered.includes('CHAP') || !chap) return { ok: false, problem: 'initiator does not offer CHAP' };
+      if (!offered.includes('CHAP') || !chap)
+        return { ok: false, problem: 'initiator does not offer CHAP' };
       this.authMethod = 'chap';
       this.chap = new ChapAuthenticator(chap, this.target?.mutualChap, this.env.random);
       return { ok: true, method: 'CHAP' };
     }
-    if (!offered.includes('None')) return { ok: false, problem: `no acceptable AuthMethod in ${list}` };
+    if (!offered.includes('None'))
+      return { ok: false, problem: `no acceptable AuthMethod in ${list}` };
     this.authMethod = 'none';
     return { ok: true, method: 'None' };
   }

@@ -68,20 +68,48 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** Where an accepted value lands in SessionParams. */
 const APPLY: Record<string, (p: Mutable<SessionParams>, v: string) => void> = {
-  HeaderDigest: (p, v) => { p.headerDigest = v === 'CRC32C'; },
-  DataDigest: (p, v) => { p.dataDigest = v === 'CRC32C'; },
-  MaxConnections: (p, v) => { p.maxConnections = Number(v); },
-  InitialR2T: (p, v) => { p.initialR2T = v === 'Yes'; },
-  ImmediateData: (p, v) => { p.immediateData = v === 'Yes'; },
-  MaxRecvDataSegmentLength: (p, v) => { p.initiatorMaxRecvDataSegmentLength = Number(v); },
-  MaxBurstLength: (p, v) => { p.maxBurstLength = Number(v); },
-  FirstBurstLength: (p, v) => { p.firstBurstLength = Number(v); },
-  DefaultTime2Wait: (p, v) => { p.defaultTime2Wait = Number(v); },
-  DefaultTime2Retain: (p, v) => { p.defaultTime2Retain = Number(v); },
-  MaxOutstandingR2T: (p, v) => { p.maxOutstandingR2T = Number(v); },
-  DataPDUInOrder: (p, v) => { p.dataPduInOrder = v === 'Yes'; },
-  DataSequenceInOrder: (p, v) => { p.dataSequenceInOrder = v === 'Yes'; },
-  ErrorRecoveryLevel: (p, v) => { p.errorRecoveryLevel = Number(v); },
+  HeaderDigest: (p, v) => {
+    p.headerDigest = v === 'CRC32C';
+  },
+  DataDigest: (p, v) => {
+    p.dataDigest = v === 'CRC32C';
+  },
+  MaxConnections: (p, v) => {
+    p.maxConnections = Number(v);
+  },
+  InitialR2T: (p, v) => {
+    p.initialR2T = v === 'Yes';
+  },
+  ImmediateData: (p, v) => {
+    p.immediateData = v === 'Yes';
+  },
+  MaxRecvDataSegmentLength: (p, v) => {
+    p.initiatorMaxRecvDataSegmentLength = Number(v);
+  },
+  MaxBurstLength: (p, v) => {
+    p.maxBurstLength = Number(v);
+  },
+  FirstBurstLength: (p, v) => {
+    p.firstBurstLength = Number(v);
+  },
+  DefaultTime2Wait: (p, v) => {
+    p.defaultTime2Wait = Number(v);
+  },
+  DefaultTime2Retain: (p, v) => {
+    p.defaultTime2Retain = Number(v);
+  },
+  MaxOutstandingR2T: (p, v) => {
+    p.maxOutstandingR2T = Number(v);
+  },
+  DataPDUInOrder: (p, v) => {
+    p.dataPduInOrder = v === 'Yes';
+  },
+  DataSequenceInOrder: (p, v) => {
+    p.dataSequenceInOrder = v === 'Yes';
+  },
+  ErrorRecoveryLevel: (p, v) => {
+    p.errorRecoveryLevel = Number(v);
+  },
 };
 
 /** Answer for one key, or undefined for a declarative key that needs none. */
@@ -156,8 +184,12 @@ export function negotiate(
     if (answer !== 'Reject' && answer !== 'Irrelevant') APPLY[key]?.(params, answer);
     answers.set(index, [key, answer]);
   }
-  if (params.firstBurstLength > params.maxBurstLength) params.firstBurstLength = params.maxBurstLength;
-  return { answers: [...answers.entries()].sort((a, b) => a[0] - b[0]).map(([, pair]) => pair), params };
+  if (params.firstBurstLength > params.maxBurstLength)
+    params.firstBurstLength = params.maxBurstLength;
+  return {
+    answers: [...answers.entries()].sort((a, b) => a[0] - b[0]).map(([, pair]) => pair),
+    params,
+  };
 }
 
 function rank(key: string): number {

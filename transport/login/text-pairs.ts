@@ -40,7 +40,8 @@ export function parseTextPairs(text: Buffer): ParsedText {
       return { ok: false, problem: `bad key name "${key.slice(0, MAX_KEY_NAME)}"` };
     }
     const max = LARGE_VALUE_KEYS.has(key) ? MAX_LARGE_VALUE_LENGTH : MAX_VALUE_LENGTH;
-    if (Buffer.byteLength(value) > max) return { ok: false, problem: `value of ${key} longer than ${max}` };
+    if (Buffer.byteLength(value) > max)
+      return { ok: false, problem: `value of ${key} longer than ${max}` };
     pairs.push([key, value]);
   }
   return { ok: true, pairs };

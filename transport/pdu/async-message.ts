@@ -21,7 +21,12 @@ export interface AsyncMessageFields extends SequenceNumbers {
 }
 
 export function encodeAsyncMessage(f: AsyncMessageFields): Buffer {
-  const h = newHeader(TargetOpcode.ASYNC_MESSAGE, FINAL_BIT, f.dataSegmentLength ?? 0, RESERVED_TAG);
+  const h = newHeader(
+    TargetOpcode.ASYNC_MESSAGE,
+    FINAL_BIT,
+    f.dataSegmentLength ?? 0,
+    RESERVED_TAG,
+  );
   if (f.lun !== undefined) encodeLun(h, f.lun);
   writeSequenceNumbers(h, f);
   h.writeUInt8(f.event, 36);

@@ -11,7 +11,12 @@ export function readDataSegmentLength(bhs: Buffer): number {
  * Taken from Node's shared pool and zeroed by hand: Buffer.alloc(48) makes an on-heap array that
  * V8 must move off-heap when the socket writes it, which costs more than the header itself.
  */
-export function newHeader(opcode: number, flags: number, dataSegmentLength: number, itt: number): Buffer {
+export function newHeader(
+  opcode: number,
+  flags: number,
+  dataSegmentLength: number,
+  itt: number,
+): Buffer {
   const h = Buffer.allocUnsafe(BHS_LENGTH).fill(0);
   h.writeUInt8(opcode, 0);
   h.writeUInt8(flags, 1);

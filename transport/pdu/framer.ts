@@ -85,7 +85,10 @@ export class PduFramer {
     this.pending = undefined;
     if (p.dataLength === 0) {
       this.skip(p.tailLength);
-      return { kind: 'pdu', pdu: { bhs: p.bhs, ahs: p.ahs, data: NO_DATA, dataLength: 0, dataDigestError: false } };
+      return {
+        kind: 'pdu',
+        pdu: { bhs: p.bhs, ahs: p.ahs, data: NO_DATA, dataLength: 0, dataDigestError: false },
+      };
     }
     const data = this.take(p.dataLength);
     const padLength = (4 - (p.dataLength % 4)) % 4;
@@ -96,7 +99,10 @@ export class PduFramer {
     } else {
       this.skip(padLength);
     }
-    return { kind: 'pdu', pdu: { bhs: p.bhs, ahs: p.ahs, data, dataLength: p.dataLength, dataDigestError } };
+    return {
+      kind: 'pdu',
+      pdu: { bhs: p.bhs, ahs: p.ahs, data, dataLength: p.dataLength, dataDigestError },
+    };
   }
 
   private fail(error: ProtocolError): FrameResult {
@@ -112,7 +118,10 @@ export class PduFramer {
     const bhs = this.peek(BHS_LENGTH);
     const ahsBytes = bhs.readUInt8(4) * 4;
     if (ahsBytes > MAX_AHS_BYTES) {
-      return new ProtocolError('ISCSI_AHS_TOO_LONG', `TotalAHSLength ${ahsBytes} bytes exceeds ${MAX_AHS_BYTES}`);
+      return new ProtocolError(
+        'ISCSI_AHS_TOO_LONG',
+        `TotalAHSLength ${ahsBytes} bytes exceeds ${MAX_AHS_BYTES}`,
+      );
     }
     const digestLength = this.settings.headerDigest ? 4 : 0;
     if (this.buffered < BHS_LENGTH + ahsBytes + digestLength) return undefined;

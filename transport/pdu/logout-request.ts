@@ -1,6 +1,10 @@
 // Logout Request (opcode 0x06), RFC 7143 §11.14.
 
-export const LogoutReason = { CLOSE_SESSION: 0, CLOSE_CONNECTION: 1, REMOVE_FOR_RECOVERY: 2 } as const;
+export const LogoutReason = {
+  CLOSE_SESSION: 0,
+  CLOSE_CONNECTION: 1,
+  REMOVE_FOR_RECOVERY: 2,
+} as const;
 
 export interface LogoutRequestPdu {
   readonly immediate: boolean;

@@ -33,7 +33,12 @@ export interface ScsiResponseFields extends SequenceNumbers {
 }
 
 export function encodeScsiResponse(f: ScsiResponseFields): Buffer {
-  const h = newHeader(TargetOpcode.SCSI_RESPONSE, 0x80 | f.residual.flag, f.dataSegmentLength, f.itt);
+  const h = newHeader(
+    TargetOpcode.SCSI_RESPONSE,
+    0x80 | f.residual.flag,
+    f.dataSegmentLength,
+    f.itt,
+  );
   h.writeUInt8(f.response, 2);
   h.writeUInt8(f.status, 3);
   writeSequenceNumbers(h, f);

@@ -1,12 +1,7 @@
 // IDENTIFY DEVICE data (ACS-4 7.12.7, 256 words), built from the LU: capacity and sector sizes
 // from its layout, ZONED CAPABILITIES from its model, enabled features from its settings.
 import { putAtaString } from './ata-string.js';
-import {
-  type AtaDevice,
-  NCQ_DEPTH,
-  physicalExponent,
-  zonedCapabilities,
-} from './device.js';
+import { type AtaDevice, NCQ_DEPTH, physicalExponent, zonedCapabilities } from './device.js';
 import { sealChecksum, setWord, viewOf } from './words.js';
 
 export const IDENTIFY_BYTES = 512;

@@ -3,7 +3,13 @@
 // moves up. SOBR zones take no open zone resources and refuse OPEN, CLOSE and FINISH.
 import type { ZoneTable } from '../zone-table.js';
 import { ok, refused } from '../result.js';
-import { ZoneCondition as C, ZoneType, type WritePlan, type ZoneFault, type ZoneResult } from '../types.js';
+import {
+  ZoneCondition as C,
+  ZoneType,
+  type WritePlan,
+  type ZoneFault,
+  type ZoneResult,
+} from '../types.js';
 
 const SOBR = ZoneType.SEQUENTIAL_OR_BEFORE_REQUIRED;
 

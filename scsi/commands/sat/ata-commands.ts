@@ -350,8 +350,20 @@ export const ATA_COMMANDS: readonly AtaCommandRow[] = [
     direction: 'none',
     handler: () => done(undefined, { count: 0xff }), // FFh: active or idle
   },
-  { name: 'FLUSH CACHE', command: 0xe7, protocols: [P.NON_DATA], direction: 'none', handler: flush },
-  { name: 'FLUSH CACHE EXT', command: 0xea, protocols: [P.NON_DATA], direction: 'none', handler: flush },
+  {
+    name: 'FLUSH CACHE',
+    command: 0xe7,
+    protocols: [P.NON_DATA],
+    direction: 'none',
+    handler: flush,
+  },
+  {
+    name: 'FLUSH CACHE EXT',
+    command: 0xea,
+    protocols: [P.NON_DATA],
+    direction: 'none',
+    handler: flush,
+  },
   {
     name: 'IDENTIFY DEVICE',
     command: 0xec,

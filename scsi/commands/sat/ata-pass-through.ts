@@ -73,10 +73,7 @@ function rowProblem(
   return null;
 }
 
-function passThrough(
-  ctx: CommandContext,
-  tf: AtaTaskFile,
-): CommandResult | Promise<CommandResult> {
+function passThrough(ctx: CommandContext, tf: AtaTaskFile): CommandResult | Promise<CommandResult> {
   const { cdb, lu, cmd } = ctx;
   const dev = ataDevice(lu);
   if (dev === undefined) return check(SENSE.INVALID_COMMAND_OPERATION_CODE);

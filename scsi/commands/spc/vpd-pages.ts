@@ -149,7 +149,9 @@ function sataDesignators(lu: LogicalUnit): Designator[] {
   if (lu.sata === undefined) return [];
   const { model, serial } = lu.sata.identity;
   const value = Buffer.from(`ATA     ${model.padEnd(40)}${serial.padEnd(20)}`, 'latin1');
-  return [{ codeSet: CODE_SET_ASCII, piv: false, association: ASSOC_LU, type: TYPE_T10_VENDOR, value }];
+  return [
+    { codeSet: CODE_SET_ASCII, piv: false, association: ASSOC_LU, type: TYPE_T10_VENDOR, value },
+  ];
 }
 
 /** Device Identification, SPC-4 7.8.6. */

@@ -6,11 +6,7 @@
 // the WP over written data, which must be durable first (the full flushMedium).
 import createDebug from 'debug';
 import { SENSE } from '../../../sense-tables/index.js';
-import type {
-  ZoneActionKind,
-  ZoneActionRequest,
-  ZoneActionResult,
-} from '../../../zbc/types.js';
+import type { ZoneActionKind, ZoneActionRequest, ZoneActionResult } from '../../../zbc/types.js';
 import { readU16, readU64 } from '../../cdb.js';
 import type { CommandResult } from '../../command-result.js';
 import { type CommandContext, type CommandSpec, commandRow } from '../../command-spec.js';
@@ -50,13 +46,18 @@ const ACTIONS: readonly ZoneActionRow[] = [
  * zoneAction with no await in between: the reset capture must join the journal queue before any
  * later flush takes its capture, or an older record could be persisted after it.
  */
-function makeDurable(row: ZoneActionRow, lu: CommandContext['lu'], result: ZoneActionResult): Promise<void> | null {
+function makeDurable(
+  row: ZoneActionRow,
+  lu: CommandContext['lu'],
+  result: ZoneActionResult,
+): Promise<void> | null {
   if (row.durability === 'flush') return result.changed > 0 ? lu.flushMedium() : null;
   if (row.durability === 'journal') {
     const capture = result.resetCapture;
     // A ZoneModelContract without reset captures: fall back to the full flush.
     if (capture === undefined) return result.changed > 0 ? lu.flushMedium() : null;
-    if (result.discard.length > 0) return lu.persistZoneCapture(capture, () => eraseZoneData(lu, result.discard));
+    if (result.discard.length > 0)
+      return lu.persistZoneCapture(capture, () => eraseZoneData(lu, result.discard));
     return capture.zones.length > 0 ? lu.persistZoneCapture(capture) : null;
   }
   return null;

@@ -13,7 +13,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConnectionLost, MiniInitiator, type ScsiResult, senseTriple } from '../../helpers/mini-initiator.js';
+import {
+  ConnectionLost,
+  MiniInitiator,
+  type ScsiResult,
+  senseTriple,
+} from '../../helpers/mini-initiator.js';
 import { type TargetProcess, startTargetProcess } from '../../helpers/target-process.js';
 
 const BS = 4096;
@@ -22,8 +27,20 @@ const ZONES = [2, 3, 4, 5]; // sequential zones (2 conventional zones first)
 const CYCLES = Number(process.env.ZBC_CRASH_CYCLES ?? 50);
 const MAX_WRITE_BLOCKS = 16;
 const ARGS = [
-  '--capacity', '32MiB', '--block-size', '4096', '--physical-block-size', '4096', '--zone-size', '1MiB',
-  '--conventional-zones', '2', '--max-open', '8', '--model', 'host-managed',
+  '--capacity',
+  '32MiB',
+  '--block-size',
+  '4096',
+  '--physical-block-size',
+  '4096',
+  '--zone-size',
+  '1MiB',
+  '--conventional-zones',
+  '2',
+  '--max-open',
+  '8',
+  '--model',
+  'host-managed',
 ];
 const COND = { EMPTY: 0x1, IOPEN: 0x2, EOPEN: 0x3, CLOSED: 0x4, FULL: 0xe } as const;
 const MAGIC = 0x5a42_4354; // 'ZBCT'
@@ -53,7 +70,8 @@ function decodeBlock(b: Buffer, lba: number): number | string {
   if (b.readUInt32BE(0) !== MAGIC) return b.every((x) => x === 0) ? 'zeros' : 'bad magic';
   if (b.readUInt32BE(4) !== lba) return `block of LBA ${b.readUInt32BE(4)}`;
   const seq = b.readUInt32BE(8);
-  for (let i = 12; i < BS; i++) if (b[i] !== ((lba * 31 + seq * 17 + i) & 0xff)) return `torn block (seq ${seq}, byte ${i})`;
+  for (let i = 12; i < BS; i++)
+    if (b[i] !== ((lba * 31 + seq * 17 + i) & 0xff)) return `torn block (seq ${seq}, byte ${i})`;
   return seq;
 }
 
@@ -77,7 +95,8 @@ interface ZoneTrack {
 }
 
 const ok = (r: ScsiResult, what: string): void => {
-  if (r.status !== 0) throw new Error(`${what}: status ${r.status} sense ${JSON.stringify(senseTriple(r.sense))}`);
+  if (r.status !== 0)
+    throw new Error(`${what}: status ${r.status} sense ${JSON.stringify(senseTriple(r.sense))}`);
 };
 const lost = (e: unknown): boolean => e instanceof ConnectionLost;
 
@@ -114,21 +133,26 @@ describe('crash consistency under SIGKILL', () => {
   }
 
   async function verify(ini: MiniInitiator, cycle: number): Promise<void> {
-    const reported = await ini.reportZones(ZONES[0] as number * ZONE_BLOCKS, ZONES.length);
+    const reported = await ini.reportZones((ZONES[0] as number) * ZONE_BLOCKS, ZONES.length);
     for (const z of zones) {
       const d = reported.find((r) => r.start === z.start);
       const where = `cycle ${cycle} (seed ${seed}) zone ${z.index}`;
       expect(d, where).toBeDefined();
       if (!d) return;
-      expect([COND.EMPTY, COND.CLOSED, COND.FULL], `${where} condition ${d.condition}`).toContain(d.condition);
+      expect([COND.EMPTY, COND.CLOSED, COND.FULL], `${where} condition ${d.condition}`).toContain(
+        d.condition,
+      );
       const wp = d.condition === COND.FULL ? ZONE_BLOCKS : d.writePointer - z.start;
       if (d.condition === COND.EMPTY) expect(wp, `${where}: EMPTY with WP ${wp}`).toBe(0);
-      if (d.condition === COND.CLOSED) expect(wp > 0 && wp < ZONE_BLOCKS, `${where}: CLOSED with WP ${wp}`).toBe(true);
+      if (d.condition === COND.CLOSED)
+        expect(wp > 0 && wp < ZONE_BLOCKS, `${where}: CLOSED with WP ${wp}`).toBe(true);
       const resetHappened = z.resetPending && wp < z.durableEnd;
       if (!resetHappened) {
         expect(wp, `${where}: WP below durable data`).toBeGreaterThanOrEqual(z.durableEnd);
       }
-      expect(wp, `${where}: WP past anything sent`).toBeLessThanOrEqual(Math.max(z.issuedMax, z.resetPending ? 0 : z.durableEnd));
+      expect(wp, `${where}: WP past anything sent`).toBeLessThanOrEqual(
+        Math.max(z.issuedMax, z.resetPending ? 0 : z.durableEnd),
+      );
       const content = new Int32Array(ZONE_BLOCKS).fill(-1);
       for (let at = 0; at < wp; at += 64) {
         const n = Math.min(64, wp - at);
@@ -137,11 +161,15 @@ describe('crash consistency under SIGKILL', () => {
         for (let i = 0; i < n; i++) {
           const rel = at + i;
           const got = decodeBlock(r.data.subarray(i * BS, (i + 1) * BS), z.start + rel);
-          if (typeof got === 'string') throw new Error(`${where}: block +${rel} below WP ${wp}: ${got}`);
+          if (typeof got === 'string')
+            throw new Error(`${where}: block +${rel} below WP ${wp}: ${got}`);
           if (!resetHappened && rel < z.durableEnd) {
             expect(got, `${where}: block +${rel} lost acknowledged data`).toBe(z.expectSeq[rel]);
           }
-          if (!z.resetPending) expect(got, `${where}: block +${rel} predates an acknowledged reset`).toBeGreaterThan(z.resetSeq);
+          if (!z.resetPending)
+            expect(got, `${where}: block +${rel} predates an acknowledged reset`).toBeGreaterThan(
+              z.resetSeq,
+            );
           content[rel] = got;
           stats.blocksVerified++;
         }
@@ -158,7 +186,11 @@ describe('crash consistency under SIGKILL', () => {
   }
 
   /** Writes one zone sequentially (one command in flight) until `stop` or the link drops. */
-  async function zoneWriter(ini: MiniInitiator, z: ZoneTrack, stop: { now: boolean }): Promise<void> {
+  async function zoneWriter(
+    ini: MiniInitiator,
+    z: ZoneTrack,
+    stop: { now: boolean },
+  ): Promise<void> {
     while (!stop.now) {
       if (z.ackedEnd === ZONE_BLOCKS) {
         const s = seq++;
@@ -180,7 +212,8 @@ describe('crash consistency under SIGKILL', () => {
       const n = 1 + Math.floor(random() * Math.min(MAX_WRITE_BLOCKS, ZONE_BLOCKS - rel));
       const s = seq++;
       const data = Buffer.allocUnsafe(n * BS);
-      for (let i = 0; i < n; i++) fillBlock(data.subarray(i * BS, (i + 1) * BS), z.start + rel + i, s);
+      for (let i = 0; i < n; i++)
+        fillBlock(data.subarray(i * BS, (i + 1) * BS), z.start + rel + i, s);
       const fua = random() < 0.15;
       z.issuedMax = Math.max(z.issuedMax, rel + n);
       const r = await ini.write16(z.start + rel, data, BS, { fua });
@@ -200,11 +233,17 @@ describe('crash consistency under SIGKILL', () => {
       await new Promise((r) => setTimeout(r, 2 + random() * 25));
       if (stop.now) return;
       // Everything acknowledged before SYNCHRONIZE CACHE is sent is covered by it.
-      const snap = zones.map((z) => ({ z, end: z.ackedEnd, content: Int32Array.from(z.acked), epoch: z.epoch }));
+      const snap = zones.map((z) => ({
+        z,
+        end: z.ackedEnd,
+        content: Int32Array.from(z.acked),
+        epoch: z.epoch,
+      }));
       const r = await ini.synchronizeCache();
       ok(r, 'SYNCHRONIZE CACHE');
       stats.syncs++;
-      for (const { z, end, content, epoch } of snap) if (z.epoch === epoch) markDurable(z, end, content);
+      for (const { z, end, content, epoch } of snap)
+        if (z.epoch === epoch) markDurable(z, end, content);
     }
   }
 
@@ -222,7 +261,10 @@ describe('crash consistency under SIGKILL', () => {
         await verify(ini, cycle);
 
         const stop = { now: false };
-        const work = Promise.allSettled([...zones.map((z) => zoneWriter(ini as MiniInitiator, z, stop)), syncer(ini, stop)]);
+        const work = Promise.allSettled([
+          ...zones.map((z) => zoneWriter(ini as MiniInitiator, z, stop)),
+          syncer(ini, stop),
+        ]);
         const runMs = 20 + random() * 180;
         await new Promise((r) => setTimeout(r, runMs));
         if (last) {
@@ -249,7 +291,11 @@ describe('crash consistency under SIGKILL', () => {
     // After the clean stop every acknowledged write must be there.
     const target = await startTargetProcess(['--backing', backing, ...ARGS]);
     try {
-      const ini = await MiniInitiator.login({ host: target.host, port: target.port, targetName: target.iqns[0] as string });
+      const ini = await MiniInitiator.login({
+        host: target.host,
+        port: target.port,
+        targetName: target.iqns[0] as string,
+      });
       await ini.clearUnitAttention();
       const before = zones.map((z) => z.durableEnd);
       await verify(ini, CYCLES + 1);

@@ -39,7 +39,9 @@ describe('target process lifecycle', () => {
     expect(t.port).toBeGreaterThan(0);
     const out = t.output().stdout;
     expect(out).toContain(`iscsiadm -m discovery -t st -p 127.0.0.1:${t.port}`);
-    expect(out).toContain(`iscsi-inq iscsi://127.0.0.1:${t.port}/iqn.2026-11.dev.zbc-target:default/0`);
+    expect(out).toContain(
+      `iscsi-inq iscsi://127.0.0.1:${t.port}/iqn.2026-11.dev.zbc-target:default/0`,
+    );
     expect(await t.stop()).toBe(0);
   });
 
@@ -47,15 +49,39 @@ describe('target process lifecycle', () => {
     const backing = join(dir, 'g.img');
     const first = await startTargetProcess(['--backing', backing, ...GEOMETRY]);
     expect(await first.stop()).toBe(0);
-    const r = spawnSync(process.execPath, [main, '--backing', backing, ...GEOMETRY.slice(0, 2), '--zone-size', '2MiB', '--conventional-zones', '2', '--listen', '127.0.0.1:0'], {
-      encoding: 'utf8',
-      timeout: 20_000,
-    });
+    const r = spawnSync(
+      process.execPath,
+      [
+        main,
+        '--backing',
+        backing,
+        ...GEOMETRY.slice(0, 2),
+        '--zone-size',
+        '2MiB',
+        '--conventional-zones',
+        '2',
+        '--listen',
+        '127.0.0.1:0',
+      ],
+      {
+        encoding: 'utf8',
+        timeout: 20_000,
+      },
+    );
     expect(r.status).toBe(1);
     expect(r.stderr).toBe(
       `zbc-target: metadata ${backing}.zbcmeta: zone size 2048 blocks (1 MiB) does not match --zone-size 4096 blocks (2 MiB) (use --format to re-create)\n`,
     );
-    const again = await startTargetProcess(['--backing', backing, ...GEOMETRY.slice(0, 2), '--zone-size', '2MiB', '--conventional-zones', '2', '--format']);
+    const again = await startTargetProcess([
+      '--backing',
+      backing,
+      ...GEOMETRY.slice(0, 2),
+      '--zone-size',
+      '2MiB',
+      '--conventional-zones',
+      '2',
+      '--format',
+    ]);
     expect(await again.stop()).toBe(0);
   });
 
@@ -63,9 +89,15 @@ describe('target process lifecycle', () => {
     const backing = join(dir, 'shared.img');
     const first = await startTargetProcess(['--backing', backing, ...GEOMETRY]);
     try {
-      const r = spawnSync(process.execPath, [main, '--backing', backing, ...GEOMETRY, '--listen', '127.0.0.1:0'], { encoding: 'utf8', timeout: 20_000 });
+      const r = spawnSync(
+        process.execPath,
+        [main, '--backing', backing, ...GEOMETRY, '--listen', '127.0.0.1:0'],
+        { encoding: 'utf8', timeout: 20_000 },
+      );
       expect(r.status).toBe(1);
-      expect(r.stderr).toBe(`zbc-target: backing file ${backing} is in use by process ${first.child.pid} (lock ${backing}.zbclock)\n`);
+      expect(r.stderr).toBe(
+        `zbc-target: backing file ${backing} is in use by process ${first.child.pid} (lock ${backing}.zbclock)\n`,
+      );
     } finally {
       expect(await first.stop()).toBe(0);
     }
@@ -74,7 +106,10 @@ describe('target process lifecycle', () => {
   it('a second target on the same port fails with one line', async () => {
     const t = await startTargetProcess([]);
     try {
-      const r = spawnSync(process.execPath, [main, '--listen', `127.0.0.1:${t.port}`], { encoding: 'utf8', timeout: 20_000 });
+      const r = spawnSync(process.execPath, [main, '--listen', `127.0.0.1:${t.port}`], {
+        encoding: 'utf8',
+        timeout: 20_000,
+      });
       expect(r.status).toBe(1);
       expect(r.stderr).toBe(`zbc-target: cannot listen on 127.0.0.1:${t.port}: EADDRINUSE\n`);
     } finally {

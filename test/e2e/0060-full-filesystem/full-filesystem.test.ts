@@ -20,8 +20,20 @@ const BS = 4096;
 const ZONE = 256; // 1 MiB zones
 const zs = (i: number): number => i * ZONE;
 const ZONED = [
-  '--capacity', '32MiB', '--block-size', '4096', '--physical-block-size', '4096', '--zone-size', '1MiB',
-  '--conventional-zones', '2', '--max-open', '8', '--model', 'host-managed',
+  '--capacity',
+  '32MiB',
+  '--block-size',
+  '4096',
+  '--physical-block-size',
+  '4096',
+  '--zone-size',
+  '1MiB',
+  '--conventional-zones',
+  '2',
+  '--max-open',
+  '8',
+  '--model',
+  'host-managed',
 ];
 const PLAIN = ['--capacity', '32MiB', '--block-size', '4096', '--model', 'none'];
 const COND = { EMPTY: 0x1, IOPEN: 0x2, CLOSED: 0x4 } as const;
@@ -41,7 +53,11 @@ function expectGood(r: ScsiResult, what: string): void {
   expect(r.status, `${what}: sense ${JSON.stringify(senseTriple(r.sense))}`).toBe(0);
 }
 
-function expectSense(r: ScsiResult, what: string, ...allowed: { key: number; asc: number; ascq: number }[]): void {
+function expectSense(
+  r: ScsiResult,
+  what: string,
+  ...allowed: { key: number; asc: number; ascq: number }[]
+): void {
   expect(r.status, what).toBe(2);
   expect(allowed, `${what}: sense`).toContainEqual(senseTriple(r.sense));
 }
@@ -75,7 +91,9 @@ describe.skipIf(!isRoot)('a backing file system that fills up', () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'zbc-fullfs-'));
-    const m = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=4m,mode=0700', 'tmpfs', dir], { encoding: 'utf8' });
+    const m = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=4m,mode=0700', 'tmpfs', dir], {
+      encoding: 'utf8',
+    });
     if (m.status !== 0) throw new Error(`mount -t tmpfs failed: ${m.stderr.trim()}`);
     mounted = true;
   });
@@ -87,10 +105,16 @@ describe.skipIf(!isRoot)('a backing file system that fills up', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  async function start(args: readonly string[]): Promise<{ target: TargetProcess; ini: MiniInitiator }> {
+  async function start(
+    args: readonly string[],
+  ): Promise<{ target: TargetProcess; ini: MiniInitiator }> {
     const target = await startTargetProcess(args);
     targets.push(target);
-    const ini = await MiniInitiator.login({ host: target.host, port: target.port, targetName: target.iqns[0] as string });
+    const ini = await MiniInitiator.login({
+      host: target.host,
+      port: target.port,
+      targetName: target.iqns[0] as string,
+    });
     sessions.push(ini);
     await ini.clearUnitAttention();
     return { target, ini };
@@ -102,7 +126,12 @@ describe.skipIf(!isRoot)('a backing file system that fills up', () => {
     return { condition: d.condition, wp: d.writePointer - zs(i) };
   }
 
-  async function expectZeros(ini: MiniInitiator, lba: number, blocks: number, what: string): Promise<void> {
+  async function expectZeros(
+    ini: MiniInitiator,
+    lba: number,
+    blocks: number,
+    what: string,
+  ): Promise<void> {
     const r = await ini.read16(lba, blocks, BS);
     expectGood(r, what);
     const firstNonZero = r.data.findIndex((x) => x !== 0);
@@ -122,19 +151,30 @@ describe.skipIf(!isRoot)('a backing file system that fills up', () => {
     const filler = fill(dir);
 
     // 16 blocks: the first 8 overwrite blocks the file already has, the rest find no space.
-    expectSense(await ini.write16(zs(2), pattern(16, 2), BS), 'write on a full file system', WRITE_ERROR);
+    expectSense(
+      await ini.write16(zs(2), pattern(16, 2), BS),
+      'write on a full file system',
+      WRITE_ERROR,
+    );
     expect(await zone(ini, 2)).toEqual({ condition: COND.EMPTY, wp: 0 });
     await expectZeros(ini, zs(2), 16, 'zone 2 after the failed write');
 
     // Three writes queued to one zone: none is acknowledged, the zone stays EMPTY.
-    const queued = await Promise.all([0, 8, 16].map((o) => ini.write16(zs(3) + o, pattern(8, 3 + o), BS)));
+    const queued = await Promise.all(
+      [0, 8, 16].map((o) => ini.write16(zs(3) + o, pattern(8, 3 + o), BS)),
+    );
     expectSense(queued[0] as ScsiResult, 'first queued write', WRITE_ERROR);
-    for (const r of queued.slice(1)) expectSense(r, 'later queued write', WRITE_ERROR, UNALIGNED_WRITE);
+    for (const r of queued.slice(1))
+      expectSense(r, 'later queued write', WRITE_ERROR, UNALIGNED_WRITE);
     expect(await zone(ini, 3)).toEqual({ condition: COND.EMPTY, wp: 0 });
     await expectZeros(ini, zs(3), 24, 'zone 3 after the failed writes');
 
     // The thin provisioned LU reports the same exhaustion as SPACE ALLOCATION FAILED.
-    expectSense(await plain.ini.write16(0, pattern(64, 9), BS), 'thin LU write', SPACE_ALLOCATION_FAILED);
+    expectSense(
+      await plain.ini.write16(0, pattern(64, 9), BS),
+      'thin LU write',
+      SPACE_ALLOCATION_FAILED,
+    );
 
     // Space again: the host writes at the WP it read back.
     rmSync(filler);
@@ -144,7 +184,11 @@ describe.skipIf(!isRoot)('a backing file system that fills up', () => {
 
     // Full again, a failed write above the WP, then SIGKILL: the restart shows the flushed WP.
     const filler2 = fill(dir);
-    expectSense(await ini.write16(zs(2) + 16, pattern(64, 5), BS), 'write past the space', WRITE_ERROR);
+    expectSense(
+      await ini.write16(zs(2) + 16, pattern(64, 5), BS),
+      'write past the space',
+      WRITE_ERROR,
+    );
     expect(await zone(ini, 2)).toEqual({ condition: COND.IOPEN, wp: 16 });
     await target.kill('SIGKILL');
     rmSync(filler2); // the restart writes its lock file
@@ -158,7 +202,11 @@ describe.skipIf(!isRoot)('a backing file system that fills up', () => {
 
     // Full once more, a failed write, then a clean stop: the journal holds the same WP.
     const filler3 = fill(dir);
-    expectSense(await ini.write16(zs(2) + 16, pattern(64, 6), BS), 'write past the space again', WRITE_ERROR);
+    expectSense(
+      await ini.write16(zs(2) + 16, pattern(64, 6), BS),
+      'write past the space again',
+      WRITE_ERROR,
+    );
     await ini.close();
     expect(await target.stop()).toBe(0);
     rmSync(filler3);

@@ -5,7 +5,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cdb, ensureProbe, probe, runTool, senseTriple } from './libiscsi.js';
 import {
-  ALLOWED_INITIATOR, BLOCK, CHAP, DISK_BYTES, HM, OTHER_INITIATOR, type Subject, startOursSubject, startTgtSubject,
+  ALLOWED_INITIATOR,
+  BLOCK,
+  CHAP,
+  DISK_BYTES,
+  HM,
+  OTHER_INITIATOR,
+  type Subject,
+  startOursSubject,
+  startTgtSubject,
 } from './subjects.js';
 
 const GOOD = 0;
@@ -46,7 +54,10 @@ describe.each(SUBJECTS)('libiscsi tools against %s', (label, start) => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain(`Target:${s.open.iqn} Portal:${s.open.host}:${s.open.port},1\n`);
     expect(r.stdout).toMatch(
-      new RegExp(`^Lun:${s.diskLun} +Type:DIRECT_ACCESS \\(Size:${iscsiLsSize(DISK_BYTES, BLOCK)}\\)$`, 'm'),
+      new RegExp(
+        `^Lun:${s.diskLun} +Type:DIRECT_ACCESS \\(Size:${iscsiLsSize(DISK_BYTES, BLOCK)}\\)$`,
+        'm',
+      ),
     );
   });
 
@@ -106,7 +117,10 @@ describe.each(SUBJECTS)('libiscsi tools against %s', (label, start) => {
       const shown = await runTool('iscsi-swp', [url]);
       expect(shown.stdout).toContain('SWP:1\n');
 
-      const locked = await probe(url, [{ cdb: cdb.write10(8, 1), dataOut: BLOCK }, { cdb: cdb.read10(8, 1), dataIn: BLOCK }]);
+      const locked = await probe(url, [
+        { cdb: cdb.write10(8, 1), dataOut: BLOCK },
+        { cdb: cdb.read10(8, 1), dataIn: BLOCK },
+      ]);
       expect(locked.login, locked.loginError).toBe('ok');
       const [write, read] = locked.replies;
       // SPC-4 7.5.8 (Control mode page, SWP): writes end in DATA PROTECT, WRITE PROTECTED.
@@ -129,10 +143,15 @@ describe.each(SUBJECTS)('libiscsi tools against %s', (label, start) => {
   });
 
   it('CHAP: a wrong secret and a missing one fail with authentication failure', async () => {
-    const wrong = await runTool('iscsi-inq', [s.chap.url(s.diskLun, { user: CHAP.user, secret: 'not-the-secret-42' })]);
+    const wrong = await runTool('iscsi-inq', [
+      s.chap.url(s.diskLun, { user: CHAP.user, secret: 'not-the-secret-42' }),
+    ]);
     expect(wrong.code).not.toBe(0);
     expect(wrong.stderr).toContain('Login Failed');
-    const wrongProbe = await probe(s.chap.url(s.diskLun, { user: CHAP.user, secret: 'not-the-secret-42' }), []);
+    const wrongProbe = await probe(
+      s.chap.url(s.diskLun, { user: CHAP.user, secret: 'not-the-secret-42' }),
+      [],
+    );
     expect(wrongProbe.login).toBe('failed');
     expect(wrongProbe.loginError).toContain(LOGIN_AUTH_FAILURE);
     const none = await probe(s.chap.url(s.diskLun), []);
@@ -147,10 +166,20 @@ describe.each(SUBJECTS)('libiscsi tools against %s', (label, start) => {
     expect(ok.code, ok.stderr).toBe(0);
     const denied = await probe(s.acl.url(s.diskLun), [], OTHER_INITIATOR);
     expect(denied.login).toBe('failed');
-    expect(denied.loginError).toContain(label === 'ours' ? LOGIN_AUTHORIZATION_FAILURE : LOGIN_NOT_FOUND);
-    const listed = await runTool('iscsi-ls', ['-i', ALLOWED_INITIATOR, `iscsi://${s.acl.host}:${s.acl.port}`]);
+    expect(denied.loginError).toContain(
+      label === 'ours' ? LOGIN_AUTHORIZATION_FAILURE : LOGIN_NOT_FOUND,
+    );
+    const listed = await runTool('iscsi-ls', [
+      '-i',
+      ALLOWED_INITIATOR,
+      `iscsi://${s.acl.host}:${s.acl.port}`,
+    ]);
     expect(listed.stdout).toContain(`Target:${s.acl.iqn} `);
-    const hidden = await runTool('iscsi-ls', ['-i', OTHER_INITIATOR, `iscsi://${s.acl.host}:${s.acl.port}`]);
+    const hidden = await runTool('iscsi-ls', [
+      '-i',
+      OTHER_INITIATOR,
+      `iscsi://${s.acl.host}:${s.acl.port}`,
+    ]);
     expect(hidden.stdout).not.toContain(s.acl.iqn);
   });
 
@@ -221,7 +250,9 @@ describe.each(SUBJECTS)('libiscsi tools against %s', (label, start) => {
       });
 
       it('plain disk LUN 0 has no B6h: INQUIRY EVPD B6h is 5/24/00', async () => {
-        const r = await probe(s.open.url(s.diskLun), [{ cdb: cdb.inquiry(true, 0xb6), dataIn: 64 }]);
+        const r = await probe(s.open.url(s.diskLun), [
+          { cdb: cdb.inquiry(true, 0xb6), dataIn: 64 },
+        ]);
         expect(r.replies[0]?.status).toBe(CHECK_CONDITION);
         expect(r.replies[0] && senseTriple(r.replies[0])).toBe('5/24/00');
       });

@@ -12,13 +12,21 @@ export interface ToolResult {
 }
 
 /** Runs a program with a hard timeout; never rejects (a timeout is code null). */
-export function runTool(cmd: string, args: readonly string[], timeoutMs = 20_000): Promise<ToolResult> {
+export function runTool(
+  cmd: string,
+  args: readonly string[],
+  timeoutMs = 20_000,
+): Promise<ToolResult> {
   return new Promise((resolve) => {
-    execFile(cmd, args, { timeout: timeoutMs, killSignal: 'SIGKILL', encoding: 'utf8', maxBuffer: 16 << 20 },
+    execFile(
+      cmd,
+      args,
+      { timeout: timeoutMs, killSignal: 'SIGKILL', encoding: 'utf8', maxBuffer: 16 << 20 },
       (err, stdout, stderr) => {
         const code = err === null ? 0 : typeof err.code === 'number' ? err.code : null;
         resolve({ code, stdout, stderr });
-      });
+      },
+    );
   });
 }
 
@@ -32,9 +40,13 @@ export function ensureProbe(): string {
   }
   mkdirSync(join(repoRoot, '.cache', 'interop'), { recursive: true });
   const tmp = `${probeBinary}.${process.pid}`;
-  const r = spawnSync('cc', ['-O1', '-Wall', '-o', tmp, probeSource, '-liscsi'], { encoding: 'utf8' });
+  const r = spawnSync('cc', ['-O1', '-Wall', '-o', tmp, probeSource, '-liscsi'], {
+    encoding: 'utf8',
+  });
   if (r.status !== 0) {
-    throw new Error(`scsi-probe: cc failed (needs cc and libiscsi-dev): ${r.error?.message ?? ''}${r.stderr}`);
+    throw new Error(
+      `scsi-probe: cc failed (needs cc and libiscsi-dev): ${r.error?.message ?? ''}${r.stderr}`,
+    );
   }
   spawnSync('mv', ['-f', tmp, probeBinary]);
   return probeBinary;
@@ -70,7 +82,11 @@ function specOf(c: ProbeCommand): string {
 }
 
 /** Logs in once with libiscsi and sends the commands in order on that session. */
-export async function probe(url: string, commands: readonly ProbeCommand[], initiator?: string): Promise<ProbeRun> {
+export async function probe(
+  url: string,
+  commands: readonly ProbeCommand[],
+  initiator?: string,
+): Promise<ProbeRun> {
   const bin = ensureProbe();
   const args = [...(initiator ? ['-i', initiator] : []), url, ...commands.map(specOf)];
   const raw = await runTool(bin, args);
@@ -78,9 +94,23 @@ export async function probe(url: string, commands: readonly ProbeCommand[], init
   const first = lines[0] ? (JSON.parse(lines[0]) as { login?: string; error?: string }) : {};
   const replies: ProbeReply[] = [];
   for (const line of lines.slice(1)) {
-    const o = JSON.parse(line) as { status?: number; sk: number; asc: number; ascq: number; residual: number; data: string };
+    const o = JSON.parse(line) as {
+      status?: number;
+      sk: number;
+      asc: number;
+      ascq: number;
+      residual: number;
+      data: string;
+    };
     if (o.status === undefined) break;
-    replies.push({ status: o.status, sk: o.sk, asc: o.asc, ascq: o.ascq, residual: o.residual, data: Buffer.from(o.data, 'hex') });
+    replies.push({
+      status: o.status,
+      sk: o.sk,
+      asc: o.asc,
+      ascq: o.ascq,
+      residual: o.residual,
+      data: Buffer.from(o.data, 'hex'),
+    });
   }
   return {
     login: first.login === 'ok' ? 'ok' : 'failed',
@@ -98,12 +128,55 @@ export function senseTriple(r: Pick<ProbeReply, 'sk' | 'asc' | 'ascq'>): string 
 
 // CDB builders for the few commands the tool tests send themselves.
 export const cdb = {
-  inquiry: (evpd: boolean, page: number, alloc = 255): number[] =>
-    [0x12, evpd ? 1 : 0, page, (alloc >> 8) & 0xff, alloc & 0xff, 0],
-  readCapacity16: (alloc = 32): number[] => [0x9e, 0x10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, alloc, 0, 0],
-  write10: (lba: number, blocks: number): number[] =>
-    [0x2a, 0, (lba >>> 24) & 0xff, (lba >>> 16) & 0xff, (lba >>> 8) & 0xff, lba & 0xff, 0, (blocks >> 8) & 0xff, blocks & 0xff, 0],
-  read10: (lba: number, blocks: number): number[] =>
-    [0x28, 0, (lba >>> 24) & 0xff, (lba >>> 16) & 0xff, (lba >>> 8) & 0xff, lba & 0xff, 0, (blocks >> 8) & 0xff, blocks & 0xff, 0],
+  inquiry: (evpd: boolean, page: number, alloc = 255): number[] => [
+    0x12,
+    evpd ? 1 : 0,
+    page,
+    (alloc >> 8) & 0xff,
+    alloc & 0xff,
+    0,
+  ],
+  readCapacity16: (alloc = 32): number[] => [
+    0x9e,
+    0x10,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    alloc,
+    0,
+    0,
+  ],
+  write10: (lba: number, blocks: number): number[] => [
+    0x2a,
+    0,
+    (lba >>> 24) & 0xff,
+    (lba >>> 16) & 0xff,
+    (lba >>> 8) & 0xff,
+    lba & 0xff,
+    0,
+    (blocks >> 8) & 0xff,
+    blocks & 0xff,
+    0,
+  ],
+  read10: (lba: number, blocks: number): number[] => [
+    0x28,
+    0,
+    (lba >>> 24) & 0xff,
+    (lba >>> 16) & 0xff,
+    (lba >>> 8) & 0xff,
+    lba & 0xff,
+    0,
+    (blocks >> 8) & 0xff,
+    blocks & 0xff,
+    0,
+  ],
   testUnitReady: (): number[] => [0, 0, 0, 0, 0, 0],
 };

@@ -56,7 +56,11 @@ async function tgtPortal(opts: Parameters<typeof startTgt>[0]): Promise<Portal> 
 async function startSubject(
   label: Subject['label'],
   diskLun: number,
-  starters: readonly [open: () => Promise<Portal>, chap: () => Promise<Portal>, acl: () => Promise<Portal>],
+  starters: readonly [
+    open: () => Promise<Portal>,
+    chap: () => Promise<Portal>,
+    acl: () => Promise<Portal>,
+  ],
 ): Promise<Subject> {
   const started: Portal[] = [];
   const stop = async (): Promise<void> => {
@@ -76,11 +80,19 @@ export function startTgtSubject(): Promise<Subject> {
   return startSubject('tgt', 1, [
     () => tgtPortal({ iqn: 'iqn.2026-11.dev.zbc-target.test:tgt-open' }),
     () => tgtPortal({ iqn: 'iqn.2026-11.dev.zbc-target.test:tgt-chap', chap: CHAP }),
-    () => tgtPortal({ iqn: 'iqn.2026-11.dev.zbc-target.test:tgt-acl', initiators: [ALLOWED_INITIATOR] }),
+    () =>
+      tgtPortal({
+        iqn: 'iqn.2026-11.dev.zbc-target.test:tgt-acl',
+        initiators: [ALLOWED_INITIATOR],
+      }),
   ]);
 }
 
-async function oursPortal(args: readonly string[], iqn: string, cleanup?: () => Promise<void>): Promise<Portal> {
+async function oursPortal(
+  args: readonly string[],
+  iqn: string,
+  cleanup?: () => Promise<void>,
+): Promise<Portal> {
   const p = await startTargetProcess(args);
   return {
     host: p.host,
@@ -100,24 +112,62 @@ export async function startOursSubject(): Promise<Subject> {
   // Two LUNs need the config file; CHAP and ACL targets use the plain flags.
   const dir = await mkdtemp(join(tmpdir(), 'zbc-interop-'));
   const config = join(dir, 'config.json');
-  await writeFile(config, JSON.stringify({
-    targets: [{
-      name: OURS_OPEN_IQN,
-      luns: [
-        { lun: 0, memory: true, capacity: DISK_BYTES, blockSize: BLOCK, model: 'none', serial: 'INTEROP-DISK' },
-        {
-          lun: HM.lun, memory: true, capacity: HM.capacityBytes, blockSize: BLOCK, model: 'host-managed',
-          zoneSize: HM.zoneBytes, conventionalZones: HM.conventionalZones, maxOpen: HM.maxOpen, serial: 'INTEROP-HM',
-        },
-      ],
-    }],
-  }, null, 2));
-  const plain = ['--memory', '--capacity', String(DISK_BYTES), '--block-size', String(BLOCK), '--model', 'none'];
+  await writeFile(
+    config,
+    JSON.stringify(
+      {
+        targets: [
+          {
+            name: OURS_OPEN_IQN,
+            luns: [
+              {
+                lun: 0,
+                memory: true,
+                capacity: DISK_BYTES,
+                blockSize: BLOCK,
+                model: 'none',
+                serial: 'INTEROP-DISK',
+              },
+              {
+                lun: HM.lun,
+                memory: true,
+                capacity: HM.capacityBytes,
+                blockSize: BLOCK,
+                model: 'host-managed',
+                zoneSize: HM.zoneBytes,
+                conventionalZones: HM.conventionalZones,
+                maxOpen: HM.maxOpen,
+                serial: 'INTEROP-HM',
+              },
+            ],
+          },
+        ],
+      },
+      null,
+      2,
+    ),
+  );
+  const plain = [
+    '--memory',
+    '--capacity',
+    String(DISK_BYTES),
+    '--block-size',
+    String(BLOCK),
+    '--model',
+    'none',
+  ];
   const chapIqn = 'iqn.2026-11.dev.zbc-target.test:ours-chap';
   const aclIqn = 'iqn.2026-11.dev.zbc-target.test:ours-acl';
   return startSubject('ours', 0, [
-    () => oursPortal(['--config', config], OURS_OPEN_IQN, () => rm(dir, { recursive: true, force: true })),
-    () => oursPortal([...plain, '--iqn', chapIqn, '--chap-user', CHAP.user, '--chap-secret', CHAP.secret], chapIqn),
+    () =>
+      oursPortal(['--config', config], OURS_OPEN_IQN, () =>
+        rm(dir, { recursive: true, force: true }),
+      ),
+    () =>
+      oursPortal(
+        [...plain, '--iqn', chapIqn, '--chap-user', CHAP.user, '--chap-secret', CHAP.secret],
+        chapIqn,
+      ),
     () => oursPortal([...plain, '--iqn', aclIqn, '--initiator', ALLOWED_INITIATOR], aclIqn),
   ]);
 }

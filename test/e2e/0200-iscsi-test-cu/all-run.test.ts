@@ -23,8 +23,7 @@ function run(outcomes: Record<string, 'passed' | 'FAILED'>, hangIn?: string): On
     const [s, t] = hangIn.split('.');
     if (s !== suite) lines.push(`Suite: ${s}`);
     lines.push(`  Test: ${t} ...`);
-  }
-  else lines.push(...SUMMARY(Object.values(outcomes).filter((o) => o === 'FAILED').length));
+  } else lines.push(...SUMMARY(Object.values(outcomes).filter((o) => o === 'FAILED').length));
   return { parsed: parseCunitOutput(lines.join('\n')), timedOut: hangIn !== undefined, seconds: 1 };
 }
 
@@ -61,9 +60,7 @@ describe('judgeAllRun', () => {
     const ours = run({ 'R16.A': 'FAILED', 'R16.B': 'FAILED', 'iSCSIx.C': 'passed' });
     const tgt = run({ 'R16.A': 'FAILED', 'R16.B': 'passed', 'iSCSIx.C': 'passed' });
     const r = { ...rules, excuses: { ...rules.excuses, 'R16.B': 'x' } };
-    expect(judgeAllRun(ours, tgt, r)).toEqual([
-      'ours failed 2 tests, tgt 1: R16.A, R16.B',
-    ]);
+    expect(judgeAllRun(ours, tgt, r)).toEqual(['ours failed 2 tests, tgt 1: R16.A, R16.B']);
   });
 
   it('an excuse whose test passes is stale', () => {

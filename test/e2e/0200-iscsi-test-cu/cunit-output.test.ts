@@ -11,7 +11,7 @@ const fixture = (name: string): string =>
 describe('parseCunitOutput', () => {
   const run = parseCunitOutput(fixture('tgt-sample.txt'));
 
-  it('reads CUnit\'s own summary line', () => {
+  it("reads CUnit's own summary line", () => {
     expect(run.summary).toEqual({ tests: { total: 32, ran: 32, passed: 29, failed: 3 } });
   });
 

@@ -19,7 +19,12 @@ export interface TestResult {
 }
 
 export interface RunSummary {
-  readonly tests: { readonly total: number; readonly ran: number; readonly passed: number; readonly failed: number };
+  readonly tests: {
+    readonly total: number;
+    readonly ran: number;
+    readonly passed: number;
+    readonly failed: number;
+  };
 }
 
 export interface ParsedRun {
@@ -93,7 +98,14 @@ export function parseCunitOutput(text: string): ParsedRun {
 
   const m = TESTS_SUMMARY_RE.exec(text);
   const summary: RunSummary | undefined = m
-    ? { tests: { total: Number(m[1]), ran: Number(m[2]), passed: Number(m[3]), failed: Number(m[4]) } }
+    ? {
+        tests: {
+          total: Number(m[1]),
+          ran: Number(m[2]),
+          passed: Number(m[3]),
+          failed: Number(m[4]),
+        },
+      }
     : undefined;
   const unfinished = (current as { name: string } | undefined)?.name;
   return { results, summary, unfinished };

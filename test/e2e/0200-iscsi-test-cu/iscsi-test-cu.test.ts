@@ -15,16 +15,23 @@ import { repoRoot, startTargetProcess } from '../../helpers/target-process.js';
 import { iscsiUrl, startTgt } from '../../helpers/tgt.js';
 import { buildGuest } from '../guest/build-guest.js';
 import { type OneProcessRun, judgeAllRun } from './all-run.js';
-import {
-  ALL_EXCUSES_119, ALL_EXCUSES_120, ISCSI_AGAINST_RFC_120,
-} from './all-run-excuses.js';
+import { ALL_EXCUSES_119, ALL_EXCUSES_120, ISCSI_AGAINST_RFC_120 } from './all-run-excuses.js';
 import type { TestResult } from './cunit-output.js';
 import {
-  HOST_TEST_CU, listTests, runAllInOneProcess, runTestCu, stagedTestCu120, type TestCuBinary,
+  HOST_TEST_CU,
+  listTests,
+  runAllInOneProcess,
+  runTestCu,
+  stagedTestCu120,
+  type TestCuBinary,
   type TestCuRun,
 } from './run-test-cu.js';
 import {
-  NO_SKIPS, SKIPS_HOST_MANAGED_119, SKIPS_THIN_119, SKIPS_THIN_120, type SkipTable,
+  NO_SKIPS,
+  SKIPS_HOST_MANAGED_119,
+  SKIPS_THIN_119,
+  SKIPS_THIN_120,
+  type SkipTable,
 } from './skip-table.js';
 import { judgeToolSkips, skipProblem } from './tool-skips.js';
 
@@ -69,7 +76,9 @@ function writeAllReport(
     seconds: run?.seconds,
     finished: run !== undefined && !run.timedOut && run.parsed.summary !== undefined,
     hungIn: run?.parsed.unfinished,
-    passed: count(run, 'passed'), failed: count(run, 'failed'), skipped: count(run, 'skipped'),
+    passed: count(run, 'passed'),
+    failed: count(run, 'failed'),
+    skipped: count(run, 'skipped'),
     failures: [...(run?.parsed.results.values() ?? [])]
       .filter((r) => r.outcome === 'failed')
       .map((r) => r.name),
@@ -97,7 +106,8 @@ describe('iscsi-test-cu 1.19 -d -t ALL in one process: ours vs tgt', () => {
     const tgt = await startTgt({ capacityBytes: DISK_BYTES, blockSize: BLOCK });
     try {
       tgtAll = await runAllInOneProcess(HOST_TEST_CU, {
-        url: tgt.url(), timeoutMs: ALL_TIMEOUT_MS,
+        url: tgt.url(),
+        timeoutMs: ALL_TIMEOUT_MS,
       });
     } finally {
       await tgt.stop();
@@ -105,34 +115,56 @@ describe('iscsi-test-cu 1.19 -d -t ALL in one process: ours vs tgt', () => {
 
     const dir = await mkdtemp(join(tmpdir(), 'zbc-test-cu-'));
     const config = join(dir, 'config.json');
-    await writeFile(config, JSON.stringify({
-      targets: [{
-        name: IQN,
-        luns: [
-          // Thin 512e (4096-byte physical blocks, the default), as `npm start -- --memory` serves.
-          { lun: 0, memory: true, capacity: DISK_BYTES, blockSize: BLOCK, model: 'none' },
+    await writeFile(
+      config,
+      JSON.stringify({
+        targets: [
           {
-            lun: HM_LUN, memory: true, capacity: DISK_BYTES, blockSize: BLOCK, model: 'host-managed',
-            zoneSize: 4 * MiB, conventionalZones: 2,
+            name: IQN,
+            luns: [
+              // Thin 512e (4096-byte physical blocks, the default), as `npm start -- --memory` serves.
+              { lun: 0, memory: true, capacity: DISK_BYTES, blockSize: BLOCK, model: 'none' },
+              {
+                lun: HM_LUN,
+                memory: true,
+                capacity: DISK_BYTES,
+                blockSize: BLOCK,
+                model: 'host-managed',
+                zoneSize: 4 * MiB,
+                conventionalZones: 2,
+              },
+              // 512/512 as tgt's LU: libiscsi's GetLBAStatus.UnmapSingle (1.19 and upstream) queries
+              // LBA i+1 but expects the first descriptor at i+LBPPB, so it can pass only with LBPPB 1.
+              {
+                lun: LBPPB1_LUN,
+                memory: true,
+                capacity: DISK_BYTES,
+                blockSize: BLOCK,
+                physicalBlockSize: BLOCK,
+                model: 'none',
+              },
+            ],
           },
-          // 512/512 as tgt's LU: libiscsi's GetLBAStatus.UnmapSingle (1.19 and upstream) queries
-          // LBA i+1 but expects the first descriptor at i+LBPPB, so it can pass only with LBPPB 1.
-          { lun: LBPPB1_LUN, memory: true, capacity: DISK_BYTES, blockSize: BLOCK, physicalBlockSize: BLOCK, model: 'none' },
         ],
-      }],
-    }));
+      }),
+    );
     const ours = await startTargetProcess(['--config', config]);
     try {
       oursAll = await runAllInOneProcess(HOST_TEST_CU, {
-        url: iscsiUrl(ours.host, ours.port, IQN, 0), timeoutMs: ALL_TIMEOUT_MS,
+        url: iscsiUrl(ours.host, ours.port, IQN, 0),
+        timeoutMs: ALL_TIMEOUT_MS,
       });
       // The iSCSI family on a zoned LU; its first zones are conventional (those suites write
       // LBA 0 and LBA 100).
       hmRun = await runTestCu(HOST_TEST_CU, {
-        url: iscsiUrl(ours.host, ours.port, IQN, HM_LUN), suites: ISCSI_SUITES, dataloss: true,
+        url: iscsiUrl(ours.host, ours.port, IQN, HM_LUN),
+        suites: ISCSI_SUITES,
+        dataloss: true,
       });
       lbppb1Run = await runTestCu(HOST_TEST_CU, {
-        url: iscsiUrl(ours.host, ours.port, IQN, LBPPB1_LUN), suites: [LBPPB1_SUITE], dataloss: true,
+        url: iscsiUrl(ours.host, ours.port, IQN, LBPPB1_LUN),
+        suites: [LBPPB1_SUITE],
+        dataloss: true,
       });
     } finally {
       await ours.stop();
@@ -145,7 +177,9 @@ describe('iscsi-test-cu 1.19 -d -t ALL in one process: ours vs tgt', () => {
   it('ALL finishes on both; ours fails no more than tgt, none in iSCSI, each excused', () => {
     expect(oursAll && tgtAll, 'a run did not start').toBeTruthy();
     const problems = judgeAllRun(oursAll as OneProcessRun, tgtAll as OneProcessRun, {
-      iscsiSuites, excuses: ALL_EXCUSES_119, iscsiAgainstRfc: new Set(),
+      iscsiSuites,
+      excuses: ALL_EXCUSES_119,
+      iscsiAgainstRfc: new Set(),
       timeoutSeconds: ALL_TIMEOUT_MS / 1000,
     });
     expect(problems).toEqual([]);
@@ -162,8 +196,9 @@ describe('iscsi-test-cu 1.19 -d -t ALL in one process: ours vs tgt', () => {
   it('COMPARE AND WRITE really ran: none of its tests was skipped on ours', () => {
     const caw = tests.filter((n) => n.startsWith('CompareAndWrite.'));
     expect(caw.length).toBeGreaterThan(0);
-    expect(caw.map((n) => `${n}: ${oursAll?.parsed.results.get(n)?.outcome}`))
-      .toEqual(caw.map((n) => `${n}: passed`));
+    expect(caw.map((n) => `${n}: ${oursAll?.parsed.results.get(n)?.outcome}`)).toEqual(
+      caw.map((n) => `${n}: passed`),
+    );
   });
 
   describe('512/512 LU: GetLBAStatus, whose UnmapSingle needs one logical block per physical block', () => {
@@ -225,16 +260,20 @@ describe('iscsi-test-cu 1.20 -d -t ALL in one process: ours vs tgt', () => {
     }
 
     const plain = [
-      '--memory', '--capacity', String(DISK_BYTES), '--block-size', String(BLOCK),
-      '--model', 'none',
+      '--memory',
+      '--capacity',
+      String(DISK_BYTES),
+      '--block-size',
+      String(BLOCK),
+      '--model',
+      'none',
     ];
     const ours = await startTargetProcess(plain);
     const chapArgs = ['--chap-user', CHAP.user, '--chap-secret', CHAP.secret];
-    const withChap = await startTargetProcess([...plain, ...chapArgs])
-      .catch(async (e: unknown) => {
-        await ours.stop();
-        throw e;
-      });
+    const withChap = await startTargetProcess([...plain, ...chapArgs]).catch(async (e: unknown) => {
+      await ours.stop();
+      throw e;
+    });
     try {
       const iqn = ours.iqns[0] ?? 'iqn.2026-11.dev.zbc-target:default';
       const chapIqn = withChap.iqns[0] ?? 'iqn.2026-11.dev.zbc-target:default';
@@ -270,8 +309,10 @@ describe('iscsi-test-cu 1.20 -d -t ALL in one process: ours vs tgt', () => {
   it('ALL finishes on both; ours fails no more than tgt, none in iSCSI, each excused', () => {
     expect(oursAll && tgtAll && bin, 'a run did not start').toBeTruthy();
     const problems = judgeAllRun(oursAll as OneProcessRun, tgtAll as OneProcessRun, {
-      iscsiSuites: iscsiSuiteNames(bin as TestCuBinary), excuses: ALL_EXCUSES_120,
-      iscsiAgainstRfc: ISCSI_AGAINST_RFC_120, timeoutSeconds: ALL_TIMEOUT_MS / 1000,
+      iscsiSuites: iscsiSuiteNames(bin as TestCuBinary),
+      excuses: ALL_EXCUSES_120,
+      iscsiAgainstRfc: ISCSI_AGAINST_RFC_120,
+      timeoutSeconds: ALL_TIMEOUT_MS / 1000,
     });
     expect(problems).toEqual([]);
   });
@@ -288,10 +329,12 @@ describe('iscsi-test-cu 1.20 -d -t ALL in one process: ours vs tgt', () => {
   it('iSCSICHAP passes on a CHAP session', () => {
     const chap = tests.filter((t) => t.startsWith('iSCSICHAP.'));
     expect(chap.length).toBeGreaterThan(0);
-    expect(chap.flatMap((n) => {
-      const p = skipProblem(n, oursChap?.results.get(n), NO_SKIPS);
-      return p === null ? [] : [`${n}: ${p}`];
-    })).toEqual([]);
+    expect(
+      chap.flatMap((n) => {
+        const p = skipProblem(n, oursChap?.results.get(n), NO_SKIPS);
+        return p === null ? [] : [`${n}: ${p}`];
+      }),
+    ).toEqual([]);
     expect(oursChap?.results.get('iSCSICHAP.Simple')?.outcome).toBe('passed');
   });
 });

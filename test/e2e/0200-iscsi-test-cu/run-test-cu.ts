@@ -8,7 +8,15 @@
 // and sets byte 13 of every later CDB to 01h (docs/interop.md). Upstream fixed the restore after
 // 1.19 (commit cc3ddbf, in 1.20). We implement COMPARE AND WRITE, so the hook is restored.
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../../helpers/target-process.js';
@@ -22,7 +30,11 @@ export interface TestCuBinary {
   readonly prefixArgs: readonly string[];
 }
 
-export const HOST_TEST_CU: TestCuBinary = { label: 'libiscsi 1.19 (Debian 12)', command: 'iscsi-test-cu', prefixArgs: [] };
+export const HOST_TEST_CU: TestCuBinary = {
+  label: 'libiscsi 1.19 (Debian 12)',
+  command: 'iscsi-test-cu',
+  prefixArgs: [],
+};
 
 /** Files of the Debian 13 guest image that iscsi-test-cu 1.20 needs (it links libiscsi statically). */
 const TEST_CU_120_FILES = [
@@ -48,11 +60,18 @@ export function stagedTestCu120(initramfs: string, key: string): TestCuBinary {
   const bin = join(root, 'usr', 'bin', 'iscsi-test-cu');
   if (!existsSync(bin) || !existsSync(loader)) {
     mkdirSync(root, { recursive: true });
-    const r = spawnSync('sh', ['-c', 'cpio -idm --quiet "$@" < "$0"', initramfs, ...TEST_CU_120_FILES], {
-      cwd: root, encoding: 'utf8',
-    });
+    const r = spawnSync(
+      'sh',
+      ['-c', 'cpio -idm --quiet "$@" < "$0"', initramfs, ...TEST_CU_120_FILES],
+      {
+        cwd: root,
+        encoding: 'utf8',
+      },
+    );
     if (r.status !== 0 || !existsSync(bin)) {
-      throw new Error(`iscsi-test-cu 1.20: extracting from ${initramfs} failed: ${r.error?.message ?? ''}${r.stderr}`);
+      throw new Error(
+        `iscsi-test-cu 1.20: extracting from ${initramfs} failed: ${r.error?.message ?? ''}${r.stderr}`,
+      );
     }
   }
   const test: TestCuBinary = {
@@ -60,17 +79,26 @@ export function stagedTestCu120(initramfs: string, key: string): TestCuBinary {
     command: loader,
     prefixArgs: ['--inhibit-cache', '--library-path', lib, bin],
   };
-  const probe = spawnSync(test.command, [...test.prefixArgs, '-l'], { encoding: 'utf8', timeout: 10_000 });
+  const probe = spawnSync(test.command, [...test.prefixArgs, '-l'], {
+    encoding: 'utf8',
+    timeout: 10_000,
+  });
   if (probe.status !== 0 || !probe.stdout.includes('iSCSI.iSCSINop.Simple')) {
-    throw new Error(`iscsi-test-cu 1.20 does not start: ${probe.error?.message ?? ''}${probe.stderr}`);
+    throw new Error(
+      `iscsi-test-cu 1.20 does not start: ${probe.error?.message ?? ''}${probe.stderr}`,
+    );
   }
   return test;
 }
 
 /** Lists `Suite.Test` names of the given families (e.g. iSCSI, SCSI) as the binary reports them. */
 export function listTests(bin: TestCuBinary, families: readonly string[]): Map<string, string[]> {
-  const r = spawnSync(bin.command, [...bin.prefixArgs, '-l'], { encoding: 'utf8', timeout: 10_000 });
-  if (r.status !== 0 && !r.stdout) throw new Error(`${bin.label}: -l failed: ${r.error?.message ?? ''}${r.stderr}`);
+  const r = spawnSync(bin.command, [...bin.prefixArgs, '-l'], {
+    encoding: 'utf8',
+    timeout: 10_000,
+  });
+  if (r.status !== 0 && !r.stdout)
+    throw new Error(`${bin.label}: -l failed: ${r.error?.message ?? ''}${r.stderr}`);
   const bySuite = new Map<string, string[]>();
   for (const line of r.stdout.split('\n')) {
     const parts = line.trim().split('.');
@@ -95,7 +123,11 @@ export interface TestCuRun {
   readonly suites: readonly SuiteRun[];
 }
 
-function runOnce(bin: TestCuBinary, args: readonly string[], timeoutMs: number): Promise<{ output: string; timedOut: boolean }> {
+function runOnce(
+  bin: TestCuBinary,
+  args: readonly string[],
+  timeoutMs: number,
+): Promise<{ output: string; timedOut: boolean }> {
   // stdout and stderr into one file, so log lines stay in order with CUnit's own lines.
   const dir = mkdtempSync(join(tmpdir(), 'zbc-test-cu-'));
   const file = join(dir, 'out.txt');
@@ -162,7 +194,9 @@ export async function runTestCu(bin: TestCuBinary, opts: RunOptions): Promise<Te
     const args = [
       ...(opts.dataloss ? ['--dataloss'] : []),
       ...(opts.initiatorNames ? ['-i', opts.initiatorNames[0], '-I', opts.initiatorNames[1]] : []),
-      '-t', suite, opts.url,
+      '-t',
+      suite,
+      opts.url,
     ];
     const { output, timedOut } = await runOnce(bin, args, opts.timeoutMs ?? 60_000);
     const parsed = parseCunitOutput(output);

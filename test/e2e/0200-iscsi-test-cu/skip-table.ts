@@ -44,37 +44,76 @@ const MULTIPATH = 'needs a second URL to the same LU (iscsi-test-cu -m); the e2e
 
 const SKIPS_THIN_COMMON: SkipTable = {
   ...accept(XCOPY, XCOPY_LINES, [
-    'ExtendedCopy.Simple', 'ExtendedCopy.ParamHdr', 'ExtendedCopy.DescrType',
-    'ExtendedCopy.ValidTgtDescr', 'ExtendedCopy.ValidSegDescr',
+    'ExtendedCopy.Simple',
+    'ExtendedCopy.ParamHdr',
+    'ExtendedCopy.DescrType',
+    'ExtendedCopy.ValidTgtDescr',
+    'ExtendedCopy.ValidSegDescr',
   ]),
   ...accept(XCOPY, RCR_LINES, ['ExtendedCopy.DescrLimits', 'ReceiveCopyResults.OpParams']),
   ...accept(DEFECTS, [notImplemented('READDEFECTDATA10')], ['ReadDefectData10.Simple']),
   ...accept(DEFECTS, [notImplemented('READDEFECTDATA12')], ['ReadDefectData12.Simple']),
-  ...accept(NOT_REMOVABLE, [skipped('Logical unit is not removable. Skipping test.')], [
-    'PreventAllow.Simple', 'PreventAllow.Eject', 'PreventAllow.ITNexusLoss', 'PreventAllow.Logout',
-    'PreventAllow.WarmReset', 'PreventAllow.ColdReset', 'PreventAllow.LUNReset',
-    'PreventAllow.2ITNexuses',
-  ]),
+  ...accept(
+    NOT_REMOVABLE,
+    [skipped('Logical unit is not removable. Skipping test.')],
+    [
+      'PreventAllow.Simple',
+      'PreventAllow.Eject',
+      'PreventAllow.ITNexusLoss',
+      'PreventAllow.Logout',
+      'PreventAllow.WarmReset',
+      'PreventAllow.ColdReset',
+      'PreventAllow.LUNReset',
+      'PreventAllow.2ITNexuses',
+    ],
+  ),
   ...accept(NOT_REMOVABLE, [skipped('Media is not removable.')], ['StartStopUnit.Simple']),
-  ...accept(NOT_WP, [skipped('Logical unit is not write-protected. Skipping test.')], [
-    'ReadOnly.ReadOnlySBC',
-  ]),
-  ...accept(SANITIZE, [skipped('--allow-sanitize flag is not set. Skipping test.')], [
-    'Sanitize.BlockErase', 'Sanitize.BlockEraseReserved', 'Sanitize.CryptoErase',
-    'Sanitize.CryptoEraseReserved', 'Sanitize.ExitFailureMode', 'Sanitize.InvalidServiceAction',
-    'Sanitize.Overwrite', 'Sanitize.OverwriteReserved', 'Sanitize.Readonly',
-    'Sanitize.Reservations', 'Sanitize.Reset',
-  ]),
-  ...accept(ATOMIC, [notImplemented('WRITEATOMIC16')], [
-    'WriteAtomic16.Simple', 'WriteAtomic16.BeyondEol', 'WriteAtomic16.ZeroBlocks',
-    'WriteAtomic16.WriteProtect', 'WriteAtomic16.DpoFua', 'WriteAtomic16.VPD',
-  ]),
+  ...accept(
+    NOT_WP,
+    [skipped('Logical unit is not write-protected. Skipping test.')],
+    ['ReadOnly.ReadOnlySBC'],
+  ),
+  ...accept(
+    SANITIZE,
+    [skipped('--allow-sanitize flag is not set. Skipping test.')],
+    [
+      'Sanitize.BlockErase',
+      'Sanitize.BlockEraseReserved',
+      'Sanitize.CryptoErase',
+      'Sanitize.CryptoEraseReserved',
+      'Sanitize.ExitFailureMode',
+      'Sanitize.InvalidServiceAction',
+      'Sanitize.Overwrite',
+      'Sanitize.OverwriteReserved',
+      'Sanitize.Readonly',
+      'Sanitize.Reservations',
+      'Sanitize.Reset',
+    ],
+  ),
+  ...accept(
+    ATOMIC,
+    [notImplemented('WRITEATOMIC16')],
+    [
+      'WriteAtomic16.Simple',
+      'WriteAtomic16.BeyondEol',
+      'WriteAtomic16.ZeroBlocks',
+      'WriteAtomic16.WriteProtect',
+      'WriteAtomic16.DpoFua',
+      'WriteAtomic16.VPD',
+    ],
+  ),
   ...accept(WSNZ, [skipped('WRITESAME10 does not support 0-blocks.')], ['WriteSame10.ZeroBlocks']),
   ...accept(WSNZ, [skipped('WRITESAME16 does not support 0-blocks.')], ['WriteSame16.ZeroBlocks']),
-  ...accept(MULTIPATH, [skipped('Multipath unavailable. Skipping test')], [
-    'MultipathIO.Simple', 'MultipathIO.Reset', 'MultipathIO.CompareAndWrite',
-    'MultipathIO.CompareAndWriteAsync',
-  ]),
+  ...accept(
+    MULTIPATH,
+    [skipped('Multipath unavailable. Skipping test')],
+    [
+      'MultipathIO.Simple',
+      'MultipathIO.Reset',
+      'MultipathIO.CompareAndWrite',
+      'MultipathIO.CompareAndWriteAsync',
+    ],
+  ),
 };
 
 /** libiscsi 1.19, `-t ALL` on the thin 512e LU; also its 512/512 GetLBAStatus run (none). */
@@ -87,14 +126,16 @@ export const SKIPS_THIN_119: SkipTable = Object.freeze({
 export const SKIPS_THIN_120: SkipTable = Object.freeze({
   ...SKIPS_THIN_COMMON,
   ...accept(XCOPY, RCR_LINES, ['ExtendedCopy.Large']),
-  ...accept(XCOPY, [notImplemented('Third-party Copy VPD page')], [
-    'ReceiveCopyResults.CopyStatus',
-  ]),
+  ...accept(
+    XCOPY,
+    [notImplemented('Third-party Copy VPD page')],
+    ['ReceiveCopyResults.CopyStatus'],
+  ),
   // test_async_abort_simple.c logs out and drops its context at its end, and the suite logs in
   // once, so the rest of iSCSITMF finds no iSCSI device (tgt alike). The e2e runs these two again,
   // one process each, where they must pass.
   ...accept(
-    'AbortTaskSimpleAsync ends the suite\'s session (any target); run again on their own.',
+    "AbortTaskSimpleAsync ends the suite's session (any target); run again on their own.",
     [skipped('Not an iSCSI device. Skipping test')],
     ['iSCSITMF.LUNResetSimpleAsync', 'iSCSITMF.LogoutDuringIOAsync'],
   ),
@@ -110,14 +151,20 @@ export const SKIPS_THIN_120: SkipTable = Object.freeze({
  * direct-access device (PDT 0) before they start; they pass on the thin LU in the ALL run.
  */
 export const SKIPS_HOST_MANAGED_119: SkipTable = Object.freeze(
-  accept('the test needs PDT 0 (SBC); a host-managed LU is PDT 14h (SPC-5 6.7.2).', [
-    skipped('Not SBC device. Skipping test'),
-  ], [
-    'iSCSIResiduals.Write10Residuals', 'iSCSIResiduals.Write12Residuals',
-    'iSCSIResiduals.Write16Residuals', 'iSCSIResiduals.WriteVerify10Residuals',
-    'iSCSIResiduals.WriteVerify12Residuals', 'iSCSIResiduals.WriteVerify16Residuals',
-    'iSCSITMF.AbortTaskSimpleAsync', 'iSCSITMF.LUNResetSimpleAsync',
-  ]),
+  accept(
+    'the test needs PDT 0 (SBC); a host-managed LU is PDT 14h (SPC-5 6.7.2).',
+    [skipped('Not SBC device. Skipping test')],
+    [
+      'iSCSIResiduals.Write10Residuals',
+      'iSCSIResiduals.Write12Residuals',
+      'iSCSIResiduals.Write16Residuals',
+      'iSCSIResiduals.WriteVerify10Residuals',
+      'iSCSIResiduals.WriteVerify12Residuals',
+      'iSCSIResiduals.WriteVerify16Residuals',
+      'iSCSITMF.AbortTaskSimpleAsync',
+      'iSCSITMF.LUNResetSimpleAsync',
+    ],
+  ),
 );
 
 /** Runs where the tool may skip nothing (512/512 GetLBAStatus, lone iSCSITMF, iSCSICHAP). */

@@ -3,7 +3,12 @@
 // reported, so the tables can only shrink.
 import { describe, expect, it } from 'vitest';
 import { parseCunitOutput } from './cunit-output.js';
-import { SKIPS_HOST_MANAGED_119, SKIPS_THIN_119, SKIPS_THIN_120, type SkipTable } from './skip-table.js';
+import {
+  SKIPS_HOST_MANAGED_119,
+  SKIPS_THIN_119,
+  SKIPS_THIN_120,
+  type SkipTable,
+} from './skip-table.js';
 import { judgeToolSkips } from './tool-skips.js';
 
 const XCOPY = '[SKIPPED] EXTENDEDCOPY is not implemented.';
@@ -72,8 +77,9 @@ describe('the skip tables', () => {
   it('accept nothing for a command we implement (PR, ORWRITE, COMPARE AND WRITE)', () => {
     const ours = /PERSISTENT|PRIN|PROUT|ORWRITE|COMPAREANDWRITE|COMPARE_AND_WRITE/i;
     expect(entries.filter(([, s]) => s.lines.some((l) => ours.test(l)))).toEqual([]);
-    expect(entries.map(([n]) => n).filter((n) => /^(Prin|Prout|OrWrite|CompareAndWrite)/.test(n)))
-      .toEqual([]);
+    expect(
+      entries.map(([n]) => n).filter((n) => /^(Prin|Prout|OrWrite|CompareAndWrite)/.test(n)),
+    ).toEqual([]);
   });
 
   it('accept "fully provisioned" on no thin LU', () => {
@@ -84,7 +90,10 @@ describe('the skip tables', () => {
   it('give every entry exact [SKIPPED] lines and a reason', () => {
     for (const [name, s] of entries) {
       expect(s.lines.length, name).toBeGreaterThan(0);
-      expect(s.lines.every((l) => l.startsWith('[SKIPPED] ')), name).toBe(true);
+      expect(
+        s.lines.every((l) => l.startsWith('[SKIPPED] ')),
+        name,
+      ).toBe(true);
       expect(s.reason.length, name).toBeGreaterThan(20);
     }
   });

@@ -20,7 +20,11 @@ const sameLines = (a: readonly string[], b: readonly string[]): boolean =>
   a.length === b.length && a.every((line, i) => line === b[i]);
 
 /** Why test `name` is neither a pass nor its accepted skip; null when it is one. */
-export function skipProblem(name: string, r: TestResult | undefined, table: SkipTable): string | null {
+export function skipProblem(
+  name: string,
+  r: TestResult | undefined,
+  table: SkipTable,
+): string | null {
   const accepted = table[name];
   if (r === undefined) return 'not reported (crash, hang or login failure)';
   if (r.outcome === 'skipped') {
@@ -50,7 +54,8 @@ export function judgeToolSkips(
     .filter((n) => excuses[n] === undefined)
     .flatMap((n) => {
       const r = run?.results.get(n);
-      if (r === undefined && hung !== undefined) return [`${n}: no outcome (the run hung in ${hung})`];
+      if (r === undefined && hung !== undefined)
+        return [`${n}: no outcome (the run hung in ${hung})`];
       const problem = skipProblem(n, r, table);
       return problem === null ? [] : [`${n}: ${problem}`];
     });

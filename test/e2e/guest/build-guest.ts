@@ -32,23 +32,65 @@ export const guestCacheDir = join(repoRoot, '.cache', 'guest');
 
 /** Userland packages whose whole content goes into the guest; libraries follow from their Depends. */
 const USERLAND = [
-  'busybox-static', 'dash', 'bash', 'coreutils', 'kmod', 'open-iscsi', 'sg3-utils', 'util-linux',
-  'util-linux-extra', 'fio', 'btrfs-progs', 'f2fs-tools', 'zonefs-tools', 'e2fsprogs', 'libiscsi-bin',
-  'lsscsi', 'libc6', 'liblzma5', 'libzstd1', 'iproute2',
+  'busybox-static',
+  'dash',
+  'bash',
+  'coreutils',
+  'kmod',
+  'open-iscsi',
+  'sg3-utils',
+  'util-linux',
+  'util-linux-extra',
+  'fio',
+  'btrfs-progs',
+  'f2fs-tools',
+  'zonefs-tools',
+  'e2fsprogs',
+  'libiscsi-bin',
+  'lsscsi',
+  'libc6',
+  'liblzma5',
+  'libzstd1',
+  'iproute2',
   // The ATA face of SATA LUs: smartctl, hdparm and udev's ata_id (run by hand: no udevd).
-  'smartmontools', 'hdparm', 'udev',
+  'smartmontools',
+  'hdparm',
+  'udev',
 ];
 /** Added for the nested mode: trixie's QEMU inside the guest (guide.md, "Nested guests"). */
 const NESTED_EXTRA = ['qemu-system-x86', 'qemu-system-common', 'qemu-system-data', 'seabios'];
 
 /** Library packages the Depends walk must not follow (configuration or daemons, not libraries). */
-const NOT_FOLLOWED = new Set(['libpam-modules', 'libpam-runtime', 'libpam-modules-bin', 'libc-bin', 'libgl1-mesa-dri']);
+const NOT_FOLLOWED = new Set([
+  'libpam-modules',
+  'libpam-runtime',
+  'libpam-modules-bin',
+  'libc-bin',
+  'libgl1-mesa-dri',
+]);
 
 /** Kernel modules (by name) whose dependency closure goes into the guest. */
 const MODULES = [
-  'virtio_pci', 'virtio_net', 'virtio_scsi', 'virtio_blk', 'scsi_mod', 'sd_mod', 'sg', 'iscsi_tcp',
-  'scsi_debug', 'crc32c_generic', 'crc32c_intel', 'zonefs', 'btrfs', 'f2fs', 'null_blk', 'dm_zoned',
-  'loop', 'ext4', 'tun', 'kvm',
+  'virtio_pci',
+  'virtio_net',
+  'virtio_scsi',
+  'virtio_blk',
+  'scsi_mod',
+  'sd_mod',
+  'sg',
+  'iscsi_tcp',
+  'scsi_debug',
+  'crc32c_generic',
+  'crc32c_intel',
+  'zonefs',
+  'btrfs',
+  'f2fs',
+  'null_blk',
+  'dm_zoned',
+  'loop',
+  'ext4',
+  'tun',
+  'kvm',
 ];
 /** Whole module folders copied so that crypto and library aliases resolve (guide.md §1). */
 const MODULE_DIRS = ['kernel/crypto', 'kernel/lib', 'kernel/arch/x86/crypto'];
@@ -64,13 +106,16 @@ export interface GuestImage {
 }
 
 function isLibraryPackage(name: string): boolean {
-  return (name.startsWith('lib') || name === 'zlib1g' || name === 'seabios') && !NOT_FOLLOWED.has(name);
+  return (
+    (name.startsWith('lib') || name === 'zlib1g' || name === 'seabios') && !NOT_FOLLOWED.has(name)
+  );
 }
 
 /** Roots plus the transitive closure of their library Depends (first satisfiable alternative). */
 export function packageClosure(table: Map<string, AvailPackage>, roots: string[]): AvailPackage[] {
   const providers = new Map<string, string>();
-  for (const p of table.values()) for (const v of p.provides) if (!providers.has(v)) providers.set(v, p.name);
+  for (const p of table.values())
+    for (const v of p.provides) if (!providers.has(v)) providers.set(v, p.name);
   const resolve = (name: string): AvailPackage | undefined => {
     const direct = table.get(name);
     if (direct) return direct;
@@ -105,12 +150,17 @@ function kernelPackage(table: Map<string, AvailPackage>): AvailPackage {
 }
 
 function sh(cmd: string, args: string[], cwd?: string): string {
-  return execFileSync(cmd, args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, ...(cwd ? { cwd } : {}) });
+  return execFileSync(cmd, args, {
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+    ...(cwd ? { cwd } : {}),
+  });
 }
 
 /** A staging root with the merged-/usr links of Debian 13 (guide.md §8). */
 function makeMergedRoot(dir: string): void {
-  for (const d of ['usr/bin', 'usr/sbin', 'usr/lib', 'usr/lib64']) mkdirSync(join(dir, d), { recursive: true });
+  for (const d of ['usr/bin', 'usr/sbin', 'usr/lib', 'usr/lib64'])
+    mkdirSync(join(dir, d), { recursive: true });
   for (const l of ['bin', 'sbin', 'lib', 'lib64']) symlinkSync(`usr/${l}`, join(dir, l));
 }
 
@@ -138,7 +188,8 @@ function libraryDirs(root: string): string[] {
     const abs = join(root, base);
     if (!existsSync(abs)) continue;
     walk(abs, (p) => {
-      if (/\.so(\.\d+)*$/.test(p) && !p.includes('/modules/')) dirs.add(`/${relative(root, dirname(p))}`);
+      if (/\.so(\.\d+)*$/.test(p) && !p.includes('/modules/'))
+        dirs.add(`/${relative(root, dirname(p))}`);
     });
   }
   return [...dirs].sort();
@@ -151,9 +202,13 @@ function loader(root: string): string {
 /** Runs the staged kmod as depmod through the staged loader (the host may have no kmod). */
 function depmod(stage: string, base: string, version: string): void {
   const libs = join(stage, 'usr/lib/x86_64-linux-gnu');
-  execFileSync(loader(stage), ['--library-path', libs, '--argv0', 'depmod', join(stage, 'usr/bin/kmod'), '-b', base, version], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  execFileSync(
+    loader(stage),
+    ['--library-path', libs, '--argv0', 'depmod', join(stage, 'usr/bin/kmod'), '-b', base, version],
+    {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
 }
 
 /** Libraries every guest ELF binary needs that the guest tree cannot provide (guide.md §3). */
@@ -185,16 +240,26 @@ function writeExecutable(path: string, text: string): void {
 
 /** Packs a directory as a newc cpio archive owned by root (guide.md §4). */
 export function packCpio(dir: string, out: string): void {
-  execFileSync('bash', ['-c', 'set -o pipefail; find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet > "$OUT"'], {
-    cwd: dir,
-    env: { ...process.env, OUT: out },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  execFileSync(
+    'bash',
+    [
+      '-c',
+      'set -o pipefail; find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet > "$OUT"',
+    ],
+    {
+      cwd: dir,
+      env: { ...process.env, OUT: out },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
 }
 
 /** A small per-run archive (scenario script, environment) to concatenate after the base one. */
 export function makeRunArchive(files: Record<string, string>, outDir: string = tmpdir()): string {
-  const dir = join(outDir, `zbc-run-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`);
+  const dir = join(
+    outDir,
+    `zbc-run-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`,
+  );
   for (const [path, text] of Object.entries(files)) writeExecutable(join(dir, path), text);
   const out = `${dir}.cpio`;
   packCpio(dir, out);
@@ -204,7 +269,8 @@ export function makeRunArchive(files: Record<string, string>, outDir: string = t
 
 function buildInputsHash(parts: string[]): string {
   const h = createHash('sha256');
-  for (const f of ['build-guest.ts', 'private-apt.ts', 'init.sh', 'inner-init.sh']) h.update(readFileSync(join(here, f)));
+  for (const f of ['build-guest.ts', 'private-apt.ts', 'init.sh', 'inner-init.sh'])
+    h.update(readFileSync(join(here, f)));
   for (const p of parts) h.update(`${p}\n`);
   return h.digest('hex').slice(0, 16);
 }
@@ -223,14 +289,24 @@ export function buildGuest(opts: BuildOptions = {}): GuestImage {
   const roots = [...USERLAND, ...(opts.nested ? NESTED_EXTRA : [])];
   const packages = packageClosure(table, roots);
   const versions = packages.map((p) => `${p.name}=${p.version}`);
-  const key = buildInputsHash([`kernel ${kernel.name}=${kernel.version}`, ...versions, ...MODULES, ...MODULE_DIRS, opts.nested ? 'nested' : 'plain']);
+  const key = buildInputsHash([
+    `kernel ${kernel.name}=${kernel.version}`,
+    ...versions,
+    ...MODULES,
+    ...MODULE_DIRS,
+    opts.nested ? 'nested' : 'plain',
+  ]);
   const imageDir = join(guestCacheDir, 'images', key);
   const manifestPath = join(imageDir, 'manifest.json');
   if (existsSync(manifestPath)) {
     const now = new Date();
     utimesSync(manifestPath, now, now); // marks the image as in use (pruneImages keeps it)
     const cached = JSON.parse(readFileSync(manifestPath, 'utf8')) as GuestImage;
-    return { ...cached, kernel: join(imageDir, 'vmlinuz'), initrd: join(imageDir, 'initramfs.cpio') };
+    return {
+      ...cached,
+      kernel: join(imageDir, 'vmlinuz'),
+      initrd: join(imageDir, 'initramfs.cpio'),
+    };
   }
 
   const started = Date.now();
@@ -240,7 +316,9 @@ export function buildGuest(opts: BuildOptions = {}): GuestImage {
   const need = all.filter((p) => !existsSync(join(debDir, debFileName(p))));
   log(`${all.length} packages (${need.length} to fetch), key ${key}`);
   apt.download(debDir, need);
-  for (const p of all) if (!existsSync(join(debDir, debFileName(p)))) throw new Error(`build-guest: ${debFileName(p)} missing after apt-get download`);
+  for (const p of all)
+    if (!existsSync(join(debDir, debFileName(p))))
+      throw new Error(`build-guest: ${debFileName(p)} missing after apt-get download`);
 
   const work = join(guestCacheDir, `work-${key}-${process.pid}`);
   rmSync(work, { recursive: true, force: true });
@@ -256,7 +334,8 @@ export function buildGuest(opts: BuildOptions = {}): GuestImage {
   for (const a of applets) {
     const rel = a.replace(/^(usr\/)?/, 'usr/');
     const target = join(root, rel);
-    if (existsSync(target) || lstatSync(dirname(target), { throwIfNoEntry: false }) === undefined) continue;
+    if (existsSync(target) || lstatSync(dirname(target), { throwIfNoEntry: false }) === undefined)
+      continue;
     symlinkSync('/usr/bin/busybox', target);
   }
   rmSync(join(root, 'usr/bin/sh'), { force: true });
@@ -273,7 +352,14 @@ export function buildGuest(opts: BuildOptions = {}): GuestImage {
     if (mod && rest !== undefined) deps.set(mod, rest.trim().split(/\s+/).filter(Boolean));
   }
   const byName = new Map<string, string>();
-  for (const path of deps.keys()) byName.set(path.replace(/^.*\//, '').replace(/\.ko(\.xz|\.zst)?$/, '').replace(/-/g, '_'), path);
+  for (const path of deps.keys())
+    byName.set(
+      path
+        .replace(/^.*\//, '')
+        .replace(/\.ko(\.xz|\.zst)?$/, '')
+        .replace(/-/g, '_'),
+      path,
+    );
   const wanted = new Set<string>();
   const addModule = (path: string): void => {
     if (wanted.has(path)) return;
@@ -284,7 +370,8 @@ export function buildGuest(opts: BuildOptions = {}): GuestImage {
     const path = byName.get(m);
     if (path) addModule(path);
   }
-  for (const path of deps.keys()) if (MODULE_DIRS.some((d) => path.startsWith(`${d}/`))) addModule(path);
+  for (const path of deps.keys())
+    if (MODULE_DIRS.some((d) => path.startsWith(`${d}/`))) addModule(path);
   const gmods = join(root, 'usr/lib/modules', kernelVersion);
   for (const path of wanted) {
     mkdirSync(dirname(join(gmods, path)), { recursive: true });
@@ -301,7 +388,19 @@ export function buildGuest(opts: BuildOptions = {}): GuestImage {
     .replace(/^#?\s*iscsid\.startup\s*=.*$/gm, '')
     .replace(/^node\.startup\s*=.*$/gm, '');
   writeFileSync(iscsidConf, `${conf}\niscsid.startup = /usr/sbin/iscsid\nnode.startup = manual\n`);
-  for (const d of ['proc', 'sys', 'dev', 'tmp', 'run', 'mnt', 'var/lib/iscsi', 'etc/iscsi/nodes', 'etc/iscsi/send_targets', 'etc/iscsi/ifaces', 'scenario']) {
+  for (const d of [
+    'proc',
+    'sys',
+    'dev',
+    'tmp',
+    'run',
+    'mnt',
+    'var/lib/iscsi',
+    'etc/iscsi/nodes',
+    'etc/iscsi/send_targets',
+    'etc/iscsi/ifaces',
+    'scenario',
+  ]) {
     mkdirSync(join(root, d), { recursive: true });
   }
   writeFileSync(join(root, 'etc/passwd'), 'root:x:0:0:root:/root:/bin/sh\n');
@@ -310,7 +409,15 @@ export function buildGuest(opts: BuildOptions = {}): GuestImage {
   writeExecutable(join(root, 'init'), readFileSync(join(here, 'init.sh'), 'utf8'));
 
   // Documentation and translations are dead weight in RAM.
-  for (const d of ['usr/share/doc', 'usr/share/man', 'usr/share/locale', 'usr/share/info', 'usr/share/lintian', 'usr/share/bash-completion', 'usr/share/zsh']) {
+  for (const d of [
+    'usr/share/doc',
+    'usr/share/man',
+    'usr/share/locale',
+    'usr/share/info',
+    'usr/share/lintian',
+    'usr/share/bash-completion',
+    'usr/share/zsh',
+  ]) {
     rmSync(join(root, d), { recursive: true, force: true });
   }
 
@@ -346,18 +453,34 @@ export function buildGuest(opts: BuildOptions = {}): GuestImage {
 
 /** Binaries of the inner (second-level) guest of the nested mode: busybox, blkzone, sg3_utils, dd. */
 const INNER_BINARIES = [
-  'usr/bin/busybox', 'usr/bin/kmod', 'usr/sbin/blkzone', 'usr/bin/dd', 'usr/bin/sg_raw', 'usr/bin/sg_rep_zones',
-  'usr/bin/sg_zone', 'usr/bin/sg_reset_wp', 'usr/bin/sg_turs', 'usr/bin/sg_vpd', 'usr/bin/sg_readcap', 'usr/bin/sg_inq',
-  'usr/sbin/mkzonefs', 'usr/bin/od', 'usr/bin/dash',
+  'usr/bin/busybox',
+  'usr/bin/kmod',
+  'usr/sbin/blkzone',
+  'usr/bin/dd',
+  'usr/bin/sg_raw',
+  'usr/bin/sg_rep_zones',
+  'usr/bin/sg_zone',
+  'usr/bin/sg_reset_wp',
+  'usr/bin/sg_turs',
+  'usr/bin/sg_vpd',
+  'usr/bin/sg_readcap',
+  'usr/bin/sg_inq',
+  'usr/sbin/mkzonefs',
+  'usr/bin/od',
+  'usr/bin/dash',
 ];
 
 /** Files (inside root) of the libraries a binary loads, per the loader's trace (guide.md §3). */
 function tracedLibraries(root: string, dirs: string[], bin: string): string[] {
   const libPath = dirs.map((d) => join(root, d)).join(':');
-  const r = spawnSync(loader(root), ['--inhibit-cache', '--library-path', libPath, join(root, bin)], {
-    env: { LD_TRACE_LOADED_OBJECTS: '1' },
-    encoding: 'utf8',
-  });
+  const r = spawnSync(
+    loader(root),
+    ['--inhibit-cache', '--library-path', libPath, join(root, bin)],
+    {
+      env: { LD_TRACE_LOADED_OBJECTS: '1' },
+      encoding: 'utf8',
+    },
+  );
   const out: string[] = [];
   for (const line of (r.stdout ?? '').split('\n')) {
     const m = /=> (\S+) \(0x/.exec(line);
@@ -386,8 +509,13 @@ function buildInnerImage(root: string, dirs: string[], work: string, vmlinuz: st
   }
   chmodSync(join(inner, 'usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2'), 0o755);
   // The ELF interpreter path of every binary (libc6 ships this link; we copied files only).
-  symlinkSync('../lib/x86_64-linux-gnu/ld-linux-x86-64.so.2', join(inner, 'usr/lib64/ld-linux-x86-64.so.2'));
-  const applets = execFileSync(join(root, 'usr/bin/busybox'), ['--list-full'], { encoding: 'utf8' }).split('\n').filter(Boolean);
+  symlinkSync(
+    '../lib/x86_64-linux-gnu/ld-linux-x86-64.so.2',
+    join(inner, 'usr/lib64/ld-linux-x86-64.so.2'),
+  );
+  const applets = execFileSync(join(root, 'usr/bin/busybox'), ['--list-full'], { encoding: 'utf8' })
+    .split('\n')
+    .filter(Boolean);
   for (const a of applets) {
     const target = join(inner, a.replace(/^(usr\/)?/, 'usr/'));
     if (existsSync(target) || !existsSync(dirname(target))) continue;
@@ -400,7 +528,8 @@ function buildInnerImage(root: string, dirs: string[], work: string, vmlinuz: st
     symlinkSync('../bin/kmod', join(inner, 'usr/sbin', l));
   }
   execFileSync('cp', ['-a', join(root, 'usr/lib/modules'), join(inner, 'usr/lib/')]);
-  for (const d of ['proc', 'sys', 'dev', 'tmp', 'run', 'mnt', 'etc', 'scenario']) mkdirSync(join(inner, d), { recursive: true });
+  for (const d of ['proc', 'sys', 'dev', 'tmp', 'run', 'mnt', 'etc', 'scenario'])
+    mkdirSync(join(inner, d), { recursive: true });
   writeExecutable(join(inner, 'init'), readFileSync(join(here, 'inner-init.sh'), 'utf8'));
   mkdirSync(join(root, 'inner'), { recursive: true });
   packCpio(inner, join(root, 'inner', 'initrd.cpio'));
@@ -419,7 +548,8 @@ function pruneImages(current: GuestImage): void {
     try {
       if (Date.now() - statSync(manifest).mtimeMs < IMAGE_KEEP_MS) continue;
       const other = JSON.parse(readFileSync(manifest, 'utf8')) as Partial<GuestImage>;
-      if ((other.nested === true) === current.nested) rmSync(join(dir, key), { recursive: true, force: true });
+      if ((other.nested === true) === current.nested)
+        rmSync(join(dir, key), { recursive: true, force: true });
     } catch {
       // no manifest yet: another process may be building it right now
     }

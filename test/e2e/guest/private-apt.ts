@@ -65,44 +65,63 @@ export class PrivateApt {
 
   private options(): string[] {
     return [
-      '-o', 'Dir::Etc::SourceList=/dev/null',
-      '-o', `Dir::Etc::SourceParts=${join(this.dir, 'sources')}`,
-      '-o', `Dir::State::Lists=${join(this.dir, 'lists')}`,
-      '-o', `Dir::Cache=${join(this.dir, 'cache')}`,
-      '-o', 'Dir::State::status=/dev/null',
-      '-o', 'Debug::NoLocking=1',
-      '-o', 'Acquire::Languages=none',
-      '-o', 'APT::Sandbox::User=root',
+      '-o',
+      'Dir::Etc::SourceList=/dev/null',
+      '-o',
+      `Dir::Etc::SourceParts=${join(this.dir, 'sources')}`,
+      '-o',
+      `Dir::State::Lists=${join(this.dir, 'lists')}`,
+      '-o',
+      `Dir::Cache=${join(this.dir, 'cache')}`,
+      '-o',
+      'Dir::State::status=/dev/null',
+      '-o',
+      'Debug::NoLocking=1',
+      '-o',
+      'Acquire::Languages=none',
+      '-o',
+      'APT::Sandbox::User=root',
     ];
   }
 
   /** Writes the private source list (at run time, from the host's) and refreshes it when stale. */
   update(maxAgeHours = 24): void {
     const mirror = hostDebianMirror();
-    for (const d of ['sources', 'lists/partial', 'cache/archives/partial']) mkdirSync(join(this.dir, d), { recursive: true });
+    for (const d of ['sources', 'lists/partial', 'cache/archives/partial'])
+      mkdirSync(join(this.dir, d), { recursive: true });
     const signedBy = mirror.signedBy ?? DEBIAN_KEYRING;
     const sources = `Types: deb\nURIs: ${mirror.uri}\nSuites: ${this.suite}\nComponents: main\nSigned-By: ${signedBy}\n`;
     const sourcesFile = join(this.dir, 'sources', `${this.suite}.sources`);
     const changed = !existsSync(sourcesFile) || readFileSync(sourcesFile, 'utf8') !== sources;
     if (changed) writeFileSync(sourcesFile, sources);
     const stamp = join(this.dir, 'updated');
-    const fresh = existsSync(stamp) && Date.now() - statSync(stamp).mtimeMs < maxAgeHours * 3600_000;
+    const fresh =
+      existsSync(stamp) && Date.now() - statSync(stamp).mtimeMs < maxAgeHours * 3600_000;
     if (!changed && fresh && process.env.ZBC_GUEST_REFRESH !== '1') return;
-    execFileSync('apt-get', [...this.options(), '-qq', 'update'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    execFileSync('apt-get', [...this.options(), '-qq', 'update'], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
     writeFileSync(stamp, new Date().toISOString());
   }
 
   dumpavail(): string {
-    return execFileSync('apt-cache', [...this.options(), 'dumpavail'], { maxBuffer: 512 * 1024 * 1024, encoding: 'utf8' });
+    return execFileSync('apt-cache', [...this.options(), 'dumpavail'], {
+      maxBuffer: 512 * 1024 * 1024,
+      encoding: 'utf8',
+    });
   }
 
   /** `apt-get download` of exact versions into dir (one call: apt pipelines the fetches). */
   download(dir: string, pkgs: { name: string; version: string }[]): void {
     if (pkgs.length === 0) return;
-    execFileSync('apt-get', [...this.options(), '-qq', 'download', ...pkgs.map((p) => `${p.name}=${p.version}`)], {
-      cwd: dir,
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
+    execFileSync(
+      'apt-get',
+      [...this.options(), '-qq', 'download', ...pkgs.map((p) => `${p.name}=${p.version}`)],
+      {
+        cwd: dir,
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
+    );
   }
 }
 

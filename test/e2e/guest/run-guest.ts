@@ -83,25 +83,56 @@ function shellQuote(v: string): string {
   return `'${v.replace(/'/g, `'\\''`)}'`;
 }
 
-export function qemuArgs(image: GuestImage, initrd: string, opts: Pick<GuestRunOptions, 'memoryMb' | 'libiscsi'>): string[] {
+export function qemuArgs(
+  image: GuestImage,
+  initrd: string,
+  opts: Pick<GuestRunOptions, 'memoryMb' | 'libiscsi'>,
+): string[] {
   const args = [
     // -cpu max gives the guest SSE4.2, so btrfs checksums with crc32c-intel and submits zoned data
     // bios in order; with crc32c-generic it checksums in a workqueue that can reorder them, which
     // Debian 13's 6.12 kernel mishandles for emulated zone append (guest/README.md, "btrfs").
-    '-accel', 'tcg', '-cpu', 'max', '-m', String(opts.memoryMb ?? 1536), '-smp', '1',
-    '-nodefaults', '-no-user-config', '-display', 'none', '-no-reboot', '-monitor', 'none',
-    '-kernel', image.kernel, '-initrd', initrd,
-    '-append', 'console=ttyS0,115200 panic=-1 quiet loglevel=4 no_timer_check',
-    '-serial', 'stdio',
-    '-netdev', 'user,id=n0,net=10.0.2.0/24,host=10.0.2.2,ipv6=off',
-    '-device', 'virtio-net-pci,netdev=n0,romfile=',
+    '-accel',
+    'tcg',
+    '-cpu',
+    'max',
+    '-m',
+    String(opts.memoryMb ?? 1536),
+    '-smp',
+    '1',
+    '-nodefaults',
+    '-no-user-config',
+    '-display',
+    'none',
+    '-no-reboot',
+    '-monitor',
+    'none',
+    '-kernel',
+    image.kernel,
+    '-initrd',
+    initrd,
+    '-append',
+    'console=ttyS0,115200 panic=-1 quiet loglevel=4 no_timer_check',
+    '-serial',
+    'stdio',
+    '-netdev',
+    'user,id=n0,net=10.0.2.0/24,host=10.0.2.2,ipv6=off',
+    '-device',
+    'virtio-net-pci,netdev=n0,romfile=',
   ];
-  const drives = opts.libiscsi === undefined ? [] : Array.isArray(opts.libiscsi) ? opts.libiscsi : [opts.libiscsi];
+  const drives =
+    opts.libiscsi === undefined
+      ? []
+      : Array.isArray(opts.libiscsi)
+        ? opts.libiscsi
+        : [opts.libiscsi];
   if (drives.length > 0) args.push('-device', 'virtio-scsi-pci,id=scsi0');
   drives.forEach((a, i) => {
     args.push(
-      '-drive', `file=${a.url},if=none,id=d${i},format=raw,cache=none`,
-      '-device', `${a.device},drive=d${i},bus=scsi0.0,channel=0,scsi-id=${i},lun=0`,
+      '-drive',
+      `file=${a.url},if=none,id=d${i},format=raw,cache=none`,
+      '-device',
+      `${a.device},drive=d${i},bus=scsi0.0,channel=0,scsi-id=${i},lun=0`,
     );
   });
   const initiator = drives.find((d) => d.initiatorName)?.initiatorName;
@@ -124,10 +155,20 @@ function kill(child: ChildProcess): void {
  * test runner killed by a signal), so no guest outlives its test.
  */
 function startWatchdog(qemu: ChildProcess): ChildProcess {
-  const w = spawn('sh', ['-c', 'while kill -0 "$1" 2>/dev/null; do sleep 2; done; kill -9 "$2" 2>/dev/null', 'watchdog', String(process.pid), String(qemu.pid)], {
-    detached: true,
-    stdio: 'ignore',
-  });
+  const w = spawn(
+    'sh',
+    [
+      '-c',
+      'while kill -0 "$1" 2>/dev/null; do sleep 2; done; kill -9 "$2" 2>/dev/null',
+      'watchdog',
+      String(process.pid),
+      String(qemu.pid),
+    ],
+    {
+      detached: true,
+      stdio: 'ignore',
+    },
+  );
   w.unref();
   return w;
 }
@@ -136,12 +177,17 @@ function startWatchdog(qemu: ChildProcess): ChildProcess {
 export async function runGuest(opts: GuestRunOptions): Promise<GuestResult> {
   const helpers: Record<string, string> = {};
   for (const name of readdirSync(scenarioDir)) {
-    if (name.endsWith('.sh')) helpers[`scenario/${name}`] = readFileSync(join(scenarioDir, name), 'utf8');
+    if (name.endsWith('.sh'))
+      helpers[`scenario/${name}`] = readFileSync(join(scenarioDir, name), 'utf8');
   }
   const env = Object.entries(opts.env ?? {})
     .map(([k, v]) => `export ${k}=${shellQuote(String(v))}`)
     .join('\n');
-  const runCpio = makeRunArchive({ ...helpers, 'scenario/script.sh': opts.script, 'scenario/env': `${env}\n` });
+  const runCpio = makeRunArchive({
+    ...helpers,
+    'scenario/script.sh': opts.script,
+    'scenario/env': `${env}\n`,
+  });
   // Base archive first, the small per-run archive after it: the later file wins (guide.md §4).
   const initrd = `${runCpio}.initrd`;
   execFileSync('bash', ['-c', 'cat "$1" "$2" > "$3"', 'cat', opts.image.initrd, runCpio, initrd]);
@@ -149,7 +195,9 @@ export async function runGuest(opts: GuestRunOptions): Promise<GuestResult> {
 
   const started = Date.now();
   const timeoutMs = opts.timeoutMs ?? 300_000;
-  const child = spawn('qemu-system-x86_64', qemuArgs(opts.image, initrd, opts), { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn('qemu-system-x86_64', qemuArgs(opts.image, initrd, opts), {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   const reply = (text: string): void => {
     if (child.stdin.writable) child.stdin.write(text);
   };
@@ -216,7 +264,10 @@ export function describeFailure(r: GuestResult): string {
       : r.status === 'boot-failure'
         ? 'guest boot failure (no END marker)'
         : `script exit ${r.exitCode}`;
-  const tail = r.status === 'completed' ? '' : `\n--- console tail ---\n${r.console.split('\n').slice(-40).join('\n')}`;
+  const tail =
+    r.status === 'completed'
+      ? ''
+      : `\n--- console tail ---\n${r.console.split('\n').slice(-40).join('\n')}`;
   return `${head}\n${failed.join('\n')}${tail}`;
 }
 

@@ -7,12 +7,31 @@ import { groupVerdict } from './group-verdict.js';
 import { type GuestResult, describeFailure } from './run-guest.js';
 
 /** The host-managed geometry the zoned scenarios run against (profile "default", docs/zones.md). */
-export const HM_GEOMETRY = { LBS: 512, PBS: 4096, ZONE_SECTORS: 8192, NR_ZONES: 256, NR_CONV: 8, MAX_OPEN: 8 } as const;
+export const HM_GEOMETRY = {
+  LBS: 512,
+  PBS: 4096,
+  ZONE_SECTORS: 8192,
+  NR_ZONES: 256,
+  NR_CONV: 8,
+  MAX_OPEN: 8,
+} as const;
 
 /** Target flags giving HM_GEOMETRY explicitly (src/cli.ts). */
 export const HM_TARGET_ARGS = [
-  '--model', 'host-managed', '--capacity', '1GiB', '--zone-size', '4MiB', '--conventional-zones', '8',
-  '--max-open', '8', '--block-size', '512', '--physical-block-size', '4096',
+  '--model',
+  'host-managed',
+  '--capacity',
+  '1GiB',
+  '--zone-size',
+  '4MiB',
+  '--conventional-zones',
+  '8',
+  '--max-open',
+  '8',
+  '--block-size',
+  '512',
+  '--physical-block-size',
+  '4096',
 ];
 
 /** scsi_debug as Linux's reference model, with the same zone geometry on a smaller disk. */
@@ -22,8 +41,22 @@ export const SCSI_DEBUG_PARAMS =
 
 /** Check groups (name prefixes before the first dot) that zoned.sh reports. */
 export const ZONED_GROUPS = [
-  'sysfs', 'vpd', 'readcap16', 'blkzone', 'sd', 'sg_zone', 'sg_reset_wp', 'wp', 'boundary', 'full', 'range',
-  'read', 'zone_op', 'rep_zones', 'resources', 'fio',
+  'sysfs',
+  'vpd',
+  'readcap16',
+  'blkzone',
+  'sd',
+  'sg_zone',
+  'sg_reset_wp',
+  'wp',
+  'boundary',
+  'full',
+  'range',
+  'read',
+  'zone_op',
+  'rep_zones',
+  'resources',
+  'fio',
 ];
 export const FS_GROUPS = ['btrfs', 'f2fs', 'zonefs'];
 
@@ -67,8 +100,13 @@ export function defineGuestSuite(s: GuestSuite): void {
       if (error) throw error;
       const r = result as GuestResult;
       expect(r.status, describeFailure(r)).toBe('completed');
-      const stray = r.checks.filter((c) => !c.ok && !s.groups.includes(groupOf(c.name)) && !(c.name in deviations));
-      expect(stray.map((c) => `${c.name}: ${c.detail}`), describeFailure(r)).toEqual([]);
+      const stray = r.checks.filter(
+        (c) => !c.ok && !s.groups.includes(groupOf(c.name)) && !(c.name in deviations),
+      );
+      expect(
+        stray.map((c) => `${c.name}: ${c.detail}`),
+        describeFailure(r),
+      ).toEqual([]);
     });
 
     it.for(s.groups)('%s', (group, ctx) => {
@@ -89,7 +127,9 @@ export function defineGuestSuite(s: GuestSuite): void {
         const d = deviations[name] as Deviation;
         const c = (result as GuestResult).checks.find((x) => x.name === name);
         expect(c, `${name} not reported`).toBeDefined();
-        expect(c?.ok, `${name} now passes: ${d.why} no longer holds; drop the deviation`).toBe(false);
+        expect(c?.ok, `${name} now passes: ${d.why} no longer holds; drop the deviation`).toBe(
+          false,
+        );
         expect(c?.detail).toMatch(d.detail);
       });
     }
@@ -97,7 +137,10 @@ export function defineGuestSuite(s: GuestSuite): void {
 }
 
 /** Starts the target with args, runs fn, and always stops the target (SIGINT, then SIGKILL). */
-export async function withTarget<T>(args: string[], fn: (t: TargetProcess) => Promise<T>): Promise<T> {
+export async function withTarget<T>(
+  args: string[],
+  fn: (t: TargetProcess) => Promise<T>,
+): Promise<T> {
   const t = await startTargetProcess(args);
   try {
     return await fn(t);

@@ -13,12 +13,19 @@ import {
 import { ourRoleArgs } from '../../bench/contenders.js';
 
 describe('bench cases', () => {
-  it.each([FULL_SIZES, QUICK_SIZES])('fit the LU and give the zoned writer more zones than its queue depth (%#)', (sizes) => {
-    expect(sizes.conventionalZones * sizes.zoneBytes + sizes.writeRegion).toBeLessThanOrEqual(sizes.lunBytes);
-    const zoned = BENCH_CASES.find((c) => c.id === 'zonedwrite-1m-qd8')?.plan('ours', sizes);
-    expect(zoned?.lu).toBe('zoned');
-    expect(sizes.writeRegion / sizes.zoneBytes).toBeGreaterThan(zoned?.spec.qd ?? Number.POSITIVE_INFINITY);
-  });
+  it.each([FULL_SIZES, QUICK_SIZES])(
+    'fit the LU and give the zoned writer more zones than its queue depth (%#)',
+    (sizes) => {
+      expect(sizes.conventionalZones * sizes.zoneBytes + sizes.writeRegion).toBeLessThanOrEqual(
+        sizes.lunBytes,
+      );
+      const zoned = BENCH_CASES.find((c) => c.id === 'zonedwrite-1m-qd8')?.plan('ours', sizes);
+      expect(zoned?.lu).toBe('zoned');
+      expect(sizes.writeRegion / sizes.zoneBytes).toBeGreaterThan(
+        zoned?.spec.qd ?? Number.POSITIVE_INFINITY,
+      );
+    },
+  );
 
   it('runs the zoned write on ours only, and compares tgt through its sequential write', () => {
     const zoned = BENCH_CASES.find((c) => c.id === 'zonedwrite-1m-qd8');
@@ -33,7 +40,9 @@ describe('bench cases', () => {
       for (const c of BENCH_CASES) {
         const p = c.plan(t, FULL_SIZES);
         if (!p || !p.spec.mode.endsWith('read')) continue;
-        expect((p.spec.offset ?? 0) + (p.spec.region ?? 0)).toBeLessThanOrEqual((fill?.offset ?? 0) + (fill?.region ?? 0));
+        expect((p.spec.offset ?? 0) + (p.spec.region ?? 0)).toBeLessThanOrEqual(
+          (fill?.offset ?? 0) + (fill?.region ?? 0),
+        );
       }
     }
   });
@@ -101,7 +110,12 @@ describe('sessionSpec', () => {
 
   it('gives each session of a random case its own seed over the whole region', () => {
     const spec = {
-      mode: 'randread' as const, bs: 4096, seconds: 1, offset: 0, region: 1 << 30, seed: 5,
+      mode: 'randread' as const,
+      bs: 4096,
+      seconds: 1,
+      offset: 0,
+      region: 1 << 30,
+      seed: 5,
     };
     const parts = [0, 1].map((i) => sessionSpec(spec, 2, i));
     expect(new Set(parts.map((p) => p.seed)).size).toBe(2);

@@ -1,9 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  commandsCounted,
-  controlCheckLines,
-  controlCheckOk,
-} from '../../bench/control-check.js';
+import { commandsCounted, controlCheckLines, controlCheckOk } from '../../bench/control-check.js';
 
 const METRICS = [
   '# HELP zbc_commands_total SCSI commands completed, by opcode, service action and status',

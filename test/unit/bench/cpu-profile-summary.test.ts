@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { formatSummary, summarizeCpuProfile } from '../../bench/cpu-profile-summary.js';
 
-const frame = (functionName: string, url = '', lineNumber = 0) => ({ functionName, url, lineNumber, scriptId: '0', columnNumber: 0 });
+const frame = (functionName: string, url = '', lineNumber = 0) => ({
+  functionName,
+  url,
+  lineNumber,
+  scriptId: '0',
+  columnNumber: 0,
+});
 
 // 10 samples over 10 ms: 6 in parse (line 41 of a repo file), 3 idle, 1 in GC.
 const profile = {

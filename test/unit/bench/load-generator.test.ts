@@ -15,7 +15,9 @@ describe('parseLoadOutput', () => {
 
   it('turns a reported SCSI error or mismatch into a thrown error with its text', () => {
     const line = '{"label":"x","mode":"seqread","error":"data mismatch at LBA 2048: stamp 0/0/0"}';
-    expect(() => parseLoadOutput(line, 'ours seqread')).toThrow('ours seqread: data mismatch at LBA 2048');
+    expect(() => parseLoadOutput(line, 'ours seqread')).toThrow(
+      'ours seqread: data mismatch at LBA 2048',
+    );
   });
 
   it('refuses output that is not the expected JSON', () => {
@@ -26,8 +28,23 @@ describe('parseLoadOutput', () => {
 
 describe('loadArgs', () => {
   it('passes only the options given', () => {
-    expect(loadArgs('iscsi://h:1/iqn/0', { mode: 'reportzones', seconds: 2, report: 'page', once: true })).toEqual([
-      '--url', 'iscsi://h:1/iqn/0', '--mode', 'reportzones', '--seconds', '2', '--report', 'page', '--once',
+    expect(
+      loadArgs('iscsi://h:1/iqn/0', {
+        mode: 'reportzones',
+        seconds: 2,
+        report: 'page',
+        once: true,
+      }),
+    ).toEqual([
+      '--url',
+      'iscsi://h:1/iqn/0',
+      '--mode',
+      'reportzones',
+      '--seconds',
+      '2',
+      '--report',
+      'page',
+      '--once',
     ]);
   });
 });

@@ -11,25 +11,52 @@ import {
   zoneScaleTable,
 } from '../../bench/report-table.js';
 
-function m(mode: string, mbps: number, iops: number, p50: number, extra: Partial<Measurement> = {}): Measurement {
+function m(
+  mode: string,
+  mbps: number,
+  iops: number,
+  p50: number,
+  extra: Partial<Measurement> = {},
+): Measurement {
   return {
-    label: '', mode, bs: 1 << 20, qd: 8, block_size: 512, ops: 100, bytes: 100 << 20, seconds: 1,
-    mbps, iops, p50_us: p50, p99_us: p50 * 2, max_us: p50 * 3, resets: 0, reset_p50_us: 0,
-    reset_p99_us: 0, reset_max_us: 0, zones: 0, cpu_us_per_op: 10,
+    label: '',
+    mode,
+    bs: 1 << 20,
+    qd: 8,
+    block_size: 512,
+    ops: 100,
+    bytes: 100 << 20,
+    seconds: 1,
+    mbps,
+    iops,
+    p50_us: p50,
+    p99_us: p50 * 2,
+    max_us: p50 * 3,
+    resets: 0,
+    reset_p50_us: 0,
+    reset_p99_us: 0,
+    reset_max_us: 0,
+    zones: 0,
+    cpu_us_per_op: 10,
     ...extra,
   };
 }
 
 function samplesOf(entries: [string, TargetId, Measurement[]][]): Samples {
   const s: Samples = new Map();
-  for (const [caseId, target, list] of entries) for (const x of list) addSample(s, caseId, target, x);
+  for (const [caseId, target, list] of entries)
+    for (const x of list) addSample(s, caseId, target, x);
   return s;
 }
 
 describe('summarize', () => {
   it('takes medians over rounds; divides ours by tgt tuned, tgt stock and the TCP ceiling', () => {
     const s = samplesOf([
-      ['seqread-1m-qd8', 'ours', [m('seqread', 1300, 0, 5), m('seqread', 1500, 0, 5), m('seqread', 9000, 0, 5)]],
+      [
+        'seqread-1m-qd8',
+        'ours',
+        [m('seqread', 1300, 0, 5), m('seqread', 1500, 0, 5), m('seqread', 9000, 0, 5)],
+      ],
       ['seqread-1m-qd8', 'tgt-tuned', [m('seqread', 1000, 0, 5), m('seqread', 1000, 0, 5)]],
       ['seqread-1m-qd8', 'tgt-stock', [m('seqread', 750, 0, 5)]],
       ['seqread-1m-qd8', 'tgt-tuned-b', [m('seqread', 1100, 0, 5)]],
@@ -132,7 +159,9 @@ describe('summarize', () => {
       ['zonedwrite-1m-qd8', 'ours', [m('zonedwrite', 1100, 0, 5, { reset_p50_us: 3000 })]],
       ['seqwrite-1m-qd8', 'tgt-tuned', [m('seqwrite', 1000, 0, 5)]],
     ]);
-    const row = summarize(s).find((r) => r.caseId === 'zonedwrite-1m-qd8' && r.metric === 'reset_p50_us');
+    const row = summarize(s).find(
+      (r) => r.caseId === 'zonedwrite-1m-qd8' && r.metric === 'reset_p50_us',
+    );
     expect(row?.cells.ours?.median).toBe(3000);
     expect(row?.cells['tgt-tuned']).toBeUndefined();
   });

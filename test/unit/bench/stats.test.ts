@@ -11,10 +11,13 @@ describe('median', () => {
 
   it('lies between the minimum and the maximum', () => {
     fc.assert(
-      fc.property(fc.array(fc.double({ min: -1e9, max: 1e9, noNaN: true }), { minLength: 1 }), (xs) => {
-        const m = median(xs);
-        return m >= Math.min(...xs) && m <= Math.max(...xs);
-      }),
+      fc.property(
+        fc.array(fc.double({ min: -1e9, max: 1e9, noNaN: true }), { minLength: 1 }),
+        (xs) => {
+          const m = median(xs);
+          return m >= Math.min(...xs) && m <= Math.max(...xs);
+        },
+      ),
     );
   });
 });

@@ -8,9 +8,17 @@ import type { ZoneJournal } from '../../../zbc/zone-journal.js';
 import { harness } from './harness.js';
 
 const LAYOUT: ZoneLayoutConfig = {
-  model: 'host-managed', blockSize: 512, physicalBlockSize: 512, capacityBlocks: 8 * 64,
-  zoneSizeBlocks: 64, zoneCapacityBlocks: 64, conventionalZones: 1, maxOpen: null, urswrz: true,
-  readOnlyZones: [], offlineZones: [],
+  model: 'host-managed',
+  blockSize: 512,
+  physicalBlockSize: 512,
+  capacityBlocks: 8 * 64,
+  zoneSizeBlocks: 64,
+  zoneCapacityBlocks: 64,
+  conventionalZones: 1,
+  maxOpen: null,
+  urswrz: true,
+  readOnlyZones: [],
+  offlineZones: [],
 };
 
 /** A journal whose syncs finish only when the test says so; records the zones of each call. */
@@ -42,7 +50,11 @@ const ticks = async (n = 5): Promise<void> => {
 describe('LogicalUnit journal order', () => {
   it('calls persist for every queued reset before the first sync completes (group commit)', async () => {
     const journal = new HeldJournal();
-    const h = harness({ capacityBlocks: LAYOUT.capacityBlocks, zones: new ZoneModel(LAYOUT), journal });
+    const h = harness({
+      capacityBlocks: LAYOUT.capacityBlocks,
+      zones: new ZoneModel(LAYOUT),
+      journal,
+    });
     const done = [1, 2, 3].map((z) => h.lu.persistZoneCapture(capture(z)));
     await ticks();
     expect(journal.calls).toEqual([[1], [2], [3]]);
@@ -56,7 +68,11 @@ describe('LogicalUnit journal order', () => {
 
   it('a reset queued behind a flush is persisted after the flush capture, never before', async () => {
     const journal = new HeldJournal();
-    const h = harness({ capacityBlocks: LAYOUT.capacityBlocks, zones: new ZoneModel(LAYOUT), journal });
+    const h = harness({
+      capacityBlocks: LAYOUT.capacityBlocks,
+      zones: new ZoneModel(LAYOUT),
+      journal,
+    });
     let releaseData!: () => void;
     const dataFlush = new Promise<void>((r) => (releaseData = r));
     const flushStore = h.store.flush.bind(h.store);
@@ -78,7 +94,11 @@ describe('LogicalUnit journal order', () => {
 
   it('a failed data flush fails its flush, and later persists still run', async () => {
     const journal = new HeldJournal();
-    const h = harness({ capacityBlocks: LAYOUT.capacityBlocks, zones: new ZoneModel(LAYOUT), journal });
+    const h = harness({
+      capacityBlocks: LAYOUT.capacityBlocks,
+      zones: new ZoneModel(LAYOUT),
+      journal,
+    });
     h.store.failNext.flush = true;
     const flushed = h.lu.flushMedium();
     const reset = h.lu.persistZoneCapture(capture(2));

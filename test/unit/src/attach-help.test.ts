@@ -3,7 +3,8 @@ import { describeLun, portal, startupLines } from '../../../src/attach-help.js';
 import { resolveConfig } from '../../../src/config.js';
 
 const IQN = 'iqn.2026-11.dev.zbc-target:default';
-const config = (lun: Record<string, unknown>) => resolveConfig({ targets: [{ name: IQN, luns: [{ lun: 0, ...lun }] }] }, { baseDir: '/b' });
+const config = (lun: Record<string, unknown>) =>
+  resolveConfig({ targets: [{ name: IQN, luns: [{ lun: 0, ...lun }] }] }, { baseDir: '/b' });
 
 describe('startupLines', () => {
   it('prints the target lines, then the portal line, then attach commands for every initiator', () => {
@@ -35,7 +36,10 @@ describe('startupLines', () => {
 
 describe('describeLun', () => {
   it('names the segment files of a backing above 8 TiB', () => {
-    const c = resolveConfig({ targets: [{ name: IQN, luns: [{ lun: 0, profile: 'hm-20tb', backing: 'big.img' }] }] }, { baseDir: '/b' });
+    const c = resolveConfig(
+      { targets: [{ name: IQN, luns: [{ lun: 0, profile: 'hm-20tb', backing: 'big.img' }] }] },
+      { baseDir: '/b' },
+    );
     const lun = c.targets[0]?.luns[0];
     if (!lun) throw new Error('no lun');
     expect(describeLun(lun)).toBe(

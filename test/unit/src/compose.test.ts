@@ -30,7 +30,14 @@ describe('compose', () => {
           {
             name: T1,
             luns: [
-              { lun: 0, backing: 'z.img', capacity: '64MiB', blockSize: 4096, zoneSize: '1MiB', conventionalZones: 2 },
+              {
+                lun: 0,
+                backing: 'z.img',
+                capacity: '64MiB',
+                blockSize: 4096,
+                zoneSize: '1MiB',
+                conventionalZones: 2,
+              },
               { lun: 1, model: 'none', capacity: '16MiB', blockSize: 4096, memory: true },
             ],
           },
@@ -53,7 +60,10 @@ describe('compose', () => {
     const w = await ini.write16(2 * ZONE, data, BS);
     expect([w.status, senseTriple(w.sense)]).toEqual([0, null]);
     const unaligned = await ini.write16(2 * ZONE + 10, Buffer.alloc(BS), BS);
-    expect([unaligned.status, senseTriple(unaligned.sense)]).toEqual([2, { key: 5, asc: 0x21, ascq: 0x04 }]);
+    expect([unaligned.status, senseTriple(unaligned.sense)]).toEqual([
+      2,
+      { key: 5, asc: 0x21, ascq: 0x04 },
+    ]);
     const plain = await ini.write16(100, Buffer.alloc(BS, 0x77), BS, { lun: 1 });
     expect(plain.status).toBe(0);
     await ini.close();
@@ -65,7 +75,11 @@ describe('compose', () => {
       const ini2 = await MiniInitiator.login({ host: a.host, port: a.port, targetName: T1 });
       await ini2.clearUnitAttention();
       const zones = await ini2.reportZones(2 * ZONE, 1);
-      expect(zones[0]).toMatchObject({ start: 2 * ZONE, writePointer: 2 * ZONE + 3, condition: 0x4 }); // CLOSED
+      expect(zones[0]).toMatchObject({
+        start: 2 * ZONE,
+        writePointer: 2 * ZONE + 3,
+        condition: 0x4,
+      }); // CLOSED
       const r = await ini2.read16(2 * ZONE, 3, BS);
       expect(r.status).toBe(0);
       expect(r.data.equals(data)).toBe(true);
@@ -83,8 +97,26 @@ describe('compose', () => {
         {
           listen: '127.0.0.1:0',
           targets: [
-            { name: T1, luns: [{ lun: 0, backing: 'ok.img', capacity: '8MiB', zoneSize: '1MiB', conventionalZones: 1 }] },
-            ...(second ? [{ name: T2, luns: [{ lun: 0, backing: 'missing/b.img', capacity: '8MiB', model: 'none' }] }] : []),
+            {
+              name: T1,
+              luns: [
+                {
+                  lun: 0,
+                  backing: 'ok.img',
+                  capacity: '8MiB',
+                  zoneSize: '1MiB',
+                  conventionalZones: 1,
+                },
+              ],
+            },
+            ...(second
+              ? [
+                  {
+                    name: T2,
+                    luns: [{ lun: 0, backing: 'missing/b.img', capacity: '8MiB', model: 'none' }],
+                  },
+                ]
+              : []),
           ],
         },
         { baseDir: dir },

@@ -2,7 +2,13 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, DEFAULT_IQN, loadConfigFile, parseListen, resolveConfig } from '../../../src/config.js';
+import {
+  ConfigError,
+  DEFAULT_IQN,
+  loadConfigFile,
+  parseListen,
+  resolveConfig,
+} from '../../../src/config.js';
 
 const T = 'iqn.2026-11.dev.zbc-target:t1';
 const one = (lun: Record<string, unknown>, target: Record<string, unknown> = {}) => ({
@@ -32,9 +38,17 @@ describe('resolveConfig', () => {
     const lun = c.targets[0]?.luns[0];
     expect(lun?.storage).toEqual({ kind: 'memory' });
     expect(lun?.layout).toEqual({
-      model: 'host-managed', blockSize: 512, physicalBlockSize: 4096, capacityBlocks: 2097152,
-      zoneSizeBlocks: 8192, zoneCapacityBlocks: 8192, conventionalZones: 8, maxOpen: 8, urswrz: true,
-      readOnlyZones: [], offlineZones: [],
+      model: 'host-managed',
+      blockSize: 512,
+      physicalBlockSize: 4096,
+      capacityBlocks: 2097152,
+      zoneSizeBlocks: 8192,
+      zoneCapacityBlocks: 8192,
+      conventionalZones: 8,
+      maxOpen: 8,
+      urswrz: true,
+      readOnlyZones: [],
+      offlineZones: [],
     });
     expect(lun?.serial).toMatch(/^[0-9A-F]{16}$/);
     expect(lun?.interface).toBe('sas');
@@ -43,14 +57,31 @@ describe('resolveConfig', () => {
   it('applies overrides on top of a profile; sizes in bytes become blocks', () => {
     const c = resolve(
       one({
-        profile: 'default', capacity: '256MiB', blockSize: 4096, zoneSize: '16MiB', conventionalZones: 2,
-        maxOpen: 'unlimited', urswrz: false, readOnlyZones: [5], offlineZones: [6], backing: 'd.img', format: true,
+        profile: 'default',
+        capacity: '256MiB',
+        blockSize: 4096,
+        zoneSize: '16MiB',
+        conventionalZones: 2,
+        maxOpen: 'unlimited',
+        urswrz: false,
+        readOnlyZones: [5],
+        offlineZones: [6],
+        backing: 'd.img',
+        format: true,
       }),
     );
     const lun = c.targets[0]?.luns[0];
     expect(lun?.layout).toMatchObject({
-      blockSize: 4096, physicalBlockSize: 4096, capacityBlocks: 65536, zoneSizeBlocks: 4096,
-      zoneCapacityBlocks: 4096, conventionalZones: 2, maxOpen: null, urswrz: false, readOnlyZones: [5], offlineZones: [6],
+      blockSize: 4096,
+      physicalBlockSize: 4096,
+      capacityBlocks: 65536,
+      zoneSizeBlocks: 4096,
+      zoneCapacityBlocks: 4096,
+      conventionalZones: 2,
+      maxOpen: null,
+      urswrz: false,
+      readOnlyZones: [5],
+      offlineZones: [6],
     });
     expect(lun?.storage).toEqual({ kind: 'file', path: '/base/d.img', format: true });
   });
@@ -72,25 +103,54 @@ describe('resolveConfig', () => {
       queueDepth: 64,
       targets: [
         { name: T, luns: [{ lun: 1, model: 'none' }, { lun: 0 }] },
-        { name: 'iqn.2026-11.dev.zbc-target:t2', chap: { user: 'u', secret: 's3cretsecret' }, initiators: ['iqn.x:y'], luns: [{ lun: 0, profile: 'ha-small' }] },
+        {
+          name: 'iqn.2026-11.dev.zbc-target:t2',
+          chap: { user: 'u', secret: 's3cretsecret' },
+          initiators: ['iqn.x:y'],
+          luns: [{ lun: 0, profile: 'ha-small' }],
+        },
       ],
     });
     expect(c.listen).toEqual({ host: '::1', port: 3261 });
     expect(c.queueDepth).toBe(64);
-    expect(c.targets[0]?.luns.map((l) => [l.lun, l.layout.model])).toEqual([[0, 'host-managed'], [1, 'none']]);
+    expect(c.targets[0]?.luns.map((l) => [l.lun, l.layout.model])).toEqual([
+      [0, 'host-managed'],
+      [1, 'none'],
+    ]);
     expect(c.targets[1]?.luns[0]?.layout.model).toBe('host-aware');
     expect(c.targets[1]?.chap).toEqual({ user: 'u', secret: 's3cretsecret' });
   });
 
   it.each([
     [one({ zoneSize: '3MiB' }), 'config: targets[0].luns[0].zoneSize: must be a power of two'],
-    [one({ zoneSize: 'big' }), 'config: targets[0].luns[0].zoneSize: not a size: "big" (examples: 4MiB, 256M, 20TB, 4096)'],
-    [one({ capacity: 1000 }), 'config: targets[0].luns[0].capacity: 1000 bytes is not a multiple of the block size (512 bytes)'],
-    [one({ zoneCapacity: '8MiB' }), 'config: targets[0].luns[0].zoneCapacity: 8 MiB is larger than the zone size (4 MiB)'],
-    [one({ conventionalZones: 256 }), 'config: targets[0].luns[0].conventionalZones: leaves no sequential zone (at least one is required)'],
-    [one({ blockSize: 1000 }), 'config: targets[0].luns[0].blockSize: must be 512, 1024, 2048 or 4096'],
-    [one({ physicalBlockSize: 256 }), 'config: targets[0].luns[0].physicalBlockSize: must be a power of two between the block size and 65536'],
-    [one({ model: 'drive-managed' }), 'config: targets[0].luns[0].model: must be host-managed, host-aware, none or zone-domains'],
+    [
+      one({ zoneSize: 'big' }),
+      'config: targets[0].luns[0].zoneSize: not a size: "big" (examples: 4MiB, 256M, 20TB, 4096)',
+    ],
+    [
+      one({ capacity: 1000 }),
+      'config: targets[0].luns[0].capacity: 1000 bytes is not a multiple of the block size (512 bytes)',
+    ],
+    [
+      one({ zoneCapacity: '8MiB' }),
+      'config: targets[0].luns[0].zoneCapacity: 8 MiB is larger than the zone size (4 MiB)',
+    ],
+    [
+      one({ conventionalZones: 256 }),
+      'config: targets[0].luns[0].conventionalZones: leaves no sequential zone (at least one is required)',
+    ],
+    [
+      one({ blockSize: 1000 }),
+      'config: targets[0].luns[0].blockSize: must be 512, 1024, 2048 or 4096',
+    ],
+    [
+      one({ physicalBlockSize: 256 }),
+      'config: targets[0].luns[0].physicalBlockSize: must be a power of two between the block size and 65536',
+    ],
+    [
+      one({ model: 'drive-managed' }),
+      'config: targets[0].luns[0].model: must be host-managed, host-aware, none or zone-domains',
+    ],
     [
       one({ model: 'zone-domains', profile: 'default' }),
       'config: targets[0].luns[0].profile: "default" has no zone domains (use zd-hybrid, zd-sobr)',
@@ -105,27 +165,59 @@ describe('resolveConfig', () => {
     ],
     [
       one({ model: 'zone-domains', capacity: '1GiB' }),
-      'config: targets[0].luns[0].capacity: must be 81 zones of the zone size (the domains\' zones)',
+      "config: targets[0].luns[0].capacity: must be 81 zones of the zone size (the domains' zones)",
     ],
     [one({ interface: 'nvme' }), 'config: targets[0].luns[0].interface: must be sas or sata'],
     [one({ maxOpen: 0 }), 'config: targets[0].luns[0].maxOpen: must be at least 1'],
-    [one({ maxOpen: 'many' }), 'config: targets[0].luns[0].maxOpen: must be a positive integer or "unlimited"'],
-    [one({ profile: 'nope' }), 'config: targets[0].luns[0].profile: unknown profile "nope" (known: default, hm-20tb, hm-gap-small, ha-small, zd-hybrid, zd-sobr, none-small)'],
-    [one({ readOnlyZones: [3] }), 'config: targets[0].luns[0].readOnlyZones: zone 3 is not a sequential zone'],
-    [one({ offlineZones: [9999] }), 'config: targets[0].luns[0].offlineZones: zone index 9999 does not exist'],
+    [
+      one({ maxOpen: 'many' }),
+      'config: targets[0].luns[0].maxOpen: must be a positive integer or "unlimited"',
+    ],
+    [
+      one({ profile: 'nope' }),
+      'config: targets[0].luns[0].profile: unknown profile "nope" (known: default, hm-20tb, hm-gap-small, ha-small, zd-hybrid, zd-sobr, none-small)',
+    ],
+    [
+      one({ readOnlyZones: [3] }),
+      'config: targets[0].luns[0].readOnlyZones: zone 3 is not a sequential zone',
+    ],
+    [
+      one({ offlineZones: [9999] }),
+      'config: targets[0].luns[0].offlineZones: zone index 9999 does not exist',
+    ],
     [one({ zoneSzie: '4MiB' }), 'config: targets[0].luns[0]: unknown field "zoneSzie"'],
     [one({ lun: 300 }), 'config: targets[0].luns[0].lun: must be 0 to 255'],
-    [one({ backing: 'x', memory: true }), 'config: targets[0].luns[0].backing: conflicts with memory (choose one)'],
-    [one({ vendor: 'MUCH TOO LONG' }), 'config: targets[0].luns[0].vendor: must be at most 8 characters'],
+    [
+      one({ backing: 'x', memory: true }),
+      'config: targets[0].luns[0].backing: conflicts with memory (choose one)',
+    ],
+    [
+      one({ vendor: 'MUCH TOO LONG' }),
+      'config: targets[0].luns[0].vendor: must be at most 8 characters',
+    ],
     [one({ urswrz: 'yes' }), 'config: targets[0].luns[0].urswrz: must be a boolean, not string'],
-    [{ targets: [{ name: 'disk1', luns: [{ lun: 0 }] }] }, 'config: targets[0].name: must be an iqn., eui. or naa. name (RFC 3720 3.2.6)'],
+    [
+      { targets: [{ name: 'disk1', luns: [{ lun: 0 }] }] },
+      'config: targets[0].name: must be an iqn., eui. or naa. name (RFC 3720 3.2.6)',
+    ],
     [{ targets: [{ name: T, luns: [] }] }, 'config: targets[0].luns: must list at least one LUN'],
     [{ targets: [{ name: T }] }, 'config: targets[0].luns: is required'],
     [{ targets: [] }, 'config: targets: must list at least one target'],
     [{}, 'config: targets: is required'],
     [{ targets: [null] }, 'config: targets[0]: must be an object, not null'],
-    [{ targets: [{ name: T, luns: [{ lun: 0 }, { lun: 0 }] }] }, 'config: targets[0].luns[1].lun: duplicate LUN 0'],
-    [{ targets: [{ name: T, luns: [{ lun: 0 }] }, { name: T, luns: [{ lun: 0 }] }] }, `config: targets[1].name: duplicate target name ${T}`],
+    [
+      { targets: [{ name: T, luns: [{ lun: 0 }, { lun: 0 }] }] },
+      'config: targets[0].luns[1].lun: duplicate LUN 0',
+    ],
+    [
+      {
+        targets: [
+          { name: T, luns: [{ lun: 0 }] },
+          { name: T, luns: [{ lun: 0 }] },
+        ],
+      },
+      `config: targets[1].name: duplicate target name ${T}`,
+    ],
     [
       one({}, { mutualChap: { user: 'a', secret: 'target-secret-1' } }),
       'config: targets[0].mutualChap: needs chap (the initiator authenticates first)',
@@ -135,17 +227,33 @@ describe('resolveConfig', () => {
       `config: targets[0].chap.secret: ${TOO_SHORT}`,
     ],
     [
-      one({}, {
-        chap: { user: 'a', secret: 'same-secret-1' },
-        mutualChap: { user: 't', secret: 'same-secret-1' },
-      }),
+      one(
+        {},
+        {
+          chap: { user: 'a', secret: 'same-secret-1' },
+          mutualChap: { user: 't', secret: 'same-secret-1' },
+        },
+      ),
       `config: targets[0].mutualChap.secret: ${SAME_SECRET}`,
     ],
     [one({}, { chap: { user: 'a' } }), 'config: targets[0].chap.secret: is required'],
-    [{ listen: 'localhost:99999', ...one({}) }, 'config: listen: port 99999 is out of range (0-65535)'],
+    [
+      { listen: 'localhost:99999', ...one({}) },
+      'config: listen: port 99999 is out of range (0-65535)',
+    ],
     [{ queueDepth: 0, ...one({}) }, 'config: queueDepth: must be 1 to 1024'],
     [
-      { targets: [{ name: T, luns: [{ lun: 0, backing: 'a.img' }, { lun: 1, backing: '/base/a.img' }] }] },
+      {
+        targets: [
+          {
+            name: T,
+            luns: [
+              { lun: 0, backing: 'a.img' },
+              { lun: 1, backing: '/base/a.img' },
+            ],
+          },
+        ],
+      },
       'config: targets[0].luns[1].backing: /base/a.img is already used by targets[0].luns[0]',
     ],
   ])('%j -> %s', (input, message) => {
@@ -164,7 +272,9 @@ describe('parseListen', () => {
     expect(parseListen(text)).toEqual(want);
   });
   it('refuses an unbracketed IPv6 address', () => {
-    expect(parseListen('::1:3260')).toEqual({ error: 'not HOST:PORT: "::1:3260" (IPv6 in brackets, e.g. [::1]:3260)' });
+    expect(parseListen('::1:3260')).toEqual({
+      error: 'not HOST:PORT: "::1:3260" (IPv6 in brackets, e.g. [::1]:3260)',
+    });
   });
 });
 
@@ -179,15 +289,26 @@ describe('loadConfigFile', () => {
 
   it('resolves backing paths against the file folder', async () => {
     const path = join(dir, 'c.json');
-    await writeFile(path, JSON.stringify({ targets: [{ name: DEFAULT_IQN, luns: [{ lun: 0, backing: 'disk.img' }] }] }));
+    await writeFile(
+      path,
+      JSON.stringify({ targets: [{ name: DEFAULT_IQN, luns: [{ lun: 0, backing: 'disk.img' }] }] }),
+    );
     const c = loadConfigFile(path);
-    expect(c.targets[0]?.luns[0]?.storage).toEqual({ kind: 'file', path: join(dir, 'disk.img'), format: false });
+    expect(c.targets[0]?.luns[0]?.storage).toEqual({
+      kind: 'file',
+      path: join(dir, 'disk.img'),
+      format: false,
+    });
   });
 
   it('reports invalid JSON and a missing file in one line', async () => {
     const path = join(dir, 'bad.json');
     await writeFile(path, '{ "targets": [ }');
-    expect(() => loadConfigFile(path)).toThrow(new RegExp(`^config: ${path} is not valid JSON: [^\\n]+$`));
-    expect(() => loadConfigFile(join(dir, 'missing.json'))).toThrow(`config: cannot read ${join(dir, 'missing.json')}: ENOENT`);
+    expect(() => loadConfigFile(path)).toThrow(
+      new RegExp(`^config: ${path} is not valid JSON: [^\\n]+$`),
+    );
+    expect(() => loadConfigFile(join(dir, 'missing.json'))).toThrow(
+      `config: cannot read ${join(dir, 'missing.json')}: ENOENT`,
+    );
   });
 });

@@ -17,7 +17,10 @@ afterEach(async () => {
 });
 
 const lunOf = (lun: Record<string, unknown>) => {
-  const c = resolveConfig({ targets: [{ name: 'iqn.2026-11.t:x', luns: [{ lun: 0, ...lun }] }] }, { baseDir: dir });
+  const c = resolveConfig(
+    { targets: [{ name: 'iqn.2026-11.t:x', luns: [{ lun: 0, ...lun }] }] },
+    { baseDir: dir },
+  );
   const l = c.targets[0]?.luns[0];
   if (!l) throw new Error('no lun');
   return l;

@@ -22,7 +22,12 @@ describe('CRC32C digests', () => {
   });
 
   it('chains over views without concatenating', () => {
-    const parts = [ascending.subarray(0, 5), Buffer.alloc(0), ascending.subarray(5, 17), ascending.subarray(17)];
+    const parts = [
+      ascending.subarray(0, 5),
+      Buffer.alloc(0),
+      ascending.subarray(5, 17),
+      ascending.subarray(17),
+    ];
     expect(crc32cOf(parts)).toBe(crc32cOf([ascending]));
     expect(digestMatches(parts, Buffer.from('4e79dd46', 'hex'))).toBe(true);
     expect(digestMatches(parts, Buffer.from('4e79dd47', 'hex'))).toBe(false);

@@ -25,22 +25,31 @@ describe('framer on random bytes', () => {
   it('never throws and always makes progress', () => {
     const tick = fuzzProgress('framer on random bytes');
     fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 600 }), fc.array(fc.integer({ min: 1, max: 97 }), { maxLength: 20 }), fc.boolean(), (bytes, cuts, digests) => {
-        tick();
-        const f = new PduFramer({ headerDigest: digests, dataDigest: digests, maxDataSegmentLength: 1024 });
-        let at = 0;
-        let i = 0;
-        while (at < bytes.length) {
-          const n = cuts[i++ % Math.max(1, cuts.length)] ?? bytes.length;
-          f.push(Buffer.from(bytes.subarray(at, at + n)));
-          at += n;
-          for (let guard = 0; ; guard++) {
-            expect(guard).toBeLessThan(1000);
-            const r = f.next();
-            if (r.kind !== 'pdu') break;
+      fc.property(
+        fc.uint8Array({ maxLength: 600 }),
+        fc.array(fc.integer({ min: 1, max: 97 }), { maxLength: 20 }),
+        fc.boolean(),
+        (bytes, cuts, digests) => {
+          tick();
+          const f = new PduFramer({
+            headerDigest: digests,
+            dataDigest: digests,
+            maxDataSegmentLength: 1024,
+          });
+          let at = 0;
+          let i = 0;
+          while (at < bytes.length) {
+            const n = cuts[i++ % Math.max(1, cuts.length)] ?? bytes.length;
+            f.push(Buffer.from(bytes.subarray(at, at + n)));
+            at += n;
+            for (let guard = 0; ; guard++) {
+              expect(guard).toBeLessThan(1000);
+              const r = f.next();
+              if (r.kind !== 'pdu') break;
+            }
           }
-        }
-      }),
+        },
+      ),
       { numRuns: fuzzRuns(500) },
     );
   });
@@ -51,8 +60,23 @@ function conversation(cmdSN: number): Buffer {
   return Buffer.concat([
     nopOut({ itt: 1, cmdSN, data: Buffer.from('ping') }),
     scsiCommand({ itt: 2, read: true, edtl: 1024, cmdSN, cdb: read10(0, 2) }),
-    scsiCommand({ itt: 3, write: true, final: false, edtl: 2048, cmdSN: cmdSN + 1, cdb: write10(4, 4), data: Buffer.alloc(512, 1) }),
-    dataOut({ itt: 3, ttt: 0xffffffff, dataSN: 0, offset: 512, data: Buffer.alloc(512, 2), final: true }),
+    scsiCommand({
+      itt: 3,
+      write: true,
+      final: false,
+      edtl: 2048,
+      cmdSN: cmdSN + 1,
+      cdb: write10(4, 4),
+      data: Buffer.alloc(512, 1),
+    }),
+    dataOut({
+      itt: 3,
+      ttt: 0xffffffff,
+      dataSN: 0,
+      offset: 512,
+      data: Buffer.alloc(512, 2),
+      final: true,
+    }),
     textRequest({ itt: 4, cmdSN: cmdSN + 2, data: text({ SendTargets: '' }) }),
     tmfRequest({ fn: 1, itt: 5, rtt: 3, cmdSN: cmdSN + 2 }),
     scsiCommand({ itt: 6, edtl: 0, cmdSN: cmdSN + 2, cdb: TEST_UNIT_READY }),
@@ -90,11 +114,22 @@ describe('connections on mutated streams', () => {
     const tick = fuzzProgress('mutated full sessions', 500);
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.record({ at: fc.nat(), value: fc.integer({ min: 0, max: 255 }) }), { minLength: 1, maxLength: 6 }),
+        fc.array(fc.record({ at: fc.nat(), value: fc.integer({ min: 0, max: 255 }) }), {
+          minLength: 1,
+          maxLength: 6,
+        }),
         async (mutations) => {
           tick();
           const c = await h.connect();
-          const login = loginRequest({ isid: '80000000aaaa', cmdSN: 10, data: text({ InitiatorName: 'iqn.2026-11.test:fuzz', TargetName: TARGET, InitialR2T: 'No' }) });
+          const login = loginRequest({
+            isid: '80000000aaaa',
+            cmdSN: 10,
+            data: text({
+              InitiatorName: 'iqn.2026-11.test:fuzz',
+              TargetName: TARGET,
+              InitialR2T: 'No',
+            }),
+          });
           const stream = Buffer.concat([login, conversation(10)]);
           for (const m of mutations) stream[m.at % stream.length] = m.value;
           c.send(stream);

@@ -11,7 +11,11 @@ import {
   TaskManagementResult,
   type TransportSense,
 } from '../../../scsi/target-contract.js';
-import { type IscsiServer, startIscsiServer, type TargetPortalConfig } from '../../../transport/server.js';
+import {
+  type IscsiServer,
+  startIscsiServer,
+  type TargetPortalConfig,
+} from '../../../transport/server.js';
 import type { TransportLimits } from '../../../transport/limits.js';
 import { WireInitiator } from '../../helpers/wire.js';
 
@@ -89,7 +93,8 @@ export class FakeScsiTarget implements ScsiTarget {
       const blocks = cmd.cdb.readUInt16BE(7);
       const start = lba * BS;
       const length = blocks * BS;
-      if (start + length > this.disk.length) return { status: ScsiStatus.CHECK_CONDITION, sense: fixedSense(5, 0x21, 0) };
+      if (start + length > this.disk.length)
+        return { status: ScsiStatus.CHECK_CONDITION, sense: fixedSense(5, 0x21, 0) };
       if (op === 0x28) {
         const out = Buffer.allocUnsafe(length);
         this.disk.copy(out, 0, start, start + length);
@@ -141,7 +146,12 @@ export interface Harness {
 }
 
 export async function startHarness(
-  opts: { limits?: Partial<TransportLimits>; queueDepth?: number; target?: Partial<TargetPortalConfig>; extraTargets?: TargetPortalConfig[] } = {},
+  opts: {
+    limits?: Partial<TransportLimits>;
+    queueDepth?: number;
+    target?: Partial<TargetPortalConfig>;
+    extraTargets?: TargetPortalConfig[];
+  } = {},
 ): Promise<Harness> {
   const scsi = new FakeScsiTarget();
   const server = await startIscsiServer({
@@ -167,7 +177,7 @@ export async function startHarness(
     async session(loginOpts) {
       const c = await connect();
       const rsp = await c.login(loginOpts);
-      if (rsp.opcode !== 0x23 || ((rsp.bhs[36] ?? 0) << 8 | (rsp.bhs[37] ?? 0)) !== 0) {
+      if (rsp.opcode !== 0x23 || (((rsp.bhs[36] ?? 0) << 8) | (rsp.bhs[37] ?? 0)) !== 0) {
         throw new Error(`login failed: status ${rsp.bhs.readUInt16BE(36).toString(16)}`);
       }
       c.cmdSN = rsp.expCmdSN;

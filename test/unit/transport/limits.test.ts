@@ -79,7 +79,11 @@ describe('login limits', () => {
   it(`refuses an InitiatorName longer than ${MAX_NAME_LENGTH} bytes (0x0200)`, async () => {
     h = await startHarness();
     const c = await h.connect();
-    c.send(loginRequest({ data: text({ InitiatorName: `iqn.${'x'.repeat(MAX_NAME_LENGTH)}`, TargetName: TARGET }) }));
+    c.send(
+      loginRequest({
+        data: text({ InitiatorName: `iqn.${'x'.repeat(MAX_NAME_LENGTH)}`, TargetName: TARGET }),
+      }),
+    );
     const p = await c.next();
     expect(p && loginStatus(p)).toBe(0x0200);
   });
@@ -168,7 +172,15 @@ describe('full feature phase limits', () => {
   it(`closes on a data segment above our MaxRecvDataSegmentLength (${TARGET_MAX_RECV_DATA_SEGMENT})`, async () => {
     h = await startHarness();
     const c = await h.session();
-    c.send(header({ opcode: Op.NOP_OUT, immediate: true, byte1: 0x80, dsl: TARGET_MAX_RECV_DATA_SEGMENT + 4, itt: 1 }));
+    c.send(
+      header({
+        opcode: Op.NOP_OUT,
+        immediate: true,
+        byte1: 0x80,
+        dsl: TARGET_MAX_RECV_DATA_SEGMENT + 4,
+        itt: 1,
+      }),
+    );
     expect(await c.closedWithin()).toBe(true);
   });
 
@@ -201,7 +213,15 @@ describe('full feature phase limits', () => {
   it(`rejects a CDB longer than ${MAX_CDB_BYTES} bytes with reason 0x09`, async () => {
     h = await startHarness();
     const c = await h.session();
-    c.send(scsiCommand({ itt: 1, edtl: 0, cmdSN: c.cmdSN, cdb: TEST_UNIT_READY, ahs: extendedCdbAhs(MAX_CDB_BYTES + 4) }));
+    c.send(
+      scsiCommand({
+        itt: 1,
+        edtl: 0,
+        cmdSN: c.cmdSN,
+        cdb: TEST_UNIT_READY,
+        ahs: extendedCdbAhs(MAX_CDB_BYTES + 4),
+      }),
+    );
     const p = await c.next();
     expect([p?.opcode, p?.byte2]).toEqual([Op.REJECT, 0x09]);
   });
@@ -222,7 +242,8 @@ describe('full feature phase limits', () => {
     h = await startHarness({ queueDepth: 4 });
     const c = await h.session();
     const exp = c.cmdSN;
-    for (let i = 0; i < 4; i++) c.send(scsiCommand({ itt: 10 + i, edtl: 0, cmdSN: exp + i, cdb: STALL }));
+    for (let i = 0; i < 4; i++)
+      c.send(scsiCommand({ itt: 10 + i, edtl: 0, cmdSN: exp + i, cdb: STALL }));
     c.send(scsiCommand({ itt: 20, edtl: 0, cmdSN: exp + 4, cdb: TEST_UNIT_READY })); // outside: dropped
     await h.scsi.waitForStalled(4);
     h.scsi.stalled[0]?.({ status: 0 });
@@ -239,7 +260,8 @@ describe('full feature phase limits', () => {
   it('answers TASK SET FULL beyond the tasks allowed per session', async () => {
     h = await startHarness({ limits: { maxTasksPerSession: 2 } });
     const c = await h.session();
-    for (let i = 0; i < 2; i++) c.send(scsiCommand({ itt: 10 + i, edtl: 0, cmdSN: c.cmdSN + i, cdb: STALL }));
+    for (let i = 0; i < 2; i++)
+      c.send(scsiCommand({ itt: 10 + i, edtl: 0, cmdSN: c.cmdSN + i, cdb: STALL }));
     c.send(scsiCommand({ itt: 12, edtl: 0, cmdSN: c.cmdSN + 2, cdb: TEST_UNIT_READY }));
     const p = await c.next();
     expect([p?.opcode, p?.itt, p?.byte3]).toEqual([Op.SCSI_RESPONSE, 12, 0x28]);
@@ -250,11 +272,22 @@ describe('full feature phase limits', () => {
     h = await startHarness();
     const c = await h.session({ keys: { InitialR2T: 'Yes', ImmediateData: 'No' } });
     const n = MAX_OPEN_R2T_BURSTS + 2;
-    for (let i = 0; i < n; i++) c.send(scsiCommand({ itt: 10 + i, write: true, edtl: BS, cmdSN: c.cmdSN + i, cdb: write10(i, 1) }));
+    for (let i = 0; i < n; i++)
+      c.send(
+        scsiCommand({ itt: 10 + i, write: true, edtl: BS, cmdSN: c.cmdSN + i, cdb: write10(i, 1) }),
+      );
     const r2ts = await c.quiet();
     expect(r2ts.map((p) => p.opcode)).toEqual(Array(MAX_OPEN_R2T_BURSTS).fill(Op.R2T));
     const first = r2ts[0];
-    c.send(dataOut({ itt: first?.itt ?? 0, ttt: first?.ttt ?? 0, dataSN: 0, offset: 0, data: Buffer.alloc(BS) }));
+    c.send(
+      dataOut({
+        itt: first?.itt ?? 0,
+        ttt: first?.ttt ?? 0,
+        dataSN: 0,
+        offset: 0,
+        data: Buffer.alloc(BS),
+      }),
+    );
     const more = [await c.next(), await c.next()];
     expect(more.map((p) => p?.opcode).sort()).toEqual([Op.SCSI_RESPONSE, Op.R2T]);
   });
@@ -290,10 +323,21 @@ describe('full feature phase limits', () => {
   });
 
   it('continues a SendTargets answer longer than the initiator MRDSL in parts', async () => {
-    const extra = Array.from({ length: 20 }, (_, i) => ({ name: `iqn.2026-11.test:t${String(i).padStart(2, '0')}`, scsi: new FakeScsiTarget() }));
+    const extra = Array.from({ length: 20 }, (_, i) => ({
+      name: `iqn.2026-11.test:t${String(i).padStart(2, '0')}`,
+      scsi: new FakeScsiTarget(),
+    }));
     h = await startHarness({ extraTargets: extra });
     const c = await h.connect();
-    c.send(loginRequest({ data: text({ InitiatorName: INITIATOR, SessionType: 'Discovery', MaxRecvDataSegmentLength: '512' }) }));
+    c.send(
+      loginRequest({
+        data: text({
+          InitiatorName: INITIATOR,
+          SessionType: 'Discovery',
+          MaxRecvDataSegmentLength: '512',
+        }),
+      }),
+    );
     const login = await c.next();
     const cmdSN = login?.expCmdSN ?? 0;
     c.send(textRequest({ itt: 2, cmdSN, data: text({ SendTargets: 'All' }) }));
@@ -314,8 +358,27 @@ describe('full feature phase limits', () => {
   it('keeps working with a tiny write high-water mark (backpressure pauses, drain resumes)', async () => {
     h = await startHarness({ limits: { writeHighWater: 1 } });
     const c = await h.session();
-    for (let i = 0; i < 4; i++) c.send(scsiCommand({ itt: 10 + i, read: true, edtl: 128 * BS, cmdSN: c.cmdSN + i, cdb: read10(0, 128) }));
-    c.send(frame(header({ opcode: Op.SCSI_COMMAND, byte1: 0x81, dsl: 0, itt: 99, words: { 24: c.cmdSN + 4 } })));
+    for (let i = 0; i < 4; i++)
+      c.send(
+        scsiCommand({
+          itt: 10 + i,
+          read: true,
+          edtl: 128 * BS,
+          cmdSN: c.cmdSN + i,
+          cdb: read10(0, 128),
+        }),
+      );
+    c.send(
+      frame(
+        header({
+          opcode: Op.SCSI_COMMAND,
+          byte1: 0x81,
+          dsl: 0,
+          itt: 99,
+          words: { 24: c.cmdSN + 4 },
+        }),
+      ),
+    );
     const seen = new Set<number>();
     // Until every task has its status, or the target goes silent for 5 s (a failure).
     while (seen.size < 5) {

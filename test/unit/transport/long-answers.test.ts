@@ -113,7 +113,10 @@ describe('Text Responses longer than the initiator MaxRecvDataSegmentLength', ()
     expect(last.byte1).toBe(0x80);
     expect(last.ttt).toBe(0xffffffff);
     const answers = parseText(Buffer.concat(parts.map((p) => p.data)));
-    const own = [['TargetName', TARGET], ['TargetAddress', `127.0.0.1:${h.port},1`]];
+    const own = [
+      ['TargetName', TARGET],
+      ['TargetAddress', `127.0.0.1:${h.port},1`],
+    ];
     expect(answers.slice(0, 2)).toEqual(own);
     const rest = answers.slice(2).map(([k, v]) => `${k}=${v}`);
     expect(rest).toEqual(keys.map(([k]) => `${k}=NotUnderstood`));

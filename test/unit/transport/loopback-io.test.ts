@@ -52,7 +52,13 @@ describe('login (loopback)', () => {
     expect(rsp.statSN).toBe(1);
     expect(rsp.expCmdSN).toBe(77);
     expect(rsp.maxCmdSN).toBe(77 + 127);
-    const keys = Object.fromEntries(rsp.data.toString().split('\0').filter(Boolean).map((s) => s.split('=')));
+    const keys = Object.fromEntries(
+      rsp.data
+        .toString()
+        .split('\0')
+        .filter(Boolean)
+        .map((s) => s.split('=')),
+    );
     expect(keys).toMatchObject({
       TargetPortalGroupTag: '1',
       MaxRecvDataSegmentLength: '262144',
@@ -67,7 +73,9 @@ describe('login (loopback)', () => {
     });
     expect(rsp.data[rsp.data.length - 1]).toBe(0);
     expect(h.scsi.created).toHaveLength(1);
-    expect(h.scsi.created[0]?.key).toBe(`iqn.2026-11.test:initiator,i,0x80123456789a,${'iqn.2026-11.test:target'},t,0x0001`);
+    expect(h.scsi.created[0]?.key).toBe(
+      `iqn.2026-11.test:initiator,i,0x80123456789a,${'iqn.2026-11.test:target'},t,0x0001`,
+    );
     expect(h.server.sessionCount()).toBe(1);
   });
 });
@@ -76,7 +84,9 @@ describe('reads', () => {
   it('cuts Data-In at the initiator MRDSL and MaxBurstLength, with status on the last', async () => {
     h = await startHarness();
     h.scsi.disk.set(pattern(32 * BS), 0);
-    const c = await h.session({ keys: { MaxRecvDataSegmentLength: '4096', MaxBurstLength: '8192' } });
+    const c = await h.session({
+      keys: { MaxRecvDataSegmentLength: '4096', MaxBurstLength: '8192' },
+    });
     const itt = c.nextItt();
     c.send(scsiCommand({ itt, read: true, edtl: 32 * BS, cmdSN: c.cmdSN, cdb: read10(0, 32) }));
     const pdus = [];
@@ -98,16 +108,19 @@ describe('reads', () => {
   it.each([
     { edtl: 10000, flag: 0x02, residual: 10000 - BS, bytes: BS },
     { edtl: 200, flag: 0x04, residual: BS - 200, bytes: 200 },
-  ])('reports residual for EDTL $edtl (RFC 7143 §11.4.5)', async ({ edtl, flag, residual, bytes }) => {
-    h = await startHarness();
-    const c = await h.session();
-    c.send(scsiCommand({ itt: 5, read: true, edtl, cmdSN: c.cmdSN, cdb: read10(0, 1) }));
-    const p = await c.next();
-    expect(p?.opcode).toBe(Op.DATA_IN);
-    expect(p?.dsl).toBe(bytes);
-    expect(p?.byte1).toBe(0x80 | 0x01 | flag);
-    expect(p?.w44).toBe(residual);
-  });
+  ])(
+    'reports residual for EDTL $edtl (RFC 7143 §11.4.5)',
+    async ({ edtl, flag, residual, bytes }) => {
+      h = await startHarness();
+      const c = await h.session();
+      c.send(scsiCommand({ itt: 5, read: true, edtl, cmdSN: c.cmdSN, cdb: read10(0, 1) }));
+      const p = await c.next();
+      expect(p?.opcode).toBe(Op.DATA_IN);
+      expect(p?.dsl).toBe(bytes);
+      expect(p?.byte1).toBe(0x80 | 0x01 | flag);
+      expect(p?.w44).toBe(residual);
+    },
+  );
 
   it('READ with EDTL 0 answers GOOD with overflow and no data', async () => {
     h = await startHarness();
@@ -140,8 +153,27 @@ describe('writes', () => {
     const c = await h.session({ keys: { FirstBurstLength: '1024', MaxBurstLength: '2048' } });
     const payload = pattern(8 * BS, 3);
     const itt = c.nextItt();
-    c.send(scsiCommand({ itt, write: true, final: false, edtl: payload.length, cmdSN: c.cmdSN, cdb: write10(10, 8), data: payload.subarray(0, 512) }));
-    c.send(dataOut({ itt, ttt: NO_TAG, dataSN: 0, offset: 512, data: payload.subarray(512, 1024), final: true }));
+    c.send(
+      scsiCommand({
+        itt,
+        write: true,
+        final: false,
+        edtl: payload.length,
+        cmdSN: c.cmdSN,
+        cdb: write10(10, 8),
+        data: payload.subarray(0, 512),
+      }),
+    );
+    c.send(
+      dataOut({
+        itt,
+        ttt: NO_TAG,
+        dataSN: 0,
+        offset: 512,
+        data: payload.subarray(512, 1024),
+        final: true,
+      }),
+    );
     const r2t = await c.next();
     expect(r2t?.opcode).toBe(Op.R2T);
     expect(r2t?.itt).toBe(itt);
@@ -150,12 +182,39 @@ describe('writes', () => {
     expect(r2t?.w44).toBe(2048); // desired length = MaxBurstLength
     expect(r2t?.ttt).not.toBe(NO_TAG);
     expect(r2t?.statSN).toBe(2); // next StatSN, not advanced
-    c.send(dataOut({ itt, ttt: r2t?.ttt ?? 0, dataSN: 0, offset: 1024, data: payload.subarray(1024, 2048), final: false }));
-    c.send(dataOut({ itt, ttt: r2t?.ttt ?? 0, dataSN: 1, offset: 2048, data: payload.subarray(2048, 3072), final: true }));
+    c.send(
+      dataOut({
+        itt,
+        ttt: r2t?.ttt ?? 0,
+        dataSN: 0,
+        offset: 1024,
+        data: payload.subarray(1024, 2048),
+        final: false,
+      }),
+    );
+    c.send(
+      dataOut({
+        itt,
+        ttt: r2t?.ttt ?? 0,
+        dataSN: 1,
+        offset: 2048,
+        data: payload.subarray(2048, 3072),
+        final: true,
+      }),
+    );
     const r2t2 = await c.next();
     expect(r2t2?.opcode).toBe(Op.R2T);
     expect([r2t2?.w36, r2t2?.w40, r2t2?.w44]).toEqual([1, 3072, 1024]);
-    c.send(dataOut({ itt, ttt: r2t2?.ttt ?? 0, dataSN: 0, offset: 3072, data: payload.subarray(3072), final: true }));
+    c.send(
+      dataOut({
+        itt,
+        ttt: r2t2?.ttt ?? 0,
+        dataSN: 0,
+        offset: 3072,
+        data: payload.subarray(3072),
+        final: true,
+      }),
+    );
     const rsp = await c.next();
     expect(rsp?.opcode).toBe(Op.SCSI_RESPONSE);
     expect(rsp?.byte3).toBe(0);
@@ -170,34 +229,64 @@ describe('writes', () => {
     { title: 'repeated DataSN', dataSNs: [0, 0] },
     { title: 'DataSN jump', dataSNs: [0, 27] },
     { title: 'DataSN 0xffffffff', dataSNs: [0xffffffff, 1] },
-  ])('$title ends the task with CHECK CONDITION 0B/47/05 and writes nothing', async ({ dataSNs }) => {
-    h = await startHarness();
-    const c = await h.session({ keys: { ImmediateData: 'No', InitialR2T: 'Yes' } });
-    const itt = c.nextItt();
-    c.send(scsiCommand({ itt, write: true, edtl: 2 * BS, cmdSN: c.cmdSN, cdb: write10(100, 2) }));
-    const r2t = await c.next();
-    expect(r2t?.opcode).toBe(Op.R2T);
-    dataSNs.forEach((dataSN, i) =>
-      c.send(dataOut({ itt, ttt: r2t?.ttt ?? 0, dataSN, offset: i * BS, data: Buffer.alloc(BS, 0xee), final: i === 1 })),
-    );
-    const rsp = await c.next();
-    expect(rsp?.opcode).toBe(Op.SCSI_RESPONSE);
-    expect(rsp?.byte3).toBe(0x02);
-    expect([rsp?.data[2 + 2], rsp?.data[2 + 12], rsp?.data[2 + 13]]).toEqual([0x0b, 0x47, 0x05]);
-    expect(h.scsi.writes).toHaveLength(0);
-    expect(h.scsi.checkConditions).toEqual(['protocol-service-crc-error']);
-    // The connection stays up.
-    const t = await tur(c, c.cmdSN + 1);
-    expect((await c.next())?.itt).toBe(t);
-  });
+  ])(
+    '$title ends the task with CHECK CONDITION 0B/47/05 and writes nothing',
+    async ({ dataSNs }) => {
+      h = await startHarness();
+      const c = await h.session({ keys: { ImmediateData: 'No', InitialR2T: 'Yes' } });
+      const itt = c.nextItt();
+      c.send(scsiCommand({ itt, write: true, edtl: 2 * BS, cmdSN: c.cmdSN, cdb: write10(100, 2) }));
+      const r2t = await c.next();
+      expect(r2t?.opcode).toBe(Op.R2T);
+      dataSNs.forEach((dataSN, i) =>
+        c.send(
+          dataOut({
+            itt,
+            ttt: r2t?.ttt ?? 0,
+            dataSN,
+            offset: i * BS,
+            data: Buffer.alloc(BS, 0xee),
+            final: i === 1,
+          }),
+        ),
+      );
+      const rsp = await c.next();
+      expect(rsp?.opcode).toBe(Op.SCSI_RESPONSE);
+      expect(rsp?.byte3).toBe(0x02);
+      expect([rsp?.data[2 + 2], rsp?.data[2 + 12], rsp?.data[2 + 13]]).toEqual([0x0b, 0x47, 0x05]);
+      expect(h.scsi.writes).toHaveLength(0);
+      expect(h.scsi.checkConditions).toEqual(['protocol-service-crc-error']);
+      // The connection stays up.
+      const t = await tur(c, c.cmdSN + 1);
+      expect((await c.next())?.itt).toBe(t);
+    },
+  );
 
   it('a wrong Buffer Offset is a sequence error too', async () => {
     h = await startHarness();
     const c = await h.session({ keys: { ImmediateData: 'No', InitialR2T: 'Yes' } });
     c.send(scsiCommand({ itt: 1, write: true, edtl: 2 * BS, cmdSN: c.cmdSN, cdb: write10(0, 2) }));
     const r2t = await c.next();
-    c.send(dataOut({ itt: 1, ttt: r2t?.ttt ?? 0, dataSN: 0, offset: 0, data: Buffer.alloc(BS), final: false }));
-    c.send(dataOut({ itt: 1, ttt: r2t?.ttt ?? 0, dataSN: 1, offset: 2 * BS, data: Buffer.alloc(BS), final: true }));
+    c.send(
+      dataOut({
+        itt: 1,
+        ttt: r2t?.ttt ?? 0,
+        dataSN: 0,
+        offset: 0,
+        data: Buffer.alloc(BS),
+        final: false,
+      }),
+    );
+    c.send(
+      dataOut({
+        itt: 1,
+        ttt: r2t?.ttt ?? 0,
+        dataSN: 1,
+        offset: 2 * BS,
+        data: Buffer.alloc(BS),
+        final: true,
+      }),
+    );
     const rsp = await c.next();
     expect([rsp?.byte3, rsp?.data[2 + 12], rsp?.data[2 + 13]]).toEqual([2, 0x47, 0x05]);
   });
@@ -205,8 +294,27 @@ describe('writes', () => {
   it('reports underflow when more data was sent than the CDB asks for', async () => {
     h = await startHarness();
     const c = await h.session();
-    c.send(scsiCommand({ itt: 1, write: true, edtl: 10000, final: false, cmdSN: c.cmdSN, cdb: write10(0, 1), data: Buffer.alloc(8192, 1) }));
-    c.send(dataOut({ itt: 1, ttt: NO_TAG, dataSN: 0, offset: 8192, data: Buffer.alloc(10000 - 8192, 1), final: true }));
+    c.send(
+      scsiCommand({
+        itt: 1,
+        write: true,
+        edtl: 10000,
+        final: false,
+        cmdSN: c.cmdSN,
+        cdb: write10(0, 1),
+        data: Buffer.alloc(8192, 1),
+      }),
+    );
+    c.send(
+      dataOut({
+        itt: 1,
+        ttt: NO_TAG,
+        dataSN: 0,
+        offset: 8192,
+        data: Buffer.alloc(10000 - 8192, 1),
+        final: true,
+      }),
+    );
     const rsp = await c.next();
     expect(rsp?.opcode).toBe(Op.SCSI_RESPONSE);
     expect(rsp?.byte1).toBe(0x80 | 0x02);
@@ -216,7 +324,17 @@ describe('writes', () => {
   it('rejects immediate data longer than FirstBurstLength with reason 0x04', async () => {
     h = await startHarness();
     const c = await h.session({ keys: { FirstBurstLength: '1024' } });
-    c.send(scsiCommand({ itt: 1, write: true, edtl: 4096, final: true, cmdSN: c.cmdSN, cdb: write10(0, 8), data: Buffer.alloc(2048) }));
+    c.send(
+      scsiCommand({
+        itt: 1,
+        write: true,
+        edtl: 4096,
+        final: true,
+        cmdSN: c.cmdSN,
+        cdb: write10(0, 8),
+        data: Buffer.alloc(2048),
+      }),
+    );
     const rej = await c.next();
     expect(rej?.opcode).toBe(Op.REJECT);
     expect(rej?.byte2).toBe(0x04);
@@ -290,7 +408,9 @@ describe('NOP, TMF, logout, Reject', () => {
   it('ABORT TASK terminates a running task: response 0 and no SCSI Response ever', async () => {
     h = await startHarness();
     const c = await h.session();
-    c.send(scsiCommand({ itt: 7, edtl: 0, cmdSN: c.cmdSN, cdb: Buffer.from([0xc0, 0, 0, 0, 0, 0]) }));
+    c.send(
+      scsiCommand({ itt: 7, edtl: 0, cmdSN: c.cmdSN, cdb: Buffer.from([0xc0, 0, 0, 0, 0, 0]) }),
+    );
     await h.scsi.waitForStalled(1);
     c.send(tmfRequest({ fn: 1, itt: 8, rtt: 7, cmdSN: c.cmdSN + 1, refCmdSN: c.cmdSN }));
     const p = await c.next();
@@ -320,7 +440,9 @@ describe('NOP, TMF, logout, Reject', () => {
     h = await startHarness();
     const a = await h.session({ isid: '800000000001' });
     const b = await h.session({ isid: '800000000002' });
-    b.send(scsiCommand({ itt: 3, edtl: 0, cmdSN: b.cmdSN, cdb: Buffer.from([0xc0, 0, 0, 0, 0, 0]) }));
+    b.send(
+      scsiCommand({ itt: 3, edtl: 0, cmdSN: b.cmdSN, cdb: Buffer.from([0xc0, 0, 0, 0, 0, 0]) }),
+    );
     await h.scsi.waitForStalled(1);
     a.send(tmfRequest({ fn: 5, itt: 4, cmdSN: a.cmdSN }));
     const p = await a.next();
@@ -362,8 +484,12 @@ describe('NOP, TMF, logout, Reject', () => {
     h = await startHarness();
     const a = await h.session({ isid: '800000000001' });
     const b = await h.session({ isid: '800000000002' });
-    a.send(scsiCommand({ itt: 1, edtl: 0, cmdSN: a.cmdSN, cdb: Buffer.from([0xc0, 0, 0, 0, 0, 0]) }));
-    b.send(scsiCommand({ itt: 1, edtl: 0, cmdSN: b.cmdSN, cdb: Buffer.from([0xc0, 0, 0, 0, 0, 0]) }));
+    a.send(
+      scsiCommand({ itt: 1, edtl: 0, cmdSN: a.cmdSN, cdb: Buffer.from([0xc0, 0, 0, 0, 0, 0]) }),
+    );
+    b.send(
+      scsiCommand({ itt: 1, edtl: 0, cmdSN: b.cmdSN, cdb: Buffer.from([0xc0, 0, 0, 0, 0, 0]) }),
+    );
     await h.scsi.waitForStalled(2);
     a.send(tmfRequest({ fn: 2, itt: 4, cmdSN: a.cmdSN + 1 }));
     expect((await a.next())?.byte2).toBe(0);
@@ -375,11 +501,15 @@ describe('NOP, TMF, logout, Reject', () => {
   it('logs out: pending tasks get no response, Logout Response 0, then the connection closes', async () => {
     h = await startHarness();
     const c = await h.session();
-    c.send(scsiCommand({ itt: 7, edtl: 0, cmdSN: c.cmdSN, cdb: Buffer.from([0xc0, 0, 0, 0, 0, 0]) }));
+    c.send(
+      scsiCommand({ itt: 7, edtl: 0, cmdSN: c.cmdSN, cdb: Buffer.from([0xc0, 0, 0, 0, 0, 0]) }),
+    );
     c.send(logoutRequest({ itt: 9, cmdSN: c.cmdSN + 1 }));
     const p = await c.next();
     expect(p?.opcode).toBe(Op.LOGOUT_RESPONSE);
-    expect([p?.itt, p?.byte2, p?.bhs.readUInt16BE(40), p?.bhs.readUInt16BE(42)]).toEqual([9, 0, 0, 0]);
+    expect([p?.itt, p?.byte2, p?.bhs.readUInt16BE(40), p?.bhs.readUInt16BE(42)]).toEqual([
+      9, 0, 0, 0,
+    ]);
     expect(await c.closedWithin(2000)).toBe(true);
     expect(h.scsi.lost).toHaveLength(1);
     expect(h.server.sessionCount()).toBe(0);
@@ -401,7 +531,14 @@ describe('NOP, TMF, logout, Reject', () => {
   ])('rejects $title with reason $reason and the BHS as data', async ({ opcode, reason }) => {
     h = await startHarness();
     const c = await h.session();
-    const bhs = header({ opcode, immediate: true, byte1: 0x80, dsl: 0, itt: 0x55, words: { 24: c.cmdSN } });
+    const bhs = header({
+      opcode,
+      immediate: true,
+      byte1: 0x80,
+      dsl: 0,
+      itt: 0x55,
+      words: { 24: c.cmdSN },
+    });
     c.send(frame(bhs));
     const p = await c.next();
     expect([p?.opcode, p?.byte2, p?.dsl]).toEqual([Op.REJECT, reason, 48]);
@@ -412,7 +549,9 @@ describe('NOP, TMF, logout, Reject', () => {
   it('rejects a reused live ITT with reason 0x07', async () => {
     h = await startHarness();
     const c = await h.session();
-    c.send(scsiCommand({ itt: 7, edtl: 0, cmdSN: c.cmdSN, cdb: Buffer.from([0xc0, 0, 0, 0, 0, 0]) }));
+    c.send(
+      scsiCommand({ itt: 7, edtl: 0, cmdSN: c.cmdSN, cdb: Buffer.from([0xc0, 0, 0, 0, 0, 0]) }),
+    );
     c.send(scsiCommand({ itt: 7, edtl: 0, cmdSN: c.cmdSN + 1, cdb: TEST_UNIT_READY }));
     const p = await c.next();
     expect([p?.opcode, p?.byte2]).toEqual([Op.REJECT, 0x07]);
@@ -422,7 +561,16 @@ describe('NOP, TMF, logout, Reject', () => {
   it('rejects a bidirectional command and EDTL without direction with reason 0x09', async () => {
     h = await startHarness();
     const c = await h.session();
-    c.send(scsiCommand({ itt: 1, read: true, write: true, edtl: 512, cmdSN: c.cmdSN, cdb: read10(0, 1) }));
+    c.send(
+      scsiCommand({
+        itt: 1,
+        read: true,
+        write: true,
+        edtl: 512,
+        cmdSN: c.cmdSN,
+        cdb: read10(0, 1),
+      }),
+    );
     expect((await c.next())?.byte2).toBe(0x09);
     c.send(scsiCommand({ itt: 2, edtl: 512, cmdSN: c.cmdSN, cdb: read10(0, 1) }));
     expect((await c.next())?.byte2).toBe(0x09);
@@ -431,7 +579,15 @@ describe('NOP, TMF, logout, Reject', () => {
   it('maps a non "00 nn" LUN to a LUN the ScsiTarget does not have', async () => {
     h = await startHarness();
     const c = await h.session();
-    c.send(scsiCommand({ itt: 1, edtl: 0, cmdSN: c.cmdSN, lun: Buffer.from([0x40, 1, 0, 0, 0, 0, 0, 0]), cdb: TEST_UNIT_READY }));
+    c.send(
+      scsiCommand({
+        itt: 1,
+        edtl: 0,
+        cmdSN: c.cmdSN,
+        lun: Buffer.from([0x40, 1, 0, 0, 0, 0, 0, 0]),
+        cdb: TEST_UNIT_READY,
+      }),
+    );
     const p = await c.next();
     expect(p?.byte3).toBe(2);
     expect(h.scsi.executed[0]?.lun).toBe(-1);
@@ -485,18 +641,29 @@ describe('digests', () => {
 describe('data digest on Data-Out', () => {
   it('rejects the PDU with 0x02 and ends the task with CHECK CONDITION 0B/47/05', async () => {
     h = await startHarness();
-    const c = await h.session({ keys: { DataDigest: 'CRC32C', InitialR2T: 'Yes', ImmediateData: 'No' } });
+    const c = await h.session({
+      keys: { DataDigest: 'CRC32C', InitialR2T: 'Yes', ImmediateData: 'No' },
+    });
     const f = { dataDigest: true };
     c.send(scsiCommand({ itt: 1, write: true, edtl: BS, cmdSN: c.cmdSN, cdb: write10(0, 1) }, f));
     const r2t = await c.next();
     expect(r2t?.opcode).toBe(Op.R2T);
-    const bad = dataOut({ itt: 1, ttt: r2t?.ttt ?? 0, dataSN: 0, offset: 0, data: Buffer.alloc(BS, 1) }, f);
+    const bad = dataOut(
+      { itt: 1, ttt: r2t?.ttt ?? 0, dataSN: 0, offset: 0, data: Buffer.alloc(BS, 1) },
+      f,
+    );
     bad.writeUInt8(bad.readUInt8(bad.length - 1) ^ 0xff, bad.length - 1);
     c.send(bad);
     const rej = await c.next();
     expect([rej?.opcode, rej?.byte2]).toEqual([Op.REJECT, 0x02]);
     const rsp = await c.next();
-    expect([rsp?.opcode, rsp?.byte3, rsp?.data[2 + 2], rsp?.data[2 + 12], rsp?.data[2 + 13]]).toEqual([Op.SCSI_RESPONSE, 2, 0x0b, 0x47, 0x05]);
+    expect([
+      rsp?.opcode,
+      rsp?.byte3,
+      rsp?.data[2 + 2],
+      rsp?.data[2 + 12],
+      rsp?.data[2 + 13],
+    ]).toEqual([Op.SCSI_RESPONSE, 2, 0x0b, 0x47, 0x05]);
     expect(h.scsi.writes).toHaveLength(0);
   });
 });
@@ -517,7 +684,9 @@ describe('two sessions', () => {
   it('reinstates a session logged in again with the same ISID (tasks end silently)', async () => {
     h = await startHarness();
     const a = await h.session({ isid: '800000000001' });
-    a.send(scsiCommand({ itt: 7, edtl: 0, cmdSN: a.cmdSN, cdb: Buffer.from([0xc0, 0, 0, 0, 0, 0]) }));
+    a.send(
+      scsiCommand({ itt: 7, edtl: 0, cmdSN: a.cmdSN, cdb: Buffer.from([0xc0, 0, 0, 0, 0, 0]) }),
+    );
     await h.scsi.waitForStalled(1);
     const b = await h.session({ isid: '800000000001' });
     expect(await a.closedWithin()).toBe(true);
@@ -534,7 +703,9 @@ describe('text in full feature phase', () => {
     h = await startHarness();
     const c = await h.session();
     const whole = Buffer.from('SendTargets=\0');
-    c.send(textRequest({ itt: 3, final: false, cont: true, cmdSN: c.cmdSN, data: whole.subarray(0, 5) }));
+    c.send(
+      textRequest({ itt: 3, final: false, cont: true, cmdSN: c.cmdSN, data: whole.subarray(0, 5) }),
+    );
     const p1 = await c.next();
     expect([p1?.opcode, p1?.byte1, p1?.dsl]).toEqual([Op.TEXT_RESPONSE, 0x00, 0]);
     expect(p1?.ttt).not.toBe(NO_TAG);

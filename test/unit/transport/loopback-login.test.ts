@@ -23,7 +23,11 @@ afterEach(async () => {
 });
 
 const INITIATOR = 'iqn.2026-11.test:initiator';
-const OPERATIONAL = { HeaderDigest: 'None', DataDigest: 'None', MaxRecvDataSegmentLength: '262144' };
+const OPERATIONAL = {
+  HeaderDigest: 'None',
+  DataDigest: 'None',
+  MaxRecvDataSegmentLength: '262144',
+};
 
 async function loginPdu(c: WireInitiator, spec: Parameters<typeof loginRequest>[0]) {
   c.send(loginRequest(spec));
@@ -35,9 +39,21 @@ async function loginPdu(c: WireInitiator, spec: Parameters<typeof loginRequest>[
 describe('login status codes', () => {
   it.each([
     { title: 'no InitiatorName', keys: { TargetName: TARGET }, status: 0x0207 },
-    { title: 'no TargetName in a normal session', keys: { InitiatorName: INITIATOR }, status: 0x0207 },
-    { title: 'an unknown target', keys: { InitiatorName: INITIATOR, TargetName: 'iqn.2026-11.test:nope' }, status: 0x0203 },
-    { title: 'an unknown SessionType', keys: { InitiatorName: INITIATOR, TargetName: TARGET, SessionType: 'Weird' }, status: 0x0209 },
+    {
+      title: 'no TargetName in a normal session',
+      keys: { InitiatorName: INITIATOR },
+      status: 0x0207,
+    },
+    {
+      title: 'an unknown target',
+      keys: { InitiatorName: INITIATOR, TargetName: 'iqn.2026-11.test:nope' },
+      status: 0x0203,
+    },
+    {
+      title: 'an unknown SessionType',
+      keys: { InitiatorName: INITIATOR, TargetName: TARGET, SessionType: 'Weird' },
+      status: 0x0209,
+    },
   ])('answers $title with $status and closes', async ({ keys, status }) => {
     h = await startHarness();
     const c = await h.connect();
@@ -51,14 +67,20 @@ describe('login status codes', () => {
   it('denies an initiator outside the ACL with authorization failure (0x0202, RFC 7143 11.13.5)', async () => {
     h = await startHarness({ target: { initiators: ['iqn.2026-11.test:other'] } });
     const c = await h.connect();
-    const { pdu } = await loginPdu(c, { data: text({ InitiatorName: INITIATOR, TargetName: TARGET }) });
+    const { pdu } = await loginPdu(c, {
+      data: text({ InitiatorName: INITIATOR, TargetName: TARGET }),
+    });
     expect(loginStatus(pdu)).toBe(0x0202);
   });
 
   it('answers Version-min > 0 with 0x0205', async () => {
     h = await startHarness();
     const c = await h.connect();
-    const { pdu } = await loginPdu(c, { versionMax: 2, versionMin: 1, data: text({ InitiatorName: INITIATOR, TargetName: TARGET }) });
+    const { pdu } = await loginPdu(c, {
+      versionMax: 2,
+      versionMin: 1,
+      data: text({ InitiatorName: INITIATOR, TargetName: TARGET }),
+    });
     expect(loginStatus(pdu)).toBe(0x0205);
   });
 
@@ -68,10 +90,16 @@ describe('login status codes', () => {
     const live = h.server.sessionCount();
     expect(live).toBe(1);
     const c = await h.connect();
-    const { pdu } = await loginPdu(c, { tsih: 999, data: text({ InitiatorName: INITIATOR, TargetName: TARGET }) });
+    const { pdu } = await loginPdu(c, {
+      tsih: 999,
+      data: text({ InitiatorName: INITIATOR, TargetName: TARGET }),
+    });
     expect(loginStatus(pdu)).toBe(0x020a);
     const d = await h.connect();
-    const { pdu: p2 } = await loginPdu(d, { tsih: 1, data: text({ InitiatorName: INITIATOR, TargetName: TARGET }) });
+    const { pdu: p2 } = await loginPdu(d, {
+      tsih: 1,
+      data: text({ InitiatorName: INITIATOR, TargetName: TARGET }),
+    });
     expect(loginStatus(p2)).toBe(0x0206);
     expect(first.closed).toBe(false);
   });
@@ -89,11 +117,17 @@ describe('login status codes', () => {
     { title: 'T=1 with NSG <= CSG', spec: { csg: 1, nsg: 1 } },
     { title: 'T and C together', spec: { cont: true } },
     { title: 'CSG 2', spec: { csg: 2, nsg: 3 } },
-    { title: 'text without the final NUL', spec: { data: Buffer.from(`InitiatorName=${INITIATOR}\0TargetName=${TARGET}`) } },
+    {
+      title: 'text without the final NUL',
+      spec: { data: Buffer.from(`InitiatorName=${INITIATOR}\0TargetName=${TARGET}`) },
+    },
   ])('answers $title with 0x0200', async ({ spec }) => {
     h = await startHarness();
     const c = await h.connect();
-    const { pdu } = await loginPdu(c, { data: text({ InitiatorName: INITIATOR, TargetName: TARGET }), ...spec });
+    const { pdu } = await loginPdu(c, {
+      data: text({ InitiatorName: INITIATOR, TargetName: TARGET }),
+      ...spec,
+    });
     expect(loginStatus(pdu)).toBe(0x0200);
   });
 });
@@ -107,20 +141,43 @@ describe('login stages', () => {
       nsg: 1,
       transit: true,
       cmdSN: 5,
-      data: text({ InitiatorName: INITIATOR, TargetName: TARGET, SessionType: 'Normal', AuthMethod: 'CHAP,None' }),
+      data: text({
+        InitiatorName: INITIATOR,
+        TargetName: TARGET,
+        SessionType: 'Normal',
+        AuthMethod: 'CHAP,None',
+      }),
     });
     expect(loginStatus(r1.pdu)).toBe(0);
     expect(r1.pdu.byte1).toBe(0x80 | (0 << 2) | 1);
     expect(r1.keys).toEqual({ TargetPortalGroupTag: '1', AuthMethod: 'None' });
     expect(tsihOf(r1.pdu)).toBe(0);
     expect(r1.pdu.statSN).toBe(1);
-    const r2 = await loginPdu(c, { csg: 1, nsg: 3, transit: false, cmdSN: 5, expStatSN: 2, data: text({ ...OPERATIONAL, InitialR2T: 'Yes' }) });
+    const r2 = await loginPdu(c, {
+      csg: 1,
+      nsg: 3,
+      transit: false,
+      cmdSN: 5,
+      expStatSN: 2,
+      data: text({ ...OPERATIONAL, InitialR2T: 'Yes' }),
+    });
     expect(r2.pdu.byte1).toBe(1 << 2); // T=0: we only go on when asked
     expect(tsihOf(r2.pdu)).toBe(0);
-    expect(r2.keys).toEqual({ HeaderDigest: 'None', DataDigest: 'None', InitialR2T: 'Yes', MaxRecvDataSegmentLength: '262144' });
+    expect(r2.keys).toEqual({
+      HeaderDigest: 'None',
+      DataDigest: 'None',
+      InitialR2T: 'Yes',
+      MaxRecvDataSegmentLength: '262144',
+    });
     expect(r2.pdu.statSN).toBe(2);
     // libiscsi re-sends the same keys while we answer T=0: identical repeats are fine.
-    const r3 = await loginPdu(c, { csg: 1, nsg: 3, transit: true, cmdSN: 5, data: text({ ...OPERATIONAL, InitialR2T: 'Yes' }) });
+    const r3 = await loginPdu(c, {
+      csg: 1,
+      nsg: 3,
+      transit: true,
+      cmdSN: 5,
+      data: text({ ...OPERATIONAL, InitialR2T: 'Yes' }),
+    });
     expect(loginStatus(r3.pdu)).toBe(0);
     expect(r3.pdu.byte1).toBe(0x80 | (1 << 2) | 3);
     expect(tsihOf(r3.pdu)).not.toBe(0);
@@ -131,7 +188,10 @@ describe('login stages', () => {
   it('refuses a key repeated with another value (0x0200)', async () => {
     h = await startHarness();
     const c = await h.connect();
-    await loginPdu(c, { transit: false, data: text({ InitiatorName: INITIATOR, TargetName: TARGET, InitialR2T: 'No' }) });
+    await loginPdu(c, {
+      transit: false,
+      data: text({ InitiatorName: INITIATOR, TargetName: TARGET, InitialR2T: 'No' }),
+    });
     const r = await loginPdu(c, { data: text({ InitialR2T: 'Yes' }) });
     expect(loginStatus(r.pdu)).toBe(0x0200);
   });
@@ -155,7 +215,10 @@ describe('CHAP', () => {
   const md5 = (id: number, secret: string, challenge: Buffer) =>
     createHash('md5').update(Buffer.of(id)).update(secret).update(challenge).digest();
 
-  async function chapLogin(c: WireInitiator, response: (id: number, challenge: Buffer) => Record<string, string>) {
+  async function chapLogin(
+    c: WireInitiator,
+    response: (id: number, challenge: Buffer) => Record<string, string>,
+  ) {
     const r1 = await loginPdu(c, {
       csg: 0,
       nsg: 1,
@@ -170,13 +233,19 @@ describe('CHAP', () => {
     expect(id).toBeLessThanOrEqual(255);
     expect(r2.keys.CHAP_C).toMatch(/^0x[0-9a-f]{32}$/);
     const challenge = Buffer.from((r2.keys.CHAP_C ?? '').slice(2), 'hex');
-    return { r3: await loginPdu(c, { csg: 0, nsg: 1, data: text(response(id, challenge)) }), challenge };
+    return {
+      r3: await loginPdu(c, { csg: 0, nsg: 1, data: text(response(id, challenge)) }),
+      challenge,
+    };
   }
 
   it('accepts a correct one-way response (hex) and goes on to FFP', async () => {
     h = await startHarness({ target: { chap } });
     const c = await h.connect();
-    const { r3 } = await chapLogin(c, (id, ch) => ({ CHAP_N: 'alice', CHAP_R: `0x${md5(id, chap.secret, ch).toString('hex')}` }));
+    const { r3 } = await chapLogin(c, (id, ch) => ({
+      CHAP_N: 'alice',
+      CHAP_R: `0x${md5(id, chap.secret, ch).toString('hex')}`,
+    }));
     expect(loginStatus(r3.pdu)).toBe(0);
     expect(r3.pdu.byte1).toBe(0x80 | 1);
     const r4 = await loginPdu(c, { csg: 1, nsg: 3, data: text(OPERATIONAL) });
@@ -187,13 +256,28 @@ describe('CHAP', () => {
   it('accepts a base64 (0b) response', async () => {
     h = await startHarness({ target: { chap } });
     const c = await h.connect();
-    const { r3 } = await chapLogin(c, (id, ch) => ({ CHAP_N: 'alice', CHAP_R: `0b${md5(id, chap.secret, ch).toString('base64')}` }));
+    const { r3 } = await chapLogin(c, (id, ch) => ({
+      CHAP_N: 'alice',
+      CHAP_R: `0b${md5(id, chap.secret, ch).toString('base64')}`,
+    }));
     expect(loginStatus(r3.pdu)).toBe(0);
   });
 
   it.each([
-    { title: 'a wrong secret', make: (id: number, ch: Buffer) => ({ CHAP_N: 'alice', CHAP_R: `0x${md5(id, 'wrong-secret-000', ch).toString('hex')}` }) },
-    { title: 'a wrong name', make: (id: number, ch: Buffer) => ({ CHAP_N: 'bob', CHAP_R: `0x${md5(id, chap.secret, ch).toString('hex')}` }) },
+    {
+      title: 'a wrong secret',
+      make: (id: number, ch: Buffer) => ({
+        CHAP_N: 'alice',
+        CHAP_R: `0x${md5(id, 'wrong-secret-000', ch).toString('hex')}`,
+      }),
+    },
+    {
+      title: 'a wrong name',
+      make: (id: number, ch: Buffer) => ({
+        CHAP_N: 'bob',
+        CHAP_R: `0x${md5(id, chap.secret, ch).toString('hex')}`,
+      }),
+    },
     { title: 'a short response', make: () => ({ CHAP_N: 'alice', CHAP_R: '0x0011' }) },
   ])('refuses $title with 0x0201', async ({ make }) => {
     h = await startHarness({ target: { chap } });
@@ -247,16 +331,36 @@ describe('CHAP', () => {
 });
 
 describe('discovery', () => {
-  const other = (name: string, initiators?: string[]) => ({ name, scsi: new FakeScsiTarget(), ...(initiators ? { initiators } : {}) });
+  const other = (name: string, initiators?: string[]) => ({
+    name,
+    scsi: new FakeScsiTarget(),
+    ...(initiators ? { initiators } : {}),
+  });
 
   it('answers normal-only keys Irrelevant and SendTargets=All with the visible targets at the local address', async () => {
-    h = await startHarness({ extraTargets: [other('iqn.2026-11.test:second'), other('iqn.2026-11.test:hidden', ['iqn.x:y'])] });
+    h = await startHarness({
+      extraTargets: [
+        other('iqn.2026-11.test:second'),
+        other('iqn.2026-11.test:hidden', ['iqn.x:y']),
+      ],
+    });
     const c = await h.connect();
     const r = await loginPdu(c, {
-      data: text({ InitiatorName: INITIATOR, SessionType: 'Discovery', InitialR2T: 'No', MaxBurstLength: '262144', MaxRecvDataSegmentLength: '32768', HeaderDigest: 'None' }),
+      data: text({
+        InitiatorName: INITIATOR,
+        SessionType: 'Discovery',
+        InitialR2T: 'No',
+        MaxBurstLength: '262144',
+        MaxRecvDataSegmentLength: '32768',
+        HeaderDigest: 'None',
+      }),
     });
     expect(loginStatus(r.pdu)).toBe(0);
-    expect(r.keys).toMatchObject({ InitialR2T: 'Irrelevant', MaxBurstLength: 'Irrelevant', HeaderDigest: 'None' });
+    expect(r.keys).toMatchObject({
+      InitialR2T: 'Irrelevant',
+      MaxBurstLength: 'Irrelevant',
+      HeaderDigest: 'None',
+    });
     expect(r.keys.TargetPortalGroupTag).toBeUndefined();
     c.send(textRequest({ itt: 9, cmdSN: r.pdu.expCmdSN, data: text({ SendTargets: 'All' }) }));
     const p = await c.next();
@@ -270,14 +374,26 @@ describe('discovery', () => {
       ['TargetAddress', `127.0.0.1:${h.port},1`],
     ]);
     // SCSI commands are not legal in a discovery session.
-    c.send(frame(header({ opcode: Op.SCSI_COMMAND, byte1: 0x80, dsl: 0, itt: 3, words: { 24: r.pdu.expCmdSN } })));
+    c.send(
+      frame(
+        header({
+          opcode: Op.SCSI_COMMAND,
+          byte1: 0x80,
+          dsl: 0,
+          itt: 3,
+          words: { 24: r.pdu.expCmdSN },
+        }),
+      ),
+    );
     expect((await c.next())?.byte2).toBe(0x04);
   });
 
   it.each(['Alle', 'A'])('rejects SendTargets=%s by Reject (RFC 7143 6.10)', async (value) => {
     h = await startHarness();
     const c = await h.connect();
-    const r = await loginPdu(c, { data: text({ InitiatorName: INITIATOR, SessionType: 'Discovery' }) });
+    const r = await loginPdu(c, {
+      data: text({ InitiatorName: INITIATOR, SessionType: 'Discovery' }),
+    });
     c.send(textRequest({ itt: 9, cmdSN: r.pdu.expCmdSN, data: text({ SendTargets: value }) }));
     const reject = await c.next();
     expect(reject?.opcode).toBe(Op.REJECT);
@@ -286,7 +402,10 @@ describe('discovery', () => {
     c.send(textRequest({ itt: 10, cmdSN: r.pdu.expCmdSN, data: text({ SendTargets: 'All' }) }));
     const p = await c.next();
     expect(p?.opcode).toBe(Op.TEXT_RESPONSE);
-    const own = [['TargetName', TARGET], ['TargetAddress', `127.0.0.1:${h.port},1`]];
+    const own = [
+      ['TargetName', TARGET],
+      ['TargetAddress', `127.0.0.1:${h.port},1`],
+    ];
     expect(parseText(p?.data ?? Buffer.alloc(0))).toEqual(own);
   });
 
@@ -294,7 +413,10 @@ describe('discovery', () => {
     h = await startHarness();
     const c = await h.session();
     const requests = [
-      'SendTargetsPlease=All', 'SendTargets=Alle', 'SendTargets=A', 'sENDtARGETS=aLL',
+      'SendTargetsPlease=All',
+      'SendTargets=Alle',
+      'SendTargets=A',
+      'sENDtARGETS=aLL',
       'SendTargets=All',
     ];
     for (const [i, pair] of requests.entries()) {
@@ -312,7 +434,16 @@ describe('discovery', () => {
   it('answers an unknown key NotUnderstood, and an empty SendTargets in a normal session with its own target', async () => {
     h = await startHarness({ extraTargets: [other('iqn.2026-11.test:second')] });
     const c = await h.session();
-    c.send(textRequest({ itt: 9, cmdSN: c.cmdSN, data: text([['sENDtARGETS', 'aLL'], ['SendTargets', '']]) }));
+    c.send(
+      textRequest({
+        itt: 9,
+        cmdSN: c.cmdSN,
+        data: text([
+          ['sENDtARGETS', 'aLL'],
+          ['SendTargets', ''],
+        ]),
+      }),
+    );
     expect(parseText((await c.next())?.data ?? Buffer.alloc(0))).toEqual([
       ['sENDtARGETS', 'NotUnderstood'],
       ['TargetName', TARGET],
@@ -325,8 +456,11 @@ describe('names that are not iSCSI names (RFC 7143 4.2.7, RFC 3722)', () => {
   /** Login text with raw name bytes, so the test controls every byte on the wire. */
   const rawNames = (initiator: Buffer, target: Buffer = Buffer.from(TARGET)) =>
     Buffer.concat([
-      Buffer.from('InitiatorName='), initiator,
-      Buffer.from('\0TargetName='), target, Buffer.from('\0'),
+      Buffer.from('InitiatorName='),
+      initiator,
+      Buffer.from('\0TargetName='),
+      target,
+      Buffer.from('\0'),
       text(OPERATIONAL),
     ]);
   const badUtf8 = (tail: number[]) =>

@@ -7,7 +7,13 @@ import { FakeScsiTarget } from './harness.js';
 
 describe('serial numbers', () => {
   it.each([
-    [1, 2, true], [2, 1, false], [0xffffffff, 0, true], [0, 0xffffffff, false], [5, 5, false], [0, 0x7fffffff, true], [0, 0x80000000, false],
+    [1, 2, true],
+    [2, 1, false],
+    [0xffffffff, 0, true],
+    [0, 0xffffffff, false],
+    [5, 5, false],
+    [0, 0x7fffffff, true],
+    [0, 0x80000000, false],
   ])('%d < %d is %s', (a, b, want) => {
     expect(serialLt(a, b)).toBe(want);
   });
@@ -33,32 +39,78 @@ describe('portals', () => {
 describe('SendTargets', () => {
   const a = { name: 'iqn.2026-11.t:a', scsi: new FakeScsiTarget() };
   const b = { name: 'iqn.2026-11.t:b', scsi: new FakeScsiTarget(), initiators: ['iqn.i:allowed'] };
-  const base = { initiatorName: 'iqn.i:other', targets: [a, b], portal: { host: '127.0.0.1', port: 3260 }, maxBytes: 8192 };
+  const base = {
+    initiatorName: 'iqn.i:other',
+    targets: [a, b],
+    portal: { host: '127.0.0.1', port: 3260 },
+    maxBytes: 8192,
+  };
   it('All in discovery lists what the ACL lets the initiator see', () => {
     const r = sendTargets('All', { ...base, kind: 'Discovery', ownTarget: undefined });
-    expect(r).toEqual({ ok: true, pairs: [['TargetName', a.name], ['TargetAddress', '127.0.0.1:3260,1']] });
-    const r2 = sendTargets('All', { ...base, initiatorName: 'iqn.i:allowed', kind: 'Discovery', ownTarget: undefined });
+    expect(r).toEqual({
+      ok: true,
+      pairs: [
+        ['TargetName', a.name],
+        ['TargetAddress', '127.0.0.1:3260,1'],
+      ],
+    });
+    const r2 = sendTargets('All', {
+      ...base,
+      initiatorName: 'iqn.i:allowed',
+      kind: 'Discovery',
+      ownTarget: undefined,
+    });
     expect(r2.ok && r2.pairs.length).toBe(4);
   });
   it('leaves out whole entries that would pass maxBytes (size checked before building)', () => {
-    const many = Array.from({ length: 10 }, (_, i) => ({ name: `iqn.2026-11.t:n${i}`, scsi: new FakeScsiTarget() }));
+    const many = Array.from({ length: 10 }, (_, i) => ({
+      name: `iqn.2026-11.t:n${i}`,
+      scsi: new FakeScsiTarget(),
+    }));
     const entry = 'TargetName=iqn.2026-11.t:n0\0TargetAddress=127.0.0.1:3260,1\0'.length;
-    const r = sendTargets('All', { ...base, targets: many, kind: 'Discovery', ownTarget: undefined, maxBytes: entry * 3 + 5 });
+    const r = sendTargets('All', {
+      ...base,
+      targets: many,
+      kind: 'Discovery',
+      ownTarget: undefined,
+      maxBytes: entry * 3 + 5,
+    });
     expect(r.ok && r.pairs.length).toBe(6);
-    expect(sendTargets('All', { ...base, targets: many, kind: 'Discovery', ownTarget: undefined, maxBytes: entry - 1 })).toEqual({ ok: true, pairs: [] });
+    expect(
+      sendTargets('All', {
+        ...base,
+        targets: many,
+        kind: 'Discovery',
+        ownTarget: undefined,
+        maxBytes: entry - 1,
+      }),
+    ).toEqual({ ok: true, pairs: [] });
   });
 
   it('All in a normal session is refused; a foreign name is not shown', () => {
     expect(sendTargets('All', { ...base, kind: 'Normal', ownTarget: a }).ok).toBe(false);
-    expect(sendTargets(b.name, { ...base, kind: 'Normal', ownTarget: a })).toEqual({ ok: true, pairs: [] });
+    expect(sendTargets(b.name, { ...base, kind: 'Normal', ownTarget: a })).toEqual({
+      ok: true,
+      pairs: [],
+    });
   });
 });
 
 describe('SessionRegistry', () => {
   const fake = (tsih: number, isid: string, log: string[]) => ({
-    tsih, initiatorName: 'iqn.i:x', isid, targetName: 'iqn.t:y', terminate: (why: string) => log.push(`${tsih}:${why}`),
+    tsih,
+    initiatorName: 'iqn.i:x',
+    isid,
+    targetName: 'iqn.t:y',
+    terminate: (why: string) => log.push(`${tsih}:${why}`),
   });
-  const req = (isid: string, tsih = 0) => ({ initiatorName: 'iqn.i:x', isid, tsih, kind: 'Normal' as const, target: { name: 'iqn.t:y', scsi: new FakeScsiTarget() } });
+  const req = (isid: string, tsih = 0) => ({
+    initiatorName: 'iqn.i:x',
+    isid,
+    tsih,
+    kind: 'Normal' as const,
+    target: { name: 'iqn.t:y', scsi: new FakeScsiTarget() },
+  });
 
   it('allocates distinct non-zero TSIHs and reinstates by identity', () => {
     const log: string[] = [];

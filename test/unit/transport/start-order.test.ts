@@ -109,7 +109,10 @@ describe('start order', () => {
     expect(await drain(c)).toEqual([]);
     sendData(c, w, Buffer.alloc(8 * BS, 7));
     const pdus = await drain(c);
-    expect(finals(pdus)).toEqual([[w.itt, 0], [r, 0]]);
+    expect(finals(pdus)).toEqual([
+      [w.itt, 0],
+      [r, 0],
+    ]);
     const dataIn = pdus.find((p) => p.opcode === Op.DATA_IN);
     expect(dataIn?.data.subarray(0, 4 * BS)).toEqual(Buffer.alloc(4 * BS, 7));
   });
@@ -123,7 +126,10 @@ describe('start order', () => {
     sendData(c, second, Buffer.alloc(8 * BS, 2));
     expect(await drain(c)).toEqual([]);
     sendData(c, first, Buffer.alloc(8 * BS, 1));
-    expect(finals(await drain(c))).toEqual([[first.itt, 0], [second.itt, 0]]);
+    expect(finals(await drain(c))).toEqual([
+      [first.itt, 0],
+      [second.itt, 0],
+    ]);
     expect(h.scsi.executed.map((x) => x.tag)).toEqual([first.itt, second.itt]);
     expect(h.scsi.startAheadAsked).toEqual([]);
   });
@@ -141,7 +147,10 @@ describe('start order', () => {
     const r = read(c, 100, 8, readAttr);
     expect(await drain(c)).toEqual([]);
     sendData(c, w, Buffer.alloc(8 * BS));
-    expect(finals(await drain(c))).toEqual([[w.itt, 0], [r, 0]]);
+    expect(finals(await drain(c))).toEqual([
+      [w.itt, 0],
+      [r, 0],
+    ]);
     expect(h.scsi.startAheadAsked).toEqual([]);
   });
 });
@@ -197,7 +206,10 @@ describe('start order on a zoned LU (real SCSI target)', () => {
     const r3 = read(c, zs(3), 8);
     const reset4 = zbcReset(c, zs(4));
     const reset2 = zbcReset(c, zs(2));
-    expect(finals(await drain(c))).toEqual([[r3, 0], [reset4, 0]]);
+    expect(finals(await drain(c))).toEqual([
+      [r3, 0],
+      [reset4, 0],
+    ]);
     expect(zones.zoneAt(4).condition).toBe(C.EMPTY);
     expect(zones.zoneAt(2).condition).toBe(C.EMPTY);
 
@@ -206,7 +218,13 @@ describe('start order on a zoned LU (real SCSI target)', () => {
     // both writes, so the zone ends EMPTY (reset first, it would hold 16 written blocks).
     const after = finals(await drain(c));
     expect(after).toHaveLength(3);
-    expect(after).toEqual(expect.arrayContaining([[w1.itt, 0], [w2, 0], [reset2, 0]]));
+    expect(after).toEqual(
+      expect.arrayContaining([
+        [w1.itt, 0],
+        [w2, 0],
+        [reset2, 0],
+      ]),
+    );
     expect(zones.zoneAt(2).condition).toBe(C.EMPTY);
     expect(started.map((s) => s.slice(0, 2))).toEqual(['28', '94', '2a', '2a', '94']);
   });

@@ -3,18 +3,35 @@
 import { describe, expect, it } from 'vitest';
 import { ZoneModel } from '../../../zbc/zone-model.js';
 import { ZoneCondition as C, type ZoneCapture, type ZoneLayoutConfig } from '../../../zbc/types.js';
-import { act, cond, expectRestoredMatches, journalOf, plan, smallLayout, wp, write, zs } from './fixtures.js';
+import {
+  act,
+  cond,
+  expectRestoredMatches,
+  journalOf,
+  plan,
+  smallLayout,
+  wp,
+  write,
+  zs,
+} from './fixtures.js';
 import { settled } from '../../helpers/zone-result.js';
 
 const rows = (c: ZoneCapture) =>
-  Array.from(c.zones, (z, k) => ({ zone: z, cond: c.condition[k], wp: c.writePointer[k], attrs: c.attributes[k] }));
+  Array.from(c.zones, (z, k) => ({
+    zone: z,
+    cond: c.condition[k],
+    wp: c.writePointer[k],
+    attrs: c.attributes[k],
+  }));
 
 describe('captureDurable', () => {
   it('a fresh model has nothing to capture; a capture clears the dirty set', () => {
     const m = new ZoneModel(smallLayout());
     expect(m.captureDurable().zones.length).toBe(0);
     write(m, zs(3), 8);
-    expect(rows(m.captureDurable())).toEqual([{ zone: 3, cond: C.CLOSED, wp: zs(3) + 8, attrs: 0 }]);
+    expect(rows(m.captureDurable())).toEqual([
+      { zone: 3, cond: C.CLOSED, wp: zs(3) + 8, attrs: 0 },
+    ]);
     expect(m.captureDurable().zones.length).toBe(0);
   });
 
@@ -29,7 +46,9 @@ describe('captureDurable', () => {
     m.writeCompleted(b); // the later write completes first
     expect(rows(m.captureDurable())).toEqual([{ zone: 3, cond: C.EMPTY, wp: zs(3), attrs: 0 }]);
     m.writeCompleted(a);
-    expect(rows(m.captureDurable())).toEqual([{ zone: 3, cond: C.CLOSED, wp: zs(3) + 16, attrs: 0 }]);
+    expect(rows(m.captureDurable())).toEqual([
+      { zone: 3, cond: C.CLOSED, wp: zs(3) + 16, attrs: 0 },
+    ]);
     expect(m.captureDurable().zones.length).toBe(0);
   });
 
@@ -39,10 +58,14 @@ describe('captureDurable', () => {
     const last = plan(m, zs(3) + 56, 8);
     m.commitWrite(last);
     expect(cond(m, 3)).toBe(C.FULL);
-    expect(rows(m.captureDurable())).toEqual([{ zone: 3, cond: C.CLOSED, wp: zs(3) + 56, attrs: 0 }]);
+    expect(rows(m.captureDurable())).toEqual([
+      { zone: 3, cond: C.CLOSED, wp: zs(3) + 56, attrs: 0 },
+    ]);
     m.writeFailed(last); // a failed write changes nothing: back to the WP before it
     expect(cond(m, 3)).toBe(C.IMPLICITLY_OPENED);
-    expect(rows(m.captureDurable())).toEqual([{ zone: 3, cond: C.CLOSED, wp: zs(3) + 56, attrs: 0 }]);
+    expect(rows(m.captureDurable())).toEqual([
+      { zone: 3, cond: C.CLOSED, wp: zs(3) + 56, attrs: 0 },
+    ]);
   });
 
   it('zone actions are captured normalised (EOPEN -> EMPTY/CLOSED), resets as EMPTY', () => {
@@ -77,7 +100,14 @@ describe('restore', () => {
     state.condition[7] = C.FULL;
     state.attributes[7] = 0xff;
     const m = new ZoneModel(smallLayout(), state);
-    expect([2, 3, 4, 5, 6, 7].map((i) => cond(m, i))).toEqual([C.CLOSED, C.EMPTY, C.FULL, C.READ_ONLY, C.EMPTY, C.FULL]);
+    expect([2, 3, 4, 5, 6, 7].map((i) => cond(m, i))).toEqual([
+      C.CLOSED,
+      C.EMPTY,
+      C.FULL,
+      C.READ_ONLY,
+      C.EMPTY,
+      C.FULL,
+    ]);
     expect([wp(m, 2), wp(m, 4), wp(m, 6), wp(m, 7)]).toEqual([zs(2) + 8, zs(5), zs(6), zs(8)]);
     expect(m.zoneAt(7).attributes).toBe(0x3);
     expect(m.openCounts).toEqual({ implicit: 0, explicit: 0, closed: 1 });
@@ -121,9 +151,14 @@ describe('restored INACTIVE zones and RESET attributes (not configurable otherwi
     const m = restoredModel();
     expect(settled(m.planWrite(zs(4), 8))).toEqual({ kind: 'zone-inactive', lba: zs(4) });
     // URSWRZ = 1 (this layout): an INACTIVE zone reads, as zeros (libzbc zbc_read_check_available).
-    expect(settled(m.checkRead(zs(4) + 8, 8))).toEqual([{ lba: zs(4) + 8, blocks: 8, zeroFill: true }]);
+    expect(settled(m.checkRead(zs(4) + 8, 8))).toEqual([
+      { lba: zs(4) + 8, blocks: 8, zeroFill: true },
+    ]);
     const strict = restoredModel({ urswrz: false });
-    expect(settled(strict.checkRead(zs(4) + 8, 8))).toEqual({ kind: 'zone-inactive', lba: zs(4) + 8 });
+    expect(settled(strict.checkRead(zs(4) + 8, 8))).toEqual({
+      kind: 'zone-inactive',
+      lba: zs(4) + 8,
+    });
     expect(act(m, 'reset', zs(4))).toEqual({ kind: 'zone-inactive', lba: zs(4) });
     expect(act(m, 'reset', 0, { all: true })).toMatchObject({ changed: 1 }); // zone 5's RESET attribute
     expect(cond(m, 4)).toBe(C.INACTIVE);
@@ -132,7 +167,9 @@ describe('restored INACTIVE zones and RESET attributes (not configurable otherwi
   it('REPORT ZONES options 08h and 10h find them; INACTIVE reports an all-ones WP', () => {
     const m = restoredModel();
     const pick = (option: number) => {
-      const r = settled(m.reportZones({ startLba: 0, option, partial: false, allocationLength: 4096 }));
+      const r = settled(
+        m.reportZones({ startLba: 0, option, partial: false, allocationLength: 4096 }),
+      );
       if ('kind' in r) throw new Error(r.kind);
       const out = Buffer.alloc(r.size);
       r.encode(out);

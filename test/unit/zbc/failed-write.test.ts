@@ -5,7 +5,17 @@
 import { describe, expect, it } from 'vitest';
 import { ZoneModel } from '../../../zbc/zone-model.js';
 import { ZoneCondition as C, type ZoneActionResult, type ZoneCapture } from '../../../zbc/types.js';
-import { act, cond, expectRestoredMatches, journalOf, plan, smallLayout, wp, write, zs } from './fixtures.js';
+import {
+  act,
+  cond,
+  expectRestoredMatches,
+  journalOf,
+  plan,
+  smallLayout,
+  wp,
+  write,
+  zs,
+} from './fixtures.js';
 import { isZoneFault, settled } from '../../helpers/zone-result.js';
 
 const rows = (c: ZoneCapture) =>
@@ -14,7 +24,12 @@ const rows = (c: ZoneCapture) =>
 const data = (lba: number, blocks: number) => [{ lba, blocks, zeroFill: false }];
 const zeros = (lba: number, blocks: number) => [{ lba, blocks, zeroFill: true }];
 
-function action(m: ZoneModel, kind: 'reset' | 'finish', zoneId: number, all = false): ZoneActionResult {
+function action(
+  m: ZoneModel,
+  kind: 'reset' | 'finish',
+  zoneId: number,
+  all = false,
+): ZoneActionResult {
   const r = settled(m.zoneAction({ action: kind, zoneId, count: 0, all }));
   if (isZoneFault(r)) throw new Error(r.kind);
   return r;

@@ -1,7 +1,13 @@
 // Small layouts and helpers shared by the zone-model tests.
 import { expect } from 'vitest';
 import { ZoneModel } from '../../../zbc/zone-model.js';
-import { ZoneCondition as C, type WritePlan, type ZoneCapture, type ZoneFault, type ZoneLayoutConfig } from '../../../zbc/types.js';
+import {
+  ZoneCondition as C,
+  type WritePlan,
+  type ZoneCapture,
+  type ZoneFault,
+  type ZoneLayoutConfig,
+} from '../../../zbc/types.js';
 import type { PersistedZoneState } from '../../../zbc/zone-journal.js';
 import { isZoneFault, settled } from '../../helpers/zone-result.js';
 
@@ -63,7 +69,10 @@ export function wp(m: ZoneModel, i: number): number {
 }
 
 /** A journal in memory: every zone, updated by captures, as src/storage would keep it. */
-export function journalOf(m: ZoneModel): { state: PersistedZoneState; apply(c: ZoneCapture): void } {
+export function journalOf(m: ZoneModel): {
+  state: PersistedZoneState;
+  apply(c: ZoneCapture): void;
+} {
   const n = m.zoneCount;
   const state = {
     condition: new Uint8Array(n),
@@ -72,7 +81,10 @@ export function journalOf(m: ZoneModel): { state: PersistedZoneState; apply(c: Z
   };
   for (let i = 0; i < n; i++) {
     const z = m.zoneAt(i);
-    state.condition[i] = z.condition === C.IMPLICITLY_OPENED || z.condition === C.EXPLICITLY_OPENED ? C.CLOSED : z.condition;
+    state.condition[i] =
+      z.condition === C.IMPLICITLY_OPENED || z.condition === C.EXPLICITLY_OPENED
+        ? C.CLOSED
+        : z.condition;
     state.writePointer[i] = z.writePointer;
     state.attributes[i] = z.attributes;
   }
@@ -93,7 +105,11 @@ export function journalOf(m: ZoneModel): { state: PersistedZoneState; apply(c: Z
  * CLOSED (EMPTY when nothing was written), every WP unchanged (docs/zones.md, Power-on); with
  * `reads`, every zone reads back the same segments (data vs zero-fill).
  */
-export function expectRestoredMatches(original: ZoneModel, restored: ZoneModel, opts: { reads?: boolean } = {}): void {
+export function expectRestoredMatches(
+  original: ZoneModel,
+  restored: ZoneModel,
+  opts: { reads?: boolean } = {},
+): void {
   for (let i = 0; i < original.zoneCount; i++) {
     const a = original.zoneAt(i);
     const b = restored.zoneAt(i);
@@ -101,7 +117,9 @@ export function expectRestoredMatches(original: ZoneModel, restored: ZoneModel, 
     const expected = open ? (a.writePointer === a.start ? C.EMPTY : C.CLOSED) : a.condition;
     expect([b.condition, b.writePointer], `zone ${i}`).toEqual([expected, a.writePointer]);
     if (opts.reads === true) {
-      expect(settled(restored.checkRead(a.start, a.length)), `zone ${i} reads`).toEqual(settled(original.checkRead(a.start, a.length)));
+      expect(settled(restored.checkRead(a.start, a.length)), `zone ${i} reads`).toEqual(
+        settled(original.checkRead(a.start, a.length)),
+      );
     }
   }
 }

@@ -13,9 +13,27 @@ describe('validateLayout', () => {
     ['capacity fractional', { capacityBlocks: 100.5 }, 'capacityBlocks'],
     ['capacity not physical-aligned', { capacityBlocks: 8 * 64 - 4 }, 'capacityBlocks'],
     ['capacity above 8 PiB', { capacityBlocks: 2 ** 45 }, 'capacityBlocks'],
-    ['zone size not a power of two', { zoneSizeBlocks: 96, zoneCapacityBlocks: 96 }, 'zoneSizeBlocks'],
-    ['zone size above 2^32-1 sectors', { blockSize: 4096, physicalBlockSize: 4096, zoneSizeBlocks: 2 ** 29, zoneCapacityBlocks: 2 ** 29, capacityBlocks: 2 ** 32 }, 'zoneSizeBlocks'],
-    ['zone size below a physical block', { zoneSizeBlocks: 4, zoneCapacityBlocks: 4 }, 'zoneSizeBlocks'],
+    [
+      'zone size not a power of two',
+      { zoneSizeBlocks: 96, zoneCapacityBlocks: 96 },
+      'zoneSizeBlocks',
+    ],
+    [
+      'zone size above 2^32-1 sectors',
+      {
+        blockSize: 4096,
+        physicalBlockSize: 4096,
+        zoneSizeBlocks: 2 ** 29,
+        zoneCapacityBlocks: 2 ** 29,
+        capacityBlocks: 2 ** 32,
+      },
+      'zoneSizeBlocks',
+    ],
+    [
+      'zone size below a physical block',
+      { zoneSizeBlocks: 4, zoneCapacityBlocks: 4 },
+      'zoneSizeBlocks',
+    ],
     ['zone capacity above zone size', { zoneCapacityBlocks: 128 }, 'zoneCapacityBlocks'],
     ['zone capacity 0', { zoneCapacityBlocks: 0 }, 'zoneCapacityBlocks'],
     ['zone capacity not physical-aligned', { zoneCapacityBlocks: 60 }, 'zoneCapacityBlocks'],
@@ -39,7 +57,9 @@ describe('validateLayout', () => {
     expect(validateLayout(gapLayout({ readOnlyZones: [2], offlineZones: [4] }))).toBeNull();
     expect(validateLayout(smallLayout({ capacityBlocks: 8 * 64 - 8 }))).toBeNull(); // runt
     expect(validateLayout(smallLayout({ maxOpen: null }))).toBeNull();
-    expect(validateLayout(smallLayout({ model: 'none', zoneSizeBlocks: 3, conventionalZones: 99 }))).toBeNull();
+    expect(
+      validateLayout(smallLayout({ model: 'none', zoneSizeBlocks: 3, conventionalZones: 99 })),
+    ).toBeNull();
   });
 });
 
@@ -72,7 +92,11 @@ describe('ZoneGeometry', () => {
 
   it('handles LBAs above 2^32', () => {
     const g = new ZoneGeometry(
-      smallLayout({ capacityBlocks: 2 ** 40, zoneSizeBlocks: 2 ** 19, zoneCapacityBlocks: 2 ** 18 }),
+      smallLayout({
+        capacityBlocks: 2 ** 40,
+        zoneSizeBlocks: 2 ** 19,
+        zoneCapacityBlocks: 2 ** 18,
+      }),
     );
     const lba = 2 ** 39 + 2 ** 18 + 5; // in a gap zone
     const i = g.indexOf(lba);

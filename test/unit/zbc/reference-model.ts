@@ -63,10 +63,24 @@ export class ReferenceModel {
       const conv = n < layout.conventionalZones;
       const swrLen = conv ? layout.zoneSizeBlocks : layout.zoneCapacityBlocks;
       const len = Math.min(swrLen, layout.capacityBlocks - lba);
-      this.zones.push({ type: conv ? CONV : SWR, cond: conv ? 0 : EMPTY, start: lba, len, wp: lba, dataEnd: lba });
+      this.zones.push({
+        type: conv ? CONV : SWR,
+        cond: conv ? 0 : EMPTY,
+        start: lba,
+        len,
+        wp: lba,
+        dataEnd: lba,
+      });
       lba += len;
-      if (!conv && layout.zoneCapacityBlocks < layout.zoneSizeBlocks && lba < layout.capacityBlocks) {
-        const gap = Math.min(layout.zoneSizeBlocks - layout.zoneCapacityBlocks, layout.capacityBlocks - lba);
+      if (
+        !conv &&
+        layout.zoneCapacityBlocks < layout.zoneSizeBlocks &&
+        lba < layout.capacityBlocks
+      ) {
+        const gap = Math.min(
+          layout.zoneSizeBlocks - layout.zoneCapacityBlocks,
+          layout.capacityBlocks - lba,
+        );
         this.zones.push({ type: GAP, cond: 0, start: lba, len: gap, wp: lba, dataEnd: lba });
         lba += gap;
       }
@@ -107,7 +121,8 @@ export class ReferenceModel {
     if (z.cond === FULL) return 'write-to-full-zone';
     const per = this.layout.physicalBlockSize / this.layout.blockSize;
     if (lba !== z.wp || lba % per !== 0 || blocks % per !== 0) return 'unaligned-write';
-    if ((z.cond === EMPTY || z.cond === CLOSED) && !this.canOpen()) return 'insufficient-zone-resources';
+    if ((z.cond === EMPTY || z.cond === CLOSED) && !this.canOpen())
+      return 'insufficient-zone-resources';
     if (z.cond === EMPTY || z.cond === CLOSED) {
       this.makeRoom();
       z.cond = IOPEN;
@@ -200,7 +215,8 @@ export class ReferenceModel {
     const usable = (z: RefZone) => z.type === SWR && z.cond !== RO && z.cond !== OFFLINE;
     if (all) {
       const zs = this.zones.filter(usable);
-      if (kind === 'close') zs.filter((z) => z.cond === IOPEN || z.cond === EOPEN).forEach((z) => this.close(z));
+      if (kind === 'close')
+        zs.filter((z) => z.cond === IOPEN || z.cond === EOPEN).forEach((z) => this.close(z));
       if (kind === 'finish') {
         zs.filter((z) => [IOPEN, EOPEN, CLOSED].includes(z.cond)).forEach((z) => {
           z.cond = FULL;

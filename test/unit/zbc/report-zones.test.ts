@@ -16,7 +16,9 @@ interface Decoded {
 }
 
 function report(m: ZoneModel, req: Partial<ReportZonesRequest>): Decoded | string {
-  const r = settled(m.reportZones({ startLba: 0, option: 0, partial: false, allocationLength: 65536, ...req }));
+  const r = settled(
+    m.reportZones({ startLba: 0, option: 0, partial: false, allocationLength: 65536, ...req }),
+  );
   if (isZoneFault(r)) return r.kind;
   const out = Buffer.alloc(r.size);
   r.encode(out);
@@ -89,13 +91,22 @@ describe('REPORT ZONES reporting options (ZBC-2 REPORTING OPTIONS field)', () =>
 
   it('option 3Eh omits gap zones, 3Fh lists conventional and gap zones, 11h NON_SEQ zones', () => {
     const g = new ZoneModel(gapLayout());
-    expect(decoded(report(g, { option: 0x3e })).zones.map((z) => z.type)).toEqual([1, 1, 2, 2, 2, 2]);
-    expect(decoded(report(g, { option: 0x3f })).zones.map((z) => z.type)).toEqual([1, 1, 5, 5, 5, 5]);
+    expect(decoded(report(g, { option: 0x3e })).zones.map((z) => z.type)).toEqual([
+      1, 1, 2, 2, 2, 2,
+    ]);
+    expect(decoded(report(g, { option: 0x3f })).zones.map((z) => z.type)).toEqual([
+      1, 1, 5, 5, 5, 5,
+    ]);
     const ha = new ZoneModel(smallLayout({ model: 'host-aware' }));
     write(ha, zs(4) + 8, 8);
     const r = decoded(report(ha, { option: 0x11 }));
     expect(r.zones).toHaveLength(1);
-    expect(r.zones[0]).toMatchObject({ start: BigInt(zs(4)), attrs: 0x2, type: 3, cond: C.IMPLICITLY_OPENED });
+    expect(r.zones[0]).toMatchObject({
+      start: BigInt(zs(4)),
+      attrs: 0x2,
+      type: 3,
+      cond: C.IMPLICITLY_OPENED,
+    });
   });
 });
 
@@ -103,7 +114,16 @@ describe('REPORT ZONES descriptors and header (ZBC-2 REPORT ZONES parameter data
   it('WRITE POINTER LBA per condition', () => {
     const r = decoded(report(busy(), {}));
     const wps = r.zones.map((z) => z.wp);
-    expect(wps).toEqual([ALL_ONES, ALL_ONES, BigInt(zs(2) + 8), BigInt(zs(3)), BigInt(zs(4) + 16), BigInt(zs(6)), ALL_ONES, ALL_ONES]);
+    expect(wps).toEqual([
+      ALL_ONES,
+      ALL_ONES,
+      BigInt(zs(2) + 8),
+      BigInt(zs(3)),
+      BigInt(zs(4) + 16),
+      BigInt(zs(6)),
+      ALL_ONES,
+      ALL_ONES,
+    ]);
     expect(r.zones.map((z) => z.cond)).toEqual([0, 0, 2, 3, 4, 0xe, 0xd, 0xf]);
     expect(r.zones.map((z) => z.type)).toEqual([1, 1, 2, 2, 2, 2, 2, 2]);
     expect(r.zones.every((z) => z.length === 64n)).toBe(true);
@@ -114,7 +134,16 @@ describe('REPORT ZONES descriptors and header (ZBC-2 REPORT ZONES parameter data
     expect(r.granularity).toBe(64n);
     expect(r.maxLba).toBe(383n);
     expect(r.zones.map((z) => [Number(z.start), Number(z.length)])).toEqual([
-      [0, 64], [64, 64], [128, 48], [176, 16], [192, 48], [240, 16], [256, 48], [304, 16], [320, 48], [368, 16],
+      [0, 64],
+      [64, 64],
+      [128, 48],
+      [176, 16],
+      [192, 48],
+      [240, 16],
+      [256, 48],
+      [304, 16],
+      [320, 48],
+      [368, 16],
     ]);
     expect(decoded(report(busy(), {})).granularity).toBe(0n);
   });
@@ -162,7 +191,9 @@ describe('REPORT ZONES start LBA, PARTIAL and allocation length (ZBC-2)', () => 
   it('a start LBA inside a zone starts the list at that zone', () => {
     const r = decoded(report(busy(), { startLba: zs(3) + 5 }));
     expect(r.zones.map((z) => Number(z.start))).toEqual([zs(3), zs(4), zs(5), zs(6), zs(7)]);
-    expect(decoded(report(busy(), { startLba: 511 })).zones.map((z) => Number(z.start))).toEqual([zs(7)]);
+    expect(decoded(report(busy(), { startLba: 511 })).zones.map((z) => Number(z.start))).toEqual([
+      zs(7),
+    ]);
   });
 
   it('a start LBA beyond MAXIMUM LBA is out of range', () => {
@@ -194,21 +225,28 @@ describe('REPORT ZONES start LBA, PARTIAL and allocation length (ZBC-2)', () => 
     { alloc: 576, size: 576 },
     { alloc: 100_000, size: 576 },
   ];
-  it.each(sizes)('allocation length $alloc builds $size bytes, never an error', ({ alloc, size }) => {
-    const r = settled(busy().reportZones({ startLba: 0, option: 0, partial: false, allocationLength: alloc }));
-    expect(isZoneFault(r)).toBe(false);
-    if (isZoneFault(r)) return;
-    expect(r.size).toBe(size);
-    expect(r.fullSize).toBe(576);
-    const out = Buffer.alloc(r.size);
-    r.encode(out);
-    if (size >= 64) expect(out.readUInt32BE(0)).toBe(512);
-  });
+  it.each(sizes)(
+    'allocation length $alloc builds $size bytes, never an error',
+    ({ alloc, size }) => {
+      const r = settled(
+        busy().reportZones({ startLba: 0, option: 0, partial: false, allocationLength: alloc }),
+      );
+      expect(isZoneFault(r)).toBe(false);
+      if (isZoneFault(r)) return;
+      expect(r.size).toBe(size);
+      expect(r.fullSize).toBe(576);
+      const out = Buffer.alloc(r.size);
+      r.encode(out);
+      if (size >= 64) expect(out.readUInt32BE(0)).toBe(512);
+    },
+  );
 
   it('a truncated reply is a prefix of the full reply, possibly mid-descriptor', () => {
     const full = decoded(report(busy(), {})).bytes;
     for (const alloc of [1, 5, 63, 64, 70, 130, 575]) {
-      expect(decoded(report(busy(), { allocationLength: alloc })).bytes).toEqual(full.subarray(0, alloc));
+      expect(decoded(report(busy(), { allocationLength: alloc })).bytes).toEqual(
+        full.subarray(0, alloc),
+      );
     }
   });
 });

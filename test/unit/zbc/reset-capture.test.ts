@@ -4,20 +4,40 @@
 import { describe, expect, it } from 'vitest';
 import { ZoneModel } from '../../../zbc/zone-model.js';
 import { profileLayout } from '../../../zbc/profiles.js';
-import { ZoneAttribute, ZoneCondition as C, type ReadSegment, type ZoneActionResult, type ZoneCapture, type ZoneFault } from '../../../zbc/types.js';
+import {
+  ZoneAttribute,
+  ZoneCondition as C,
+  type ReadSegment,
+  type ZoneActionResult,
+  type ZoneCapture,
+  type ZoneFault,
+} from '../../../zbc/types.js';
 import { act, cond, journalOf, plan, smallLayout, write, zs } from './fixtures.js';
 import { isZoneFault, settled } from '../../helpers/zone-result.js';
 
 const rows = (c: ZoneCapture | undefined) =>
-  Array.from(c?.zones ?? [], (z, k) => ({ zone: z, cond: c?.condition[k], wp: c?.writePointer[k], attrs: c?.attributes[k] }));
+  Array.from(c?.zones ?? [], (z, k) => ({
+    zone: z,
+    cond: c?.condition[k],
+    wp: c?.writePointer[k],
+    attrs: c?.attributes[k],
+  }));
 
 function result(r: ZoneActionResult | ZoneFault): ZoneActionResult {
   if (isZoneFault(r)) throw new Error(`unexpected fault ${r.kind}`);
   return r;
 }
 
-function reset(m: ZoneModel, zoneId: number, opts: { count?: number; all?: boolean } = {}): ZoneActionResult {
-  return result(settled(m.zoneAction({ action: 'reset', zoneId, count: opts.count ?? 0, all: opts.all ?? false })));
+function reset(
+  m: ZoneModel,
+  zoneId: number,
+  opts: { count?: number; all?: boolean } = {},
+): ZoneActionResult {
+  return result(
+    settled(
+      m.zoneAction({ action: 'reset', zoneId, count: opts.count ?? 0, all: opts.all ?? false }),
+    ),
+  );
 }
 
 function read(m: ZoneModel, lba: number, blocks: number): readonly ReadSegment[] {
@@ -69,7 +89,9 @@ describe('resetCapture', () => {
     write(m, zs(3), 8);
     const p = plan(m, zs(3) + 8, 8);
     m.commitWrite(p);
-    expect(rows(reset(m, zs(3)).resetCapture)).toEqual([{ zone: 3, cond: C.EMPTY, wp: zs(3), attrs: 0 }]);
+    expect(rows(reset(m, zs(3)).resetCapture)).toEqual([
+      { zone: 3, cond: C.EMPTY, wp: zs(3), attrs: 0 },
+    ]);
     m.writeCompleted(p); // the old write lands after the reset: still zeros, still EMPTY
     expect(cond(m, 3)).toBe(C.EMPTY);
     expect(read(m, zs(3), 16)).toEqual([{ lba: zs(3), blocks: 16, zeroFill: true }]);
@@ -80,13 +102,17 @@ describe('resetCapture', () => {
     const m = new ZoneModel(smallLayout({ model: 'host-aware' }));
     write(m, zs(3) + 8, 8); // out of order: NON_SEQ
     expect(m.zoneAt(3).attributes & ZoneAttribute.NON_SEQ).toBe(ZoneAttribute.NON_SEQ);
-    expect(rows(reset(m, zs(3)).resetCapture)).toEqual([{ zone: 3, cond: C.EMPTY, wp: zs(3), attrs: 0 }]);
+    expect(rows(reset(m, zs(3)).resetCapture)).toEqual([
+      { zone: 3, cond: C.EMPTY, wp: zs(3), attrs: 0 },
+    ]);
   });
 
   it('other actions carry no reset capture', () => {
     const m = new ZoneModel(smallLayout());
     for (const action of ['open', 'close', 'finish', 'sequentialize'] as const) {
-      expect(result(settled(m.zoneAction({ action, zoneId: zs(3), count: 0, all: false }))).resetCapture).toBeUndefined();
+      expect(
+        result(settled(m.zoneAction({ action, zoneId: zs(3), count: 0, all: false }))).resetCapture,
+      ).toBeUndefined();
     }
   });
 });
@@ -117,7 +143,9 @@ describe('FINISH data end across a restart (FULL records carry it)', () => {
     const { state } = journalOf(new ZoneModel(smallLayout()));
     state.condition[3] = C.FULL;
     state.writePointer[3] = zs(4); // as written before FULL records carried the data end
-    expect(read(new ZoneModel(smallLayout(), state), zs(3), 64)).toEqual([{ lba: zs(3), blocks: 64, zeroFill: false }]);
+    expect(read(new ZoneModel(smallLayout(), state), zs(3), 64)).toEqual([
+      { lba: zs(3), blocks: 64, zeroFill: false },
+    ]);
   });
 
   it('the data end of a FULL record never includes a write still in flight (host-aware)', () => {

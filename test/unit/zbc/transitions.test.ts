@@ -9,7 +9,15 @@ const ZONE = 3;
 const START = zs(ZONE);
 const END = START + 64;
 
-type From = 'EMPTY' | 'IOPEN' | 'EOPEN' | 'EOPEN_EMPTY' | 'CLOSED' | 'FULL' | 'READ_ONLY' | 'OFFLINE';
+type From =
+  | 'EMPTY'
+  | 'IOPEN'
+  | 'EOPEN'
+  | 'EOPEN_EMPTY'
+  | 'CLOSED'
+  | 'FULL'
+  | 'READ_ONLY'
+  | 'OFFLINE';
 type Event = 'write' | 'open' | 'close' | 'finish' | 'reset';
 
 function setup(from: From): ZoneModel {
@@ -117,7 +125,11 @@ function countersMatch(m: ZoneModel): void {
 }
 
 const cells = Object.entries(TABLE).flatMap(([from, row]) =>
-  Object.entries(row).map(([event, expected]) => ({ from: from as From, event: event as Event, expected })),
+  Object.entries(row).map(([event, expected]) => ({
+    from: from as From,
+    event: event as Event,
+    expected,
+  })),
 );
 
 describe('zone state transitions (ZBC-2 zone condition state machine)', () => {

@@ -48,15 +48,25 @@ describe('VPD B6h', () => {
   });
 
   it('ZONED field and PDT by model', () => {
-    expect([zonedField('host-managed'), zonedField('host-aware'), zonedField('none')]).toEqual([0, 1, 0]);
-    expect([peripheralDeviceType('host-managed'), peripheralDeviceType('host-aware')]).toEqual([0x14, 0]);
+    expect([zonedField('host-managed'), zonedField('host-aware'), zonedField('none')]).toEqual([
+      0, 1, 0,
+    ]);
+    expect([peripheralDeviceType('host-managed'), peripheralDeviceType('host-aware')]).toEqual([
+      0x14, 0,
+    ]);
   });
 });
 
 describe('profiles', () => {
   it('every profile is valid and listed', () => {
     expect(PROFILE_NAMES).toEqual([
-      'default', 'hm-20tb', 'hm-gap-small', 'ha-small', 'zd-hybrid', 'zd-sobr', 'none-small',
+      'default',
+      'hm-20tb',
+      'hm-gap-small',
+      'ha-small',
+      'zd-hybrid',
+      'zd-sobr',
+      'none-small',
     ]);
     for (const p of PROFILES) expect(validateLayout(p.layout()), p.name).toBeNull();
     expect(profileLayout('nope')).toBeUndefined();
@@ -67,7 +77,9 @@ describe('profiles', () => {
     const m = new ZoneModel(layout);
     expect(m.zoneCount).toBe(256);
     expect(layout.conventionalZones).toBe(8);
-    expect(layout.conventionalZones * layout.zoneSizeBlocks * layout.blockSize).toBeGreaterThanOrEqual(16 * 2 ** 20);
+    expect(
+      layout.conventionalZones * layout.zoneSizeBlocks * layout.blockSize,
+    ).toBeGreaterThanOrEqual(16 * 2 ** 20);
     expect(m.zoneCount - layout.conventionalZones).toBeGreaterThanOrEqual(130);
     expect([layout.blockSize, layout.physicalBlockSize, layout.maxOpen]).toEqual([512, 4096, 8]);
     expect(layout.zoneSizeBlocks * layout.blockSize).toBe(4 * 2 ** 20);
@@ -86,7 +98,9 @@ describe('scale: hm-20tb', () => {
   it('constructs and encodes a full report of every zone', () => {
     const m = new ZoneModel(profileLayout('hm-20tb')!);
     expect(m.zoneCount).toBe(74_506);
-    const r = settled(m.reportZones({ startLba: 0, option: 0, partial: false, allocationLength: 0xffff_ffff }));
+    const r = settled(
+      m.reportZones({ startLba: 0, option: 0, partial: false, allocationLength: 0xffff_ffff }),
+    );
     if ('kind' in r) throw new Error(r.kind);
     expect(r.size).toBe(64 + 74_506 * 64);
     const out = Buffer.alloc(r.size);
@@ -102,7 +116,14 @@ describe('scale: hm-20tb', () => {
     expect(out.readBigUInt64BE(last + 16)).toBe(74_505n * 524_288n);
     expect(out.readBigUInt64BE(last + 8)).toBe(39_062_500_000n - 74_505n * 524_288n);
     // PARTIAL = 1 from the middle, as Linux revalidation reads it.
-    const p = settled(m.reportZones({ startLba: 40_000 * 524_288 + 7, option: 0, partial: true, allocationLength: 512 * 1024 }));
+    const p = settled(
+      m.reportZones({
+        startLba: 40_000 * 524_288 + 7,
+        option: 0,
+        partial: true,
+        allocationLength: 512 * 1024,
+      }),
+    );
     if ('kind' in p) throw new Error(p.kind);
     expect(p.size).toBe(512 * 1024);
   });

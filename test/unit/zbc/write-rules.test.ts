@@ -23,7 +23,13 @@ const openTwoExplicitly: Prep = (m) => {
 
 const WRITES: readonly WriteCase[] = [
   { title: 'at the WP of an EMPTY zone', lba: zs(3), blocks: 8, hm: 'ok', ha: 'ok' },
-  { title: 'one physical block past the WP', lba: zs(3) + 8, blocks: 8, hm: 'unaligned-write', ha: 'ok' },
+  {
+    title: 'one physical block past the WP',
+    lba: zs(3) + 8,
+    blocks: 8,
+    hm: 'unaligned-write',
+    ha: 'ok',
+  },
   {
     title: 'below the WP',
     prep: (m) => write(m, zs(3), 16),
@@ -32,9 +38,22 @@ const WRITES: readonly WriteCase[] = [
     hm: 'unaligned-write',
     ha: 'ok',
   },
-  { title: 'LBA not physical-block aligned (at WP)', prep: (m) => write(m, zs(3), 8), lba: zs(3) + 8, blocks: 4, hm: 'unaligned-write', ha: 'ok' },
+  {
+    title: 'LBA not physical-block aligned (at WP)',
+    prep: (m) => write(m, zs(3), 8),
+    lba: zs(3) + 8,
+    blocks: 4,
+    hm: 'unaligned-write',
+    ha: 'ok',
+  },
   { title: 'across the zone end', lba: zs(3) + 56, blocks: 16, hm: 'write-boundary', ha: 'ok' },
-  { title: 'across the zone end beats WP mismatch', lba: zs(3) + 60, blocks: 8, hm: 'write-boundary', ha: 'ok' },
+  {
+    title: 'across the zone end beats WP mismatch',
+    lba: zs(3) + 60,
+    blocks: 8,
+    hm: 'write-boundary',
+    ha: 'ok',
+  },
   {
     title: 'into a FULL zone',
     prep: (m) => act(m, 'finish', zs(3)),
@@ -68,7 +87,13 @@ const WRITES: readonly WriteCase[] = [
     ha: 'ok',
   },
   { title: 'conventional zones, spanning two', lba: zs(0) + 60, blocks: 8, hm: 'ok', ha: 'ok' },
-  { title: 'conventional into sequential', lba: zs(1) + 60, blocks: 8, hm: 'write-boundary', ha: 'write-boundary' },
+  {
+    title: 'conventional into sequential',
+    lba: zs(1) + 60,
+    blocks: 8,
+    hm: 'write-boundary',
+    ha: 'write-boundary',
+  },
   {
     title: 'offline zone',
     layout: { offlineZones: [3] },
@@ -103,7 +128,10 @@ const WRITES: readonly WriteCase[] = [
   },
 ];
 
-function modelFor(model: 'host-managed' | 'host-aware', over: Partial<ZoneLayoutConfig> = {}): ZoneModel {
+function modelFor(
+  model: 'host-managed' | 'host-aware',
+  over: Partial<ZoneLayoutConfig> = {},
+): ZoneModel {
   return new ZoneModel(smallLayout({ model, maxOpen: 2, ...over }));
 }
 
@@ -132,7 +160,10 @@ describe('writes (ZBC-2, SWR and SWP zones)', () => {
   it('write-pointer faults carry the command LBA', () => {
     const m = modelFor('host-managed');
     expect(settled(m.planWrite(zs(3) + 8, 8))).toEqual({ kind: 'unaligned-write', lba: zs(3) + 8 });
-    expect(settled(m.planWrite(zs(3) + 56, 16))).toEqual({ kind: 'write-boundary', lba: zs(3) + 56 });
+    expect(settled(m.planWrite(zs(3) + 56, 16))).toEqual({
+      kind: 'write-boundary',
+      lba: zs(3) + 56,
+    });
   });
 
   it('a write to an EMPTY zone at the limit closes the lowest-numbered IOPEN zone', () => {
@@ -160,12 +191,23 @@ describe('writes (ZBC-2, SWR and SWP zones)', () => {
   it('host-aware: NON_SEQ set off the WP, following zones opened, FULL accepts writes', () => {
     const m = modelFor('host-aware');
     write(m, zs(3) + 16, 56); // runs 8 blocks into zone 4
-    expect(m.zoneAt(3)).toMatchObject({ condition: C.FULL, writePointer: zs(4), attributes: ZoneAttribute.NON_SEQ });
-    expect(m.zoneAt(4)).toMatchObject({ condition: C.IMPLICITLY_OPENED, writePointer: zs(4) + 8, attributes: 0 });
+    expect(m.zoneAt(3)).toMatchObject({
+      condition: C.FULL,
+      writePointer: zs(4),
+      attributes: ZoneAttribute.NON_SEQ,
+    });
+    expect(m.zoneAt(4)).toMatchObject({
+      condition: C.IMPLICITLY_OPENED,
+      writePointer: zs(4) + 8,
+      attributes: 0,
+    });
     write(m, zs(3), 8); // into a FULL SWP zone
     expect(cond(m, 3)).toBe(C.FULL);
     write(m, zs(4) + 32, 8);
-    expect(m.zoneAt(4)).toMatchObject({ writePointer: zs(4) + 40, attributes: ZoneAttribute.NON_SEQ });
+    expect(m.zoneAt(4)).toMatchObject({
+      writePointer: zs(4) + 40,
+      attributes: ZoneAttribute.NON_SEQ,
+    });
     write(m, zs(4) + 8, 8); // below the WP: WP stays
     expect(wp(m, 4)).toBe(zs(4) + 40);
     // No open limit on SWP zones.
@@ -184,7 +226,12 @@ describe('gap zones (ZBC-2 alignment method 8)', () => {
     const m = new ZoneModel(gapLayout());
     expect(m.zoneCount).toBe(10);
     expect(m.zoneAt(2)).toMatchObject({ type: 0x2, start: 128, length: 48 });
-    expect(m.zoneAt(3)).toMatchObject({ type: 0x5, start: 176, length: 16, condition: C.NOT_WRITE_POINTER });
+    expect(m.zoneAt(3)).toMatchObject({
+      type: 0x5,
+      start: 176,
+      length: 16,
+      condition: C.NOT_WRITE_POINTER,
+    });
     expect(m.zoneAt(9)).toMatchObject({ type: 0x5, start: 368, length: 16 });
   });
 
@@ -224,7 +271,10 @@ describe('reads (ZBC-2, URSWRZ)', () => {
   });
 
   it('crossing conventional -> SWR is a READ BOUNDARY VIOLATION on HM, fine on HA', () => {
-    expect(settled(new ZoneModel(smallLayout()).checkRead(zs(2) - 8, 16))).toEqual({ kind: 'read-boundary', lba: zs(2) - 8 });
+    expect(settled(new ZoneModel(smallLayout()).checkRead(zs(2) - 8, 16))).toEqual({
+      kind: 'read-boundary',
+      lba: zs(2) - 8,
+    });
     const ha = new ZoneModel(smallLayout({ model: 'host-aware' }));
     expect(settled(ha.checkRead(zs(2) - 8, 16))).toEqual([
       { lba: zs(2) - 8, blocks: 8, zeroFill: false },
@@ -243,7 +293,10 @@ describe('reads (ZBC-2, URSWRZ)', () => {
     const m = new ZoneModel(smallLayout({ urswrz: false }));
     write(m, zs(3), 16);
     expect(settled(m.checkRead(zs(3), 16))).toEqual([{ lba: zs(3), blocks: 16, zeroFill: false }]);
-    expect(settled(m.checkRead(zs(3) + 8, 16))).toEqual({ kind: 'read-invalid-data', lba: zs(3) + 8 });
+    expect(settled(m.checkRead(zs(3) + 8, 16))).toEqual({
+      kind: 'read-invalid-data',
+      lba: zs(3) + 8,
+    });
     expect(settled(m.checkRead(zs(3) + 60, 8))).toEqual({ kind: 'read-boundary', lba: zs(3) + 60 });
     act(m, 'finish', zs(4));
     expect(isZoneFault(settled(m.checkRead(zs(4), 64)))).toBe(false);

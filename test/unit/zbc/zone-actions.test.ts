@@ -12,13 +12,20 @@ describe('validation order (ALL = 0)', () => {
     { title: 'ZONE ID far beyond (bigint)', zoneId: 2n ** 60n, fault: 'zone-id-out-of-range' },
     { title: 'ZONE ID inside a zone', zoneId: zs(3) + 8, fault: 'invalid-zone-id' },
     { title: 'conventional zone', zoneId: zs(1), fault: 'invalid-zone-id' },
-    { title: 'ZONE COUNT past the last zone', zoneId: zs(6), count: 3, fault: 'zone-id-out-of-range' },
+    {
+      title: 'ZONE COUNT past the last zone',
+      zoneId: zs(6),
+      count: 3,
+      fault: 'zone-id-out-of-range',
+    },
   ] as const;
   for (const action of ['open', 'close', 'finish', 'reset', 'sequentialize'] as const) {
     it.each(cases)(`${action}: $title`, (c) => {
       const m = new ZoneModel(smallLayout());
       const before = all(m);
-      expect(act(m, action, c.zoneId, { count: 'count' in c ? c.count : 0 })).toEqual({ kind: c.fault });
+      expect(act(m, action, c.zoneId, { count: 'count' in c ? c.count : 0 })).toEqual({
+        kind: c.fault,
+      });
       expect(all(m)).toEqual(before);
     });
   }
@@ -130,7 +137,12 @@ describe('ALL = 1', () => {
     act(n, 'open', zs(3));
     expect(act(n, 'finish', zs(5))).toEqual({ kind: 'insufficient-zone-resources' });
     expect(act(n, 'finish', 0, { all: true })).toMatchObject({ changed: 3 });
-    expect([cond(n, 2), cond(n, 3), cond(n, 4), cond(n, 5)]).toEqual([C.FULL, C.FULL, C.FULL, C.EMPTY]);
+    expect([cond(n, 2), cond(n, 3), cond(n, 4), cond(n, 5)]).toEqual([
+      C.FULL,
+      C.FULL,
+      C.FULL,
+      C.EMPTY,
+    ]);
   });
 
   it('RESET ALL: every written zone back to EMPTY, read-only skipped', () => {
@@ -143,7 +155,14 @@ describe('ALL = 1', () => {
   it('OPEN ALL opens CLOSED zones only, evicting IOPEN zones; all or nothing', () => {
     const m = busy(); // E = 1, I = 1, CLOSED = 1, max 2
     expect(act(m, 'open', 0, { all: true })).toMatchObject({ changed: 1 });
-    expect(conds(m)).toEqual([C.CLOSED, C.EXPLICITLY_OPENED, C.EXPLICITLY_OPENED, C.FULL, C.EMPTY, C.READ_ONLY]);
+    expect(conds(m)).toEqual([
+      C.CLOSED,
+      C.EXPLICITLY_OPENED,
+      C.EXPLICITLY_OPENED,
+      C.FULL,
+      C.EMPTY,
+      C.READ_ONLY,
+    ]);
     // Now E = 2 and zone 2 CLOSED: E + #CLOSED > M.
     const before = all(m);
     expect(act(m, 'open', 0, { all: true })).toEqual({ kind: 'insufficient-zone-resources' });
@@ -161,6 +180,9 @@ describe('ALL = 1', () => {
   it('host-aware RESET reports the discarded range', () => {
     const m = new ZoneModel(smallLayout({ model: 'host-aware' }));
     write(m, zs(3) + 8, 8);
-    expect(act(m, 'reset', zs(3))).toMatchObject({ changed: 1, discard: [{ lba: zs(3), blocks: 16 }] });
+    expect(act(m, 'reset', zs(3))).toMatchObject({
+      changed: 1,
+      discard: [{ lba: zs(3), blocks: 16 }],
+    });
   });
 });

@@ -20,7 +20,10 @@ describe('run-time zone health (ZoneModel.setZoneHealth)', () => {
     const m = new ZoneModel(smallLayout());
     write(m, zs(3), 16);
     m.setZoneHealth(3, 'read-only', false);
-    expect(settled(m.planWrite(zs(3) + 16, 8))).toEqual({ kind: 'zone-read-only', lba: zs(3) + 16 });
+    expect(settled(m.planWrite(zs(3) + 16, 8))).toEqual({
+      kind: 'zone-read-only',
+      lba: zs(3) + 16,
+    });
     expect('kind' in settled(m.checkRead(zs(3), 8))).toBe(false);
     m.setZoneHealth(3, 'normal', false);
     expect(m.zoneAt(3)).toMatchObject({ condition: C.CLOSED, writePointer: zs(3) + 16 });

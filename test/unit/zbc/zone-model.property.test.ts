@@ -11,7 +11,14 @@ import { isZoneFault, settled } from '../../helpers/zone-result.js';
 type Cmd =
   | { t: 'write'; zone: number; at: 'wp' | number; blocks: number }
   | { t: 'read'; lba: number; blocks: number }
-  | { t: 'action'; kind: 'open' | 'close' | 'finish' | 'reset'; zone: number; misalign: boolean; count: number; all: boolean };
+  | {
+      t: 'action';
+      kind: 'open' | 'close' | 'finish' | 'reset';
+      zone: number;
+      misalign: boolean;
+      count: number;
+      all: boolean;
+    };
 
 const cmdArb = (zones: number): fc.Arbitrary<Cmd> =>
   fc.oneof(
@@ -21,10 +28,20 @@ const cmdArb = (zones: number): fc.Arbitrary<Cmd> =>
         t: fc.constant('write' as const),
         zone: fc.nat(zones - 1),
         at: fc.oneof(fc.constant('wp' as const), fc.nat(70)),
-        blocks: fc.oneof(fc.nat(5).map((n) => n * 8), fc.nat(70)),
+        blocks: fc.oneof(
+          fc.nat(5).map((n) => n * 8),
+          fc.nat(70),
+        ),
       }),
     },
-    { weight: 2, arbitrary: fc.record({ t: fc.constant('read' as const), lba: fc.nat(10_000), blocks: fc.nat(150) }) },
+    {
+      weight: 2,
+      arbitrary: fc.record({
+        t: fc.constant('read' as const),
+        lba: fc.nat(10_000),
+        blocks: fc.nat(150),
+      }),
+    },
     {
       weight: 3,
       arbitrary: fc.record({
@@ -78,7 +95,9 @@ function runAgainstReference(layout: ZoneLayoutConfig, cmds: Cmd[]): void {
       const lba = cmd.lba % layout.capacityBlocks;
       const blocks = Math.min(cmd.blocks, layout.capacityBlocks - lba);
       const r = settled(m.checkRead(lba, blocks));
-      const got = isZoneFault(r) ? r.kind : r.filter((s) => s.zeroFill).reduce((a, s) => a + s.blocks, 0);
+      const got = isZoneFault(r)
+        ? r.kind
+        : r.filter((s) => s.zeroFill).reduce((a, s) => a + s.blocks, 0);
       expect(got, JSON.stringify(cmd)).toBe(ref.read(lba, blocks));
       if (!isZoneFault(r)) expect(r.reduce((a, s) => a + s.blocks, 0)).toBe(blocks);
     } else {
@@ -91,13 +110,10 @@ function runAgainstReference(layout: ZoneLayoutConfig, cmds: Cmd[]): void {
     for (let i = 0; i < m.zoneCount; i++) {
       const a = m.zoneAt(i);
       const b = ref.zones[i]!;
-      expect([a.type, a.condition, a.start, a.length, a.writePointer], `zone ${i} after ${JSON.stringify(cmd)}`).toEqual([
-        b.type,
-        b.cond,
-        b.start,
-        b.len,
-        b.wp,
-      ]);
+      expect(
+        [a.type, a.condition, a.start, a.length, a.writePointer],
+        `zone ${i} after ${JSON.stringify(cmd)}`,
+      ).toEqual([b.type, b.cond, b.start, b.len, b.wp]);
     }
     checkInvariants(m, layout);
   }
@@ -106,23 +122,38 @@ function runAgainstReference(layout: ZoneLayoutConfig, cmds: Cmd[]): void {
 describe('zone model against the reference model', () => {
   it('host-managed, max 2 open, read-only and offline zones', () => {
     const layout = smallLayout({ readOnlyZones: [6], offlineZones: [7], capacityBlocks: 10 * 64 });
-    fc.assert(fc.property(fc.array(cmdArb(10), { maxLength: 60 }), (cmds) => runAgainstReference(layout, cmds)), {
-      numRuns: 300,
-    });
+    fc.assert(
+      fc.property(fc.array(cmdArb(10), { maxLength: 60 }), (cmds) =>
+        runAgainstReference(layout, cmds),
+      ),
+      {
+        numRuns: 300,
+      },
+    );
   });
 
   it('host-managed with gap zones and a runt, max 3 open', () => {
     const layout = gapLayout({ capacityBlocks: 7 * 64 + 24, maxOpen: 3 });
-    fc.assert(fc.property(fc.array(cmdArb(12), { maxLength: 60 }), (cmds) => runAgainstReference(layout, cmds)), {
-      numRuns: 300,
-    });
+    fc.assert(
+      fc.property(fc.array(cmdArb(12), { maxLength: 60 }), (cmds) =>
+        runAgainstReference(layout, cmds),
+      ),
+      {
+        numRuns: 300,
+      },
+    );
   });
 
   it('host-managed without an open limit', () => {
     const layout = smallLayout({ maxOpen: null });
-    fc.assert(fc.property(fc.array(cmdArb(8), { maxLength: 40 }), (cmds) => runAgainstReference(layout, cmds)), {
-      numRuns: 150,
-    });
+    fc.assert(
+      fc.property(fc.array(cmdArb(8), { maxLength: 40 }), (cmds) =>
+        runAgainstReference(layout, cmds),
+      ),
+      {
+        numRuns: 150,
+      },
+    );
   });
 });
 
@@ -130,10 +161,18 @@ describe('capture / restore round trips', () => {
   it('with writes in flight: restored WPs never pass completed writes, conditions load normalised', () => {
     const layout = smallLayout({ maxOpen: null, capacityBlocks: 6 * 64 });
     const step = fc.oneof(
-      fc.record({ t: fc.constant('start' as const), zone: fc.integer({ min: 2, max: 5 }), blocks: fc.integer({ min: 1, max: 3 }) }),
+      fc.record({
+        t: fc.constant('start' as const),
+        zone: fc.integer({ min: 2, max: 5 }),
+        blocks: fc.integer({ min: 1, max: 3 }),
+      }),
       fc.record({ t: fc.constant('complete' as const), pick: fc.nat() }),
       fc.record({ t: fc.constant('capture' as const) }),
-      fc.record({ t: fc.constant('action' as const), kind: fc.constantFrom('open', 'close', 'finish', 'reset'), zone: fc.integer({ min: 2, max: 5 }) }),
+      fc.record({
+        t: fc.constant('action' as const),
+        kind: fc.constantFrom('open', 'close', 'finish', 'reset'),
+        zone: fc.integer({ min: 2, max: 5 }),
+      }),
     );
     fc.assert(
       fc.property(fc.array(step, { maxLength: 50 }), (steps) => {
@@ -155,9 +194,11 @@ describe('capture / restore round trips', () => {
               inflight.push(p);
             }
           } else if (s.t === 'complete') {
-            if (inflight.length > 0) m.writeCompleted(inflight.splice(s.pick % inflight.length, 1)[0]!);
+            if (inflight.length > 0)
+              m.writeCompleted(inflight.splice(s.pick % inflight.length, 1)[0]!);
           } else if (s.t === 'action') {
-            if (s.kind === 'reset' && inflight.some((p) => m.zoneIndexOf(p.lba) === s.zone)) continue;
+            if (s.kind === 'reset' && inflight.some((p) => m.zoneIndexOf(p.lba) === s.zone))
+              continue;
             settled(m.zoneAction({ action: s.kind, zoneId: s.zone * 64, count: 0, all: false }));
           } else {
             journal.apply(m.captureDurable());

@@ -1,10 +1,6 @@
 // Text Request in full feature phase (RFC 7143 §11.10, §11.11; SendTargets, Appendix C): requests
 // continued over several PDUs, answers sent in parts the initiator fetches with empty requests.
-import {
-  MAX_FFP_TEXT_RESPONSE,
-  MAX_NEGOTIATION_TEXT,
-  MAX_TEXT_RESPONSE,
-} from '../../limits.js';
+import { MAX_FFP_TEXT_RESPONSE, MAX_NEGOTIATION_TEXT, MAX_TEXT_RESPONSE } from '../../limits.js';
 import { sendTargets } from '../../discovery.js';
 import { iscsiNameProblem } from '../../login/iscsi-name.js';
 import { KEYS, LOGIN_DECLARATIONS } from '../../login/keys.js';

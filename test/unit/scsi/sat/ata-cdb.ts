@@ -20,13 +20,20 @@ export interface AtaCdbFields {
 
 function byte2(f: AtaCdbFields): number {
   return (
-    (f.ckCond ? 0x20 : 0) | (f.toHost ? 0x08 : 0) | (f.byteBlock ?? true ? 0x04 : 0) | (f.tLength ?? 0)
+    (f.ckCond ? 0x20 : 0) |
+    (f.toHost ? 0x08 : 0) |
+    ((f.byteBlock ?? true) ? 0x04 : 0) |
+    (f.tLength ?? 0)
   );
 }
 
 export function ata16(f: AtaCdbFields): Buffer {
   const lba = f.lba ?? 0;
-  const b = [0x85, ((f.multiple ?? 0) << 5) | (f.protocol << 1) | (f.extend ?? true ? 1 : 0), byte2(f)];
+  const b = [
+    0x85,
+    ((f.multiple ?? 0) << 5) | (f.protocol << 1) | ((f.extend ?? true) ? 1 : 0),
+    byte2(f),
+  ];
   const features = f.features ?? 0;
   const count = f.count ?? 0;
   b[3] = features >> 8;

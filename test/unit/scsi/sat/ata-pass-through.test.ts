@@ -79,25 +79,40 @@ describe('the SCSI face of a SATA LU', () => {
   it.each([
     ['host-managed', 0xcd, 0xab],
     ['host-aware', 0x00, 0x00],
-  ] as const)('VPD 89h of a %s LU: SATL ids, D2H FIS signature, IDENTIFY data', async (model, mid, high) => {
-    const h = sata({ model });
-    const d = expectGood(await h.run([0x12, 1, 0x89, 0x02, 0x40, 0]));
-    expect(d.length).toBe(572);
-    expect(d.readUInt16BE(2)).toBe(0x238);
-    expect(d.subarray(8, 16).toString('latin1')).toBe('ZBCTGT  ');
-    expect(d[36]).toBe(0x34); // FIS type: Register D2H
-    expect([d[38], d[39], d[40], d[41], d[42], d[48]]).toEqual([0x50, 0x01, 0x01, mid, high, 0x01]);
-    expect(d[56]).toBe(0xec);
-    const id = d.subarray(60, 572);
-    const direct = expectGood(await h.run(ata16(IDENTIFY), { expectedDataLength: 512 }));
-    expect(id.equals(direct)).toBe(true);
-  });
+  ] as const)(
+    'VPD 89h of a %s LU: SATL ids, D2H FIS signature, IDENTIFY data',
+    async (model, mid, high) => {
+      const h = sata({ model });
+      const d = expectGood(await h.run([0x12, 1, 0x89, 0x02, 0x40, 0]));
+      expect(d.length).toBe(572);
+      expect(d.readUInt16BE(2)).toBe(0x238);
+      expect(d.subarray(8, 16).toString('latin1')).toBe('ZBCTGT  ');
+      expect(d[36]).toBe(0x34); // FIS type: Register D2H
+      expect([d[38], d[39], d[40], d[41], d[42], d[48]]).toEqual([
+        0x50,
+        0x01,
+        0x01,
+        mid,
+        high,
+        0x01,
+      ]);
+      expect(d[56]).toBe(0xec);
+      const id = d.subarray(60, 572);
+      const direct = expectGood(await h.run(ata16(IDENTIFY), { expectedDataLength: 512 }));
+      expect(id.equals(direct)).toBe(true);
+    },
+  );
 
   it('VPD 83h carries the T10 vendor ID designator ATA + model + serial', async () => {
     const d = expectGood(await sata().run([0x12, 1, 0x83, 0x01, 0, 0]));
     expect(d.subarray(4, 8)).toEqual(Buffer.from([0x02, 0x01, 0x00, 68]));
     expect(d.subarray(8, 16).toString('latin1')).toBe('ATA     ');
-    expect(d.subarray(8 + 48, 8 + 68).toString('latin1').trim()).toBe('SN0001');
+    expect(
+      d
+        .subarray(8 + 48, 8 + 68)
+        .toString('latin1')
+        .trim(),
+    ).toBe('SN0001');
   });
 
   it('Block Limits allow 65,536 blocks per command (the ZAC limit)', async () => {
@@ -106,8 +121,14 @@ describe('the SCSI face of a SATA LU', () => {
   });
 
   it('a SAS LU answers ATA PASS-THROUGH with INVALID COMMAND OPERATION CODE', async () => {
-    expectCheck(await harness().run(ata16(IDENTIFY), { expectedDataLength: 512 }), SENSE.INVALID_COMMAND_OPERATION_CODE);
-    expectCheck(await harness().run(ata12(IDENTIFY), { expectedDataLength: 512 }), SENSE.INVALID_COMMAND_OPERATION_CODE);
+    expectCheck(
+      await harness().run(ata16(IDENTIFY), { expectedDataLength: 512 }),
+      SENSE.INVALID_COMMAND_OPERATION_CODE,
+    );
+    expectCheck(
+      await harness().run(ata12(IDENTIFY), { expectedDataLength: 512 }),
+      SENSE.INVALID_COMMAND_OPERATION_CODE,
+    );
   });
 });
 
@@ -124,14 +145,44 @@ describe('malformed pass-through CDBs: 5/24/00 and the field pointer, as libata'
     ['T_LENGTH 0 with a data buffer, unknown command', ata16(nonData(0x77)), 512, 2],
     ['IDENTIFY with T_DIR to the device', ata16({ ...IDENTIFY, toHost: false }), 512, 2],
     ['IDENTIFY with a data-out protocol', ata16({ ...IDENTIFY, protocol: 5 }), 512, 1],
-    ['IDENTIFY with the length in FEATURES', ata16({ ...IDENTIFY, tLength: 1, features: 1 }), 512, 2],
-    ['IDENTIFY in bytes that are not 512', ata16({ ...IDENTIFY, byteBlock: false, count: 1 }), 512, 2],
+    [
+      'IDENTIFY with the length in FEATURES',
+      ata16({ ...IDENTIFY, tLength: 1, features: 1 }),
+      512,
+      2,
+    ],
+    [
+      'IDENTIFY in bytes that are not 512',
+      ata16({ ...IDENTIFY, byteBlock: false, count: 1 }),
+      512,
+      2,
+    ],
     ['IDENTIFY over DMA', ata16({ ...IDENTIFY, protocol: 6 }), 512, 1],
     ['READ DMA EXT as FPDMA', ata16({ ...IDENTIFY, protocol: 12, command: 0x25 }), 512, 1],
-    ['READ FPDMA QUEUED as DMA', ata16({ ...IDENTIFY, protocol: 6, command: 0x60, tLength: 1, features: 1 }), 512, 1],
-    ['READ FPDMA QUEUED with the length in COUNT', ata16({ ...IDENTIFY, protocol: 12, command: 0x60, count: 8 }), 512, 2],
-    ['WRITE DMA EXT from the device', ata16({ protocol: 6, toHost: true, tLength: 2, count: 1, command: 0x35 }), 512, 2],
-    ['FLUSH CACHE EXT with a data buffer', ata16({ ...nonData(0xea), tLength: 2, count: 1 }), 512, 2],
+    [
+      'READ FPDMA QUEUED as DMA',
+      ata16({ ...IDENTIFY, protocol: 6, command: 0x60, tLength: 1, features: 1 }),
+      512,
+      1,
+    ],
+    [
+      'READ FPDMA QUEUED with the length in COUNT',
+      ata16({ ...IDENTIFY, protocol: 12, command: 0x60, count: 8 }),
+      512,
+      2,
+    ],
+    [
+      'WRITE DMA EXT from the device',
+      ata16({ protocol: 6, toHost: true, tLength: 2, count: 1, command: 0x35 }),
+      512,
+      2,
+    ],
+    [
+      'FLUSH CACHE EXT with a data buffer',
+      ata16({ ...nonData(0xea), tLength: 2, count: 1 }),
+      512,
+      2,
+    ],
     ['SET FEATURES set transfer mode (16)', ata16(nonData(0xef, { features: 0x03 })), 0, 4],
     ['SET FEATURES set transfer mode (12)', ata12(nonData(0xef, { features: 0x03 })), 0, 3],
     ['TRUSTED RECEIVE (16)', ata16({ ...IDENTIFY, command: 0x5c }), 512, 14],
@@ -139,7 +190,10 @@ describe('malformed pass-through CDBs: 5/24/00 and the field pointer, as libata'
   ];
   it.each(cases)('%s', async (_name, c, edtl, byte) => {
     const h = sata();
-    expectCheck(await h.run(c, { expectedDataLength: edtl }), SENSE.INVALID_FIELD_IN_CDB, { in: 'cdb', byte });
+    expectCheck(await h.run(c, { expectedDataLength: edtl }), SENSE.INVALID_FIELD_IN_CDB, {
+      in: 'cdb',
+      byte,
+    });
   });
 });
 
@@ -156,8 +210,15 @@ describe('status and errors', () => {
 
   it('protocol 8 is accepted for EXECUTE DEVICE DIAGNOSTIC only', async () => {
     const h = sata();
-    expect(ataDescriptor((await h.run(ata16(nonData(0x90, { protocol: 8, ckCond: true })))).sense as Buffer).lba).toBe(0xabcd01);
-    expectCheck(await h.run(ata16(nonData(0xea, { protocol: 8 }))), SENSE.INVALID_FIELD_IN_CDB, { in: 'cdb', byte: 1 });
+    expect(
+      ataDescriptor(
+        (await h.run(ata16(nonData(0x90, { protocol: 8, ckCond: true })))).sense as Buffer,
+      ).lba,
+    ).toBe(0xabcd01);
+    expectCheck(await h.run(ata16(nonData(0xea, { protocol: 8 }))), SENSE.INVALID_FIELD_IN_CDB, {
+      in: 'cdb',
+      byte: 1,
+    });
   });
 
   it('a successful CK_COND reply is descriptor format even with D_SENSE 0; data still arrives', async () => {
@@ -168,7 +229,12 @@ describe('status and errors', () => {
     expect(o.dataIn?.length).toBe(512);
     const s = parseSense(o.sense as Buffer);
     expect([s.format, s.key, s.asc, s.ascq]).toEqual(['descriptor', 1, 0x00, 0x1d]);
-    expect(ataDescriptor(o.sense as Buffer)).toMatchObject({ extend: false, error: 0, count: 1, status: 0x50 });
+    expect(ataDescriptor(o.sense as Buffer)).toMatchObject({
+      extend: false,
+      error: 0,
+      count: 1,
+      status: 0x50,
+    });
   });
 
   it('without CK_COND a successful command is GOOD with no sense', async () => {
@@ -202,7 +268,12 @@ describe('status and errors', () => {
     expectCheck(o, SENSE.ABORTED_COMMAND);
     expect((o.sense as Buffer)[8]).toBe(0x09);
     expect(ataDescriptor(o.sense as Buffer)).toEqual({
-      extend: true, error: 0x04, count: 0, lba: 0, device: 0x40, status: 0x53,
+      extend: true,
+      error: 0x04,
+      count: 0,
+      lba: 0,
+      device: 0x40,
+      status: 0x53,
     });
   });
 });
@@ -239,7 +310,9 @@ describe('IDENTIFY DEVICE, field by field', () => {
 
   it('a 4Kn host-aware LU: ZONED 01b, logical sector size in words 117-118', async () => {
     const d = expectGood(
-      await sata({ model: 'host-aware', physicalBlockSize: 4096 }, 4096).run(ata16(IDENTIFY), { expectedDataLength: 512 }),
+      await sata({ model: 'host-aware', physicalBlockSize: 4096 }, 4096).run(ata16(IDENTIFY), {
+        expectedDataLength: 512,
+      }),
     );
     expect(word(d, 69) & 0x3).toBe(1);
     expect(word(d, 106)).toBe(0x5000);
@@ -255,7 +328,8 @@ describe('IDENTIFY DEVICE, field by field', () => {
 
   it('SET FEATURES 82h/02h and MODE SELECT share the write cache state (word 85 bit 5)', async () => {
     const h = sata();
-    const wce = async () => word(expectGood(await h.run(ata16(IDENTIFY), { expectedDataLength: 512 })), 85) & 0x20;
+    const wce = async () =>
+      word(expectGood(await h.run(ata16(IDENTIFY), { expectedDataLength: 512 })), 85) & 0x20;
     expectGood(await h.run(ata16(nonData(0xef, { features: 0x82 }))));
     expect(h.lu.mode.wce).toBe(false);
     expect(await wce()).toBe(0);
@@ -311,26 +385,33 @@ describe('general purpose logs', () => {
   it('30h page 05h: serial, firmware and model strings', async () => {
     const d = await log(sata(), 0x30, 5);
     expect([ataString(d, 8, 20), ataString(d, 32, 8), ataString(d, 48, 40)]).toEqual([
-      'SN0001', 'ZBT 0001', 'ZBCTGT HM-SMR',
+      'SN0001',
+      'ZBT 0001',
+      'ZBCTGT HM-SMR',
     ]);
   });
 
   it.each([
     ['host-managed', 0x8000_0000_ffff_ffffn, 0x8000_0000_0000_0002n],
     ['host-aware', 0x8000_0000_0000_0002n, 0x8000_0000_ffff_ffffn],
-  ] as const)('30h page 09h of a %s LU: URSWRZ, open zone counts, ZAC minor version', async (model, optimal, max) => {
-    const d = await log(sata({ model }), 0x30, 9, true);
-    expect(qword(d, 0)).toBe(0x8000_0000_0009_0001n);
-    expect(qword(d, 8)).toBe(0x8000_0000_0000_0001n);
-    expect(qword(d, 24)).toBe(optimal);
-    expect(qword(d, 32)).toBe(optimal);
-    expect(qword(d, 40)).toBe(max);
-    expect(qword(d, 48)).toBe(0x8000_0000_0000_05cfn);
-  });
+  ] as const)(
+    '30h page 09h of a %s LU: URSWRZ, open zone counts, ZAC minor version',
+    async (model, optimal, max) => {
+      const d = await log(sata({ model }), 0x30, 9, true);
+      expect(qword(d, 0)).toBe(0x8000_0000_0009_0001n);
+      expect(qword(d, 8)).toBe(0x8000_0000_0000_0001n);
+      expect(qword(d, 24)).toBe(optimal);
+      expect(qword(d, 32)).toBe(optimal);
+      expect(qword(d, 40)).toBe(max);
+      expect(qword(d, 48)).toBe(0x8000_0000_0000_05cfn);
+    },
+  );
 
   it('log 11h: two one-word counters, end marker, checksum', async () => {
     const d = await log(sata(), 0x11, 0);
-    expect([word(d, 2), word(d, 3), word(d, 4), word(d, 5), word(d, 6)]).toEqual([0x1001, 0, 0x100a, 0, 0]);
+    expect([word(d, 2), word(d, 3), word(d, 4), word(d, 5), word(d, 6)]).toEqual([
+      0x1001, 0, 0x100a, 0, 0,
+    ]);
     expect(byteSum(d)).toBe(0);
   });
 
@@ -354,7 +435,15 @@ describe('general purpose logs', () => {
 
 describe('REPORT ZONES EXT (little-endian) and ZAC MANAGEMENT OUT', () => {
   const reportExt = (count: number, options = 0, lba = 0): Buffer =>
-    ata16({ protocol: 6, toHost: true, tLength: 2, count, features: options << 8, lba, command: 0x4a });
+    ata16({
+      protocol: 6,
+      toHost: true,
+      tLength: 2,
+      count,
+      features: options << 8,
+      lba,
+      command: 0x4a,
+    });
   const zacOut = (action: number, lba: number, all = false, ckCond = false): Buffer =>
     ata16(nonData(0x9f, { features: action | (all ? 0x100 : 0), lba, ckCond }));
 
@@ -364,7 +453,7 @@ describe('REPORT ZONES EXT (little-endian) and ZAC MANAGEMENT OUT', () => {
     expect(d.length).toBe(512);
     expect(d.readUInt32LE(0)).toBe(8 * 64);
     expect(d.readBigUInt64LE(8)).toBe(511n);
-    expect([d[64], d[65] as number >> 4]).toEqual([0x01, 0x0]); // conventional, not WP
+    expect([d[64], (d[65] as number) >> 4]).toEqual([0x01, 0x0]); // conventional, not WP
     expect(d.readBigUInt64LE(64 + 8)).toBe(64n);
     const third = 64 + 2 * 64;
     expect([d[third], (d[third + 1] as number) >> 4]).toEqual([0x02, 0x1]); // SWR, EMPTY
@@ -380,8 +469,14 @@ describe('REPORT ZONES EXT (little-endian) and ZAC MANAGEMENT OUT', () => {
     const scsi = expectGood(await h.run(zbc, { expectedDataLength: 1024 }));
     expect(ext.length).toBe(scsi.length);
     const swapped = Buffer.from(scsi);
-    for (const [at, n] of [[0, 4], [8, 8], [16, 8]]) swapped.subarray(at as number, (at as number) + (n as number)).reverse();
-    for (let d = 64; d < swapped.length; d += 64) for (const at of [8, 16, 24]) swapped.subarray(d + at, d + at + 8).reverse();
+    for (const [at, n] of [
+      [0, 4],
+      [8, 8],
+      [16, 8],
+    ])
+      swapped.subarray(at as number, (at as number) + (n as number)).reverse();
+    for (let d = 64; d < swapped.length; d += 64)
+      for (const at of [8, 16, 24]) swapped.subarray(d + at, d + at + 8).reverse();
     expect(ext.equals(swapped)).toBe(true);
   });
 
@@ -395,7 +490,11 @@ describe('REPORT ZONES EXT (little-endian) and ZAC MANAGEMENT OUT', () => {
     expect(all.readUInt32LE(0)).toBe(4 * 64);
     const partial = expectGood(await h.run(reportExt(1, 0x80), { expectedDataLength: 512 }));
     expect(partial.readUInt32LE(0)).toBe(7 * 64);
-    expectCheck(await h.run(reportExt(1, 0x09), { expectedDataLength: 512 }), SENSE.INVALID_FIELD_IN_CDB, null);
+    expectCheck(
+      await h.run(reportExt(1, 0x09), { expectedDataLength: 512 }),
+      SENSE.INVALID_FIELD_IN_CDB,
+      null,
+    );
   });
 
   it('OPEN, CLOSE, FINISH, RESET and ALL move zone conditions as ZBC OUT does', async () => {
@@ -418,7 +517,11 @@ describe('REPORT ZONES EXT (little-endian) and ZAC MANAGEMENT OUT', () => {
     h.lu.mode.dSense = true;
     const o = await h.run(zacOut(0x03, zs(4), false, true));
     expectCheck(o, SENSE.INSUFFICIENT_ZONE_RESOURCES);
-    expect(ataDescriptor(o.sense as Buffer)).toMatchObject({ error: 0x04, status: 0x53, lba: zs(4) });
+    expect(ataDescriptor(o.sense as Buffer)).toMatchObject({
+      error: 0x04,
+      status: 0x53,
+      lba: zs(4),
+    });
   });
 
   it('a ZONE ID that is not a zone start: 5/24/00 without a field pointer', async () => {
@@ -449,26 +552,52 @@ describe('READ/WRITE DMA EXT and FPDMA QUEUED through the block I/O path', () =>
 
   it('writes at the write pointer and reads the data back', async () => {
     const h = sata();
-    expectGood(await h.run(rw(0x35, zs(2), 8), { dataOut: [block(0xa5, 8)], expectedDataLength: 4096 }));
+    expectGood(
+      await h.run(rw(0x35, zs(2), 8), { dataOut: [block(0xa5, 8)], expectedDataLength: 4096 }),
+    );
     expect(h.zones.zoneAt(2).writePointer).toBe(zs(2) + 8);
     const d = expectGood(await h.run(rw(0x25, zs(2), 8), { expectedDataLength: 4096 }));
     expect(d.equals(block(0xa5, 8))).toBe(true);
-    expectGood(await h.run(rw(0x61, zs(2) + 8, 8, 12), { dataOut: [block(0x5a, 8)], expectedDataLength: 4096 }));
+    expectGood(
+      await h.run(rw(0x61, zs(2) + 8, 8, 12), {
+        dataOut: [block(0x5a, 8)],
+        expectedDataLength: 4096,
+      }),
+    );
     const q = expectGood(await h.run(rw(0x60, zs(2) + 8, 8, 12), { expectedDataLength: 4096 }));
     expect(q.equals(block(0x5a, 8))).toBe(true);
     expect(h.store.writevSegments).toEqual([1, 1]); // the received segment, not a copy
   });
 
-  const failures: [string, (h: ReturnType<typeof sata>) => Promise<unknown>, Buffer, SenseCode, number][] = [
-    ['a write off the write pointer', async () => undefined, rw(0x35, zs(2) + 8, 8), SENSE.UNALIGNED_WRITE_COMMAND, 0x04],
+  const failures: [
+    string,
+    (h: ReturnType<typeof sata>) => Promise<unknown>,
+    Buffer,
+    SenseCode,
+    number,
+  ][] = [
+    [
+      'a write off the write pointer',
+      async () => undefined,
+      rw(0x35, zs(2) + 8, 8),
+      SENSE.UNALIGNED_WRITE_COMMAND,
+      0x04,
+    ],
     [
       'a write across a zone boundary',
-      async (h) => h.run(rw(0x35, zs(2), 60), { dataOut: [block(1, 60)], expectedDataLength: 60 * 512 }),
+      async (h) =>
+        h.run(rw(0x35, zs(2), 60), { dataOut: [block(1, 60)], expectedDataLength: 60 * 512 }),
       rw(0x35, zs(2) + 60, 8),
       SENSE.WRITE_BOUNDARY_VIOLATION,
       0x04,
     ],
-    ['COUNT 0 = 65,536 sectors, past the capacity', async () => undefined, rw(0x35, 0, 0), SENSE.LOGICAL_BLOCK_ADDRESS_OUT_OF_RANGE, 0x14],
+    [
+      'COUNT 0 = 65,536 sectors, past the capacity',
+      async () => undefined,
+      rw(0x35, 0, 0),
+      SENSE.LOGICAL_BLOCK_ADDRESS_OUT_OF_RANGE,
+      0x14,
+    ],
   ];
   it.each(failures)('%s: the SCSI sense plus ERROR/STATUS', async (_n, before, c, code, error) => {
     const h = sata();
@@ -492,7 +621,10 @@ describe('READ/WRITE DMA EXT and FPDMA QUEUED through the block I/O path', () =>
     const h = sata();
     expectGood(await h.run(ata16(nonData(0xef, { features: 0xc3, count: 0 }))));
     h.lu.mode.dSense = true;
-    const o = await h.run(rw(0x35, zs(2) + 8, 8), { dataOut: [block(7, 8)], expectedDataLength: 4096 });
+    const o = await h.run(rw(0x35, zs(2) + 8, 8), {
+      dataOut: [block(7, 8)],
+      expectedDataLength: 4096,
+    });
     expect(ataDescriptor(o.sense as Buffer).status).toBe(0x51);
   });
 
@@ -517,7 +649,11 @@ describe('power mode and SMART', () => {
 
   it('CHECK POWER MODE answers COUNT FFh (active)', async () => {
     const o = await sata().run(ata16(nonData(0xe5, { ckCond: true, extend: false })));
-    expect(ataDescriptor(o.sense as Buffer)).toMatchObject({ count: 0xff, status: 0x50, extend: false });
+    expect(ataDescriptor(o.sense as Buffer)).toMatchObject({
+      count: 0xff,
+      status: 0x50,
+      extend: false,
+    });
   });
 
   it('SMART RETURN STATUS: C24Fh, no threshold exceeded', async () => {

@@ -3,10 +3,19 @@
 import { describe, expect, it } from 'vitest';
 import { SENSE, type SenseCode } from '../../../../sense-tables/index.js';
 import type { FieldPointer } from '../../../../scsi/command-result.js';
-import { ZONE_FAULT_SENSE, zoneFaultResult, lbaFieldPointer } from '../../../../scsi/commands/zbc/index.js';
+import {
+  ZONE_FAULT_SENSE,
+  zoneFaultResult,
+  lbaFieldPointer,
+} from '../../../../scsi/commands/zbc/index.js';
 import { ZBC_COMMANDS } from '../../../../scsi/commands/zbc/index.js';
 import { ZoneModel } from '../../../../zbc/zone-model.js';
-import { ZoneCondition as C, type ZoneCapture, type ZoneFault, type ZoneLayoutConfig } from '../../../../zbc/types.js';
+import {
+  ZoneCondition as C,
+  type ZoneCapture,
+  type ZoneFault,
+  type ZoneLayoutConfig,
+} from '../../../../zbc/types.js';
 import type { ZoneJournal } from '../../../../zbc/zone-journal.js';
 import { parseSense } from '../../../helpers/sense.js';
 import { FakeJournal, expectCheck, expectGood, harness, heldFlush, settled } from '../harness.js';
@@ -26,12 +35,18 @@ class RecordingJournal implements ZoneJournal {
       this.failNext = false;
       throw new Error('injected journal failure');
     }
-    this.persisted.push(Array.from(c.zones, (zone, k) => ({ zone, cond: c.condition[k]!, wp: c.writePointer[k]! })));
+    this.persisted.push(
+      Array.from(c.zones, (zone, k) => ({ zone, cond: c.condition[k]!, wp: c.writePointer[k]! })),
+    );
   }
   async close(): Promise<void> {}
 }
 
-function zoned(over: Partial<ZoneLayoutConfig> = {}, extra: { readOnly?: boolean; discard?: boolean } = {}, journal?: ZoneJournal) {
+function zoned(
+  over: Partial<ZoneLayoutConfig> = {},
+  extra: { readOnly?: boolean; discard?: boolean } = {},
+  journal?: ZoneJournal,
+) {
   const l = layout(over);
   const zones = new ZoneModel(l);
   const log: string[] = [];
@@ -297,7 +312,10 @@ describe('ZBC OUT actions', () => {
     flush.release();
     expectGood(await sync);
     expectGood(await reset);
-    expect(journal.persisted).toEqual([[{ zone: 2, cond: C.CLOSED, wp: 136 }], [{ zone: 2, cond: C.EMPTY, wp: 128 }]]);
+    expect(journal.persisted).toEqual([
+      [{ zone: 2, cond: C.CLOSED, wp: 136 }],
+      [{ zone: 2, cond: C.EMPTY, wp: 128 }],
+    ]);
   });
 
   it('a failed RESET persist answers INTERNAL TARGET FAILURE and changes nothing; a retry resets', async () => {
@@ -306,7 +324,10 @@ describe('ZBC OUT actions', () => {
     expectGood(await h.run(write16(128, 8), data(8)));
     journal.failNext = true;
     expectCheck(await h.run(zbcOut(RESET, 128)), SENSE.INTERNAL_TARGET_FAILURE, null);
-    expect([h.zones.zoneAt(2).condition, h.zones.zoneAt(2).writePointer]).toEqual([C.IMPLICITLY_OPENED, 136]);
+    expect([h.zones.zoneAt(2).condition, h.zones.zoneAt(2).writePointer]).toEqual([
+      C.IMPLICITLY_OPENED,
+      136,
+    ]);
     const back = expectGood(await h.run(read16(128, 8), { expectedDataLength: 8 * 512 }));
     expect(back.every((b) => b === 0xab)).toBe(true); // the data is still there
     // The restored record went to the journal at once (after a data flush: its WP went up).
@@ -322,7 +343,10 @@ describe('ZBC OUT actions', () => {
     expectGood(await h.run(write16(192, 8), data(8)));
     h.store.failNext.flush = true;
     expectCheck(await h.run(zbcOut(FINISH, 192)), SENSE.INTERNAL_TARGET_FAILURE, null);
-    expect([h.zones.zoneAt(3).condition, h.zones.zoneAt(3).writePointer]).toEqual([C.IMPLICITLY_OPENED, 200]);
+    expect([h.zones.zoneAt(3).condition, h.zones.zoneAt(3).writePointer]).toEqual([
+      C.IMPLICITLY_OPENED,
+      200,
+    ]);
   });
 
   it('a write-protected LU refuses RESET and FINISH', async () => {

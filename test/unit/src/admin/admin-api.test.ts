@@ -390,8 +390,12 @@ describe('control server API', () => {
   it('zbc-target ctl drives the same API and reports refusals in one line', async () => {
     const out: string[] = [];
     const err: string[] = [];
-    const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((s) => !!out.push(String(s)));
-    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((s) => !!err.push(String(s)));
+    const stdout = vi
+      .spyOn(process.stdout, 'write')
+      .mockImplementation((s) => !!out.push(String(s)));
+    const stderr = vi
+      .spyOn(process.stderr, 'write')
+      .mockImplementation((s) => !!err.push(String(s)));
     try {
       const ctl = (...args: string[]) => runCtl(['--url', base, ...args]);
       const rule = '{"id":"c1","lun":1,"class":"write","action":{"type":"stall"}}';

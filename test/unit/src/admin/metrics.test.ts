@@ -57,7 +57,10 @@ describe('/metrics after a scripted workload', () => {
 
   beforeAll(async () => {
     const faults = [{ id: 'late', class: 'write', action: { type: 'latency', ms: 20 }, times: 2 }];
-    const started = await startControlled(T, [zonedLun(0, { maxOpen: 4 })], { faults, admin: true });
+    const started = await startControlled(T, [zonedLun(0, { maxOpen: 4 })], {
+      faults,
+      admin: true,
+    });
     composed = started.composed;
     const ini = await MiniInitiator.login({ host: '127.0.0.1', port: started.port, targetName: T });
     await ini.clearUnitAttention(); // TEST UNIT READY: 6/29/00, then GOOD

@@ -2,7 +2,11 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FileBlockStore, StorageError, SYNC_READ_MAX } from '../../../../src/storage/file-block-store.js';
+import {
+  FileBlockStore,
+  StorageError,
+  SYNC_READ_MAX,
+} from '../../../../src/storage/file-block-store.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -134,7 +138,9 @@ describe('FileBlockStore backing lock', () => {
     // PID 1 is alive on every system: a lock it holds is respected.
     await writeFile(`${path}.zbclock`, '1\n');
     const err = await FileBlockStore.open(path, 8192).catch((e: unknown) => e);
-    expect((err as Error).message).toBe(`backing file ${path} is in use by process 1 (lock ${path}.zbclock)`);
+    expect((err as Error).message).toBe(
+      `backing file ${path} is in use by process 1 (lock ${path}.zbclock)`,
+    );
     await expect(stat(path)).rejects.toThrow(); // nothing was created
     // A PID that cannot exist: a stale lock from a killed target.
     await writeFile(`${path}.zbclock`, '2147483646\n');
@@ -204,7 +210,9 @@ describe('FileBlockStore segments', () => {
   it('a file system refusing the size leaves no file behind and says why', async () => {
     const path = join(dir, 'huge.img');
     // ext4 and most file systems refuse 1 PiB in one file.
-    const err = await FileBlockStore.open(path, 2 ** 50, { segmentBytes: 2 ** 50 }).catch((e: unknown) => e);
+    const err = await FileBlockStore.open(path, 2 ** 50, { segmentBytes: 2 ** 50 }).catch(
+      (e: unknown) => e,
+    );
     if (err instanceof FileBlockStore) {
       // xfs, btrfs and tmpfs accept it: nothing to refuse here.
       await err.close();

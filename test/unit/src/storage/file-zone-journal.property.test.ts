@@ -6,26 +6,50 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FileZoneJournal, JournalError, PAGE_SIZE, RECORDS_PER_PAGE } from '../../../../src/storage/file-zone-journal.js';
+import {
+  FileZoneJournal,
+  JournalError,
+  PAGE_SIZE,
+  RECORDS_PER_PAGE,
+} from '../../../../src/storage/file-zone-journal.js';
 import { ZoneCondition, type ZoneLayoutConfig } from '../../../../zbc/types.js';
 
 const ZONE = 64;
 const COUNT = 600; // 3 pages
 const layout: ZoneLayoutConfig = {
-  model: 'host-managed', blockSize: 4096, physicalBlockSize: 4096, capacityBlocks: COUNT * ZONE, zoneSizeBlocks: ZONE,
-  zoneCapacityBlocks: ZONE, conventionalZones: 1, maxOpen: 8, urswrz: true, readOnlyZones: [], offlineZones: [],
+  model: 'host-managed',
+  blockSize: 4096,
+  physicalBlockSize: 4096,
+  capacityBlocks: COUNT * ZONE,
+  zoneSizeBlocks: ZONE,
+  zoneCapacityBlocks: ZONE,
+  conventionalZones: 1,
+  maxOpen: 8,
+  urswrz: true,
+  readOnlyZones: [],
+  offlineZones: [],
 };
 const PAGES = Math.ceil(COUNT / RECORDS_PER_PAGE);
 
 /** One zone update: a sequential zone, a WP inside it, the condition that WP implies. */
-const update = fc.record({ zone: fc.integer({ min: 1, max: COUNT - 1 }), fill: fc.integer({ min: 0, max: ZONE }) });
+const update = fc.record({
+  zone: fc.integer({ min: 1, max: COUNT - 1 }),
+  fill: fc.integer({ min: 0, max: ZONE }),
+});
 const scenario = fc.record({
-  persists: fc.array(fc.array(update, { minLength: 1, maxLength: 12 }), { minLength: 0, maxLength: 8 }),
+  persists: fc.array(fc.array(update, { minLength: 1, maxLength: 12 }), {
+    minLength: 0,
+    maxLength: 8,
+  }),
   tear: fc.option(fc.integer({ min: 0, max: PAGES - 1 }), { nil: undefined }),
 });
 
 function condFor(fill: number): number {
-  return fill === 0 ? ZoneCondition.EMPTY : fill === ZONE ? ZoneCondition.FULL : ZoneCondition.CLOSED;
+  return fill === 0
+    ? ZoneCondition.EMPTY
+    : fill === ZONE
+      ? ZoneCondition.FULL
+      : ZoneCondition.CLOSED;
 }
 
 describe('FileZoneJournal (property)', () => {
@@ -47,9 +71,10 @@ describe('FileZoneJournal (property)', () => {
         const cond = new Uint8Array(COUNT).fill(ZoneCondition.EMPTY);
         cond[0] = ZoneCondition.NOT_WRITE_POINTER;
         const wp = Float64Array.from({ length: COUNT }, (_, i) => i * ZONE);
-        const versions: { cond: Uint8Array; wp: Float64Array }[][] = Array.from({ length: PAGES }, () => [
-          { cond: cond.slice(), wp: wp.slice() },
-        ]);
+        const versions: { cond: Uint8Array; wp: Float64Array }[][] = Array.from(
+          { length: PAGES },
+          () => [{ cond: cond.slice(), wp: wp.slice() }],
+        );
         for (const batch of persists) {
           const zones = batch.map((u) => u.zone);
           for (const u of batch) {
@@ -72,7 +97,12 @@ describe('FileZoneJournal (property)', () => {
           const n = versions[tear]?.length ?? 1; // generation of the newest copy
           const newestCopy = (n - 1) % 2;
           const fh = await open(path, 'r+');
-          await fh.write(Buffer.from([0xff, 0xee]), 0, 2, PAGE_SIZE * (1 + 2 * tear + newestCopy) + 100);
+          await fh.write(
+            Buffer.from([0xff, 0xee]),
+            0,
+            2,
+            PAGE_SIZE * (1 + 2 * tear + newestCopy) + 100,
+          );
           await fh.close();
           if (n === 1) {
             // Only the format copy existed: both copies are now bad.
@@ -90,7 +120,10 @@ describe('FileZoneJournal (property)', () => {
         for (let z = 0; z < COUNT; z++) {
           const p = Math.floor(z / RECORDS_PER_PAGE);
           const v = versions[p]?.[expectedPageVersion[p] as number];
-          expect([s?.condition[z], s?.writePointer[z]], `zone ${z}`).toEqual([v?.cond[z], v?.wp[z]]);
+          expect([s?.condition[z], s?.writePointer[z]], `zone ${z}`).toEqual([
+            v?.cond[z],
+            v?.wp[z],
+          ]);
         }
       }),
       { numRuns: 40 },

@@ -49,7 +49,9 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function capture(rows: readonly [zone: number, cond: number, wp: number, attr?: number][]): ZoneCapture {
+function capture(
+  rows: readonly [zone: number, cond: number, wp: number, attr?: number][],
+): ZoneCapture {
   return {
     zones: Uint32Array.from(rows.map((r) => r[0])),
     condition: Uint8Array.from(rows.map((r) => r[1])),
@@ -122,13 +124,22 @@ describe('FileZoneJournal', () => {
 
   it('round-trips persisted zones; untouched zones keep their initial state', async () => {
     const j = await FileZoneJournal.open(path, layout);
-    await j.persist(capture([[5, ZoneCondition.CLOSED, 43, 1], [300, ZoneCondition.FULL, 2408]]));
+    await j.persist(
+      capture([
+        [5, ZoneCondition.CLOSED, 43, 1],
+        [300, ZoneCondition.FULL, 2408],
+      ]),
+    );
     await j.close();
     const again = await FileZoneJournal.open(path, layout);
     const s = again.loaded;
     expect(s).not.toBeNull();
     expect(s?.condition.length).toBe(600);
-    expect([s?.condition[5], s?.writePointer[5], s?.attributes[5]]).toEqual([ZoneCondition.CLOSED, 43, 1]);
+    expect([s?.condition[5], s?.writePointer[5], s?.attributes[5]]).toEqual([
+      ZoneCondition.CLOSED,
+      43,
+      1,
+    ]);
     expect([s?.condition[300], s?.writePointer[300]]).toEqual([ZoneCondition.FULL, 2408]);
     expect([s?.condition[6], s?.writePointer[6]]).toEqual([ZoneCondition.EMPTY, 48]);
     expect(s?.condition[0]).toBe(ZoneCondition.NOT_WRITE_POINTER);
@@ -146,7 +157,7 @@ describe('FileZoneJournal', () => {
       ]),
     );
     await j.close();
-    const s = (await loadOnce(layout));
+    const s = await loadOnce(layout);
     expect([s?.condition[10], s?.writePointer[10]]).toEqual([ZoneCondition.CLOSED, 83]);
     expect([s?.condition[11], s?.writePointer[11]]).toEqual([ZoneCondition.EMPTY, 88]);
     expect(s?.writePointer[12]).toBe(104); // clamped to the zone end (96 + 8)
@@ -193,7 +204,9 @@ describe('FileZoneJournal', () => {
     await (await FileZoneJournal.open(path, layout)).close();
     const e = await openError({ ...layout, zoneSizeBlocks: 16, zoneCapacityBlocks: 16 });
     expect(e.code).toBe('META_GEOMETRY');
-    expect(e.message).toBe(`metadata ${path}: zone size 8 blocks (4 KiB) does not match --zone-size 16 blocks (8 KiB) (use --format to re-create)`);
+    expect(e.message).toBe(
+      `metadata ${path}: zone size 8 blocks (4 KiB) does not match --zone-size 16 blocks (8 KiB) (use --format to re-create)`,
+    );
     expect((await openError({ ...layout, model: 'host-aware' })).message).toBe(
       `metadata ${path}: zoned model host-managed does not match --model host-aware (use --format to re-create)`,
     );
@@ -214,7 +227,7 @@ describe('FileZoneJournal', () => {
     const f = await FileZoneJournal.open(path, other, { format: true });
     expect(f.loaded).toBeNull();
     await f.close();
-    const s = (await loadOnce(other));
+    const s = await loadOnce(other);
     expect(s?.condition.length).toBe(300);
     expect(s?.condition[5]).toBe(ZoneCondition.EMPTY);
   });
@@ -235,7 +248,9 @@ describe('FileZoneJournal', () => {
     await corrupt(40);
     const crc = await openError();
     expect(crc.code).toBe('META_CRC');
-    expect(crc.message).toBe(`metadata ${path}: superblock CRC32C mismatch (use --format to re-create)`);
+    expect(crc.message).toBe(
+      `metadata ${path}: superblock CRC32C mismatch (use --format to re-create)`,
+    );
     await (await FileZoneJournal.open(path, layout, { format: true })).close();
     const fh2 = await open(path, 'r+');
     await fh2.truncate(PAGE_SIZE * 4);
@@ -252,7 +267,10 @@ describe('FileZoneJournal', () => {
   it('a metadata path that cannot be opened or created is one line with the errno code', async () => {
     await mkdir(path);
     const e = await openError();
-    expect([e.code, e.message]).toEqual(['META_UNREADABLE', `metadata ${path}: cannot open: EISDIR`]);
+    expect([e.code, e.message]).toEqual([
+      'META_UNREADABLE',
+      `metadata ${path}: cannot open: EISDIR`,
+    ]);
     const f = await FileZoneJournal.open(path, layout, { format: true }).catch((x: unknown) => x);
     expect(f).toBeInstanceOf(JournalError);
     expect((f as JournalError).message).toBe(`metadata ${path}: cannot create: EISDIR`);
@@ -260,7 +278,9 @@ describe('FileZoneJournal', () => {
 
   it('coalesces concurrent persists into one round', async () => {
     const j = await FileZoneJournal.open(path, layout);
-    const all = [41, 42, 43, 44, 45].map((wp) => j.persist(capture([[5, ZoneCondition.CLOSED, wp]])));
+    const all = [41, 42, 43, 44, 45].map((wp) =>
+      j.persist(capture([[5, ZoneCondition.CLOSED, wp]])),
+    );
     expect(new Set(all).size).toBe(1); // every caller shares the one queued round
     await Promise.all(all);
     expect(Math.max(...(await pageGens(0)))).toBe(2); // format (1) + one round
@@ -274,7 +294,11 @@ describe('FileZoneJournal', () => {
     const big = { ...layout, zoneSizeBlocks: 64, zoneCapacityBlocks: 64, capacityBlocks: 600 * 64 };
     const j = await FileZoneJournal.open(path, big);
     const model = new ZoneModel(big, j.loaded);
-    for (const [lba, blocks] of [[128, 64], [192, 16], [16000, 8]] as const) {
+    for (const [lba, blocks] of [
+      [128, 64],
+      [192, 16],
+      [16000, 8],
+    ] as const) {
       const plan = settled(model.planWrite(lba, blocks));
       if (isZoneFault(plan)) throw new Error(`unexpected fault ${plan.kind}`);
       model.commitWrite(plan);
@@ -287,11 +311,15 @@ describe('FileZoneJournal', () => {
     for (const z of [2, 3, 250, 251]) {
       const a = model.zoneAt(z);
       const b = restored.zoneAt(z);
-      const closed = a.condition === ZoneCondition.IMPLICITLY_OPENED ? ZoneCondition.CLOSED : a.condition;
+      const closed =
+        a.condition === ZoneCondition.IMPLICITLY_OPENED ? ZoneCondition.CLOSED : a.condition;
       expect([b.condition, b.writePointer], `zone ${z}`).toEqual([closed, a.writePointer]);
     }
     expect(restored.zoneAt(2).condition).toBe(ZoneCondition.FULL);
-    expect([restored.zoneAt(3).condition, restored.zoneAt(3).writePointer]).toEqual([ZoneCondition.CLOSED, 208]);
+    expect([restored.zoneAt(3).condition, restored.zoneAt(3).writePointer]).toEqual([
+      ZoneCondition.CLOSED,
+      208,
+    ]);
     expect(restored.zoneAt(250).writePointer).toBe(16008);
     expect(restored.zoneAt(251).condition).toBe(ZoneCondition.EMPTY);
     await again.close();

@@ -5,7 +5,9 @@ import { MAX_CHAP_BINARY_BYTES } from '../../../../transport/limits.js';
 import { ChapAuthenticator, chapMd5, decodeChapBinary } from '../../../../transport/login/chap.js';
 
 const md5 = (id: number, secret: string, challenge: Buffer) =>
-  createHash('md5').update(Buffer.concat([Buffer.of(id), Buffer.from(secret), challenge])).digest();
+  createHash('md5')
+    .update(Buffer.concat([Buffer.of(id), Buffer.from(secret), challenge]))
+    .digest();
 
 /** A deterministic random source: byte 0 is CHAP_I, the rest the challenge. */
 const fixedRandom = (fill: number) => (n: number) => Buffer.alloc(n, fill);
@@ -25,7 +27,9 @@ describe('CHAP binaries', () => {
   });
 
   it(`refuses more than ${MAX_CHAP_BINARY_BYTES} bytes`, () => {
-    expect(decodeChapBinary(`0x${'ab'.repeat(MAX_CHAP_BINARY_BYTES)}`)?.length).toBe(MAX_CHAP_BINARY_BYTES);
+    expect(decodeChapBinary(`0x${'ab'.repeat(MAX_CHAP_BINARY_BYTES)}`)?.length).toBe(
+      MAX_CHAP_BINARY_BYTES,
+    );
     expect(decodeChapBinary(`0x${'ab'.repeat(MAX_CHAP_BINARY_BYTES + 1)}`)).toBeUndefined();
   });
 
@@ -41,9 +45,23 @@ describe('ChapAuthenticator', () => {
   it('sends MD5, an identifier 0..255 and a 16-byte challenge; verifies the response', () => {
     const a = new ChapAuthenticator(creds, undefined, fixedRandom(0x07));
     const step = a.chooseAlgorithm('7,6,5');
-    expect(step).toEqual({ ok: true, answers: [['CHAP_A', '5'], ['CHAP_I', '7'], ['CHAP_C', `0x${'07'.repeat(16)}`]] });
+    expect(step).toEqual({
+      ok: true,
+      answers: [
+        ['CHAP_A', '5'],
+        ['CHAP_I', '7'],
+        ['CHAP_C', `0x${'07'.repeat(16)}`],
+      ],
+    });
     const r = md5(7, creds.secret, Buffer.alloc(16, 7));
-    expect(a.verify(new Map([['CHAP_N', 'alice'], ['CHAP_R', `0x${r.toString('hex')}`]]))).toEqual({ ok: true, answers: [] });
+    expect(
+      a.verify(
+        new Map([
+          ['CHAP_N', 'alice'],
+          ['CHAP_R', `0x${r.toString('hex')}`],
+        ]),
+      ),
+    ).toEqual({ ok: true, answers: [] });
     expect(a.authenticated).toBe(true);
   });
 
@@ -52,8 +70,20 @@ describe('ChapAuthenticator', () => {
   });
 
   it.each([
-    { title: 'wrong response', keys: [['CHAP_N', 'alice'], ['CHAP_R', `0x${'00'.repeat(16)}`]] },
-    { title: 'wrong length', keys: [['CHAP_N', 'alice'], ['CHAP_R', '0x00']] },
+    {
+      title: 'wrong response',
+      keys: [
+        ['CHAP_N', 'alice'],
+        ['CHAP_R', `0x${'00'.repeat(16)}`],
+      ],
+    },
+    {
+      title: 'wrong length',
+      keys: [
+        ['CHAP_N', 'alice'],
+        ['CHAP_R', '0x00'],
+      ],
+    },
     { title: 'missing CHAP_R', keys: [['CHAP_N', 'alice']] },
   ])('refuses $title', ({ keys }) => {
     const a = new ChapAuthenticator(creds, undefined, fixedRandom(1));
@@ -62,7 +92,14 @@ describe('ChapAuthenticator', () => {
   });
 
   it('refuses a response before a challenge', () => {
-    expect(new ChapAuthenticator(creds, undefined).verify(new Map([['CHAP_N', 'a'], ['CHAP_R', '0x00']])).ok).toBe(false);
+    expect(
+      new ChapAuthenticator(creds, undefined).verify(
+        new Map([
+          ['CHAP_N', 'a'],
+          ['CHAP_R', '0x00'],
+        ]),
+      ).ok,
+    ).toBe(false);
   });
 
   describe('mutual', () => {
@@ -74,8 +111,21 @@ describe('ChapAuthenticator', () => {
       const a = new ChapAuthenticator(creds, target, fixedRandom(3));
       a.chooseAlgorithm('5');
       const theirs = Buffer.alloc(32, 0x99);
-      const step = a.verify(new Map([['CHAP_N', 'alice'], ['CHAP_R', `0x${good()}`], ['CHAP_I', '200'], ['CHAP_C', `0x${theirs.toString('hex')}`]]));
-      expect(step).toEqual({ ok: true, answers: [['CHAP_N', 'tgt'], ['CHAP_R', `0x${md5(200, target.secret, theirs).toString('hex')}`]] });
+      const step = a.verify(
+        new Map([
+          ['CHAP_N', 'alice'],
+          ['CHAP_R', `0x${good()}`],
+          ['CHAP_I', '200'],
+          ['CHAP_C', `0x${theirs.toString('hex')}`],
+        ]),
+      );
+      expect(step).toEqual({
+        ok: true,
+        answers: [
+          ['CHAP_N', 'tgt'],
+          ['CHAP_R', `0x${md5(200, target.secret, theirs).toString('hex')}`],
+        ],
+      });
     });
 
     it.each([
@@ -86,19 +136,44 @@ describe('ChapAuthenticator', () => {
     ])('refuses $title', ({ id, c }) => {
       const a = new ChapAuthenticator(creds, target, fixedRandom(3));
       a.chooseAlgorithm('5');
-      expect(a.verify(new Map([['CHAP_N', 'alice'], ['CHAP_R', `0x${good()}`], ['CHAP_I', id], ['CHAP_C', c]])).ok).toBe(false);
+      expect(
+        a.verify(
+          new Map([
+            ['CHAP_N', 'alice'],
+            ['CHAP_R', `0x${good()}`],
+            ['CHAP_I', id],
+            ['CHAP_C', c],
+          ]),
+        ).ok,
+      ).toBe(false);
     });
 
     it('refuses equal secrets in both directions', () => {
       const a = new ChapAuthenticator(creds, { user: 'tgt', secret: creds.secret }, fixedRandom(3));
       a.chooseAlgorithm('5');
-      expect(a.verify(new Map([['CHAP_N', 'alice'], ['CHAP_R', `0x${good()}`], ['CHAP_I', '1'], ['CHAP_C', '0x0102']])).ok).toBe(false);
+      expect(
+        a.verify(
+          new Map([
+            ['CHAP_N', 'alice'],
+            ['CHAP_R', `0x${good()}`],
+            ['CHAP_I', '1'],
+            ['CHAP_C', '0x0102'],
+          ]),
+        ).ok,
+      ).toBe(false);
     });
 
     it('requires the mutual step when configured', () => {
       const a = new ChapAuthenticator(creds, target, fixedRandom(3));
       a.chooseAlgorithm('5');
-      expect(a.verify(new Map([['CHAP_N', 'alice'], ['CHAP_R', `0x${good()}`]])).ok).toBe(false);
+      expect(
+        a.verify(
+          new Map([
+            ['CHAP_N', 'alice'],
+            ['CHAP_R', `0x${good()}`],
+          ]),
+        ).ok,
+      ).toBe(false);
     });
   });
 });

@@ -1,6 +1,10 @@
 // The login state machine without sockets (RFC 7143 §6.3).
 import { describe, expect, it } from 'vitest';
-import { LoginStages, type AdmitRequest, type LoginStep } from '../../../../transport/login/login-stages.js';
+import {
+  LoginStages,
+  type AdmitRequest,
+  type LoginStep,
+} from '../../../../transport/login/login-stages.js';
 import { decodeLoginRequest } from '../../../../transport/pdu/login.js';
 import { loginRequest, text } from '../../../helpers/wire.js';
 import { FakeScsiTarget, TARGET } from '../harness.js';
@@ -21,7 +25,9 @@ function stages(t = target, admitted: AdmitRequest[] = []) {
 
 function step(s: LoginStages, spec: NonNullable<Parameters<typeof loginRequest>[0]>): LoginStep {
   const wire = loginRequest(spec);
-  return s.handle(decodeLoginRequest(wire.subarray(0, 48)), [wire.subarray(48, 48 + (spec.data?.length ?? 0))]);
+  return s.handle(decodeLoginRequest(wire.subarray(0, 48)), [
+    wire.subarray(48, 48 + (spec.data?.length ?? 0)),
+  ]);
 }
 
 const names = { InitiatorName: 'iqn.2026-11.test:i', TargetName: TARGET };
@@ -29,18 +35,45 @@ const names = { InitiatorName: 'iqn.2026-11.test:i', TargetName: TARGET };
 describe('LoginStages', () => {
   it('completes a one-PDU login with the admitted TSIH and the negotiated parameters', () => {
     const admitted: AdmitRequest[] = [];
-    const r = step(stages(target, admitted), { cmdSN: 9, data: text({ ...names, InitialR2T: 'No', MaxRecvDataSegmentLength: '65536' }) });
+    const r = step(stages(target, admitted), {
+      cmdSN: 9,
+      data: text({ ...names, InitialR2T: 'No', MaxRecvDataSegmentLength: '65536' }),
+    });
     expect(r.kind).toBe('complete');
     if (r.kind !== 'complete') return;
     expect(r.response).toMatchObject({ transit: true, csg: 1, nsg: 3, tsih: 42, status: 0 });
-    expect(r.outcome).toMatchObject({ kind: 'Normal', tsih: 42, cmdSN: 9, initiatorName: 'iqn.2026-11.test:i' });
-    expect(r.outcome.params).toMatchObject({ initialR2T: false, initiatorMaxRecvDataSegmentLength: 65536, targetMaxRecvDataSegmentLength: 262144 });
-    expect(r.text).toEqual([['TargetPortalGroupTag', '1'], ['InitialR2T', 'No'], ['MaxRecvDataSegmentLength', '262144']]);
-    expect(admitted).toEqual([{ initiatorName: 'iqn.2026-11.test:i', isid: '80123456789a', tsih: 0, kind: 'Normal', target }]);
+    expect(r.outcome).toMatchObject({
+      kind: 'Normal',
+      tsih: 42,
+      cmdSN: 9,
+      initiatorName: 'iqn.2026-11.test:i',
+    });
+    expect(r.outcome.params).toMatchObject({
+      initialR2T: false,
+      initiatorMaxRecvDataSegmentLength: 65536,
+      targetMaxRecvDataSegmentLength: 262144,
+    });
+    expect(r.text).toEqual([
+      ['TargetPortalGroupTag', '1'],
+      ['InitialR2T', 'No'],
+      ['MaxRecvDataSegmentLength', '262144'],
+    ]);
+    expect(admitted).toEqual([
+      {
+        initiatorName: 'iqn.2026-11.test:i',
+        isid: '80123456789a',
+        tsih: 0,
+        kind: 'Normal',
+        target,
+      },
+    ]);
   });
 
   it('passes an admission refusal through as the login status', () => {
-    const s = new LoginStages({ findTarget: () => target, admit: () => ({ ok: false, status: 0x0206 }) });
+    const s = new LoginStages({
+      findTarget: () => target,
+      admit: () => ({ ok: false, status: 0x0206 }),
+    });
     const r = step(s, { data: text(names) });
     expect(r.kind === 'fail' && r.response.status).toBe(0x0206);
   });
@@ -51,13 +84,23 @@ describe('LoginStages', () => {
   });
 
   it('refuses CHAP keys before AuthMethod=CHAP (0x0201)', () => {
-    const r = step(stages(chapTarget), { csg: 0, nsg: 1, transit: false, data: text({ ...names, CHAP_A: '5' }) });
+    const r = step(stages(chapTarget), {
+      csg: 0,
+      nsg: 1,
+      transit: false,
+      data: text({ ...names, CHAP_A: '5' }),
+    });
     expect(r.kind === 'fail' && r.response.status).toBe(0x0201);
   });
 
   it('refuses to leave the security stage before CHAP has succeeded (answers T=0)', () => {
     const s = stages(chapTarget);
-    const r = step(s, { csg: 0, nsg: 1, transit: true, data: text({ ...names, AuthMethod: 'CHAP' }) });
+    const r = step(s, {
+      csg: 0,
+      nsg: 1,
+      transit: true,
+      data: text({ ...names, AuthMethod: 'CHAP' }),
+    });
     expect(r.kind).toBe('continue');
     expect(r.kind === 'continue' && r.response.transit).toBe(false);
     const r2 = step(s, { csg: 1, nsg: 3, data: text({}) });
@@ -77,7 +120,9 @@ describe('LoginStages', () => {
   });
 
   it('completes a discovery session without a target', () => {
-    const r = step(stages(), { data: text({ InitiatorName: 'iqn.2026-11.test:i', SessionType: 'Discovery' }) });
+    const r = step(stages(), {
+      data: text({ InitiatorName: 'iqn.2026-11.test:i', SessionType: 'Discovery' }),
+    });
     expect(r.kind === 'complete' && r.outcome.kind).toBe('Discovery');
     expect(r.kind === 'complete' && r.outcome.target).toBeUndefined();
   });

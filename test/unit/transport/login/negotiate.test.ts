@@ -50,7 +50,9 @@ describe('negotiate: one row per key and case', () => {
     const r = negotiate([['MaxRecvDataSegmentLength', '4096']], 'Normal', DEFAULT_PARAMS);
     expect(r.answers).toEqual([]);
     expect(r.params.initiatorMaxRecvDataSegmentLength).toBe(4096);
-    expect(negotiate([['MaxRecvDataSegmentLength', '100']], 'Normal', DEFAULT_PARAMS).answers).toEqual([['MaxRecvDataSegmentLength', 'Reject']]);
+    expect(
+      negotiate([['MaxRecvDataSegmentLength', '100']], 'Normal', DEFAULT_PARAMS).answers,
+    ).toEqual([['MaxRecvDataSegmentLength', 'Reject']]);
   });
 
   it('answers every Normal-only key Irrelevant in a Discovery session', () => {
@@ -61,18 +63,40 @@ describe('negotiate: one row per key and case', () => {
   });
 
   it('keeps FirstBurstLength within MaxBurstLength whatever the order', () => {
-    const r = negotiate([['FirstBurstLength', '262144'], ['MaxBurstLength', '65536']], 'Normal', DEFAULT_PARAMS);
-    expect(r.answers).toEqual([['FirstBurstLength', '65536'], ['MaxBurstLength', '65536']]);
+    const r = negotiate(
+      [
+        ['FirstBurstLength', '262144'],
+        ['MaxBurstLength', '65536'],
+      ],
+      'Normal',
+      DEFAULT_PARAMS,
+    );
+    expect(r.answers).toEqual([
+      ['FirstBurstLength', '65536'],
+      ['MaxBurstLength', '65536'],
+    ]);
     expect(r.params.firstBurstLength).toBe(65536);
   });
 
   it('produces the effective parameters of a libiscsi 1.19 login (docs/initiators.md)', () => {
     const r = negotiate(
       [
-        ['HeaderDigest', 'None,CRC32C'], ['DataDigest', 'None'], ['InitialR2T', 'No'], ['ImmediateData', 'Yes'],
-        ['MaxBurstLength', '262144'], ['FirstBurstLength', '262144'], ['DefaultTime2Wait', '2'], ['DefaultTime2Retain', '0'],
-        ['MaxOutstandingR2T', '1'], ['ErrorRecoveryLevel', '0'], ['IFMarker', 'No'], ['OFMarker', 'No'],
-        ['MaxConnections', '1'], ['MaxRecvDataSegmentLength', '262144'], ['DataPDUInOrder', 'Yes'], ['DataSequenceInOrder', 'Yes'],
+        ['HeaderDigest', 'None,CRC32C'],
+        ['DataDigest', 'None'],
+        ['InitialR2T', 'No'],
+        ['ImmediateData', 'Yes'],
+        ['MaxBurstLength', '262144'],
+        ['FirstBurstLength', '262144'],
+        ['DefaultTime2Wait', '2'],
+        ['DefaultTime2Retain', '0'],
+        ['MaxOutstandingR2T', '1'],
+        ['ErrorRecoveryLevel', '0'],
+        ['IFMarker', 'No'],
+        ['OFMarker', 'No'],
+        ['MaxConnections', '1'],
+        ['MaxRecvDataSegmentLength', '262144'],
+        ['DataPDUInOrder', 'Yes'],
+        ['DataSequenceInOrder', 'Yes'],
       ],
       'Normal',
       DEFAULT_PARAMS,
@@ -80,13 +104,27 @@ describe('negotiate: one row per key and case', () => {
     expect(r.answers.map(([k]) => k)).not.toContain('MaxRecvDataSegmentLength');
     expect(r.answers).toHaveLength(15);
     expect(r.params).toMatchObject({
-      headerDigest: false, dataDigest: false, initialR2T: false, immediateData: true, maxBurstLength: 262144,
-      firstBurstLength: 262144, defaultTime2Retain: 0, maxOutstandingR2T: 1, initiatorMaxRecvDataSegmentLength: 262144,
+      headerDigest: false,
+      dataDigest: false,
+      initialR2T: false,
+      immediateData: true,
+      maxBurstLength: 262144,
+      firstBurstLength: 262144,
+      defaultTime2Retain: 0,
+      maxOutstandingR2T: 1,
+      initiatorMaxRecvDataSegmentLength: 262144,
     });
   });
 
   it.each([
-    ['0', 0], ['262144', 262144], ['0x40000', 262144], ['0X10', 16], ['', undefined], ['-1', undefined], ['1e3', undefined], ['0x', undefined],
+    ['0', 0],
+    ['262144', 262144],
+    ['0x40000', 262144],
+    ['0X10', 16],
+    ['', undefined],
+    ['-1', undefined],
+    ['1e3', undefined],
+    ['0x', undefined],
     ['99999999999999999999', undefined],
   ])('parseNumber(%j) = %j', (input, want) => {
     expect(parseNumber(input)).toBe(want);

@@ -2,10 +2,28 @@
 // fed byte by byte; limits are checked before data is buffered (docs/architecture.md).
 import { describe, expect, it } from 'vitest';
 import { PduFramer, type FramerSettings, type RawPdu } from '../../../../transport/pdu/framer.js';
-import { dataOut, frame, header, loginRequest, nopOut, Op, scsiCommand, text, read10 } from '../../../helpers/wire.js';
+import {
+  dataOut,
+  frame,
+  header,
+  loginRequest,
+  nopOut,
+  Op,
+  scsiCommand,
+  text,
+  read10,
+} from '../../../helpers/wire.js';
 
-const PLAIN: FramerSettings = { headerDigest: false, dataDigest: false, maxDataSegmentLength: 262144 };
-const DIGESTS: FramerSettings = { headerDigest: true, dataDigest: true, maxDataSegmentLength: 262144 };
+const PLAIN: FramerSettings = {
+  headerDigest: false,
+  dataDigest: false,
+  maxDataSegmentLength: 262144,
+};
+const DIGESTS: FramerSettings = {
+  headerDigest: true,
+  dataDigest: true,
+  maxDataSegmentLength: 262144,
+};
 
 interface Parsed {
   bhs: string;
@@ -23,7 +41,10 @@ function summarize(p: RawPdu): Parsed {
   };
 }
 
-function feed(settings: FramerSettings, chunks: Buffer[]): { pdus: Parsed[]; error: string | undefined; left: number } {
+function feed(
+  settings: FramerSettings,
+  chunks: Buffer[],
+): { pdus: Parsed[]; error: string | undefined; left: number } {
   const f = new PduFramer(settings);
   const pdus: Parsed[] = [];
   for (const chunk of chunks) {
@@ -44,14 +65,25 @@ const fixtures: { name: string; settings: FramerSettings; stream: Buffer; count:
   {
     name: 'login + padded data + nop',
     settings: PLAIN,
-    stream: Buffer.concat([loginRequest({ data: text({ InitiatorName: 'iqn.a:b', X: 'y' }) }), nopOut({ itt: 1, cmdSN: 1, data: Buffer.from('abc') })]),
+    stream: Buffer.concat([
+      loginRequest({ data: text({ InitiatorName: 'iqn.a:b', X: 'y' }) }),
+      nopOut({ itt: 1, cmdSN: 1, data: Buffer.from('abc') }),
+    ]),
     count: 2,
   },
   {
     name: 'command with AHS and immediate data, then Data-Out',
     settings: PLAIN,
     stream: Buffer.concat([
-      scsiCommand({ itt: 1, write: true, edtl: 1000, cmdSN: 1, cdb: read10(0, 2), ahs, data: Buffer.alloc(501, 7) }),
+      scsiCommand({
+        itt: 1,
+        write: true,
+        edtl: 1000,
+        cmdSN: 1,
+        cdb: read10(0, 2),
+        ahs,
+        data: Buffer.alloc(501, 7),
+      }),
       dataOut({ itt: 1, ttt: 0xffffffff, dataSN: 0, offset: 501, data: Buffer.alloc(499, 8) }),
     ]),
     count: 2,
@@ -60,7 +92,18 @@ const fixtures: { name: string; settings: FramerSettings; stream: Buffer; count:
     name: 'digests on, with AHS',
     settings: DIGESTS,
     stream: Buffer.concat([
-      scsiCommand({ itt: 2, write: true, edtl: 10, cmdSN: 2, cdb: read10(0, 1), ahs, data: Buffer.from('0123456789') }, { headerDigest: true, dataDigest: true }),
+      scsiCommand(
+        {
+          itt: 2,
+          write: true,
+          edtl: 10,
+          cmdSN: 2,
+          cdb: read10(0, 1),
+          ahs,
+          data: Buffer.from('0123456789'),
+        },
+        { headerDigest: true, dataDigest: true },
+      ),
       nopOut({ itt: 3, cmdSN: 3 }, { headerDigest: true, dataDigest: true }),
     ]),
     count: 2,
@@ -110,7 +153,9 @@ describe('framer fixtures', () => {
 
 describe('framer checks', () => {
   it('refuses a DataSegmentLength above the limit before its data arrives', () => {
-    const r = feed({ ...PLAIN, maxDataSegmentLength: 8192 }, [header({ opcode: Op.NOP_OUT, dsl: 8193, itt: 1 })]);
+    const r = feed({ ...PLAIN, maxDataSegmentLength: 8192 }, [
+      header({ opcode: Op.NOP_OUT, dsl: 8193, itt: 1 }),
+    ]);
     expect(r.error).toBe('ISCSI_PDU_TOO_LONG');
   });
 
@@ -130,9 +175,15 @@ describe('framer checks', () => {
   });
 
   it('flags a data digest mismatch on the PDU and carries on', () => {
-    const bad = nopOut({ itt: 1, cmdSN: 1, data: Buffer.from('xyz') }, { headerDigest: true, dataDigest: true });
+    const bad = nopOut(
+      { itt: 1, cmdSN: 1, data: Buffer.from('xyz') },
+      { headerDigest: true, dataDigest: true },
+    );
     bad.writeUInt8(bad.readUInt8(bad.length - 2) ^ 1, bad.length - 2);
-    const good = nopOut({ itt: 2, cmdSN: 1, data: Buffer.from('xyz') }, { headerDigest: true, dataDigest: true });
+    const good = nopOut(
+      { itt: 2, cmdSN: 1, data: Buffer.from('xyz') },
+      { headerDigest: true, dataDigest: true },
+    );
     const r = feed(DIGESTS, [Buffer.concat([bad, good])]);
     expect(r.pdus.map((p) => p.digestError)).toEqual([true, false]);
   });
@@ -154,6 +205,8 @@ describe('framer checks', () => {
   });
 
   it('parses frames built with no data (frame helper sanity)', () => {
-    expect(feed(PLAIN, [frame(header({ opcode: Op.NOP_OUT, dsl: 0, itt: 5 }))]).pdus).toHaveLength(1);
+    expect(feed(PLAIN, [frame(header({ opcode: Op.NOP_OUT, dsl: 0, itt: 5 }))]).pdus).toHaveLength(
+      1,
+    );
   });
 });

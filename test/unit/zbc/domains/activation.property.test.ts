@@ -82,7 +82,9 @@ function run(layout: ZoneLayoutConfig, cmds: Cmd[]): void {
         m.writeCompleted(got);
       }
     } else {
-      const got = settled(m.zoneAction({ action: 'reset', zoneId: cmd.zone * Z, count: 0, all: false }));
+      const got = settled(
+        m.zoneAction({ action: 'reset', zoneId: cmd.zone * Z, count: 0, all: false }),
+      );
       const want = ref.reset(cmd.zone);
       expect(isZoneFault(got) ? got.kind : 'ok', label).toBe(want);
     }
@@ -122,7 +124,14 @@ describe('ZONE ACTIVATE / ZONE QUERY against the reference model', () => {
     const realm1: Cmd = {
       t: 'activate',
       misalign: false,
-      req: { query: false, all: false, zoneId: 12 * Z, zoneCount: 3, domainId: 1, maxActivation: 0 },
+      req: {
+        query: false,
+        all: false,
+        zoneId: 12 * Z,
+        zoneCount: 3,
+        domainId: 1,
+        maxActivation: 0,
+      },
     };
     fc.assert(
       fc.property(fc.array(cmdArb(zones), { maxLength: 40 }), (cmds) => run(layout, cmds)),

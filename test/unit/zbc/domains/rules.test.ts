@@ -39,7 +39,9 @@ describe('INACTIVE zones', () => {
       ZoneType.SEQUENTIAL_WRITE_REQUIRED,
       C.INACTIVE,
     ]);
-    const r = settled(m.reportZones({ startLba: 0, option: 0x08, partial: false, allocationLength: 8192 }));
+    const r = settled(
+      m.reportZones({ startLba: 0, option: 0x08, partial: false, allocationLength: 8192 }),
+    );
     if (isZoneFault(r)) throw new Error(r.kind);
     expect(r.fullSize).toBe(64 + 64 * (4 + 6)); // 2 CMR realms x 2 + 2 SMR realms x 3
   });
@@ -96,12 +98,14 @@ describe('GAP zones between domains', () => {
 
   it('REPORT ZONES option 3Eh lists every zone but the GAP zone', () => {
     const m = convModel();
-    const r = settled(m.reportZones({
-      startLba: 0,
-      option: 0x3e,
-      partial: false,
-      allocationLength: 1 << 16,
-    }));
+    const r = settled(
+      m.reportZones({
+        startLba: 0,
+        option: 0x3e,
+        partial: false,
+        allocationLength: 1 << 16,
+      }),
+    );
     if (isZoneFault(r)) throw new Error(r.kind);
     expect(r.fullSize).toBe(64 + 64 * (m.zoneCount - 1));
   });

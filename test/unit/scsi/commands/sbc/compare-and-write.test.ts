@@ -92,31 +92,49 @@ describe('COMPARE AND WRITE: compare, then write', () => {
 
 describe('COMPARE AND WRITE: refusals (nothing read or written)', () => {
   const refusals: [string, (h: Harness) => Promise<void>][] = [
-    ['NUMBER OF LOGICAL BLOCKS above the Block Limits maximum', async (h) => {
-      const n = h.lu.maxCompareAndWriteBlocks + 1;
-      const o = await h.run(caw(0, n), { dataOut: cawData(n, 0, 1) });
-      expectCheck(o, SENSE.INVALID_FIELD_IN_CDB, BLOCKS_FIELD);
-    }],
-    ['a Data-Out one block short of 2N', async (h) => {
-      const o = await h.run(caw(0, 2), { dataOut: [Buffer.alloc(3 * BS)] });
-      expectCheck(o, SENSE.INVALID_FIELD_IN_CDB, BLOCKS_FIELD);
-    }],
-    ['a Data-Out longer than 2N (libiscsi InvalidDataOutSize)', async (h) => {
-      const o = await h.run(caw(0, 1), { dataOut: [Buffer.alloc(4 * BS)] });
-      expectCheck(o, SENSE.INVALID_FIELD_IN_CDB, BLOCKS_FIELD);
-    }],
-    ['Data-Out with NUMBER OF LOGICAL BLOCKS 0', async (h) => {
-      const o = await h.run(caw(0, 0), { dataOut: [Buffer.alloc(2 * BS)] });
-      expectCheck(o, SENSE.INVALID_FIELD_IN_CDB, BLOCKS_FIELD);
-    }],
-    ['a range past the capacity', async (h) => {
-      const o = await h.run(caw(h.lu.capacityBlocks - 1, 2), { dataOut: cawData(2, 0, 1) });
-      expectCheck(o, SENSE.LOGICAL_BLOCK_ADDRESS_OUT_OF_RANGE, null);
-    }],
-    ['WRPROTECT non-zero (no protection information)', async (h) => {
-      const o = await h.run(caw(0, 1, 0x20), { dataOut: cawData(1, 0, 1) });
-      expectCheck(o, SENSE.INVALID_FIELD_IN_CDB, { in: 'cdb', byte: 1, bit: 7 });
-    }],
+    [
+      'NUMBER OF LOGICAL BLOCKS above the Block Limits maximum',
+      async (h) => {
+        const n = h.lu.maxCompareAndWriteBlocks + 1;
+        const o = await h.run(caw(0, n), { dataOut: cawData(n, 0, 1) });
+        expectCheck(o, SENSE.INVALID_FIELD_IN_CDB, BLOCKS_FIELD);
+      },
+    ],
+    [
+      'a Data-Out one block short of 2N',
+      async (h) => {
+        const o = await h.run(caw(0, 2), { dataOut: [Buffer.alloc(3 * BS)] });
+        expectCheck(o, SENSE.INVALID_FIELD_IN_CDB, BLOCKS_FIELD);
+      },
+    ],
+    [
+      'a Data-Out longer than 2N (libiscsi InvalidDataOutSize)',
+      async (h) => {
+        const o = await h.run(caw(0, 1), { dataOut: [Buffer.alloc(4 * BS)] });
+        expectCheck(o, SENSE.INVALID_FIELD_IN_CDB, BLOCKS_FIELD);
+      },
+    ],
+    [
+      'Data-Out with NUMBER OF LOGICAL BLOCKS 0',
+      async (h) => {
+        const o = await h.run(caw(0, 0), { dataOut: [Buffer.alloc(2 * BS)] });
+        expectCheck(o, SENSE.INVALID_FIELD_IN_CDB, BLOCKS_FIELD);
+      },
+    ],
+    [
+      'a range past the capacity',
+      async (h) => {
+        const o = await h.run(caw(h.lu.capacityBlocks - 1, 2), { dataOut: cawData(2, 0, 1) });
+        expectCheck(o, SENSE.LOGICAL_BLOCK_ADDRESS_OUT_OF_RANGE, null);
+      },
+    ],
+    [
+      'WRPROTECT non-zero (no protection information)',
+      async (h) => {
+        const o = await h.run(caw(0, 1, 0x20), { dataOut: cawData(1, 0, 1) });
+        expectCheck(o, SENSE.INVALID_FIELD_IN_CDB, { in: 'cdb', byte: 1, bit: 7 });
+      },
+    ],
   ];
   for (const [name, run] of refusals) {
     it(name, async () => {
@@ -143,7 +161,10 @@ describe('COMPARE AND WRITE: refusals (nothing read or written)', () => {
 
 describe('COMPARE AND WRITE: Block Limits and REPORT SUPPORTED OPERATION CODES', () => {
   it('B0h byte 5 is the enforced maximum; twice it fits MAXIMUM TRANSFER LENGTH', async () => {
-    for (const [max, want] of [[16, 8], [4096, 255]] as const) {
+    for (const [max, want] of [
+      [16, 8],
+      [4096, 255],
+    ] as const) {
       const h = harness({ maxTransferBlocks: max });
       const b0 = expectGood(await h.run([0x12, 1, 0xb0, 0, 64, 0]));
       expect(b0[5]).toBe(want);

@@ -13,7 +13,9 @@ class Journal implements ZoneJournal {
   readonly loaded = null;
   readonly records = new Map<number, { cond: number; wp: number }>();
   async persist(c: ZoneCapture): Promise<void> {
-    c.zones.forEach((z, k) => this.records.set(z, { cond: c.condition[k]!, wp: c.writePointer[k]! }));
+    c.zones.forEach((z, k) =>
+      this.records.set(z, { cond: c.condition[k]!, wp: c.writePointer[k]! }),
+    );
   }
   async close(): Promise<void> {}
 }
@@ -26,7 +28,10 @@ const resetWp = (lba: number) => {
   c.writeUInt32BE(0, 10);
   return c;
 };
-const blocksOf = (n: number, byte: number) => ({ dataOut: [Buffer.alloc(n * 512, byte)], expectedDataLength: n * 512 });
+const blocksOf = (n: number, byte: number) => ({
+  dataOut: [Buffer.alloc(n * 512, byte)],
+  expectedDataLength: n * 512,
+});
 
 function zonedLu() {
   const zones = new ZoneModel(smallLayout());
@@ -68,7 +73,6 @@ describe('a failed store write on a zoned LU', () => {
     expectGood(await h.run(cdb16(WRITE16, 128, 8), blocksOf(8, 0xdd))); // retried at the WP
   });
 
-
   it('a later write whose data landed first waits for the earlier one, then fails with it', async () => {
     const h = zonedLu();
     const storeWrite = h.store.writev.bind(h.store);
@@ -81,7 +85,9 @@ describe('a failed store write on a zoned LU', () => {
         : storeWrite(segments, offset).then(secondStored);
     const first = h.run(cdb16(WRITE16, 128, 8), blocksOf(8, 0x11));
     let secondDone = false;
-    const second = h.run(cdb16(WRITE16, 136, 8), blocksOf(8, 0x22)).finally(() => (secondDone = true));
+    const second = h
+      .run(cdb16(WRITE16, 136, 8), blocksOf(8, 0x22))
+      .finally(() => (secondDone = true));
     await stored;
     await new Promise((r) => setImmediate(r)); // every continuation of the stored write has run
     expect(secondDone).toBe(false); // stored, but not answered before the write ahead of it

@@ -137,7 +137,9 @@ describe('WRITE SAME', () => {
   it('refuses a Data-Out of anything but one block (none with NDOB): 5/0E/03', async () => {
     const h = harness();
     for (const bytes of [0, 256, 1024]) {
-      const o = await h.run(cdb10(0x41, 0, 1, 0x08), { dataOut: bytes ? [Buffer.alloc(bytes)] : [] });
+      const o = await h.run(cdb10(0x41, 0, 1, 0x08), {
+        dataOut: bytes ? [Buffer.alloc(bytes)] : [],
+      });
       expectCheck(o, SENSE.INVALID_FIELD_IN_COMMAND_INFORMATION_UNIT, null);
       expect(o.dataOutLength).toBe(BS);
     }

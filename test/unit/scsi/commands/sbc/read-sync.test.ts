@@ -5,8 +5,20 @@ import { describe, expect, it } from 'vitest';
 import { SENSE } from '../../../../../sense-tables/index.js';
 import { commandTable } from '../../../../../scsi/command-table.js';
 import { dispatch } from '../../../../../scsi/dispatch.js';
-import { type ScsiCommand, type ScsiOutcome, ScsiStatus } from '../../../../../scsi/target-contract.js';
-import { cdb16, expectCheck, expectGood, FakeZones, harness, NEXUS, type Harness } from '../../harness.js';
+import {
+  type ScsiCommand,
+  type ScsiOutcome,
+  ScsiStatus,
+} from '../../../../../scsi/target-contract.js';
+import {
+  cdb16,
+  expectCheck,
+  expectGood,
+  FakeZones,
+  harness,
+  NEXUS,
+  type Harness,
+} from '../../harness.js';
 
 const BS = 512;
 

@@ -115,7 +115,10 @@ describe('READ / WRITE round trip on a memory store', () => {
     expectGood(await h.run(cdb10(0x28, 2048, 0)));
     expectCheck(await h.run(cdb10(0x28, 0, 9)), SENSE.INVALID_FIELD_IN_CDB, { in: 'cdb', byte: 7 });
     expectCheck(await h.run(rw12(0xa8, 0, 9)), SENSE.INVALID_FIELD_IN_CDB, { in: 'cdb', byte: 6 });
-    expectCheck(await h.run(cdb16(0x88, 0, 9)), SENSE.INVALID_FIELD_IN_CDB, { in: 'cdb', byte: 10 });
+    expectCheck(await h.run(cdb16(0x88, 0, 9)), SENSE.INVALID_FIELD_IN_CDB, {
+      in: 'cdb',
+      byte: 10,
+    });
     expectCheck(await h.run(rw6(0x08, 0, 9)), SENSE.INVALID_FIELD_IN_CDB, { in: 'cdb', byte: 4 });
     expectCheck(await h.run(cdb10(0x28, 0, 1, 0x20)), SENSE.INVALID_FIELD_IN_CDB, {
       in: 'cdb',

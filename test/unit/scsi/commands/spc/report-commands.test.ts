@@ -6,14 +6,7 @@ import { ScsiStatus } from '../../../../../scsi/target-contract.js';
 import { ZoneModel } from '../../../../../zbc/zone-model.js';
 import { domainsLayout } from '../../../zbc/domains/fixtures.js';
 import { smallLayout } from '../../../zbc/fixtures.js';
-import {
-  FakeZones,
-  type Harness,
-  NEXUS,
-  expectCheck,
-  expectGood,
-  harness,
-} from '../../harness.js';
+import { FakeZones, type Harness, NEXUS, expectCheck, expectGood, harness } from '../../harness.js';
 
 const rsoc = (options: number, opcode = 0, sa = 0, alloc = 8192, rctd = 0) => [
   0xa3,
@@ -114,7 +107,9 @@ describe('REPORT SUPPORTED OPERATION CODES', () => {
 
   it('every data-out command states its SPDTL for residuals, and only those', () => {
     for (const s of commandTable().all) {
-      expect(s.dataOutLength !== undefined, s.name).toBe(s.direction === 'out' || s.direction === 'either');
+      expect(s.dataOutLength !== undefined, s.name).toBe(
+        s.direction === 'out' || s.direction === 'either',
+      );
     }
   });
 
