@@ -182,3 +182,21 @@ export async function startTargetProcess(
     },
   };
 }
+
+/** A 32 MiB host-managed LU of 4096-byte blocks, 1 MiB zones, 2 conventional, max open 8. */
+export const SMALL_HOST_MANAGED_4K: readonly string[] = [
+  '--capacity',
+  '32MiB',
+  '--block-size',
+  '4096',
+  '--physical-block-size',
+  '4096',
+  '--zone-size',
+  '1MiB',
+  '--conventional-zones',
+  '2',
+  '--max-open',
+  '8',
+  '--model',
+  'host-managed',
+];

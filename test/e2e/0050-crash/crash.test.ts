@@ -9,6 +9,7 @@
 // The last cycle stops cleanly (SIGINT) and then everything acknowledged must be there.
 // The initiator is test/helpers/mini-initiator.ts: the property is durability, not interop.
 // Replay a failure with ZBC_CRASH_SEED=<printed seed>; ZBC_CRASH_CYCLES changes the count (50).
+import { SMALL_HOST_MANAGED_4K } from '../../helpers/target-process.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,22 +27,7 @@ const ZONE_BLOCKS = 256; // 1 MiB zones
 const ZONES = [2, 3, 4, 5]; // sequential zones (2 conventional zones first)
 const CYCLES = Number(process.env.ZBC_CRASH_CYCLES ?? 50);
 const MAX_WRITE_BLOCKS = 16;
-const ARGS = [
-  '--capacity',
-  '32MiB',
-  '--block-size',
-  '4096',
-  '--physical-block-size',
-  '4096',
-  '--zone-size',
-  '1MiB',
-  '--conventional-zones',
-  '2',
-  '--max-open',
-  '8',
-  '--model',
-  'host-managed',
-];
+const ARGS = SMALL_HOST_MANAGED_4K;
 const COND = { EMPTY: 0x1, IOPEN: 0x2, EOPEN: 0x3, CLOSED: 0x4, FULL: 0xe } as const;
 const MAGIC = 0x5a42_4354; // 'ZBCT'
 

@@ -7,6 +7,7 @@
 //   * writes queued behind it in the same zone fail too (none is acknowledged past the WP);
 //   * after space is freed the host writes at the WP it reads back, and after a restart (clean
 //     or SIGKILL) the write pointers are those of the acknowledged writes, never past them.
+import { SMALL_HOST_MANAGED_4K } from '../../helpers/target-process.js';
 import { spawnSync } from 'node:child_process';
 import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -19,22 +20,7 @@ import { type TargetProcess, startTargetProcess } from '../../helpers/target-pro
 const BS = 4096;
 const ZONE = 256; // 1 MiB zones
 const zs = (i: number): number => i * ZONE;
-const ZONED = [
-  '--capacity',
-  '32MiB',
-  '--block-size',
-  '4096',
-  '--physical-block-size',
-  '4096',
-  '--zone-size',
-  '1MiB',
-  '--conventional-zones',
-  '2',
-  '--max-open',
-  '8',
-  '--model',
-  'host-managed',
-];
+const ZONED = SMALL_HOST_MANAGED_4K;
 const PLAIN = ['--capacity', '32MiB', '--block-size', '4096', '--model', 'none'];
 const COND = { EMPTY: 0x1, IOPEN: 0x2, CLOSED: 0x4 } as const;
 const WRITE_ERROR = { key: 0x3, asc: 0x0c, ascq: 0x00 };
