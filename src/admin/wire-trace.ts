@@ -123,6 +123,9 @@ export class WireTrace {
   #rotateIfFull(): void {
     const o = this.#options;
     if (o === undefined || !o.maxBytes || this.#fileBytes < o.maxBytes) return;
+    // The newest file is created when its stream opens: until then there is nothing to rename,
+    // so a burst that fills the cap twice before that rotates once, when the file exists.
+    if (this.#out?.pending) return;
     const keep = Math.max(1, o.files ?? 4);
     const old = this.#out;
     this.#out = undefined;
@@ -134,7 +137,13 @@ export class WireTrace {
         /* not there yet */
       }
     }
-    if (keep > 1) renameSync(o.file, `${o.file}.1`);
+    if (keep > 1) {
+      try {
+        renameSync(o.file, `${o.file}.1`);
+      } catch {
+        // Moved or deleted under us: the trace goes on in a new file rather than end a session.
+      }
+    }
     old?.end();
     this.#rotations += 1;
     const out = createWriteStream(o.file);
