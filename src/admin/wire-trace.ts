@@ -215,6 +215,20 @@ export class WireTrace {
     ahs: Buffer | undefined,
     data: readonly Buffer[],
   ): void {
+    try {
+      this.#record(c, direction, bhs, ahs, data);
+    } catch {
+      this.#out = undefined; // a trace that cannot write ends; the traced session goes on
+    }
+  }
+
+  #record(
+    c: ConnectionRef,
+    direction: PduDirection,
+    bhs: Buffer,
+    ahs: Buffer | undefined,
+    data: readonly Buffer[],
+  ): void {
     const out = this.#out;
     if (out === undefined) return;
     if (out.writableLength > MAX_LAG_BYTES) {
