@@ -155,6 +155,7 @@ export function completeWrite(state: ZoneTable, plan: WritePlan): boolean {
     if (w === undefined) continue;
     if (w.doomed) {
       state.removeInflight(i, w);
+      state.retireDone(i); // stored writes committed behind it (after the failure) now settle
       stands = false;
     } else if (state.hostAware) {
       state.removeInflight(i, w);

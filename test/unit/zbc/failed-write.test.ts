@@ -36,6 +36,30 @@ function action(
 }
 
 describe('a failed write', () => {
+  it('a write stored behind a doomed one settles when the doomed one completes', () => {
+    // Found by the journal-invariant property: W3, written at the WP a failure restored, was
+    // stored before the doomed W2 ahead of it completed, and stayed unsettled for ever.
+    const layout = smallLayout();
+    const m = new ZoneModel(layout);
+    const z = 4;
+    const w1 = plan(m, zs(z), 8);
+    m.commitWrite(w1);
+    const w2 = plan(m, zs(z) + 8, 8);
+    m.commitWrite(w2);
+    m.writeFailed(w1);
+    const w3 = plan(m, zs(z), 8);
+    m.commitWrite(w3);
+    expect(m.writeCompleted(w3)).toBe(true);
+    expect(m.writeCompleted(w2)).toBe(false);
+    expect(wp(m, z)).toBe(zs(z) + 8);
+    const journal = journalOf(m);
+    journal.apply(m.captureDurable());
+    const restored = new ZoneModel(layout, journal.state);
+    expect(cond(restored, z)).toBe(C.CLOSED);
+    expect(wp(restored, z)).toBe(zs(z) + 8);
+    expectRestoredMatches(m, restored, { reads: true });
+  });
+
   it('after a RESET: its blocks read as zeros, and no capture records them (issue 9 item 2)', () => {
     const m = new ZoneModel(smallLayout());
     const j = journalOf(m);
