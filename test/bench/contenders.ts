@@ -37,33 +37,30 @@ export function ourEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return { ...process.env, UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE ?? '32', ...extra };
 }
 
-export function ourPlainArgs(iqn: string, backing: string, sizes: BenchSizes): string[] {
+/** Flags every one of our bench LUs shares: name, backing file, size, model, 512-byte blocks. */
+function ourLunArgs(iqn: string, backing: string, sizes: BenchSizes, model: string): string[] {
+  const size = String(sizes.lunBytes);
   return [
     '--iqn',
     iqn,
     '--backing',
     backing,
     '--capacity',
-    String(sizes.lunBytes),
+    size,
     '--model',
-    'none',
+    model,
     '--block-size',
     '512',
   ];
 }
 
+export function ourPlainArgs(iqn: string, backing: string, sizes: BenchSizes): string[] {
+  return ourLunArgs(iqn, backing, sizes, 'none');
+}
+
 export function ourZonedArgs(iqn: string, backing: string, sizes: BenchSizes): string[] {
   return [
-    '--iqn',
-    iqn,
-    '--backing',
-    backing,
-    '--capacity',
-    String(sizes.lunBytes),
-    '--model',
-    'host-managed',
-    '--block-size',
-    '512',
+    ...ourLunArgs(iqn, backing, sizes, 'host-managed'),
     '--zone-size',
     String(sizes.zoneBytes),
     '--conventional-zones',

@@ -311,31 +311,12 @@ export async function startTgt(opts: TgtOptions = {}): Promise<TgtProcess> {
       ]);
     }
     const initiators = opts.initiators;
+    const bind = ['--mode', 'target', '--op', 'bind', '--tid', String(TID)];
     if (initiators === undefined) {
-      await tgtadm([
-        ...lld,
-        '--mode',
-        'target',
-        '--op',
-        'bind',
-        '--tid',
-        String(TID),
-        '--initiator-address',
-        'ALL',
-      ]);
+      await tgtadm([...lld, ...bind, '--initiator-address', 'ALL']);
     } else {
       for (const name of initiators) {
-        await tgtadm([
-          ...lld,
-          '--mode',
-          'target',
-          '--op',
-          'bind',
-          '--tid',
-          String(TID),
-          '--initiator-name',
-          name,
-        ]);
+        await tgtadm([...lld, ...bind, '--initiator-name', name]);
       }
     }
     // Wait for the portal.
