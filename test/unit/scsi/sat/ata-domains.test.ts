@@ -5,21 +5,12 @@
 import { describe, expect, it } from 'vitest';
 import { SENSE } from '../../../../sense-tables/index.js';
 import { ZoneModel } from '../../../../zbc/zone-model.js';
-import { ZoneCondition as C, ZoneType, type ZoneCapture } from '../../../../zbc/types.js';
-import type { ZoneJournal } from '../../../../zbc/zone-journal.js';
+import { ZoneCondition as C, ZoneType } from '../../../../zbc/types.js';
 import { cmrZone, domainsLayout, smrZone, Z, zs } from '../../zbc/domains/fixtures.js';
 import { cdb, expectCheck, expectGood, harness } from '../harness.js';
+import { CaptureJournal, zbcIn, zoneDomainsSelect } from '../zbc/domains-cdbs.js';
 import { type AtaCdbFields, ata16, ataDescriptor } from './ata-cdb.js';
 import type { DomainsLayout } from '../../../../zbc/types.js';
-
-class CaptureJournal implements ZoneJournal {
-  readonly loaded = null;
-  readonly captures: ZoneCapture[] = [];
-  async persist(c: ZoneCapture): Promise<void> {
-    this.captures.push(c);
-  }
-  async close(): Promise<void> {}
-}
 
 interface LuOptions {
   cmrType?: ZoneType;
@@ -88,14 +79,6 @@ const zoned09 = (h: Lu) => ataIn(h, readLog(9));
 const q = (b: Buffer, at: number): bigint => b.readBigUInt64LE(at);
 const VALID = 1n << 63n;
 
-/** SCSI ZBC IN report (REPORT REALMS 06h, REPORT ZONE DOMAINS 07h). */
-const zbcIn = (sa: number, locator: number, alloc: number, option = 0): Buffer => {
-  const c = cdb([0x95, sa]);
-  c.writeBigUInt64BE(BigInt(locator), 2);
-  c.writeUInt32BE(alloc, 10);
-  c[14] = option;
-  return c;
-};
 const reverse = (b: Buffer, at: number, n: number): void => {
   b.subarray(at, at + n).reverse();
 };
@@ -170,16 +153,8 @@ describe('SET FEATURES activation controls: one state with the Zone Domains mode
 
   it('MODE SELECT changes show in log 09h', async () => {
     const h = lu();
-    const page = Buffer.alloc(8 + 20);
-    page[8] = 0x4a;
-    page[9] = 0x0f;
-    page.writeUInt16BE(16, 10);
-    page.writeUInt32BE(4, 12);
-    page[18] = 1; // URSWRZ as reported
-    page.writeUInt16BE(3, 24);
-    const select = cdb([0x55, 0x10]);
-    select.writeUInt16BE(page.length, 7);
-    expectGood(await h.run(select, { dataOut: [page] }));
+    const select = zoneDomainsSelect(4, 3);
+    expectGood(await h.run(select.cdb, { dataOut: [select.page] }));
     const d = await zoned09(h);
     expect([q(d, 64), q(d, 56) >> 32n]).toEqual([VALID | 4n, (VALID >> 32n) | 3n]);
   });
