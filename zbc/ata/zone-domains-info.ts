@@ -21,12 +21,13 @@ export const DomainCapability = {
 } as const;
 
 /**
- * What this device claims: no NOZSRC (the count is always FSNOZ; libzbc's ATA backend cannot
- * send one either) and URSWRZ fixed at its configured value.
+ * What this device claims: everything but NOZSRC (the count is always FSNOZ; libzbc's ATA
+ * backend cannot send one either).
  */
 const CAPABILITIES =
   DomainCapability.ZONE_DOMAINS |
   DomainCapability.ZONE_REALMS |
+  DomainCapability.URSWRZ_SETTABLE |
   DomainCapability.ZONE_ACTIVATION_CONTROL |
   DomainCapability.REPORT_REALMS |
   DomainCapability.MAX_ACTIVATION_SETTABLE;

@@ -28,5 +28,7 @@ export function ataDevice(lu: LogicalUnit): AtaDevice | undefined {
   // A domains LU's activation controls are its Zone Domains mode page values.
   const { fsnoz, maxActivation } = lu.mode;
   const activation = layout.domains !== undefined ? { fsnoz, maxActivation } : undefined;
-  return sata.device({ ...layout, capacityBlocks: lu.capacityBlocks }, lu.mode.wce, activation);
+  const urswrz = lu.zones?.urswrz ?? layout.urswrz;
+  const now = { ...layout, capacityBlocks: lu.capacityBlocks, urswrz };
+  return sata.device(now, lu.mode.wce, activation);
 }

@@ -149,6 +149,12 @@ export const ZAC_DOMAINS_COMMANDS: readonly AtaCommandRow[] = [
     lu.mode.fsnoz = tf.lba;
     return true;
   }),
+  // COUNT = URSWRZ (0 or 1): the zone model's read rule, seen by VPD B6h and the mode page too.
+  controlRow('update URSWRZ', ActivationFeature.UPDATE_URSWRZ, ({ tf, lu }) => {
+    if (lu.zones === undefined || tf.count > 1) return false;
+    lu.zones.setUrswrz(tf.count === 1);
+    return true;
+  }),
   // LBA = MAXIMUM ACTIVATION in realms, 0 = unlimited.
   controlRow('maximum activation', ActivationFeature.MAX_ACTIVATION, ({ tf, lu }) => {
     if (tf.lba > MAX_ACTIVATION_MAX) return false;

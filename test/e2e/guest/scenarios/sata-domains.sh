@@ -31,8 +31,8 @@ expect_eq ata_zd.signature "0000 50" \
   "$(sense_bytes "$ZSG" $(ata16 $NONDATA $CK_COND 0 0 0 0x90) | awk '{print $18 $20 " " $22}')"
 zi=$(zoned_info)
 expect_eq ata_zd.log30_09.zac_minor b403 "$(echo "$zi" | gplog_words 24 1)"
-# ZD, ZR, ZA control, REPORT REALMS, MAXACT settable (6Bh); MAX ACTIVATION 0; bit 63 valid
-expect_eq ata_zd.log30_09.capabilities "006b 0000 0000 8000" "$(echo "$zi" | gplog_words 28 4)"
+# ZD, ZR, URSWRZ settable, ZA control, REPORT REALMS, MAXACT settable (6Fh); MAX ACTIVATION 0
+expect_eq ata_zd.log30_09.capabilities "006f 0000 0000 8000" "$(echo "$zi" | gplog_words 28 4)"
 expect_eq ata_zd.log30_09.fsnoz "0001 0000 0000 8000" "$(echo "$zi" | gplog_words 32 4)"
 expect_eq ata_zd.log30_09.zone_types "0015 0000 0000 8000" "$(echo "$zi" | gplog_words 36 4)"
 expect_eq ata_zd.log30_09.max_open "0008 0000 0000 8000" "$(echo "$zi" | gplog_words 20 4)"
@@ -48,8 +48,18 @@ expect_eq ata_zd.mode_page.max_activation 0002 "$(mode_page 24 2)"
 expect_sense ata_zd.max_activation_unlimited good "$ZSG" $(set_features 0x48 0)
 expect_eq ata_zd.set_fsnoz_zero "5/24/00 err=04 st=53" \
   "$(ata_fixed_outcome "$ZSG" $(set_features 0x46 0))"
-expect_eq ata_zd.set_urswrz_unsupported "B/00/00 err=04 st=53" \
-  "$(ata_fixed_outcome "$ZSG" $(set_features 0x47 0))"
+# 47h COUNT 0: URSWRZ off in log 09h (qword 8), VPD B6h and the mode page (byte 10 of the page)
+urswrz() {
+  echo "$(zoned_info | gplog_words 4 1)" \
+    "$(sg_vpd -p zbdc "$ZSG" 2>/dev/null | grab '.*URSWRZ: *\([01]\).*')" "$(mode_page 18 1)"
+}
+expect_sense ata_zd.set_urswrz_off good "$ZSG" $(ata16 0x06 0 0x47 0 0 0xef)
+expect_eq ata_zd.urswrz_off_both_faces "0000 0 00" "$(urswrz)"
+# and in the read rule: realm 0's SWR zones are INACTIVE, their reads now refused
+expect_sense ata_zd.urswrz_off_read_inactive 7/2C/12 "$ZSG" -r 4096 $(read16_cdb "$(smr 0)" 8)
+expect_sense ata_zd.set_urswrz_on good "$ZSG" $(ata16 0x06 0 0x47 1 0 0xef)
+expect_eq ata_zd.urswrz_on_both_faces "0001 1 01" "$(urswrz)"
+expect_sense ata_zd.urswrz_on_read_inactive good "$ZSG" -r 4096 $(read16_cdb "$(smr 0)" 8)
 
 # --- REPORT ZONE DOMAINS EXT (07h) -----------------------------------------------------------
 check ata_zd.report_domains sg_raw -r 512 -o /tmp/zd.bin "$ZSG" $(zac_in 0x0007 0 1)

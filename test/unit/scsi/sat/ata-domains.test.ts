@@ -120,8 +120,8 @@ describe('identity of a zone domains SATA LU', () => {
     expect(q(d, 8)).toBe(VALID | 1n); // URSWRZ
     expect(q(d, 40)).toBe(VALID | 0xffff_ffffn); // no open limit in this layout
     expect(q(d, 48)).toBe(VALID | 0xb403n);
-    // ZD, ZR, ZA control, REPORT REALMS, MAXACT settable; not URSWRZ settable, not NOZSRC.
-    expect(q(d, 56)).toBe(VALID | 0x6bn);
+    // ZD, ZR, URSWRZ settable, ZA control, REPORT REALMS, MAXACT settable; not NOZSRC.
+    expect(q(d, 56)).toBe(VALID | 0x6fn);
     expect(q(d, 64)).toBe(VALID | 1n); // FSNOZ starts at 1
     expect(q(d, 72)).toBe(VALID | 0x15n); // conventional, SWR, GAP
     const sobr = await zoned09(lu({ cmrType: ZoneType.SEQUENTIAL_OR_BEFORE_REQUIRED }));
@@ -146,7 +146,7 @@ describe('SET FEATURES activation controls: one state with the Zone Domains mode
     expect(await modePage(h)).toEqual({ fsnoz: 0x0abc_def1, maxActivation: 7 });
     const d = await zoned09(h);
     expect(q(d, 64)).toBe(VALID | 0x0abc_def1n);
-    expect(q(d, 56)).toBe(VALID | (7n << 32n) | 0x6bn);
+    expect(q(d, 56)).toBe(VALID | (7n << 32n) | 0x6fn);
     expectGood(await h.run(setFeatures(0x48, 0)));
     expect((await modePage(h)).maxActivation).toBe(0);
   });
@@ -167,10 +167,33 @@ describe('SET FEATURES activation controls: one state with the Zone Domains mode
     expect([h.lu.mode.fsnoz, h.lu.mode.maxActivation]).toEqual([1, 0]);
   });
 
-  it('47h (URSWRZ is not settable) aborts; a SATA LU without domains aborts 46h/48h', async () => {
-    await expectAtaError(lu(), setFeatures(0x47, 0, 1), SENSE.ABORTED_COMMAND);
+  it('47h sets URSWRZ (COUNT bit 0): log 09h, VPD B6h, the mode page and the read rule', async () => {
+    const h = lu();
+    const inactiveRead = cdb([0x88]);
+    inactiveRead.writeBigUInt64BE(BigInt(zs(smrZone(0))), 2);
+    inactiveRead.writeUInt32BE(8, 10);
+    expectGood(await h.run(inactiveRead));
+    expectGood(await h.run(setFeatures(0x47, 0, 0)));
+    expect(q(await zoned09(h), 8)).toBe(VALID);
+    expect(expectGood(await h.run([0x12, 0x01, 0xb6, 0x00, 0x40]))[4]).toBe(0x22);
+    const c = cdb([0x5a, 0x10, 0x0a, 0x0f]);
+    c.writeUInt16BE(268, 7);
+    expect(expectGood(await h.run(c))[18]).toBe(0);
+    expectCheck(await h.run(inactiveRead), SENSE.ZONE_IS_INACTIVE);
+    // libzbc's MODE SELECT write-back carries URSWRZ as read: 0 is accepted now.
+    const select = zoneDomainsSelect(1, 0, 0);
+    expectGood(await h.run(select.cdb, { dataOut: [select.page] }));
+    expectGood(await h.run(setFeatures(0x47, 0, 1)));
+    expect(q(await zoned09(h), 8)).toBe(VALID | 1n);
+    expectGood(await h.run(inactiveRead));
+    await expectAtaError(h, setFeatures(0x47, 0, 2), SENSE.INVALID_FIELD_IN_CDB);
+    expect(h.zones.urswrz).toBe(true);
+  });
+
+  it('a SATA LU without domains aborts 46h, 47h and 48h', async () => {
     const plain = harness({ capacityBlocks: 2048, interface: 'sata' }) as unknown as Lu;
     await expectAtaError(plain, setFeatures(0x46, 3), SENSE.ABORTED_COMMAND);
+    await expectAtaError(plain, setFeatures(0x47, 0, 1), SENSE.ABORTED_COMMAND);
     await expectAtaError(plain, setFeatures(0x48, 3), SENSE.ABORTED_COMMAND);
   });
 });
