@@ -63,9 +63,13 @@ expect_sense ata_zd.urswrz_on_read_inactive good "$ZSG" -r 4096 $(read16_cdb "$(
 
 # --- REPORT ZONE DOMAINS EXT (07h) -----------------------------------------------------------
 check ata_zd.report_domains sg_raw -r 512 -o /tmp/zd.bin "$ZSG" $(zac_in 0x0007 0 1)
-# list length 192 and returned 192 (LE), 2 supported, 2 reported, option 0, locator 0
-expect_eq ata_zd.report_domains.header "c0000000c000000002020000000000000000000000000000" \
-  "$(bytes /tmp/zd.bin 0 24)"
+# list length 192 (LE), 2 supported, 2 reported, option 0, locator 0
+expect_eq ata_zd.report_domains.header "c0000000 02020000000000000000000000000000" \
+  "$(bytes /tmp/zd.bin 0 4) $(bytes /tmp/zd.bin 8 16)"
+# RETURNED LIST LENGTH: the SCSI reply's (REPORT ZONE DOMAINS 95h/07h), little-endian
+sg_raw -r 512 -o /tmp/zds.bin "$ZSG" 95 07 00 00 00 00 00 00 00 00 00 00 02 00 00 00 >/dev/null 2>&1
+expect_eq ata_zd.report_domains.returned "$(bytes /tmp/zds.bin 4 4 |
+  sed 's/\(..\)\(..\)\(..\)\(..\)/\4\3\2\1/')" "$(bytes /tmp/zd.bin 4 4)"
 # domain 1: 48 zones, LBA 42000h to A1FFFh, type SWR, flags dword at 42 = VZDZT
 expect_eq ata_zd.report_domains.domain1 "01$(le64 48)$(le64 0x42000)$(le64 0xa1fff)02000200" \
   "$(bytes /tmp/zd.bin 160 1)$(bytes /tmp/zd.bin 176 28)"

@@ -214,7 +214,8 @@ describe('REPORT ZONE DOMAINS EXT (4Ah/07h)', () => {
     for (let d = 64; d < swapped.length; d += 96)
       for (const at of [16, 24, 32]) reverse(swapped, d + at, 8);
     expect(ext.equals(swapped)).toBe(true);
-    expect([ext.readUInt32LE(0), ext.readUInt32LE(4), ext[8], ext[9]]).toEqual([192, 192, 2, 2]);
+    // RETURNED LIST LENGTH is whatever the SCSI reply says (compared above, reversed).
+    expect([ext.readUInt32LE(0), ext[8], ext[9]]).toEqual([192, 2, 2]);
     expect([
       ext[64 + 96],
       q(ext, 64 + 96 + 16),
