@@ -10,11 +10,14 @@ ZSG=/dev/${1:-none}
 if [ -z "${1:-}" ]; then fail ata_zd.attach "LUN 2 has no sg node"; return 0; fi
 tur_until_ready "$ZSG"
 tur_until_ready "$ZSG"
+inq=$(sg_inq "$ZSG")
 expect_eq ata_zd.inquiry "ATA ZBCTGT ZD-SMR" \
-  "$(sg_inq "$ZSG" | field 'Vendor identification') $(sg_inq "$ZSG" | field 'Product identification')"
+  "$(echo "$inq" | field 'Vendor identification') $(echo "$inq" | field 'Product identification')"
 
 # le64 VALUE: the 8 bytes of a little-endian qword, as one hex string
-le64() { printf '%016x' "$1" | sed 's/\(..\)\(..\)\(..\)\(..\)\(..\)\(..\)\(..\)\(..\)/\8\7\6\5\4\3\2\1/'; }
+le64() {
+  printf '%016x' "$1" | sed 's/\(..\)\(..\)\(..\)\(..\)\(..\)\(..\)\(..\)\(..\)/\8\7\6\5\4\3\2\1/'
+}
 # gplog_words FROM N: N words of sg_sat_read_gplog -HHH output from word FROM, space separated
 gplog_words() {
   tr -s ' \n' '\n' | grep -E '^[0-9a-f]{4}$' | sed -n "$(($1 + 1)),$(($1 + $2))p" | words
@@ -24,7 +27,11 @@ zoned_info() { sg_sat_read_gplog -d -L 0x30 -p 9 -HHH "$ZSG" 2>&1; }
 zac_in() { ata16 $DMA $DMA_IN "$1" "$3" "$2" 0x4a; }
 # set_features SUBCOMMAND LBA: SET FEATURES, non-data, EXTEND 0 (as libzbc sends it)
 set_features() { ata16 0x06 0 "$1" 0 "$2" 0xef; }
-mode_page() { sg_modes -r -p 0x0a,0x0f "$ZSG" >/tmp/zmp.bin 2>/dev/null; bytes /tmp/zmp.bin "$1" "$2"; }
+# mode_page OFFSET COUNT: bytes of MODE SENSE(10) of the Zone Domains page (0Ah/0Fh)
+mode_page() {
+  sg_modes -r -p 0x0a,0x0f "$ZSG" >/tmp/zmp.bin 2>/dev/null
+  bytes /tmp/zmp.bin "$1" "$2"
+}
 
 # --- identity: the ATA signature (a domains drive is told by log 30h/09h, ZAC-2) ----------------
 expect_eq ata_zd.signature "0000 50" \
