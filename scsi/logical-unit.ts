@@ -117,7 +117,10 @@ export class LogicalUnit {
             serial: config.serial,
             revision,
             rotationRate: this.rotationRate,
-            zoning: config.zones?.model ?? 'none',
+            zoning:
+              config.zones?.domains !== undefined
+                ? 'zone-domains'
+                : (config.zones?.model ?? 'none'),
           })
         : undefined;
     if (this.sata !== undefined) {

@@ -2,12 +2,18 @@
 // the feature settings SET FEATURES changes and the sense REQUEST SENSE DATA EXT returns. The
 // volatile write cache is the SCSI Caching page WCE, so both faces agree on it.
 import type { SenseCode } from '../sense-tables/index.js';
-import type { AtaDevice, AtaIdentity, AtaSettings } from '../zbc/ata/device.js';
+import type {
+  AtaDevice,
+  AtaIdentity,
+  AtaSettings,
+  ZoneActivationControls,
+} from '../zbc/ata/device.js';
 import type { ZoneLayoutConfig } from '../zbc/types.js';
 
 /** libata's INQUIRY product is the first 16 model characters (SAT-4 10.4.2). */
-const MODEL_BY_ZONING: Readonly<Record<ZoneLayoutConfig['model'], string>> = {
+const MODEL_BY_ZONING: Readonly<Record<SataZoning, string>> = {
   'host-managed': 'ZBCTGT HM-SMR',
+  'zone-domains': 'ZBCTGT ZD-SMR',
   'host-aware': 'ZBCTGT HA-SMR',
   none: 'ZBCTGT DISK',
 };
@@ -27,12 +33,15 @@ function worldWideName(serial: string): readonly [number, number] {
   return [hi, id];
 }
 
+/** What the drive's model string names: its zoned model, or a zone domains drive. */
+export type SataZoning = ZoneLayoutConfig['model'] | 'zone-domains';
+
 export interface SataIdentityInit {
   readonly model?: string;
   readonly serial: string;
   readonly revision: string;
   readonly rotationRate: number;
-  readonly zoning: ZoneLayoutConfig['model'];
+  readonly zoning: SataZoning;
 }
 
 export class SataState {
@@ -64,7 +73,12 @@ export class SataState {
     };
   }
 
-  device(layout: ZoneLayoutConfig, writeCache: boolean): AtaDevice {
-    return { layout, identity: this.identity, settings: this.settings(writeCache) };
+  device(
+    layout: ZoneLayoutConfig,
+    writeCache: boolean,
+    activation?: ZoneActivationControls,
+  ): AtaDevice {
+    const dev = { layout, identity: this.identity, settings: this.settings(writeCache) };
+    return activation !== undefined ? { ...dev, activation } : dev;
   }
 }

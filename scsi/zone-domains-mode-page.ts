@@ -12,8 +12,7 @@ const FSNOZ_AT = 4;
 const URSWRZ_AT = 10;
 const MAX_ACTIVATION_AT = 16;
 
-const urswrzOf = (lu: LogicalUnit | undefined): number =>
-  lu?.zones?.layout.urswrz === true ? 1 : 0;
+const urswrzOf = (lu: LogicalUnit | undefined): number => (lu?.zones?.urswrz === true ? 1 : 0);
 
 export const ZONE_DOMAINS_PAGE: ModePageDef = {
   code: 0x0a,
@@ -28,7 +27,8 @@ export const ZONE_DOMAINS_PAGE: ModePageDef = {
     if (changeable) {
       out.writeUInt32BE(0xffff_ffff, FSNOZ_AT);
       out.writeUInt16BE(0xffff, MAX_ACTIVATION_AT);
-      return; // URSWRZ is the zone model's (VPD B6h reports it): not changeable here
+      // URSWRZ is the zone model's (VPD B6h reports it); ATA's SET FEATURES 47h changes it.
+      return;
     }
     out.writeUInt32BE(state.fsnoz, FSNOZ_AT);
     out[URSWRZ_AT] = urswrzOf(lu);

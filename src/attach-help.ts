@@ -28,7 +28,7 @@ export function describeLun(l: ResolvedConfig['targets'][number]['luns'][number]
   if (y.domains !== undefined) {
     const d = y.domains;
     return (
-      `LUN ${l.lun}: zone-domains, ${size}, ` +
+      `LUN ${l.lun}: zone-domains${face}, ${size}, ` +
       `zones of ${formatSize(y.zoneSizeBlocks * y.blockSize)}, ` +
       `${d.realms} realms in ${d.domains.length} domains, ` +
       `ZONE ACTIVATE layout ${l.activateLayout ?? 'libzbc'}, ` +

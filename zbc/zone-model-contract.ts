@@ -25,6 +25,12 @@ import type {
 export interface ZoneModelContract {
   readonly model: ZonedModel;
   readonly layout: ZoneLayoutConfig;
+  /**
+   * URSWRZ now: layout.urswrz at power on, changed by a domains drive's SET FEATURES 47h
+   * (ZAC-2); not persisted, like the other feature settings.
+   */
+  readonly urswrz: boolean;
+  setUrswrz(on: boolean): void;
   /** Range already checked against capacity by the caller. */
   checkRead(lba: number, blocks: number): ZoneResult<readonly ReadSegment[]>;
   planWrite(lba: number, blocks: number): ZoneResult<WritePlan>;

@@ -38,6 +38,7 @@ export class ZoneModel implements ZoneModelContract {
   readonly domains?: ZoneDomains;
   private readonly state: ZoneTable;
   private readonly perPhysical: number;
+  private urswrzNow: boolean;
   /** Zones whose health changed transiently: the condition to persist in place of theirs. */
   private readonly transientBase = new Map<number, ZoneCondition>();
 
@@ -52,6 +53,7 @@ export class ZoneModel implements ZoneModelContract {
       throw new RangeError('invalid zone layout: model: none has no zones');
     this.model = layout.model;
     this.layout = layout;
+    this.urswrzNow = layout.urswrz;
     this.geometry = new ZoneGeometry(layout);
     this.zoneCount = this.geometry.zoneCount;
     this.state = new ZoneTable(layout, this.geometry);
@@ -105,8 +107,16 @@ export class ZoneModel implements ZoneModelContract {
     }
   }
 
+  get urswrz(): boolean {
+    return this.urswrzNow;
+  }
+
+  setUrswrz(on: boolean): void {
+    this.urswrzNow = on;
+  }
+
   checkRead(lba: number, blocks: number): ZoneResult<readonly ReadSegment[]> {
-    return checkRead(this.state, lba, blocks, this.layout.urswrz);
+    return checkRead(this.state, lba, blocks, this.urswrzNow);
   }
 
   planWrite(lba: number, blocks: number): ZoneResult<WritePlan> {

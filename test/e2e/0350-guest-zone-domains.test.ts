@@ -4,6 +4,9 @@
 // ZONE DOMAINS, REPORT REALMS, REPORT ZONES (INACTIVE, statistics) and the Zone Domains mode page,
 // raw ZONE ACTIVATE / ZONE QUERY CDBs go through sg_raw with their exact results, and an
 // activation survives a target crash (SIGKILL) and restart on the same port and backing file.
+// LUN 2 is the same profile behind the SATA interface: its ZAC-2 face (log 30h page 09h, ZAC
+// MANAGEMENT IN REPORT REALMS / REPORT ZONE DOMAINS / ZONE QUERY / ZONE ACTIVATE, SET FEATURES
+// 46h/48h) through raw ATA PASS-THROUGH(16) CDBs and sg_sat_read_gplog.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,6 +36,7 @@ defineGuestSuite({
     'rules',
     'restart',
     'zbc2r12',
+    'ata_zd',
   ],
   run: async () => {
     const dir = mkdtempSync(join(tmpdir(), 'zbc-e2e-domains-'));
@@ -46,6 +50,7 @@ defineGuestSuite({
             luns: [
               { lun: 0, model: 'zone-domains', backing: join(dir, 'zd.img') },
               { lun: 1, model: 'zone-domains', memory: true, activateLayout: 'zbc2r12' },
+              { lun: 2, model: 'zone-domains', memory: true, interface: 'sata' },
             ],
           },
         ],
@@ -57,7 +62,9 @@ defineGuestSuite({
       holder.target = await startTargetProcess(args);
       const result = await runGuest({
         image: guestImage(),
-        script: composeScript(['domains.sh'], { attach: false }),
+        script: composeScript(['domains.sh', 'sata-lib.sh', 'sata-domains.sh'], {
+          attach: false,
+        }),
         env: { PORTAL: portalFor(holder.target), IQN },
         timeoutMs: 420_000,
         onLine: restartOnMarkers(holder, args, { '@@CRASH_TARGET': 'SIGKILL' }),

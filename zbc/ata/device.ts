@@ -25,14 +25,37 @@ export interface AtaSettings {
   readonly smart: boolean;
 }
 
+/**
+ * The zone activation controls of a domains-and-realms LU (ZAC-2 SET FEATURES, log 30h page
+ * 09h): the same values as the SCSI Zone Domains mode page, one state for both faces.
+ */
+export interface ZoneActivationControls {
+  /** FSNOZ: zones a ZONE ACTIVATE EXT acts on (the ATA command carries no zone count). */
+  readonly fsnoz: number;
+  /** MAXIMUM ACTIVATION in realms per command, 0 = unlimited. */
+  readonly maxActivation: number;
+}
+
 export interface AtaDevice {
   readonly layout: ZoneLayoutConfig;
   readonly identity: AtaIdentity;
   readonly settings: AtaSettings;
+  /** Present on a domains-and-realms LU (layout.domains set). */
+  readonly activation?: ZoneActivationControls;
 }
 
 /** ZAC r05, the minor version libzbc knows without ZAC-2 zone counts (log 30h page 09h). */
 export const ZAC_MINOR_VERSION = 0x05cf;
+/**
+ * ZAC-2 revision 12: a domains drive reports it, as libzbc then reads the REPORT REALMS layout
+ * with a descriptor length and sends zone counts in ZAC MANAGEMENT OUT.
+ */
+export const ZAC2_MINOR_VERSION = 0xb403;
+
+/** ZAC MINOR VERSION of log 30h page 09h for a layout. */
+export function zacMinorVersion(layout: ZoneLayoutConfig): number {
+  return layout.domains !== undefined ? ZAC2_MINOR_VERSION : ZAC_MINOR_VERSION;
+}
 
 /** Native Command Queuing depth (IDENTIFY word 75). */
 export const NCQ_DEPTH = 32;
@@ -40,7 +63,10 @@ export const NCQ_DEPTH = 32;
 /** Sectors one READ/WRITE DMA EXT may move: COUNT is 16 bits, 0 meaning 65,536 (ACS-4). */
 export const MAX_SECTORS_PER_COMMAND = 65_536;
 
-/** ZONED CAPABILITIES (IDENTIFY word 69 bits 1:0, log 30h/03h): host-managed says 00b. */
+/**
+ * ZONED CAPABILITIES (IDENTIFY word 69 bits 1:0, log 30h/03h): host-managed says 00b (its
+ * signature marks it), and so does a domains drive (log 30h/09h marks it, ZAC-2).
+ */
 export function zonedCapabilities(layout: ZoneLayoutConfig): number {
   return layout.model === 'host-aware' ? 0b01 : 0b00;
 }

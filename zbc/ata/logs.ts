@@ -2,13 +2,9 @@
 // with the pages that describe a zoned device (ZAC 6.x for page 09h) and the SATA Phy Event
 // Counters log (11h). One row per log address: its page count and its page encoder.
 import { putAtaString } from './ata-string.js';
-import {
-  type AtaDevice,
-  physicalExponent,
-  ZAC_MINOR_VERSION,
-  zonedCapabilities,
-} from './device.js';
+import { type AtaDevice, physicalExponent, zacMinorVersion, zonedCapabilities } from './device.js';
 import { encodeIdentify } from './identify.js';
+import { encodeZoneDomainsInfo } from './zone-domains-info.js';
 import { sealChecksum, setQword, setWord, VALID, viewOf } from './words.js';
 
 export const LOG_PAGE_BYTES = 512;
@@ -110,7 +106,10 @@ function encodeStringsPage(dev: AtaDevice, out: Uint8Array): void {
 /** Value for "no limit" / "not reported" in 30h/09h (libata falls back to U32_MAX too). */
 const NOT_REPORTED = 0xffff_ffff;
 
-/** Page 09h, ZAC: zoned device capabilities, optimal / maximum open zones, ZAC minor version. */
+/**
+ * Page 09h, ZAC: zoned device capabilities, optimal / maximum open zones, ZAC minor version, and
+ * for a domains drive the ZAC-2 zone domains fields.
+ */
 function encodeZonedInformationPage(dev: AtaDevice, out: Uint8Array): void {
   const v = viewOf(out);
   const { layout } = dev;
@@ -123,7 +122,8 @@ function encodeZonedInformationPage(dev: AtaDevice, out: Uint8Array): void {
   setQword(v, 24, hostAware ? open : NOT_REPORTED, VALID); // OPTIMAL OPEN SWP ZONES
   setQword(v, 32, hostAware ? open : NOT_REPORTED, VALID); // OPTIMAL NON-SEQ WRITTEN SWP ZONES
   setQword(v, 40, hostAware ? NOT_REPORTED : open, VALID); // MAXIMUM OPEN SWR ZONES
-  setQword(v, 48, ZAC_MINOR_VERSION, VALID); // VERSION INFORMATION
+  setQword(v, 48, zacMinorVersion(layout), VALID); // VERSION INFORMATION
+  encodeZoneDomainsInfo(dev, v);
 }
 
 /**

@@ -34,5 +34,7 @@ export interface AtaCommandRow {
   readonly bytes?: (tf: AtaTaskFile, blockSize: number) => number;
   /** Only on zoned LUs (ZAC); a non-zoned drive aborts it. */
   readonly zonedOnly?: boolean;
+  /** Only on zone domains LUs (ZAC-2); other drives abort it. */
+  readonly domainsOnly?: boolean;
   readonly handler: (ctx: AtaContext) => AtaResult | Promise<AtaResult>;
 }

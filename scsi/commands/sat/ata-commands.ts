@@ -3,7 +3,7 @@
 // and errors are the SCSI ones.
 import { MAX_SECTORS_PER_COMMAND } from '../../../zbc/ata/device.js';
 import { encodeIdentify, IDENTIFY_BYTES } from '../../../zbc/ata/identify.js';
-import { LOG_PAGE_BYTES, readLog } from '../../../zbc/ata/logs.js';
+import { readLog } from '../../../zbc/ata/logs.js';
 import { toZacByteOrder } from '../../../zbc/ata/report-zones-ext.js';
 import { deviceSignature } from '../../../zbc/ata/signature.js';
 import {
@@ -28,13 +28,12 @@ import { performZoneAction } from '../zbc/zbc-out.js';
 import { zoneFaultResult } from '../zbc/zone-fault-sense.js';
 import type { AtaCommandRow, AtaContext } from './ata-command-row.js';
 import { type AtaResult, done, fromScsi, UNSUPPORTED } from './ata-result.js';
-import { Protocol as P } from './task-file.js';
+import { pageBytes, Protocol as P } from './task-file.js';
+import { ZAC_DOMAINS_COMMANDS } from './zac-domains-commands.js';
 
 const DMA_IN = [P.DMA, P.UDMA_DATA_IN];
 const DMA_OUT = [P.DMA, P.UDMA_DATA_OUT];
 
-/** COUNT of 512-byte pages (logs, zone reports); 0 is not a length here. */
-const pages = (tf: { count: number }): number => tf.count * LOG_PAGE_BYTES;
 /** Sector count of READ/WRITE DMA EXT: COUNT, 0 meaning 65,536 (ACS-4 7.21). */
 const dmaSectors = (tf: { count: number }): number => tf.count || MAX_SECTORS_PER_COMMAND;
 /** FPDMA QUEUED carries the sector count in FEATURES (ACS-4 7.23). */
@@ -76,7 +75,7 @@ function reportZonesExt({ tf, lu, cdb }: AtaContext): AtaResult {
   const zones = lu.zones;
   if (zones === undefined) return UNSUPPORTED;
   const options = tf.features >> 8;
-  const allocationLength = pages(tf);
+  const allocationLength = pageBytes(tf);
   const report = zones.reportZones({
     startLba: tf.lba,
     allocationLength,
@@ -209,7 +208,7 @@ const smartRows: AtaCommandRow[] = [
       encodeSmartLogDirectory(out);
       return done(out);
     }),
-    pages,
+    pageBytes,
   ),
   smartRow(
     'SMART ENABLE OPERATIONS',
@@ -278,7 +277,7 @@ export const ATA_COMMANDS: readonly AtaCommandRow[] = [
     command: 0x2f,
     protocols: [P.PIO_DATA_IN],
     direction: 'in',
-    bytes: pages,
+    bytes: pageBytes,
     handler: readLogCommand,
   },
   {
@@ -302,7 +301,7 @@ export const ATA_COMMANDS: readonly AtaCommandRow[] = [
     command: 0x47,
     protocols: DMA_IN,
     direction: 'in',
-    bytes: pages,
+    bytes: pageBytes,
     handler: readLogCommand,
   },
   {
@@ -311,7 +310,7 @@ export const ATA_COMMANDS: readonly AtaCommandRow[] = [
     feature: REPORT_ZONES_EXT_ACTION,
     protocols: DMA_IN,
     direction: 'in',
-    bytes: pages,
+    bytes: pageBytes,
     zonedOnly: true,
     handler: reportZonesExt,
   },
@@ -339,7 +338,7 @@ export const ATA_COMMANDS: readonly AtaCommandRow[] = [
     // SAT-4 names protocol 8; libzbc sends 3 because Linux refuses 8.
     protocols: [P.NON_DATA, P.EXECUTE_DEVICE_DIAGNOSTIC],
     direction: 'none',
-    handler: ({ dev }) => done(undefined, deviceSignature(dev.layout.model)),
+    handler: ({ dev }) => done(undefined, deviceSignature(dev.layout)),
   },
   ...zacOutRows,
   ...smartRows,
@@ -377,4 +376,5 @@ export const ATA_COMMANDS: readonly AtaCommandRow[] = [
     },
   },
   ...setFeaturesRows,
+  ...ZAC_DOMAINS_COMMANDS,
 ];

@@ -25,5 +25,10 @@ export function ataDevice(lu: LogicalUnit): AtaDevice | undefined {
   const sata = lu.sata;
   if (sata === undefined) return undefined;
   const layout = lu.zones?.layout ?? flatLayout(lu);
-  return sata.device({ ...layout, capacityBlocks: lu.capacityBlocks }, lu.mode.wce);
+  // A domains LU's activation controls are its Zone Domains mode page values.
+  const { fsnoz, maxActivation } = lu.mode;
+  const activation = layout.domains !== undefined ? { fsnoz, maxActivation } : undefined;
+  const urswrz = lu.zones?.urswrz ?? layout.urswrz;
+  const now = { ...layout, capacityBlocks: lu.capacityBlocks, urswrz };
+  return sata.device(now, lu.mode.wce, activation);
 }

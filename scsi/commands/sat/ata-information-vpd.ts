@@ -21,7 +21,7 @@ export function encodeAtaInformation(out: Buffer, lu: LogicalUnit): void {
   out.write(SATL_VENDOR, 8, 'latin1');
   out.write(SATL_PRODUCT, 16, 'latin1');
   out.write(SATL_REVISION, 32, 'latin1');
-  const sig = deviceSignature(dev.layout.model);
+  const sig = deviceSignature(dev.layout);
   out[36] = FIS_REGISTER_D2H;
   out[38] = sig.status;
   out[39] = sig.error;

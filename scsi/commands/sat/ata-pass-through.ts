@@ -83,7 +83,10 @@ function passThrough(ctx: CommandContext, tf: AtaTaskFile): CommandResult | Prom
   if (row === undefined) return toCommandResult(UNSUPPORTED, tf, lu);
   const mismatch = rowProblem(tf, row, cmd.expectedDataLength);
   if (mismatch !== null) return mismatch;
-  if (row.zonedOnly === true && lu.zones === undefined) return toCommandResult(UNSUPPORTED, tf, lu);
+  const absent =
+    (row.zonedOnly === true && lu.zones === undefined) ||
+    (row.domainsOnly === true && lu.zones?.domains === undefined);
+  if (absent) return toCommandResult(UNSUPPORTED, tf, lu);
   const result = row.handler({ tf, lu, dev, cmd, cdb, scsi: ctx });
   if (result instanceof Promise) return result.then((r) => toCommandResult(r, tf, lu));
   return toCommandResult(result, tf, lu);

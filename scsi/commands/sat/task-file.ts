@@ -25,6 +25,9 @@ export interface AtaTaskFile {
   readonly command: number;
 }
 
+/** COUNT of 512-byte pages (logs, zone reports, ZAC MANAGEMENT IN); 0 is not a length here. */
+export const pageBytes = (tf: { readonly count: number }): number => tf.count * 512;
+
 /** Protocol values (SAT-4 table 131). */
 export const Protocol = {
   NON_DATA: 3,

@@ -240,7 +240,9 @@ const ZONED_CHARACTERISTICS: VpdPage = {
   length: () => 0x3c,
   served: (lu) => lu.zones !== undefined,
   encode(out, lu) {
-    if (lu.zones !== undefined) encodeZonedVpdPage(lu.zones.layout, out);
+    // URSWRZ as it is now (a domains drive's SET FEATURES 47h changes it).
+    const z = lu.zones;
+    if (z !== undefined) encodeZonedVpdPage({ ...z.layout, urswrz: z.urswrz }, out);
   },
 };
 

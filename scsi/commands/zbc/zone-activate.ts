@@ -5,10 +5,17 @@
 // goes up over unwritten data: every activated zone is EMPTY).
 import createDebug from 'debug';
 import { SENSE } from '../../../sense-tables/index.js';
-import { isActivationFault, type ActivationFault } from '../../../zbc/domains/activation.js';
+import {
+  type ActivationFault,
+  type ActivationOutcome,
+  type ActivationRequest,
+  isActivationFault,
+} from '../../../zbc/domains/activation.js';
+import type { ZoneDomainsAccess } from '../../../zbc/domains/zone-domains.js';
 import { readU16 } from '../../cdb.js';
 import type { CommandResult } from '../../command-result.js';
 import { type CommandContext, type CommandSpec, commandRow } from '../../command-spec.js';
+import type { LogicalUnit } from '../../logical-unit.js';
 import { check, dataIn } from '../../response.js';
 import {
   type ActivationLayout,
@@ -33,6 +40,37 @@ function faultResult(fault: ActivationFault, layout: ActivationLayout): CommandR
   return check(SENSE.INVALID_FIELD_IN_CDB, { field: layout.fields[fault.field] });
 }
 
+/** What running an activation request gave: an outcome, a CDB fault or a SCSI failure. */
+export type ActivationRun =
+  | { readonly kind: 'outcome'; readonly outcome: ActivationOutcome }
+  | { readonly kind: 'fault'; readonly fault: ActivationFault }
+  | { readonly kind: 'failed'; readonly result: CommandResult };
+
+/**
+ * ZONE ACTIVATE / ZONE QUERY on a domains LU, for the SCSI and the ATA (ZAC-2) commands alike:
+ * a write-protected medium refuses ZONE ACTIVATE, and an activation is durable before it answers.
+ */
+export async function performActivation(
+  lu: LogicalUnit,
+  domains: ZoneDomainsAccess,
+  req: ActivationRequest,
+): Promise<ActivationRun> {
+  // ZONE ACTIVATE changes the medium's zones; ZONE QUERY only reads (SBC-4 4.11).
+  if (!req.query && lu.writeProtected)
+    return { kind: 'failed', result: check(SENSE.WRITE_PROTECTED) };
+  const outcome = domains.activate(req);
+  if (isActivationFault(outcome)) return { kind: 'fault', fault: outcome };
+  if (outcome.capture !== undefined) {
+    try {
+      await lu.persistZoneCapture(outcome.capture);
+    } catch (err) {
+      log('ZONE ACTIVATE on lun %d: journal failed: %O', lu.lun, err);
+      return { kind: 'failed', result: check(SENSE.INTERNAL_TARGET_FAILURE) };
+    }
+  }
+  return { kind: 'outcome', outcome };
+}
+
 async function run(
   ctx: CommandContext,
   layout: ActivationLayout,
@@ -41,10 +79,8 @@ async function run(
   const { cdb, lu } = ctx;
   const domains = lu.zones?.domains;
   if (domains === undefined) return notZoned();
-  // ZONE ACTIVATE changes the medium's zones; ZONE QUERY only reads (SBC-4 4.11).
-  if (!query && lu.writeProtected) return check(SENSE.WRITE_PROTECTED);
   const c = layout.decode(cdb);
-  const outcome = domains.activate({
+  const done = await performActivation(lu, domains, {
     query,
     all: c.all,
     zoneId: c.zoneId,
@@ -53,15 +89,9 @@ async function run(
     domainId: c.domainId,
     maxActivation: lu.mode.maxActivation,
   });
-  if (isActivationFault(outcome)) return faultResult(outcome, layout);
-  if (outcome.capture !== undefined) {
-    try {
-      await lu.persistZoneCapture(outcome.capture);
-    } catch (err) {
-      log('ZONE ACTIVATE on lun %d: journal failed: %O', lu.lun, err);
-      return check(SENSE.INTERNAL_TARGET_FAILURE);
-    }
-  }
+  if (done.kind === 'failed') return done.result;
+  if (done.kind === 'fault') return faultResult(done.fault, layout);
+  const { outcome } = done;
   const size = RESULTS_HEADER_BYTES + outcome.ranges.length * layout.descriptorBytes;
   return dataIn(size, c.allocationLength, (out) => encodeResults(out, outcome, c, layout));
 }

@@ -184,6 +184,10 @@ export class FakeZones implements ZoneModelContract {
   zeroFrom = Number.POSITIVE_INFINITY;
   captured = 0;
   readonly layout: ZoneLayoutConfig;
+  urswrz = true;
+  setUrswrz(on: boolean): void {
+    this.urswrz = on;
+  }
 
   constructor(
     readonly model: 'host-managed' | 'host-aware',

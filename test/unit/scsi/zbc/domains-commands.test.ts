@@ -4,19 +4,10 @@
 import { describe, expect, it } from 'vitest';
 import { SENSE } from '../../../../sense-tables/index.js';
 import { ZoneModel } from '../../../../zbc/zone-model.js';
-import { ZoneCondition as C, ZoneType, type ZoneCapture } from '../../../../zbc/types.js';
-import type { ZoneJournal } from '../../../../zbc/zone-journal.js';
+import { ZoneCondition as C, ZoneType } from '../../../../zbc/types.js';
 import { cdb, expectCheck, expectGood, harness } from '../harness.js';
 import { cmrZone, domainsLayout, smrZone, Z, zs } from '../../zbc/domains/fixtures.js';
-
-class CaptureJournal implements ZoneJournal {
-  readonly loaded = null;
-  readonly captures: ZoneCapture[] = [];
-  async persist(c: ZoneCapture): Promise<void> {
-    this.captures.push(c);
-  }
-  async close(): Promise<void> {}
-}
+import { CaptureJournal, zbcIn, zoneDomainsSelect } from './domains-cdbs.js';
 
 function lu(opts: { layout?: 'libzbc' | 'zbc2r12'; readOnly?: boolean; cmrType?: ZoneType } = {}) {
   const layout = domainsLayout(opts.cmrType ?? ZoneType.CONVENTIONAL, { restrictedRealms: [3] });
@@ -31,14 +22,6 @@ function lu(opts: { layout?: 'libzbc' | 'zbc2r12'; readOnly?: boolean; cmrType?:
   });
   return { ...h, zones, journal };
 }
-
-const zbcIn = (sa: number, locator: number, alloc: number, option = 0): Buffer => {
-  const c = cdb([0x95, sa]);
-  c.writeBigUInt64BE(BigInt(locator), 2);
-  c.writeUInt32BE(alloc, 10);
-  c[14] = option;
-  return c;
-};
 
 /** libzbc ZONE ACTIVATE(16)/QUERY(16). */
 function act16(o: {
@@ -393,14 +376,7 @@ describe('Zone Domains mode page (0Ah/0Fh)', () => {
 
   it("libzbc's write-back (page length = MODE DATA LENGTH) sets both", async () => {
     const h = lu();
-    const page = Buffer.alloc(12 + 26);
-    page[8] = 0x4a;
-    page[9] = 0x0f;
-    page.writeUInt16BE(26, 10);
-    page.writeUInt32BE(6, 12);
-    page[18] = 1; // URSWRZ as read
-    page.writeUInt16BE(2, 24);
-    const sel = cdb([0x55, 0x10, 0, 0, 0, 0, 0, 0, page.length]);
+    const { cdb: sel, page } = zoneDomainsSelect(6, 2);
     expectGood(await h.run(sel, { dataOut: [page] }));
     expect([h.lu.mode.fsnoz, h.lu.mode.maxActivation]).toEqual([6, 2]);
     const badUrswrz = Buffer.from(page);
