@@ -377,7 +377,7 @@ export class FileZoneJournal implements ZoneJournal {
       }
       const realms = state.realmDomains;
       if (realms !== undefined) {
-        // Zone-domains LUs: the realm table page pair right after, copy A generation 1, B zeros.
+        // Zone-domains LUs: the realm table page pair right after, copy 0 generation 1, 1 zeros.
         const pair = Buffer.alloc(2 * PAGE_SIZE);
         encodeRealmPage(PAGE_SIZE, realms, formatId, 1).copy(pair, 0);
         await fh.write(pair, 0, pair.length, pageOffset(pageCount, 0, copies));
