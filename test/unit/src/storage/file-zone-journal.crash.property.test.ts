@@ -14,24 +14,9 @@ import {
   PAGE_SIZE,
   RECORDS_PER_PAGE,
 } from '../../../../src/storage/file-zone-journal.js';
-import { ZoneCondition, type ZoneLayoutConfig } from '../../../../zbc/types.js';
+import { ZoneCondition } from '../../../../zbc/types.js';
+import { COUNT, layout, PAGES, ZONE } from './journal-property-layout.js';
 
-const ZONE = 64;
-const COUNT = 600; // 3 pages
-const layout: ZoneLayoutConfig = {
-  model: 'host-managed',
-  blockSize: 4096,
-  physicalBlockSize: 4096,
-  capacityBlocks: COUNT * ZONE,
-  zoneSizeBlocks: ZONE,
-  zoneCapacityBlocks: ZONE,
-  conventionalZones: 1,
-  maxOpen: 8,
-  urswrz: true,
-  readOnlyZones: [],
-  offlineZones: [],
-};
-const PAGES = Math.ceil(COUNT / RECORDS_PER_PAGE);
 const pageOf = (z: number): number => Math.floor(z / RECORDS_PER_PAGE);
 
 /** Zones on few pages, so rounds keep rewriting the same pages. */
