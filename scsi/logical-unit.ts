@@ -244,8 +244,8 @@ export class LogicalUnit {
    * Runs `before` (a data flush or erase) and then calls journal.persist(capture), with the
    * persist CALLS in the order this method was called (capture order), so an older capture never
    * overwrites a newer record. Only the calls are ordered, not their completion: the journal
-   * folds every persist that arrives while a sync is running into its next sync (group commit),
-   * so resets arriving together share one fdatasync instead of queueing one each.
+   * folds the persists that arrive before its next round starts into that round (group commit)
+   * and runs that round beside one still in flight, so a reset waits for one device flush.
    */
   #persistInOrder(
     before: (() => Promise<void>) | null,

@@ -118,6 +118,7 @@ export function reportZones(s: ZoneTable, req: ReportZonesRequest): ZoneResult<Z
   return ok({
     size,
     fullSize,
+    stateVersion: s.reportedChanges,
     encode(out: Uint8Array): void {
       if (out.length < HEADER_BYTES) return;
       const view = new DataView(out.buffer, out.byteOffset, out.byteLength);

@@ -185,6 +185,11 @@ export interface ZoneReport {
   readonly fullSize: number;
   /** Writes the header and as many descriptors as fit into out (out.length >= size, zeroed). */
   encode(out: Uint8Array): void;
+  /**
+   * Zone state changes counted when the report was made: a report of the same request with the
+   * same count has the same bytes. Absent when the model does not count them.
+   */
+  readonly stateVersion?: number;
 }
 
 export interface ZoneInfo {

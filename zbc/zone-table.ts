@@ -56,6 +56,11 @@ export class ZoneTable {
   implicitOpen = 0;
   explicitOpen = 0;
   closed = 0;
+  /**
+   * Changes to what REPORT ZONES shows (condition, write pointer, attributes) since start: equal
+   * counts mean an identical report, so a reply may be reused (scsi/commands/zbc/zbc-in.ts).
+   */
+  reportedChanges = 0;
   /** Transitions since start, for metrics: one increment in the primitive that makes each. */
   readonly transitions = { implicitOpens: 0, explicitOpens: 0, resets: 0, finishes: 0 };
 
@@ -138,6 +143,7 @@ export class ZoneTable {
     const prev = this.condition[i];
     if (prev === next) return;
     this.condition[i] = next;
+    this.reportedChanges++;
     this.markDirty(i);
     if (next === C.IMPLICITLY_OPENED) this.transitions.implicitOpens++;
     else if (next === C.EXPLICITLY_OPENED) this.transitions.explicitOpens++;
@@ -156,12 +162,14 @@ export class ZoneTable {
   setWritePointer(i: number, wp: number): void {
     if (this.wp[i] === wp) return;
     this.wp[i] = wp;
+    this.reportedChanges++;
     this.markDirty(i);
   }
 
   setAttributes(i: number, attributes: number): void {
     if (this.attributes[i] === attributes) return;
     this.attributes[i] = attributes;
+    this.reportedChanges++;
     this.markDirty(i);
   }
 

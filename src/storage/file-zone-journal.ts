@@ -1,10 +1,14 @@
 // Zone-state persistence in a sidecar file (`<backing>.zbcmeta`), see docs/zones.md.
 //
 //   offset 0         superblock, 4 KiB: magic, format version, geometry, CRC32C
-//   offset 4 KiB...  zone table: page p has copy A at 4 KiB * (1 + 2p) and copy B right after;
+//   offset 4 KiB...  zone table: page p has C copies at 4 KiB * (1 + C * p + copy), C = 3 since
+//                    format versions 3 and 4 (2 in versions 1 and 2, still read and written);
 //                    each page holds RECORDS_PER_PAGE 16-byte zone records, a generation and a
-//                    CRC32C. A persist writes the changed pages to the copy NOT holding the newest
-//                    valid version, so a torn page write leaves the older copy intact.
+//                    CRC32C. A persist writes the changed pages to a copy that is neither the
+//                    newest valid version nor being written (page-copies.ts), so a torn page
+//                    write leaves the newest durable copy intact. With three copies two rounds of
+//                    page writes may be in flight at once: a persist never waits for an earlier
+//                    round's device flush before starting its own.
 //
 // Invariant kept by the caller (LogicalUnit.flushMedium): persist() is called only after the data
 // the captured write pointers describe is durable, so a persisted WP never passes durable data.
@@ -27,13 +31,22 @@ import {
   domainsSignature,
   encodeRealmPage,
 } from './realm-page.js';
+import { type ClaimedCopy, PageCopies } from './page-copies.js';
 import { ZoneShapes } from './zone-shape.js';
 
 const log = createDebug('zbc:storage:journal');
 
 export const PAGE_SIZE = 4096;
 const SUPER_MAGIC = Buffer.from('ZBCMETA\0', 'latin1');
-export const FORMAT_VERSION = 1;
+/** Format versions and their layouts: 1 and 2 predate the third page copy. */
+const FORMATS = [
+  { version: 1, domains: false, copies: 2 },
+  { version: DOMAINS_FORMAT_VERSION, domains: true, copies: 2 },
+  { version: 3, domains: false, copies: 3 },
+  { version: 4, domains: true, copies: 3 },
+] as const;
+/** Copies per zone-table page of a new format (`copies` option aside). */
+export const PAGE_COPIES = 3;
 const PAGE_MAGIC = 0x5a42_4350; // 'ZBCP'
 const PAGE_HEADER = 32;
 const RECORD_SIZE = 16;
@@ -173,10 +186,16 @@ const DOMAINS_GEOMETRY: readonly GeometryField[] = [
   },
 ];
 
-/** Format version and superblock fields of a layout: version 2 adds the realm table. */
-function formatOf(layout: ZoneLayoutConfig): { version: number; fields: readonly GeometryField[] } {
-  if (layout.domains === undefined) return { version: FORMAT_VERSION, fields: GEOMETRY };
-  return { version: DOMAINS_FORMAT_VERSION, fields: [...GEOMETRY, ...DOMAINS_GEOMETRY] };
+/** Superblock fields of a layout: a zone-domains format adds the realm table's. */
+function fieldsOf(layout: ZoneLayoutConfig): readonly GeometryField[] {
+  return layout.domains === undefined ? GEOMETRY : [...GEOMETRY, ...DOMAINS_GEOMETRY];
+}
+
+function versionOf(layout: ZoneLayoutConfig, copies: number): number {
+  const domains = layout.domains !== undefined;
+  const row = FORMATS.find((f) => f.domains === domains && f.copies === copies);
+  if (row === undefined) throw new Error(`no format with ${copies} copies per page`);
+  return row.version;
 }
 
 function readField(buf: Buffer, f: GeometryField): number {
@@ -191,7 +210,9 @@ function writeField(buf: Buffer, f: GeometryField, v: number): void {
   else buf.writeDoubleLE(v, f.at);
 }
 
-const pageOffset = (page: number, copy: number): number => PAGE_SIZE * (1 + 2 * page + copy);
+/** Offset of a zone-table page copy; page = pageCount is the realm table's pair. */
+const pageOffset = (page: number, copy: number, copies: number): number =>
+  PAGE_SIZE * (1 + copies * page + copy);
 
 /** Every write through these flags is durable at return (POSIX synchronized I/O data integrity). */
 const OPEN_EXISTING = fsc.O_RDWR | fsc.O_DSYNC;
@@ -202,6 +223,24 @@ const FORMAT_PAGES_PER_WRITE = 256;
 export interface FileZoneJournalOptions {
   /** Re-creates the metadata (every zone back to its initial condition). */
   readonly format?: boolean;
+  /** Copies per page of a new format: PAGE_COPIES, or 2 for the version 1 and 2 layout. */
+  readonly copies?: 2 | 3;
+}
+
+interface PendingRound {
+  readonly done: Promise<void>;
+  readonly resolve: () => void;
+  readonly reject: (e: unknown) => void;
+}
+
+function pendingRound(): PendingRound {
+  let resolve!: () => void;
+  let reject!: (e: unknown) => void;
+  const done = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { done, resolve, reject };
 }
 
 export class FileZoneJournal implements ZoneJournal {
@@ -216,17 +255,18 @@ export class FileZoneJournal implements ZoneJournal {
   private readonly condition: Uint8Array;
   private readonly writePointer: Float64Array;
   private readonly attributes: Uint8Array;
-  /** Per page: generation and copy (0 = A, 1 = B) of its newest valid version. */
-  private readonly pageGen: Float64Array;
-  private readonly pageCopy: Uint8Array;
+  /** Per page: which copy holds the newest durable version, which are being written. */
+  private readonly pages: PageCopies;
   private readonly dirty = new Set<number>();
   /** Zone-domains LUs: the realm table, its page's newest generation and copy, unwritten change. */
   private realmDomains: Uint8Array | null;
   private realmGen = 0;
   private realmCopy = 0;
   private realmDirty = false;
-  private tail: Promise<void> = Promise.resolve();
-  private next: Promise<void> | null = null;
+  /** The round every persist joins until it starts; rounds running; the one writing the realm. */
+  private pending: PendingRound | null = null;
+  private readonly running = new Set<Promise<void>>();
+  private realmRunning = false;
   private closed = false;
 
   private constructor(
@@ -235,8 +275,7 @@ export class FileZoneJournal implements ZoneJournal {
     private readonly formatId: number,
     shapes: ZoneShapes,
     state: PersistedZoneState,
-    pageGen: Float64Array,
-    pageCopy: Uint8Array,
+    pages: PageCopies,
     fresh: boolean,
   ) {
     this.shapes = shapes;
@@ -244,8 +283,7 @@ export class FileZoneJournal implements ZoneJournal {
     this.condition = state.condition;
     this.writePointer = state.writePointer;
     this.attributes = state.attributes;
-    this.pageGen = pageGen;
-    this.pageCopy = pageCopy;
+    this.pages = pages;
     this.realmDomains = state.realmDomains ?? null;
     this.loaded = fresh ? null : state;
   }
@@ -278,7 +316,8 @@ export class FileZoneJournal implements ZoneJournal {
         throw new JournalError('META_UNREADABLE', `metadata ${path}: ${errnoOf(e)}`);
       },
     );
-    if (!exists || opts.format) return FileZoneJournal.create(path, layout, shapes);
+    if (!exists || opts.format)
+      return FileZoneJournal.create(path, layout, shapes, opts.copies ?? PAGE_COPIES);
     let fh: FileHandle;
     try {
       fh = await open(path, OPEN_EXISTING);
@@ -313,6 +352,7 @@ export class FileZoneJournal implements ZoneJournal {
     path: string,
     layout: ZoneLayoutConfig,
     shapes: ZoneShapes,
+    copies: number,
   ): Promise<FileZoneJournal> {
     const fh = await open(path, OPEN_CREATE, 0o644).catch((e: unknown) => {
       throw new JournalError('META_UNREADABLE', `metadata ${path}: cannot create: ${errnoOf(e)}`);
@@ -321,38 +361,30 @@ export class FileZoneJournal implements ZoneJournal {
       const formatId = randomInt(1, 0xffff_ffff);
       const pageCount = Math.ceil(shapes.count / RECORDS_PER_PAGE);
       const state = FileZoneJournal.initialState(shapes);
-      const journal = new FileZoneJournal(
-        fh,
-        path,
-        formatId,
-        shapes,
-        state,
-        new Float64Array(pageCount),
-        new Uint8Array(pageCount),
-        true,
-      );
-      // Zone table first (copy A generation 1, copy B zeros, so no page is ever a hole), superblock
-      // last: a torn format has no valid superblock and is refused at the next open instead of
-      // being half-trusted. Each write is durable at return (O_DSYNC).
+      const pages = new PageCopies(copies, pageCount);
+      const journal = new FileZoneJournal(fh, path, formatId, shapes, state, pages, true);
+      // Zone table first (copy 0 generation 1, the other copies zeros, so no page is ever a hole),
+      // superblock last: a torn format has no valid superblock and is refused at the next open
+      // instead of being half-trusted. Each write is durable at return (O_DSYNC).
       for (let first = 0; first < pageCount; first += FORMAT_PAGES_PER_WRITE) {
         const last = Math.min(pageCount, first + FORMAT_PAGES_PER_WRITE);
-        const chunk = Buffer.alloc(2 * PAGE_SIZE * (last - first));
+        const chunk = Buffer.alloc(copies * PAGE_SIZE * (last - first));
         for (let p = first; p < last; p++) {
-          journal.encodePage(p, 1).copy(chunk, 2 * PAGE_SIZE * (p - first));
-          journal.pageGen[p] = 1;
-          journal.pageCopy[p] = 0;
+          journal.encodePage(p, 1).copy(chunk, copies * PAGE_SIZE * (p - first));
+          pages.found(p, 1, 0);
         }
-        await fh.write(chunk, 0, chunk.length, pageOffset(first, 0));
+        await fh.write(chunk, 0, chunk.length, pageOffset(first, 0, copies));
       }
       const realms = state.realmDomains;
       if (realms !== undefined) {
-        // Zone-domains LUs: the realm table page pair right after, copy A generation 1, B zeros.
+        // Zone-domains LUs: the realm table page pair right after, copy 0 generation 1, 1 zeros.
         const pair = Buffer.alloc(2 * PAGE_SIZE);
         encodeRealmPage(PAGE_SIZE, realms, formatId, 1).copy(pair, 0);
-        await fh.write(pair, 0, pair.length, pageOffset(pageCount, 0));
+        await fh.write(pair, 0, pair.length, pageOffset(pageCount, 0, copies));
         journal.setRealmPage(1, 0);
       }
-      await fh.write(encodeSuperblock(layout, shapes.count, pageCount, formatId), 0, PAGE_SIZE, 0);
+      const sb = encodeSuperblock(layout, shapes.count, pageCount, formatId, copies);
+      await fh.write(sb, 0, PAGE_SIZE, 0);
       log('formatted %s: %d zones in %d pages', path, shapes.count, pageCount);
       return journal;
     } catch (e) {
@@ -380,19 +412,19 @@ export class FileZoneJournal implements ZoneJournal {
     if (!sb.subarray(0, 8).equals(SUPER_MAGIC))
       fail('META_MAGIC', 'wrong magic (not a zbc-target metadata file)');
     const version = sb.readUInt32LE(8);
-    const format = formatOf(layout);
-    if (version !== FORMAT_VERSION && version !== DOMAINS_FORMAT_VERSION) {
-      const reads = `${FORMAT_VERSION} and ${DOMAINS_FORMAT_VERSION}`;
+    const reads = FORMATS.map((f) => f.version).join(', ');
+    const format =
+      FORMATS.find((f) => f.version === version) ??
       fail('META_VERSION', `unsupported format version ${version} (this build reads ${reads})`);
-    }
     if (sb.readUInt32LE(12) !== crc32c(sb.subarray(16)))
       fail('META_CRC', 'superblock CRC32C mismatch');
-    if (version !== format.version) {
-      const has = (v: number): string =>
-        v === DOMAINS_FORMAT_VERSION ? 'zone domains' : 'no zone domains';
-      fail('META_GEOMETRY', `has ${has(version)} but --model asks for ${has(format.version)}`);
+    const wantDomains = layout.domains !== undefined;
+    if (format.domains !== wantDomains) {
+      const has = (d: boolean): string => (d ? 'zone domains' : 'no zone domains');
+      fail('META_GEOMETRY', `has ${has(format.domains)} but --model asks for ${has(wantDomains)}`);
     }
-    for (const f of format.fields) {
+    const copies = format.copies;
+    for (const f of fieldsOf(layout)) {
       const stored = readField(sb, f);
       const wanted = f.value(layout, shapes.count);
       if (stored !== wanted) {
@@ -407,11 +439,11 @@ export class FileZoneJournal implements ZoneJournal {
     const formatId = sb.readUInt32LE(16);
     const pageCount = Math.ceil(shapes.count / RECORDS_PER_PAGE);
     const realmCount = layout.domains?.realms;
-    const needed = pageOffset(realmCount === undefined ? pageCount : pageCount + 1, 0);
+    const needed = pageOffset(pageCount, realmCount === undefined ? 0 : 2, copies);
     if (size < needed)
       fail('META_TRUNCATED', `is truncated (${size} bytes, the zone table needs ${needed})`);
 
-    const table = Buffer.alloc(pageOffset(pageCount, 0) - PAGE_SIZE);
+    const table = Buffer.alloc(pageOffset(pageCount, 0, copies) - PAGE_SIZE);
     await fh.read(table, 0, table.length, PAGE_SIZE);
     const n = shapes.count;
     const state = {
@@ -419,13 +451,13 @@ export class FileZoneJournal implements ZoneJournal {
       writePointer: new Float64Array(n),
       attributes: new Uint8Array(n),
     };
-    const pageGen = new Float64Array(pageCount);
-    const pageCopy = new Uint8Array(pageCount);
+    const pages = new PageCopies(copies, pageCount);
     for (let p = 0; p < pageCount; p++) {
       let best = -1;
       let bestGen = -1;
-      for (let copy = 0; copy < 2; copy++) {
-        const page = table.subarray(PAGE_SIZE * (2 * p + copy), PAGE_SIZE * (2 * p + copy + 1));
+      for (let copy = 0; copy < copies; copy++) {
+        const at = PAGE_SIZE * (copies * p + copy);
+        const page = table.subarray(at, at + PAGE_SIZE);
         if (!pageValid(page, p, formatId)) continue;
         const gen = page.readDoubleLE(16);
         if (gen > bestGen) {
@@ -436,11 +468,10 @@ export class FileZoneJournal implements ZoneJournal {
       if (best < 0)
         fail(
           'META_PAGE_CRC',
-          `zone table page ${p} (zones ${p * RECORDS_PER_PAGE}-${Math.min(n, (p + 1) * RECORDS_PER_PAGE) - 1}): CRC32C mismatch in both copies`,
+          `zone table page ${p} (zones ${p * RECORDS_PER_PAGE}-${Math.min(n, (p + 1) * RECORDS_PER_PAGE) - 1}): CRC32C mismatch in every copy`,
         );
-      pageGen[p] = bestGen;
-      pageCopy[p] = best;
-      const page = table.subarray(PAGE_SIZE * (2 * p + best));
+      pages.found(p, bestGen, best);
+      const page = table.subarray(PAGE_SIZE * (copies * p + best));
       const first = p * RECORDS_PER_PAGE;
       const last = Math.min(n, first + RECORDS_PER_PAGE);
       for (let z = first; z < last; z++) {
@@ -454,26 +485,17 @@ export class FileZoneJournal implements ZoneJournal {
     let realmPage: { gen: number; copy: number } | null = null;
     if (realmCount !== undefined) {
       const pair = Buffer.alloc(2 * PAGE_SIZE);
-      await fh.read(pair, 0, pair.length, pageOffset(pageCount, 0));
+      await fh.read(pair, 0, pair.length, pageOffset(pageCount, 0, copies));
       const copyOf = (c: number): Buffer => pair.subarray(c * PAGE_SIZE, (c + 1) * PAGE_SIZE);
-      const copies = [0, 1].map((c) => decodeRealmPage(copyOf(c), formatId, realmCount));
-      const best = (copies[1]?.gen ?? -1) > (copies[0]?.gen ?? -1) ? 1 : 0;
+      const realms = [0, 1].map((c) => decodeRealmPage(copyOf(c), formatId, realmCount));
+      const best = (realms[1]?.gen ?? -1) > (realms[0]?.gen ?? -1) ? 1 : 0;
       const chosen =
-        copies[best] ?? fail('META_PAGE_CRC', 'realm table page: CRC32C mismatch in both copies');
+        realms[best] ?? fail('META_PAGE_CRC', 'realm table page: CRC32C mismatch in both copies');
       Object.assign(state, { realmDomains: chosen.table });
       realmPage = { gen: chosen.gen, copy: best };
     }
     log('loaded %s: %d zones, %d pages', path, n, pageCount);
-    const journal = new FileZoneJournal(
-      fh,
-      path,
-      formatId,
-      shapes,
-      state,
-      pageGen,
-      pageCopy,
-      false,
-    );
+    const journal = new FileZoneJournal(fh, path, formatId, shapes, state, pages, false);
     if (realmPage !== null) journal.setRealmPage(realmPage.gen, realmPage.copy);
     return journal;
   }
@@ -496,16 +518,35 @@ export class FileZoneJournal implements ZoneJournal {
       this.realmDomains.set(capture.realmDomains.subarray(0, this.realmDomains.length));
       this.realmDirty = true;
     }
-    // Coalesce: every persist that arrives while a round is queued joins that round.
-    if (this.next === null) {
-      const round = this.tail.then(() => {
-        this.next = null;
-        return this.writeDirtyPages();
-      });
-      this.next = round;
-      this.tail = round.catch(() => undefined);
+    // Coalesce: every persist that arrives before the pending round starts joins it. It starts
+    // on a later microtask, so the persists of one turn of the event loop share it.
+    if (this.pending === null) {
+      const round = pendingRound();
+      this.pending = round;
+      queueMicrotask(() => this.startRound());
     }
-    return this.next;
+    return this.pending.done;
+  }
+
+  /**
+   * Starts the pending round when a copy of every page is free for it: at most copies - 1 rounds
+   * in flight. The realm table has two copies: a round that writes it runs alone.
+   */
+  private startRound(): void {
+    const round = this.pending;
+    if (round === null || this.realmRunning) return;
+    if (this.running.size >= this.pages.maxInFlight) return;
+    const withRealm = this.realmDirty && this.realmDomains !== null;
+    if (withRealm && this.running.size > 0) return;
+    this.pending = null;
+    this.realmRunning = withRealm;
+    const run = this.writeDirtyPages().then(round.resolve, round.reject);
+    this.running.add(run);
+    void run.finally(() => {
+      this.running.delete(run);
+      if (withRealm) this.realmRunning = false;
+      this.startRound();
+    });
   }
 
   private async writeDirtyPages(): Promise<void> {
@@ -513,30 +554,27 @@ export class FileZoneJournal implements ZoneJournal {
     const pages = [...this.dirty].sort((a, b) => a - b);
     this.dirty.clear();
     const realm = this.takeRealmImage();
+    // Pages are claimed and encoded before the first await, so later captures cannot tear a page
+    // image, and a later round's image of a page (a newer generation) holds this one's records.
+    const claims = pages.map((p) => this.pages.claim(p));
+    const buffers = claims.map(({ page, gen }) => this.encodePage(page, gen));
+    const copies = this.pages.copies;
     try {
-      // Pages are encoded before the first await, so later captures cannot tear a page image.
-      const images = pages.map((p) => ({
-        p,
-        gen: (this.pageGen[p] as number) + 1,
-        copy: 1 - (this.pageCopy[p] as number),
-      }));
-      const buffers = images.map(({ p, gen }) => this.encodePage(p, gen));
       // Distinct pages, so the writes may run at once; each is durable when it returns (O_DSYNC).
-      // All settle before the round ends: the next round may rewrite the same copies.
       const settled = await Promise.allSettled(
-        images.map(({ p, copy }, i) =>
-          this.fh.write(buffers[i] as Buffer, 0, PAGE_SIZE, pageOffset(p, copy)),
+        claims.map(({ page, copy }, i) =>
+          this.fh.write(buffers[i] as Buffer, 0, PAGE_SIZE, pageOffset(page, copy, copies)),
         ),
+      );
+      settled.forEach((r, i) =>
+        this.pages.release(claims[i] as ClaimedCopy, r.status === 'fulfilled'),
       );
       const failed = settled.find((r) => r.status === 'rejected');
       if (failed) throw failed.reason;
-      for (const { p, gen, copy } of images) {
-        this.pageGen[p] = gen;
-        this.pageCopy[p] = copy;
-      }
       // The realm table last: the authority at load, it settles any zone record written before.
       if (realm !== null) {
-        await this.fh.write(realm.image, 0, PAGE_SIZE, pageOffset(this.pageCount, realm.copy));
+        const at = pageOffset(this.pageCount, realm.copy, copies);
+        await this.fh.write(realm.image, 0, PAGE_SIZE, at);
         this.setRealmPage(realm.gen, realm.copy);
       }
     } catch (e) {
@@ -580,7 +618,9 @@ export class FileZoneJournal implements ZoneJournal {
 
   async close(): Promise<void> {
     if (this.closed) return;
-    await this.tail;
+    while (this.pending !== null || this.running.size > 0) {
+      await Promise.allSettled([this.pending?.done, ...this.running]);
+    }
     this.closed = true;
     await this.fh.close();
   }
@@ -591,13 +631,13 @@ function encodeSuperblock(
   zoneCount: number,
   pageCount: number,
   formatId: number,
+  copies: number,
 ): Buffer {
   const sb = Buffer.alloc(PAGE_SIZE);
-  const format = formatOf(layout);
   SUPER_MAGIC.copy(sb, 0);
-  sb.writeUInt32LE(format.version, 8);
+  sb.writeUInt32LE(versionOf(layout, copies), 8);
   sb.writeUInt32LE(formatId, 16);
-  for (const f of format.fields) writeField(sb, f, f.value(layout, zoneCount));
+  for (const f of fieldsOf(layout)) writeField(sb, f, f.value(layout, zoneCount));
   sb.writeUInt32LE(RECORDS_PER_PAGE, 68);
   sb.writeUInt32LE(pageCount, 72);
   sb.writeDoubleLE(1, 80); // superblock generation: written once per format

@@ -1,5 +1,5 @@
-// The realm table of a zone-domains LU in its zone metadata file (format version 2): one page
-// after the zone table, kept in two copies written alternately like the zone table pages, so a
+// The realm table of a zone-domains LU in its zone metadata file (format versions 2 and 4): one
+// page after the zone table, kept in two copies written alternately like the zone table pages, so a
 // torn write leaves the older copy. It holds the active zone domain ID of every realm and is the
 // authority over the zone records' INACTIVE conditions at load (zbc/domains/zone-domains.ts).
 //
@@ -12,7 +12,7 @@ import type { ZoneLayoutConfig } from '../../zbc/types.js';
 const REALM_MAGIC = 0x5a42_4352; // 'ZBCR'
 const REALM_RECORD_VERSION = 1;
 const HEADER = 32;
-/** Zone metadata format version of a zone-domains LU (version 1 has no realm table). */
+/** Zone metadata format version of a zone-domains LU with two copies per zone page (4: three). */
 export const DOMAINS_FORMAT_VERSION = 2;
 
 export function encodeRealmPage(

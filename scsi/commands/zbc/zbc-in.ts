@@ -10,6 +10,18 @@ import { notZoned } from './zoned-lu.js';
 export const ZBC_IN = 0x95;
 export const REPORT_ZONES_SA = 0x00;
 
+/**
+ * The last reply per zone model, reused while neither the request (CDB bytes 2-14) nor any zone
+ * changed: a full report of a large LU is megabytes, and a fresh buffer each time made V8 run
+ * full garbage collections for the external memory. Replies are never written after encoding.
+ */
+interface CachedReport {
+  readonly request: Buffer;
+  readonly stateVersion: number;
+  readonly result: CommandResult;
+}
+const lastReports = new WeakMap<object, CachedReport>();
+
 function reportZones({ cdb, lu }: CommandContext): CommandResult {
   const zones = lu.zones;
   if (zones === undefined) return notZoned();
@@ -23,7 +35,15 @@ function reportZones({ cdb, lu }: CommandContext): CommandResult {
   });
   if (!report.ok) return zoneFaultResult(report.fault, cdb);
   const zoneList = report.value;
-  return dataIn(zoneList.size, allocationLength, (out) => zoneList.encode(out));
+  const { stateVersion } = zoneList;
+  const encode = (out: Buffer): void => zoneList.encode(out);
+  if (stateVersion === undefined) return dataIn(zoneList.size, allocationLength, encode);
+  const request = cdb.subarray(2, 15);
+  const cached = lastReports.get(zones);
+  if (cached?.stateVersion === stateVersion && cached.request.equals(request)) return cached.result;
+  const result = dataIn(zoneList.size, allocationLength, encode);
+  lastReports.set(zones, { request: Buffer.from(request), stateVersion, result });
+  return result;
 }
 
 export const REPORT_ZONES = commandRow({

@@ -404,6 +404,20 @@ describe('REPORT ZONES (ZBC IN 95h/00h)', () => {
     expect(r.readBigUInt64BE(64 + 2 * 64 + 24)).toBe(136n);
   });
 
+  it('reuses an unchanged reply; any zone change or another request gets a new one', async () => {
+    const h = zoned();
+    const wpOfZone2 = (r: Buffer) => r.readBigUInt64BE(64 + 2 * 64 + 24);
+    expectGood(await h.run(write16(128, 8), data(8)));
+    const first = expectGood(await h.run(reportZones(0, 8192)));
+    expect(expectGood(await h.run(reportZones(0, 8192)))).toBe(first);
+    expect(expectGood(await h.run(reportZones(0, 128))).length).toBe(128);
+    expect(expectGood(await h.run(reportZones(0, 8192)))).not.toBe(first);
+    // The zone stays IMPLICITLY OPENED: only its write pointer moves.
+    expectGood(await h.run(write16(136, 8), data(8)));
+    const after = expectGood(await h.run(reportZones(0, 8192)));
+    expect([wpOfZone2(first), wpOfZone2(after)]).toEqual([136n, 144n]);
+  });
+
   it('allocation length 0, 1, 63, 100: truncated, never an error', async () => {
     const h = zoned();
     const full = expectGood(await h.run(reportZones(0, 8192)));

@@ -1,6 +1,6 @@
-// Zone metadata format 2 (zone-domains LUs): the realm table survives a restart without close
-// (as after kill -9), a torn realm page falls back to the older copy, and metadata of another
-// layout is refused with one line.
+// Zone metadata formats 4 and 2 (zone-domains LUs): the realm table survives a restart without
+// close (as after kill -9), a torn realm page falls back to the older copy, and metadata of
+// another layout is refused with one line.
 import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,8 +26,8 @@ afterEach(async () => {
 });
 
 const layout = domainsLayout();
-/** 21 zones: one zone-table page; the realm page pair follows it. */
-const REALM_PAGE_A = PAGE_SIZE * 3;
+/** 21 zones: one zone-table page (three copies); the realm page pair follows it. */
+const REALM_PAGE_A = PAGE_SIZE * 4;
 
 /** Activates realm r as SMR through the model and persists what ZONE ACTIVATE persists. */
 async function activateSmr(j: FileZoneJournal, m: ZoneModel, r: number): Promise<void> {
@@ -46,14 +46,26 @@ async function activateSmr(j: FileZoneJournal, m: ZoneModel, r: number): Promise
 const conds = (m: ZoneModel, zones: number[]) => zones.map((z) => m.zoneAt(z).condition);
 
 describe('FileZoneJournal, zone domains', () => {
-  it('writes format 2 with a realm page; a fresh medium loads as null', async () => {
+  it('writes format 4 with a realm page; a fresh medium loads as null', async () => {
     const j = await FileZoneJournal.open(path, layout);
     expect(j.loaded).toBeNull();
     await j.close();
     const buf = await readFile(path);
-    expect(buf.length).toBe(PAGE_SIZE * 5);
-    expect(buf.readUInt32LE(8)).toBe(2);
+    expect(buf.length).toBe(PAGE_SIZE * 6);
+    expect(buf.readUInt32LE(8)).toBe(4);
     expect(Array.from(buf.subarray(REALM_PAGE_A + 32, REALM_PAGE_A + 36))).toEqual([0, 0, 1, 1]);
+  });
+
+  it('still reads and writes format 2 (two copies per zone page)', async () => {
+    const j = await FileZoneJournal.open(path, layout, { format: true, copies: 2 });
+    const m = new ZoneModel(layout, j.loaded);
+    await activateSmr(j, m, 0);
+    await j.close();
+    const buf = await readFile(path);
+    expect([buf.length, buf.readUInt32LE(8)]).toEqual([PAGE_SIZE * 5, 2]);
+    const again = await FileZoneJournal.open(path, layout);
+    expect(Array.from(again.loaded?.realmDomains ?? [])).toEqual([1, 0, 1, 1]);
+    await again.close();
   });
 
   it('activation state survives a restart without close (kill -9)', async () => {

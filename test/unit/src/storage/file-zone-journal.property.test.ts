@@ -1,6 +1,7 @@
 // Property: after any sequence of persists, reopening yields exactly the last persisted state; and
 // if the newest copy of one page is torn, that page comes back as of its previous version while
-// every other page stays current (two copies written alternately, docs/zones.md).
+// every other page stays current (one persist at a time writes two of the copies alternately,
+// docs/zones.md; overlapping rounds: file-zone-journal.crash.property.test.ts).
 import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,27 +10,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   FileZoneJournal,
   JournalError,
+  PAGE_COPIES,
   PAGE_SIZE,
   RECORDS_PER_PAGE,
 } from '../../../../src/storage/file-zone-journal.js';
-import { ZoneCondition, type ZoneLayoutConfig } from '../../../../zbc/types.js';
-
-const ZONE = 64;
-const COUNT = 600; // 3 pages
-const layout: ZoneLayoutConfig = {
-  model: 'host-managed',
-  blockSize: 4096,
-  physicalBlockSize: 4096,
-  capacityBlocks: COUNT * ZONE,
-  zoneSizeBlocks: ZONE,
-  zoneCapacityBlocks: ZONE,
-  conventionalZones: 1,
-  maxOpen: 8,
-  urswrz: true,
-  readOnlyZones: [],
-  offlineZones: [],
-};
-const PAGES = Math.ceil(COUNT / RECORDS_PER_PAGE);
+import { ZoneCondition } from '../../../../zbc/types.js';
+import { COUNT, layout, PAGES, ZONE } from './journal-property-layout.js';
 
 /** One zone update: a sequential zone, a WP inside it, the condition that WP implies. */
 const update = fc.record({
@@ -101,11 +87,11 @@ describe('FileZoneJournal (property)', () => {
             Buffer.from([0xff, 0xee]),
             0,
             2,
-            PAGE_SIZE * (1 + 2 * tear + newestCopy) + 100,
+            PAGE_SIZE * (1 + PAGE_COPIES * tear + newestCopy) + 100,
           );
           await fh.close();
           if (n === 1) {
-            // Only the format copy existed: both copies are now bad.
+            // Only the format copy existed: every copy is now bad.
             const e = await FileZoneJournal.open(path, layout).catch((x: unknown) => x);
             expect(e).toBeInstanceOf(JournalError);
             expect((e as JournalError).code).toBe('META_PAGE_CRC');

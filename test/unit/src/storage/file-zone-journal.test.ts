@@ -16,6 +16,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   FileZoneJournal,
   JournalError,
+  PAGE_COPIES,
   PAGE_SIZE,
   RECORDS_PER_PAGE,
 } from '../../../../src/storage/file-zone-journal.js';
@@ -60,10 +61,11 @@ function capture(
   };
 }
 
-async function pageGens(page: number): Promise<[number, number]> {
+/** The generation field of every copy of a zone-table page (0 in a never-written copy). */
+async function pageGens(page: number, copies: number = PAGE_COPIES): Promise<number[]> {
   const buf = await readFile(path);
-  const a = PAGE_SIZE * (1 + 2 * page);
-  return [buf.readDoubleLE(a + 16), buf.readDoubleLE(a + PAGE_SIZE + 16)];
+  const first = PAGE_SIZE * (1 + copies * page);
+  return Array.from({ length: copies }, (_, c) => buf.readDoubleLE(first + c * PAGE_SIZE + 16));
 }
 
 async function corrupt(offset: number): Promise<void> {
@@ -100,13 +102,14 @@ async function openError(l: ZoneLayoutConfig = layout): Promise<JournalError> {
 }
 
 describe('FileZoneJournal', () => {
-  it('creates a fresh medium: loaded is null, superblock plus two copies per page', async () => {
-    expect(RECORDS_PER_PAGE).toBe(254);
+  it('creates a fresh medium: loaded is null, superblock plus three copies per page', async () => {
+    expect([RECORDS_PER_PAGE, PAGE_COPIES]).toEqual([254, 3]);
     const j = await FileZoneJournal.open(path, layout);
     expect(j.loaded).toBeNull();
     await j.close();
-    expect((await stat(path)).size).toBe(PAGE_SIZE * (1 + 2 * PAGES));
-    expect(await pageGens(0)).toEqual([1, 0]);
+    const sb = await readFile(path);
+    expect([sb.length, sb.readUInt32LE(8)]).toEqual([PAGE_SIZE * (1 + 3 * PAGES), 3]);
+    expect(await pageGens(0)).toEqual([1, 0, 0]);
   });
 
   it('writes through O_DSYNC (durable at return) into a table with no holes', async () => {
@@ -117,7 +120,7 @@ describe('FileZoneJournal', () => {
       expect((flags[0] as number) & fsc.O_DSYNC, reopen ? 'loaded' : 'created').toBe(fsc.O_DSYNC);
       await j.close();
     }
-    // Every page, copy B too, has blocks: a persist never allocates (no file system commit).
+    // Every page copy has blocks: a persist never allocates (no file system commit).
     const { size, blocks } = await stat(path);
     expect(blocks * 512).toBeGreaterThanOrEqual(size);
   });
@@ -166,17 +169,49 @@ describe('FileZoneJournal', () => {
   it('writes changed pages to alternate copies, each with a higher generation', async () => {
     const j = await FileZoneJournal.open(path, layout);
     await j.persist(capture([[5, ZoneCondition.CLOSED, 41]]));
-    expect(await pageGens(0)).toEqual([1, 2]);
+    expect(await pageGens(0)).toEqual([1, 2, 0]);
     await j.persist(capture([[5, ZoneCondition.CLOSED, 42]]));
-    expect(await pageGens(0)).toEqual([3, 2]);
-    expect(await pageGens(1)).toEqual([1, 0]); // page 1 never rewritten
+    expect(await pageGens(0)).toEqual([3, 2, 0]);
+    expect(await pageGens(1)).toEqual([1, 0, 0]); // page 1 never rewritten
     await j.close();
+  });
+
+  it('a persist does not wait for the round in flight: the third copy takes it', async () => {
+    const j = await FileZoneJournal.open(path, layout);
+    const first = j.persist(capture([[5, ZoneCondition.CLOSED, 41]]));
+    await Promise.resolve(); // the first round has started (its page write is in flight)
+    const second = j.persist(capture([[6, ZoneCondition.CLOSED, 49]]));
+    await Promise.resolve();
+    const third = j.persist(capture([[7, ZoneCondition.CLOSED, 57]]));
+    await Promise.all([first, second, third]);
+    // Rounds 1 and 2 overlapped (copies 1 and 2); round 3 waited for a free copy.
+    expect(await pageGens(0)).toEqual([4, 2, 3]);
+    await j.close();
+    const s = await loadOnce(layout);
+    expect([s?.writePointer[5], s?.writePointer[6], s?.writePointer[7]]).toEqual([41, 49, 57]);
+  });
+
+  it('still reads and writes format 1 (two copies per page, one round at a time)', async () => {
+    const j = await FileZoneJournal.open(path, layout, { format: true, copies: 2 });
+    const first = j.persist(capture([[5, ZoneCondition.CLOSED, 41]]));
+    await Promise.resolve();
+    const second = j.persist(capture([[6, ZoneCondition.CLOSED, 49]]));
+    await Promise.all([first, second]);
+    expect(await pageGens(0, 2)).toEqual([3, 2]);
+    await j.close();
+    const sb = await readFile(path);
+    expect([sb.length, sb.readUInt32LE(8)]).toEqual([PAGE_SIZE * (1 + 2 * PAGES), 1]);
+    const again = await FileZoneJournal.open(path, layout);
+    expect([again.loaded?.writePointer[5], again.loaded?.writePointer[6]]).toEqual([41, 49]);
+    await again.persist(capture([[5, ZoneCondition.CLOSED, 42]]));
+    await again.close();
+    expect(await pageGens(0, 2)).toEqual([3, 4]);
   });
 
   it('a torn newest copy falls back to the older valid copy', async () => {
     const j = await FileZoneJournal.open(path, layout);
-    await j.persist(capture([[5, ZoneCondition.CLOSED, 42]])); // copy B, gen 2
-    await j.persist(capture([[5, ZoneCondition.CLOSED, 44]])); // copy A, gen 3
+    await j.persist(capture([[5, ZoneCondition.CLOSED, 42]])); // copy 1, gen 2
+    await j.persist(capture([[5, ZoneCondition.CLOSED, 44]])); // copy 0, gen 3
     await j.close();
     await corrupt(PAGE_SIZE + 32 + 5 * 16); // inside zone 5's record of copy A
     const again = await FileZoneJournal.open(path, layout);
@@ -187,16 +222,23 @@ describe('FileZoneJournal', () => {
     expect((await loadOnce(layout))?.writePointer[5]).toBe(46);
   });
 
-  it('both copies bad: the start stops with an error naming the page', async () => {
+  it('every copy bad: the start stops with an error naming the page', async () => {
     const j = await FileZoneJournal.open(path, layout);
     await j.persist(capture([[300, ZoneCondition.CLOSED, 2403]]));
+    await j.persist(capture([[300, ZoneCondition.CLOSED, 2404]]));
+    const second = j.persist(capture([[300, ZoneCondition.CLOSED, 2405]]));
+    await Promise.resolve();
+    await Promise.all([second, j.persist(capture([[300, ZoneCondition.CLOSED, 2406]]))]);
     await j.close();
-    await corrupt(PAGE_SIZE * 3 + 100);
+    expect(await pageGens(1)).toEqual([3, 4, 5]); // the last two rounds overlapped
+    await corrupt(PAGE_SIZE * 6 + 100);
+    await corrupt(PAGE_SIZE * 5 + 100);
+    expect((await loadOnce(layout))?.writePointer[300]).toBe(2404); // gen 3, copy 0
     await corrupt(PAGE_SIZE * 4 + 100);
     const e = await openError();
     expect(e.code).toBe('META_PAGE_CRC');
     expect(e.message).toBe(
-      `metadata ${path}: zone table page 1 (zones 254-507): CRC32C mismatch in both copies (use --format to re-create)`,
+      `metadata ${path}: zone table page 1 (zones 254-507): CRC32C mismatch in every copy (use --format to re-create)`,
     );
   });
 
@@ -242,7 +284,7 @@ describe('FileZoneJournal', () => {
     await fh.write(Buffer.from([9, 0, 0, 0]), 0, 4, 8);
     await fh.close();
     expect((await openError()).message).toBe(
-      `metadata ${path}: unsupported format version 9 (this build reads 1 and 2) (use --format to re-create)`,
+      `metadata ${path}: unsupported format version 9 (this build reads 1, 2, 3, 4) (use --format to re-create)`,
     );
     await (await FileZoneJournal.open(path, layout, { format: true })).close();
     await corrupt(40);
@@ -256,7 +298,7 @@ describe('FileZoneJournal', () => {
     await fh2.truncate(PAGE_SIZE * 4);
     await fh2.close();
     expect((await openError()).message).toBe(
-      `metadata ${path}: is truncated (16384 bytes, the zone table needs ${PAGE_SIZE * 7}) (use --format to re-create)`,
+      `metadata ${path}: is truncated (16384 bytes, the zone table needs ${PAGE_SIZE * 10}) (use --format to re-create)`,
     );
     await writeFile(path, Buffer.alloc(100));
     expect((await openError()).message).toBe(
