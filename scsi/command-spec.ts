@@ -6,7 +6,8 @@
 import type { CommandResult } from './command-result.js';
 import type { LogicalUnit, TargetInfo } from './logical-unit.js';
 import type { PrAccess } from './persistent-reservations.js';
-import type { CommandClass } from './ports/command-hook.js';
+import type { SenseCode } from '../sense-tables/index.js';
+import type { CommandClass, CommandClassification } from './ports/command-hook.js';
 import type { ScsiCommand } from './target-contract.js';
 
 /** What a command sees when its LUN is not mapped: the command and its target. */
@@ -70,6 +71,22 @@ export interface CommandSpec<F = unknown> {
    * no blocks). Read only while a hook is armed.
    */
   span?(cdb: Buffer): LbaSpan;
+  /**
+   * For rows whose family depends on more than the opcode (ATA PASS-THROUGH: the ATA command
+   * inside): class, range and ATA command from the decoded fields, in place of commandClass and
+   * span. Called only while a hook is armed.
+   */
+  classify?(cdb: Buffer, fields: F): CommandClassification;
+  /**
+   * How this command reports a hook's injected sense (ATA PASS-THROUGH: with the ATA registers
+   * of a failed command, SAT-4 12.2.2); absent: CHECK CONDITION with that sense.
+   */
+  injectedCheck?(
+    ctx: CommandContext,
+    fields: F,
+    code: SenseCode,
+    information: number | undefined,
+  ): CommandResult;
   /** The CDB's fields, read once (the CDB is at least cdbLength bytes). */
   decode?(cdb: Buffer): F;
   /**

@@ -54,10 +54,14 @@ function cdbOf(cdb: Buffer, length: number): Buffer {
   return cdb.length === length ? cdb : cdb.subarray(0, length);
 }
 
-/** A command hook and what it sees of this command (set only while a hook is armed). */
+/**
+ * A command hook and what it sees of this command (set only while a hook is armed). Dispatch
+ * refines `view` from the decoded CDB for rows that classify per command; the caller reports
+ * the refined view after the outcome.
+ */
 export interface Intercept {
   readonly hook: CommandHook;
-  readonly view: CommandView;
+  view: CommandView;
 }
 
 /** A decoder that threw: a bug, answered like a handler's throw. */
@@ -196,9 +200,14 @@ function intercepted(
       return spdtl === undefined ? status : { ...status, dataOutLength: spdtl };
     }
     const information = answer.information;
-    const details = information === undefined ? undefined : { information };
-    return toOutcome(check(answer.code, details), lu.descriptorSense, spdtl);
+    const injected =
+      spec.injectedCheck?.(ctx, fields, answer.code, information) ??
+      check(answer.code, information === undefined ? undefined : { information });
+    return toOutcome(injected, lu.descriptorSense, spdtl);
   };
+  if (spec.classify !== undefined) {
+    intercept.view = { ...intercept.view, ...spec.classify(ctx.cdb, fields) };
+  }
   const answer = intercept.hook.before(intercept.view);
   return answer instanceof Promise ? answer.then(act) : act(answer);
 }
