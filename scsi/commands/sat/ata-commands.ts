@@ -98,6 +98,8 @@ const zacOutRows: AtaCommandRow[] = ZAC_OUT_ACTIONS.map((a) => ({
   protocols: [P.NON_DATA],
   direction: 'none',
   zonedOnly: true,
+  commandClass: 'zone',
+  span: (tf) => ({ lba: tf.lba, blocks: 0 }), // ZONE ID, as ZBC OUT's (ALL included)
   handler: async ({ tf, lu, cdb }: AtaContext): Promise<AtaResult> =>
     fromScsi(
       await performZoneAction(
@@ -250,6 +252,13 @@ const writeDma =
 
 const FPDMA_FUA = 0x80; // DEVICE bit 7 of READ/WRITE FPDMA QUEUED
 
+/** The class and LBA range of a data command, from LBA and its sector count. */
+const dataAccess = (commandClass: 'read' | 'write', sectors: FromRegisters<number>) =>
+  ({
+    commandClass,
+    span: (tf: AtaContext['tf']) => ({ lba: tf.lba, blocks: sectors(tf) }),
+  }) as const;
+
 export const ATA_COMMANDS: readonly AtaCommandRow[] = [
   {
     name: 'REQUEST SENSE DATA EXT',
@@ -266,6 +275,7 @@ export const ATA_COMMANDS: readonly AtaCommandRow[] = [
   },
   {
     name: 'READ DMA EXT',
+    ...dataAccess('read', dmaSectors),
     command: 0x25,
     protocols: DMA_IN,
     direction: 'in',
@@ -282,6 +292,7 @@ export const ATA_COMMANDS: readonly AtaCommandRow[] = [
   },
   {
     name: 'WRITE DMA EXT',
+    ...dataAccess('write', dmaSectors),
     command: 0x35,
     protocols: DMA_OUT,
     direction: 'out',
@@ -290,6 +301,7 @@ export const ATA_COMMANDS: readonly AtaCommandRow[] = [
   },
   {
     name: 'WRITE DMA FUA EXT',
+    ...dataAccess('write', dmaSectors),
     command: 0x3d,
     protocols: DMA_OUT,
     direction: 'out',
@@ -316,6 +328,7 @@ export const ATA_COMMANDS: readonly AtaCommandRow[] = [
   },
   {
     name: 'READ FPDMA QUEUED',
+    ...dataAccess('read', fpdmaSectors),
     command: 0x60,
     protocols: [P.FPDMA],
     direction: 'in',
@@ -325,6 +338,7 @@ export const ATA_COMMANDS: readonly AtaCommandRow[] = [
   },
   {
     name: 'WRITE FPDMA QUEUED',
+    ...dataAccess('write', fpdmaSectors),
     command: 0x61,
     protocols: [P.FPDMA],
     direction: 'out',

@@ -2,14 +2,15 @@
 // checked as libata checks it (PROTOCOL, MULTIPLE_COUNT, T_LENGTH against the data phase, the
 // commands it filters), then against the ATA command's row (protocol, T_DIR, the register
 // holding the length); refusals are 5/24/00 with the field pointer. Then the row runs.
-import { SENSE } from '../../../sense-tables/index.js';
+import { SENSE, type SenseCode } from '../../../sense-tables/index.js';
 import type { CommandResult } from '../../command-result.js';
 import { type CommandContext, commandRow } from '../../command-spec.js';
+import type { CommandClassification } from '../../ports/command-hook.js';
 import { check } from '../../response.js';
 import { ataDevice } from './ata-device.js';
 import type { AtaCommandRow } from './ata-command-row.js';
 import { ATA_COMMAND_TABLE } from './ata-command-table.js';
-import { toCommandResult, UNSUPPORTED } from './ata-result.js';
+import { fromScsi, toCommandResult, UNSUPPORTED } from './ata-result.js';
 import { type AtaTaskFile, decodeTaskFile, FIELD_BYTES, Protocol as P } from './task-file.js';
 
 /** Protocols a SATL passes on (SAT-4 table 131); 8 only for EXECUTE DEVICE DIAGNOSTIC. */
@@ -98,6 +99,34 @@ function dataOutLength(_cdb: Buffer, tf: AtaTaskFile, blockSize: number): number
   return row?.direction === 'out' ? (row.bytes?.(tf, blockSize) ?? 0) : 0;
 }
 
+/**
+ * The hook's view of the ATA command inside: its SCSI counterpart's class and LBA range, so
+ * fault rules, metrics and latency classes treat WRITE DMA EXT as WRITE(16), ZAC MANAGEMENT OUT
+ * as ZBC OUT. A command the device would abort is 'other', without a range.
+ */
+function classify(_cdb: Buffer, tf: AtaTaskFile): CommandClassification {
+  const row = ATA_COMMAND_TABLE.lookup(tf.command, tf.features);
+  if (row === undefined) return { commandClass: 'other', lba: -1, blocks: 0 };
+  const span = row.span?.(tf);
+  return {
+    commandClass: row.commandClass ?? 'other',
+    lba: span === undefined ? -1 : Number(span.lba),
+    blocks: span?.blocks ?? 0,
+    ata: row,
+  };
+}
+
+/** An injected error as the device's failure of the command: sense plus ATA registers. */
+function injectedCheck(
+  ctx: CommandContext,
+  tf: AtaTaskFile,
+  code: SenseCode,
+  information: number | undefined,
+): CommandResult {
+  const failure = check(code, information === undefined ? undefined : { information });
+  return toCommandResult(fromScsi(failure), tf, ctx.lu);
+}
+
 const ff = (n: number): number[] => new Array<number>(n).fill(0xff);
 
 /**
@@ -114,6 +143,8 @@ export const ATA_PASS_THROUGH_16 = commandRow({
   sataOnly: true,
   decode: decodeTaskFile,
   dataOutLength,
+  classify,
+  injectedCheck,
   handler: passThrough,
 });
 
@@ -125,5 +156,7 @@ export const ATA_PASS_THROUGH_12 = commandRow({
   sataOnly: true,
   decode: decodeTaskFile,
   dataOutLength,
+  classify,
+  injectedCheck,
   handler: passThrough,
 });

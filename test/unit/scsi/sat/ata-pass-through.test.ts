@@ -4,29 +4,11 @@
 import { describe, expect, it } from 'vitest';
 import { SENSE, type SenseCode } from '../../../../sense-tables/index.js';
 import { ScsiStatus } from '../../../../scsi/target-contract.js';
-import { ZoneModel } from '../../../../zbc/zone-model.js';
-import type { ZoneLayoutConfig } from '../../../../zbc/types.js';
 import { parseSense } from '../../../helpers/sense.js';
-import { smallLayout, zs } from '../../zbc/fixtures.js';
-import { cdb, expectCheck, expectGood, FakeJournal, harness } from '../harness.js';
-import { type AtaCdbFields, ata12, ata16, ataDescriptor } from './ata-cdb.js';
-
-function sata(over: Partial<ZoneLayoutConfig> = {}, blockSize = 512) {
-  const l = smallLayout({ blockSize, ...over });
-  const zones = new ZoneModel(l);
-  const h = harness({
-    blockSize,
-    capacityBlocks: l.capacityBlocks,
-    zones,
-    journal: new FakeJournal([]),
-    interface: 'sata',
-  });
-  return { ...h, zones };
-}
-
-function plainSata() {
-  return harness({ capacityBlocks: 2048, interface: 'sata' });
-}
+import { zs } from '../../zbc/fixtures.js';
+import { cdb, expectCheck, expectGood, harness } from '../harness.js';
+import { plainSata, sata } from './sata-harness.js';
+import { type AtaCdbFields, ata12, ata16, ataDescriptor } from '../../../helpers/ata-cdb.js';
 
 const IDENTIFY: AtaCdbFields = {
   protocol: 4,

@@ -1,6 +1,6 @@
 // Builds ATA PASS-THROUGH (16)/(12) CDBs field by field (SAT-4 12.2.2/12.2.3), independently of
 // scsi/commands/sat/task-file.ts, and decodes the ATA Status Return descriptor.
-import { cdb } from '../harness.js';
+import { cdb } from './cdb.js';
 
 export interface AtaCdbFields {
   protocol: number;
