@@ -32,7 +32,10 @@ export interface CommandContext extends TargetContext {
 export interface CommandSpec<F = unknown> {
   readonly name: string;
   readonly opcode: number;
-  /** For opcodes with service actions (9Eh, A3h, 94h, 95h...): CDB byte 1 bits 4:0. */
+  /**
+   * For opcodes with service actions (9Eh, A3h, 94h, 95h...): CDB byte 1 bits 4:0; for the
+   * variable-length 7Fh, bytes 8-9.
+   */
   readonly serviceAction?: number;
   readonly cdbLength: number;
   /** 'either': the direction is in the CDB (ATA PASS-THROUGH T_DIR). */
@@ -135,6 +138,7 @@ export type Lookup =
 export interface CommandTable {
   /** Every spec, ordered by opcode then service action. */
   readonly all: readonly CommandSpec[];
+  /** The row for an opcode and the CDB's service action (serviceActionOf in command-table.ts). */
   lookup(opcode: number, serviceAction: number): Lookup;
   /** True when the opcode's commands are told apart by a service action. */
   hasServiceActions(opcode: number): boolean;

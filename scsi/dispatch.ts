@@ -12,6 +12,7 @@ import type { LogicalUnit, TargetInfo } from './logical-unit.js';
 import type { CommandHook, CommandView, HookAnswer } from './ports/command-hook.js';
 import { check, reservationConflict } from './response.js';
 import { encodeSense } from './sense.js';
+import { serviceActionField, serviceActionOf } from './service-action.js';
 import { type ScsiCommand, type ScsiOutcome, ScsiStatus } from './target-contract.js';
 
 const log = createDebug('zbc:scsi');
@@ -84,7 +85,7 @@ export function dispatch(
   if (opcode === undefined)
     return toOutcome(check(SENSE.INVALID_COMMAND_OPERATION_CODE), descriptor);
 
-  const found = commands.lookup(opcode, cdb[1] ?? 0);
+  const found = commands.lookup(opcode, serviceActionOf(cdb));
   const spec = found.kind === 'found' ? found.spec : undefined;
   // A command this LU does not serve has no CDB length of its own (7Fh on a plain LU: 5/20/00).
   const served = spec !== undefined && (lu === undefined || supportedOn(spec, lu));
@@ -146,14 +147,15 @@ export function dispatch(
     // An unknown service action of an opcode this LU serves at all (ZBC IN/OUT are not
     // served on non-zoned LUs, so any of their service actions is an unknown opcode there).
     const opcodeServed = commands.all.some((s) => s.opcode === opcode && supportedOn(s, lu));
-    // A service action this LU does not serve (REPORT REALMS on a plain zoned LU) is unknown here.
-    const saUnknown = found.kind === 'unknown-service-action' || spec?.domainsOnly === true;
+    // A service action this LU does not serve (REPORT REALMS on a plain zoned LU, ATA
+    // PASS-THROUGH(32) on a SAS one that serves ZONE ACTIVATE(32)) is unknown here.
+    const saUnknown =
+      found.kind === 'unknown-service-action' ||
+      spec?.domainsOnly === true ||
+      spec?.sataOnly === true;
     if (saUnknown && opcodeServed) {
-      return toOutcome(
-        check(SENSE.INVALID_FIELD_IN_CDB, { field: { in: 'cdb', byte: 1, bit: 4 } }),
-        descriptor,
-        spdtl,
-      );
+      const field = { in: 'cdb', ...serviceActionField(opcode) } as const;
+      return toOutcome(check(SENSE.INVALID_FIELD_IN_CDB, { field }), descriptor, spdtl);
     }
     return toOutcome(check(SENSE.INVALID_COMMAND_OPERATION_CODE), descriptor, spdtl);
   }

@@ -36,6 +36,9 @@ const STATUS_NAMES: Readonly<Record<number, string>> = {
 
 const hex = (n: number): string => `0x${n.toString(16).padStart(2, '0')}`;
 const statusName = (status: number): string => STATUS_NAMES[status] ?? hex(status);
+/** The opcode's place in a command key, above a 16-bit service action + 1 and the status. */
+const OPCODE_UNIT = 0x200_0000;
+const saOfKey = (key: number): number => Math.floor(key / 0x100) % 0x2_0000;
 
 /** Classes in the order of the latency histogram's label values. */
 const CLASSES: readonly CommandClass[] = ['read', 'write', 'zone', 'other'];
@@ -56,10 +59,10 @@ export interface Activity {
 
 export class Metrics {
   readonly registry = new Registry();
-  /** Key: opcode << 16 | (service action + 1) << 8 | status. */
+  /** Key: opcode * OPCODE_UNIT + (service action + 1) * 0x100 + status (7Fh: 16-bit SAs). */
   readonly #commands = new KeyedCounts<'opcode' | 'service_action' | 'status'>((key) => ({
-    opcode: hex(Math.floor(key / 0x10000)),
-    service_action: ((key >> 8) & 0xff) === 0 ? '' : hex(((key >> 8) & 0xff) - 1),
+    opcode: hex(Math.floor(key / OPCODE_UNIT)),
+    service_action: saOfKey(key) === 0 ? '' : hex(saOfKey(key) - 1),
     status: statusName(key & 0xff),
   }));
   readonly #latency = new LabelledHistogram(
@@ -261,7 +264,7 @@ export class Metrics {
   /** The command hook's `after`: a Map lookup, a bucket search and additions. */
   command(o: CommandObservation): void {
     const v = o.view;
-    this.#commands.add(v.opcode * 0x10000 + (v.serviceAction + 1) * 0x100 + o.status);
+    this.#commands.add(v.opcode * OPCODE_UNIT + (v.serviceAction + 1) * 0x100 + o.status);
     if (v.ata !== undefined) this.#ataCommands.add(this.#ataNumber(v.ata) * 0x100 + o.status);
     this.#latency.observe(CLASS_INDEX[v.commandClass], o.latencyMs / 1000);
     this.#bytes.read += o.bytesIn;
