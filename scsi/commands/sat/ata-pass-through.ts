@@ -28,6 +28,7 @@ const DATA_IN_PROTOCOLS = new Set<number>([P.PIO_DATA_IN, P.DMA, P.UDMA_DATA_IN,
 const DATA_OUT_PROTOCOLS = new Set<number>([P.PIO_DATA_OUT, P.DMA, P.UDMA_DATA_OUT, P.FPDMA]);
 
 const SET_FEATURES = 0xef;
+const EXECUTE_DEVICE_DIAGNOSTIC = 0x90;
 const SET_TRANSFER_MODE = 0x03;
 /** TRUSTED commands libata filters (5Ch-5Fh). */
 const isTrusted = (command: number): boolean => command >= 0x5c && command <= 0x5f;
@@ -45,6 +46,11 @@ function cdbProblem(tf: AtaTaskFile, expectedDataLength: number): CommandResult 
   const fields = FIELD_BYTES[tf.form];
   if (!PASSED_PROTOCOLS.has(tf.protocol)) return invalid(fields.protocol);
   if (tf.multipleCount !== 0) return invalid(fields.protocol); // no READ/WRITE MULTIPLE here
+  // Protocol 8 is the EXECUTE DEVICE DIAGNOSTIC protocol (SAT-4 table 131): with any other
+  // command, known or not, the CDB is wrong, not the device (libata refuses 8 for every command).
+  if (tf.protocol === P.EXECUTE_DEVICE_DIAGNOSTIC && tf.command !== EXECUTE_DEVICE_DIAGNOSTIC) {
+    return invalid(fields.protocol);
+  }
   if (tf.tLength === 0 && expectedDataLength > 0) return invalid(fields.flags);
   if (tf.command === SET_FEATURES && (tf.features & 0xff) === SET_TRANSFER_MODE) {
     return invalid(fields.features);

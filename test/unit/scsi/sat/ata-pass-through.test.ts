@@ -6,7 +6,7 @@ import { SENSE, type SenseCode } from '../../../../sense-tables/index.js';
 import { ScsiStatus } from '../../../../scsi/target-contract.js';
 import { parseSense } from '../../../helpers/sense.js';
 import { zs } from '../../zbc/fixtures.js';
-import { cdb, expectCheck, expectGood, harness } from '../harness.js';
+import { cdb, expectCheck, expectGood, harness, NEXUS, OTHER_NEXUS } from '../harness.js';
 import { plainSata, sata } from './sata-harness.js';
 import { type AtaCdbFields, ata12, ata16, ataDescriptor } from '../../../helpers/ata-cdb.js';
 
@@ -201,6 +201,13 @@ describe('status and errors', () => {
       in: 'cdb',
       byte: 1,
     });
+    // An unknown command with protocol 8: the protocol is wrong for it (5/24/00), whereas with a
+    // protocol it may have, the device aborts it (0B/00/00).
+    expectCheck(await h.run(ata16(nonData(0x77, { protocol: 8 }))), SENSE.INVALID_FIELD_IN_CDB, {
+      in: 'cdb',
+      byte: 1,
+    });
+    expectCheck(await h.run(ata16(nonData(0x77))), SENSE.ABORTED_COMMAND);
   });
 
   it('a successful CK_COND reply is descriptor format even with D_SENSE 0; data still arrives', async () => {
@@ -317,6 +324,22 @@ describe('IDENTIFY DEVICE, field by field', () => {
     expect(await wce()).toBe(0);
     expectGood(await h.run(ata16(nonData(0xef, { features: 0x02 }))));
     expect(await wce()).toBe(0x20);
+  });
+
+  it('a write cache change gives other I_T nexuses 6/2A/01, as MODE SELECT (SPC-5 6.14)', async () => {
+    const h = sata();
+    h.target.nexusCreated(OTHER_NEXUS);
+    h.lu.unitAttentions.take(OTHER_NEXUS.key); // its power-on unit attention
+    const tur = (nexus = NEXUS) => h.run([0, 0, 0, 0, 0, 0], { nexus });
+    expectGood(await h.run(ata16(nonData(0xef, { features: 0x82 }))));
+    expectCheck(await tur(OTHER_NEXUS), SENSE.MODE_PARAMETERS_CHANGED);
+    expectGood(await tur(OTHER_NEXUS));
+    expectGood(await tur()); // not the nexus that changed it
+    // Disabling it again changes nothing: no unit attention.
+    expectGood(await h.run(ata16(nonData(0xef, { features: 0x82 }))));
+    expectGood(await tur(OTHER_NEXUS));
+    expectGood(await h.run(ata16(nonData(0xef, { features: 0x02 }))));
+    expectCheck(await tur(OTHER_NEXUS), SENSE.MODE_PARAMETERS_CHANGED);
   });
 });
 
