@@ -9,8 +9,8 @@ import { toZacByteOrder } from '../../../zbc/ata/report-zones-ext.js';
 import { deviceSignature } from '../../../zbc/ata/signature.js';
 import {
   encodeSmartData,
-  encodeSmartLogDirectory,
   encodeSmartThresholds,
+  readSmartLog,
   SMART_DATA_BYTES,
   SMART_HEALTHY,
   SMART_KEY,
@@ -205,16 +205,14 @@ const smartRows: AtaCommandRow[] = [
     'in',
     smartPage(encodeSmartThresholds),
   ),
-  // Only the SMART log directory: no SMART error or self-test logs are kept.
+  // The directory, the summary error log and the self-test log (smartctl -a reads them).
   smartRow(
     'SMART READ LOG',
     SmartFeature.READ_LOG,
     'in',
     smart(({ tf }) => {
-      if ((tf.lba & 0xff) !== 0x00 || tf.count !== 1) return UNSUPPORTED;
-      const out = Buffer.alloc(SMART_DATA_BYTES);
-      encodeSmartLogDirectory(out);
-      return done(out);
+      const log = readSmartLog(tf.lba & 0xff, tf.count);
+      return log === null ? UNSUPPORTED : done(Buffer.from(log.buffer, log.byteOffset, log.length));
     }),
     pageBytes,
   ),

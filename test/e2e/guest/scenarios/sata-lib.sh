@@ -149,6 +149,13 @@ ata_face() {
   expect_eq "$_p.smartctl.health" PASSED \
     "$(echo "$_sm" | sed -n 's/.*self-assessment test result: *//p')"
   expect_eq "$_p.smartctl.exit_status" 0 "$((_rc & 7))" || note "$(echo "$_sm" | tail -n 15)"
+  # The SMART error and self-test logs a drive keeps, read as smartctl -a reads them.
+  expect_eq "$_p.smartctl.error_log" 'No Errors Logged' \
+    "$(echo "$_sm" | grep -o 'No Errors Logged')"
+  expect_eq "$_p.smartctl.selftest_log" 'No self-tests have been logged.' \
+    "$(echo "$_sm" | grep -o 'No self-tests have been logged.')"
+  expect_eq "$_p.smartctl.nothing_unsupported" '' \
+    "$(echo "$_sm" | grep -i 'not supported\|failed:' | head -n 3)"
   expect_eq "$_p.smartctl_sat12.model" "$_product" \
     "$(smartctl -d sat,12 -i "$_dev" 2>&1 | sed -n 's/^Device Model: *//p')"
   if [ -x /usr/lib/udev/ata_id ]; then
