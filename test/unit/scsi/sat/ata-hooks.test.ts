@@ -64,6 +64,16 @@ const EXPECTED: Record<string, Seen> = {
   'SET FEATURES (enable read look-ahead)': OTHER,
   'SET FEATURES (disable read look-ahead)': OTHER,
   'SET FEATURES (sense data reporting)': OTHER,
+  // ZAC-2 zone domains: as REPORT REALMS, REPORT ZONE DOMAINS, ZONE ACTIVATE/QUERY(16).
+  'REPORT REALMS': OTHER,
+  'REPORT ZONE DOMAINS': OTHER,
+  'ZONE ACTIVATE EXT': OTHER,
+  'ZONE ACTIVATE EXT (ALL)': OTHER,
+  'ZONE QUERY EXT': OTHER,
+  'ZONE QUERY EXT (ALL)': OTHER,
+  'SET FEATURES (zone activation control)': OTHER,
+  'SET FEATURES (update URSWRZ)': OTHER,
+  'SET FEATURES (maximum activation)': OTHER,
 };
 
 /** A hook that records what it is shown and lets every command run. */
