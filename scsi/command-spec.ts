@@ -6,7 +6,8 @@
 import type { CommandResult } from './command-result.js';
 import type { LogicalUnit, TargetInfo } from './logical-unit.js';
 import type { PrAccess } from './persistent-reservations.js';
-import type { CommandClass } from './ports/command-hook.js';
+import type { SenseCode } from '../sense-tables/index.js';
+import type { CommandClass, CommandClassification } from './ports/command-hook.js';
 import type { ScsiCommand } from './target-contract.js';
 
 /** What a command sees when its LUN is not mapped: the command and its target. */
@@ -31,7 +32,10 @@ export interface CommandContext extends TargetContext {
 export interface CommandSpec<F = unknown> {
   readonly name: string;
   readonly opcode: number;
-  /** For opcodes with service actions (9Eh, A3h, 94h, 95h...): CDB byte 1 bits 4:0. */
+  /**
+   * For opcodes with service actions (9Eh, A3h, 94h, 95h...): CDB byte 1 bits 4:0; for the
+   * variable-length 7Fh, bytes 8-9.
+   */
   readonly serviceAction?: number;
   readonly cdbLength: number;
   /** 'either': the direction is in the CDB (ATA PASS-THROUGH T_DIR). */
@@ -70,6 +74,22 @@ export interface CommandSpec<F = unknown> {
    * no blocks). Read only while a hook is armed.
    */
   span?(cdb: Buffer): LbaSpan;
+  /**
+   * For rows whose family depends on more than the opcode (ATA PASS-THROUGH: the ATA command
+   * inside): class, range and ATA command from the decoded fields, in place of commandClass and
+   * span. Called only while a hook is armed.
+   */
+  classify?(cdb: Buffer, fields: F): CommandClassification;
+  /**
+   * How this command reports a hook's injected sense (ATA PASS-THROUGH: with the ATA registers
+   * of a failed command, SAT-4 12.2.2); absent: CHECK CONDITION with that sense.
+   */
+  injectedCheck?(
+    ctx: CommandContext,
+    fields: F,
+    code: SenseCode,
+    information: number | undefined,
+  ): CommandResult;
   /** The CDB's fields, read once (the CDB is at least cdbLength bytes). */
   decode?(cdb: Buffer): F;
   /**
@@ -118,6 +138,7 @@ export type Lookup =
 export interface CommandTable {
   /** Every spec, ordered by opcode then service action. */
   readonly all: readonly CommandSpec[];
+  /** The row for an opcode and the CDB's service action (serviceActionOf in command-table.ts). */
   lookup(opcode: number, serviceAction: number): Lookup;
   /** True when the opcode's commands are told apart by a service action. */
   hasServiceActions(opcode: number): boolean;

@@ -1,11 +1,13 @@
 // One table of every supported command (tgt's ops[] with service-action sub-tables): 256 opcode
-// slots; opcodes with service actions hold a map keyed by CDB byte 1 bits 4:0. Dispatch and
-// REPORT SUPPORTED OPERATION CODES both read it, so they cannot disagree.
+// slots; opcodes with service actions hold a map keyed by CDB byte 1 bits 4:0, or for the
+// variable-length 7Fh by its 16-bit SERVICE ACTION (bytes 8-9). Dispatch and REPORT SUPPORTED
+// OPERATION CODES both read it, so they cannot disagree.
 import type { CommandSpec, CommandTable, Lookup } from './command-spec.js';
 import { SBC_COMMANDS } from './commands/sbc/index.js';
 import { SAT_COMMANDS } from './commands/sat/index.js';
 import { SPC_COMMANDS } from './commands/spc/index.js';
 import { ZBC_COMMANDS } from './commands/zbc/index.js';
+import { serviceActionMask, VARIABLE_LENGTH } from './service-action.js';
 
 type Slot = CommandSpec | ReadonlyMap<number, CommandSpec> | undefined;
 
@@ -41,7 +43,7 @@ export function buildCommandTable(specs: readonly CommandSpec[]): CommandTable {
       const slot = slots[opcode & 0xff];
       if (slot === undefined) return UNKNOWN_OPCODE;
       if (slot instanceof Map) {
-        const spec = slot.get(serviceAction & 0x1f);
+        const spec = slot.get(serviceAction & serviceActionMask(opcode));
         return spec === undefined ? UNKNOWN_SA : { kind: 'found', spec };
       }
       return { kind: 'found', spec: slot as CommandSpec };
@@ -62,7 +64,7 @@ export function commandTable(): CommandTable {
 
 /** Where the CONTROL byte is: the last byte, or byte 1 of a variable-length CDB (SPC-4 4.2.3). */
 export function controlByteIndex(opcode: number, cdbLength: number): number {
-  return opcode === 0x7f ? 1 : cdbLength - 1;
+  return opcode === VARIABLE_LENGTH ? 1 : cdbLength - 1;
 }
 
 /** CDB length implied by the GROUP CODE (SPC-4 4.2.5.1), for opcodes we do not know. */

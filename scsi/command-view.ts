@@ -2,6 +2,7 @@
 // commandClass and span (scsi/command-spec.ts). Built only while a hook is set, so the unhooked
 // path never pays for it.
 import type { CommandTable } from './command-spec.js';
+import { serviceActionOf } from './service-action.js';
 import type { CommandView } from './ports/command-hook.js';
 import type { ScsiCommand } from './target-contract.js';
 
@@ -9,7 +10,8 @@ export function commandView(cmd: ScsiCommand, commands: CommandTable): CommandVi
   const cdb = cmd.cdb;
   const opcode = cdb[0] ?? 0;
   const withSa = commands.hasServiceActions(opcode);
-  const found = commands.lookup(opcode, cdb[1] ?? 0);
+  const serviceAction = serviceActionOf(cdb);
+  const found = commands.lookup(opcode, serviceAction);
   const spec = found.kind === 'found' ? found.spec : undefined;
   let lba = -1;
   let blocks = 0;
@@ -22,7 +24,7 @@ export function commandView(cmd: ScsiCommand, commands: CommandTable): CommandVi
     lun: cmd.lun,
     nexus: cmd.nexus,
     opcode,
-    serviceAction: withSa ? (cdb[1] ?? 0) & 0x1f : -1,
+    serviceAction: withSa ? serviceAction : -1,
     commandClass: spec?.commandClass ?? 'other',
     lba,
     blocks,

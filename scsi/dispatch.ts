@@ -12,6 +12,7 @@ import type { LogicalUnit, TargetInfo } from './logical-unit.js';
 import type { CommandHook, CommandView, HookAnswer } from './ports/command-hook.js';
 import { check, reservationConflict } from './response.js';
 import { encodeSense } from './sense.js';
+import { serviceActionField, serviceActionOf } from './service-action.js';
 import { type ScsiCommand, type ScsiOutcome, ScsiStatus } from './target-contract.js';
 
 const log = createDebug('zbc:scsi');
@@ -54,10 +55,14 @@ function cdbOf(cdb: Buffer, length: number): Buffer {
   return cdb.length === length ? cdb : cdb.subarray(0, length);
 }
 
-/** A command hook and what it sees of this command (set only while a hook is armed). */
+/**
+ * A command hook and what it sees of this command (set only while a hook is armed). Dispatch
+ * refines `view` from the decoded CDB for rows that classify per command; the caller reports
+ * the refined view after the outcome.
+ */
 export interface Intercept {
   readonly hook: CommandHook;
-  readonly view: CommandView;
+  view: CommandView;
 }
 
 /** A decoder that threw: a bug, answered like a handler's throw. */
@@ -80,7 +85,7 @@ export function dispatch(
   if (opcode === undefined)
     return toOutcome(check(SENSE.INVALID_COMMAND_OPERATION_CODE), descriptor);
 
-  const found = commands.lookup(opcode, cdb[1] ?? 0);
+  const found = commands.lookup(opcode, serviceActionOf(cdb));
   const spec = found.kind === 'found' ? found.spec : undefined;
   // A command this LU does not serve has no CDB length of its own (7Fh on a plain LU: 5/20/00).
   const served = spec !== undefined && (lu === undefined || supportedOn(spec, lu));
@@ -142,14 +147,15 @@ export function dispatch(
     // An unknown service action of an opcode this LU serves at all (ZBC IN/OUT are not
     // served on non-zoned LUs, so any of their service actions is an unknown opcode there).
     const opcodeServed = commands.all.some((s) => s.opcode === opcode && supportedOn(s, lu));
-    // A service action this LU does not serve (REPORT REALMS on a plain zoned LU) is unknown here.
-    const saUnknown = found.kind === 'unknown-service-action' || spec?.domainsOnly === true;
+    // A service action this LU does not serve (REPORT REALMS on a plain zoned LU, ATA
+    // PASS-THROUGH(32) on a SAS one that serves ZONE ACTIVATE(32)) is unknown here.
+    const saUnknown =
+      found.kind === 'unknown-service-action' ||
+      spec?.domainsOnly === true ||
+      spec?.sataOnly === true;
     if (saUnknown && opcodeServed) {
-      return toOutcome(
-        check(SENSE.INVALID_FIELD_IN_CDB, { field: { in: 'cdb', byte: 1, bit: 4 } }),
-        descriptor,
-        spdtl,
-      );
+      const field = { in: 'cdb', ...serviceActionField(opcode) } as const;
+      return toOutcome(check(SENSE.INVALID_FIELD_IN_CDB, { field }), descriptor, spdtl);
     }
     return toOutcome(check(SENSE.INVALID_COMMAND_OPERATION_CODE), descriptor, spdtl);
   }
@@ -196,9 +202,14 @@ function intercepted(
       return spdtl === undefined ? status : { ...status, dataOutLength: spdtl };
     }
     const information = answer.information;
-    const details = information === undefined ? undefined : { information };
-    return toOutcome(check(answer.code, details), lu.descriptorSense, spdtl);
+    const injected =
+      spec.injectedCheck?.(ctx, fields, answer.code, information) ??
+      check(answer.code, information === undefined ? undefined : { information });
+    return toOutcome(injected, lu.descriptorSense, spdtl);
   };
+  if (spec.classify !== undefined) {
+    intercept.view = { ...intercept.view, ...spec.classify(ctx.cdb, fields) };
+  }
   const answer = intercept.hook.before(intercept.view);
   return answer instanceof Promise ? answer.then(act) : act(answer);
 }

@@ -4,7 +4,7 @@ import createDebug from 'debug';
 import { SENSE, type SenseCode } from '../sense-tables/index.js';
 import { commandTable } from './command-table.js';
 import { commandView } from './command-view.js';
-import { dispatch, toOutcome } from './dispatch.js';
+import { dispatch, type Intercept, toOutcome } from './dispatch.js';
 import { observe } from './hook-observation.js';
 import { LogicalUnit, type LogicalUnitConfig, type TargetInfo } from './logical-unit.js';
 import type { CommandHook } from './ports/command-hook.js';
@@ -85,15 +85,15 @@ export function createScsiTarget(config: ScsiTargetConfig): ManagedScsiTarget {
   /** The armed path: the hook may answer before the handler and sees every outcome. */
   async function executeHooked(armed: CommandHook, cmd: ScsiCommand): Promise<ScsiOutcome> {
     const started = performance.now();
-    const view = commandView(cmd, commands);
+    const intercept: Intercept = { hook: armed, view: commandView(cmd, commands) };
     let outcome: ScsiOutcome;
     try {
-      outcome = await dispatch(cmd, units.get(cmd.lun), info, commands, { hook: armed, view });
+      outcome = await dispatch(cmd, units.get(cmd.lun), info, commands, intercept);
     } catch (err) {
       outcome = dispatchBug(cmd.lun, err);
     }
     try {
-      armed.after(observe(view, cmd, outcome, performance.now() - started));
+      armed.after(observe(intercept.view, cmd, outcome, performance.now() - started));
     } catch (err) {
       log('command hook failed: %O', err);
     }

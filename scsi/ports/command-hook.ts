@@ -19,7 +19,18 @@ export interface CommandView {
   readonly lba: number;
   /** Blocks it moves; 0 when it names no range (a zone operation, INQUIRY...). */
   readonly blocks: number;
+  /** The ATA command inside an ATA PASS-THROUGH CDB (SAT-4 12.2), when the LU serves it. */
+  readonly ata?: AtaCommandId;
 }
+
+/** An ATA command (ACS-4 / ZAC), named as its row names it (e.g. WRITE DMA EXT). */
+export interface AtaCommandId {
+  readonly command: number;
+  readonly name: string;
+}
+
+/** The part of a view that a command row works out from its decoded CDB. */
+export type CommandClassification = Pick<CommandView, 'commandClass' | 'lba' | 'blocks' | 'ata'>;
 
 /** A hook's answer instead of running the handler: CHECK CONDITION with sense, or a status. */
 export type HookAnswer =

@@ -2,7 +2,11 @@
 // command path only adds to plain counts (scrape-counts.ts), keyed by number, with label strings
 // made once per key; prom-client gets them at scrape time, as do the zone gauges.
 import { Counter, Gauge, type LabelValues, Registry } from 'prom-client';
-import type { CommandClass, CommandObservation } from '../../scsi/ports/command-hook.js';
+import type {
+  AtaCommandId,
+  CommandClass,
+  CommandObservation,
+} from '../../scsi/ports/command-hook.js';
 import { ZoneCondition } from '../../zbc/types.js';
 import type { LunRegistry } from './lun-registry.js';
 import { KeyedCounts, LabelledHistogram } from './scrape-counts.js';
@@ -31,6 +35,10 @@ const STATUS_NAMES: Readonly<Record<number, string>> = {
 };
 
 const hex = (n: number): string => `0x${n.toString(16).padStart(2, '0')}`;
+const statusName = (status: number): string => STATUS_NAMES[status] ?? hex(status);
+/** The opcode's place in a command key, above a 16-bit service action + 1 and the status. */
+const OPCODE_UNIT = 0x200_0000;
+const saOfKey = (key: number): number => Math.floor(key / 0x100) % 0x2_0000;
 
 /** Classes in the order of the latency histogram's label values. */
 const CLASSES: readonly CommandClass[] = ['read', 'write', 'zone', 'other'];
@@ -51,11 +59,11 @@ export interface Activity {
 
 export class Metrics {
   readonly registry = new Registry();
-  /** Key: opcode << 16 | (service action + 1) << 8 | status. */
+  /** Key: opcode * OPCODE_UNIT + (service action + 1) * 0x100 + status (7Fh: 16-bit SAs). */
   readonly #commands = new KeyedCounts<'opcode' | 'service_action' | 'status'>((key) => ({
-    opcode: hex(Math.floor(key / 0x10000)),
-    service_action: ((key >> 8) & 0xff) === 0 ? '' : hex(((key >> 8) & 0xff) - 1),
-    status: STATUS_NAMES[key & 0xff] ?? hex(key & 0xff),
+    opcode: hex(Math.floor(key / OPCODE_UNIT)),
+    service_action: saOfKey(key) === 0 ? '' : hex(saOfKey(key) - 1),
+    status: statusName(key & 0xff),
   }));
   readonly #latency = new LabelledHistogram(
     'zbc_command_duration_seconds',
@@ -64,6 +72,14 @@ export class Metrics {
     CLASSES,
     LATENCY_BOUNDS,
   );
+  /** ATA commands inside ATA PASS-THROUGH, numbered as first seen (their label is the name). */
+  readonly #ataNumbers = new Map<AtaCommandId, number>();
+  readonly #ataNames: string[] = [];
+  /** Key: ATA command number << 8 | status. */
+  readonly #ataCommands = new KeyedCounts<'command' | 'status'>((key) => ({
+    command: this.#ataNames[Math.floor(key / 0x100)] ?? '',
+    status: statusName(key & 0xff),
+  }));
   /** Key: sense key (0-15). */
   readonly #senseKeys = new KeyedCounts<'sense_key'>((key) => ({ sense_key: hex(key) }));
   /** Key: 0x100 for target-to-initiator, plus the opcode. */
@@ -92,6 +108,16 @@ export class Metrics {
       ...common,
       collect() {
         commands.reportTo(this);
+      },
+    });
+    const ataCommands = this.#ataCommands;
+    new Counter({
+      name: 'zbc_ata_commands_total',
+      help: 'ATA commands completed inside ATA PASS-THROUGH, by ATA command and SCSI status',
+      labelNames: ['command', 'status'],
+      ...common,
+      collect() {
+        ataCommands.reportTo(this);
       },
     });
     // Not a prom-client class, but the interface its registry reads (get(), name, help, type).
@@ -238,13 +264,23 @@ export class Metrics {
   /** The command hook's `after`: a Map lookup, a bucket search and additions. */
   command(o: CommandObservation): void {
     const v = o.view;
-    this.#commands.add(v.opcode * 0x10000 + (v.serviceAction + 1) * 0x100 + o.status);
+    this.#commands.add(v.opcode * OPCODE_UNIT + (v.serviceAction + 1) * 0x100 + o.status);
+    if (v.ata !== undefined) this.#ataCommands.add(this.#ataNumber(v.ata) * 0x100 + o.status);
     this.#latency.observe(CLASS_INDEX[v.commandClass], o.latencyMs / 1000);
     this.#bytes.read += o.bytesIn;
     this.#bytes.written += o.bytesOut;
     if (o.senseKey >= 0) this.#senseKeys.add(o.senseKey);
     this.#activity.commands += 1;
     this.#activity.bytes += o.bytesIn + o.bytesOut;
+  }
+
+  #ataNumber(ata: AtaCommandId): number {
+    let n = this.#ataNumbers.get(ata);
+    if (n === undefined) {
+      n = this.#ataNames.push(ata.name) - 1;
+      this.#ataNumbers.set(ata, n);
+    }
+    return n;
   }
 
   pdu(direction: 'in' | 'out', opcode: number): void {

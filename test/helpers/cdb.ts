@@ -2,6 +2,13 @@
 // carries (SBC-4 READ/WRITE/VERIFY(10), (12), (16), ZBC IN/OUT): byte 1, the LBA (or zone ID)
 // from byte 2, then the length field where the CDB form puts it.
 
+/** A CDB padded to 16 bytes, as iSCSI carries it. */
+export function cdb(bytes: readonly number[]): Buffer {
+  const b = Buffer.alloc(Math.max(16, bytes.length));
+  Buffer.from(bytes).copy(b);
+  return b;
+}
+
 const FORMS = {
   10: { lbaBytes: 4, lengthAt: 7, lengthBytes: 2 },
   12: { lbaBytes: 4, lengthAt: 6, lengthBytes: 4 },

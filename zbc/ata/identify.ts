@@ -46,6 +46,7 @@ const LOOK_AHEAD = 1 << 6; // word 82/85 bit 6
 const LBA48 = 1 << 10; // word 83/86 bit 10
 const FLUSH_CACHE = 1 << 12; // word 83/86 bit 12
 const FLUSH_CACHE_EXT = 1 << 13; // word 83/86 bit 13
+const SMART_ERROR_LOGGING = 1 << 0; // word 84/87 bit 0
 const GPL = 1 << 5; // word 84/87 bit 5
 const WWN_SUPPORTED = 1 << 8; // word 84/87 bit 8
 const SENSE_REPORTING = 1 << 6; // word 119/120 bit 6
@@ -84,7 +85,7 @@ export function encodeIdentify(dev: AtaDevice, out: Uint8Array): void {
   setWord(v, W.MAJOR_VERSION, 0x0fe0); // ATA/ATAPI-5 through ACS-4
   setWord(v, W.SUPPORTED_82, SMART | POWER_MANAGEMENT | WRITE_CACHE | LOOK_AHEAD);
   setWord(v, W.SUPPORTED_83, BIT14 | FLUSH_CACHE_EXT | FLUSH_CACHE | LBA48);
-  setWord(v, W.SUPPORTED_84, BIT14 | WWN_SUPPORTED | GPL);
+  setWord(v, W.SUPPORTED_84, BIT14 | WWN_SUPPORTED | GPL | SMART_ERROR_LOGGING);
   setWord(
     v,
     W.ENABLED_85,
@@ -95,7 +96,7 @@ export function encodeIdentify(dev: AtaDevice, out: Uint8Array): void {
   );
   // Bit 15: words 119-120 valid.
   setWord(v, W.ENABLED_86, 0x8000 | FLUSH_CACHE_EXT | FLUSH_CACHE | LBA48);
-  setWord(v, W.ENABLED_87, BIT14 | WWN_SUPPORTED | GPL);
+  setWord(v, W.ENABLED_87, BIT14 | WWN_SUPPORTED | GPL | SMART_ERROR_LOGGING);
   setWord(v, W.UDMA_MODES, 0x407f); // UDMA 0-6 supported, mode 6 selected
   setQwordWords(v, W.LBA48_CAPACITY, sectors);
   setWord(v, W.SECTOR_SIZES, sectorSizesWord(layout.blockSize, exponent));

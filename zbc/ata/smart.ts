@@ -1,6 +1,7 @@
 // SMART data for a healthy drive (ACS-3 7.45, the SMART feature set as ATA-8 describes its data
-// structures): READ DATA, READ THRESHOLDS and the SMART log directory. Values never change: the
-// emulated medium does not wear.
+// structures): READ DATA, READ THRESHOLDS and the SMART logs a drive keeps (directory, summary
+// error log, self-test log), all empty of events. Values never change: the emulated medium does
+// not wear.
 import { sealChecksum, setWord, viewOf } from './words.js';
 
 export const SMART_DATA_BYTES = 512;
@@ -54,6 +55,7 @@ export function encodeSmartData(out: Uint8Array): void {
   out[362] = 0x82; // off-line data collection status: completed without error (auto on)
   out[363] = 0x00; // self-test execution status: last self-test (if any) completed
   v.setUint16(368, 0x0003, true); // SMART capability: saves data on standby, autosave
+  out[370] = 0x01; // error logging capability: the summary error log (01h) is kept
   sealChecksum(out);
 }
 
@@ -68,7 +70,42 @@ export function encodeSmartThresholds(out: Uint8Array): void {
   sealChecksum(out);
 }
 
-/** SMART log directory (log 00h through SMART READ LOG): version 1, no SMART logs. */
-export function encodeSmartLogDirectory(out: Uint8Array): void {
+/** SMART logs kept, by log address: each one 512-byte page (ACS-3 A.1 table A.2). */
+const SUMMARY_ERROR_LOG = 0x01;
+const SELF_TEST_LOG = 0x06;
+
+/** SMART log directory (log 00h): version 1, then per log address its page count. */
+function encodeSmartLogDirectory(out: Uint8Array): void {
   setWord(viewOf(out), 0, 0x0001);
+  for (const address of [SUMMARY_ERROR_LOG, SELF_TEST_LOG]) out[address * 2] = 1;
+}
+
+/** Summary error log (01h, ACS-3 A.19): version 1, no error logged (index 0, count 0). */
+function encodeSummaryErrorLog(out: Uint8Array): void {
+  out[0] = 0x01;
+  sealChecksum(out);
+}
+
+/** Self-test log (06h, ACS-3 A.21): revision 0001h, no self-test run (index 0). */
+function encodeSelfTestLog(out: Uint8Array): void {
+  setWord(viewOf(out), 0, 0x0001);
+  sealChecksum(out);
+}
+
+const SMART_LOGS: ReadonlyMap<number, (out: Uint8Array) => void> = new Map([
+  [0x00, encodeSmartLogDirectory],
+  [SUMMARY_ERROR_LOG, encodeSummaryErrorLog],
+  [SELF_TEST_LOG, encodeSelfTestLog],
+]);
+
+/**
+ * SMART READ LOG of `pages` 512-byte pages at a log address; null for a log the drive does not
+ * keep or a length other than its one page (the device aborts).
+ */
+export function readSmartLog(address: number, pages: number): Uint8Array | null {
+  const encode = SMART_LOGS.get(address);
+  if (encode === undefined || pages !== 1) return null;
+  const out = new Uint8Array(SMART_DATA_BYTES);
+  encode(out);
+  return out;
 }

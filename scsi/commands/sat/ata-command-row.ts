@@ -2,7 +2,8 @@
 // ATA counterpart of CommandSpec: the pass-through layer checks the CDB against the row
 // (protocol, direction, length register) before the handler runs.
 import type { AtaDevice } from '../../../zbc/ata/device.js';
-import type { CommandContext } from '../../command-spec.js';
+import type { CommandContext, LbaSpan } from '../../command-spec.js';
+import type { CommandClass } from '../../ports/command-hook.js';
 import type { ScsiCommand } from '../../target-contract.js';
 import type { LogicalUnit } from '../../logical-unit.js';
 import type { AtaResult } from './ata-result.js';
@@ -32,6 +33,13 @@ export interface AtaCommandRow {
   readonly lengthIn?: 'count' | 'features';
   /** Bytes the command moves, from its registers (data commands only). */
   readonly bytes?: (tf: AtaTaskFile, blockSize: number) => number;
+  /**
+   * The family of its SCSI counterpart (READ(16), WRITE(16), ZBC OUT), for fault rules and
+   * latency classes; absent: 'other', as ZBC IN and SYNCHRONIZE CACHE are.
+   */
+  readonly commandClass?: Exclude<CommandClass, 'other'>;
+  /** The LBA range it names, as its counterpart's span (a zone action: its zone ID). */
+  readonly span?: (tf: AtaTaskFile) => LbaSpan;
   /** Only on zoned LUs (ZAC); a non-zoned drive aborts it. */
   readonly zonedOnly?: boolean;
   /** Only on zone domains LUs (ZAC-2); other drives abort it. */

@@ -1,6 +1,7 @@
 // The ATA commands a SATA LU serves (ACS-4, ZAC), one row each; ata-command-table.ts keys them
 // by command and FEATURE. Data commands reuse the SCSI block I/O path and zone model, so limits
 // and errors are the SCSI ones.
+import { SENSE } from '../../../sense-tables/index.js';
 import { MAX_SECTORS_PER_COMMAND } from '../../../zbc/ata/device.js';
 import { encodeIdentify, IDENTIFY_BYTES } from '../../../zbc/ata/identify.js';
 import { readLog } from '../../../zbc/ata/logs.js';
@@ -8,8 +9,8 @@ import { toZacByteOrder } from '../../../zbc/ata/report-zones-ext.js';
 import { deviceSignature } from '../../../zbc/ata/signature.js';
 import {
   encodeSmartData,
-  encodeSmartLogDirectory,
   encodeSmartThresholds,
+  readSmartLog,
   SMART_DATA_BYTES,
   SMART_HEALTHY,
   SMART_KEY,
@@ -98,6 +99,8 @@ const zacOutRows: AtaCommandRow[] = ZAC_OUT_ACTIONS.map((a) => ({
   protocols: [P.NON_DATA],
   direction: 'none',
   zonedOnly: true,
+  commandClass: 'zone',
+  span: (tf) => ({ lba: tf.lba, blocks: 0 }), // ZONE ID, as ZBC OUT's (ALL included)
   handler: async ({ tf, lu, cdb }: AtaContext): Promise<AtaResult> =>
     fromScsi(
       await performZoneAction(
@@ -150,9 +153,14 @@ function setSata(ctx: AtaContext, key: SataSetting, on: boolean): void {
   if (ctx.lu.sata !== undefined) ctx.lu.sata[key] = on;
 }
 
-/** The volatile write cache is the Caching page WCE: both faces see one state. */
-function setWce(ctx: AtaContext, on: boolean): void {
-  ctx.lu.mode.wce = on;
+/**
+ * The volatile write cache is the Caching page WCE: both faces see one state. A change is a
+ * mode parameter change as by MODE SELECT: other I_T nexuses get a unit attention (SPC-5 6.14).
+ */
+function setWce({ lu, cmd }: AtaContext, on: boolean): void {
+  if (lu.mode.wce === on) return;
+  lu.mode = { ...lu.mode, wce: on };
+  lu.unitAttentions.establishAll(SENSE.MODE_PARAMETERS_CHANGED, cmd.nexus.key);
 }
 
 /** SMART commands carry C24Fh in LBA(23:8) (ACS-3 7.45); others abort. */
@@ -197,16 +205,14 @@ const smartRows: AtaCommandRow[] = [
     'in',
     smartPage(encodeSmartThresholds),
   ),
-  // Only the SMART log directory: no SMART error or self-test logs are kept.
+  // The directory, the summary error log and the self-test log (smartctl -a reads them).
   smartRow(
     'SMART READ LOG',
     SmartFeature.READ_LOG,
     'in',
     smart(({ tf }) => {
-      if ((tf.lba & 0xff) !== 0x00 || tf.count !== 1) return UNSUPPORTED;
-      const out = Buffer.alloc(SMART_DATA_BYTES);
-      encodeSmartLogDirectory(out);
-      return done(out);
+      const log = readSmartLog(tf.lba & 0xff, tf.count);
+      return log === null ? UNSUPPORTED : done(Buffer.from(log.buffer, log.byteOffset, log.length));
     }),
     pageBytes,
   ),
@@ -250,6 +256,13 @@ const writeDma =
 
 const FPDMA_FUA = 0x80; // DEVICE bit 7 of READ/WRITE FPDMA QUEUED
 
+/** The class and LBA range of a data command, from LBA and its sector count. */
+const dataAccess = (commandClass: 'read' | 'write', sectors: FromRegisters<number>) =>
+  ({
+    commandClass,
+    span: (tf: AtaContext['tf']) => ({ lba: tf.lba, blocks: sectors(tf) }),
+  }) as const;
+
 export const ATA_COMMANDS: readonly AtaCommandRow[] = [
   {
     name: 'REQUEST SENSE DATA EXT',
@@ -266,6 +279,7 @@ export const ATA_COMMANDS: readonly AtaCommandRow[] = [
   },
   {
     name: 'READ DMA EXT',
+    ...dataAccess('read', dmaSectors),
     command: 0x25,
     protocols: DMA_IN,
     direction: 'in',
@@ -282,6 +296,7 @@ export const ATA_COMMANDS: readonly AtaCommandRow[] = [
   },
   {
     name: 'WRITE DMA EXT',
+    ...dataAccess('write', dmaSectors),
     command: 0x35,
     protocols: DMA_OUT,
     direction: 'out',
@@ -290,6 +305,7 @@ export const ATA_COMMANDS: readonly AtaCommandRow[] = [
   },
   {
     name: 'WRITE DMA FUA EXT',
+    ...dataAccess('write', dmaSectors),
     command: 0x3d,
     protocols: DMA_OUT,
     direction: 'out',
@@ -316,6 +332,7 @@ export const ATA_COMMANDS: readonly AtaCommandRow[] = [
   },
   {
     name: 'READ FPDMA QUEUED',
+    ...dataAccess('read', fpdmaSectors),
     command: 0x60,
     protocols: [P.FPDMA],
     direction: 'in',
@@ -325,6 +342,7 @@ export const ATA_COMMANDS: readonly AtaCommandRow[] = [
   },
   {
     name: 'WRITE FPDMA QUEUED',
+    ...dataAccess('write', fpdmaSectors),
     command: 0x61,
     protocols: [P.FPDMA],
     direction: 'out',

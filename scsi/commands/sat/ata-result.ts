@@ -3,7 +3,7 @@
 // command the device aborted carries the sense a SCSI device gives for the same violation
 // (ZAC's sense data reporting), the ATA STATUS/ERROR registers and is kept for REQUEST SENSE
 // DATA EXT.
-import { SENSE, type SenseCode } from '../../../sense-tables/index.js';
+import { SENSE, type SenseCode, SenseKey } from '../../../sense-tables/index.js';
 import type { AtaOutputRegisters } from '../../../zbc/ata/signature.js';
 import type { AtaStatusReturn, CommandResult } from '../../command-result.js';
 import type { LogicalUnit } from '../../logical-unit.js';
@@ -21,12 +21,17 @@ export type AtaResult =
       readonly kind: 'aborted';
       readonly code: SenseCode;
       readonly information?: number | bigint;
-      /** ERROR register: ABRT (04h), with IDNF (10h) for an address out of range. */
+      /**
+       * ERROR register: ABRT (04h), with IDNF (10h) for an address out of range; UNC (40h) for
+       * an unrecovered read error (ACS-4 6.3: uncorrectable data, the command not aborted).
+       */
       readonly error: number;
     };
 
 const ABRT = 0x04;
 const IDNF = 0x10;
+const UNC = 0x40;
+const UNRECOVERED_READ_ASC = 0x11; // 11h/xxh: UNRECOVERED READ ERROR and its variants
 const STATUS_OK = 0x50; // DRDY, DSC: libzbc requires exactly 50h
 const STATUS_ERR = 0x51; // DRDY, DSC, ERR
 const SENSE_DATA_AVAILABLE = 0x02; // STATUS bit 1 with sense data reporting enabled
@@ -49,17 +54,24 @@ export const UNSUPPORTED: AtaResult = Object.freeze({
   error: ABRT,
 });
 
+/** The ERROR register of a device failure reported with this sense (injected ones included). */
+function errorRegister(code: SenseCode): number {
+  const range = SENSE.LOGICAL_BLOCK_ADDRESS_OUT_OF_RANGE;
+  if (code.asc === range.asc && code.ascq === range.ascq) return ABRT | IDNF;
+  if (code.key === SenseKey.MEDIUM_ERROR && code.asc === UNRECOVERED_READ_ASC) return UNC;
+  return ABRT;
+}
+
 /** A SCSI helper's answer (block I/O, zone actions) as the ATA device's. */
 export function fromScsi(result: CommandResult): AtaResult {
   if (result.status === 'good') return done(result.dataIn);
   if (result.status === 'reservation-conflict') return UNSUPPORTED;
-  const outOfRange = result.code === SENSE.LOGICAL_BLOCK_ADDRESS_OUT_OF_RANGE;
   const information = result.details?.information;
   return {
     kind: 'aborted',
     code: result.code,
     ...(information !== undefined ? { information } : {}),
-    error: outOfRange ? ABRT | IDNF : ABRT,
+    error: errorRegister(result.code),
   };
 }
 

@@ -9,6 +9,7 @@ import {
   commandRow,
 } from '../../command-spec.js';
 import { supportedOn } from '../../command-support.js';
+import { serviceActionMask } from '../../service-action.js';
 import type { LogicalUnit } from '../../logical-unit.js';
 import { check, dataIn } from '../../response.js';
 
@@ -66,8 +67,11 @@ function oneCommand(
     spec.usage.forEach((b, i) => {
       out[4 + i] = b;
     });
-    // SPC-4 6.35.3: the SERVICE ACTION field of the usage data holds the service action itself.
-    if (spec.serviceAction !== undefined)
+    // SPC-4 6.35.3: the SERVICE ACTION field of the usage data holds the service action itself
+    // (bytes 8-9 of a variable-length CDB).
+    if (spec.serviceAction !== undefined && serviceActionMask(spec.opcode) > 0x1f)
+      out.writeUInt16BE(spec.serviceAction, 4 + 8);
+    else if (spec.serviceAction !== undefined)
       out[5] = ((spec.usage[1] ?? 0) & 0xe0) | spec.serviceAction;
     if (rctd) writeTimeouts(out, 4 + spec.cdbLength);
   });
@@ -80,6 +84,7 @@ function reportSupportedOpcodes(ctx: CommandContext): CommandResult {
   const opcode = cdb[3] ?? 0;
   const serviceAction = cdb.readUInt16BE(4);
   const allocation = cdb.readUInt32BE(6);
+  const saMask = serviceActionMask(opcode);
   const badOptions = check(SENSE.INVALID_FIELD_IN_CDB, { field: { in: 'cdb', byte: 2, bit: 2 } });
   const onLu = (spec: CommandSpec | undefined) =>
     spec !== undefined && supportedOn(spec, lu) ? spec : undefined;
@@ -95,11 +100,12 @@ function reportSupportedOpcodes(ctx: CommandContext): CommandResult {
       return oneCommand(find(0), rctd, allocation);
     case 0b010: // opcode and service action
       if (!table.hasServiceActions(opcode)) return badOptions;
-      if (serviceAction > 0x1f) return oneCommand(undefined, rctd, allocation);
+      if (serviceAction > saMask) return oneCommand(undefined, rctd, allocation);
       return oneCommand(find(serviceAction), rctd, allocation);
     case 0b011: // either, as the opcode needs (SPC-4 r37 table 241)
       if (table.hasServiceActions(opcode)) {
-        return oneCommand(serviceAction > 0x1f ? undefined : find(serviceAction), rctd, allocation);
+        const known = serviceAction > saMask ? undefined : find(serviceAction);
+        return oneCommand(known, rctd, allocation);
       }
       return oneCommand(serviceAction === 0 ? find(0) : undefined, rctd, allocation);
     default:

@@ -3,7 +3,12 @@ import type { CommandSpec } from '../../command-spec.js';
 import { REPORT_REALMS, REPORT_ZONE_DOMAINS } from './domain-reports.js';
 import { REPORT_ZONES } from './zbc-in.js';
 import { ZBC_OUT_COMMANDS } from './zbc-out.js';
-import { ZONE_ACTIVATE_16, ZONE_ACTIVATE_QUERY_32, ZONE_QUERY_16 } from './zone-activate.js';
+import {
+  ZONE_ACTIVATE_16,
+  ZONE_ACTIVATE_32,
+  ZONE_QUERY_16,
+  ZONE_QUERY_32,
+} from './zone-activate.js';
 
 export { lbaFieldPointer, ZONE_FAULT_SENSE, zoneFaultResult } from './zone-fault-sense.js';
 
@@ -14,5 +19,6 @@ export const ZBC_COMMANDS: readonly CommandSpec[] = [
   REPORT_ZONE_DOMAINS,
   ZONE_ACTIVATE_16,
   ZONE_QUERY_16,
-  ZONE_ACTIVATE_QUERY_32,
+  ZONE_ACTIVATE_32,
+  ZONE_QUERY_32,
 ];

@@ -12,7 +12,6 @@ import {
   isActivationFault,
 } from '../../../zbc/domains/activation.js';
 import type { ZoneDomainsAccess } from '../../../zbc/domains/zone-domains.js';
-import { readU16 } from '../../cdb.js';
 import type { CommandResult } from '../../command-result.js';
 import { type CommandContext, type CommandSpec, commandRow } from '../../command-spec.js';
 import type { LogicalUnit } from '../../logical-unit.js';
@@ -110,42 +109,40 @@ function spec16(name: string, serviceAction: number, query: boolean): CommandSpe
 export const ZONE_ACTIVATE_16 = spec16('ZONE ACTIVATE(16)', 0x08, false);
 export const ZONE_QUERY_16 = spec16('ZONE QUERY(16)', 0x09, true);
 
-/**
- * 7Fh variable-length CDB: the command table keys service actions by byte 1, so the one 7Fh
- * entry tells ZONE ACTIVATE(32) and ZONE QUERY(32) apart by bytes 8-9 itself.
- */
-export const ZONE_ACTIVATE_QUERY_32 = commandRow({
-  name: 'ZONE ACTIVATE(32)/ZONE QUERY(32)',
-  opcode: VARIABLE_LENGTH,
-  direction: 'in',
-  mediumAccess: true,
-  // One row for both: judged as ZONE ACTIVATE, which changes zones.
-  reservation: 'write',
-  // CONTROL is byte 1 of a variable-length CDB (SPC-4 4.2.3).
-  usageAfterOpcode: [
-    0x04,
-    0,
-    0,
-    0,
-    0,
-    0,
-    0xff,
-    0xff,
-    0xff,
-    0xc0,
-    0x3f,
-    ...Array<number>(20).fill(0xff),
-  ],
-  zonedOnly: true,
-  domainsOnly: true,
-  handler: (ctx) => {
-    const sa = readU16(ctx.cdb, 8);
-    // ADDITIONAL CDB LENGTH (byte 7) is 18h for a 32-byte CDB (SPC-4 4.2.3).
-    if ((ctx.cdb[7] ?? 0) !== 0x18)
-      return check(SENSE.INVALID_FIELD_IN_CDB, { field: { in: 'cdb', byte: 7 } });
-    if (sa !== ACTIVATE_32_SA && sa !== QUERY_32_SA) {
-      return check(SENSE.INVALID_FIELD_IN_CDB, { field: { in: 'cdb', byte: 8 } });
-    }
-    return run(ctx, LIBZBC_32, sa === QUERY_32_SA);
-  },
-});
+/** The 32-byte forms: 7Fh with service action F800h / F801h (bytes 8-9), libzbc's layout. */
+function spec32(name: string, serviceAction: number, query: boolean): CommandSpec {
+  return commandRow({
+    name,
+    opcode: VARIABLE_LENGTH,
+    serviceAction,
+    direction: 'in',
+    mediumAccess: true,
+    reservation: query ? 'read' : 'write',
+    // CONTROL is byte 1 of a variable-length CDB (SPC-4 4.2.3).
+    usageAfterOpcode: [
+      0x04,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0xff,
+      0xff,
+      0xff,
+      0xc0,
+      0x3f,
+      ...Array<number>(20).fill(0xff),
+    ],
+    zonedOnly: true,
+    domainsOnly: true,
+    handler: (ctx) => {
+      // ADDITIONAL CDB LENGTH (byte 7) is 18h for a 32-byte CDB (SPC-4 4.2.3).
+      if ((ctx.cdb[7] ?? 0) !== 0x18)
+        return check(SENSE.INVALID_FIELD_IN_CDB, { field: { in: 'cdb', byte: 7 } });
+      return run(ctx, LIBZBC_32, query);
+    },
+  });
+}
+
+export const ZONE_ACTIVATE_32 = spec32('ZONE ACTIVATE(32)', ACTIVATE_32_SA, false);
+export const ZONE_QUERY_32 = spec32('ZONE QUERY(32)', QUERY_32_SA, true);

@@ -16,6 +16,7 @@ import type {
 import type { ZoneModelContract } from '../../../zbc/zone-model-contract.js';
 import { ok, refused } from '../../../zbc/result.js';
 import type { ZoneJournal } from '../../../zbc/zone-journal.js';
+import { cdb } from '../../helpers/cdb.js';
 import { memoryStore, type TestStore } from '../../helpers/memory-store.js';
 import { parseSense, type ParsedSense } from '../../helpers/sense.js';
 
@@ -56,14 +57,7 @@ export interface Harness {
   run(cdb: readonly number[] | Buffer, opts?: RunOptions): Promise<ScsiOutcome>;
 }
 
-/** A CDB padded to 16 bytes, as iSCSI carries it. */
-export function cdb(bytes: readonly number[]): Buffer {
-  const b = Buffer.alloc(Math.max(16, bytes.length));
-  Buffer.from(bytes).copy(b);
-  return b;
-}
-
-export { cdb10, cdb12, cdb16 } from '../../helpers/cdb.js';
+export { cdb, cdb10, cdb12, cdb16 } from '../../helpers/cdb.js';
 
 /** An UNMAP parameter list (SBC-4 5.32.2): header, then one descriptor per [lba, blocks]. */
 export function unmapParameterList(ranges: readonly (readonly [number, number])[]): Buffer {

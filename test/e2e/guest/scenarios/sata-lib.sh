@@ -20,6 +20,15 @@ ata16() {
     $(($5 >> 24 & 255)) $(($5 & 255)) $(($5 >> 32 & 255)) $(($5 >> 8 & 255)) \
     $(($5 >> 40 & 255)) $(($5 >> 16 & 255)) "$6"
 }
+# ATA PASS-THROUGH(32) CDB, 7Fh/1FF0h: ata32 BYTE10 BYTE11 FEATURE COUNT LBA COMMAND
+# (SAT-4 12.2.4: registers big-endian, LBA(47:0) in bytes 14-19; ICC and AUXILIARY 0).
+ata32() {
+  printf '7f 00 00 00 00 00 00 18 1f f0 %02x %02x 00 00 %02x %02x %02x %02x %02x %02x ' "$1" "$2" \
+    $(($5 >> 40 & 255)) $(($5 >> 32 & 255)) $(($5 >> 24 & 255)) $(($5 >> 16 & 255)) \
+    $(($5 >> 8 & 255)) $(($5 & 255))
+  printf '%02x %02x %02x %02x 40 %02x 00 00 00 00 00 00' $(($3 >> 8 & 255)) $(($3 & 255)) \
+    $(($4 >> 8 & 255)) $(($4 & 255)) "$6"
+}
 NONDATA=0x07   # protocol 3, EXTEND
 DMA=0x0d       # protocol 6, EXTEND
 DMA_IN=0x0e    # T_DIR from device, BYTE_BLOCK, T_LENGTH = COUNT
@@ -93,6 +102,11 @@ ata_face() {
     check "$_p.sat_identify12" sh -c "sg_sat_identify -l 12 -r $_sg > /tmp/$_p.id12"
   fi
   check "$_p.sat_identify12.same" cmp /tmp/$_p.id16 /tmp/$_p.id12
+  if [ "$_sense" = descriptor ]; then
+    # ATA PASS-THROUGH (32) (SAT-4 12.2.4) through the kernel's variable-length CDB path.
+    check "$_p.sat_identify32" sh -c "sg_sat_identify -l 32 -r $_sg > /tmp/$_p.id32"
+    check "$_p.sat_identify32.same" cmp /tmp/$_p.id16 /tmp/$_p.id32
+  fi
   expect_eq "$_p.sat_identify.wwn_naa5" 5 "$(sg_sat_identify -i "$_sg" 2>/dev/null | cut -c3)"
   expect_eq "$_p.identify.zoned_caps" "$([ "$_model" = host-aware ] && echo 1 || echo 0)" \
     "$(($(printf '%d' "0x$(idword /tmp/$_p.id16 69)") & 3))"
@@ -135,6 +149,13 @@ ata_face() {
   expect_eq "$_p.smartctl.health" PASSED \
     "$(echo "$_sm" | sed -n 's/.*self-assessment test result: *//p')"
   expect_eq "$_p.smartctl.exit_status" 0 "$((_rc & 7))" || note "$(echo "$_sm" | tail -n 15)"
+  # The SMART error and self-test logs a drive keeps, read as smartctl -a reads them.
+  expect_eq "$_p.smartctl.error_log" 'No Errors Logged' \
+    "$(echo "$_sm" | grep -o 'No Errors Logged')"
+  expect_eq "$_p.smartctl.selftest_log" 'No self-tests have been logged.' \
+    "$(echo "$_sm" | grep -o 'No self-tests have been logged.')"
+  expect_eq "$_p.smartctl.logs_readable" '' \
+    "$(echo "$_sm" | grep -i 'log not supported\|log.* failed' | head -n 3)"
   expect_eq "$_p.smartctl_sat12.model" "$_product" \
     "$(smartctl -d sat,12 -i "$_dev" 2>&1 | sed -n 's/^Device Model: *//p')"
   if [ -x /usr/lib/udev/ata_id ]; then

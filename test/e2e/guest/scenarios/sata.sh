@@ -70,6 +70,15 @@ expect_sense zac.write_at_wp good "$SGDEV" -s "$PBS" -i /tmp/blk $(write_dma "$(
 check zac.read_dma sg_raw -r "$PBS" -o /tmp/blk.back "$SGDEV" $(read_dma "$(zstart $S0)" "$PB")
 check zac.read_dma.same dd if=/tmp/blk of=/tmp/blk.first bs="$PBS" count=1 2>/dev/null
 check zac.read_dma.cmp cmp /tmp/blk.first /tmp/blk.back
+# ATA PASS-THROUGH (32): WRITE DMA EXT at the WP, then a refused protocol (field pointer
+# byte 10: fixed sense SKSV C0h, FIELD POINTER 000Ah).
+expect_sense zac.ata32.write_dma good "$SGDEV" -s "$PBS" -i /tmp/blk \
+  $(ata32 $DMA $DMA_OUT 0 "$PB" $(($(zstart $S0) + PB)) 0x35)
+wp=$(blkzone report -o $((S0 * ZONE_SECTORS)) -c 1 "$DEV" |
+  sed -n 's/.*wptr \(0x[0-9a-f]*\).*/\1/p')
+expect_eq zac.ata32.write_dma.wp $((2 * PB)) $(($(printf '%d' "$wp") * 512 / LBS))
+expect_eq zac.ata32.bad_protocol "70 05 24 c0000a" \
+  "$(sense_bytes "$SGDEV" $(ata32 0x01 0 0 0 0 0xe5) | awk '{print $1, $3, $13, $16 $17 $18}')"
 ZX=$((S0 + 3))
 check zac.fill_zone dd if=/dev/zero of="$DEV" bs="$PBS" seek=$(($(zstart $ZX) / PB)) \
   count=$((ZB / PB - 1)) oflag=direct

@@ -9,7 +9,7 @@ import { ZoneCondition as C, ZoneType } from '../../../../zbc/types.js';
 import { cmrZone, domainsLayout, smrZone, Z, zs } from '../../zbc/domains/fixtures.js';
 import { cdb, expectCheck, expectGood, harness } from '../harness.js';
 import { CaptureJournal, zbcIn, zoneDomainsSelect } from '../zbc/domains-cdbs.js';
-import { type AtaCdbFields, ata16, ataDescriptor } from './ata-cdb.js';
+import { type AtaCdbFields, ata16, ataDescriptor } from '../../../helpers/ata-cdb.js';
 import type { DomainsLayout } from '../../../../zbc/types.js';
 
 interface LuOptions {

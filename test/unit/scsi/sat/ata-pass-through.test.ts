@@ -4,29 +4,11 @@
 import { describe, expect, it } from 'vitest';
 import { SENSE, type SenseCode } from '../../../../sense-tables/index.js';
 import { ScsiStatus } from '../../../../scsi/target-contract.js';
-import { ZoneModel } from '../../../../zbc/zone-model.js';
-import type { ZoneLayoutConfig } from '../../../../zbc/types.js';
 import { parseSense } from '../../../helpers/sense.js';
-import { smallLayout, zs } from '../../zbc/fixtures.js';
-import { cdb, expectCheck, expectGood, FakeJournal, harness } from '../harness.js';
-import { type AtaCdbFields, ata12, ata16, ataDescriptor } from './ata-cdb.js';
-
-function sata(over: Partial<ZoneLayoutConfig> = {}, blockSize = 512) {
-  const l = smallLayout({ blockSize, ...over });
-  const zones = new ZoneModel(l);
-  const h = harness({
-    blockSize,
-    capacityBlocks: l.capacityBlocks,
-    zones,
-    journal: new FakeJournal([]),
-    interface: 'sata',
-  });
-  return { ...h, zones };
-}
-
-function plainSata() {
-  return harness({ capacityBlocks: 2048, interface: 'sata' });
-}
+import { zs } from '../../zbc/fixtures.js';
+import { cdb, expectCheck, expectGood, harness, NEXUS, OTHER_NEXUS } from '../harness.js';
+import { plainSata, sata } from './sata-harness.js';
+import { type AtaCdbFields, ata12, ata16, ataDescriptor } from '../../../helpers/ata-cdb.js';
 
 const IDENTIFY: AtaCdbFields = {
   protocol: 4,
@@ -219,6 +201,13 @@ describe('status and errors', () => {
       in: 'cdb',
       byte: 1,
     });
+    // An unknown command with protocol 8: the protocol is wrong for it (5/24/00), whereas with a
+    // protocol it may have, the device aborts it (0B/00/00).
+    expectCheck(await h.run(ata16(nonData(0x77, { protocol: 8 }))), SENSE.INVALID_FIELD_IN_CDB, {
+      in: 'cdb',
+      byte: 1,
+    });
+    expectCheck(await h.run(ata16(nonData(0x77))), SENSE.ABORTED_COMMAND);
   });
 
   it('a successful CK_COND reply is descriptor format even with D_SENSE 0; data still arrives', async () => {
@@ -293,10 +282,10 @@ describe('IDENTIFY DEVICE, field by field', () => {
     expect(word(d, 76) & 0x0100).toBe(0x0100); // NCQ
     expect(word(d, 82) & 0x0021).toBe(0x0021); // SMART, write cache
     expect(word(d, 83)).toBe(0x7400);
-    expect(word(d, 84)).toBe(0x4120);
+    expect(word(d, 84)).toBe(0x4121); // SMART error logging, GPL, WWN
     expect(word(d, 85) & 0x0020).toBe(0x0020); // write cache enabled
     expect(word(d, 86) & 0x8000).toBe(0x8000); // words 119-120 valid
-    expect(word(d, 87)).toBe(0x4120);
+    expect(word(d, 87)).toBe(0x4121);
     expect(d.readBigUInt64LE(200)).toBe(512n); // words 100-103
     expect(word(d, 106)).toBe(0x6003); // 8 logical per physical
     expect(word(d, 108) >> 12).toBe(0x5); // NAA 5
@@ -335,6 +324,22 @@ describe('IDENTIFY DEVICE, field by field', () => {
     expect(await wce()).toBe(0);
     expectGood(await h.run(ata16(nonData(0xef, { features: 0x02 }))));
     expect(await wce()).toBe(0x20);
+  });
+
+  it('a write cache change gives other I_T nexuses 6/2A/01, as MODE SELECT (SPC-5 6.14)', async () => {
+    const h = sata();
+    h.target.nexusCreated(OTHER_NEXUS);
+    h.lu.unitAttentions.take(OTHER_NEXUS.key); // its power-on unit attention
+    const tur = (nexus = NEXUS) => h.run([0, 0, 0, 0, 0, 0], { nexus });
+    expectGood(await h.run(ata16(nonData(0xef, { features: 0x82 }))));
+    expectCheck(await tur(OTHER_NEXUS), SENSE.MODE_PARAMETERS_CHANGED);
+    expectGood(await tur(OTHER_NEXUS));
+    expectGood(await tur()); // not the nexus that changed it
+    // Disabling it again changes nothing: no unit attention.
+    expectGood(await h.run(ata16(nonData(0xef, { features: 0x82 }))));
+    expectGood(await tur(OTHER_NEXUS));
+    expectGood(await h.run(ata16(nonData(0xef, { features: 0x02 }))));
+    expectCheck(await tur(OTHER_NEXUS), SENSE.MODE_PARAMETERS_CHANGED);
   });
 });
 
@@ -670,6 +675,34 @@ describe('power mode and SMART', () => {
       expect(thr[at]).toBe(data[at]);
       expect(data[at + 3] as number).toBeGreaterThan(thr[at + 1] as number);
     }
+  });
+
+  it('SMART READ LOG: directory, empty error and self-test logs (smartctl -a)', async () => {
+    const h = sata();
+    const log = async (address: number) =>
+      expectGood(
+        await h.run(ata16(smartIn(0xd5, 0xc24f00 + address)), { expectedDataLength: 512 }),
+      );
+    const dir = await log(0x00);
+    // Version 1; one page of log 01h (summary error log) and 06h (self-test log), no other.
+    expect([word(dir, 0), dir[2], dir[12]]).toEqual([1, 1, 1]);
+    expect(dir.reduce((n, b, i) => n + (i >= 2 && b !== 0 ? 1 : 0), 0)).toBe(2);
+    const errors = await log(0x01);
+    // ACS-3 A.19: version 1, error log index 0, device error count (bytes 452-453) 0.
+    expect([errors[0], errors[1], errors.readUInt16LE(452), byteSum(errors)]).toEqual([1, 0, 0, 0]);
+    const tests = await log(0x06);
+    // ACS-3 A.21: revision 0001h, self-test index (byte 508) 0.
+    expect([word(tests, 0), tests[508], byteSum(tests)]).toEqual([1, 0, 0]);
+    // SMART READ DATA: error logging capability (byte 370 bit 0) agrees.
+    const data = expectGood(await h.run(ata16(smartIn(0xd0)), { expectedDataLength: 512 }));
+    expect((data[370] as number) & 1).toBe(1);
+    // A log the drive does not keep, or two pages of one it keeps: aborted.
+    expectCheck(
+      await h.run(ata16(smartIn(0xd5, 0xc24f09)), { expectedDataLength: 512 }),
+      SENSE.ABORTED_COMMAND,
+    );
+    const twoPages = { ...smartIn(0xd5, 0xc24f01), count: 2 };
+    expectCheck(await h.run(ata16(twoPages), { expectedDataLength: 1024 }), SENSE.ABORTED_COMMAND);
   });
 
   it('SMART without the C24Fh key, or disabled, aborts', async () => {

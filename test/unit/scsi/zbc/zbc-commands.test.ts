@@ -559,7 +559,8 @@ describe('ZBC_COMMANDS specs', () => {
       [0x95, 0x07, 'REPORT ZONE DOMAINS'],
       [0x95, 0x08, 'ZONE ACTIVATE(16)'],
       [0x95, 0x09, 'ZONE QUERY(16)'],
-      [0x7f, undefined, 'ZONE ACTIVATE(32)/ZONE QUERY(32)'],
+      [0x7f, 0xf800, 'ZONE ACTIVATE(32)'],
+      [0x7f, 0xf801, 'ZONE QUERY(32)'],
     ]);
     for (const s of ZBC_COMMANDS) {
       expect(s.zonedOnly).toBe(true);

@@ -3,6 +3,7 @@
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Composed } from '../../../../src/compose.js';
+import { ata16 } from '../../../helpers/ata-cdb.js';
 import { BS, startControlled, ZONE, zonedLun } from '../../../helpers/control-target.js';
 import { MiniInitiator, senseTriple } from '../../../helpers/mini-initiator.js';
 
@@ -137,5 +138,60 @@ describe('/metrics after a scripted workload', () => {
     expect(value(families, 'zbc_iscsi_pdus_total', { direction: 'in', opcode: '0x03' })).toBe(2); // login
     expect(value(families, 'zbc_iscsi_pdus_total', { direction: 'out', opcode: '0x23' })).toBe(2);
     expect(value(families, 'zbc_iscsi_digest_errors_total')).toBe(0);
+  });
+});
+
+describe('/metrics for ATA PASS-THROUGH commands on a SATA LU', () => {
+  const TS = `${T}-sata`;
+  let composed: Composed;
+  let families: Families;
+  let text: string;
+  const dma = (command: number, lba: number, sectors: number): Buffer =>
+    ata16({ protocol: 6, toHost: command === 0x25, tLength: 2, count: sectors, lba, command });
+
+  beforeAll(async () => {
+    const started = await startControlled(TS, [zonedLun(0, { interface: 'sata' })], {
+      admin: true,
+    });
+    composed = started.composed;
+    const ini = await MiniInitiator.login({
+      host: '127.0.0.1',
+      port: started.port,
+      targetName: TS,
+    });
+    await ini.clearUnitAttention();
+    for (let i = 0; i < 2; i++) {
+      const data = Buffer.alloc(4 * BS, i + 1);
+      expect((await ini.command(dma(0x35, 2 * ZONE + i * 4, 4), { dataOut: data })).status).toBe(0);
+    }
+    expect((await ini.command(dma(0x25, 2 * ZONE, 8), { dataInLength: 8 * BS })).status).toBe(0);
+    const reset = ata16({ protocol: 3, features: 0x04, lba: 2 * ZONE, command: 0x9f });
+    expect((await ini.command(reset)).status).toBe(0);
+    text = await (await fetch(`${started.adminBase}/metrics`)).text();
+    families = parsePrometheusTextFormat(text);
+    await ini.close();
+  });
+
+  afterAll(async () => {
+    await composed?.close();
+  });
+
+  it('counts each ATA command by name, and the pass-through opcode', () => {
+    const ata = (command: string) =>
+      value(families, 'zbc_ata_commands_total', { command, status: 'good' });
+    expect(ata('WRITE DMA EXT')).toBe(2);
+    expect(ata('READ DMA EXT')).toBe(1);
+    expect(ata('RESET WRITE POINTER EXT')).toBe(1);
+    expect(value(families, 'zbc_commands_total', { opcode: '0x85', status: 'good' })).toBe(4);
+  });
+
+  it('times them in the class of their SCSI counterpart and counts their bytes and zones', () => {
+    const latency = (c: string) => histogram(text, 'zbc_command_duration_seconds', `class="${c}"`);
+    expect(latency('write').count).toBe(2);
+    expect(latency('read').count).toBe(1);
+    expect(latency('zone').count).toBe(1);
+    expect(value(families, 'zbc_written_bytes_total')).toBe(2 * 4 * BS);
+    expect(value(families, 'zbc_read_bytes_total')).toBe(8 * BS);
+    expect(value(families, 'zbc_zone_resets_total', { target: TS, lun: '0' })).toBe(1);
   });
 });

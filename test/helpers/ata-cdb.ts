@@ -1,6 +1,6 @@
 // Builds ATA PASS-THROUGH (16)/(12) CDBs field by field (SAT-4 12.2.2/12.2.3), independently of
 // scsi/commands/sat/task-file.ts, and decodes the ATA Status Return descriptor.
-import { cdb } from '../harness.js';
+import { cdb } from './cdb.js';
 
 export interface AtaCdbFields {
   protocol: number;
@@ -68,6 +68,38 @@ export function ata12(f: AtaCdbFields): Buffer {
     0,
     0,
   ]);
+}
+
+/** Fields only the (32) form has, and its header for malformed-CDB cases. */
+export interface Ata32Fields extends AtaCdbFields {
+  icc?: number;
+  auxiliary?: number;
+  /** ADDITIONAL CDB LENGTH (byte 7), 18h unless given. */
+  additionalLength?: number;
+  /** SERVICE ACTION (bytes 8-9), 1FF0h unless given. */
+  serviceAction?: number;
+  control?: number;
+}
+
+/** ATA PASS-THROUGH (32): 7Fh, registers big-endian from byte 10 (SAT-4 12.2.4). */
+export function ata32(f: Ata32Fields): Buffer {
+  const b = Buffer.alloc(32);
+  const lba = f.lba ?? 0;
+  b[0] = 0x7f;
+  b[1] = f.control ?? 0;
+  b[7] = f.additionalLength ?? 0x18;
+  b.writeUInt16BE(f.serviceAction ?? 0x1ff0, 8);
+  b[10] = ((f.multiple ?? 0) << 5) | (f.protocol << 1) | ((f.extend ?? true) ? 1 : 0);
+  b[11] = byte2(f);
+  b.writeUIntBE(Math.floor(lba / 2 ** 24), 14, 3);
+  b.writeUIntBE(lba % 2 ** 24, 17, 3);
+  b.writeUInt16BE(f.features ?? 0, 20);
+  b.writeUInt16BE(f.count ?? 0, 22);
+  b[24] = f.device ?? 0x40;
+  b[25] = f.command;
+  b[27] = f.icc ?? 0;
+  b.writeUInt32BE(f.auxiliary ?? 0, 28);
+  return b;
 }
 
 export interface AtaReturn {
