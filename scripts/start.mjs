@@ -14,7 +14,11 @@ const chooses = args.some((a) => a === '--admin' || a.startsWith('--admin=') || 
 const help = args.includes('--help') || args.includes('-h');
 const adminDefault = args[0] === 'ctl' || chooses || help ? [] : ['--admin', '127.0.0.1:3280'];
 const main = join(root, 'dist', 'src', 'main.js');
-const child = spawn(process.execPath, [main, ...args, ...adminDefault], {
+// A high initial old-generation limit: the socket chunks that writes hold until the thread pool
+// has written them count as old-generation memory, and a small heap's low limit made a full
+// garbage collection every few writes (docs/bench.md). Node refuses this flag in NODE_OPTIONS.
+const nodeArgs = ['--initial-old-space-size=256'];
+const child = spawn(process.execPath, [...nodeArgs, main, ...args, ...adminDefault], {
   stdio: 'inherit',
   env: { UV_THREADPOOL_SIZE: '32', ...process.env },
 });

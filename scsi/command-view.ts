@@ -1,32 +1,51 @@
-// What a command hook may match on (class, LBA, blocks), from the command's row: its
-// commandClass and span (scsi/command-spec.ts). Built only while a hook is set, so the unhooked
-// path never pays for it.
-import type { CommandTable } from './command-spec.js';
+// What a command hook may match on (class, LBA, blocks, the ATA command), from the command's row:
+// its commandClass and span, or its per-command classify (scsi/command-spec.ts). The view is
+// built only while the hook is intercepting (a fault armed), from the row dispatch already found
+// and the classification it made, so no path looks a command up or decodes it twice.
+import type { CommandSpec, CommandTable } from './command-spec.js';
+import type { CommandClass, CommandClassification, CommandView } from './ports/command-hook.js';
 import { serviceActionOf } from './service-action.js';
-import type { CommandView } from './ports/command-hook.js';
 import type { ScsiCommand } from './target-contract.js';
 
-export function commandView(cmd: ScsiCommand, commands: CommandTable): CommandView {
-  const cdb = cmd.cdb;
-  const opcode = cdb[0] ?? 0;
-  const withSa = commands.hasServiceActions(opcode);
-  const serviceAction = serviceActionOf(cdb);
-  const found = commands.lookup(opcode, serviceAction);
-  const spec = found.kind === 'found' ? found.spec : undefined;
+/** The family a hook sees: the classification's, else the row's; unknown commands: other. */
+export function commandClassOf(
+  spec: CommandSpec | undefined,
+  classified: CommandClassification | undefined,
+): CommandClass {
+  return classified?.commandClass ?? spec?.commandClass ?? 'other';
+}
+
+/** The service action for opcodes told apart by one (SPC-4 4.2.3), else -1. */
+export function serviceActionOfView(cdb: Buffer, commands: CommandTable): number {
+  return commands.hasServiceActions(cdb[0] ?? 0) ? serviceActionOf(cdb) : -1;
+}
+
+/** The view of a command that passed preflight: `cdb` holds at least the row's cdbLength. */
+export function commandView(
+  cmd: ScsiCommand,
+  spec: CommandSpec,
+  cdb: Buffer,
+  commands: CommandTable,
+  classified: CommandClassification | undefined,
+): CommandView {
   let lba = -1;
   let blocks = 0;
-  if (spec?.span !== undefined && cdb.length >= spec.cdbLength) {
+  if (classified !== undefined) {
+    lba = classified.lba;
+    blocks = classified.blocks;
+  } else if (spec.span !== undefined) {
     const span = spec.span(cdb);
     lba = typeof span.lba === 'number' ? span.lba : Number.MAX_SAFE_INTEGER;
     blocks = span.blocks;
   }
-  return {
+  const view: CommandView = {
     lun: cmd.lun,
     nexus: cmd.nexus,
-    opcode,
-    serviceAction: withSa ? serviceAction : -1,
-    commandClass: spec?.commandClass ?? 'other',
+    opcode: spec.opcode,
+    serviceAction: serviceActionOfView(cdb, commands),
+    commandClass: commandClassOf(spec, classified),
     lba,
     blocks,
   };
+  return classified?.ata === undefined ? view : { ...view, ata: classified.ata };
 }

@@ -9,7 +9,8 @@ import type { CommandContext, CommandSpec, CommandTable } from './command-spec.j
 import { controlByteIndex, groupCdbLength } from './command-table.js';
 import { supportedOn } from './command-support.js';
 import type { LogicalUnit, TargetInfo } from './logical-unit.js';
-import type { CommandHook, CommandView, HookAnswer } from './ports/command-hook.js';
+import { commandView } from './command-view.js';
+import type { CommandClassification, CommandHook, HookAnswer } from './ports/command-hook.js';
 import { check, reservationConflict } from './response.js';
 import { encodeSense } from './sense.js';
 import { serviceActionField, serviceActionOf } from './service-action.js';
@@ -56,13 +57,16 @@ function cdbOf(cdb: Buffer, length: number): Buffer {
 }
 
 /**
- * A command hook and what it sees of this command (set only while a hook is armed). Dispatch
- * refines `view` from the decoded CDB for rows that classify per command; the caller reports
- * the refined view after the outcome.
+ * A command hook, and where dispatch notes the row it found for the hook's observation. The
+ * target keeps one per hook and reads `spec` as soon as dispatch returns (dispatch writes it
+ * synchronously), so no command pays for a second lookup or a second decode.
  */
 export interface Intercept {
   readonly hook: CommandHook;
-  view: CommandView;
+  /** The command's row; undefined for an unknown opcode or service action. */
+  spec: CommandSpec | undefined;
+  /** What a row that classifies per command made of this one (ATA PASS-THROUGH), else none. */
+  classified: CommandClassification | undefined;
 }
 
 /** A decoder that threw: a bug, answered like a handler's throw. */
@@ -87,6 +91,10 @@ export function dispatch(
 
   const found = commands.lookup(opcode, serviceActionOf(cdb));
   const spec = found.kind === 'found' ? found.spec : undefined;
+  if (intercept !== undefined) {
+    intercept.spec = spec;
+    intercept.classified = undefined;
+  }
   // A command this LU does not serve has no CDB length of its own (7Fh on a plain LU: 5/20/00).
   const served = spec !== undefined && (lu === undefined || supportedOn(spec, lu));
   const cdbLength = served ? spec.cdbLength : groupCdbLength(opcode);
@@ -168,7 +176,13 @@ export function dispatch(
     );
   }
   const ctx: CommandContext = { cmd, cdb: rowCdb, lu, target, commands };
-  if (intercept !== undefined) return intercepted(intercept, spec, ctx, fields, spdtl);
+  if (intercept !== undefined && spec.classify !== undefined) {
+    // Metrics count such a command by what it carries, so it is classified even when no fault
+    // is armed; other rows need nothing here.
+    intercept.classified = spec.classify(rowCdb, fields);
+  }
+  if (intercept?.hook.intercepting === true)
+    return intercepted(intercept.hook, intercept.classified, spec, ctx, fields, spdtl);
   return run(spec, ctx, fields, descriptor, spdtl);
 }
 
@@ -187,7 +201,8 @@ function run(
 /** The hook may answer instead of the handler, or delay it (it sees only commands that passed
  * preflight, so an injected error never hides a unit attention or a reservation conflict). */
 function intercepted(
-  intercept: Intercept,
+  hook: CommandHook,
+  classified: CommandClassification | undefined,
   spec: CommandSpec,
   ctx: CommandContext,
   fields: unknown,
@@ -207,10 +222,8 @@ function intercepted(
       check(answer.code, information === undefined ? undefined : { information });
     return toOutcome(injected, lu.descriptorSense, spdtl);
   };
-  if (spec.classify !== undefined) {
-    intercept.view = { ...intercept.view, ...spec.classify(ctx.cdb, fields) };
-  }
-  const answer = intercept.hook.before(intercept.view);
+  const view = commandView(ctx.cmd, spec, ctx.cdb, ctx.commands, classified);
+  const answer = hook.before(view);
   return answer instanceof Promise ? answer.then(act) : act(answer);
 }
 

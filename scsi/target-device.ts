@@ -3,11 +3,11 @@
 import createDebug from 'debug';
 import { SENSE, type SenseCode } from '../sense-tables/index.js';
 import { commandTable } from './command-table.js';
-import { commandView } from './command-view.js';
+import type { CommandSpec } from './command-spec.js';
 import { dispatch, type Intercept, toOutcome } from './dispatch.js';
-import { observe } from './hook-observation.js';
+import { ObservationRecord } from './hook-observation.js';
 import { LogicalUnit, type LogicalUnitConfig, type TargetInfo } from './logical-unit.js';
-import type { CommandHook } from './ports/command-hook.js';
+import type { CommandClassification, CommandHook } from './ports/command-hook.js';
 import { check } from './response.js';
 import { mayStartAhead } from './start-ahead.js';
 import {
@@ -71,7 +71,8 @@ export function createScsiTarget(config: ScsiTargetConfig): ManagedScsiTarget {
     blockSize: (units.get(lun) as LogicalUnit).blockSize,
   }));
   let closed: Promise<void> | undefined;
-  let hook: CommandHook | undefined;
+  let intercept: Intercept | undefined;
+  const observation = new ObservationRecord(commands);
 
   /** dispatch catches handler errors; a throw or rejection reaching execute is a bug in dispatch. */
   function dispatchBug(lun: number, err: unknown): ScsiOutcome {
@@ -82,18 +83,42 @@ export function createScsiTarget(config: ScsiTargetConfig): ManagedScsiTarget {
     );
   }
 
-  /** The armed path: the hook may answer before the handler and sees every outcome. */
-  async function executeHooked(armed: CommandHook, cmd: ScsiCommand): Promise<ScsiOutcome> {
+  /**
+   * The hooked path: the hook may answer before the handler (only while it intercepts) and sees
+   * every outcome. Synchronous like the unhooked path: one promise per command, made here.
+   */
+  function executeHooked(armed: Intercept, cmd: ScsiCommand): Promise<ScsiOutcome> {
     const started = performance.now();
-    const intercept: Intercept = { hook: armed, view: commandView(cmd, commands) };
-    let outcome: ScsiOutcome;
+    let outcome: ScsiOutcome | Promise<ScsiOutcome>;
     try {
-      outcome = await dispatch(cmd, units.get(cmd.lun), info, commands, intercept);
+      outcome = dispatch(cmd, units.get(cmd.lun), info, commands, armed);
     } catch (err) {
       outcome = dispatchBug(cmd.lun, err);
     }
+    // Written by dispatch before it returned; the next command overwrites them.
+    const spec = armed.spec;
+    const classified = armed.classified;
+    if (outcome instanceof Promise) {
+      return outcome.then(
+        (done) => observed(armed, cmd, spec, classified, done, started),
+        (err: unknown) =>
+          observed(armed, cmd, spec, classified, dispatchBug(cmd.lun, err), started),
+      );
+    }
+    return Promise.resolve(observed(armed, cmd, spec, classified, outcome, started));
+  }
+
+  function observed(
+    armed: Intercept,
+    cmd: ScsiCommand,
+    spec: CommandSpec | undefined,
+    classified: CommandClassification | undefined,
+    outcome: ScsiOutcome,
+    started: number,
+  ): ScsiOutcome {
+    const latencyMs = performance.now() - started;
     try {
-      armed.after(observe(intercept.view, cmd, outcome, performance.now() - started));
+      armed.hook.after(observation.fill(cmd, spec, classified, outcome, latencyMs));
     } catch (err) {
       log('command hook failed: %O', err);
     }
@@ -113,11 +138,12 @@ export function createScsiTarget(config: ScsiTargetConfig): ManagedScsiTarget {
     logicalUnit: (lun) => units.get(lun),
 
     setCommandHook(next: CommandHook | undefined): void {
-      hook = next;
+      intercept =
+        next === undefined ? undefined : { hook: next, spec: undefined, classified: undefined };
     },
 
     execute(cmd: ScsiCommand): Promise<ScsiOutcome> {
-      if (hook !== undefined) return executeHooked(hook, cmd);
+      if (intercept !== undefined) return executeHooked(intercept, cmd);
       let outcome: ScsiOutcome | Promise<ScsiOutcome>;
       try {
         outcome = dispatch(cmd, units.get(cmd.lun), info, commands);

@@ -1,13 +1,14 @@
 // Command interception and observation port: src/ implements it (fault injection, metrics).
-// dispatch calls `before` once preflight has passed, just before the handler, and the target
-// calls `after` for every command it answered. Nothing here runs while no hook is set.
+// dispatch calls `before` once preflight has passed, just before the handler, while the hook is
+// intercepting; the target calls `after` for every command it answered. Nothing here runs while
+// no hook is set.
 import type { SenseCode } from '../../sense-tables/index.js';
 import type { NexusId, ScsiStatus } from '../target-contract.js';
 
 /** Coarse command families that fault rules and latency histograms match on. */
 export type CommandClass = 'read' | 'write' | 'zone' | 'other';
 
-/** What a hook may know about a command (decoded once, only while a hook is set). */
+/** What a hook may know about a command (built only while the hook is intercepting). */
 export interface CommandView {
   readonly lun: number;
   readonly nexus: NexusId;
@@ -37,9 +38,18 @@ export type HookAnswer =
   | { readonly kind: 'sense'; readonly code: SenseCode; readonly information?: number }
   | { readonly kind: 'status'; readonly status: ScsiStatus };
 
-/** What happened to one command, reported after its outcome is known. */
+/**
+ * What happened to one command, reported after its outcome is known. The target hands `after`
+ * the same object for every command, refilled each time: read it during the call, keep nothing.
+ */
 export interface CommandObservation {
-  readonly view: CommandView;
+  readonly lun: number;
+  readonly opcode: number;
+  /** As in CommandView: -1 for opcodes without service actions. */
+  readonly serviceAction: number;
+  readonly commandClass: CommandClass;
+  /** As in CommandView: the ATA command inside an ATA PASS-THROUGH, when the LU serves it. */
+  readonly ata: AtaCommandId | undefined;
   readonly status: ScsiStatus;
   /** Sense key, ASC and ASCQ of a CHECK CONDITION, else -1. */
   readonly senseKey: number;
@@ -53,6 +63,11 @@ export interface CommandObservation {
 }
 
 export interface CommandHook {
+  /**
+   * True while `before` may answer or delay a command (a fault rule is armed). Read for every
+   * command: while it is false the target builds no view and never calls `before`.
+   */
+  readonly intercepting: boolean;
   /**
    * Undefined: run the handler now. An answer: end the command with it (the handler never
    * runs, so an injected write error writes nothing). A promise: wait (added latency, a stall

@@ -74,6 +74,9 @@ export class ControlPlane implements AdminSurface {
     const faults = this.faults;
     const metrics = this.metrics;
     return {
+      get intercepting(): boolean {
+        return faults.size > 0;
+      },
       before: (view: CommandView): HookAnswer | undefined | Promise<HookAnswer | undefined> =>
         faults.before(view),
       after: (o: CommandObservation) => metrics.command(o),

@@ -1,6 +1,5 @@
 // Armed fault rules and their actions: answers (sense, status), added latency, stalls held until
-// released, dropped sessions. The command hook asks `before` for every command; with no rule armed
-// that is one length check.
+// released, dropped sessions. The command hook asks `before` only while a rule is armed (`size`).
 import type { CommandView, HookAnswer } from '../../scsi/ports/command-hook.js';
 import { ScsiStatus } from '../../scsi/target-contract.js';
 import {

@@ -263,10 +263,9 @@ export class Metrics {
 
   /** The command hook's `after`: a Map lookup, a bucket search and additions. */
   command(o: CommandObservation): void {
-    const v = o.view;
-    this.#commands.add(v.opcode * OPCODE_UNIT + (v.serviceAction + 1) * 0x100 + o.status);
-    if (v.ata !== undefined) this.#ataCommands.add(this.#ataNumber(v.ata) * 0x100 + o.status);
-    this.#latency.observe(CLASS_INDEX[v.commandClass], o.latencyMs / 1000);
+    this.#commands.add(o.opcode * OPCODE_UNIT + (o.serviceAction + 1) * 0x100 + o.status);
+    if (o.ata !== undefined) this.#ataCommands.add(this.#ataNumber(o.ata) * 0x100 + o.status);
+    this.#latency.observe(CLASS_INDEX[o.commandClass], o.latencyMs / 1000);
     this.#bytes.read += o.bytesIn;
     this.#bytes.written += o.bytesOut;
     if (o.senseKey >= 0) this.#senseKeys.add(o.senseKey);

@@ -33,6 +33,13 @@ export async function createSparseFile(path: string, bytes: number): Promise<voi
 }
 
 /** Environment for our target: the same libuv pool size `npm start` gives it. */
+/**
+ * Node flags as `npm start` passes them (scripts/start.mjs): a high initial old-generation limit,
+ * so the socket chunks writes hold until the pool has written them (external memory) do not
+ * trigger a full garbage collection every few commands.
+ */
+export const OUR_NODE_ARGS: readonly string[] = ['--initial-old-space-size=256'];
+
 export function ourEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return { ...process.env, UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE ?? '32', ...extra };
 }
@@ -135,7 +142,10 @@ async function startOurs(opts: StartOptions): Promise<Contender> {
       const file = join(opts.dir, `ours-${role}.img`);
       await createSparseFile(file, opts.sizes.lunBytes);
       const iqn = `${OUR_IQN_PREFIX}-${role}`;
-      const p = await startTargetProcess(ourRoleArgs(role, iqn, file, opts.sizes), { env });
+      const p = await startTargetProcess(ourRoleArgs(role, iqn, file, opts.sizes), {
+        env,
+        nodeArgs: OUR_NODE_ARGS,
+      });
       started.push(p);
       urls[role] = lunUrl(p, iqn);
       if (!LU_ROLE_KINDS[role].admin) continue;

@@ -3,7 +3,7 @@
 // (ext4 files stop at 16 TiB) gets in the way; its RSS is compared with a small target's.
 import { readFile } from 'node:fs/promises';
 import { startTargetProcess } from '../helpers/target-process.js';
-import { ourEnv } from './contenders.js';
+import { OUR_NODE_ARGS, ourEnv } from './contenders.js';
 import { type LoadResult, runLoad } from './load-generator.js';
 import { cpuNanosecondsOf } from './process-cpu.js';
 import type { ZoneScaleResult } from './report-table.js';
@@ -27,7 +27,11 @@ const settle = (): Promise<void> => new Promise((r) => setTimeout(r, 1_000));
 
 /** RSS of a freshly started target, after a short settle. */
 async function startedRss(args: readonly string[]): Promise<number> {
-  const p = await startTargetProcess(args, { env: ourEnv(), timeoutMs: 120_000 });
+  const p = await startTargetProcess(args, {
+    env: ourEnv(),
+    nodeArgs: OUR_NODE_ARGS,
+    timeoutMs: 120_000,
+  });
   try {
     await settle();
     return await rssBytes(p.child.pid ?? 0);
@@ -54,7 +58,11 @@ export async function measureZoneScale(
   progress(`zone scale: RSS after start, small and 20 TB targets (${RSS_SAMPLES}/${RSS_SAMPLES})`);
   small.push(await startedRss(SMALL_ARGS));
 
-  const target = await startTargetProcess(LARGE_ARGS, { env: ourEnv(), timeoutMs: 120_000 });
+  const target = await startTargetProcess(LARGE_ARGS, {
+    env: ourEnv(),
+    nodeArgs: OUR_NODE_ARGS,
+    timeoutMs: 120_000,
+  });
   let fullReport: LoadResult | undefined;
   let pageReport: LoadResult | undefined;
   let rssAfterReport: number | undefined;

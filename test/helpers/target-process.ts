@@ -32,6 +32,8 @@ export interface StartOptions {
   readonly timeoutMs?: number;
   readonly env?: NodeJS.ProcessEnv;
   readonly cwd?: string;
+  /** Node flags before the script (V8 heap flags, which NODE_OPTIONS refuses). */
+  readonly nodeArgs?: readonly string[];
 }
 
 function newestSourceMtime(dir: string): number {
@@ -109,7 +111,7 @@ export async function startTargetProcess(
 ): Promise<TargetProcess> {
   ensureBuilt();
   const fullArgs = hasListen(args) ? [...args] : [...args, '--listen', '127.0.0.1:0'];
-  const child = spawn(process.execPath, [mainJs, ...fullArgs], {
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), mainJs, ...fullArgs], {
     cwd: opts.cwd ?? repoRoot,
     env: opts.env ?? process.env,
     stdio: ['ignore', 'pipe', 'pipe'],

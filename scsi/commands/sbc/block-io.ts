@@ -10,6 +10,7 @@ import type { CommandContext } from '../../command-spec.js';
 import { checkLbaRange } from '../../lba.js';
 import type { LogicalUnit } from '../../logical-unit.js';
 import { check, good } from '../../response.js';
+import { readBuffer } from '../../read-buffer.js';
 import { zoneFaultResult } from '../zbc/zone-fault-sense.js';
 import { enterSettleOrder } from './zone-write-order.js';
 
@@ -135,7 +136,7 @@ export function readRange(
   register = false,
 ): Buffer | Promise<Buffer> {
   const bs = lu.blockSize;
-  const out = Buffer.allocUnsafe(blocks * bs);
+  const out = readBuffer(blocks * bs);
   for (let i = 0; i < segments.length; i++) {
     const s = segments[i] as ReadSegment;
     const from = (s.lba - lba) * bs;

@@ -83,12 +83,13 @@ function recorder(): CommandHook & { views: CommandView[]; observed: CommandObse
   return {
     views,
     observed,
+    intercepting: true,
     before: (v) => {
       views.push(v);
       return undefined;
     },
     after: (o) => {
-      observed.push(o);
+      observed.push({ ...o }); // the target refills one record per command
     },
   };
 }
@@ -122,8 +123,8 @@ describe('the hook view of an ATA PASS-THROUGH command', () => {
       const view = hook.views[0];
       expect(view).toMatchObject({ opcode: 0x85, serviceAction: -1, ...EXPECTED[name] });
       expect(view?.ata).toMatchObject({ command: row.command, name });
-      // What `after` reports is the same refined view.
-      expect(hook.observed[0]?.view).toBe(view);
+      // What `after` reports has the same refined class and ATA command.
+      expect(hook.observed[0]).toMatchObject({ commandClass: view?.commandClass, ata: view?.ata });
     },
   );
 
@@ -158,7 +159,11 @@ describe('a fault rule on ATA commands', () => {
     });
     engine.add(parseFaultRule(rule));
     h.lu.mode.dSense = true; // descriptor sense: the ATA registers and INFORMATION side by side
-    h.target.setCommandHook({ before: (v) => engine.before(v), after: () => {} });
+    h.target.setCommandHook({
+      intercepting: true,
+      before: (v) => engine.before(v),
+      after: () => {},
+    });
     return { ...h, engine };
   }
   const writeDma = (lba: number, ckCond = false) =>

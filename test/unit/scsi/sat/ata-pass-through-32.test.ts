@@ -77,6 +77,7 @@ describe('ATA PASS-THROUGH (32) on a SATA LU', () => {
     const h = sata();
     const views: CommandView[] = [];
     h.target.setCommandHook({
+      intercepting: true,
       before: (v) => {
         views.push(v);
         return undefined;
