@@ -91,7 +91,7 @@ describe('REPORT ZONE DOMAINS (95h/07h)', () => {
   it('lists both domains with zone counts, LBA ranges, type and VZDZT', async () => {
     const d = expectGood(await lu().run(zbcIn(0x07, 0, 4096)));
     expect(d.length).toBe(64 + 2 * 96);
-    expect([d.readUInt32BE(0), d.readUInt32BE(4), d[8], d[9], d[10]]).toEqual([192, 192, 2, 2, 0]);
+    expect([d.readUInt32BE(0), d.readUInt32BE(4), d[8], d[9], d[10]]).toEqual([192, 256, 2, 2, 0]);
     const desc = (k: number) => {
       const at = 64 + 96 * k;
       return [
@@ -122,9 +122,16 @@ describe('REPORT ZONE DOMAINS (95h/07h)', () => {
       expect(d.length, `alloc ${alloc}`).toBe(Math.min(alloc, 256));
       if (alloc >= 8)
         expect(d.readUInt32BE(4), `alloc ${alloc}`).toBe(
-          Math.max(0, Math.floor((Math.min(alloc, 256) - 64) / 96)) * 96,
+          64 + Math.max(0, Math.floor((Math.min(alloc, 256) - 64) / 96)) * 96,
         );
     }
+  });
+
+  it("libzbc's reading of RETURNED LIST LENGTH finds every domain (its 512-byte buffer)", async () => {
+    // zbc_scsi_report_domains: min(bytes 4-7, buffer) - 64 header, / 96 = descriptors it reads.
+    const d = expectGood(await lu().run(zbcIn(0x07, 0, 512)));
+    const read = Math.floor((Math.min(d.readUInt32BE(4), 512) - 64) / 96);
+    expect([d[9], read]).toEqual([2, 2]);
   });
 
   it('refuses a locator past the last LBA (5/21/00), a reserved option (5/24/00)', async () => {
