@@ -63,6 +63,12 @@ describe('INACTIVE zones', () => {
     expect(act(convModel(), action, zone)).toBe(want);
   });
 
+  // An INACTIVE SOBR zone is INACTIVE first: 7/2C/12, not the 5/24/00 of an active SOBR zone's
+  // OPEN / CLOSE / FINISH (libzbc 05/322, 332, 342, 352).
+  it.each(['open', 'close', 'finish', 'reset'] as const)('%s an INACTIVE SOBR zone', (action) => {
+    expect(act(sobrModel(), action, cmrZone(2))).toBe('zone-inactive');
+  });
+
   it('writes: 7/2C/12; an SWR write running into an INACTIVE zone is a boundary violation', () => {
     const m = convModel();
     expect(write(m, zs(smrZone(0)), 8)).toBe('zone-inactive');
