@@ -375,7 +375,7 @@ describe('Zone Domains mode page (0Ah/0Fh)', () => {
     );
     const mask = expectGood(await h.run(sense10(1)));
     expect([mask.readUInt32BE(12), mask[18], mask.readUInt16BE(24)]).toEqual([
-      0xffff_ffff, 0, 0xffff,
+      0xffff_ffff, 1, 0xffff,
     ]);
     const all = expectGood(await h.run(sense10(0, 0x3f, 0xff, 0x08)));
     expect(all.length).toBe(8 + 20 + 12 + 20);
@@ -387,7 +387,7 @@ describe('Zone Domains mode page (0Ah/0Fh)', () => {
     expectGood(await h.run(sel, { dataOut: [page] }));
     expect([h.lu.mode.fsnoz, h.lu.mode.maxActivation]).toEqual([6, 2]);
     const badUrswrz = Buffer.from(page);
-    badUrswrz[18] = 0;
+    badUrswrz[18] = 2; // URSWRZ is bit 0 alone
     expectCheck(await h.run(sel, { dataOut: [badUrswrz] }), SENSE.INVALID_FIELD_IN_PARAMETER_LIST, {
       in: 'parameter',
       byte: 18,
@@ -399,6 +399,25 @@ describe('Zone Domains mode page (0Ah/0Fh)', () => {
       byte: 12,
     });
     expect([h.lu.mode.fsnoz, h.lu.mode.maxActivation]).toEqual([6, 2]);
+  });
+
+  it('URSWRZ = 0 by MODE SELECT (zbc_dev_control -ur n): page, VPD B6h, reads', async () => {
+    const h = lu();
+    const urswrz = async () => {
+      const vpd = expectGood(await h.run([0x12, 0x01, 0xb6, 0x00, 0x40]));
+      return [expectGood(await h.run(sense10()))[18], (vpd[4] ?? 0) & 1];
+    };
+    const read16 = cdb([0x88]);
+    read16.writeBigUInt64BE(BigInt(zs(smrZone(2))), 2); // active, EMPTY: all above its WP
+    read16.writeUInt32BE(8, 10);
+    expectGood(await h.run(read16));
+    const { cdb: sel, page } = zoneDomainsSelect(1, 0, 0);
+    expectGood(await h.run(sel, { dataOut: [page] }));
+    expect([await urswrz(), h.zones.urswrz]).toEqual([[0, 0], false]);
+    expectCheck(await h.run(read16), SENSE.ATTEMPT_TO_READ_INVALID_DATA, null);
+    expectGood(await h.run(zoneDomainsSelect(1, 0, 1).cdb, { dataOut: [page.fill(1, 18, 19)] }));
+    expect(await urswrz()).toEqual([1, 1]);
+    expectGood(await h.run(read16));
   });
 });
 
