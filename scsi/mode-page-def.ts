@@ -22,4 +22,9 @@ export interface ModePageDef {
    * Returns the byte offset (within the page) of the first bad field, or -1 when valid.
    */
   apply(page: Buffer, next: ModeState, lu?: LogicalUnit): number;
+  /**
+   * After every page of the parameter list passed `apply`: sets what the page carries outside
+   * ModeState (a value the zone model holds). Returns whether anything changed.
+   */
+  commit?(page: Buffer, lu: LogicalUnit): boolean;
 }

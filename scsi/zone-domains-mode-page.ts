@@ -2,7 +2,9 @@
 // activation parameters of a domains-and-realms LU. The page is in SPF format (SPC-4 7.5.7):
 // 4-byte header, then FSNOZ (bytes 4-7, zones ZONE ACTIVATE uses when the CDB gives none),
 // URSWRZ (byte 10 bit 0) and MAXIMUM ACTIVATION (bytes 16-17, realms per command, 0 = no limit).
-// The final ZBC-2 text of this page was not available; offsets follow libzbc (zbc_scsi.c).
+// The final ZBC-2 text of this page was not available; offsets follow libzbc (zbc_scsi.c), which
+// also writes URSWRZ here (zbc_dev_control -ur). URSWRZ is the zone model's one value (VPD B6h,
+// the read rule and ATA's SET FEATURES 47h share it); none of these values is saved.
 import type { LogicalUnit } from './logical-unit.js';
 import type { ModePageDef } from './mode-page-def.js';
 import type { ModeState } from './mode-state.js';
@@ -26,8 +28,8 @@ export const ZONE_DOMAINS_PAGE: ModePageDef = {
     out.writeUInt16BE(LENGTH - 4, 2);
     if (changeable) {
       out.writeUInt32BE(0xffff_ffff, FSNOZ_AT);
+      out[URSWRZ_AT] = 0x01;
       out.writeUInt16BE(0xffff, MAX_ACTIVATION_AT);
-      // URSWRZ is the zone model's (VPD B6h reports it); ATA's SET FEATURES 47h changes it.
       return;
     }
     out.writeUInt32BE(state.fsnoz, FSNOZ_AT);
@@ -44,13 +46,19 @@ export const ZONE_DOMAINS_PAGE: ModePageDef = {
         i === MAX_ACTIVATION_AT ||
         i === MAX_ACTIVATION_AT + 1;
       if (field) continue;
-      const want = i === URSWRZ_AT ? urswrzOf(lu) : 0;
-      if ((page[i] ?? 0) !== want) return i;
+      const allowed = i === URSWRZ_AT ? 0x01 : 0; // URSWRZ is bit 0 alone
+      if (((page[i] ?? 0) & ~allowed) !== 0) return i;
     }
     const fsnoz = page.readUInt32BE(FSNOZ_AT);
     if (fsnoz === 0) return FSNOZ_AT; // a ZONE ACTIVATE of zero zones is refused (5/24/00)
     next.fsnoz = fsnoz;
     next.maxActivation = page.readUInt16BE(MAX_ACTIVATION_AT);
     return -1;
+  },
+  commit(page, lu) {
+    const urswrz = ((page[URSWRZ_AT] ?? 0) & 0x01) === 1;
+    if (lu.zones === undefined || lu.zones.urswrz === urswrz) return false;
+    lu.zones.setUrswrz(urswrz);
+    return true;
   },
 };

@@ -104,7 +104,9 @@ function actOnRange(s: ZoneTable, req: ZoneActionRequest): ZoneResult<ZoneAction
     return refused({ kind: 'invalid-zone-id' });
   }
   // SOBR zones have no explicit open, closed or finished state (ZBC-2 4.4.3.5; libzbc 02/001-007).
-  if (isSobr(s, first) && !SOBR_ACTIONS.has(req.action)) {
+  // An INACTIVE one answers ZONE IS INACTIVE below, as every INACTIVE write pointer zone does.
+  const activeSobr = isSobr(s, first) && s.condition[first] !== C.INACTIVE;
+  if (activeSobr && !SOBR_ACTIONS.has(req.action)) {
     return refused({ kind: 'invalid-zone-id' });
   }
   // ZONE COUNT: 0 and 1 mean one zone; the whole range is checked before any change.

@@ -5,8 +5,10 @@
 //
 // Decisions where the drafts we could read (libzbc v6.2.0, sg3_utils' zbc2r12, WDC's 2018
 // emulator) are silent, taken from ZBC-2's model of realms:
-//  - a range leaving the target domain reports MULTIPLE DOMAINS | MULTIPLE ZONE TYPES with ZIWUP =
-//    the first zone outside it, and nothing else (libzbc 05/409 expects exactly 28h);
+//  - a range not inside the target domain reports MULTIPLE DOMAINS | MULTIPLE ZONE TYPES, and
+//    nothing else (libzbc 05/409 expects exactly 28h), with ZIWUP = the first zone past the domain
+//    its first zone is in, or that first zone when the range stays in another domain (05/409
+//    names a CMR realm for SMR activation and expects the LBA after the CMR domain);
 //  - realm alignment is checked next (AAORB = 1), ZIWUP = the misaligned ZONE ID, or the start of
 //    the realm the range ends inside; then per realm: restricted, not inactive, not empty;
 //  - ALL takes every realm not yet active in the target and not restricted;
@@ -136,6 +138,16 @@ function selectAll(
   return { domainId, realms, zoneCount: realms.length * perRealm, unmet: 0, ziwup: null };
 }
 
+/** ZIWUP of a range not inside the target domain (see the top), or -1 when it is inside. */
+function firstOutside(map: DomainMap, first: number, last: number, target: number): number {
+  const homeId = map.domainOf(first);
+  if (homeId === NO_DOMAIN) return first;
+  const home = map.domain(homeId);
+  const end = home.firstZone + home.zoneCount;
+  if (last >= end) return end;
+  return homeId === target ? -1 : first;
+}
+
 /** ZONE ID + NUMBER OF ZONES: CDB checks, then domain crossing and realm alignment. */
 function selectRange(
   map: DomainMap,
@@ -153,7 +165,6 @@ function selectRange(
   if (domainId === NO_DOMAIN) return fault('zone-id'); // zbc2r12: a gap zone names no domain
   const d = map.domain(domainId);
   const last = first + req.zoneCount - 1;
-  const inDomain = (z: number): boolean => z >= d.firstZone && z < d.firstZone + d.zoneCount;
   // Realms touched inside the target domain (for MAXIMUM ACTIVATION, a CDB-level limit).
   const lo = Math.max(first, d.firstZone);
   const hi = Math.min(last, d.firstZone + d.zoneCount - 1);
@@ -168,7 +179,7 @@ function selectRange(
   if (req.maxActivation !== 0 && realms.length > req.maxActivation) return fault('zone-count');
   const base = { domainId, realms, zoneCount: req.zoneCount };
   // The range must stay inside the target domain (ZBC-2: multiple domains and zone types).
-  const outside = inDomain(first) ? (inDomain(last) ? -1 : d.firstZone + d.zoneCount) : first;
+  const outside = firstOutside(map, first, last, domainId);
   if (outside >= 0) {
     const bits = Unmet.MULTIPLE_DOMAINS | Unmet.MULTIPLE_ZONE_TYPES;
     return { ...base, unmet: bits, ziwup: s.start(outside) };

@@ -84,8 +84,12 @@ export function reportZoneDomains(
     encode(out) {
       const view = viewOf(out);
       view.setUint32(0, listed.length * DOMAIN_DESCRIPTOR_BYTES); // ZONE DOMAINS LIST LENGTH
-      // ZONE DOMAINS RETURNED LIST LENGTH: whole descriptors within the allocation length.
-      view.setUint32(4, Math.floor(returned / DOMAIN_DESCRIPTOR_BYTES) * DOMAIN_DESCRIPTOR_BYTES);
+      // ZONE DOMAINS RETURNED LIST LENGTH: the header and the whole descriptors within the
+      // allocation length. libzbc (SCSI and ATA) reads it so, taking (this - 64) / 96
+      // descriptors, as WDC's zone-domains emulator wrote it; without the header a two-domain
+      // LU shows libzbc its first domain only (sg3_utils does not use the field).
+      const whole = Math.floor(returned / DOMAIN_DESCRIPTOR_BYTES) * DOMAIN_DESCRIPTOR_BYTES;
+      view.setUint32(4, DOMAINS_HEADER_BYTES + whole);
       out[8] = map.domains.length; // NUMBER OF ZONE DOMAINS SUPPORTED
       out[9] = listed.length; // NUMBER OF ZONE DOMAINS REPORTED
       out[10] = req.option;

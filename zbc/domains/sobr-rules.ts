@@ -30,11 +30,12 @@ export function planSobrWrite(
     if (s.type(i) !== SOBR) return refused({ kind: 'write-boundary', lba });
   const wp = s.wp[first] as number;
   if (lba > wp) return refused({ kind: 'unaligned-write', lba });
-  // A write that reaches the WP moves it: it must end on a physical block (libzbc ZT 0x4 rule).
-  const movesWp = lba + blocks >= wp && s.condition[first] !== C.FULL;
-  if (movesWp && (lba % perPhysical !== 0 || blocks % perPhysical !== 0)) {
-    return refused({ kind: 'unaligned-write', lba });
-  }
+  // Where the write ends above the WP of the zone it ends in, that WP moves to its end, which
+  // must be a physical block boundary (as in SWR zones). The start may be anywhere at or below
+  // the WP, and zones the write runs through end on a boundary (libzbc 01/075, 05/192).
+  const end = lba + blocks;
+  const movesLastWp = s.condition[last] !== C.FULL && end > (s.wp[last] as number);
+  if (movesLastWp && end % perPhysical !== 0) return refused({ kind: 'unaligned-write', lba });
   // Settled in commit order like SWR writes: a failed one puts the WP back (zbc/write-rules.ts).
   return ok({ lba, blocks, zoneIndex: first, inOrderZone: first });
 }

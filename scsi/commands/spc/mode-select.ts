@@ -3,6 +3,7 @@
 import { SENSE } from '../../../sense-tables/index.js';
 import type { CommandResult } from '../../command-result.js';
 import { type CommandContext, commandRow } from '../../command-spec.js';
+import type { ModePageDef } from '../../mode-page-def.js';
 import { findModePage } from '../../mode-pages.js';
 import type { ModeState } from '../../mode-state.js';
 import { check, good } from '../../response.js';
@@ -59,6 +60,7 @@ function modeSelect({ cmd, lu }: CommandContext, c: ModeSelectCdb): CommandResul
   }
 
   const next: ModeState = { ...lu.mode };
+  const applied: [ModePageDef, Buffer][] = [];
   let at = headerLength + descriptorLength;
   while (at < data.length) {
     if (data.length - at < 2) return check(SENSE.PARAMETER_LIST_LENGTH_ERROR);
@@ -73,12 +75,15 @@ function modeSelect({ cmd, lu }: CommandContext, c: ModeSelectCdb): CommandResul
     const lengthBad = spf ? length < page.length : length !== page.length;
     if (lengthBad) return paramField(spf ? at + 2 : at + 1);
     if (data.length - at < length) return check(SENSE.PARAMETER_LIST_LENGTH_ERROR);
-    const bad = page.apply(data.subarray(at, at + length), next, lu);
+    const body = data.subarray(at, at + length);
+    const bad = page.apply(body, next, lu);
     if (bad >= 0) return paramField(at + bad);
+    applied.push([page, body]);
     at += length;
   }
-  const changed = (Object.keys(next) as (keyof ModeState)[]).some((k) => next[k] !== lu.mode[k]);
+  let changed = (Object.keys(next) as (keyof ModeState)[]).some((k) => next[k] !== lu.mode[k]);
   lu.mode = next;
+  for (const [page, body] of applied) if (page.commit?.(body, lu) === true) changed = true;
   // SPC-4 6.11: other I_T nexuses learn of the change by MODE PARAMETERS CHANGED.
   if (changed) lu.unitAttentions.establishAll(SENSE.MODE_PARAMETERS_CHANGED, cmd.nexus.key);
   return good();

@@ -91,7 +91,7 @@ describe('REPORT ZONE DOMAINS (95h/07h)', () => {
   it('lists both domains with zone counts, LBA ranges, type and VZDZT', async () => {
     const d = expectGood(await lu().run(zbcIn(0x07, 0, 4096)));
     expect(d.length).toBe(64 + 2 * 96);
-    expect([d.readUInt32BE(0), d.readUInt32BE(4), d[8], d[9], d[10]]).toEqual([192, 192, 2, 2, 0]);
+    expect([d.readUInt32BE(0), d.readUInt32BE(4), d[8], d[9], d[10]]).toEqual([192, 256, 2, 2, 0]);
     const desc = (k: number) => {
       const at = 64 + 96 * k;
       return [
@@ -122,9 +122,16 @@ describe('REPORT ZONE DOMAINS (95h/07h)', () => {
       expect(d.length, `alloc ${alloc}`).toBe(Math.min(alloc, 256));
       if (alloc >= 8)
         expect(d.readUInt32BE(4), `alloc ${alloc}`).toBe(
-          Math.max(0, Math.floor((Math.min(alloc, 256) - 64) / 96)) * 96,
+          64 + Math.max(0, Math.floor((Math.min(alloc, 256) - 64) / 96)) * 96,
         );
     }
+  });
+
+  it("libzbc's reading of RETURNED LIST LENGTH finds every domain (its 512-byte buffer)", async () => {
+    // zbc_scsi_report_domains: min(bytes 4-7, buffer) - 64 header, / 96 = descriptors it reads.
+    const d = expectGood(await lu().run(zbcIn(0x07, 0, 512)));
+    const read = Math.floor((Math.min(d.readUInt32BE(4), 512) - 64) / 96);
+    expect([d[9], read]).toEqual([2, 2]);
   });
 
   it('refuses a locator past the last LBA (5/21/00), a reserved option (5/24/00)', async () => {
@@ -368,7 +375,7 @@ describe('Zone Domains mode page (0Ah/0Fh)', () => {
     );
     const mask = expectGood(await h.run(sense10(1)));
     expect([mask.readUInt32BE(12), mask[18], mask.readUInt16BE(24)]).toEqual([
-      0xffff_ffff, 0, 0xffff,
+      0xffff_ffff, 1, 0xffff,
     ]);
     const all = expectGood(await h.run(sense10(0, 0x3f, 0xff, 0x08)));
     expect(all.length).toBe(8 + 20 + 12 + 20);
@@ -380,7 +387,7 @@ describe('Zone Domains mode page (0Ah/0Fh)', () => {
     expectGood(await h.run(sel, { dataOut: [page] }));
     expect([h.lu.mode.fsnoz, h.lu.mode.maxActivation]).toEqual([6, 2]);
     const badUrswrz = Buffer.from(page);
-    badUrswrz[18] = 0;
+    badUrswrz[18] = 2; // URSWRZ is bit 0 alone
     expectCheck(await h.run(sel, { dataOut: [badUrswrz] }), SENSE.INVALID_FIELD_IN_PARAMETER_LIST, {
       in: 'parameter',
       byte: 18,
@@ -392,6 +399,25 @@ describe('Zone Domains mode page (0Ah/0Fh)', () => {
       byte: 12,
     });
     expect([h.lu.mode.fsnoz, h.lu.mode.maxActivation]).toEqual([6, 2]);
+  });
+
+  it('URSWRZ = 0 by MODE SELECT (zbc_dev_control -ur n): page, VPD B6h, reads', async () => {
+    const h = lu();
+    const urswrz = async () => {
+      const vpd = expectGood(await h.run([0x12, 0x01, 0xb6, 0x00, 0x40]));
+      return [expectGood(await h.run(sense10()))[18], (vpd[4] ?? 0) & 1];
+    };
+    const read16 = cdb([0x88]);
+    read16.writeBigUInt64BE(BigInt(zs(smrZone(2))), 2); // active, EMPTY: all above its WP
+    read16.writeUInt32BE(8, 10);
+    expectGood(await h.run(read16));
+    const { cdb: sel, page } = zoneDomainsSelect(1, 0, 0);
+    expectGood(await h.run(sel, { dataOut: [page] }));
+    expect([await urswrz(), h.zones.urswrz]).toEqual([[0, 0], false]);
+    expectCheck(await h.run(read16), SENSE.ATTEMPT_TO_READ_INVALID_DATA, null);
+    expectGood(await h.run(zoneDomainsSelect(1, 0, 1).cdb, { dataOut: [page.fill(1, 18, 19)] }));
+    expect(await urswrz()).toEqual([1, 1]);
+    expectGood(await h.run(read16));
   });
 });
 

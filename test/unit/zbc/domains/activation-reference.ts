@@ -137,9 +137,11 @@ export class ActivationReference {
       realms = [...new Set(range.filter((z) => z.domain === target).map((z) => z.realm))];
       if (req.maxActivation > 0 && realms.length > req.maxActivation)
         return { fault: 'zone-count' };
-      const foreign = range.find((z) => z.domain !== target);
       const head = range[0]!;
       const tail = range[range.length - 1]!;
+      // Leaving the first zone's domain, or staying in one that is not the target.
+      const leaves = head.domain < 0 ? head : range.find((z) => z.domain !== head.domain);
+      const foreign = leaves ?? (head.domain !== target ? head : undefined);
       if (foreign !== undefined) {
         unmet = 0x28;
         ziwup = foreign.start;

@@ -183,6 +183,12 @@ describe('unmet prerequisites: GOOD, ACTIVATED = 0, the bits and ZIWUP; nothing 
       zs(8),
     ],
     [
+      'ZONE ID in another domain, running past its end (libzbc 05/409)',
+      () => ({ zoneId: zs(cmrZone(3)), zoneCount: 5, domainId: 1 }),
+      Unmet.MULTIPLE_DOMAINS | Unmet.MULTIPLE_ZONE_TYPES,
+      zs(8),
+    ],
+    [
       'ZONE ID in another domain than the target',
       () => ({ zoneId: zs(smrZone(0)), zoneCount: 3, domainId: 0 }),
       Unmet.MULTIPLE_DOMAINS | Unmet.MULTIPLE_ZONE_TYPES,

@@ -63,6 +63,12 @@ describe('INACTIVE zones', () => {
     expect(act(convModel(), action, zone)).toBe(want);
   });
 
+  // An INACTIVE SOBR zone is INACTIVE first: 7/2C/12, not the 5/24/00 of an active SOBR zone's
+  // OPEN / CLOSE / FINISH (libzbc 05/322, 332, 342, 352).
+  it.each(['open', 'close', 'finish', 'reset'] as const)('%s an INACTIVE SOBR zone', (action) => {
+    expect(act(sobrModel(), action, cmrZone(2))).toBe('zone-inactive');
+  });
+
   it('writes: 7/2C/12; an SWR write running into an INACTIVE zone is a boundary violation', () => {
     const m = convModel();
     expect(write(m, zs(smrZone(0)), 8)).toBe('zone-inactive');
@@ -140,6 +146,20 @@ describe('SOBR zones', () => {
     write(m, zs(0), 16);
     expect(write(m, zs(0) + 16, 3)).toBe('unaligned-write');
     expect(write(m, zs(0) + 1, 3)).toBe('ok');
+    expect(write(m, zs(0) + 15, 2)).toBe('unaligned-write'); // would leave the WP at 17
+    expect(write(m, zs(0) + 15, 9)).toBe('ok'); // starts below the WP, leaves it at 24
+    expect(m.zoneAt(0).writePointer).toBe(24);
+  });
+
+  it('from an open zone across into a FULL one, starting below the WP (libzbc 05/192)', () => {
+    const m = sobrModel();
+    write(m, zs(0), Z - 8);
+    write(m, zs(1), Z);
+    expect(write(m, zs(1) - 9, 10)).toBe('ok');
+    expect([m.zoneAt(0).condition, m.zoneAt(1).condition]).toEqual([C.FULL, C.FULL]);
+    const n = sobrModel();
+    write(n, zs(0), Z - 8);
+    expect(write(n, zs(1) - 9, 10)).toBe('unaligned-write'); // zone 1 EMPTY: WP would be at +1
   });
 
   it('crosses into the next SOBR zone and fills a FULL zone again', () => {
