@@ -182,6 +182,11 @@ export class LogicalUnit {
    */
   reset(): void {
     this.mode = { ...DEFAULT_MODE_STATE };
+    // URSWRZ is a Zone Domains mode page field too (ZBC-2): like FSNOZ and MAXIMUM ACTIVATION,
+    // its current value is the default again after a logical unit reset when no saved values
+    // exist (SPC-5 6.15, MODE SENSE initial responses): the configured value. Only a domains
+    // drive's SET FEATURES 47h (ZAC-2) ever changes it.
+    this.zones?.setUrswrz(this.zones.layout.urswrz);
     this.reservedBy = null; // SPC-2 5.5.1: a reset releases the reservation
     this.started = true; // SBC-4 4.20: a hard reset returns a stopped LU to the active condition
     this.unitAttentions.establishAll(SENSE.BUS_DEVICE_RESET_FUNCTION_OCCURRED);

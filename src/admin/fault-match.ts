@@ -27,6 +27,7 @@ export function matchRule(
   if (rule.opcode !== undefined && rule.opcode !== view.opcode) return null;
   if (rule.serviceAction !== undefined && rule.serviceAction !== view.serviceAction) return null;
   if (rule.initiator !== undefined && rule.initiator !== view.nexus.initiatorName) return null;
+  if (rule.ataCommand !== undefined && !ataCommandIs(rule.ataCommand, view)) return null;
   if (rule.lba === undefined && rule.zone === undefined) return view.lba;
   if (view.lba < 0) return null;
   // A zone operation names one LBA (its zone ID); a data command its whole transfer.
@@ -43,6 +44,12 @@ export function matchRule(
     first = Math.max(first, zone.start);
   }
   return first;
+}
+
+/** A number names the COMMAND register, a name one row (a SET FEATURES subcommand, say). */
+function ataCommandIs(wanted: number | string, view: CommandView): boolean {
+  if (view.ata === undefined) return false;
+  return typeof wanted === 'number' ? view.ata.command === wanted : view.ata.name === wanted;
 }
 
 /** Per-rule counters: how often it matched and how often it fired. */

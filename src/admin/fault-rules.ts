@@ -1,6 +1,7 @@
 // Fault rules: the one schema shared by the config file's `faults` section and the control API,
 // the named sense presets, and the parse that turns a bad rule into one line naming the field.
 import { z } from 'zod';
+import { ATA_COMMAND_TABLE } from '../../scsi/commands/sat/ata-command-table.js';
 import { SENSE, type SenseCode } from '../../sense-tables/index.js';
 
 /** Named sense codes for `action.preset` (SPC-5 / SBC-4 sense keys and ASC/ASCQ). */
@@ -23,6 +24,29 @@ const int = (min: number, max: number) =>
     .max(max, `must be ${min} to ${max}`);
 const byte = int(0, 255);
 const lbaNumber = int(0, Number.MAX_SAFE_INTEGER);
+
+/** The ATA commands a SATA LU serves, by name in lower case: a rule may spell them either way. */
+const ATA_NAMES = new Map(ATA_COMMAND_TABLE.rows.map((row) => [row.name.toLowerCase(), row.name]));
+const ATA_COMMAND_MESSAGE = 'must be an ATA command number 0 to 255 or name, e.g. "WRITE DMA EXT"';
+
+/** A COMMAND register value as is, a served command's name as its row spells it, else undefined. */
+function knownAtaCommand(v: number | string): number | string | undefined {
+  if (typeof v === 'string') return ATA_NAMES.get(v.trim().toLowerCase());
+  return Number.isInteger(v) && v >= 0 && v <= 255 ? v : undefined;
+}
+
+/**
+ * `ataCommand`: the ATA command inside an ATA PASS-THROUGH, by COMMAND register (every FEATURE
+ * subcommand) or by its row's name (one subcommand).
+ */
+const ataCommand = z
+  .union([z.number(), z.string()], { errorMap: () => ({ message: ATA_COMMAND_MESSAGE }) })
+  .transform((v, ctx) => {
+    const known = knownAtaCommand(v);
+    if (known !== undefined) return known;
+    ctx.addIssue({ code: 'custom', message: ATA_COMMAND_MESSAGE });
+    return z.NEVER;
+  });
 
 const senseAction = z
   .object({
@@ -105,6 +129,7 @@ export const faultRuleSchema = z
       .optional(),
     opcode: byte.optional(),
     serviceAction: int(0, 31).optional(),
+    ataCommand: ataCommand.optional(),
     lba: z.object({ first: lbaNumber, last: lbaNumber }).strict().optional(),
     zone: int(0, 0xffff_ffff).optional(),
     initiator: z.string().min(1, 'must not be empty').optional(),

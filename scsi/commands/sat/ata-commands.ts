@@ -1,7 +1,6 @@
 // The ATA commands a SATA LU serves (ACS-4, ZAC), one row each; ata-command-table.ts keys them
 // by command and FEATURE. Data commands reuse the SCSI block I/O path and zone model, so limits
 // and errors are the SCSI ones.
-import { SENSE } from '../../../sense-tables/index.js';
 import { MAX_SECTORS_PER_COMMAND } from '../../../zbc/ata/device.js';
 import { encodeIdentify, IDENTIFY_BYTES } from '../../../zbc/ata/identify.js';
 import { readLog } from '../../../zbc/ata/logs.js';
@@ -29,6 +28,7 @@ import { performZoneAction } from '../zbc/zbc-out.js';
 import { zoneFaultResult } from '../zbc/zone-fault-sense.js';
 import type { AtaCommandRow, AtaContext } from './ata-command-row.js';
 import { type AtaResult, done, fromScsi, UNSUPPORTED } from './ata-result.js';
+import { setModeValue } from './mode-change.js';
 import { pageBytes, Protocol as P } from './task-file.js';
 import { ZAC_DOMAINS_COMMANDS } from './zac-domains-commands.js';
 
@@ -153,14 +153,9 @@ function setSata(ctx: AtaContext, key: SataSetting, on: boolean): void {
   if (ctx.lu.sata !== undefined) ctx.lu.sata[key] = on;
 }
 
-/**
- * The volatile write cache is the Caching page WCE: both faces see one state. A change is a
- * mode parameter change as by MODE SELECT: other I_T nexuses get a unit attention (SPC-5 6.14).
- */
-function setWce({ lu, cmd }: AtaContext, on: boolean): void {
-  if (lu.mode.wce === on) return;
-  lu.mode = { ...lu.mode, wce: on };
-  lu.unitAttentions.establishAll(SENSE.MODE_PARAMETERS_CHANGED, cmd.nexus.key);
+/** The volatile write cache is the Caching page WCE: both faces see one state. */
+function setWce(ctx: AtaContext, on: boolean): void {
+  setModeValue(ctx, 'wce', on);
 }
 
 /** SMART commands carry C24Fh in LBA(23:8) (ACS-3 7.45); others abort. */

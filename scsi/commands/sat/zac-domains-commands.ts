@@ -23,6 +23,7 @@ import { performActivation } from '../zbc/zone-activate.js';
 import { zoneFaultResult } from '../zbc/zone-fault-sense.js';
 import type { AtaCommandRow, AtaContext } from './ata-command-row.js';
 import { type AtaResult, done, fromScsi, UNSUPPORTED } from './ata-result.js';
+import { setModeValue, setUrswrz } from './mode-change.js';
 import { pageBytes, Protocol as P } from './task-file.js';
 
 const ZAC_MANAGEMENT_IN = 0x4a;
@@ -144,21 +145,21 @@ export const ZAC_DOMAINS_COMMANDS: readonly AtaCommandRow[] = [
   activationRow(true, false),
   activationRow(true, true),
   // LBA(27:0) = FSNOZ; zero zones is refused, as the mode page refuses it.
-  controlRow('zone activation control', ActivationFeature.ZONE_ACTIVATION_CONTROL, ({ tf, lu }) => {
-    if (tf.lba === 0 || tf.lba > FSNOZ_MAX) return false;
-    lu.mode.fsnoz = tf.lba;
+  controlRow('zone activation control', ActivationFeature.ZONE_ACTIVATION_CONTROL, (ctx) => {
+    if (ctx.tf.lba === 0 || ctx.tf.lba > FSNOZ_MAX) return false;
+    setModeValue(ctx, 'fsnoz', ctx.tf.lba);
     return true;
   }),
   // COUNT = URSWRZ (0 or 1): the zone model's read rule, seen by VPD B6h and the mode page too.
-  controlRow('update URSWRZ', ActivationFeature.UPDATE_URSWRZ, ({ tf, lu }) => {
-    if (lu.zones === undefined || tf.count > 1) return false;
-    lu.zones.setUrswrz(tf.count === 1);
+  controlRow('update URSWRZ', ActivationFeature.UPDATE_URSWRZ, (ctx) => {
+    if (ctx.lu.zones === undefined || ctx.tf.count > 1) return false;
+    setUrswrz(ctx, ctx.tf.count === 1);
     return true;
   }),
   // LBA = MAXIMUM ACTIVATION in realms, 0 = unlimited.
-  controlRow('maximum activation', ActivationFeature.MAX_ACTIVATION, ({ tf, lu }) => {
-    if (tf.lba > MAX_ACTIVATION_MAX) return false;
-    lu.mode.maxActivation = tf.lba;
+  controlRow('maximum activation', ActivationFeature.MAX_ACTIVATION, (ctx) => {
+    if (ctx.tf.lba > MAX_ACTIVATION_MAX) return false;
+    setModeValue(ctx, 'maxActivation', ctx.tf.lba);
     return true;
   }),
 ];

@@ -4,10 +4,11 @@
 // SET FEATURES 46h/48h on both faces, and the errors with the ATA Status Return descriptor.
 import { describe, expect, it } from 'vitest';
 import { SENSE } from '../../../../sense-tables/index.js';
+import { TaskManagementFunction } from '../../../../scsi/target-contract.js';
 import { ZoneModel } from '../../../../zbc/zone-model.js';
 import { ZoneCondition as C, ZoneType } from '../../../../zbc/types.js';
 import { cmrZone, domainsLayout, smrZone, Z, zs } from '../../zbc/domains/fixtures.js';
-import { cdb, expectCheck, expectGood, harness } from '../harness.js';
+import { cdb, expectCheck, expectGood, harness, NEXUS, OTHER_NEXUS } from '../harness.js';
 import { CaptureJournal, zbcIn, zoneDomainsSelect } from '../zbc/domains-cdbs.js';
 import { type AtaCdbFields, ata16, ataDescriptor } from '../../../helpers/ata-cdb.js';
 import type { DomainsLayout } from '../../../../zbc/types.js';
@@ -188,6 +189,36 @@ describe('SET FEATURES activation controls: one state with the Zone Domains mode
     expectGood(await h.run(inactiveRead));
     await expectAtaError(h, setFeatures(0x47, 0, 2), SENSE.INVALID_FIELD_IN_CDB);
     expect(h.zones.urswrz).toBe(true);
+  });
+
+  // Each control: a new value, then the same value again (no change, no unit attention).
+  const CHANGES: readonly [string, Buffer, Buffer][] = [
+    ['46h FSNOZ', setFeatures(0x46, 5), setFeatures(0x46, 5)],
+    ['47h URSWRZ', setFeatures(0x47, 0, 0), setFeatures(0x47, 0, 0)],
+    ['48h MAXIMUM ACTIVATION', setFeatures(0x48, 2), setFeatures(0x48, 2)],
+  ];
+  it.each(CHANGES)('%s: other I_T nexuses get 6/2A/01 on a change only', async (_, set, same) => {
+    const h = lu();
+    h.target.nexusCreated(OTHER_NEXUS);
+    h.lu.unitAttentions.take(OTHER_NEXUS.key); // its power-on unit attention
+    const tur = (nexus = NEXUS) => h.run([0, 0, 0, 0, 0, 0], { nexus });
+    expectGood(await h.run(set));
+    expectCheck(await tur(OTHER_NEXUS), SENSE.MODE_PARAMETERS_CHANGED);
+    expectGood(await tur(OTHER_NEXUS));
+    expectGood(await tur()); // not the nexus that changed it
+    expectGood(await h.run(same));
+    expectGood(await tur(OTHER_NEXUS));
+  });
+
+  it('LOGICAL UNIT RESET restores FSNOZ, MAXIMUM ACTIVATION and URSWRZ alike', async () => {
+    const h = lu();
+    for (const [, set] of CHANGES) expectGood(await h.run(set));
+    expect([h.lu.mode.fsnoz, h.lu.mode.maxActivation, h.zones.urswrz]).toEqual([5, 2, false]);
+    const fn = TaskManagementFunction.LOGICAL_UNIT_RESET;
+    await h.target.taskManagement({ nexus: NEXUS, fn, lun: 0 });
+    expect([h.lu.mode.fsnoz, h.lu.mode.maxActivation, h.zones.urswrz]).toEqual([1, 0, true]);
+    expectCheck(await h.run([0, 0, 0, 0, 0, 0]), SENSE.BUS_DEVICE_RESET_FUNCTION_OCCURRED);
+    expect(q(await zoned09(h), 8)).toBe(VALID | 1n);
   });
 
   it('a SATA LU without domains aborts 46h, 47h and 48h', async () => {

@@ -233,6 +233,17 @@ describe('a fault rule on ATA commands', () => {
     expect(parseSense(o.sense as Buffer).information).toBe(BigInt(zs(1) + 3));
   });
 
+  it('ataCommand picks one: FLUSH CACHE EXT fails, FLUSH CACHE and writes do not', async () => {
+    const h = faulted({
+      ataCommand: 'FLUSH CACHE EXT',
+      action: { type: 'sense', preset: 'write-error' },
+    });
+    expectGood(await h.run(writeDma(zs(3)), data));
+    expectGood(await h.run(ata16({ protocol: 3, command: 0xe7 })));
+    expectCheck(await h.run(ata16({ protocol: 3, command: 0xea })), SENSE.WRITE_ERROR);
+    expect(h.engine.list()[0]).toMatchObject({ matches: 1, fired: 1 });
+  });
+
   it('a zone rule catches RESET WRITE POINTER EXT of that zone, as it does ZBC OUT', async () => {
     const h = faulted({ class: 'zone', zone: 3, action: { type: 'status', status: 'busy' } });
     expectGood(await h.run(writeDma(zs(3)), data));

@@ -248,6 +248,9 @@ describe('control server API', () => {
       status: 400,
       json: { field: 'lba.last' },
     });
+    expect(
+      await api('POST', '/api/faults', { ataCommand: 'WRITE', action: { type: 'stall' } }),
+    ).toMatchObject({ status: 400, json: { field: 'ataCommand', error: /^ataCommand: must be / } });
     expect((await api('POST', '/api/faults', 'not an object')).status).toBe(400);
     await api('POST', '/api/faults', { id: 'dup', action: { type: 'stall' }, lun: 9 });
     expect(

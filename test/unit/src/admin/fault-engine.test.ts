@@ -30,6 +30,8 @@ function view(over: Partial<CommandView> = {}): CommandView {
 }
 
 const rule = (r: unknown) => parseFaultRule(r);
+const WRITE_DMA_EXT = { command: 0x35, name: 'WRITE DMA EXT' };
+const WCE_OFF = { command: 0xef, name: 'SET FEATURES (disable volatile write cache)' };
 const sense = { type: 'sense', preset: 'unrecovered-read-error' } as const;
 
 describe('matchRule', () => {
@@ -60,6 +62,19 @@ describe('matchRule', () => {
       200,
     ],
     ['zone of no LU', { zone: 99 }, { lba: 0 }, null],
+    ['ATA command by number', { ataCommand: 0x35 }, { ata: WRITE_DMA_EXT }, 0],
+    ['ATA command by name', { ataCommand: 'write dma ext' }, { ata: WRITE_DMA_EXT }, 0],
+    ['ATA command, another one', { ataCommand: 'READ DMA EXT' }, { ata: WRITE_DMA_EXT }, null],
+    ['ATA command, another number', { ataCommand: 0x25 }, { ata: WRITE_DMA_EXT }, null],
+    ['ATA command, a SCSI command', { ataCommand: 0x35 }, {}, null],
+    ['SET FEATURES by number: any subcommand', { ataCommand: 0xef }, { ata: WCE_OFF }, 0],
+    ['SET FEATURES subcommand by name', { ataCommand: WCE_OFF.name }, { ata: WCE_OFF }, 0],
+    [
+      'another SET FEATURES subcommand',
+      { ataCommand: 'SET FEATURES (enable volatile write cache)' },
+      { ata: WCE_OFF },
+      null,
+    ],
     [
       'range rule, a command without LBA',
       { lba: { first: 0, last: 9 } },

@@ -17,7 +17,17 @@ function refusal(input: unknown): string {
   throw new Error('accepted');
 }
 
+const ATA_BAD = 'must be an ATA command number 0 to 255 or name, e.g. "WRITE DMA EXT"';
+
 describe('fault rules', () => {
+  it('ataCommand: a COMMAND register value, or a served command by name in any case', () => {
+    const stall = { type: 'stall' } as const;
+    expect(parseFaultRule({ action: stall, ataCommand: 0xef }).ataCommand).toBe(0xef);
+    expect(parseFaultRule({ action: stall, ataCommand: ' flush cache ext' }).ataCommand).toBe(
+      'FLUSH CACHE EXT',
+    );
+  });
+
   it('accepts presets, custom sense, statuses, latency, stall and drop', () => {
     const rules = [
       {
@@ -86,6 +96,10 @@ describe('fault rules', () => {
     [{ action: { type: 'stall' }, colour: 'red' }, 'unknown field "colour"'],
     [{ class: 'read' }, 'action: is required'],
     [{ action: { type: 'stall' }, lun: 'one' }, 'lun: must be a number'],
+    [{ action: { type: 'stall' }, ataCommand: 'WRITE DMA' }, `ataCommand: ${ATA_BAD}`],
+    [{ action: { type: 'stall' }, ataCommand: 256 }, `ataCommand: ${ATA_BAD}`],
+    [{ action: { type: 'stall' }, ataCommand: 1.5 }, `ataCommand: ${ATA_BAD}`],
+    [{ action: { type: 'stall' }, ataCommand: true }, `ataCommand: ${ATA_BAD}`],
   ])('refuses %j naming the field', (input, expected) => {
     const message = refusal(input);
     if (typeof expected === 'string') expect(message).toContain(expected);
