@@ -160,7 +160,7 @@ describe('SET FEATURES activation controls: one state with the Zone Domains mode
     expect([q(d, 64), q(d, 56) >> 32n]).toEqual([VALID | 4n, (VALID >> 32n) | 3n]);
   });
 
-  it('MODE SELECT refuses an FSNOZ wider than the 28 bits of log 09h and SET FEATURES 46h', async () => {
+  it('MODE SELECT refuses an FSNOZ wider than 28 bits (log 09h, SET FEATURES 46h)', async () => {
     const h = lu();
     const { cdb: sel, page } = zoneDomainsSelect(0x1000_0000, 0);
     expectCheck(await h.run(sel, { dataOut: [page] }), SENSE.INVALID_FIELD_IN_PARAMETER_LIST, {
