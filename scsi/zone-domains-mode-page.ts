@@ -5,6 +5,7 @@
 // The final ZBC-2 text of this page was not available; offsets follow libzbc (zbc_scsi.c), which
 // also writes URSWRZ here (zbc_dev_control -ur). URSWRZ is the zone model's one value (VPD B6h,
 // the read rule and ATA's SET FEATURES 47h share it); none of these values is saved.
+import { FSNOZ_MAX } from '../zbc/ata/zone-domains-info.js';
 import type { LogicalUnit } from './logical-unit.js';
 import type { ModePageDef } from './mode-page-def.js';
 import type { ModeState } from './mode-state.js';
@@ -51,6 +52,8 @@ export const ZONE_DOMAINS_PAGE: ModePageDef = {
     }
     const fsnoz = page.readUInt32BE(FSNOZ_AT);
     if (fsnoz === 0) return FSNOZ_AT; // a ZONE ACTIVATE of zero zones is refused (5/24/00)
+    // A SATA LU's FSNOZ is ZAC-2's 28-bit field (log 30h page 09h, SET FEATURES 46h).
+    if (lu?.sata !== undefined && fsnoz > FSNOZ_MAX) return FSNOZ_AT;
     next.fsnoz = fsnoz;
     next.maxActivation = page.readUInt16BE(MAX_ACTIVATION_AT);
     return -1;

@@ -2,6 +2,7 @@
 // the named sense presets, and the parse that turns a bad rule into one line naming the field.
 import { z } from 'zod';
 import { ATA_COMMAND_TABLE } from '../../scsi/commands/sat/ata-command-table.js';
+import { VARIABLE_LENGTH } from '../../scsi/service-action.js';
 import { SENSE, type SenseCode } from '../../sense-tables/index.js';
 
 /** Named sense codes for `action.preset` (SPC-5 / SBC-4 sense keys and ASC/ASCQ). */
@@ -128,7 +129,8 @@ export const faultRuleSchema = z
       })
       .optional(),
     opcode: byte.optional(),
-    serviceAction: int(0, 31).optional(),
+    // 16 bits for a variable-length CDB (SPC-5 4.2.3), 5 for any other opcode: checked below.
+    serviceAction: int(0, 0xffff).optional(),
     ataCommand: ataCommand.optional(),
     lba: z.object({ first: lbaNumber, last: lbaNumber }).strict().optional(),
     zone: int(0, 0xffff_ffff).optional(),
@@ -141,6 +143,13 @@ export const faultRuleSchema = z
   })
   .strict()
   .superRefine((r, ctx) => {
+    if (r.serviceAction !== undefined && r.serviceAction > 31 && r.opcode !== VARIABLE_LENGTH) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['serviceAction'],
+        message: 'must be 0 to 31 unless opcode is 127 (0x7F), then 0 to 65535',
+      });
+    }
     if (r.lba !== undefined && r.lba.last < r.lba.first) {
       ctx.addIssue({
         code: 'custom',

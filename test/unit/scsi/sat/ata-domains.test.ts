@@ -160,6 +160,19 @@ describe('SET FEATURES activation controls: one state with the Zone Domains mode
     expect([q(d, 64), q(d, 56) >> 32n]).toEqual([VALID | 4n, (VALID >> 32n) | 3n]);
   });
 
+  it('MODE SELECT refuses an FSNOZ wider than 28 bits (log 09h, SET FEATURES 46h)', async () => {
+    const h = lu();
+    const { cdb: sel, page } = zoneDomainsSelect(0x1000_0000, 0);
+    expectCheck(await h.run(sel, { dataOut: [page] }), SENSE.INVALID_FIELD_IN_PARAMETER_LIST, {
+      in: 'parameter',
+      byte: 12,
+    });
+    expect(q(await zoned09(h), 64)).toBe(VALID | 1n);
+    const widest = zoneDomainsSelect(0x0fff_ffff, 0);
+    expectGood(await h.run(widest.cdb, { dataOut: [widest.page] }));
+    expect(q(await zoned09(h), 64)).toBe(VALID | 0x0fff_ffffn);
+  });
+
   it('refuses FSNOZ 0 and MAXIMUM ACTIVATION above FFFFh (5/24/00, ABRT); state unchanged', async () => {
     const h = lu();
     await expectAtaError(h, setFeatures(0x46, 0), SENSE.INVALID_FIELD_IN_CDB);

@@ -28,6 +28,17 @@ describe('fault rules', () => {
     );
   });
 
+  it('serviceAction: 16 bits for a variable-length CDB (7Fh), 5 bits for any other opcode', () => {
+    const stall = { type: 'stall' } as const;
+    // ZONE ACTIVATE(32) and ATA PASS-THROUGH(32): the views carry CDB bytes 8-9 (SPC-5 4.2.3).
+    const activate = parseFaultRule({ action: stall, opcode: 0x7f, serviceAction: 0xf800 });
+    expect(activate.serviceAction).toBe(0xf800);
+    expect(refusal({ action: stall, opcode: 0x95, serviceAction: 32 })).toBe(
+      'serviceAction: must be 0 to 31 unless opcode is 127 (0x7F), then 0 to 65535',
+    );
+    expect(refusal({ action: stall, serviceAction: 0x1ff0 })).toContain('serviceAction: ');
+  });
+
   it('accepts presets, custom sense, statuses, latency, stall and drop', () => {
     const rules = [
       {
