@@ -1,6 +1,7 @@
 // REPORT ZONES (ZBC IN 95h/00h; ZBC-2 5.x): zone selection and the reply,
 // encoded straight into the caller's buffer. No BigInt per zone: 8-byte fields are written as two
 // 32-bit halves, and the reply is built at most once, cut to the allocation length rounded up to 64.
+import { putU64 } from './fields.js';
 import { ok, refused } from './result.js';
 import type { ZoneTable } from './zone-table.js';
 import {
@@ -46,11 +47,6 @@ export const DESCRIPTOR_BYTES = 64;
  */
 const NO_WRITE_POINTER = new Uint8Array(16);
 for (const c of [C.NOT_WRITE_POINTER, C.READ_ONLY, C.OFFLINE, C.INACTIVE]) NO_WRITE_POINTER[c] = 1;
-
-function putU64(view: DataView, at: number, value: number): void {
-  view.setUint32(at, Math.floor(value / 0x1_0000_0000));
-  view.setUint32(at + 4, value >>> 0);
-}
 
 /** SAME field (ZBC-2 table 40) for the listed descriptors; 0 when they are none. */
 function sameField(

@@ -1,5 +1,6 @@
 // Zoned identity data: VPD B6h Zoned Block Device Characteristics (ZBC-2 6.5.2), the
 // B1h ZONED field and the INQUIRY peripheral device type for a model.
+import { putU64 } from './fields.js';
 import { ZoneGeometry } from './geometry.js';
 import type { ZoneLayoutConfig, ZonedModel } from './types.js';
 
@@ -37,11 +38,6 @@ const AAORB = 0x02;
 function alignment(layout: ZoneLayoutConfig, geometry: ZoneGeometry): number {
   if (geometry.hasGaps) return 8;
   return layout.capacityBlocks % layout.zoneSizeBlocks === 0 ? 1 : 0;
-}
-
-function putU64(view: DataView, at: number, value: number): void {
-  view.setUint32(at, Math.floor(value / 0x1_0000_0000));
-  view.setUint32(at + 4, value >>> 0);
 }
 
 /** Encodes the whole 64-byte page into `out` (zeroed, at least 64 bytes) for a zoned layout. */

@@ -1,8 +1,6 @@
 // Little-endian words and qwords of ATA data structures (ACS-4 3.4: all multi-byte fields LE).
 
-export function viewOf(out: Uint8Array): DataView {
-  return new DataView(out.buffer, out.byteOffset, out.byteLength);
-}
+export { viewOf } from '../fields.js';
 
 /** Writes word `n` (16-bit, LE) of an ATA data structure. */
 export function setWord(view: DataView, n: number, value: number): void {

@@ -8,6 +8,7 @@ import {
   REALMS_HEADER_BYTES,
 } from '../domains/domain-reports.js';
 import type { ActivationOutcome } from '../domains/activation.js';
+import { writeActivationDescriptors } from '../domains/activation-descriptors.js';
 import { toLittleEndian } from './zac-byte-order.js';
 import { setQword, viewOf } from './words.js';
 
@@ -116,14 +117,5 @@ export function encodeActivationResults(out: Uint8Array, o: ActivationOutcome, a
   out[12] = all ? 0x01 : 0;
   v.setUint32(16, o.zoneCount, true); // NUMBER OF ZONES
   if (o.ziwup !== null) setQword(v, 24, o.ziwup); // ZONE ID WITH UNMET PREREQUISITES
-  let at = ACTIVATION_HEADER_BYTES;
-  for (const r of o.ranges) {
-    if (at + size > out.length) break;
-    out[at] = r.type;
-    out[at + 1] = r.condition << 4;
-    out[at + 2] = r.domainId;
-    setQword(v, at + 8, r.zones);
-    setQword(v, at + 16, r.startLba);
-    at += size;
-  }
+  writeActivationDescriptors(v, ACTIVATION_HEADER_BYTES, size, o.ranges, true);
 }

@@ -2,6 +2,7 @@
 // parameter data, written into the caller's zeroed buffer (the report's size is the full reply;
 // the SCSI layer cuts it to the allocation length). Layouts as libzbc v6.2.0 and sg3_utils 1.48
 // (zbc2r12) both read them.
+import { putU64, viewOf } from '../fields.js';
 import type { ZoneTable } from '../zone-table.js';
 import { ok, refused } from '../result.js';
 import { ZoneType, type ZoneFault, type ZoneResult } from '../types.js';
@@ -47,14 +48,6 @@ const REALM_OPTIONS: ReadonlyMap<number, ZoneType | null> = new Map<number, Zone
   [0x02, ZoneType.SEQUENTIAL_WRITE_REQUIRED],
   [0x03, ZoneType.SEQUENTIAL_WRITE_PREFERRED],
 ]);
-
-function putU64(view: DataView, at: number, value: number): void {
-  view.setUint32(at, Math.floor(value / 0x1_0000_0000));
-  view.setUint32(at + 4, value >>> 0);
-}
-
-const viewOf = (out: Uint8Array): DataView =>
-  new DataView(out.buffer, out.byteOffset, out.byteLength);
 
 /** The locator's zone; above MAXIMUM LBA, LOGICAL BLOCK ADDRESS OUT OF RANGE (ZBC-2). */
 function locatorZone(s: ZoneTable, locator: number | bigint): number | ZoneFault {

@@ -251,11 +251,12 @@ const writeDma =
 
 const FPDMA_FUA = 0x80; // DEVICE bit 7 of READ/WRITE FPDMA QUEUED
 
-/** The class and LBA range of a data command, from LBA and its sector count. */
+/** The class, LBA range and byte count of a data command, from LBA and its sector count. */
 const dataAccess = (commandClass: 'read' | 'write', sectors: FromRegisters<number>) =>
   ({
     commandClass,
     span: (tf: AtaContext['tf']) => ({ lba: tf.lba, blocks: sectors(tf) }),
+    bytes: (tf: AtaContext['tf'], blockSize: number) => sectors(tf) * blockSize,
   }) as const;
 
 export const ATA_COMMANDS: readonly AtaCommandRow[] = [
@@ -278,7 +279,6 @@ export const ATA_COMMANDS: readonly AtaCommandRow[] = [
     command: 0x25,
     protocols: DMA_IN,
     direction: 'in',
-    bytes: (tf, bs) => dmaSectors(tf) * bs,
     handler: readDma(dmaSectors),
   },
   {
@@ -295,7 +295,6 @@ export const ATA_COMMANDS: readonly AtaCommandRow[] = [
     command: 0x35,
     protocols: DMA_OUT,
     direction: 'out',
-    bytes: (tf, bs) => dmaSectors(tf) * bs,
     handler: writeDma(dmaSectors, () => false),
   },
   {
@@ -304,7 +303,6 @@ export const ATA_COMMANDS: readonly AtaCommandRow[] = [
     command: 0x3d,
     protocols: DMA_OUT,
     direction: 'out',
-    bytes: (tf, bs) => dmaSectors(tf) * bs,
     handler: writeDma(dmaSectors, () => true),
   },
   {
@@ -332,7 +330,6 @@ export const ATA_COMMANDS: readonly AtaCommandRow[] = [
     protocols: [P.FPDMA],
     direction: 'in',
     lengthIn: 'features',
-    bytes: (tf, bs) => fpdmaSectors(tf) * bs,
     handler: readDma(fpdmaSectors),
   },
   {
@@ -342,7 +339,6 @@ export const ATA_COMMANDS: readonly AtaCommandRow[] = [
     protocols: [P.FPDMA],
     direction: 'out',
     lengthIn: 'features',
-    bytes: (tf, bs) => fpdmaSectors(tf) * bs,
     handler: writeDma(fpdmaSectors, (tf) => (tf.device & FPDMA_FUA) !== 0),
   },
   {

@@ -140,22 +140,26 @@ function injectedCheck(
 const ff = (n: number): number[] => new Array<number>(n).fill(0xff);
 
 /**
- * The ATA command inside may write: judged as a write under persistent reservations. The task
- * file is decoded once, for the data length and for the handler.
+ * What the three forms share. The ATA command inside may write: judged as a write under
+ * persistent reservations. The task file is decoded once, for the data length and the handler.
  */
-const passThroughRow = { direction: 'either', mediumAccess: false, reservation: 'write' } as const;
-
-export const ATA_PASS_THROUGH_16 = commandRow({
-  ...passThroughRow,
-  name: 'ATA PASS-THROUGH(16)',
-  opcode: 0x85,
-  usageAfterOpcode: [0xff, 0x3f, ...ff(12), 0x04], // byte 1: MULTIPLE_COUNT, PROTOCOL, EXTEND
+const passThroughRow = {
+  direction: 'either',
+  mediumAccess: false,
+  reservation: 'write',
   sataOnly: true,
   decode: decodeTaskFile,
   dataOutLength,
   classify,
   injectedCheck,
   handler: passThrough,
+} as const;
+
+export const ATA_PASS_THROUGH_16 = commandRow({
+  ...passThroughRow,
+  name: 'ATA PASS-THROUGH(16)',
+  opcode: 0x85,
+  usageAfterOpcode: [0xff, 0x3f, ...ff(12), 0x04], // byte 1: MULTIPLE_COUNT, PROTOCOL, EXTEND
 });
 
 export const ATA_PASS_THROUGH_12 = commandRow({
@@ -163,12 +167,6 @@ export const ATA_PASS_THROUGH_12 = commandRow({
   name: 'ATA PASS-THROUGH(12)',
   opcode: 0xa1,
   usageAfterOpcode: [0xfe, 0x3f, ...ff(6), 0xff, 0x00, 0x04], // byte 1: MULTIPLE_COUNT, PROTOCOL
-  sataOnly: true,
-  decode: decodeTaskFile,
-  dataOutLength,
-  classify,
-  injectedCheck,
-  handler: passThrough,
 });
 
 /**
@@ -194,10 +192,4 @@ export const ATA_PASS_THROUGH_32 = commandRow({
     0,
     ...ff(5), // ICC, AUXILIARY
   ],
-  sataOnly: true,
-  decode: decodeTaskFile,
-  dataOutLength,
-  classify,
-  injectedCheck,
-  handler: passThrough,
 });

@@ -5,6 +5,7 @@
 import { readU16, readU32, readU64, writeU64 } from '../../cdb.js';
 import type { FieldPointer } from '../../command-result.js';
 import type { ActivationOutcome } from '../../../zbc/domains/activation.js';
+import { writeActivationDescriptors } from '../../../zbc/domains/activation-descriptors.js';
 
 /** A decoded CDB; zoneCount null = the CDB carries none (use FSNOZ). */
 export interface ActivationCdb {
@@ -120,13 +121,6 @@ export function encodeResults(
   out[9] = o.unmet;
   out.writeUInt32BE(o.zoneCount, 16); // NUMBER OF ZONES
   layout.encodeHeader(out, o, c);
-  let at = RESULTS_HEADER_BYTES;
-  for (const r of o.ranges) {
-    out[at] = r.type;
-    out[at + 1] = r.condition << 4;
-    out[at + 2] = r.domainId;
-    writeU64(out, at + 8, r.zones);
-    writeU64(out, at + 16, r.startLba);
-    at += size;
-  }
+  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
+  writeActivationDescriptors(view, RESULTS_HEADER_BYTES, size, o.ranges, false);
 }

@@ -574,6 +574,20 @@ describe('READ/WRITE DMA EXT and FPDMA QUEUED through the block I/O path', () =>
     expect(h.store.writevSegments).toEqual([1, 1]); // the received segment, not a copy
   });
 
+  it('a write states the bytes its sectors move out (SPDTL, for the residual)', async () => {
+    const h = sata();
+    const dma = await h.run(rw(0x35, zs(2), 8), {
+      dataOut: [block(1, 8)],
+      expectedDataLength: 4096,
+    });
+    expect(dma.dataOutLength).toBe(8 * 512);
+    const fpdma = await h.run(rw(0x61, zs(2) + 8, 3, 12), {
+      dataOut: [block(2, 3)],
+      expectedDataLength: 3 * 512,
+    });
+    expect(fpdma.dataOutLength).toBe(3 * 512);
+  });
+
   const failures: [
     string,
     (h: ReturnType<typeof sata>) => Promise<unknown>,
