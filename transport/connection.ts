@@ -330,7 +330,7 @@ export class Connection {
     const pad = (4 - (length % 4)) % 4;
     const padding = pad > 0 ? ZERO_PAD.subarray(0, pad) : undefined;
     if (padding) socket.write(padding);
-    if (this.dataDigest) socket.write(digestBytes(padding ? [...data, padding] : data));
+    if (this.dataDigest) socket.write(digestBytes(data, padding));
     this.checkBackpressure();
   }
 

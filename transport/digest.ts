@@ -2,21 +2,29 @@
 // written least-significant byte first as libiscsi and Linux read them (docs/initiators.md).
 import { crc32c } from '@node-rs/crc32';
 
-/** CRC32C over a list of views, chained without concatenating them. */
-export function crc32cOf(parts: readonly Uint8Array[]): number {
-  let crc = 0;
+const NO_PADDING: readonly Uint8Array[] = Object.freeze([]);
+
+/** CRC32C over a list of views, chained from `seed` (an earlier result) without concatenating. */
+export function crc32cOf(parts: readonly Uint8Array[], seed = 0): number {
+  let crc = seed;
   for (const part of parts) if (part.length > 0) crc = crc32c(part, crc);
   return crc >>> 0;
 }
 
 /** The 4 digest bytes as sent on the wire (little-endian). */
-export function digestBytes(parts: readonly Uint8Array[]): Buffer {
+export function digestBytes(parts: readonly Uint8Array[], padding?: Uint8Array): Buffer {
   const out = Buffer.allocUnsafe(4);
-  out.writeUInt32LE(crc32cOf(parts), 0);
+  const crc = crc32cOf(parts);
+  // The pad bytes chained on, not appended to a copy of the list (every Data-In PDU).
+  out.writeUInt32LE(padding === undefined ? crc : crc32c(padding, crc) >>> 0, 0);
   return out;
 }
 
-/** Checks a received digest (4 wire bytes at `at`) against the parts it covers. */
-export function digestMatches(parts: readonly Uint8Array[], wire: Buffer, at = 0): boolean {
-  return wire.readUInt32LE(at) === crc32cOf(parts);
+/** Checks a received digest (its 4 wire bytes) against the data and pad bytes it covers. */
+export function digestMatches(
+  parts: readonly Uint8Array[],
+  wire: Buffer,
+  padding: readonly Uint8Array[] = NO_PADDING,
+): boolean {
+  return wire.readUInt32LE(0) === crc32cOf(padding, crc32cOf(parts));
 }

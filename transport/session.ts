@@ -178,7 +178,7 @@ export class Session implements RegisteredSession, SessionContext {
   }
 
   reject(reason: RejectReason, bhs: Buffer): void {
-    log('reject 0x%s', reason.toString(16));
+    if (log.enabled) log('reject 0x%s', reason.toString(16));
     this.io.send(encodeReject({ reason, ...this.advancing() }), [bhs]);
   }
 

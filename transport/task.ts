@@ -134,6 +134,12 @@ export class Task {
     return out;
   }
 
+  /** The open burst with this TTT; a loop, not a closure made for every Data-Out PDU. */
+  private openBurstOf(ttt: number): Burst | undefined {
+    for (const b of this.bursts) if (b.ttt === ttt && b.open) return b;
+    return undefined;
+  }
+
   /** Opens the next R2T burst (the scheduler has checked needsR2T and the outstanding limits). */
   openBurst(ttt: number, maxBurstLength: number): Burst {
     const length = Math.min(maxBurstLength, this.expectedDataLength - this.nextR2TOffset);
@@ -186,7 +192,7 @@ export class Task {
       }
       return 'accepted';
     }
-    const burst = this.bursts.find((b) => b.ttt === pdu.ttt && b.open);
+    const burst = this.openBurstOf(pdu.ttt);
     if (!burst) return 'unknown-ttt';
     const ok =
       pdu.dataSN === burst.nextDataSN &&

@@ -95,7 +95,7 @@ export class PduFramer {
     let dataDigestError = false;
     if (this.settings.dataDigest) {
       const padding = this.take(padLength);
-      dataDigestError = !digestMatches([...data, ...padding], this.copy(4));
+      dataDigestError = !digestMatches(data, this.copy(4), padding);
     } else {
       this.skip(padLength);
     }

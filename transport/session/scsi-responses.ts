@@ -15,6 +15,8 @@ import { cutDataIn, type Task } from '../task.js';
 import type { CommandWindow } from './command-window.js';
 import type { SessionIo } from './session-io.js';
 
+const NO_SENSE: readonly Buffer[] = Object.freeze([]);
+
 export class ScsiResponses {
   constructor(
     private readonly io: SessionIo,
@@ -61,8 +63,11 @@ export class ScsiResponses {
       }
       if (collapsible) return;
     }
-    const sense = outcome.sense && outcome.sense.length > 0 ? senseSegment(outcome.sense) : [];
-    const senseLength = sense.reduce((n, b) => n + b.length, 0);
+    // Most responses (every WRITE) carry no sense: no segment list, no length sum for them.
+    const senseBytes = outcome.sense;
+    const hasSense = senseBytes !== undefined && senseBytes.length > 0;
+    const sense = hasSense ? senseSegment(senseBytes) : NO_SENSE;
+    const senseLength = hasSense ? 2 + senseBytes.length : 0; // SenseLength field + sense
     this.io.send(
       encodeScsiResponse({
         itt: task.itt,

@@ -164,7 +164,8 @@ async function readRestAsync(
   out: Buffer,
 ): Promise<Buffer> {
   const bs = lu.blockSize;
-  for (const s of segments.slice(first)) {
+  for (let i = first; i < segments.length; i++) {
+    const s = segments[i] as ReadSegment;
     const from = (s.lba - lba) * bs;
     const to = from + s.blocks * bs;
     if (s.zeroFill) out.fill(0, from, to);

@@ -32,4 +32,13 @@ describe('CRC32C digests', () => {
     expect(digestMatches(parts, Buffer.from('4e79dd46', 'hex'))).toBe(true);
     expect(digestMatches(parts, Buffer.from('4e79dd47', 'hex'))).toBe(false);
   });
+
+  it('covers pad bytes given apart from the data, as if appended', () => {
+    const data = [ascending.subarray(0, 30)];
+    const pad = Buffer.from([0, 0]);
+    const whole = digestBytes([ascending.subarray(0, 30), pad]);
+    expect(digestBytes(data, pad).equals(whole)).toBe(true);
+    expect(digestMatches(data, whole, [pad.subarray(0, 1), pad.subarray(1)])).toBe(true);
+    expect(digestMatches(data, whole)).toBe(false);
+  });
 });

@@ -30,8 +30,8 @@ export function handleScsiCommand(s: SessionContext, raw: RawPdu): void {
       return s.reject(RejectReason.IMMEDIATE_COMMAND_REJECT, raw.bhs);
     }
   } else if (!window.accepts(pdu.cmdSN)) {
-    const [exp, max] = [window.expected, window.max];
-    log('SCSI command CmdSN %d outside [%d, %d] or duplicate: discarded', pdu.cmdSN, exp, max);
+    const { expected, max } = window;
+    log('SCSI command CmdSN %d outside [%d, %d] or duplicate: discarded', pdu.cmdSN, expected, max);
     return;
   }
   if (scheduler.find(pdu.itt)) return s.reject(RejectReason.TASK_IN_PROGRESS, raw.bhs);
