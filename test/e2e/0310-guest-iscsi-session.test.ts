@@ -1,7 +1,8 @@
 // iSCSI sessions from a Linux initiator (open-iscsi in the guest) against zbc-target: discovery,
 // login without and with CHAP (a wrong secret fails), direct I/O, logout and re-login, and a target
 // restart and a crash (SIGKILL) while logged in (file backing, same port: the initiator recovers,
-// and the data and write pointers made durable by SYNCHRONIZE CACHE are intact).
+// and the data and write pointers made durable by SYNCHRONIZE CACHE are intact), and CRC32C
+// header and data digests.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,7 +23,7 @@ const CHAP_IQN = 'iqn.2026-11.dev.zbc-target:e2e-chap';
 
 defineGuestSuite({
   title: 'guest: iSCSI session life cycle through open-iscsi',
-  groups: ['discovery', 'login', 'io', 'logout', 'relogin', 'restart', 'crash', 'chap'],
+  groups: ['discovery', 'login', 'io', 'logout', 'relogin', 'restart', 'crash', 'chap', 'digest'],
   run: async () => {
     const dir = mkdtempSync(join(tmpdir(), 'zbc-e2e-session-'));
     const backing = join(dir, 'disk.img');

@@ -91,3 +91,27 @@ expect_eq chap.no_session_after_wrong_secret 0 "$(sessions)"
 iscsi_node_new "$CHAP_PORTAL" "$CHAP_IQN"
 check_fails chap.no_credentials_refused iscsi_login "$CHAP_PORTAL" "$CHAP_IQN"
 expect_eq chap.no_session_without_credentials 0 "$(sessions)"
+
+# --- header and data digests (CRC32C, RFC 7143 §13.1): padded Data-In and 1 MiB both ways ---------
+iscsi_node_new "$PORTAL" "$IQN"
+for key in HeaderDigest DataDigest; do
+  iscsiadm -m node -T "$IQN" -p "$PORTAL" -o update -n "node.conn[0].iscsi.$key" -v CRC32C >/dev/null
+done
+check digest.login iscsi_login "$PORTAL" "$IQN"
+neg=$(iscsiadm -m session -P 2 2>/dev/null | grep -E 'HeaderDigest|DataDigest' | oneline)
+case "$neg" in
+  *"HeaderDigest: CRC32C"*"DataDigest: CRC32C"*) pass digest.negotiated ;;
+  *) fail digest.negotiated "not CRC32C both: $neg" ;;
+esac
+h=$(iscsi_lun_hctl 0) && pass digest.lun_visible || fail digest.lun_visible "LUN 0 did not appear"
+set -- $(dev_of_hctl "$h")
+SD=$1; SG=$2
+tur_until_ready "/dev/$SG"
+# 37 bytes of INQUIRY data: a segment with 3 pad bytes under the data digest
+check digest.padded_data_in sg_inq --len=37 "/dev/$SG"
+dd if=/dev/urandom of=/tmp/data5 bs=1M count=1 2>/dev/null
+check digest.write dd if=/tmp/data5 of=/dev/$SD bs=1M count=1 seek=3 oflag=direct conv=notrunc,fsync
+dd if=/dev/$SD of=/tmp/back5 bs=1M count=1 skip=3 iflag=direct 2>/dev/null
+check digest.read_back cmp /tmp/data5 /tmp/back5
+expect_eq digest.one_session 1 "$(sessions)"
+check digest.logout iscsi_logout "$PORTAL" "$IQN"
