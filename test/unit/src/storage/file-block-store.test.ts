@@ -1,11 +1,15 @@
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   FileBlockStore,
+  SLOW_SYNC_WRITE_MS,
   StorageError,
   SYNC_READ_MAX,
+  SYNC_WRITE_MAX,
+  SYNC_WRITE_PAUSE_MS,
 } from '../../../../src/storage/file-block-store.js';
 
 let dir: string;
@@ -80,6 +84,54 @@ describe('FileBlockStore', () => {
     const big = Buffer.alloc(SYNC_READ_MAX + 512, 0xee);
     expect(store.readIntoSync(big, 8192)).toBe(false);
     expect(big.every((x) => x === 0xee)).toBe(true); // untouched: the caller goes async
+    await store.close();
+  });
+
+  /** True when the write's promise settles within two microtask turns (no pool round trip). */
+  async function settlesAtOnce(write: Promise<void>): Promise<boolean> {
+    let settled = false;
+    const done = write.then(() => {
+      settled = true;
+    });
+    await Promise.resolve();
+    await Promise.resolve();
+    const atOnce = settled;
+    await done;
+    return atOnce;
+  }
+
+  it('writes up to SYNC_WRITE_MAX in one file before writev returns; larger go async', async () => {
+    const path = join(dir, 'w');
+    const store = await FileBlockStore.open(path, 1 << 20);
+    const small = Buffer.alloc(SYNC_WRITE_MAX, 0x5c);
+    const write = store.writev([small.subarray(0, 512), small.subarray(512)], 8192);
+    // On the file already, before any callback could have run.
+    const onFile = readFileSync(path).subarray(8192, 8192 + SYNC_WRITE_MAX);
+    expect(onFile.equals(small)).toBe(true);
+    await write;
+    const big = Buffer.alloc(SYNC_WRITE_MAX + 512, 0x6d);
+    expect(await settlesAtOnce(store.writev([big], 8192))).toBe(false);
+    expect(await settlesAtOnce(store.writev([small], 8192))).toBe(true);
+    await store.close();
+  });
+
+  it('sends small writes to the pool for a while after a slow synchronous one', async () => {
+    let clock = 0;
+    const readings: number[] = []; // clock readings to come, before `clock` takes over
+    const now = (): number => readings.shift() ?? clock;
+    const store = await FileBlockStore.open(join(dir, 'slow'), 1 << 20, { now });
+    const data = Buffer.alloc(4096, 0x7e);
+    expect(await settlesAtOnce(store.writev([data], 0))).toBe(true);
+    // The pause check, the start and the end of a write that took longer than allowed.
+    const end = SLOW_SYNC_WRITE_MS + 1;
+    readings.push(0, 0, end);
+    expect(await settlesAtOnce(store.writev([data], 4096))).toBe(true); // slow, but done
+    expect(await settlesAtOnce(store.writev([data], 8192))).toBe(false); // paused: the pool
+    clock = end + SYNC_WRITE_PAUSE_MS;
+    expect(await settlesAtOnce(store.writev([data], 12288))).toBe(true); // the pause is over
+    const back = Buffer.alloc(4 * 4096);
+    await store.readInto(back, 0);
+    expect(back.every((x) => x === 0x7e)).toBe(true);
     await store.close();
   });
 
