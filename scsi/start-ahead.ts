@@ -7,9 +7,12 @@
 // report a different unit attention.
 //
 // Only a few commands without Data-Out ever pass (READ, RESET WRITE POINTER of one zone,
-// SYNCHRONIZE CACHE, TEST UNIT READY); what is not in the table below is a barrier.
+// SYNCHRONIZE CACHE, TEST UNIT READY, and their ATA counterparts through ATA PASS-THROUGH on a
+// SATA LU); what is not in the tables below is a barrier.
 import { type BlockAccessDecoder, decodeRw6, decodeRw10, decodeRw12, decodeRw16 } from './cdb.js';
 import { readU16, readU64 } from './cdb.js';
+import { ATA_COMMAND_TABLE } from './commands/sat/ata-command-table.js';
+import { decodeTaskFile } from './commands/sat/task-file.js';
 import type { LogicalUnit } from './logical-unit.js';
 import type { QueuedCommand } from './target-contract.js';
 import { ZoneCondition } from '../zbc/types.js';
@@ -79,16 +82,58 @@ const ZBC_OUT_RESET_WRITE_POINTER = 0x04;
  * another zone meets the same resources either way. Other actions, ALL and counts are barriers.
  */
 const zbcOut: FootprintOf = (lu, cdb) => {
+  if ((cdb[1] ?? 0) !== ZBC_OUT_RESET_WRITE_POINTER) return null;
+  if (((cdb[14] ?? 0) & 0x01) !== 0) return null;
+  return resetOneZone(lu, readU64(cdb, 2), readU16(cdb, 12));
+};
+
+/** RESET WRITE POINTER of the one zone starting at `zoneId` (zone count 0 or 1), else null. */
+function resetOneZone(lu: LogicalUnit, zoneId: number | bigint, count: number): Footprint | null {
   const zones = lu.zones;
-  const zoneId = readU64(cdb, 2);
-  if ((cdb[1] ?? 0) !== ZBC_OUT_RESET_WRITE_POINTER || zones === undefined) return null;
-  if (((cdb[14] ?? 0) & 0x01) !== 0 || readU16(cdb, 12) > 1) return null;
+  if (zones === undefined || count > 1) return null;
   if (typeof zoneId === 'bigint' || zoneId >= lu.capacityBlocks) return null;
   const zone = zones.zoneAt(zones.zoneIndexOf(zoneId));
   if (zone.start !== zoneId) return null;
   const neutral = zone.condition === ZoneCondition.EMPTY || zone.condition === ZoneCondition.FULL;
   const effect = { passes: true, changes: true, zoneResources: !neutral };
   return span(lu, zone.start, zone.length, effect);
+}
+
+const ATA_FLUSH_CACHE = new Set([0xe7, 0xea]); // FLUSH CACHE, FLUSH CACHE EXT (ACS-4 7.14/7.15)
+const ZAC_RESET_WRITE_POINTER_EXT = 0x04; // ZAC MANAGEMENT OUT FEATURE(7:0) (ZAC-2)
+const ZAC_OUT = 0x9f;
+const ZAC_ALL = 0x100; // FEATURE(15:8) bit 0
+const ATA_PASS_THROUGH_32 = 0x1ff0; // service action of the 32-byte form (SAT-4 12.2.4)
+
+/**
+ * ATA PASS-THROUGH (12)/(16)/(32) on a SATA LU: the ATA command's footprint, as its SCSI
+ * counterpart's. Reads and writes cover their LBA range (the row's span), FLUSH CACHE (EXT) is
+ * SYNCHRONIZE CACHE, ZAC RESET WRITE POINTER EXT of one zone is ZBC OUT's. Field checks that
+ * refuse a command depend on its CDB only, not on the order.
+ */
+const ataPassThrough: FootprintOf = (lu, cdb) => {
+  if (lu.sata === undefined) return null;
+  if (cdb[0] === 0x7f && readU16(cdb, 8) !== ATA_PASS_THROUGH_32) return null;
+  const tf = decodeTaskFile(cdb);
+  if (ATA_FLUSH_CACHE.has(tf.command)) return NOTHING;
+  if (tf.command === ZAC_OUT) {
+    if ((tf.features & 0xff) !== ZAC_RESET_WRITE_POINTER_EXT || (tf.features & ZAC_ALL) !== 0)
+      return null;
+    return resetOneZone(lu, tf.lba, tf.count);
+  }
+  const row = ATA_COMMAND_TABLE.lookup(tf.command, tf.features);
+  if (row?.span === undefined) return null;
+  const { lba, blocks } = row.span(tf);
+  if (typeof lba === 'bigint' || typeof blocks === 'bigint') return null;
+  if (row.commandClass === 'read') {
+    return span(lu, lba, blocks, { passes: true, changes: false, zoneResources: false });
+  }
+  if (row.commandClass !== 'write') return null;
+  return span(lu, lba, blocks, {
+    passes: false,
+    changes: true,
+    zoneResources: lu.zones !== undefined,
+  });
 };
 
 /** By opcode: the only commands that are not barriers. */
@@ -108,6 +153,9 @@ const FOOTPRINTS: ReadonlyMap<number, FootprintOf> = new Map<number, FootprintOf
   [0x35, synchronizeCache], // SYNCHRONIZE CACHE(10)
   [0x91, synchronizeCache], // SYNCHRONIZE CACHE(16)
   [0x94, zbcOut], // ZBC OUT
+  [0xa1, ataPassThrough], // ATA PASS-THROUGH(12)
+  [0x85, ataPassThrough], // ATA PASS-THROUGH(16)
+  [0x7f, ataPassThrough], // variable length: ATA PASS-THROUGH(32)
 ]);
 
 function footprintOf(lu: LogicalUnit, cdb: Buffer): Footprint | null {

@@ -7,7 +7,9 @@ import { ZoneCondition as C } from '../../../zbc/types.js';
 import { ZoneModel } from '../../../zbc/zone-model.js';
 import { smallLayout, zs } from '../zbc/fixtures.js';
 import type { QueuedCommand } from '../../../scsi/target-contract.js';
+import { ata16 } from '../../helpers/ata-cdb.js';
 import { cdb, cdb16, expectGood, FakeJournal, type Harness, harness, NEXUS } from './harness.js';
+import { sata } from './sat/sata-harness.js';
 
 const READ_16 = 0x88;
 const WRITE_16 = 0x8a;
@@ -107,5 +109,57 @@ describe('mayStartAhead on a non-zoned LU', () => {
     expect(ahead(read(100, 8), write(107, 8))).toBe(false);
     expect(ahead(read(100, 8), read(100, 8))).toBe(true);
     expect(ahead({ lun: 0, cdb: cdb([0x00]) }, write(0, 2048))).toBe(true); // TEST UNIT READY
+  });
+});
+
+describe('mayStartAhead through ATA PASS-THROUGH on a SATA LU', () => {
+  // ACS-4 WRITE DMA EXT (35h), READ DMA EXT (25h), FLUSH CACHE EXT (EAh); ZAC-2 MANAGEMENT OUT.
+  const ataWrite = (lba: number, count: number) => ({
+    lun: 0,
+    cdb: ata16({ protocol: 6, extend: true, tLength: 2, count, lba, command: 0x35 }),
+  });
+  const ataRead = (lba: number, count: number) => ({
+    lun: 0,
+    cdb: ata16({ protocol: 6, extend: true, toHost: true, tLength: 2, count, lba, command: 0x25 }),
+  });
+  const ataReset = (zoneId: number, features = 0x04) => ({
+    lun: 0,
+    cdb: ata16({ protocol: 3, extend: true, features, lba: zoneId, command: 0x9f }),
+  });
+  const ataFlush = { lun: 0, cdb: ata16({ protocol: 3, extend: true, command: 0xea }) };
+
+  async function sataLu() {
+    const h = sata();
+    const data = (blocks: number) => [Buffer.alloc(blocks * 512)];
+    expectGood(await h.run(cdb16(WRITE_16, zs(4), 64), { dataOut: data(64) }));
+    return judge(h);
+  }
+
+  it('treats ATA writes, reads, flushes and a one-zone ZAC reset as their SCSI counterparts', async () => {
+    const ahead = await sataLu();
+    // ZAC RESET WRITE POINTER EXT of the FULL zone 4 passes ATA writes to zones 2 and 3.
+    expect(ahead(ataReset(zs(4)), ataWrite(zs(2), 8), ataWrite(zs(3), 8))).toBe(true);
+    expect(ahead(ataReset(zs(4)), ataWrite(zs(4) + 8, 8))).toBe(false);
+    expect(ahead(ataRead(zs(3), 8), ataWrite(zs(2), 8))).toBe(true);
+    expect(ahead(ataRead(zs(2), 8), ataWrite(zs(2) + 16, 8))).toBe(false);
+    expect(ahead(ataFlush, ataWrite(zs(2), 8))).toBe(true);
+    // Mixed with SCSI commands of the same LU.
+    expect(ahead(reset(zs(4)), ataWrite(zs(2), 8))).toBe(true);
+    expect(ahead(ataRead(zs(3), 8), write(zs(3), 8))).toBe(false);
+  });
+
+  it('keeps writes, RESET ALL, other ZAC actions and unknown ATA commands as barriers', async () => {
+    const ahead = await sataLu();
+    expect(ahead(ataWrite(zs(3), 8), ataWrite(zs(2), 8))).toBe(false);
+    expect(ahead(ataReset(zs(4), 0x104), ataWrite(zs(2), 8))).toBe(false); // ALL
+    expect(ahead(ataReset(zs(4), 0x02), ataWrite(zs(2), 8))).toBe(false); // FINISH ZONE EXT
+    expect(ahead(ataRead(zs(3), 8), { lun: 0, cdb: ata16({ protocol: 3, command: 0x07 }) })).toBe(
+      false,
+    );
+  });
+
+  it('leaves ATA PASS-THROUGH a barrier on a SAS LU', () => {
+    const ahead = judge(harness({ capacityBlocks: 2048 }));
+    expect(ahead(ataRead(100, 8), write(0, 8))).toBe(false);
   });
 });
