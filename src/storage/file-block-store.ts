@@ -18,6 +18,7 @@ import createDebug from 'debug';
 import type { BlockStore } from '../../scsi/ports/block-store.js';
 import { type BackingLock, lockBacking } from './backing-lock.js';
 import { errnoOf } from './errno.js';
+import { SyncValve } from './sync-valve.js';
 
 const log = createDebug('zbc:storage');
 
@@ -33,19 +34,13 @@ export const SEGMENT_BYTES = 2 ** 43;
 export const SYNC_READ_MAX = 64 * 1024;
 
 /**
- * Writes up to this size inside one file run synchronously too, skipping the pool round trip
- * (a futex wake, a context switch each way, the pool's mutex): 64 KiB sequential writes at QD8
- * cost ~20 % less target CPU per command, but the page-cache copy no longer overlaps the network
- * work (docs/bench.md, history). Larger writes stay asynchronous.
+ * Writes up to this size inside one file run synchronously too while the valve is open (a slow
+ * one closes it, sync-valve.ts), skipping the pool round trip (a futex wake, a context switch
+ * each way, the pool's mutex): 64 KiB sequential writes at QD8 cost ~20 % less target CPU per
+ * command, but the page-cache copy no longer overlaps the network work (docs/bench.md). Larger
+ * writes stay asynchronous.
  */
 export const SYNC_WRITE_MAX = 64 * 1024;
-/**
- * A synchronous write slower than this (the kernel throttling a writer with too many dirty
- * pages, or a file system stall) sends the writes of the next SYNC_WRITE_PAUSE_MS to the pool,
- * so a busy disk delays the writers, not every session's event loop.
- */
-export const SLOW_SYNC_WRITE_MS = 2;
-export const SYNC_WRITE_PAUSE_MS = 1000;
 
 // The callback fs API on the FileHandle's fd: no FileHandle ref/unref or FSReqPromise per call.
 function readAt(
@@ -102,8 +97,8 @@ function segmentLayout(path: string, byteLength: number, segmentBytes = SEGMENT_
 
 export class FileBlockStore implements BlockStore {
   private readonly dirty: boolean[];
-  /** Until this time (clock `now`) small writes go to the pool: a synchronous one was slow. */
-  private syncWritesPausedUntil = Number.NEGATIVE_INFINITY;
+  /** Closed for a while after a slow synchronous write: small writes go to the pool then. */
+  private readonly syncWrites: SyncValve;
 
   private constructor(
     private readonly files: readonly FileHandle[],
@@ -113,9 +108,10 @@ export class FileBlockStore implements BlockStore {
     readonly byteLength: number,
     /** True when this open created the file(s). */
     readonly created: boolean,
-    private readonly now: () => number,
+    now: () => number,
   ) {
     this.dirty = files.map(() => false);
+    this.syncWrites = new SyncValve(now);
   }
 
   /**
@@ -327,7 +323,7 @@ export class FileBlockStore implements BlockStore {
         new StorageError('OUT_OF_RANGE', `backing ${this.path}: write past the end`),
       );
     }
-    if (total <= SYNC_WRITE_MAX && this.now() >= this.syncWritesPausedUntil) {
+    if (total <= SYNC_WRITE_MAX && this.syncWrites.open) {
       return this.writeAllSync(fh, index, segments, position, total);
     }
     return writevAt(fh.fd, segments, position).then((n) =>
@@ -343,17 +339,14 @@ export class FileBlockStore implements BlockStore {
     position: number,
     total: number,
   ): Promise<void> {
-    const started = this.now();
     let n: number;
     try {
-      n = writevSync(fh.fd, segments as Buffer[], position);
+      n = this.syncWrites.time(
+        () => writevSync(fh.fd, segments as Buffer[], position),
+        (ms) => log('sync write took %d ms: small writes use the pool for a while', ms),
+      );
     } catch (e) {
       return Promise.reject(e);
-    }
-    const finished = this.now();
-    if (finished - started > SLOW_SYNC_WRITE_MS) {
-      log('sync write took %d ms: small writes use the pool for a while', finished - started);
-      this.syncWritesPausedUntil = finished + SYNC_WRITE_PAUSE_MS;
     }
     if (n < total) return this.finishShortWrite(index, segments, position, total, n);
     this.written(index);

@@ -14,10 +14,11 @@
 // the captured write pointers describe is durable, so a persisted WP never passes durable data.
 //
 // The file is opened O_DSYNC and written in full at format (both copies, no holes): a page write
-// is durable when it returns (one syscall and one thread-pool trip, not write + fdatasync), and it
+// is durable when it returns (one syscall, on the main thread for small rounds, not write + fdatasync), and it
 // never allocates blocks, so it needs no file system journal commit, only the device flush.
 import { randomInt } from 'node:crypto';
-import { constants as fsc } from 'node:fs';
+import { constants as fsc, writeSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import { type FileHandle, open, stat } from 'node:fs/promises';
 import { crc32c } from '@node-rs/crc32';
 import createDebug from 'debug';
@@ -32,6 +33,7 @@ import {
   encodeRealmPage,
 } from './realm-page.js';
 import { type ClaimedCopy, PageCopies } from './page-copies.js';
+import { SyncValve } from './sync-valve.js';
 import { ZoneShapes } from './zone-shape.js';
 
 const log = createDebug('zbc:storage:journal');
@@ -52,6 +54,8 @@ const PAGE_HEADER = 32;
 const RECORD_SIZE = 16;
 export const RECORDS_PER_PAGE = Math.floor((PAGE_SIZE - PAGE_HEADER) / RECORD_SIZE); // 254
 const NO_LIMIT = 0xffff_ffff;
+/** Rounds of up to this many page writes run synchronously (each one device write). */
+const MAX_SYNC_PAGES = 4;
 const MODEL_CODES = { none: 0, 'host-managed': 1, 'host-aware': 2 } as const;
 const FORMAT_HINT = '(use --format to re-create)';
 
@@ -225,6 +229,8 @@ export interface FileZoneJournalOptions {
   readonly format?: boolean;
   /** Copies per page of a new format: PAGE_COPIES, or 2 for the version 1 and 2 layout. */
   readonly copies?: 2 | 3;
+  /** Milliseconds clock timing the synchronous page writes (tests make one slow). */
+  readonly now?: () => number;
 }
 
 interface PendingRound {
@@ -268,6 +274,8 @@ export class FileZoneJournal implements ZoneJournal {
   private readonly running = new Set<Promise<void>>();
   private realmRunning = false;
   private closed = false;
+  /** Small rounds write their pages synchronously while open (sync-valve.ts). */
+  private syncWrites = new SyncValve(() => performance.now());
 
   private constructor(
     private readonly fh: FileHandle,
@@ -307,6 +315,16 @@ export class FileZoneJournal implements ZoneJournal {
     path: string,
     layout: ZoneLayoutConfig,
     opts: FileZoneJournalOptions = {},
+  ): Promise<FileZoneJournal> {
+    const journal = await FileZoneJournal.openOrCreate(path, layout, opts);
+    if (opts.now !== undefined) journal.syncWrites = new SyncValve(opts.now);
+    return journal;
+  }
+
+  private static async openOrCreate(
+    path: string,
+    layout: ZoneLayoutConfig,
+    opts: FileZoneJournalOptions,
   ): Promise<FileZoneJournal> {
     const shapes = new ZoneShapes(layout);
     const exists = await stat(path).then(
@@ -561,9 +579,10 @@ export class FileZoneJournal implements ZoneJournal {
     const copies = this.pages.copies;
     try {
       // Distinct pages, so the writes may run at once; each is durable when it returns (O_DSYNC).
+      const sync = claims.length + (realm === null ? 0 : 1) <= MAX_SYNC_PAGES;
       const settled = await Promise.allSettled(
         claims.map(({ page, copy }, i) =>
-          this.fh.write(buffers[i] as Buffer, 0, PAGE_SIZE, pageOffset(page, copy, copies)),
+          this.writePage(buffers[i] as Buffer, pageOffset(page, copy, copies), sync),
         ),
       );
       settled.forEach((r, i) =>
@@ -574,7 +593,7 @@ export class FileZoneJournal implements ZoneJournal {
       // The realm table last: the authority at load, it settles any zone record written before.
       if (realm !== null) {
         const at = pageOffset(this.pageCount, realm.copy, copies);
-        await this.fh.write(realm.image, 0, PAGE_SIZE, at);
+        await this.writePage(realm.image, at, sync);
         this.setRealmPage(realm.gen, realm.copy);
       }
     } catch (e) {
@@ -584,6 +603,27 @@ export class FileZoneJournal implements ZoneJournal {
         'META_IO',
         `metadata ${this.path}: write failed: ${(e as Error).message}`,
       );
+    }
+  }
+
+  /**
+   * One page write, durable when it settles (O_DSYNC). A small round writes synchronously while
+   * the valve is open: a RESET's one page then costs one device write (tens of microseconds)
+   * instead of a pool trip whose completion waits for the event loop's turn (about 1 ms under a
+   * heavy write load, docs/bench.md). A slow one closes the valve; rounds use the pool then.
+   */
+  private writePage(image: Buffer, at: number, sync: boolean): Promise<unknown> {
+    if (!sync || !this.syncWrites.open) return this.fh.write(image, 0, PAGE_SIZE, at);
+    try {
+      const n = this.syncWrites.time(
+        () => writeSync(this.fh.fd, image, 0, PAGE_SIZE, at),
+        (ms) =>
+          log('metadata %s: page write took %d ms, rounds use the pool a while', this.path, ms),
+      );
+      if (n !== PAGE_SIZE) throw new Error(`short write (${n} of ${PAGE_SIZE} bytes)`);
+      return Promise.resolve();
+    } catch (e) {
+      return Promise.reject(e);
     }
   }
 

@@ -5,12 +5,11 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   FileBlockStore,
-  SLOW_SYNC_WRITE_MS,
   StorageError,
   SYNC_READ_MAX,
   SYNC_WRITE_MAX,
-  SYNC_WRITE_PAUSE_MS,
 } from '../../../../src/storage/file-block-store.js';
+import { SLOW_SYNC_WRITE_MS, SYNC_WRITE_PAUSE_MS } from '../../../../src/storage/sync-valve.js';
 
 let dir: string;
 beforeEach(async () => {

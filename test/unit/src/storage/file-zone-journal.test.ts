@@ -318,6 +318,34 @@ describe('FileZoneJournal', () => {
     expect((f as JournalError).message).toBe(`metadata ${path}: cannot create: EISDIR`);
   });
 
+  it('writes a small round synchronously; after a slow page write rounds use the pool', async () => {
+    // The clock moves 3 ms per reading: every synchronous page write looks slow (> 2 ms).
+    let t = 0;
+    let readings = 0;
+    const now = () => {
+      readings++;
+      t += 3;
+      return t;
+    };
+    const j = await FileZoneJournal.open(path, layout, { now });
+    const persist = async (rows: Parameters<typeof capture>[0]) => {
+      const before = readings;
+      await j.persist(capture(rows));
+      return readings - before;
+    };
+    // Synchronous: the valve is read, then the write is timed (two more readings).
+    expect(await persist([[5, ZoneCondition.CLOSED, 41]])).toBe(3);
+    // That write was slow: the next rounds go to the pool (only the valve is read).
+    expect(await persist([[6, ZoneCondition.CLOSED, 49]])).toBe(1);
+    expect(await persist([[300, ZoneCondition.FULL, 2408]])).toBe(1);
+    t += 1000; // the pause is over
+    expect(await persist([[7, ZoneCondition.CLOSED, 57]])).toBe(3);
+    await j.close();
+    const s = await loadOnce(layout);
+    expect([s?.writePointer[5], s?.writePointer[6], s?.writePointer[7]]).toEqual([41, 49, 57]);
+    expect(s?.condition[300]).toBe(ZoneCondition.FULL);
+  });
+
   it('coalesces concurrent persists into one round', async () => {
     const j = await FileZoneJournal.open(path, layout);
     const all = [41, 42, 43, 44, 45].map((wp) =>
