@@ -10,23 +10,28 @@ import { z } from 'zod';
 import { repoRoot } from '../helpers/target-process.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const SOURCE = join(here, 'load-generator.c');
-
 /**
- * Compiles the generator unless a binary of this exact source exists. The name carries a hash of
- * the source: checkouts of other versions share .cache/ and must not run each other's binary.
+ * Compiles `source` (a C file beside this one) unless a binary of this exact source exists. The
+ * name carries a hash of the source: checkouts of other versions share .cache/ and must not run
+ * each other's binary.
  */
-export function buildLoadGenerator(): string {
-  const hash = createHash('sha256').update(readFileSync(SOURCE)).digest('hex').slice(0, 12);
-  const binary = join(repoRoot, '.cache', 'bench', `zbc-load-${hash}`);
+export function buildBenchTool(source: string, name: string, libs: readonly string[] = []): string {
+  const path = join(here, source);
+  const hash = createHash('sha256').update(readFileSync(path)).digest('hex').slice(0, 12);
+  const binary = join(repoRoot, '.cache', 'bench', `${name}-${hash}`);
   if (existsSync(binary)) return binary;
   mkdirSync(dirname(binary), { recursive: true });
   const building = `${binary}.${process.pid}.tmp`;
-  execFileSync('cc', ['-O2', '-Wall', '-Wextra', '-o', building, SOURCE, '-liscsi'], {
+  execFileSync('cc', ['-O2', '-Wall', '-Wextra', '-o', building, path, ...libs], {
     stdio: 'inherit',
   });
   execFileSync('mv', ['-f', building, binary]);
   return binary;
+}
+
+/** The libiscsi load generator (load-generator.c). */
+export function buildLoadGenerator(): string {
+  return buildBenchTool('load-generator.c', 'zbc-load', ['-liscsi']);
 }
 
 export type LoadMode =

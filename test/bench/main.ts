@@ -31,6 +31,7 @@ import { buildLoadGenerator, type LoadResult, runLoad, runSessions } from './loa
 import {
   addSample,
   ceilingTable,
+  roundTripTable,
   runCeiling,
   type Samples,
   summarize,
@@ -40,6 +41,7 @@ import {
 } from './report-table.js';
 import { machineLine, profileSections } from './run-context.js';
 import { roundOrder } from './stats.js';
+import { measureRoundTripFloor, type RoundTripSample } from './rtt-floor.js';
 import { type CeilingSample, measureTcpCeiling } from './tcp-ceiling.js';
 import { measureZoneScale } from './zone-scale.js';
 
@@ -153,6 +155,7 @@ async function main(): Promise<number> {
   const contenders = new Map<TargetId, Contender>();
   const samples: Samples = new Map();
   const ceilings: CeilingSample[] = [];
+  const floors: RoundTripSample[] = [];
   let zoneScale: ZoneScaleResult | undefined;
   let failure: string | undefined;
   // Commands completed per LU role of ours, checked against the control server's counter.
@@ -226,6 +229,12 @@ async function main(): Promise<number> {
       const ceiling = await measureTcpCeiling(sizes.seconds);
       ceilings.push(ceiling);
       record('tcp-ceiling', 'loopback', { round, ...ceiling });
+      if (cases.some((c) => c.id === 'randread-4k-qd1')) {
+        progress(`round ${round + 1}/${sizes.rounds} · loopback round-trip floor`);
+        const floor = await measureRoundTripFloor();
+        floors.push(floor);
+        record('rtt-floor', 'loopback', { round, ...floor });
+      }
       // Cases rotate too, so a variant and its reference (control server on / off, SATA / SCSI)
       // do not always run in the same order, one after the other's writeback.
       for (const c of roundOrder(cases, round)) {
@@ -288,6 +297,7 @@ async function main(): Promise<number> {
     '',
     ceilingTable(ceilings),
     '',
+    ...(floors.length > 0 ? [roundTripTable(floors), ''] : []),
     throughputTable(summarize(samples, cases, runCeiling(ceilings))),
   ];
   if (controlChecks.length > 0) parts.push('', ...controlCheckLines(controlChecks));

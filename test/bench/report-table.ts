@@ -13,6 +13,7 @@ import {
 import type { LoadResult } from './load-generator.js';
 import { median, ratio, spread } from './stats.js';
 import { type CeilingSample, ceilingOf } from './tcp-ceiling.js';
+import type { RoundTripSample } from './rtt-floor.js';
 
 /** caseId -> target -> one result per round. */
 export type Samples = Map<string, Map<TargetId, Measurement[]>>;
@@ -219,6 +220,21 @@ export function ceilingTable(samples: readonly CeilingSample[]): string {
     `| iperf3 | ${mbps(iperf)}${why && iperf.length === 0 ? ` (${why})` : ''} |`,
     `| ceiling used for the ratios (the faster, per round) | ` +
       `${formatValue(runCeiling(samples), 'mbps')} |`,
+  ].join('\n');
+}
+
+/** The QD1 round-trip floor (rtt-floor.ts): what the loopback alone costs a 4 KiB read. */
+export function roundTripTable(samples: readonly RoundTripSample[]): string {
+  const p50 = (xs: number[]): string =>
+    xs.length === 0 ? '–' : `${median(xs).toFixed(1)} (spread ${formatPercent(spread(xs))})`;
+  const c = samples.map((x) => x.cP50Us).filter(Number.isFinite);
+  const node = samples.map((x) => x.nodeP50Us).filter(Number.isFinite);
+  const why = samples.find((x) => x.error)?.error;
+  return [
+    '| Loopback round trip at QD1, 48-byte request, 4,144-byte reply, no storage (median over rounds) | p50 µs |',
+    '| --- | --- |',
+    `| C client, C server | ${p50(c)}${why && c.length === 0 ? ` (${why})` : ''} |`,
+    `| C client, Node server (corked writes, as our connection) | ${p50(node)} |`,
   ].join('\n');
 }
 

@@ -4,6 +4,7 @@ import {
   addSample,
   bytesPerZone,
   judge,
+  roundTripTable,
   runCeiling,
   type Samples,
   summarize,
@@ -218,5 +219,19 @@ describe('TCP ceiling', () => {
     ]);
     expect(ceiling).toBe(2000);
     expect(runCeiling([{ nodeMbps: Number.NaN, iperfMbps: 900 }])).toBe(900);
+  });
+});
+
+describe('round-trip floor table', () => {
+  it('prints the median p50 of each server over rounds, and why when every round failed', () => {
+    const table = roundTripTable([
+      { cP50Us: 50.1, nodeP50Us: 61 },
+      { cP50Us: 52.3, nodeP50Us: 59 },
+      { cP50Us: 49.9, nodeP50Us: Number.NaN },
+    ]);
+    expect(table).toContain('| C client, C server | 50.1 (spread 5 %) |');
+    expect(table).toContain('| C client, Node server (corked writes, as our connection) | 60.0 ');
+    const failed = roundTripTable([{ cP50Us: Number.NaN, nodeP50Us: Number.NaN, error: 'no cc' }]);
+    expect(failed).toContain('| C client, C server | – (no cc) |');
   });
 });
