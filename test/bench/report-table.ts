@@ -205,19 +205,37 @@ export function runCeiling(samples: readonly CeilingSample[]): number {
   return median(samples.map(ceilingOf));
 }
 
+/**
+ * One measurer's cell: the median over the rounds that gave a number and its spread, or a dash
+ * and why when none did.
+ */
+function medianCell(values: readonly number[], digits: number, why?: string): string {
+  const xs = values.filter(Number.isFinite);
+  if (xs.length === 0) return why ? `– (${why})` : '–';
+  return `${median(xs).toFixed(digits)} (spread ${formatPercent(spread(xs))})`;
+}
+
 export function ceilingTable(samples: readonly CeilingSample[]): string {
-  const mbps = (xs: number[]): string =>
-    xs.length === 0 ? '–' : `${median(xs).toFixed(0)} (spread ${formatPercent(spread(xs))})`;
-  const iperf = samples.map((x) => x.iperfMbps).filter(Number.isFinite);
-  const node = samples.map((x) => x.nodeMbps).filter(Number.isFinite);
-  const why = samples.find((x) => x.iperfError)?.iperfError;
-  const whyNode = samples.find((x) => x.nodeError)?.nodeError;
+  const cell = (
+    pick: (x: CeilingSample) => number,
+    why: (x: CeilingSample) => string | undefined,
+  ) =>
+    medianCell(
+      samples.map(pick),
+      0,
+      samples.map(why).find((w) => w !== undefined),
+    );
   return [
     '| Loopback TCP ceiling, one stream (median over rounds) | MB/s |',
     '| --- | --- |',
-    `| Node socket pair (a sender and a sink process) | ${mbps(node)}` +
-      `${whyNode && node.length === 0 ? ` (${whyNode})` : ''} |`,
-    `| iperf3 | ${mbps(iperf)}${why && iperf.length === 0 ? ` (${why})` : ''} |`,
+    `| Node socket pair (a sender and a sink process) | ${cell(
+      (x) => x.nodeMbps,
+      (x) => x.nodeError,
+    )} |`,
+    `| iperf3 | ${cell(
+      (x) => x.iperfMbps,
+      (x) => x.iperfError,
+    )} |`,
     `| ceiling used for the ratios (the faster, per round) | ` +
       `${formatValue(runCeiling(samples), 'mbps')} |`,
   ].join('\n');
@@ -225,16 +243,13 @@ export function ceilingTable(samples: readonly CeilingSample[]): string {
 
 /** The QD1 round-trip floor (rtt-floor.ts): what the loopback alone costs a 4 KiB read. */
 export function roundTripTable(samples: readonly RoundTripSample[]): string {
-  const p50 = (xs: number[]): string =>
-    xs.length === 0 ? '–' : `${median(xs).toFixed(1)} (spread ${formatPercent(spread(xs))})`;
-  const c = samples.map((x) => x.cP50Us).filter(Number.isFinite);
-  const node = samples.map((x) => x.nodeP50Us).filter(Number.isFinite);
   const why = samples.find((x) => x.error)?.error;
+  const cell = (pick: (x: RoundTripSample) => number) => medianCell(samples.map(pick), 1, why);
   return [
     '| Loopback round trip at QD1, 48-byte request, 4,144-byte reply, no storage (median over rounds) | p50 µs |',
     '| --- | --- |',
-    `| C client, C server | ${p50(c)}${why && c.length === 0 ? ` (${why})` : ''} |`,
-    `| C client, Node server (corked writes, as our connection) | ${p50(node)} |`,
+    `| C client, C server | ${cell((x) => x.cP50Us)} |`,
+    `| C client, Node server (corked writes, as our connection) | ${cell((x) => x.nodeP50Us)} |`,
   ].join('\n');
 }
 
