@@ -12,6 +12,7 @@ import type { LogicalUnit, TargetInfo } from './logical-unit.js';
 import { commandView } from './command-view.js';
 import type { CommandClassification, CommandHook, HookAnswer } from './ports/command-hook.js';
 import { check, reservationConflict } from './response.js';
+import { releaserOf } from './read-buffer.js';
 import { encodeSense } from './sense.js';
 import { serviceActionField, serviceActionOf } from './service-action.js';
 import { type ScsiCommand, type ScsiOutcome, ScsiStatus } from './target-contract.js';
@@ -35,10 +36,13 @@ export function toOutcome(
 
 function outcomeOf(result: CommandResult, descriptorSense: boolean): ScsiOutcome {
   switch (result.status) {
-    case 'good':
-      return result.dataIn === undefined
-        ? GOOD_OUTCOME
-        : { status: ScsiStatus.GOOD, dataIn: result.dataIn };
+    case 'good': {
+      if (result.dataIn === undefined) return GOOD_OUTCOME;
+      const dataInWritten = releaserOf(result.dataIn);
+      return dataInWritten === undefined
+        ? { status: ScsiStatus.GOOD, dataIn: result.dataIn }
+        : { status: ScsiStatus.GOOD, dataIn: result.dataIn, dataInWritten };
+    }
     case 'reservation-conflict':
       return CONFLICT_OUTCOME;
     case 'check': {

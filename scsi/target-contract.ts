@@ -51,6 +51,11 @@ export interface ScsiOutcome {
    * block size), so the transport can report over/underflow residuals against its EDTL.
    */
   readonly dataOutLength?: number;
+  /**
+   * Called by the transport once it has handed all of `dataIn` to the socket and uses it no more
+   * (or dropped it): the buffer may then serve another command (a pooled READ buffer).
+   */
+  readonly dataInWritten?: () => void;
 }
 
 /** Task management functions (SAM-5), numbered as in iSCSI (RFC 7143 §11.5.1). */

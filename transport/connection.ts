@@ -31,6 +31,7 @@ const log = createDebug('zbc:transport:connection');
 const logPdu = createDebug('zbc:transport:pdu');
 
 const ZERO_PAD = Buffer.alloc(4);
+const NOTHING = Buffer.alloc(0);
 /** A login step that answers with text (and so may need several Login Responses). */
 type AnsweringStep = LoginStep & { kind: 'continue' | 'complete' };
 /** After a final answer (failed login, logout), how long a half-closed socket may linger. */
@@ -308,9 +309,15 @@ export class Connection {
     return sn;
   }
 
-  /** Queues one PDU: header (+digest), data views, padding (+digest); one writev per tick. */
-  write(header: Buffer, data: readonly Buffer[] = []): void {
-    if (this.phaseValue === 'closed' || this.socket.destroyed || !this.socket.writable) return;
+  /**
+   * Queues one PDU: header (+digest), data views, padding (+digest); one writev per tick.
+   * `written` runs once the socket is done with every part (written, or the connection failed).
+   */
+  write(header: Buffer, data: readonly Buffer[] = [], written?: () => void): void {
+    if (this.phaseValue === 'closed' || this.socket.destroyed || !this.socket.writable) {
+      written?.();
+      return;
+    }
     if (logPdu.enabled) logPdu('%s -> %s', this.remote, header.toString('hex'));
     this.observer?.pdu(this.ref, 'out', header, undefined, data);
     if (!this.corked) {
@@ -325,12 +332,15 @@ export class Connection {
     socket.write(header);
     if (this.headerDigest) socket.write(digestBytes([header]));
     const length = readDataSegmentLength(header);
-    if (length === 0) return this.checkBackpressure();
-    for (const part of data) if (part.length > 0) socket.write(part);
-    const pad = (4 - (length % 4)) % 4;
-    const padding = pad > 0 ? ZERO_PAD.subarray(0, pad) : undefined;
-    if (padding) socket.write(padding);
-    if (this.dataDigest) socket.write(digestBytes(data, padding));
+    if (length > 0) {
+      for (const part of data) if (part.length > 0) socket.write(part);
+      const pad = (4 - (length % 4)) % 4;
+      const padding = pad > 0 ? ZERO_PAD.subarray(0, pad) : undefined;
+      if (padding) socket.write(padding);
+      if (this.dataDigest) socket.write(digestBytes(data, padding));
+    }
+    // Writes complete in order: an empty one queued last completes once the parts are written.
+    if (written !== undefined) socket.write(NOTHING, () => written());
     this.checkBackpressure();
   }
 
@@ -357,7 +367,8 @@ export class Connection {
   private sessionIo(): SessionIo {
     const conn = this;
     return {
-      send: (header: Buffer, data?: readonly Buffer[]) => this.write(header, data),
+      send: (header: Buffer, data?: readonly Buffer[], written?: () => void) =>
+        this.write(header, data, written),
       takeStatSN: () => this.takeStatSN(),
       peekStatSN: () => this.statSN,
       fail: (reason: string) => this.fail(reason),

@@ -52,13 +52,16 @@ export class ScsiResponses {
         : undefined;
       const maxSegment = this.params.initiatorMaxRecvDataSegmentLength;
       const maxBurst = this.params.maxBurstLength;
+      // A pooled READ buffer goes back once the socket has written its last Data-In.
+      const release = outcome.dataInWritten;
       if (payload.length <= maxSegment && payload.length <= maxBurst) {
         // One PDU carries it all (a small READ): no cutting.
-        this.sendDataIn(task, payload, 0, 0, true, status);
+        this.sendDataIn(task, payload, 0, 0, true, status, release);
       } else {
         for (const piece of cutDataIn(payload, maxSegment, maxBurst)) {
           const last = piece.last ? status : undefined;
-          this.sendDataIn(task, piece.data, piece.offset, piece.dataSN, piece.final, last);
+          const written = piece.last ? release : undefined;
+          this.sendDataIn(task, piece.data, piece.offset, piece.dataSN, piece.final, last, written);
         }
       }
       if (collapsible) return;
@@ -108,6 +111,7 @@ export class ScsiResponses {
     dataSN: number,
     final: boolean,
     status: DataInStatus | undefined,
+    written?: () => void,
   ): void {
     // Only a PDU with status advances StatSN (RFC 7143 §11.7.8).
     const statSN = status ? this.io.takeStatSN() : this.io.peekStatSN();
@@ -123,7 +127,7 @@ export class ScsiResponses {
       statSN,
       status,
     });
-    this.io.send(header, [data]);
+    this.io.send(header, [data], written);
     task.dataInSent++;
   }
 }

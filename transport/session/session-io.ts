@@ -4,7 +4,8 @@ import type { Portal } from '../discovery.js';
 
 /** What a session needs from its connection. */
 export interface SessionIo {
-  send(header: Buffer, data?: readonly Buffer[]): void;
+  /** Queues one PDU; `written` runs once the socket has handed all of it to the kernel (or failed). */
+  send(header: Buffer, data?: readonly Buffer[], written?: () => void): void;
   /** The current StatSN, advancing it. */
   takeStatSN(): number;
   /** The current StatSN, unadvanced. */

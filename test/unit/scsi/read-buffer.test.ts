@@ -34,3 +34,18 @@ describe('read buffers', () => {
     expect(first.every((byte) => byte === 0xa1)).toBe(true);
   });
 });
+
+describe('pooled READ buffers through dispatch', () => {
+  it('a large READ answers with a release that returns its buffer; a small one with none', async () => {
+    const h = harness({ blockSize: 512, capacityBlocks: 2048 });
+    const big = await h.run(cdb16(0x88, 0, 512)); // 256 KiB: pooled
+    const small = await h.run(cdb16(0x88, 0, 8)); // 4 KiB: cut from a slab
+    expect(big.dataInWritten).toBeTypeOf('function');
+    expect(small.dataInWritten).toBeUndefined();
+    const meanwhile = await h.run(cdb16(0x88, 512, 512));
+    expect(meanwhile.dataIn?.buffer).not.toBe(big.dataIn?.buffer);
+    big.dataInWritten?.();
+    const again = await h.run(cdb16(0x88, 1024, 512));
+    expect(again.dataIn?.buffer).toBe(big.dataIn?.buffer);
+  });
+});

@@ -16,6 +16,7 @@ import {
   startIscsiServer,
   type TargetPortalConfig,
 } from '../../../transport/server.js';
+import { readBuffer, releaserOf } from '../../../scsi/read-buffer.js';
 import type { TransportLimits } from '../../../transport/limits.js';
 import { WireInitiator } from '../../helpers/wire.js';
 
@@ -46,6 +47,8 @@ export class FakeScsiTarget implements ScsiTarget {
   readonly name = TARGET;
   readonly disk = Buffer.alloc(BS * 1024);
   readonly executed: ScsiCommand[] = [];
+  /** The data of every READ answered, in order. */
+  readonly readData: Buffer[] = [];
   readonly writes: { lba: number; segments: number; bytes: number }[] = [];
   readonly tmfs: TaskManagementRequest[] = [];
   readonly created: NexusId[] = [];
@@ -96,9 +99,13 @@ export class FakeScsiTarget implements ScsiTarget {
       if (start + length > this.disk.length)
         return { status: ScsiStatus.CHECK_CONDITION, sense: fixedSense(5, 0x21, 0) };
       if (op === 0x28) {
-        const out = Buffer.allocUnsafe(length);
+        const out = readBuffer(length); // as the LU's READ: pooled when large
         this.disk.copy(out, 0, start, start + length);
-        return { status: ScsiStatus.GOOD, dataIn: out };
+        this.readData.push(out);
+        const dataInWritten = releaserOf(out);
+        return dataInWritten
+          ? { status: ScsiStatus.GOOD, dataIn: out, dataInWritten }
+          : { status: ScsiStatus.GOOD, dataIn: out };
       }
       let at = start;
       let total = 0;

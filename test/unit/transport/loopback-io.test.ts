@@ -105,6 +105,49 @@ describe('reads', () => {
     expect(await c.quiet()).toEqual([]); // no separate SCSI Response
   });
 
+  it("gives a large READ's pooled buffer back only once its Data-In is written", async () => {
+    h = await startHarness();
+    h.scsi.disk.set(pattern(1024 * BS, 3), 0);
+    const c = await h.session();
+    const blocks = 256; // 128 KiB: above the slab size, so pooled
+    const reads = Array.from({ length: 16 }, (_, i) => (i % 4) * 256);
+    const itts = reads.map((lba) => {
+      const itt = c.nextItt();
+      c.send(
+        scsiCommand({
+          itt,
+          read: true,
+          edtl: blocks * BS,
+          cmdSN: c.cmdSN,
+          cdb: read10(lba, blocks),
+        }),
+      );
+      c.cmdSN++;
+      return itt;
+    });
+    const got = new Map<number, Buffer[]>();
+    while (
+      [...got.values()].flat().reduce((n, d) => n + d.length, 0) <
+      reads.length * blocks * BS
+    ) {
+      const p = await c.next();
+      expect(p?.opcode).toBe(Op.DATA_IN);
+      got.set(p?.itt ?? -1, [...(got.get(p?.itt ?? -1) ?? []), p?.data ?? Buffer.alloc(0)]);
+    }
+    reads.forEach((lba, i) => {
+      const data = Buffer.concat(got.get(itts[i] as number) ?? []);
+      expect(data.equals(h.scsi.disk.subarray(lba * BS, (lba + blocks) * BS))).toBe(true);
+    });
+    // Every one was given back: a later READ of that size reuses one of their buffers.
+    const itt = c.nextItt();
+    c.send(
+      scsiCommand({ itt, read: true, edtl: blocks * BS, cmdSN: c.cmdSN, cdb: read10(0, blocks) }),
+    );
+    expect((await c.next())?.itt).toBe(itt);
+    const used = new Set(h.scsi.readData.slice(0, reads.length).map((d) => d.buffer));
+    expect(used.has(h.scsi.readData[reads.length]?.buffer as ArrayBuffer)).toBe(true);
+  });
+
   it.each([
     { edtl: 10000, flag: 0x02, residual: 10000 - BS, bytes: BS },
     { edtl: 200, flag: 0x04, residual: BS - 200, bytes: 200 },
