@@ -107,24 +107,37 @@ describe('reads', () => {
 
   it("gives a large READ's pooled buffer back only once its Data-In is written", async () => {
     h = await startHarness();
-    h.scsi.disk.set(pattern(1024 * BS, 3), 0);
-    const c = await h.session();
     const blocks = 256; // 128 KiB: above the slab size, so pooled
-    const reads = Array.from({ length: 16 }, (_, i) => (i % 4) * 256);
-    const itts = reads.map((lba) => {
-      const itt = c.nextItt();
-      c.send(
-        scsiCommand({
-          itt,
-          read: true,
-          edtl: blocks * BS,
-          cmdSN: c.cmdSN,
-          cdb: read10(lba, blocks),
-        }),
-      );
-      c.cmdSN++;
-      return itt;
-    });
+    // Four regions of different bytes (pattern() repeats every 256 bytes).
+    for (let r = 0; r < 4; r++) h.scsi.disk.set(pattern(blocks * BS, 1 + 40 * r), r * blocks * BS);
+    const c = await h.session();
+    // Three waves of 40 READs (5 MiB each) while the initiator reads nothing: the socket buffers
+    // fill and the data waits in the connection's queue while the next wave runs, as on a
+    // congested link. A buffer given back before its data is written would be refilled by a READ
+    // of the next wave, of other blocks.
+    c.socket.pause();
+    const reads: number[] = [];
+    const itts: number[] = [];
+    for (let wave = 0; wave < 3; wave++) {
+      for (let i = 0; i < 40; i++) {
+        const lba = ((wave + i) % 4) * blocks;
+        const itt = c.nextItt();
+        c.send(
+          scsiCommand({
+            itt,
+            read: true,
+            edtl: blocks * BS,
+            cmdSN: c.cmdSN,
+            cdb: read10(lba, blocks),
+          }),
+        );
+        c.cmdSN++;
+        reads.push(lba);
+        itts.push(itt);
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    c.socket.resume();
     const got = new Map<number, Buffer[]>();
     while (
       [...got.values()].flat().reduce((n, d) => n + d.length, 0) <
