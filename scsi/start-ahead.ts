@@ -12,7 +12,10 @@
 import { type BlockAccessDecoder, decodeRw6, decodeRw10, decodeRw12, decodeRw16 } from './cdb.js';
 import { readU16, readU64 } from './cdb.js';
 import { ATA_COMMAND_TABLE } from './commands/sat/ata-command-table.js';
+import { ATA_PASS_THROUGH_32 } from './commands/sat/ata-pass-through.js';
 import { decodeTaskFile } from './commands/sat/task-file.js';
+import { serviceActionOf, VARIABLE_LENGTH } from './service-action.js';
+import { zacAll } from '../zbc/ata/zac-management.js';
 import type { LogicalUnit } from './logical-unit.js';
 import type { QueuedCommand } from './target-contract.js';
 import { ZoneCondition } from '../zbc/types.js';
@@ -46,22 +49,26 @@ function span(lu: LogicalUnit, lba: number, blocks: number, base: Omit<Footprint
   return { ...base, lba: first, end: Math.ceil((lba + blocks) / pitch) * pitch };
 }
 
+/** Reads its blocks (their zones' write pointers and conditions on a zoned LU). */
+const readSpan = (lu: LogicalUnit, lba: number, blocks: number): Footprint =>
+  span(lu, lba, blocks, { passes: true, changes: false, zoneResources: false });
+
+/** A write on a zoned LU may open a zone implicitly, or close another to make room. */
+const writeSpan = (lu: LogicalUnit, lba: number, blocks: number): Footprint =>
+  span(lu, lba, blocks, { passes: false, changes: true, zoneResources: lu.zones !== undefined });
+
 const read =
   (decode: BlockAccessDecoder): FootprintOf =>
   (lu, cdb) => {
     const { lba, blocks } = decode(cdb);
-    if (typeof lba === 'bigint') return null;
-    return span(lu, lba, blocks, { passes: true, changes: false, zoneResources: false });
+    return typeof lba === 'bigint' ? null : readSpan(lu, lba, blocks);
   };
 
-/** A write on a zoned LU may open a zone implicitly, or close another to make room. */
 const write =
   (decode: BlockAccessDecoder): FootprintOf =>
   (lu, cdb) => {
     const { lba, blocks } = decode(cdb);
-    if (typeof lba === 'bigint') return null;
-    const zoneResources = lu.zones !== undefined;
-    return span(lu, lba, blocks, { passes: false, changes: true, zoneResources });
+    return typeof lba === 'bigint' ? null : writeSpan(lu, lba, blocks);
   };
 
 /**
@@ -100,40 +107,31 @@ function resetOneZone(lu: LogicalUnit, zoneId: number | bigint, count: number): 
 }
 
 const ATA_FLUSH_CACHE = new Set([0xe7, 0xea]); // FLUSH CACHE, FLUSH CACHE EXT (ACS-4 7.14/7.15)
-const ZAC_RESET_WRITE_POINTER_EXT = 0x04; // ZAC MANAGEMENT OUT FEATURE(7:0) (ZAC-2)
-const ZAC_OUT = 0x9f;
-const ZAC_ALL = 0x100; // FEATURE(15:8) bit 0
-const ATA_PASS_THROUGH_32 = 0x1ff0; // service action of the 32-byte form (SAT-4 12.2.4)
 
 /**
  * ATA PASS-THROUGH (12)/(16)/(32) on a SATA LU: the ATA command's footprint, as its SCSI
  * counterpart's. Reads and writes cover their LBA range (the row's span), FLUSH CACHE (EXT) is
  * SYNCHRONIZE CACHE, ZAC RESET WRITE POINTER EXT of one zone is ZBC OUT's. Field checks that
- * refuse a command depend on its CDB only, not on the order.
+ * refuse a command depend on its CDB only, not on the order. A 7Fh CDB that is not a whole
+ * ATA PASS-THROUGH(32) is a barrier (dispatch refuses it).
  */
 const ataPassThrough: FootprintOf = (lu, cdb) => {
   if (lu.sata === undefined) return null;
-  if (cdb[0] === 0x7f && readU16(cdb, 8) !== ATA_PASS_THROUGH_32) return null;
+  if (cdb[0] === VARIABLE_LENGTH) {
+    const { cdbLength, serviceAction } = ATA_PASS_THROUGH_32;
+    if (cdb.length < cdbLength || serviceActionOf(cdb) !== serviceAction) return null;
+  }
   const tf = decodeTaskFile(cdb);
   if (ATA_FLUSH_CACHE.has(tf.command)) return NOTHING;
-  if (tf.command === ZAC_OUT) {
-    if ((tf.features & 0xff) !== ZAC_RESET_WRITE_POINTER_EXT || (tf.features & ZAC_ALL) !== 0)
-      return null;
+  const row = ATA_COMMAND_TABLE.lookup(tf.command, tf.features);
+  if (row?.zoneAction === 'reset' && !zacAll(tf.features)) {
     return resetOneZone(lu, tf.lba, tf.count);
   }
-  const row = ATA_COMMAND_TABLE.lookup(tf.command, tf.features);
   if (row?.span === undefined) return null;
   const { lba, blocks } = row.span(tf);
   if (typeof lba === 'bigint' || typeof blocks === 'bigint') return null;
-  if (row.commandClass === 'read') {
-    return span(lu, lba, blocks, { passes: true, changes: false, zoneResources: false });
-  }
-  if (row.commandClass !== 'write') return null;
-  return span(lu, lba, blocks, {
-    passes: false,
-    changes: true,
-    zoneResources: lu.zones !== undefined,
-  });
+  if (row.commandClass === 'read') return readSpan(lu, lba, blocks);
+  return row.commandClass === 'write' ? writeSpan(lu, lba, blocks) : null;
 };
 
 /** By opcode: the only commands that are not barriers. */
@@ -155,7 +153,7 @@ const FOOTPRINTS: ReadonlyMap<number, FootprintOf> = new Map<number, FootprintOf
   [0x94, zbcOut], // ZBC OUT
   [0xa1, ataPassThrough], // ATA PASS-THROUGH(12)
   [0x85, ataPassThrough], // ATA PASS-THROUGH(16)
-  [0x7f, ataPassThrough], // variable length: ATA PASS-THROUGH(32)
+  [VARIABLE_LENGTH, ataPassThrough], // ATA PASS-THROUGH(32)
 ]);
 
 function footprintOf(lu: LogicalUnit, cdb: Buffer): Footprint | null {

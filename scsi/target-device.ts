@@ -157,7 +157,14 @@ export function createScsiTarget(config: ScsiTargetConfig): ManagedScsiTarget {
     },
 
     mayStartAhead(nexus: NexusId, later: QueuedCommand, earlier: readonly QueuedCommand[]) {
-      return mayStartAhead(units, nexus.key, later, earlier);
+      // Judged before dispatch has checked the CDBs: a footprint that throws (a bug) keeps the
+      // order, which is always correct, instead of failing the connection.
+      try {
+        return mayStartAhead(units, nexus.key, later, earlier);
+      } catch (err) {
+        log('start-ahead judgement failed, keeping order: %O', err);
+        return false;
+      }
     },
 
     checkCondition(lun: number, code: TransportSense): ScsiOutcome {

@@ -15,6 +15,11 @@ export const ZAC_OUT_ACTIONS: readonly ZacOutAction[] = [
   { name: 'RESET WRITE POINTER EXT', feature: 0x04, action: 'reset' },
 ];
 
+/** ALL: FEATURE(15:8) bit 0 of ZAC MANAGEMENT OUT. */
+export function zacAll(features: number): boolean {
+  return ((features >> 8) & 0x01) !== 0;
+}
+
 /** ZAC MANAGEMENT IN action 00h: REPORT ZONES EXT. */
 export const REPORT_ZONES_EXT_ACTION = 0x00;
 /** FEATURE(15:8) of REPORT ZONES EXT: bit 7 PARTIAL, bits 5:0 REPORTING OPTIONS. */

@@ -2,6 +2,7 @@
 // ATA counterpart of CommandSpec: the pass-through layer checks the CDB against the row
 // (protocol, direction, length register) before the handler runs.
 import type { AtaDevice } from '../../../zbc/ata/device.js';
+import type { ZoneActionKind } from '../../../zbc/types.js';
 import type { CommandContext, LbaSpan } from '../../command-spec.js';
 import type { CommandClass } from '../../ports/command-hook.js';
 import type { ScsiCommand } from '../../target-contract.js';
@@ -38,6 +39,8 @@ export interface AtaCommandRow {
    * latency classes; absent: 'other', as ZBC IN and SYNCHRONIZE CACHE are.
    */
   readonly commandClass?: Exclude<CommandClass, 'other'>;
+  /** ZAC MANAGEMENT OUT: the ZBC OUT action it performs. */
+  readonly zoneAction?: ZoneActionKind;
   /** The LBA range it names, as its counterpart's span (a zone action: its zone ID). */
   readonly span?: (tf: AtaTaskFile) => LbaSpan;
   /** Only on zoned LUs (ZAC); a non-zoned drive aborts it. */

@@ -20,6 +20,7 @@ import {
   REPORT_ZONES_EXT_ACTION,
   REPORTING_OPTIONS_MASK,
   ZAC_OUT_ACTIONS,
+  zacAll,
 } from '../../../zbc/ata/zac-management.js';
 import type { BlockAccessCdb } from '../../cdb.js';
 import type { CommandContext } from '../../command-spec.js';
@@ -90,8 +91,6 @@ function reportZonesExt({ tf, lu, cdb }: AtaContext): AtaResult {
   return done(out);
 }
 
-const ALL = 0x01; // FEATURE(15:8) bit 0
-
 const zacOutRows: AtaCommandRow[] = ZAC_OUT_ACTIONS.map((a) => ({
   name: a.name,
   command: 0x9f,
@@ -100,13 +99,14 @@ const zacOutRows: AtaCommandRow[] = ZAC_OUT_ACTIONS.map((a) => ({
   direction: 'none',
   zonedOnly: true,
   commandClass: 'zone',
+  zoneAction: a.action,
   span: (tf) => ({ lba: tf.lba, blocks: 0 }), // ZONE ID, as ZBC OUT's (ALL included)
   handler: async ({ tf, lu, cdb }: AtaContext): Promise<AtaResult> =>
     fromScsi(
       await performZoneAction(
         lu,
         a.action,
-        { zoneId: tf.lba, count: tf.count, all: ((tf.features >> 8) & ALL) !== 0 },
+        { zoneId: tf.lba, count: tf.count, all: zacAll(tf.features) },
         cdb,
       ),
     ),

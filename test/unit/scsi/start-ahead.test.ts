@@ -158,6 +158,17 @@ describe('mayStartAhead through ATA PASS-THROUGH on a SATA LU', () => {
     );
   });
 
+  it('keeps a 7Fh CDB that is not a whole ATA PASS-THROUGH(32) a barrier, without decoding it', async () => {
+    const ahead = await sataLu();
+    // 16 bytes (no extended CDB AHS) with the (32) form's service action: dispatch refuses it.
+    const short = Buffer.alloc(16);
+    short[0] = 0x7f;
+    short[7] = 0x18;
+    short.writeUInt16BE(0x1ff0, 8);
+    expect(ahead({ lun: 0, cdb: short }, ataWrite(zs(2), 8))).toBe(false);
+    expect(ahead(ataRead(zs(3), 8), { lun: 0, cdb: short })).toBe(false);
+  });
+
   it('leaves ATA PASS-THROUGH a barrier on a SAS LU', () => {
     const ahead = judge(harness({ capacityBlocks: 2048 }));
     expect(ahead(ataRead(100, 8), write(0, 8))).toBe(false);
