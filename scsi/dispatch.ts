@@ -14,7 +14,7 @@ import type { CommandClassification, CommandHook, HookAnswer } from './ports/com
 import { check, reservationConflict } from './response.js';
 import { releaserOf } from './read-buffer.js';
 import { encodeSense } from './sense.js';
-import { serviceActionField, serviceActionOf } from './service-action.js';
+import { serviceActionField, serviceActionOf, VARIABLE_LENGTH } from './service-action.js';
 import { type ScsiCommand, type ScsiOutcome, ScsiStatus } from './target-contract.js';
 
 const log = createDebug('zbc:scsi');
@@ -120,6 +120,11 @@ export function dispatch(
       ? spec.dataOutLength(rowCdb, fields, lu.blockSize)
       : undefined;
 
+  // ADDITIONAL CDB LENGTH of a variable-length CDB: the bytes after byte 7 (SPC-4 4.2.3).
+  if (served && opcode === VARIABLE_LENGTH && cdb[7] !== spec.cdbLength - 8) {
+    const field = { in: 'cdb', byte: 7 } as const;
+    return toOutcome(check(SENSE.INVALID_FIELD_IN_CDB, { field }), descriptor, spdtl);
+  }
   // CONTROL byte NACA (SAM-5 5.9.2): we do not support ACA (INQUIRY NORMACA = 0).
   const control = cdbLength === undefined ? -1 : controlByteIndex(opcode, cdbLength);
   if (control >= 0 && ((cdb[control] ?? 0) & 0x04) !== 0) {

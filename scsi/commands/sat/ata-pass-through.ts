@@ -33,7 +33,6 @@ const SET_TRANSFER_MODE = 0x03;
 /** TRUSTED commands libata filters (5Ch-5Fh). */
 const isTrusted = (command: number): boolean => command >= 0x5c && command <= 0x5f;
 
-const ADDITIONAL_CDB_LENGTH_32 = 0x18;
 const T_LENGTH_FEATURES = 1;
 const T_LENGTH_COUNT = 2;
 const T_LENGTH_STPSIU = 3;
@@ -86,8 +85,6 @@ function passThrough(ctx: CommandContext, tf: AtaTaskFile): CommandResult | Prom
   const { cdb, lu, cmd } = ctx;
   const dev = ataDevice(lu);
   if (dev === undefined) return check(SENSE.INVALID_COMMAND_OPERATION_CODE);
-  // ADDITIONAL CDB LENGTH of the (32) form is 18h (SPC-4 4.2.3).
-  if (tf.form === 32 && cdb[7] !== ADDITIONAL_CDB_LENGTH_32) return invalid(7);
   const refused = cdbProblem(tf, cmd.expectedDataLength);
   if (refused !== null) return refused;
   const row = ATA_COMMAND_TABLE.lookup(tf.command, tf.features);

@@ -135,12 +135,8 @@ function spec32(name: string, serviceAction: number, query: boolean): CommandSpe
     ],
     zonedOnly: true,
     domainsOnly: true,
-    handler: (ctx) => {
-      // ADDITIONAL CDB LENGTH (byte 7) is 18h for a 32-byte CDB (SPC-4 4.2.3).
-      if ((ctx.cdb[7] ?? 0) !== 0x18)
-        return check(SENSE.INVALID_FIELD_IN_CDB, { field: { in: 'cdb', byte: 7 } });
-      return run(ctx, LIBZBC_32, query);
-    },
+    // ADDITIONAL CDB LENGTH (byte 7) is checked by dispatch for every variable-length row.
+    handler: (ctx) => run(ctx, LIBZBC_32, query),
   });
 }
 

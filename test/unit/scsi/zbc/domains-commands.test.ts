@@ -319,6 +319,11 @@ describe('ZONE ACTIVATE / ZONE QUERY, libzbc layout (default)', () => {
       SENSE.INVALID_FIELD_IN_CDB,
       { in: 'cdb', byte: 11 },
     );
+    // ADDITIONAL CDB LENGTH must be 18h (SPC-4 4.2.3); nothing is activated.
+    const wrongLength = act32({ domain: 0, zoneId: zs(smrZone(0)), count: 3 });
+    wrongLength[7] = 0x10;
+    expectCheck(await h.run(wrongLength), SENSE.INVALID_FIELD_IN_CDB, { in: 'cdb', byte: 7 });
+    expect(h.zones.domains!.activeDomains[0]).toBe(0);
   });
 });
 
