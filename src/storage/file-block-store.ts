@@ -339,15 +339,17 @@ export class FileBlockStore implements BlockStore {
     position: number,
     total: number,
   ): Promise<void> {
+    const valve = this.syncWrites;
+    const started = valve.begin();
     let n: number;
     try {
-      n = this.syncWrites.time(
-        () => writevSync(fh.fd, segments as Buffer[], position),
-        (ms) => log('sync write took %d ms: small writes use the pool for a while', ms),
-      );
+      n = writevSync(fh.fd, segments as Buffer[], position);
     } catch (e) {
+      valve.end(started);
       return Promise.reject(e);
     }
+    const slow = valve.end(started);
+    if (slow > 0) log('sync write took %d ms: small writes use the pool for a while', slow);
     if (n < total) return this.finishShortWrite(index, segments, position, total, n);
     this.written(index);
     return Promise.resolve();

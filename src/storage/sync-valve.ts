@@ -21,17 +21,31 @@ export class SyncValve {
     return this.now() >= this.#closedUntil;
   }
 
-  /** Runs `write` (synchronous) and closes the valve if it was slow; returns its result. */
+  /** The clock before a synchronous write (no closure per write: begin, write, end). */
+  begin(): number {
+    return this.now();
+  }
+
+  /**
+   * After the write begun at `started` (failed or not): closes the valve if it was slow.
+   * Returns the milliseconds it took when it closed the valve, else 0.
+   */
+  end(started: number): number {
+    const finished = this.now();
+    const took = finished - started;
+    if (took <= SLOW_SYNC_WRITE_MS) return 0;
+    this.#closedUntil = finished + SYNC_WRITE_PAUSE_MS;
+    return took;
+  }
+
+  /** begin, `write`, end, for callers off the per-command path; `onSlow` hears a slow one. */
   time<T>(write: () => T, onSlow?: (ms: number) => void): T {
-    const started = this.now();
+    const started = this.begin();
     try {
       return write();
     } finally {
-      const finished = this.now();
-      if (finished - started > SLOW_SYNC_WRITE_MS) {
-        this.#closedUntil = finished + SYNC_WRITE_PAUSE_MS;
-        onSlow?.(finished - started);
-      }
+      const slow = this.end(started);
+      if (slow > 0) onSlow?.(slow);
     }
   }
 }

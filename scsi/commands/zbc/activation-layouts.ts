@@ -6,6 +6,7 @@ import { readU16, readU32, readU64, writeU64 } from '../../cdb.js';
 import type { FieldPointer } from '../../command-result.js';
 import type { ActivationOutcome } from '../../../zbc/domains/activation.js';
 import { writeActivationDescriptors } from '../../../zbc/domains/activation-descriptors.js';
+import { viewOf } from '../../../zbc/fields.js';
 
 /** A decoded CDB; zoneCount null = the CDB carries none (use FSNOZ). */
 export interface ActivationCdb {
@@ -121,6 +122,5 @@ export function encodeResults(
   out[9] = o.unmet;
   out.writeUInt32BE(o.zoneCount, 16); // NUMBER OF ZONES
   layout.encodeHeader(out, o, c);
-  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
-  writeActivationDescriptors(view, RESULTS_HEADER_BYTES, size, o.ranges, false);
+  writeActivationDescriptors(viewOf(out), RESULTS_HEADER_BYTES, size, o.ranges, false);
 }
