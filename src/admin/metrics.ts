@@ -100,26 +100,35 @@ export class Metrics {
   constructor(luns: LunRegistry) {
     const registry = this.registry;
     const common = { registers: [registry] };
-    const commands = this.#commands;
-    new Counter({
-      name: 'zbc_commands_total',
-      help: 'SCSI commands completed, by opcode, service action and status',
-      labelNames: ['opcode', 'service_action', 'status'],
-      ...common,
-      collect() {
-        commands.reportTo(this);
-      },
-    });
-    const ataCommands = this.#ataCommands;
-    new Counter({
-      name: 'zbc_ata_commands_total',
-      help: 'ATA commands completed inside ATA PASS-THROUGH, by ATA command and SCSI status',
-      labelNames: ['command', 'status'],
-      ...common,
-      collect() {
-        ataCommands.reportTo(this);
-      },
-    });
+    /** A counter fed at scrape time from counts the command path keeps. */
+    const fedFrom = <L extends string>(
+      counts: KeyedCounts<L>,
+      name: string,
+      help: string,
+      labelNames: readonly L[],
+    ): void => {
+      new Counter<L>({
+        name,
+        help,
+        labelNames,
+        ...common,
+        collect() {
+          counts.reportTo(this);
+        },
+      });
+    };
+    fedFrom(
+      this.#commands,
+      'zbc_commands_total',
+      'SCSI commands completed, by opcode, service action and status',
+      ['opcode', 'service_action', 'status'],
+    );
+    fedFrom(
+      this.#ataCommands,
+      'zbc_ata_commands_total',
+      'ATA commands completed inside ATA PASS-THROUGH, by ATA command and SCSI status',
+      ['command', 'status'],
+    );
     // Not a prom-client class, but the interface its registry reads (get(), name, help, type).
     registry.registerMetric(this.#latency as unknown as Counter);
     const bytes = this.#bytes;
@@ -141,26 +150,16 @@ export class Metrics {
         bytes.writtenReported = bytes.written;
       },
     });
-    const senseKeys = this.#senseKeys;
-    new Counter({
-      name: 'zbc_check_conditions_total',
-      help: 'CHECK CONDITION outcomes by sense key',
-      labelNames: ['sense_key'],
-      ...common,
-      collect() {
-        senseKeys.reportTo(this);
-      },
-    });
-    const pdus = this.#pdus;
-    new Counter({
-      name: 'zbc_iscsi_pdus_total',
-      help: 'iSCSI PDUs by direction and opcode',
-      labelNames: ['direction', 'opcode'],
-      ...common,
-      collect() {
-        pdus.reportTo(this);
-      },
-    });
+    fedFrom(
+      this.#senseKeys,
+      'zbc_check_conditions_total',
+      'CHECK CONDITION outcomes by sense key',
+      ['sense_key'],
+    );
+    fedFrom(this.#pdus, 'zbc_iscsi_pdus_total', 'iSCSI PDUs by direction and opcode', [
+      'direction',
+      'opcode',
+    ]);
     this.#digestErrors = new Counter({
       name: 'zbc_iscsi_digest_errors_total',
       help: 'Header and data digest mismatches',
